@@ -1,0 +1,134 @@
+//! Runs many races in parallel and folds them into statistics.
+//!
+//! Runs are cut into blocks of [`BLOCK_RUNS`] consecutive run indices.
+//! Blocks are simulated in parallel (rayon, in the current thread pool) in
+//! waves; each wave's blocks are then handed, in run order, to a
+//! [`BlockSink`] (which streams per-run rows to disk) and folded into the
+//! [`Aggregate`]. Every run has streams of its own and the aggregate's merge
+//! is exact, so the results are the same bits for any thread count.
+
+pub mod aggregate;
+pub mod run;
+pub mod streams;
+
+pub use aggregate::{Aggregate, BlockStats};
+pub use run::{LabRecord, RaceModel, RunRecord, StepRecorder, StepState, Workspace, simulate_run};
+pub use streams::{Purpose, Streams};
+
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Runs per block: the unit of parallel work and of aggregation.
+pub const BLOCK_RUNS: u64 = 1024;
+
+/// The simulated runs of one block, in run order.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub first_run: u64,
+    pub runs: Vec<RunRecord>,
+    /// `runs.len() * labs` records, run by run, labs in order.
+    pub labs: Vec<LabRecord>,
+}
+
+/// Receives every block in run order: `prepare` runs in parallel right after
+/// a block is simulated (e.g. to format its rows), `consume` runs in order.
+pub trait BlockSink: Sync {
+    type Prepared: Send;
+    type Error;
+    fn prepare(&self, block: &Block) -> Self::Prepared;
+    fn consume(&mut self, block: &Block, prepared: Self::Prepared) -> Result<(), Self::Error>;
+}
+
+/// A sink that keeps nothing.
+pub struct NoSink;
+
+impl BlockSink for NoSink {
+    type Prepared = ();
+    type Error = std::convert::Infallible;
+    fn prepare(&self, _: &Block) {}
+    fn consume(&mut self, _: &Block, _: ()) -> Result<(), Self::Error> {
+        Ok(())
+    }
+}
+
+/// Why a simulation stopped early.
+#[derive(Debug)]
+pub enum Stopped<E> {
+    /// The sink failed (e.g. the disk is full).
+    Sink(E),
+    /// The cancel flag was raised; `completed_runs` were folded in.
+    Cancelled { completed_runs: u64 },
+}
+
+/// Options that change how, never what, is computed.
+pub struct Control<'a> {
+    /// Called from the calling thread with the number of runs completed.
+    pub progress: &'a (dyn Fn(u64) + Sync),
+    /// Checked between waves; when set, the simulation stops.
+    pub cancel: &'a AtomicBool,
+}
+
+/// Simulates runs `0..runs` of `model` with master seed `seed`.
+pub fn simulate<S: BlockSink>(
+    model: &RaceModel,
+    seed: u64,
+    runs: u64,
+    sink: &mut S,
+    control: &Control<'_>,
+) -> Result<Aggregate, Stopped<S::Error>> {
+    let streams = Streams::new(seed);
+    let n = model.lab_count();
+    let blocks = runs.div_ceil(BLOCK_RUNS);
+    // Enough blocks in flight to keep every thread busy; the wave size
+    // changes only memory and pacing, never results.
+    let wave = (rayon::current_num_threads() as u64 * 4).max(1);
+    let mut aggregate = Aggregate::new(n, model.steps);
+    let mut next = 0;
+    while next < blocks {
+        if control.cancel.load(Ordering::Relaxed) {
+            return Err(Stopped::Cancelled {
+                completed_runs: aggregate.runs,
+            });
+        }
+        let end = (next + wave).min(blocks);
+        let shared: &S = sink;
+        let done: Vec<(Block, BlockStats, S::Prepared)> = (next..end)
+            .into_par_iter()
+            .map(|b| {
+                let first = b * BLOCK_RUNS;
+                let last = ((b + 1) * BLOCK_RUNS).min(runs);
+                let (block, stats) = simulate_block(model, &streams, first..last);
+                let prepared = shared.prepare(&block);
+                (block, stats, prepared)
+            })
+            .collect();
+        for (block, stats, prepared) in done {
+            aggregate.absorb(&stats, &block.runs, &block.labs);
+            sink.consume(&block, prepared).map_err(Stopped::Sink)?;
+        }
+        (control.progress)(aggregate.runs);
+        next = end;
+    }
+    Ok(aggregate)
+}
+
+/// Simulates the runs of one block in order.
+pub fn simulate_block(
+    model: &RaceModel,
+    streams: &Streams,
+    runs: std::ops::Range<u64>,
+) -> (Block, BlockStats) {
+    let count = (runs.end - runs.start) as usize;
+    let mut stats = BlockStats::new(model.lab_count(), model.steps);
+    let mut ws = Workspace::default();
+    let mut block = Block {
+        first_run: runs.start,
+        runs: Vec::with_capacity(count),
+        labs: Vec::with_capacity(count * model.lab_count()),
+    };
+    for run in runs {
+        let record = simulate_run(model, streams, run, &mut ws, &mut stats, &mut block.labs);
+        block.runs.push(record);
+    }
+    (block, stats)
+}

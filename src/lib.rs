@@ -1,0 +1,18 @@
+//! airace: a seeded Monte Carlo simulator of competitive AI development.
+//!
+//! Labs race to build more capable AI, each under a safety policy (racing,
+//! the 2023 unilateral pause, the 2026 "match competitors" and "delay if
+//! leading"). A [`scenario::Scenario`] describes the race; the [`engine`]
+//! runs thousands of seeded races in parallel; [`output`] writes tables a
+//! researcher can trust. The `airace` binary is a thin layer over [`app`].
+
+pub mod app;
+pub mod builtin;
+pub mod engine;
+pub mod model;
+pub mod output;
+pub mod policy;
+pub mod scenario;
+pub mod stats;
+
+pub use scenario::Scenario;

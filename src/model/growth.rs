@@ -1,0 +1,183 @@
+//! Growth of capability, safety and resources in one step.
+
+/// `x^p` for an exponent fixed by the scenario, with the common cases
+/// (`returns = 0.5`, `frontier_access` 0 or 1) done without `powf`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Power {
+    Zero,
+    Half,
+    One,
+    General(f64),
+}
+
+impl Power {
+    pub fn new(exponent: f64) -> Self {
+        match exponent {
+            0.0 => Power::Zero,
+            0.5 => Power::Half,
+            1.0 => Power::One,
+            p => Power::General(p),
+        }
+    }
+
+    #[inline]
+    pub fn apply(self, x: f64) -> f64 {
+        match self {
+            Power::Zero => 1.0,
+            Power::Half => x.sqrt(),
+            Power::One => x,
+            Power::General(p) => x.powf(p),
+        }
+    }
+}
+
+/// The world's parameters of growth, fixed for a scenario.
+#[derive(Debug, Clone, Copy)]
+pub struct GrowthParams {
+    /// alpha, as a power.
+    pub returns: Power,
+    /// gamma, as a power.
+    pub frontier_access: Power,
+    /// sigma_c.
+    pub capability_noise: f64,
+    /// kappa.
+    pub spillover: f64,
+    /// g_R.
+    pub resource_growth: f64,
+    /// m.
+    pub market_feedback: f64,
+}
+
+impl GrowthParams {
+    /// The lognormal factor `exp(sigma_c z - sigma_c^2 / 2)`, mean one.
+    #[inline]
+    pub fn noise_factor(&self, z: f64) -> f64 {
+        let s = self.capability_noise;
+        if s == 0.0 {
+            1.0
+        } else {
+            (s * z - 0.5 * s * s).exp()
+        }
+    }
+
+    /// `dC_i = g_i (R_i e_c)^alpha * noise + kappa (Cmax - C_i)`.
+    #[inline]
+    pub fn capability_increment(
+        &self,
+        rate: f64,
+        resources: f64,
+        effort: f64,
+        noise: f64,
+        capability: f64,
+        frontier: f64,
+    ) -> f64 {
+        rate * self.returns.apply(resources * effort) * noise
+            + self.spillover * (frontier - capability)
+    }
+
+    /// `dS_i = h_i (R_i e_s)^alpha (C_i / Cmax)^gamma`.
+    #[inline]
+    pub fn safety_increment(
+        &self,
+        rate: f64,
+        resources: f64,
+        effort: f64,
+        capability: f64,
+        frontier: f64,
+    ) -> f64 {
+        rate * self.returns.apply(resources * effort)
+            * self.frontier_access.apply(capability / frontier)
+    }
+
+    /// `R_i' = R_i max(0, 1 + g_R + m (n C_i / sum_j C_j - 1))`.
+    #[inline]
+    pub fn next_resources(
+        &self,
+        resources: f64,
+        capability: f64,
+        labs: usize,
+        total_capability: f64,
+    ) -> f64 {
+        let relative = labs as f64 * capability / total_capability;
+        resources * (1.0 + self.resource_growth + self.market_feedback * (relative - 1.0)).max(0.0)
+    }
+}
+
+/// `C_i' = min(C_i + dC_i, max(C_i, ceiling))`: growth stops at a ceiling,
+/// and capability never falls.
+#[inline]
+pub fn capped_capability(capability: f64, increment: f64, ceiling: f64) -> f64 {
+    (capability + increment).min(capability.max(ceiling))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P: GrowthParams = GrowthParams {
+        returns: Power::Half,
+        frontier_access: Power::One,
+        capability_noise: 0.3,
+        spillover: 0.1,
+        resource_growth: 0.02,
+        market_feedback: 0.5,
+    };
+
+    #[test]
+    fn powers_agree_with_powf() {
+        for p in [0.0, 0.5, 1.0, 0.37, 2.0] {
+            for x in [0.0, 0.25, 1.0, 3.5] {
+                let expected = if p == 0.0 { 1.0 } else { f64::powf(x, p) };
+                assert!((Power::new(p).apply(x) - expected).abs() < 1e-15, "{x}^{p}");
+            }
+        }
+    }
+
+    #[test]
+    fn capability_grows_with_effort_and_catches_up() {
+        // 0.1 * sqrt(4 * 0.25) * 1 + 0.1 * (3 - 1)
+        let d = P.capability_increment(0.1, 4.0, 0.25, 1.0, 1.0, 3.0);
+        assert!((d - 0.3).abs() < 1e-15);
+    }
+
+    #[test]
+    fn safety_research_slows_away_from_the_frontier() {
+        let at_frontier = P.safety_increment(0.1, 1.0, 1.0, 2.0, 2.0);
+        let behind = P.safety_increment(0.1, 1.0, 1.0, 1.0, 2.0);
+        assert!((at_frontier - 0.1).abs() < 1e-15);
+        assert!((behind - 0.05).abs() < 1e-15);
+    }
+
+    #[test]
+    fn resources_follow_relative_capability_and_never_go_negative() {
+        assert!((P.next_resources(1.0, 1.0, 2, 2.0) - 1.02).abs() < 1e-15);
+        assert!((P.next_resources(1.0, 1.5, 2, 2.0) - 1.27).abs() < 1e-12);
+        let harsh = GrowthParams {
+            market_feedback: 1.0,
+            resource_growth: -0.5,
+            ..P
+        };
+        assert_eq!(harsh.next_resources(1.0, 0.0, 2, 2.0), 0.0);
+    }
+
+    #[test]
+    fn the_noise_factor_has_mean_one() {
+        // E[exp(s z - s^2/2)] = 1: check by quadrature over the normal density.
+        let n = 20_000;
+        let mut total = 0.0;
+        for k in 0..n {
+            let z = -8.0 + 16.0 * (k as f64 + 0.5) / n as f64;
+            total += P.noise_factor(z) * (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt()
+                * 16.0
+                / n as f64;
+        }
+        assert!((total - 1.0).abs() < 1e-9, "{total}");
+    }
+
+    #[test]
+    fn ceilings_stop_growth_but_never_lower_capability() {
+        assert_eq!(capped_capability(2.0, 1.5, 3.0), 3.0);
+        assert_eq!(capped_capability(3.2, 1.0, 3.0), 3.2);
+        assert_eq!(capped_capability(2.0, 0.5, f64::INFINITY), 2.5);
+    }
+}

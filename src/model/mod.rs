@@ -1,0 +1,9 @@
+//! The equations of the race model (DESIGN.md, "One step"), as plain
+//! functions of plain numbers, so each can be tested against the document
+//! on its own. The engine strings them together.
+
+pub mod growth;
+pub mod hazard;
+pub mod payoff;
+
+pub use growth::Power;

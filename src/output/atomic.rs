@@ -1,0 +1,93 @@
+//! Files that appear whole or not at all: written under a temporary name in
+//! the destination folder, then renamed into place.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// A file being written; it takes its final name only on [`commit`](Self::commit).
+/// Dropped without a commit, the temporary file is removed.
+pub struct AtomicFile {
+    target: PathBuf,
+    temp: PathBuf,
+    writer: Option<BufWriter<File>>,
+}
+
+impl AtomicFile {
+    pub fn create(target: &Path) -> io::Result<Self> {
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temp = target.with_file_name(format!(".{name}.airace-tmp-{}", std::process::id()));
+        let file = File::create(&temp)?;
+        Ok(AtomicFile {
+            target: target.to_path_buf(),
+            temp,
+            writer: Some(BufWriter::with_capacity(1 << 20, file)),
+        })
+    }
+
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Flushes, syncs and renames into place.
+    pub fn commit(mut self) -> io::Result<()> {
+        let writer = self.writer.take().expect("writer is present until commit");
+        let file = writer.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        std::fs::rename(&self.temp, &self.target)
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.writer
+            .as_mut()
+            .expect("writer is present until commit")
+            .write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer
+            .as_mut()
+            .expect("writer is present until commit")
+            .flush()
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.writer.take().is_some() {
+            let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `target`, to be committed later.
+pub fn stage(target: &Path, bytes: &[u8]) -> io::Result<AtomicFile> {
+    let mut f = AtomicFile::create(target)?;
+    f.write_all(bytes)?;
+    Ok(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_appears_until_commit_and_nothing_is_left_on_drop() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("a.csv");
+        let f = stage(&target, b"x,y\n").unwrap();
+        assert!(!target.exists());
+        f.commit().unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"x,y\n");
+        drop(stage(&dir.path().join("b.csv"), b"1").unwrap());
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, vec![std::ffi::OsString::from("a.csv")]);
+    }
+}

@@ -1,0 +1,105 @@
+//! `runs.csv` and `labs.csv`: one row per run and per run and lab, streamed
+//! to disk block by block as the engine produces them, so memory does not
+//! grow with the number of runs. Rows are formatted in parallel and written
+//! in run order.
+
+use super::atomic::AtomicFile;
+use super::format;
+use crate::engine::{Block, BlockSink};
+use std::io::{self, Write};
+use std::path::Path;
+
+pub const RUNS_HEADER: &str = "run,cumulative_hazard,p_catastrophe,catastrophe,catastrophe_step,culprit,winner,win_step,\
+                               frontier_capability,first_alarm_step,unwarned\n";
+pub const LABS_HEADER: &str =
+    "run,lab,capability,safety,resources,paused_steps,delayed_steps,won,utility\n";
+
+/// Writes the per-run files of one scenario to temporary files, to be
+/// committed with the rest of the outputs.
+pub struct RowWriter {
+    names: Vec<String>,
+    runs: AtomicFile,
+    labs: AtomicFile,
+}
+
+impl RowWriter {
+    pub fn create(dir: &Path, names: Vec<String>) -> io::Result<Self> {
+        let mut runs = AtomicFile::create(&dir.join("runs.csv"))?;
+        let mut labs = AtomicFile::create(&dir.join("labs.csv"))?;
+        runs.write_all(RUNS_HEADER.as_bytes())?;
+        labs.write_all(LABS_HEADER.as_bytes())?;
+        Ok(RowWriter { names, runs, labs })
+    }
+
+    /// The two files, ready to commit.
+    pub fn finish(self) -> [AtomicFile; 2] {
+        [self.runs, self.labs]
+    }
+}
+
+/// Formats a block's rows: (`runs.csv` rows, `labs.csv` rows).
+pub fn format_block(block: &Block, names: &[String]) -> (String, String) {
+    let mut runs = String::with_capacity(block.runs.len() * 96);
+    let mut labs = String::with_capacity(block.labs.len() * 80);
+    let n = names.len();
+    for (r, lab_rows) in block.runs.iter().zip(block.labs.chunks_exact(n)) {
+        let name = |i: Option<u32>| i.map(|i| names[i as usize].as_str());
+        runs.push_str(&r.run.to_string());
+        runs.push(',');
+        format::prob(&mut runs, r.cumulative_hazard);
+        runs.push(',');
+        format::prob(&mut runs, r.catastrophe_probability());
+        runs.push_str(if r.catastrophe_step.is_some() {
+            ",1,"
+        } else {
+            ",0,"
+        });
+        format::opt(&mut runs, r.catastrophe_step);
+        runs.push(',');
+        format::opt(&mut runs, name(r.culprit));
+        runs.push(',');
+        format::opt(&mut runs, name(r.winner));
+        runs.push(',');
+        format::opt(&mut runs, r.win_step);
+        runs.push(',');
+        format::value(&mut runs, r.frontier);
+        runs.push(',');
+        format::opt(&mut runs, r.first_alarm_step);
+        runs.push_str(if r.unwarned() { ",1\n" } else { ",0\n" });
+        for (i, l) in lab_rows.iter().enumerate() {
+            labs.push_str(&r.run.to_string());
+            labs.push(',');
+            labs.push_str(&names[i]);
+            for x in [l.capability, l.safety, l.resources] {
+                labs.push(',');
+                format::value(&mut labs, x);
+            }
+            labs.push(',');
+            labs.push_str(&l.paused_steps.to_string());
+            labs.push(',');
+            labs.push_str(&l.delayed_steps.to_string());
+            labs.push_str(if r.winner == Some(i as u32) {
+                ",1,"
+            } else {
+                ",0,"
+            });
+            format::value(&mut labs, l.utility);
+            labs.push('\n');
+        }
+    }
+    (runs, labs)
+}
+
+impl BlockSink for RowWriter {
+    type Prepared = (String, String);
+    type Error = io::Error;
+
+    fn prepare(&self, block: &Block) -> Self::Prepared {
+        format_block(block, &self.names)
+    }
+
+    fn consume(&mut self, _: &Block, (runs, labs): Self::Prepared) -> io::Result<()> {
+        self.runs.write_all(runs.as_bytes())?;
+        self.labs.write_all(labs.as_bytes())
+    }
+}

@@ -1,0 +1,211 @@
+//! The headline numbers of a scenario with their 95% intervals, computed
+//! once from the aggregate and written as `summary.json` and `summary.csv`.
+
+use super::format::{self, PROB_DECIMALS};
+use super::{Export, ScenarioResult};
+use crate::engine::Aggregate;
+use crate::stats::{Estimate, normal_interval, wilson_interval};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+/// Said in every summary: capability outcomes ignore the catastrophe.
+pub const COUNTERFACTUAL_NOTE: &str = "Capability, win and utility outcomes are for each trajectory as simulated, \
+     as if no catastrophe had stopped it; p_catastrophe is the expected estimate 1 - exp(-H) averaged over runs \
+     (quote this one), p_catastrophe_sampled the fraction of runs whose sampled catastrophe happened.";
+
+/// Frontier capability at the end of the runs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Distribution {
+    pub mean: f64,
+    pub p05: f64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+/// Per-lab outcomes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LabSummary {
+    pub paused_steps_mean: f64,
+    pub delayed_steps_mean: f64,
+    pub utility_mean: f64,
+    pub utility_ci_low: f64,
+    pub utility_ci_high: f64,
+    pub final_capability_mean: f64,
+    pub final_safety_mean: f64,
+    pub final_resources_mean: f64,
+    /// Share of runs whose sampled catastrophe this lab caused.
+    pub p_culprit: Estimate,
+}
+
+/// A map that keeps lab order (serialized as a JSON object).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ByLab<T>(pub Vec<(String, T)>);
+
+impl<T: Serialize> Serialize for ByLab<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// Everything in `summary.json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub scenario: String,
+    pub description: String,
+    pub runs: u64,
+    pub steps: u32,
+    pub seed: u64,
+    pub p_catastrophe: Estimate,
+    pub p_catastrophe_sampled: Estimate,
+    pub p_catastrophe_unwarned: Estimate,
+    pub p_win: ByLab<Estimate>,
+    pub p_no_winner: Estimate,
+    pub win_step_mean: Option<f64>,
+    pub frontier_capability: Distribution,
+    pub labs: ByLab<LabSummary>,
+    pub note: &'static str,
+}
+
+impl Summary {
+    pub fn new(scenario: &crate::Scenario, seed: u64, a: &Aggregate) -> Self {
+        let n = a.runs;
+        let runs = n as f64;
+        let last = a.steps.last().expect("there is always the initial step");
+        let names = scenario.labs.iter().map(|l| l.name.clone());
+        Summary {
+            scenario: scenario.meta.name.clone(),
+            description: scenario.meta.description.clone(),
+            runs: n,
+            steps: scenario.meta.steps,
+            seed,
+            p_catastrophe: normal_interval(a.p.value(), a.p_sq.value(), n, Some((0.0, 1.0))),
+            p_catastrophe_sampled: wilson_interval(a.catastrophes, n),
+            p_catastrophe_unwarned: wilson_interval(a.unwarned, n),
+            p_win: ByLab(
+                names
+                    .clone()
+                    .zip(a.labs.iter().map(|l| wilson_interval(l.wins, n)))
+                    .collect(),
+            ),
+            p_no_winner: wilson_interval(a.no_winner, n),
+            win_step_mean: (a.winners() > 0).then(|| a.win_step.value() / a.winners() as f64),
+            frontier_capability: Distribution {
+                mean: a.frontier.value() / runs,
+                p05: last.frontier_sketch.quantile(0.05),
+                p50: last.frontier_sketch.quantile(0.50),
+                p95: last.frontier_sketch.quantile(0.95),
+            },
+            labs: ByLab(
+                names
+                    .zip(a.labs.iter().map(|l| {
+                        let u = normal_interval(l.utility.value(), l.utility_sq.value(), n, None);
+                        LabSummary {
+                            paused_steps_mean: l.paused_steps as f64 / runs,
+                            delayed_steps_mean: l.delayed_steps as f64 / runs,
+                            utility_mean: u.mean,
+                            utility_ci_low: u.ci_low,
+                            utility_ci_high: u.ci_high,
+                            final_capability_mean: l.capability.value() / runs,
+                            final_safety_mean: l.safety.value() / runs,
+                            final_resources_mean: l.resources.value() / runs,
+                            p_culprit: wilson_interval(l.culprit, n),
+                        }
+                    }))
+                    .collect(),
+            ),
+            note: COUNTERFACTUAL_NOTE,
+        }
+    }
+}
+
+/// `summary.json`.
+pub struct SummaryJson;
+
+impl Export for SummaryJson {
+    fn file_name(&self) -> &'static str {
+        "summary.json"
+    }
+
+    fn render(&self, result: &ScenarioResult) -> Vec<u8> {
+        let mut value = serde_json::to_value(&result.summary).expect("summary serializes");
+        format::round_json(&mut value, PROB_DECIMALS as i32);
+        let mut bytes = serde_json::to_vec_pretty(&value).expect("summary serializes");
+        bytes.push(b'\n');
+        bytes
+    }
+}
+
+/// `summary.csv`: the same numbers, one row per metric (and lab).
+pub struct SummaryCsv;
+
+impl Export for SummaryCsv {
+    fn file_name(&self) -> &'static str {
+        "summary.csv"
+    }
+
+    fn render(&self, result: &ScenarioResult) -> Vec<u8> {
+        let s = &result.summary;
+        let mut out = String::from("metric,lab,mean,ci_low,ci_high\n");
+        let mut est = |metric: &str, lab: &str, e: &Estimate| {
+            out.push_str(metric);
+            out.push(',');
+            out.push_str(lab);
+            out.push(',');
+            format::prob(&mut out, e.mean);
+            out.push(',');
+            format::prob(&mut out, e.ci_low);
+            out.push(',');
+            format::prob(&mut out, e.ci_high);
+            out.push('\n');
+        };
+        est("p_catastrophe", "", &s.p_catastrophe);
+        est("p_catastrophe_sampled", "", &s.p_catastrophe_sampled);
+        est("p_catastrophe_unwarned", "", &s.p_catastrophe_unwarned);
+        est("p_no_winner", "", &s.p_no_winner);
+        for (lab, e) in &s.p_win.0 {
+            est("p_win", lab, e);
+        }
+        for (lab, l) in &s.labs.0 {
+            est("p_culprit", lab, &l.p_culprit);
+        }
+        let mut point = |metric: &str, lab: &str, x: Option<f64>| {
+            out.push_str(metric);
+            out.push(',');
+            out.push_str(lab);
+            out.push(',');
+            if let Some(x) = x {
+                format::value(&mut out, x);
+            }
+            out.push_str(",,\n");
+        };
+        point("win_step_mean", "", s.win_step_mean);
+        let f = &s.frontier_capability;
+        point("frontier_capability_mean", "", Some(f.mean));
+        point("frontier_capability_p05", "", Some(f.p05));
+        point("frontier_capability_p50", "", Some(f.p50));
+        point("frontier_capability_p95", "", Some(f.p95));
+        for (lab, l) in &s.labs.0 {
+            point("paused_steps_mean", lab, Some(l.paused_steps_mean));
+            point("delayed_steps_mean", lab, Some(l.delayed_steps_mean));
+            point("final_capability_mean", lab, Some(l.final_capability_mean));
+            point("final_safety_mean", lab, Some(l.final_safety_mean));
+            point("final_resources_mean", lab, Some(l.final_resources_mean));
+        }
+        for (lab, l) in &s.labs.0 {
+            out.push_str("utility_mean,");
+            out.push_str(lab);
+            out.push(',');
+            format::value(&mut out, l.utility_mean);
+            out.push(',');
+            format::value(&mut out, l.utility_ci_low);
+            out.push(',');
+            format::value(&mut out, l.utility_ci_high);
+            out.push('\n');
+        }
+        out.into_bytes()
+    }
+}

@@ -1,0 +1,82 @@
+//! `timeseries.csv`: a row per step (step 0 is the start), the averages over
+//! runs that the risk and capability figures are drawn from.
+
+use super::format;
+use super::{Export, ScenarioResult};
+use crate::stats::normal_interval;
+
+/// Quantiles of frontier capability written per step.
+pub const FRONTIER_QUANTILES: [(f64, &str); 5] = [
+    (0.05, "p05"),
+    (0.25, "p25"),
+    (0.50, "p50"),
+    (0.75, "p75"),
+    (0.95, "p95"),
+];
+
+pub struct TimeseriesCsv;
+
+impl Export for TimeseriesCsv {
+    fn file_name(&self) -> &'static str {
+        "timeseries.csv"
+    }
+
+    fn render(&self, result: &ScenarioResult) -> Vec<u8> {
+        let a = &result.aggregate;
+        let names: Vec<&str> = result
+            .scenario
+            .labs
+            .iter()
+            .map(|l| l.name.as_str())
+            .collect();
+        let mut out = String::from(
+            "step,p_catastrophe,p_catastrophe_ci_low,p_catastrophe_ci_high,p_catastrophe_sampled,racing,frontier_mean",
+        );
+        for (_, q) in FRONTIER_QUANTILES {
+            out.push_str(",frontier_");
+            out.push_str(q);
+        }
+        for metric in ["capability_mean", "safety_mean", "paused", "delayed"] {
+            for name in &names {
+                out.push(',');
+                out.push_str(metric);
+                out.push('_');
+                out.push_str(name);
+            }
+        }
+        out.push('\n');
+        let runs = a.runs as f64;
+        let mut sampled = 0;
+        for (k, s) in a.steps.iter().enumerate() {
+            sampled += s.catastrophes;
+            let p = normal_interval(s.p.value(), s.p_sq.value(), a.runs, Some((0.0, 1.0)));
+            out.push_str(&k.to_string());
+            for x in [
+                p.mean,
+                p.ci_low,
+                p.ci_high,
+                sampled as f64 / runs,
+                s.racing as f64 / runs,
+            ] {
+                out.push(',');
+                format::prob(&mut out, x);
+            }
+            out.push(',');
+            format::value(&mut out, s.frontier.value() / runs);
+            for (q, _) in FRONTIER_QUANTILES {
+                out.push(',');
+                format::value(&mut out, s.frontier_sketch.quantile(q));
+            }
+            for sum in s.capability.iter().chain(&s.safety) {
+                out.push(',');
+                format::value(&mut out, sum.value() / runs);
+            }
+            for &count in s.paused.iter().chain(&s.delayed) {
+                out.push(',');
+                format::prob(&mut out, count as f64 / runs);
+            }
+            out.push('\n');
+        }
+        out.into_bytes()
+    }
+}

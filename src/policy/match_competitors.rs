@@ -1,0 +1,86 @@
+//! The 2026 commitment to "match or surpass the safety efforts of
+//! competitors": the lab's safety share never falls below the observed share
+//! of its rivals plus a margin.
+
+use super::{Decision, View};
+use serde::Serialize;
+
+/// Which observed rival share the lab matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reference {
+    /// The mean over rivals.
+    Mean,
+    /// The most careful rival.
+    Max,
+    /// The rival with the highest observed capability (lowest index on a tie).
+    Leader,
+}
+
+/// `match_competitors { margin = 0, reference = "mean" }`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MatchCompetitors {
+    pub margin: f64,
+    pub reference: Reference,
+}
+
+impl MatchCompetitors {
+    /// `share = max(share, min(1, ref + margin))`; nothing without rivals.
+    #[inline]
+    pub fn apply(&self, view: &View<'_>, decision: &mut Decision) {
+        let shares = view.rival_share;
+        if shares.is_empty() {
+            return;
+        }
+        let reference = match self.reference {
+            Reference::Mean => shares.iter().sum::<f64>() / shares.len() as f64,
+            Reference::Max => shares.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            Reference::Leader => {
+                let mut leader = 0;
+                for (j, &c) in view.rival_capability.iter().enumerate() {
+                    if c > view.rival_capability[leader] {
+                        leader = j;
+                    }
+                }
+                shares[leader]
+            }
+        };
+        decision.share = decision.share.max((reference + self.margin).min(1.0));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Decision, test_view};
+    use super::*;
+
+    fn share_after(reference: Reference, margin: f64, caps: &[f64], shares: &[f64]) -> f64 {
+        let mut d = Decision::base(0.1);
+        MatchCompetitors { margin, reference }.apply(&test_view(1.0, 1.0, caps, shares), &mut d);
+        d.share
+    }
+
+    #[test]
+    fn matches_the_mean_max_or_leader() {
+        let caps = [2.0, 5.0, 5.0];
+        let shares = [0.3, 0.2, 0.7];
+        assert!((share_after(Reference::Mean, 0.0, &caps, &shares) - 0.4).abs() < 1e-12);
+        assert_eq!(share_after(Reference::Max, 0.0, &caps, &shares), 0.7);
+        assert_eq!(
+            share_after(Reference::Leader, 0.0, &caps, &shares),
+            0.2,
+            "first of the tied leaders"
+        );
+    }
+
+    #[test]
+    fn never_lowers_the_share_and_caps_at_one() {
+        assert_eq!(share_after(Reference::Mean, 0.0, &[1.0], &[0.05]), 0.1);
+        assert_eq!(share_after(Reference::Mean, 0.5, &[1.0], &[0.9]), 1.0);
+    }
+
+    #[test]
+    fn does_nothing_without_rivals() {
+        assert_eq!(share_after(Reference::Max, 0.5, &[], &[]), 0.1);
+    }
+}

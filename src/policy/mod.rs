@@ -1,0 +1,174 @@
+//! A lab's safety policy: a list of rules, each in its own file, combined by
+//! taking the most cautious result (DESIGN.md, step 2 "Decide").
+//!
+//! Rules are a closed enum matched once per lab-step: no dynamic dispatch
+//! and no allocation in the hot loop.
+
+mod delay_if_leading;
+mod match_competitors;
+mod unilateral_pause;
+
+pub use delay_if_leading::DelayIfLeading;
+pub use match_competitors::{MatchCompetitors, Reference};
+pub use unilateral_pause::UnilateralPause;
+
+use serde::Serialize;
+
+/// One rule of a lab's policy, as validated from the scenario file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum Rule {
+    /// Plain racing: the base safety share stands (`race.rs` would be empty).
+    Race,
+    UnilateralPause(UnilateralPause),
+    MatchCompetitors(MatchCompetitors),
+    DelayIfLeading(DelayIfLeading),
+}
+
+impl Rule {
+    /// Whether the rule reads what the lab observes of its rivals; only then
+    /// are observation draws made for the lab.
+    pub fn reads_observations(&self) -> bool {
+        matches!(self, Rule::MatchCompetitors(_) | Rule::DelayIfLeading(_))
+    }
+
+    /// Applies the rule to the decision so far, keeping the more cautious
+    /// of the two.
+    #[inline]
+    pub fn apply(&self, view: &View<'_>, decision: &mut Decision) {
+        match self {
+            Rule::Race => {}
+            Rule::UnilateralPause(rule) => rule.apply(view, decision),
+            Rule::MatchCompetitors(rule) => rule.apply(view, decision),
+            Rule::DelayIfLeading(rule) => rule.apply(view, decision),
+        }
+    }
+}
+
+/// What a lab knows when it decides, at the start of a step.
+#[derive(Debug, Clone, Copy)]
+pub struct View<'a> {
+    /// The lab's own capability C_i (known exactly).
+    pub capability: f64,
+    /// The lab's own safety S_i (known exactly).
+    pub safety: f64,
+    /// The lab's own hazard rate lambda_i at the start of the step.
+    pub hazard_rate: f64,
+    /// Multiplier on the hazard the lab believes it runs.
+    pub risk_perception: f64,
+    /// Observed capability of each rival, in lab order (the lab itself left out).
+    pub rival_capability: &'a [f64],
+    /// Observed safety share of each rival, in lab order.
+    pub rival_share: &'a [f64],
+}
+
+/// The outcome of a lab's policy for one step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Decision {
+    /// Share of effort on safety.
+    pub share: f64,
+    /// Multiplier on capability effort (delay).
+    pub mult: f64,
+    /// Capability the lab will not grow past this step.
+    pub ceiling: f64,
+    /// All effort goes to safety.
+    pub paused: bool,
+    /// A delay rule slowed the lab this step.
+    pub delayed: bool,
+}
+
+impl Decision {
+    /// The starting point before any rule: the lab's base share, no limits.
+    pub fn base(safety_share: f64) -> Self {
+        Decision {
+            share: safety_share,
+            mult: 1.0,
+            ceiling: f64::INFINITY,
+            paused: false,
+            delayed: false,
+        }
+    }
+
+    /// Effort on capability `e_c`; the rest, `1 - e_c`, goes to safety.
+    #[inline]
+    pub fn capability_effort(&self) -> f64 {
+        if self.paused {
+            0.0
+        } else {
+            (1.0 - self.share) * self.mult
+        }
+    }
+}
+
+/// Applies every rule of a policy, starting from the lab's base share.
+#[inline]
+pub fn decide(rules: &[Rule], safety_share: f64, view: &View<'_>) -> Decision {
+    let mut decision = Decision::base(safety_share);
+    for rule in rules {
+        rule.apply(view, &mut decision);
+    }
+    decision
+}
+
+#[cfg(test)]
+pub(crate) fn test_view<'a>(
+    capability: f64,
+    safety: f64,
+    rival_capability: &'a [f64],
+    rival_share: &'a [f64],
+) -> View<'a> {
+    View {
+        capability,
+        safety,
+        hazard_rate: 0.0,
+        risk_perception: 1.0,
+        rival_capability,
+        rival_share,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn race_leaves_the_base_share() {
+        let d = decide(&[Rule::Race], 0.2, &test_view(1.0, 1.0, &[2.0], &[0.9]));
+        assert_eq!(d, Decision::base(0.2));
+        assert!((d.capability_effort() - 0.8).abs() < 1e-15);
+    }
+
+    #[test]
+    fn rules_combine_by_the_most_cautious_result() {
+        let rules = [
+            Rule::MatchCompetitors(MatchCompetitors {
+                margin: 0.0,
+                reference: Reference::Max,
+            }),
+            Rule::MatchCompetitors(MatchCompetitors {
+                margin: 0.0,
+                reference: Reference::Mean,
+            }),
+            Rule::UnilateralPause(UnilateralPause {
+                thresholds: vec![5.0],
+                required: vec![5.0],
+            }),
+            Rule::UnilateralPause(UnilateralPause {
+                thresholds: vec![3.0],
+                required: vec![3.0],
+            }),
+        ];
+        let d = decide(&rules, 0.1, &test_view(2.0, 1.0, &[1.0, 1.0], &[0.2, 0.6]));
+        assert_eq!(d.share, 0.6, "max of the two references");
+        assert_eq!(d.ceiling, 3.0, "lower of the two ceilings");
+        assert!(!d.paused);
+    }
+
+    #[test]
+    fn a_paused_lab_spends_nothing_on_capability() {
+        let mut d = Decision::base(0.1);
+        d.paused = true;
+        d.mult = 0.5;
+        assert_eq!(d.capability_effort(), 0.0);
+    }
+}

@@ -1,0 +1,132 @@
+//! What went wrong with a scenario file, said so that a person can fix it:
+//! the file, the line and column, the key, the value found and what is allowed.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::PathBuf;
+
+/// One thing wrong in a scenario.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based line and column of the offending text, when known.
+    pub line_col: Option<(usize, usize)>,
+    /// Where in the scenario, e.g. `labs[1].policy[0].risk`; empty for
+    /// problems with the file as a whole (such as a syntax error).
+    pub key_path: String,
+    /// What was found and what is allowed.
+    pub message: String,
+}
+
+/// Why a scenario could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    /// The file could not be read at all.
+    #[error("cannot read scenario file {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The path names something that is not a regular file.
+    #[error("{}: is a directory, not a scenario file (give the path of a .toml file)", path.display())]
+    NotAFile { path: PathBuf },
+    /// The file was read but is not a valid scenario.
+    #[error("{}", render(origin, problems))]
+    Invalid {
+        origin: String,
+        problems: Vec<Problem>,
+    },
+}
+
+impl ScenarioError {
+    /// The problems found, empty for read errors.
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            ScenarioError::Invalid { problems, .. } => problems,
+            _ => &[],
+        }
+    }
+}
+
+fn render(origin: &str, problems: &[Problem]) -> String {
+    let mut out = String::new();
+    if problems.len() > 1 {
+        out.push_str(&format!("{origin}: {} problems\n", problems.len()));
+    }
+    for (i, p) in problems.iter().enumerate() {
+        if problems.len() > 1 {
+            out.push_str("  ");
+        }
+        out.push_str(&p.render(origin));
+        if i + 1 < problems.len() {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+impl Problem {
+    /// `file:line:col: key: message`.
+    pub fn render(&self, origin: &str) -> String {
+        let place = match self.line_col {
+            Some((line, col)) => format!("{origin}:{line}:{col}"),
+            None => origin.to_string(),
+        };
+        if self.key_path.is_empty() {
+            format!("{place}: {}", self.message)
+        } else {
+            format!("{place}: {}: {}", self.key_path, self.message)
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render("<scenario>"))
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset in `source`.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = source.get(..offset).unwrap_or(source);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+/// The line and column of the start of a span.
+pub fn span_start(source: &str, span: &Range<usize>) -> (usize, usize) {
+    line_col(source, span.start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one() {
+        let src = "a = 1\nbb = 2\n";
+        assert_eq!(line_col(src, 0), (1, 1));
+        assert_eq!(line_col(src, 6), (2, 1));
+        assert_eq!(line_col(src, 11), (2, 6));
+    }
+
+    #[test]
+    fn several_problems_are_listed_under_the_file() {
+        let p = |k: &str| Problem {
+            line_col: Some((2, 3)),
+            key_path: k.into(),
+            message: "bad".into(),
+        };
+        let err = ScenarioError::Invalid {
+            origin: "x.toml".into(),
+            problems: vec![p("a"), p("b")],
+        };
+        assert_eq!(
+            err.to_string(),
+            "x.toml: 2 problems\n  x.toml:2:3: a: bad\n  x.toml:2:3: b: bad"
+        );
+    }
+}

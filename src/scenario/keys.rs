@@ -1,0 +1,741 @@
+//! The one table of every scenario key: its default, the values it allows and
+//! what it means.
+//!
+//! Validation, the `airace new` template and the README's format reference
+//! are all read off this table, so the documentation cannot drift from what
+//! the parser accepts.
+
+use std::fmt::Write as _;
+
+/// One end of an allowed interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bound {
+    /// No limit on this side (beyond being a finite number).
+    Unbounded,
+    /// The value may equal the limit.
+    Inclusive(f64),
+    /// The value must stay strictly on the allowed side of the limit.
+    Exclusive(f64),
+}
+
+/// The interval of values a numeric key allows. Non-finite values are always
+/// refused.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Range {
+    pub low: Bound,
+    pub high: Bound,
+}
+
+impl Range {
+    pub const ANY: Range = Range::new(Bound::Unbounded, Bound::Unbounded);
+
+    pub const fn new(low: Bound, high: Bound) -> Self {
+        Range { low, high }
+    }
+
+    /// Whether `value` is finite and inside the interval.
+    pub fn contains(&self, value: f64) -> bool {
+        if !value.is_finite() {
+            return false;
+        }
+        let above = match self.low {
+            Bound::Unbounded => true,
+            Bound::Inclusive(l) => value >= l,
+            Bound::Exclusive(l) => value > l,
+        };
+        let below = match self.high {
+            Bound::Unbounded => true,
+            Bound::Inclusive(h) => value <= h,
+            Bound::Exclusive(h) => value < h,
+        };
+        above && below
+    }
+
+    /// The interval as a person reads it, e.g. `0 < returns <= 1`.
+    pub fn describe(&self, name: &str) -> String {
+        let num = |x: f64| format_number(x);
+        match (self.low, self.high) {
+            (Bound::Unbounded, Bound::Unbounded) => format!("{name} is any finite number"),
+            (low, Bound::Unbounded) => match low {
+                Bound::Inclusive(l) => format!("{name} >= {}", num(l)),
+                Bound::Exclusive(l) => format!("{name} > {}", num(l)),
+                Bound::Unbounded => unreachable!(),
+            },
+            (Bound::Unbounded, high) => match high {
+                Bound::Inclusive(h) => format!("{name} <= {}", num(h)),
+                Bound::Exclusive(h) => format!("{name} < {}", num(h)),
+                Bound::Unbounded => unreachable!(),
+            },
+            (low, high) => {
+                let (l, lop) = match low {
+                    Bound::Inclusive(l) => (l, "<="),
+                    Bound::Exclusive(l) => (l, "<"),
+                    Bound::Unbounded => unreachable!(),
+                };
+                let (h, hop) = match high {
+                    Bound::Inclusive(h) => (h, "<="),
+                    Bound::Exclusive(h) => (h, "<"),
+                    Bound::Unbounded => unreachable!(),
+                };
+                format!("{} {lop} {name} {hop} {}", num(l), num(h))
+            }
+        }
+    }
+}
+
+/// A number as it would be written in a scenario file.
+pub fn format_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x:.1}").trim_end_matches(".0").to_string()
+    } else {
+        format!("{x}")
+    }
+}
+
+/// The type of value a key takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Float,
+    Integer,
+    Text,
+    FloatList,
+    RuleList,
+}
+
+impl Kind {
+    fn describe(self) -> &'static str {
+        match self {
+            Kind::Float => "number",
+            Kind::Integer => "integer",
+            Kind::Text => "string",
+            Kind::FloatList => "list of numbers",
+            Kind::RuleList => "list of rules",
+        }
+    }
+}
+
+/// What happens when a key is left out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Default {
+    /// The key must be given.
+    Required,
+    /// Leaving the key out means the stated thing (e.g. "no end").
+    Absent(&'static str),
+    Float(f64),
+    Integer(i64),
+    Text(&'static str),
+}
+
+/// One key of the scenario format.
+#[derive(Debug, Clone, Copy)]
+pub struct Key {
+    /// Dotted path; `labs.` keys belong to each `[[labs]]` entry and
+    /// `rule.<name>.` keys to the rule of that name in a lab's `policy`.
+    pub path: &'static str,
+    pub kind: Kind,
+    pub default: Default,
+    pub range: Range,
+    /// The value the `airace new` template shows for a required key.
+    pub example: Option<&'static str>,
+    pub doc: &'static str,
+}
+
+impl Key {
+    /// The last segment of the path, the name a user writes in the file.
+    pub fn name(&self) -> &'static str {
+        self.path.rsplit('.').next().unwrap_or(self.path)
+    }
+
+    /// The default as a number; panics if the table gives none, which is a
+    /// bug in the table caught by its unit tests.
+    pub fn default_f64(&self) -> f64 {
+        match self.default {
+            Default::Float(x) => x,
+            Default::Integer(i) => i as f64,
+            _ => panic!("key {} has no numeric default", self.path),
+        }
+    }
+
+    /// The allowed values as a sentence fragment.
+    pub fn allowed(&self) -> String {
+        match self.kind {
+            Kind::Float | Kind::Integer | Kind::FloatList => self.range.describe(self.name()),
+            Kind::Text | Kind::RuleList => self.doc_allowed().to_string(),
+        }
+    }
+
+    fn doc_allowed(&self) -> &'static str {
+        match self.path {
+            "scenario.name" | "labs.name" => {
+                "letters, digits, '_', '-' and '.', not starting with '.'"
+            }
+            "scenario.description" => "any text",
+            "rule.match_competitors.reference" => "\"mean\", \"max\" or \"leader\"",
+            "labs.policy" => "rules race, unilateral_pause, match_competitors, delay_if_leading",
+            _ => "",
+        }
+    }
+
+    fn default_text(&self) -> String {
+        match self.default {
+            Default::Required => "required".into(),
+            Default::Absent(meaning) => format!("omitted = {meaning}"),
+            Default::Float(x) => format_number(x),
+            Default::Integer(i) => i.to_string(),
+            Default::Text(t) => format!("\"{t}\""),
+        }
+    }
+}
+
+use Bound::{Exclusive as Ex, Inclusive as In, Unbounded as Un};
+
+const fn key(
+    path: &'static str,
+    kind: Kind,
+    default: Default,
+    range: Range,
+    example: Option<&'static str>,
+    doc: &'static str,
+) -> Key {
+    Key {
+        path,
+        kind,
+        default,
+        range,
+        example,
+        doc,
+    }
+}
+
+const UNIT: Range = Range::new(In(0.0), In(1.0));
+/// Upper limit on capability-like quantities: far above any sensible
+/// scenario, low enough that a long run cannot overflow to infinity.
+const BIG: f64 = 1e6;
+
+/// Every key of the scenario format, in the order of the template.
+pub const KEYS: &[Key] = &[
+    key(
+        "scenario.name",
+        Kind::Text,
+        Default::Absent("the file name without .toml"),
+        Range::ANY,
+        None,
+        "Names the output folder and the scenario in comparisons.",
+    ),
+    key(
+        "scenario.description",
+        Kind::Text,
+        Default::Text(""),
+        Range::ANY,
+        None,
+        "Free text: the question the scenario asks.",
+    ),
+    key(
+        "scenario.seed",
+        Kind::Integer,
+        Default::Integer(1),
+        Range::new(In(0.0), Un),
+        None,
+        "Master seed of the random number generator.",
+    ),
+    key(
+        "scenario.runs",
+        Kind::Integer,
+        Default::Integer(10_000),
+        Range::new(In(1.0), In(1e9)),
+        None,
+        "Number of independent races simulated.",
+    ),
+    key(
+        "scenario.steps",
+        Kind::Integer,
+        Default::Required,
+        Range::new(In(1.0), In(100_000.0)),
+        Some("120"),
+        "Length of each race in steps (one step = one month, a label only).",
+    ),
+    key(
+        "world.decisive_capability",
+        Kind::Float,
+        Default::Absent("no end"),
+        Range::new(Ex(0.0), In(BIG)),
+        Some("10.0"),
+        "The first lab to reach this capability wins and the race ends.",
+    ),
+    key(
+        "world.returns",
+        Kind::Float,
+        Default::Float(0.5),
+        Range::new(Ex(0.0), In(1.0)),
+        None,
+        "alpha: diminishing returns to effort.",
+    ),
+    key(
+        "world.capability_noise",
+        Kind::Float,
+        Default::Float(0.3),
+        Range::new(In(0.0), In(5.0)),
+        None,
+        "sigma_c: sd of the lognormal noise on capability growth.",
+    ),
+    key(
+        "world.spillover",
+        Kind::Float,
+        Default::Float(0.02),
+        UNIT,
+        None,
+        "kappa: each step a lab closes this fraction of its gap to the frontier.",
+    ),
+    key(
+        "world.frontier_access",
+        Kind::Float,
+        Default::Float(1.0),
+        Range::new(In(0.0), In(10.0)),
+        None,
+        "gamma: safety research slows by (C / Cmax)^gamma away from the frontier.",
+    ),
+    key(
+        "world.resource_growth",
+        Kind::Float,
+        Default::Float(0.02),
+        Range::new(In(-1.0), In(1.0)),
+        None,
+        "g_R: growth of every lab's resources per step.",
+    ),
+    key(
+        "world.market_feedback",
+        Kind::Float,
+        Default::Float(0.01),
+        UNIT,
+        None,
+        "m: leaders gain resources and laggards lose them, in proportion to relative capability.",
+    ),
+    key(
+        "world.hazard.base",
+        Kind::Float,
+        Default::Float(0.0002),
+        UNIT,
+        None,
+        "lambda_0: hazard per step of a lab at C = danger with S = C.",
+    ),
+    key(
+        "world.hazard.danger",
+        Kind::Float,
+        Default::Float(5.0),
+        Range::new(In(-BIG), In(BIG)),
+        None,
+        "C_ref: the capability at which the hazard equals base.",
+    ),
+    key(
+        "world.hazard.capability_slope",
+        Kind::Float,
+        Default::Float(0.4),
+        Range::new(In(0.0), In(100.0)),
+        None,
+        "a: the hazard grows by exp(a) per unit of capability.",
+    ),
+    key(
+        "world.hazard.gap_slope",
+        Kind::Float,
+        Default::Float(0.4),
+        Range::new(In(0.0), In(100.0)),
+        None,
+        "b: the hazard grows by exp(b) per unit of capability beyond safety.",
+    ),
+    key(
+        "world.hazard.win",
+        Kind::Float,
+        Default::Float(0.05),
+        UNIT,
+        None,
+        "lambda_win: extra hazard at the decisive moment, times exp(b (C - S)) of the winner.",
+    ),
+    key(
+        "world.observation.capability_noise",
+        Kind::Float,
+        Default::Float(0.3),
+        Range::new(In(0.0), In(BIG)),
+        None,
+        "sd of what a lab sees of a rival's capability.",
+    ),
+    key(
+        "world.observation.safety_noise",
+        Kind::Float,
+        Default::Float(0.02),
+        Range::new(In(0.0), In(1.0)),
+        None,
+        "sd of what a lab sees of a rival's safety share (clamped to [0, 1]).",
+    ),
+    key(
+        "world.observation.disclosure_every",
+        Kind::Integer,
+        Default::Integer(0),
+        Range::new(In(0.0), In(100_000.0)),
+        None,
+        "k > 0: on steps t with t % k == 0 every observation is exact; 0 = never.",
+    ),
+    key(
+        "labs.name",
+        Kind::Text,
+        Default::Required,
+        Range::ANY,
+        Some("\"Frontier\""),
+        "Lab name, unique after count expansion.",
+    ),
+    key(
+        "labs.count",
+        Kind::Integer,
+        Default::Integer(1),
+        Range::new(In(1.0), In(1000.0)),
+        None,
+        "More than 1 expands into identical labs NAME-1, NAME-2, ...",
+    ),
+    key(
+        "labs.capability",
+        Kind::Float,
+        Default::Required,
+        Range::new(Ex(0.0), In(BIG)),
+        Some("1.0"),
+        "C at the start.",
+    ),
+    key(
+        "labs.safety",
+        Kind::Float,
+        Default::Required,
+        Range::new(In(0.0), In(BIG)),
+        Some("1.0"),
+        "S at the start; S >= C means safety is adequate for the lab's own models.",
+    ),
+    key(
+        "labs.resources",
+        Kind::Float,
+        Default::Float(1.0),
+        Range::new(In(0.0), In(BIG)),
+        None,
+        "R at the start, relative to a typical frontier lab (1.0).",
+    ),
+    key(
+        "labs.capability_rate",
+        Kind::Float,
+        Default::Required,
+        Range::new(In(0.0), In(1000.0)),
+        Some("0.08"),
+        "g_i: capability growth per step at full effort and R = 1.",
+    ),
+    key(
+        "labs.safety_rate",
+        Kind::Float,
+        Default::Required,
+        Range::new(In(0.0), In(1000.0)),
+        Some("0.08"),
+        "h_i: safety growth per step at full effort and R = 1, at the frontier.",
+    ),
+    key(
+        "labs.safety_share",
+        Kind::Float,
+        Default::Float(0.15),
+        UNIT,
+        None,
+        "sigma_i: base share of effort spent on safety.",
+    ),
+    key(
+        "labs.risk_perception",
+        Kind::Float,
+        Default::Float(1.0),
+        Range::new(In(0.0), In(BIG)),
+        None,
+        "Multiplies the hazard the lab believes it runs (delay_if_leading).",
+    ),
+    key(
+        "labs.policy",
+        Kind::RuleList,
+        Default::Absent("race"),
+        Range::ANY,
+        None,
+        "The lab's rules, combined by taking the most cautious result.",
+    ),
+    key(
+        "rule.unilateral_pause.thresholds",
+        Kind::FloatList,
+        Default::Required,
+        Range::new(Ex(0.0), In(BIG)),
+        Some("[3.0, 6.0]"),
+        "Capability levels, strictly ascending, that may not be reached until safety clears the matching bar.",
+    ),
+    key(
+        "rule.unilateral_pause.required",
+        Kind::FloatList,
+        Default::Absent("the thresholds"),
+        Range::new(In(0.0), In(BIG)),
+        None,
+        "Safety needed to pass each threshold; one per threshold.",
+    ),
+    key(
+        "rule.match_competitors.margin",
+        Kind::Float,
+        Default::Float(0.0),
+        Range::new(In(-1.0), In(1.0)),
+        None,
+        "Safety share kept above the reference share of rivals.",
+    ),
+    key(
+        "rule.match_competitors.reference",
+        Kind::Text,
+        Default::Text("mean"),
+        Range::ANY,
+        None,
+        "Which observed rival share to match: the mean, the max, or that of the apparent leader.",
+    ),
+    key(
+        "rule.delay_if_leading.lead",
+        Kind::Float,
+        Default::Float(0.0),
+        Range::new(In(-BIG), In(BIG)),
+        None,
+        "Capability lead over the best observed rival needed to believe one leads.",
+    ),
+    key(
+        "rule.delay_if_leading.risk",
+        Kind::Float,
+        Default::Required,
+        UNIT,
+        Some("0.002"),
+        "Perceived probability of catastrophe this step that counts as significant.",
+    ),
+    key(
+        "rule.delay_if_leading.slowdown",
+        Kind::Float,
+        Default::Float(1.0),
+        UNIT,
+        None,
+        "Fraction of capability effort given up while delaying (moved to safety).",
+    ),
+    key(
+        "payoff.win",
+        Kind::Float,
+        Default::Float(1.0),
+        Range::new(In(-BIG), In(BIG)),
+        None,
+        "V_win: a lab's payoff for winning, if no catastrophe.",
+    ),
+    key(
+        "payoff.share",
+        Kind::Float,
+        Default::Float(0.0),
+        Range::new(In(-BIG), In(BIG)),
+        None,
+        "V_share: payoff per unit of final capability share, if no catastrophe.",
+    ),
+    key(
+        "payoff.catastrophe",
+        Kind::Float,
+        Default::Float(1.0),
+        Range::new(In(-BIG), In(BIG)),
+        None,
+        "V_cat: loss to every lab in a catastrophe.",
+    ),
+];
+
+/// The rules a lab's policy may contain, in the order they are documented.
+pub const RULES: &[(&str, &str)] = &[
+    ("race", "No constraint: the base safety share stands."),
+    (
+        "unilateral_pause",
+        "2023 policy: no capability past a threshold until safety reaches its bar; a lab at a blocked threshold pauses and puts all effort into safety.",
+    ),
+    (
+        "match_competitors",
+        "2026 policy: keep the safety share at least the observed rivals' (reference) plus margin.",
+    ),
+    (
+        "delay_if_leading",
+        "2026 policy: slow down when the lab believes it leads by `lead` and judges its risk significant.",
+    ),
+];
+
+/// Looks a key up by its path; panics on an unknown path, which is a bug in
+/// the caller caught by the tests.
+pub fn key_spec(path: &str) -> &'static Key {
+    KEYS.iter()
+        .find(|k| k.path == path)
+        .unwrap_or_else(|| panic!("no key {path} in the scenario key table"))
+}
+
+/// The keys of one table or rule, e.g. `world.hazard` or `rule.delay_if_leading`.
+pub fn keys_under(prefix: &str) -> impl Iterator<Item = &'static Key> + '_ {
+    KEYS.iter().filter(move |k| {
+        k.path
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_prefix('.'))
+            .is_some_and(|rest| !rest.contains('.'))
+    })
+}
+
+/// The scenario format as a Markdown table, for the README.
+pub fn markdown_reference() -> String {
+    let mut out = String::new();
+    out.push_str("| key | type | default | allowed | meaning |\n");
+    out.push_str("|---|---|---|---|---|\n");
+    for k in KEYS {
+        let shown = match k.path.strip_prefix("rule.") {
+            Some(rest) => {
+                let (rule, name) = rest.split_once('.').unwrap_or((rest, ""));
+                format!("`labs.policy` `{rule}`: `{name}`")
+            }
+            None => format!("`{}`", k.path),
+        };
+        let _ = writeln!(
+            out,
+            "| {shown} | {} | {} | {} | {} |",
+            k.kind.describe(),
+            k.default_text(),
+            k.allowed().replace('|', "\\|"),
+            k.doc
+        );
+    }
+    out.push_str("\nRules of `labs.policy`:\n\n");
+    for (name, doc) in RULES {
+        let _ = writeln!(out, "- `{name}`: {doc}");
+    }
+    out
+}
+
+/// An annotated scenario with every key at its default, printed by `airace new`.
+pub fn template() -> String {
+    let mut out = String::new();
+    out.push_str(
+        "# airace scenario template: every key with its default and allowed values.\n\
+         # Keys marked (required) must be given; the rest may be deleted to keep the default.\n\
+         # Run it with `airace run FILE.toml`; check it with `airace validate FILE.toml`.\n",
+    );
+    for table in [
+        "scenario",
+        "world",
+        "world.hazard",
+        "world.observation",
+        "payoff",
+    ] {
+        let _ = writeln!(out, "\n[{table}]");
+        for k in keys_under(table) {
+            write_key(&mut out, k, "");
+        }
+    }
+    out.push_str("\n# One [[labs]] entry per kind of lab.\n[[labs]]\n");
+    for k in keys_under("labs") {
+        if k.kind == Kind::RuleList {
+            continue;
+        }
+        write_key(&mut out, k, "");
+    }
+    out.push_str("# policy: the lab's rules, combined by taking the most cautious result (omitted = race).\n");
+    for (name, doc) in RULES {
+        let _ = writeln!(out, "#   {name}: {doc}");
+        for k in keys_under(&format!("rule.{name}")) {
+            let _ = writeln!(
+                out,
+                "#     {} = {}  ({}; {})",
+                k.name(),
+                k.example
+                    .map(str::to_string)
+                    .unwrap_or_else(|| k.default_text()),
+                k.allowed(),
+                k.doc
+            );
+        }
+    }
+    out.push_str(
+        "policy = [\n  { rule = \"match_competitors\", margin = 0.0, reference = \"mean\" },\n  \
+         { rule = \"delay_if_leading\", lead = 0.0, risk = 0.002, slowdown = 1.0 },\n]\n",
+    );
+    out
+}
+
+fn write_key(out: &mut String, k: &Key, indent: &str) {
+    let required = if k.default == Default::Required {
+        " (required)"
+    } else {
+        ""
+    };
+    let allowed = k.allowed();
+    let _ = writeln!(out, "{indent}# {}{required} Allowed: {allowed}.", k.doc);
+    let value = match (k.default, k.example) {
+        (Default::Required, Some(example)) => example.to_string(),
+        (Default::Absent(_), Some(example)) => {
+            let _ = writeln!(out, "{indent}# Omitted = {}.", absent_meaning(k));
+            let _ = writeln!(out, "{indent}# {} = {example}", k.name());
+            return;
+        }
+        (Default::Absent(_), None) => {
+            let _ = writeln!(
+                out,
+                "{indent}# {} = ...  (omitted = {})",
+                k.name(),
+                absent_meaning(k)
+            );
+            return;
+        }
+        (Default::Float(x), _) => format_float(x),
+        (Default::Integer(i), _) => i.to_string(),
+        (Default::Text(t), _) => format!("\"{t}\""),
+        (Default::Required, None) => panic!("required key {} has no example", k.path),
+    };
+    let _ = writeln!(out, "{indent}{} = {value}", k.name());
+}
+
+fn absent_meaning(k: &Key) -> &'static str {
+    match k.default {
+        Default::Absent(m) => m,
+        _ => "",
+    }
+}
+
+/// A float as TOML requires it: always with a decimal point.
+fn format_float(x: f64) -> String {
+    let s = format_number(x);
+    if s.contains('.') || s.contains('e') {
+        s
+    } else {
+        format!("{s}.0")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_a_consistent_default() {
+        for k in KEYS {
+            match k.default {
+                Default::Float(x) => assert!(k.range.contains(x), "{}", k.path),
+                Default::Integer(i) => assert!(k.range.contains(i as f64), "{}", k.path),
+                Default::Required => assert!(k.example.is_some(), "{} needs an example", k.path),
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn ranges_read_as_inequalities() {
+        assert_eq!(key_spec("world.returns").allowed(), "0 < returns <= 1");
+        assert_eq!(
+            key_spec("labs.safety_share").allowed(),
+            "0 <= safety_share <= 1"
+        );
+        assert_eq!(key_spec("scenario.seed").allowed(), "seed >= 0");
+    }
+
+    #[test]
+    fn ranges_refuse_non_finite_values() {
+        assert!(!Range::ANY.contains(f64::NAN));
+        assert!(!Range::ANY.contains(f64::INFINITY));
+        assert!(Range::ANY.contains(-3.0));
+    }
+
+    #[test]
+    fn keys_under_lists_direct_children_only() {
+        let world: Vec<_> = keys_under("world").map(|k| k.name()).collect();
+        assert!(world.contains(&"returns"));
+        assert!(!world.contains(&"base"));
+    }
+}

@@ -1,0 +1,167 @@
+//! Scenario files: TOML in, a validated [`Scenario`] out.
+//!
+//! Reading happens in two stages (as in ripgrep's `LowArgs` → `HiArgs`):
+//! serde parses the file into the spanned raw structs of [`raw`], refusing
+//! unknown keys; [`validate`] then fills in defaults and checks every value
+//! and cross-field rule, collecting all problems with their line and column.
+//! Nothing downstream re-checks a `Scenario`.
+
+pub mod error;
+pub mod keys;
+pub mod raw;
+mod validate;
+
+pub use error::{Problem, ScenarioError};
+
+use crate::policy::Rule;
+use serde::Serialize;
+use std::path::Path;
+
+/// A validated scenario: every default filled in, every value in range.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scenario {
+    #[serde(rename = "scenario")]
+    pub meta: Meta,
+    pub world: World,
+    pub payoff: Payoff,
+    /// Labs after `count` expansion, in file order.
+    pub labs: Vec<Lab>,
+}
+
+/// The `[scenario]` table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Meta {
+    pub name: String,
+    pub description: String,
+    pub seed: u64,
+    pub runs: u64,
+    pub steps: u32,
+}
+
+/// The `[world]` table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct World {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decisive_capability: Option<f64>,
+    pub returns: f64,
+    pub capability_noise: f64,
+    pub spillover: f64,
+    pub frontier_access: f64,
+    pub resource_growth: f64,
+    pub market_feedback: f64,
+    pub hazard: Hazard,
+    pub observation: Observation,
+}
+
+/// The `[world.hazard]` table.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Hazard {
+    pub base: f64,
+    pub danger: f64,
+    pub capability_slope: f64,
+    pub gap_slope: f64,
+    pub win: f64,
+}
+
+/// The `[world.observation]` table.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Observation {
+    pub capability_noise: f64,
+    pub safety_noise: f64,
+    pub disclosure_every: u32,
+}
+
+impl Observation {
+    /// Whether observations at step `t` are exact.
+    pub fn is_exact(&self, t: u32) -> bool {
+        (self.disclosure_every > 0 && t % self.disclosure_every == 0)
+            || (self.capability_noise == 0.0 && self.safety_noise == 0.0)
+    }
+}
+
+/// One lab (after `count` expansion).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Lab {
+    pub name: String,
+    pub capability: f64,
+    pub safety: f64,
+    pub resources: f64,
+    pub capability_rate: f64,
+    pub safety_rate: f64,
+    pub safety_share: f64,
+    pub risk_perception: f64,
+    pub policy: Vec<Rule>,
+}
+
+/// The `[payoff]` table: the values in a lab's utility (DESIGN.md, Payoffs).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Payoff {
+    pub win: f64,
+    pub share: f64,
+    pub catastrophe: f64,
+}
+
+impl Scenario {
+    /// Reads and validates a scenario file. The scenario's name defaults to
+    /// the file name without its extension.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        if path.is_dir() {
+            return Err(ScenarioError::NotAFile {
+                path: path.to_path_buf(),
+            });
+        }
+        let bytes = std::fs::read(path).map_err(|source| ScenarioError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let origin = path.display().to_string();
+        let source = String::from_utf8(bytes).map_err(|e| ScenarioError::Invalid {
+            origin: origin.clone(),
+            problems: vec![Problem {
+                line_col: Some(error::line_col(
+                    &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
+                    e.utf8_error().valid_up_to(),
+                )),
+                key_path: String::new(),
+                message: "the file is not UTF-8 text (is it a binary file?); a scenario is a TOML text file".into(),
+            }],
+        })?;
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Scenario::from_str_named(&source, &origin, &stem)
+    }
+
+    /// Parses and validates scenario text; `origin` names it in errors and
+    /// `default_name` is used when the file sets no `scenario.name`.
+    pub fn from_str_named(
+        source: &str,
+        origin: &str,
+        default_name: &str,
+    ) -> Result<Scenario, ScenarioError> {
+        validate::parse(source, default_name).map_err(|problems| ScenarioError::Invalid {
+            origin: origin.to_string(),
+            problems,
+        })
+    }
+
+    /// The scenario as a TOML file with every default written out, which
+    /// runs to the same results.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("a validated scenario always serializes")
+    }
+
+    /// Number of labs.
+    pub fn lab_count(&self) -> usize {
+        self.labs.len()
+    }
+}
+
+impl std::str::FromStr for Scenario {
+    type Err = ScenarioError;
+
+    fn from_str(source: &str) -> Result<Self, Self::Err> {
+        Scenario::from_str_named(source, "<scenario>", "scenario")
+    }
+}

@@ -1,0 +1,749 @@
+//! Stage two of reading a scenario: from the raw, spanned file to a
+//! [`Scenario`], filling in defaults from the key table and collecting every
+//! problem with its place in the file.
+
+use super::error::{Problem, line_col};
+use super::keys::{self, Default, Kind, key_spec};
+use super::raw::{RawFile, RawLab, RawRule, Sp};
+use super::{Hazard, Lab, Meta, Observation, Payoff, Scenario, World};
+use crate::policy::{DelayIfLeading, MatchCompetitors, Reference, Rule, UnilateralPause};
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// Parses scenario text; on failure returns every problem found.
+pub fn parse(source: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
+    let raw: RawFile = toml::from_str(source).map_err(|e| vec![toml_problem(source, &e)])?;
+    let mut checker = Checker {
+        source,
+        problems: Vec::new(),
+    };
+    let scenario = checker.scenario(raw, default_name);
+    if checker.problems.is_empty() {
+        Ok(scenario)
+    } else {
+        checker
+            .problems
+            .sort_by_key(|p| p.line_col.unwrap_or((usize::MAX, 0)));
+        Err(checker.problems)
+    }
+}
+
+/// A serde/TOML error as a problem, with a "did you mean" for near-miss keys.
+fn toml_problem(source: &str, error: &toml::de::Error) -> Problem {
+    let mut message = error.message().trim().to_string();
+    if let Some(hint) = unknown_key_hint(&message) {
+        message.push_str(&hint);
+    }
+    Problem {
+        line_col: error.span().map(|s| line_col(source, s.start)),
+        key_path: String::new(),
+        message,
+    }
+}
+
+/// serde says "unknown field `x`, expected one of `a`, `b`"; suggest the
+/// nearest expected key.
+fn unknown_key_hint(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (found, rest) = rest.split_once('`')?;
+    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    let best = expected
+        .iter()
+        .map(|e| (strsim::jaro_winkler(found, e), *e))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))?;
+    Some(format!("; did you mean `{}`?", best.1))
+}
+
+struct Checker<'a> {
+    source: &'a str,
+    problems: Vec<Problem>,
+}
+
+/// Where a value sits: its key path for messages and its span for line:col.
+struct Place<'p> {
+    path: &'p str,
+    span: Option<Range<usize>>,
+}
+
+impl<'a> Checker<'a> {
+    fn problem(
+        &mut self,
+        span: Option<Range<usize>>,
+        key_path: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        self.problems.push(Problem {
+            line_col: span.map(|s| line_col(self.source, s.start)),
+            key_path: key_path.into(),
+            message: message.into(),
+        });
+    }
+
+    /// A number key: default if absent (a problem if required), range-checked.
+    fn float(&mut self, value: &Option<Sp<f64>>, spec: &str, table: &Place<'_>) -> f64 {
+        let key = key_spec(spec);
+        let path = join(table.path, key.name());
+        match value {
+            None => {
+                if key.default == Default::Required {
+                    self.missing(table, key.name(), &path);
+                    return f64::NAN;
+                }
+                key.default_f64()
+            }
+            Some(v) => {
+                let x = *v.get_ref();
+                self.check_range(x, key, &path, v.span());
+                x
+            }
+        }
+    }
+
+    fn integer(&mut self, value: &Option<Sp<i64>>, spec: &str, table: &Place<'_>) -> i64 {
+        let key = key_spec(spec);
+        let path = join(table.path, key.name());
+        match value {
+            None => {
+                if key.default == Default::Required {
+                    self.missing(table, key.name(), &path);
+                    return 0;
+                }
+                key.default_f64() as i64
+            }
+            Some(v) => {
+                let x = *v.get_ref();
+                if !key.range.contains(x as f64) {
+                    self.problem(
+                        Some(v.span()),
+                        path,
+                        format!("{x} is out of range: allowed {}", key.allowed()),
+                    );
+                }
+                x
+            }
+        }
+    }
+
+    fn check_range(&mut self, x: f64, key: &keys::Key, path: &str, span: Range<usize>) {
+        if !x.is_finite() {
+            self.problem(
+                Some(span),
+                path,
+                format!("{x} is not a finite number: allowed {}", key.allowed()),
+            );
+        } else if !key.range.contains(x) {
+            self.problem(
+                Some(span),
+                path,
+                format!(
+                    "{} is out of range: allowed {}",
+                    keys::format_number(x),
+                    key.allowed()
+                ),
+            );
+        }
+    }
+
+    fn missing(&mut self, table: &Place<'_>, name: &str, path: &str) {
+        let key = keys::KEYS
+            .iter()
+            .find(|k| k.name() == name && path.ends_with(k.name()));
+        let allowed = key.map(|k| format!(" ({})", k.doc)).unwrap_or_default();
+        let where_ = if table.path.is_empty() {
+            "the file".to_string()
+        } else {
+            format!("[{}]", table_name(table.path))
+        };
+        self.problem(
+            table.span.clone(),
+            path,
+            format!("missing required key `{name}` in {where_}{allowed}"),
+        );
+    }
+
+    fn scenario(&mut self, raw: RawFile, default_name: &str) -> Scenario {
+        let meta = self.meta(&raw, default_name);
+        let world = self.world(&raw);
+        let payoff = self.payoff(&raw);
+        let labs = self.labs(&raw);
+        Scenario {
+            meta,
+            world,
+            payoff,
+            labs,
+        }
+    }
+
+    fn meta(&mut self, raw: &RawFile, default_name: &str) -> Meta {
+        let span = raw.scenario.as_ref().map(|s| s.span());
+        let table = Place {
+            path: "scenario",
+            span: span.clone().or(Some(0..0)),
+        };
+        let empty = super::raw::RawMeta {
+            name: None,
+            description: None,
+            seed: None,
+            runs: None,
+            steps: None,
+        };
+        let m = raw.scenario.as_ref().map_or(&empty, |s| s.get_ref());
+        let name = match &m.name {
+            Some(n) => {
+                self.check_name(n.get_ref(), "scenario.name", Some(n.span()));
+                n.get_ref().clone()
+            }
+            None => {
+                if !valid_name(default_name) {
+                    self.problem(
+                        span,
+                        "scenario.name",
+                        format!(
+                            "no name is set and the file name `{default_name}` cannot name an output folder; \
+                             set `name` in [scenario] ({})",
+                            key_spec("scenario.name").allowed()
+                        ),
+                    );
+                }
+                default_name.to_string()
+            }
+        };
+        let description = m
+            .description
+            .as_ref()
+            .map(|d| d.get_ref().clone())
+            .unwrap_or_default();
+        let seed = self.integer(&m.seed, "scenario.seed", &table);
+        let runs = self.integer(&m.runs, "scenario.runs", &table);
+        let steps = self.integer(&m.steps, "scenario.steps", &table);
+        Meta {
+            name,
+            description,
+            seed: seed.max(0) as u64,
+            runs: runs.max(1) as u64,
+            steps: steps.clamp(1, u32::MAX as i64) as u32,
+        }
+    }
+
+    fn world(&mut self, raw: &RawFile) -> World {
+        let w = raw.world.as_ref();
+        let table = Place {
+            path: "world",
+            span: w.map(|w| w.span()),
+        };
+        let w = w.map(|w| w.get_ref());
+        let f = |w: Option<&super::raw::RawWorld>,
+                 get: fn(&super::raw::RawWorld) -> &Option<Sp<f64>>| {
+            w.and_then(|w| get(w).as_ref()).cloned()
+        };
+        let decisive_capability = match f(w, |w| &w.decisive_capability) {
+            Some(v) => {
+                self.check_range(
+                    *v.get_ref(),
+                    key_spec("world.decisive_capability"),
+                    "world.decisive_capability",
+                    v.span(),
+                );
+                Some(*v.get_ref())
+            }
+            None => None,
+        };
+        let returns = self.float(&f(w, |w| &w.returns), "world.returns", &table);
+        let capability_noise = self.float(
+            &f(w, |w| &w.capability_noise),
+            "world.capability_noise",
+            &table,
+        );
+        let spillover = self.float(&f(w, |w| &w.spillover), "world.spillover", &table);
+        let frontier_access = self.float(
+            &f(w, |w| &w.frontier_access),
+            "world.frontier_access",
+            &table,
+        );
+        let resource_growth = self.float(
+            &f(w, |w| &w.resource_growth),
+            "world.resource_growth",
+            &table,
+        );
+        let market_feedback = self.float(
+            &f(w, |w| &w.market_feedback),
+            "world.market_feedback",
+            &table,
+        );
+
+        let h = w.and_then(|w| w.hazard.as_ref());
+        let table = Place {
+            path: "world.hazard",
+            span: h.map(|h| h.span()),
+        };
+        let h = h.map(|h| h.get_ref());
+        let hf = |get: fn(&super::raw::RawHazard) -> &Option<Sp<f64>>| {
+            h.and_then(|h| get(h).as_ref()).cloned()
+        };
+        let hazard = Hazard {
+            base: self.float(&hf(|h| &h.base), "world.hazard.base", &table),
+            danger: self.float(&hf(|h| &h.danger), "world.hazard.danger", &table),
+            capability_slope: self.float(
+                &hf(|h| &h.capability_slope),
+                "world.hazard.capability_slope",
+                &table,
+            ),
+            gap_slope: self.float(&hf(|h| &h.gap_slope), "world.hazard.gap_slope", &table),
+            win: self.float(&hf(|h| &h.win), "world.hazard.win", &table),
+        };
+
+        let o = w.and_then(|w| w.observation.as_ref());
+        let table = Place {
+            path: "world.observation",
+            span: o.map(|o| o.span()),
+        };
+        let o = o.map(|o| o.get_ref());
+        let observation = Observation {
+            capability_noise: self.float(
+                &o.and_then(|o| o.capability_noise.clone()),
+                "world.observation.capability_noise",
+                &table,
+            ),
+            safety_noise: self.float(
+                &o.and_then(|o| o.safety_noise.clone()),
+                "world.observation.safety_noise",
+                &table,
+            ),
+            disclosure_every: self
+                .integer(
+                    &o.and_then(|o| o.disclosure_every.clone()),
+                    "world.observation.disclosure_every",
+                    &table,
+                )
+                .clamp(0, u32::MAX as i64) as u32,
+        };
+        World {
+            decisive_capability,
+            returns,
+            capability_noise,
+            spillover,
+            frontier_access,
+            resource_growth,
+            market_feedback,
+            hazard,
+            observation,
+        }
+    }
+
+    fn payoff(&mut self, raw: &RawFile) -> Payoff {
+        let p = raw.payoff.as_ref();
+        let table = Place {
+            path: "payoff",
+            span: p.map(|p| p.span()),
+        };
+        let p = p.map(|p| p.get_ref());
+        Payoff {
+            win: self.float(&p.and_then(|p| p.win.clone()), "payoff.win", &table),
+            share: self.float(&p.and_then(|p| p.share.clone()), "payoff.share", &table),
+            catastrophe: self.float(
+                &p.and_then(|p| p.catastrophe.clone()),
+                "payoff.catastrophe",
+                &table,
+            ),
+        }
+    }
+
+    fn labs(&mut self, raw: &RawFile) -> Vec<Lab> {
+        let Some(labs) = raw.labs.as_ref().filter(|l| !l.get_ref().is_empty()) else {
+            self.problem(
+                raw.labs.as_ref().map(|l| l.span()),
+                "labs",
+                "a scenario needs at least one lab: add a [[labs]] table with name, capability, safety, \
+                 capability_rate and safety_rate",
+            );
+            return Vec::new();
+        };
+        let mut expanded = Vec::new();
+        // Expanded name -> (entry index, how it arose), to explain duplicates.
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for (index, lab) in labs.get_ref().iter().enumerate() {
+            let path = format!("labs[{index}]");
+            let Some((template, count, name_span)) = self.lab(lab, &path) else {
+                continue;
+            };
+            for k in 1..=count {
+                let name = if count == 1 {
+                    template.name.clone()
+                } else {
+                    format!("{}-{k}", template.name)
+                };
+                let origin = if count == 1 {
+                    path.clone()
+                } else {
+                    format!("{path} (count = {count})")
+                };
+                if let Some(first) = seen.get(&name) {
+                    self.problem(
+                        name_span.clone(),
+                        format!("{path}.name"),
+                        format!(
+                            "lab name `{name}` from {origin} is already used by {first}; \
+                             lab names must be unique after count expansion"
+                        ),
+                    );
+                } else {
+                    seen.insert(name.clone(), origin);
+                }
+                expanded.push(Lab {
+                    name,
+                    ..template.clone()
+                });
+            }
+        }
+        expanded
+    }
+
+    /// One `[[labs]]` entry, before count expansion.
+    fn lab(&mut self, raw: &Sp<RawLab>, path: &str) -> Option<(Lab, usize, Option<Range<usize>>)> {
+        let table = Place {
+            path,
+            span: Some(raw.span()),
+        };
+        let l = raw.get_ref();
+        let name = match &l.name {
+            Some(n) => {
+                self.check_name(n.get_ref(), &format!("{path}.name"), Some(n.span()));
+                n.get_ref().clone()
+            }
+            None => {
+                self.missing(&table, "name", &format!("{path}.name"));
+                format!("lab{path}")
+            }
+        };
+        let count = self.integer(&l.count, "labs.count", &table);
+        let lab = Lab {
+            name,
+            capability: self.float(&l.capability, "labs.capability", &table),
+            safety: self.float(&l.safety, "labs.safety", &table),
+            resources: self.float(&l.resources, "labs.resources", &table),
+            capability_rate: self.float(&l.capability_rate, "labs.capability_rate", &table),
+            safety_rate: self.float(&l.safety_rate, "labs.safety_rate", &table),
+            safety_share: self.float(&l.safety_share, "labs.safety_share", &table),
+            risk_perception: self.float(&l.risk_perception, "labs.risk_perception", &table),
+            policy: self.policy(l, path),
+        };
+        let count = usize::try_from(count)
+            .ok()
+            .filter(|&c| (1..=1000).contains(&c))?;
+        Some((lab, count, l.name.as_ref().map(|n| n.span())))
+    }
+
+    fn policy(&mut self, lab: &RawLab, lab_path: &str) -> Vec<Rule> {
+        let Some(policy) = &lab.policy else {
+            return vec![Rule::Race];
+        };
+        policy
+            .get_ref()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, rule)| self.rule(rule, &format!("{lab_path}.policy[{i}]")))
+            .collect()
+    }
+
+    fn rule(&mut self, raw: &Sp<RawRule>, path: &str) -> Option<Rule> {
+        let r = raw.get_ref();
+        let allowed_rules = keys::RULES
+            .iter()
+            .map(|(n, _)| *n)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let Some(name) = &r.rule else {
+            self.problem(
+                Some(raw.span()),
+                path,
+                format!(
+                    "missing `rule`: every policy entry names its rule, one of {allowed_rules}"
+                ),
+            );
+            return None;
+        };
+        let rule_name = name.get_ref().as_str();
+        if !keys::RULES.iter().any(|(n, _)| *n == rule_name) {
+            let hint = keys::RULES
+                .iter()
+                .map(|(n, _)| (strsim::jaro_winkler(rule_name, n), *n))
+                .filter(|(s, _)| *s > 0.8)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, n)| format!("; did you mean `{n}`?"))
+                .unwrap_or_default();
+            self.problem(
+                Some(name.span()),
+                format!("{path}.rule"),
+                format!("unknown rule `{rule_name}`: allowed {allowed_rules}{hint}"),
+            );
+            return None;
+        }
+        let prefix = format!("rule.{rule_name}");
+        let own_keys: Vec<&str> = keys::keys_under(&prefix).map(|k| k.name()).collect();
+        let mut foreign = false;
+        for (key, span) in r.present_keys() {
+            if !own_keys.contains(&key) {
+                foreign = true;
+                let keys_text = if own_keys.is_empty() {
+                    "it takes no keys".to_string()
+                } else {
+                    format!("its keys are {}", own_keys.join(", "))
+                };
+                self.problem(
+                    Some(span),
+                    format!("{path}.{key}"),
+                    format!("`{key}` is not a key of rule {rule_name}: {keys_text}"),
+                );
+            }
+        }
+        let table = Place {
+            path,
+            span: Some(raw.span()),
+        };
+        let rule = match rule_name {
+            "race" => Rule::Race,
+            "unilateral_pause" => {
+                let thresholds =
+                    self.float_list(&r.thresholds, "rule.unilateral_pause.thresholds", &table);
+                let required = match &r.required {
+                    None => thresholds.clone(),
+                    Some(_) => {
+                        self.float_list(&r.required, "rule.unilateral_pause.required", &table)
+                    }
+                };
+                if thresholds.windows(2).any(|w| w[0] >= w[1]) {
+                    self.problem(
+                        r.thresholds.as_ref().map(|t| t.span()),
+                        format!("{path}.thresholds"),
+                        format!("thresholds {thresholds:?} are not strictly ascending: list each capability level once, lowest first"),
+                    );
+                }
+                if r.thresholds.is_some() && thresholds.is_empty() {
+                    self.problem(
+                        r.thresholds.as_ref().map(|t| t.span()),
+                        format!("{path}.thresholds"),
+                        "thresholds is empty: give at least one capability level",
+                    );
+                }
+                if required.len() != thresholds.len() {
+                    self.problem(
+                        r.required.as_ref().map(|t| t.span()),
+                        format!("{path}.required"),
+                        format!(
+                            "required has {} values but thresholds has {}: give one safety bar per threshold",
+                            required.len(),
+                            thresholds.len()
+                        ),
+                    );
+                }
+                Rule::UnilateralPause(UnilateralPause {
+                    thresholds,
+                    required,
+                })
+            }
+            "match_competitors" => {
+                let margin = self.float(&r.margin, "rule.match_competitors.margin", &table);
+                let reference = match &r.reference {
+                    None => Reference::Mean,
+                    Some(v) => match v.get_ref().as_str() {
+                        "mean" => Reference::Mean,
+                        "max" => Reference::Max,
+                        "leader" => Reference::Leader,
+                        other => {
+                            self.problem(
+                                Some(v.span()),
+                                format!("{path}.reference"),
+                                format!(
+                                    "unknown reference `{other}`: allowed {}",
+                                    key_spec("rule.match_competitors.reference").allowed()
+                                ),
+                            );
+                            Reference::Mean
+                        }
+                    },
+                };
+                Rule::MatchCompetitors(MatchCompetitors { margin, reference })
+            }
+            "delay_if_leading" => Rule::DelayIfLeading(DelayIfLeading {
+                lead: self.float(&r.lead, "rule.delay_if_leading.lead", &table),
+                risk: self.float(&r.risk, "rule.delay_if_leading.risk", &table),
+                slowdown: self.float(&r.slowdown, "rule.delay_if_leading.slowdown", &table),
+            }),
+            _ => unreachable!("rule names were checked above"),
+        };
+        (!foreign).then_some(rule)
+    }
+
+    fn float_list(
+        &mut self,
+        value: &Option<Sp<Vec<Sp<f64>>>>,
+        spec: &str,
+        table: &Place<'_>,
+    ) -> Vec<f64> {
+        let key = key_spec(spec);
+        debug_assert_eq!(key.kind, Kind::FloatList);
+        let path = join(table.path, key.name());
+        let Some(list) = value else {
+            self.missing(table, key.name(), &path);
+            return Vec::new();
+        };
+        list.get_ref()
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                self.check_range(*v.get_ref(), key, &format!("{path}[{i}]"), v.span());
+                *v.get_ref()
+            })
+            .collect()
+    }
+
+    fn check_name(&mut self, name: &str, path: &str, span: Option<Range<usize>>) {
+        if !valid_name(name) {
+            self.problem(
+                span,
+                path,
+                format!(
+                    "`{name}` is not a valid name: allowed {}",
+                    key_spec("labs.name").allowed()
+                ),
+            );
+        }
+    }
+}
+
+/// Names become folder names and CSV column suffixes, so keep them plain.
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 100
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+fn join(table: &str, key: &str) -> String {
+    if table.is_empty() {
+        key.to_string()
+    } else {
+        format!("{table}.{key}")
+    }
+}
+
+/// `labs[2]` is shown as the table `[[labs]]` entry 2.
+fn table_name(path: &str) -> String {
+    path.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+[scenario]
+steps = 10
+[[labs]]
+name = "A"
+capability = 1.0
+safety = 1.0
+capability_rate = 0.1
+safety_rate = 0.1
+"#;
+
+    fn problems(src: &str) -> Vec<String> {
+        parse(src, "t")
+            .unwrap_err()
+            .iter()
+            .map(|p| p.render("t.toml"))
+            .collect()
+    }
+
+    #[test]
+    fn a_minimal_scenario_gets_every_default() {
+        let s = parse(MINIMAL, "t").unwrap();
+        assert_eq!(s.meta.name, "t");
+        assert_eq!(s.meta.runs, 10_000);
+        assert_eq!(s.world.returns, 0.5);
+        assert_eq!(s.world.decisive_capability, None);
+        assert_eq!(s.labs[0].policy, vec![Rule::Race]);
+        assert_eq!(s.labs[0].safety_share, 0.15);
+        assert_eq!(
+            s.payoff,
+            Payoff {
+                win: 1.0,
+                share: 0.0,
+                catastrophe: 1.0
+            }
+        );
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_line() {
+        let src =
+            MINIMAL.replace("capability = 1.0", "capability = -1.0") + "\n[world]\nreturns = 1.5\n";
+        let msgs = problems(&src);
+        assert_eq!(
+            msgs,
+            vec![
+                "t.toml:6:14: labs[0].capability: -1 is out of range: allowed 0 < capability <= 1000000",
+                "t.toml:12:11: world.returns: 1.5 is out of range: allowed 0 < returns <= 1",
+            ]
+        );
+    }
+
+    #[test]
+    fn count_expands_names_and_duplicates_are_refused() {
+        let src = MINIMAL.replace("name = \"A\"", "name = \"A\"\ncount = 2")
+            + "[[labs]]\nname = \"A-2\"\ncapability = 1.0\nsafety = 1.0\ncapability_rate = 0.1\nsafety_rate = 0.1\n";
+        let msgs = problems(&src);
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert!(
+            msgs[0].contains("lab name `A-2` from labs[1] is already used by labs[0] (count = 2)"),
+            "{}",
+            msgs[0]
+        );
+    }
+
+    #[test]
+    fn unknown_keys_get_a_suggestion() {
+        let msgs = problems(&(MINIMAL.to_string() + "[world]\nretruns = 0.5\n"));
+        assert!(msgs[0].contains("unknown field `retruns`"), "{}", msgs[0]);
+        assert!(msgs[0].ends_with("did you mean `returns`?"), "{}", msgs[0]);
+    }
+
+    #[test]
+    fn rules_are_checked_key_by_key() {
+        let src = MINIMAL.to_string()
+            + "policy = [{ rule = \"unilateral_pause\", thresholds = [5.0, 3.0], required = [1.0] },\n  \
+               { rule = \"delay_if_leading\", margin = 0.1 },\n  { rule = \"pause\" }]\n";
+        let msgs = problems(&src);
+        let joined = msgs.join("\n");
+        assert!(joined.contains("not strictly ascending"), "{joined}");
+        assert!(
+            joined.contains("required has 1 values but thresholds has 2"),
+            "{joined}"
+        );
+        assert!(
+            joined.contains(
+                "`margin` is not a key of rule delay_if_leading: its keys are lead, risk, slowdown"
+            ),
+            "{joined}"
+        );
+        assert!(joined.contains("missing required key `risk`"), "{joined}");
+        assert!(joined.contains("unknown rule `pause`"), "{joined}");
+    }
+
+    #[test]
+    fn the_template_is_a_valid_scenario() {
+        let s = parse(&keys::template(), "template").unwrap();
+        assert_eq!(s.labs.len(), 1);
+        assert_eq!(s.labs[0].policy.len(), 2);
+    }
+
+    #[test]
+    fn a_scenario_written_out_reads_back_the_same() {
+        let s = parse(&keys::template(), "template").unwrap();
+        let again = parse(&s.to_toml(), "other").unwrap();
+        assert_eq!(s, again);
+    }
+}
