@@ -1,0 +1,357 @@
+//! The `airace` binary as a user meets it.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+fn airace() -> Command {
+    let mut cmd = Command::cargo_bin("airace").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+/// Every file under `dir`, by path relative to it.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.insert(rel, fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// The manifest without the two fields that record the invocation.
+fn manifest_without_invocation(bytes: &[u8]) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+    let m = v.as_object_mut().unwrap();
+    assert!(m.remove("threads").is_some());
+    assert!(m.remove("command_line").is_some());
+    v
+}
+
+#[test]
+fn help_shows_examples() {
+    airace()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Examples:"))
+        .stdout(predicate::str::contains(
+            "airace run scenarios/rsp-2026.toml",
+        ));
+    airace()
+        .args(["run", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--threads"));
+}
+
+#[test]
+fn the_template_validates() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = airace()
+        .arg("new")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let path = dir.path().join("mine.toml");
+    fs::write(&path, out).unwrap();
+    airace()
+        .args(["validate", path.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "ok: mine (1 labs, 10000 runs of 120 steps, seed 1)",
+        ));
+}
+
+#[test]
+fn no_arguments_at_all_is_the_default_comparison() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::cargo_bin("airace").unwrap();
+    cmd.current_dir(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("10000"));
+    let summary: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.path().join("output/rsp-2026/summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(summary["runs"], 10000);
+    assert!(
+        dir.path()
+            .join("output/default-comparison/comparison.csv")
+            .is_file()
+    );
+}
+
+#[test]
+fn every_shipped_scenario_validates() {
+    let mut names: Vec<String> =
+        fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .map(|p| format!("scenarios/{}", p.file_name().unwrap().to_string_lossy()))
+            .collect();
+    names.sort();
+    assert!(names.len() >= 7);
+    airace().arg("validate").args(&names).assert().success();
+}
+
+#[test]
+fn no_arguments_runs_the_default_comparison() {
+    let dir = tempfile::tempdir().unwrap();
+    // The default comparison is built in: it runs from any folder.
+    let mut cmd = Command::cargo_bin("airace").unwrap();
+    cmd.current_dir(dir.path())
+        .args(["run", "--runs", "300"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("pause-2023").and(predicate::str::contains(
+                "comparison: output/default-comparison",
+            )),
+        );
+    let out = dir.path().join("output");
+    for name in ["race", "pause-2023", "rsp-2026", "lone-pause", "lone-2026"] {
+        for file in [
+            "summary.json",
+            "summary.csv",
+            "runs.csv",
+            "labs.csv",
+            "timeseries.csv",
+            "manifest.json",
+            "scenario.toml",
+        ] {
+            assert!(out.join(name).join(file).is_file(), "{name}/{file}");
+        }
+    }
+    let comparison = fs::read_to_string(out.join("default-comparison/comparison.csv")).unwrap();
+    assert_eq!(comparison.lines().count(), 6, "{comparison}");
+    assert!(comparison.starts_with("scenario,runs,steps,seed,p_catastrophe,p_catastrophe_ci_low"));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("race/manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["source"], "built-in:race");
+    assert_eq!(manifest["runs"], 300);
+}
+
+#[test]
+fn outputs_are_byte_identical_for_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outputs = Vec::new();
+    for threads in ["1", "2", "3"] {
+        let out = dir.path().join(format!("t{threads}"));
+        airace()
+            .args([
+                "run",
+                "scenarios/rsp-2026.toml",
+                "scenarios/lone-pause.toml",
+                "--quiet",
+                "--runs",
+                "2500",
+            ])
+            .args(["--threads", threads, "--out", out.to_str().unwrap()])
+            .assert()
+            .success()
+            .stdout("");
+        outputs.push(files(&out));
+    }
+    assert!(outputs[0].len() >= 15, "{:?}", outputs[0].keys());
+    for other in &outputs[1..] {
+        assert_eq!(
+            outputs[0].keys().collect::<Vec<_>>(),
+            other.keys().collect::<Vec<_>>()
+        );
+        for (name, bytes) in &outputs[0] {
+            if name.ends_with("manifest.json") {
+                assert_eq!(
+                    manifest_without_invocation(bytes),
+                    manifest_without_invocation(&other[name]),
+                    "{name}"
+                );
+            } else {
+                assert!(
+                    bytes == &other[name],
+                    "{name} differs between thread counts"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_scenario_as_run_reproduces_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first");
+    airace()
+        .args([
+            "run",
+            "scenarios/lone-2026.toml",
+            "--quiet",
+            "--runs",
+            "700",
+            "--seed",
+            "11",
+        ])
+        .args(["--out", first.to_str().unwrap()])
+        .assert()
+        .success();
+    let again = dir.path().join("again");
+    airace()
+        .args([
+            "run",
+            first.join("lone-2026/scenario.toml").to_str().unwrap(),
+            "--quiet",
+        ])
+        .args(["--out", again.to_str().unwrap()])
+        .assert()
+        .success();
+    for file in [
+        "summary.json",
+        "runs.csv",
+        "labs.csv",
+        "timeseries.csv",
+        "scenario.toml",
+    ] {
+        assert!(
+            fs::read(first.join("lone-2026").join(file)).unwrap()
+                == fs::read(again.join("lone-2026").join(file)).unwrap(),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn no_run_rows_skips_the_per_run_files() {
+    let dir = tempfile::tempdir().unwrap();
+    airace()
+        .args([
+            "run",
+            "scenarios/race.toml",
+            "--quiet",
+            "--runs",
+            "100",
+            "--no-run-rows",
+        ])
+        .args(["--out", dir.path().to_str().unwrap()])
+        .assert()
+        .success();
+    let written: Vec<String> = files(&dir.path().join("race")).into_keys().collect();
+    assert_eq!(
+        written,
+        [
+            "manifest.json",
+            "scenario.toml",
+            "summary.csv",
+            "summary.json",
+            "timeseries.csv"
+        ]
+    );
+}
+
+#[test]
+fn scenarios_with_one_name_are_refused_before_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    airace()
+        .args([
+            "run",
+            "scenarios/race.toml",
+            "scenarios/race.toml",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "scenarios 1 and 2 are both named `race`",
+        ));
+    assert!(!out.exists());
+}
+
+#[test]
+fn bad_options_exit_with_code_2() {
+    airace()
+        .args(["run", "--runs", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--runs"));
+    airace().args(["run", "--threads", "zero"]).assert().code(2);
+    airace().args(["frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn per_run_rows_are_tidy_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    airace()
+        .args([
+            "run",
+            "scenarios/rsp-2026.toml",
+            "--quiet",
+            "--runs",
+            "50",
+            "--out",
+            dir.path().to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let d = dir.path().join("rsp-2026");
+    for (file, rows) in [("runs.csv", 50), ("labs.csv", 150), ("timeseries.csv", 121)] {
+        let text = fs::read_to_string(d.join(file)).unwrap();
+        let mut lines = text.lines();
+        let columns = lines.next().unwrap().split(',').count();
+        let body: Vec<&str> = lines.collect();
+        assert_eq!(body.len(), rows, "{file}");
+        assert!(
+            body.iter().all(|l| l.split(',').count() == columns),
+            "{file} has ragged rows"
+        );
+    }
+    let summary: serde_json::Value =
+        serde_json::from_slice(&fs::read(d.join("summary.json")).unwrap()).unwrap();
+    for key in [
+        "scenario",
+        "runs",
+        "steps",
+        "seed",
+        "p_catastrophe",
+        "p_catastrophe_sampled",
+        "p_catastrophe_unwarned",
+        "p_win",
+        "p_no_winner",
+        "frontier_capability",
+        "labs",
+        "win_step_mean",
+    ] {
+        assert!(summary.get(key).is_some(), "summary.json lacks {key}");
+    }
+    for lab in ["Frontier", "Challenger", "Upstart"] {
+        let l = &summary["labs"][lab];
+        for key in [
+            "paused_steps_mean",
+            "delayed_steps_mean",
+            "utility_mean",
+            "final_capability_mean",
+            "final_safety_mean",
+        ] {
+            assert!(l.get(key).is_some(), "labs.{lab} lacks {key}");
+        }
+        assert!(summary["p_win"][lab]["ci_low"].is_number());
+    }
+}

@@ -1,0 +1,71 @@
+//! Golden outputs of small runs at a fixed seed. Any change in results,
+//! intended or not, shows up here as a diff to review
+//! (`cargo insta review`, or `INSTA_UPDATE=always cargo test --test golden`).
+
+use assert_cmd::Command;
+use std::fs;
+use std::path::Path;
+
+fn run(out: &Path) {
+    Command::cargo_bin("airace")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "run",
+            "scenarios/rsp-2026.toml",
+            "scenarios/pause-2023.toml",
+            "--quiet",
+        ])
+        .args([
+            "--runs",
+            "1500",
+            "--seed",
+            "3",
+            "--threads",
+            "2",
+            "--name",
+            "golden",
+            "--out",
+        ])
+        .arg(out)
+        .assert()
+        .success();
+}
+
+fn head(text: &str, lines: usize) -> String {
+    text.lines().take(lines).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn golden_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    run(dir.path());
+    let read = |p: &str| fs::read_to_string(dir.path().join(p)).unwrap();
+    insta::assert_snapshot!("comparison.csv", read("golden/comparison.csv"));
+    for name in ["rsp-2026", "pause-2023"] {
+        insta::assert_snapshot!(
+            format!("{name}-summary.json"),
+            read(&format!("{name}/summary.json"))
+        );
+        insta::assert_snapshot!(
+            format!("{name}-summary.csv"),
+            read(&format!("{name}/summary.csv"))
+        );
+        insta::assert_snapshot!(
+            format!("{name}-timeseries.csv"),
+            read(&format!("{name}/timeseries.csv"))
+        );
+        insta::assert_snapshot!(
+            format!("{name}-runs.csv-head"),
+            head(&read(&format!("{name}/runs.csv")), 25)
+        );
+        insta::assert_snapshot!(
+            format!("{name}-labs.csv-head"),
+            head(&read(&format!("{name}/labs.csv")), 25)
+        );
+        insta::assert_snapshot!(
+            format!("{name}-scenario.toml"),
+            read(&format!("{name}/scenario.toml"))
+        );
+    }
+}
