@@ -28,17 +28,150 @@ pub fn parse(source: &str, default_name: &str) -> Result<Scenario, Vec<Problem>>
     }
 }
 
-/// A serde/TOML error as a problem, with a "did you mean" for near-miss keys.
+/// A serde/TOML error as a problem: the key path, the value as written,
+/// what is expected in plain words, and a "did you mean" for near-miss keys.
 fn toml_problem(source: &str, error: &toml::de::Error) -> Problem {
-    let mut message = error.message().trim().to_string();
-    if let Some(hint) = unknown_key_hint(&message) {
-        message.push_str(&hint);
-    }
+    let span = error.span();
+    let message = error.message().trim();
+    // The key path is only in the error's text, and only without the input.
+    let mut bare = error.clone();
+    bare.set_input(None);
+    let key_path = bare
+        .to_string()
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("in `")?
+                .strip_suffix('`')
+                .map(str::to_string)
+        })
+        .unwrap_or_default();
+    let written = span
+        .as_ref()
+        .and_then(|s| source.get(s.clone()))
+        .map(str::trim)
+        .unwrap_or("");
+    let message = if let Some(hint) = unknown_key_hint(message) {
+        format!("{message}{hint}")
+    } else if let Some(m) = message.strip_prefix("unknown field `") {
+        // A table's key written after another table's header lands there.
+        let misplaced = m.split('`').next().filter(|k| {
+            ["scenario", "world", "labs", "payoff"].contains(k) && !key_path.is_empty()
+        });
+        match misplaced {
+            Some(k) => format!(
+                "{message}; keys after a [table] header belong to that table: \
+                 move `{k}` above the first header or give it its own table"
+            ),
+            None => message.to_string(),
+        }
+    } else if let Some((found, expected)) = type_mismatch(message) {
+        let found = if !written.is_empty() && written.len() <= 40 && !written.contains('\n') {
+            format!("`{written}`")
+        } else {
+            found
+        };
+        let expected = match expected.as_str() {
+            "a table" if !key_path.is_empty() => format!("a [{key_path}] table"),
+            _ => expected,
+        };
+        let mut text = format!("expected {expected}, found {found}");
+        if expected == "a number" && written.starts_with('"') {
+            text.push_str(" (write numbers without quotes)");
+        }
+        if key_path == "labs" {
+            text.push_str(" (write each lab as its own [[labs]] table, with double brackets)");
+        }
+        match key_for(&key_path) {
+            Some(key) if key.kind == Kind::FloatList => {
+                if let Some(e) = key.example {
+                    text.push_str(&format!(": e.g. `{} = {e}`", key.name()));
+                }
+                text.push_str(&format!(" (each {})", key.allowed()));
+            }
+            Some(key) if key.kind == Kind::RuleList => text.push_str(&format!(
+                ": write e.g. `policy = [{{ rule = \"race\" }}]`; allowed {}",
+                key.allowed()
+            )),
+            Some(key) => text.push_str(&format!(": allowed {}", key.allowed())),
+            None => {}
+        }
+        text
+    } else {
+        let after = span
+            .as_ref()
+            .and_then(|s| source.get(s.start..))
+            .unwrap_or("");
+        let before = span
+            .as_ref()
+            .and_then(|s| source.get(..s.start))
+            .unwrap_or("");
+        let decimal_comma =
+            after.starts_with(',') && before.ends_with(|c: char| c.is_ascii_digit());
+        syntax_message(message, written, decimal_comma)
+    };
     Problem {
-        line_col: error.span().map(|s| line_col(source, s.start)),
-        key_path: String::new(),
+        line_col: span.map(|s| line_col(source, s.start)),
+        key_path,
         message,
     }
+}
+
+/// serde's "invalid type: string \"1\", expected f64" as (found, expected)
+/// in the words of a scenario file.
+fn type_mismatch(message: &str) -> Option<(String, String)> {
+    let (invalid_value, rest) = match message.strip_prefix("invalid type: ") {
+        Some(rest) => (false, rest),
+        None => (true, message.strip_prefix("invalid value: ")?),
+    };
+    let (found, expected) = rest.rsplit_once(", expected ")?;
+    let found = match found {
+        "map" => "a table".to_string(),
+        "sequence" => "a list".to_string(),
+        other => other.to_string(),
+    };
+    let expected = match expected {
+        "f64" => "a number".to_string(),
+        "i64" if invalid_value => format!("a whole number from {} to {}", i64::MIN, i64::MAX),
+        "i64" => "a whole number (no decimal point or exponent)".to_string(),
+        "a sequence" => "a list in square brackets `[...]`".to_string(),
+        "a string" => "a string in double quotes".to_string(),
+        e if e.starts_with("struct ") => "a table".to_string(),
+        e => e.to_string(),
+    };
+    Some((found, expected))
+}
+
+/// The key table entry for a path from the TOML layer, e.g. `labs.safety`
+/// or `labs.policy.thresholds` (a rule's key).
+fn key_for(path: &str) -> Option<&'static keys::Key> {
+    keys::KEYS.iter().find(|k| k.path == path).or_else(|| {
+        let name = path.strip_prefix("labs.policy.")?;
+        let mut rule_keys = keys::KEYS
+            .iter()
+            .filter(|k| k.path.starts_with("rule.") && k.name() == name);
+        let key = rule_keys.next()?;
+        rule_keys.next().is_none().then_some(key)
+    })
+}
+
+/// A TOML syntax error, said as one, with a hint for common slips.
+fn syntax_message(message: &str, written: &str, decimal_comma: bool) -> String {
+    let hint = if message == "duplicate key" {
+        format!(" `{written}`: each key may be set only once in a table")
+    } else if message.starts_with("string values must be quoted")
+        && written.starts_with(|c: char| c.is_ascii_digit() || c == '-')
+    {
+        " (a number is digits only, e.g. 0.15 not 15%; a comment starts with #)".to_string()
+    } else if decimal_comma {
+        " (a number uses a decimal point, not a comma: 1.2 not 1,2)".to_string()
+    } else if message.starts_with("missing comma between array elements") {
+        " (is the closing `]` of a list missing above?)".to_string()
+    } else if message.starts_with("invalid basic string") {
+        " (the closing `\"` of a string is missing)".to_string()
+    } else {
+        String::new()
+    };
+    format!("TOML syntax error: {message}{hint}")
 }
 
 /// serde says "unknown field `x`, expected one of `a`, `b`"; suggest the
@@ -87,7 +220,7 @@ impl<'a> Checker<'a> {
         match value {
             None => {
                 if key.default == Default::Required {
-                    self.missing(table, key.name(), &path);
+                    self.missing(table, key, &path);
                     return f64::NAN;
                 }
                 key.default_f64()
@@ -106,7 +239,7 @@ impl<'a> Checker<'a> {
         match value {
             None => {
                 if key.default == Default::Required {
-                    self.missing(table, key.name(), &path);
+                    self.missing(table, key, &path);
                     return 0;
                 }
                 key.default_f64() as i64
@@ -145,20 +278,26 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn missing(&mut self, table: &Place<'_>, name: &str, path: &str) {
-        let key = keys::KEYS
-            .iter()
-            .find(|k| k.name() == name && path.ends_with(k.name()));
-        let allowed = key.map(|k| format!(" ({})", k.doc)).unwrap_or_default();
+    /// A required key that is absent: say where, with an example line and
+    /// the allowed values from the key table.
+    fn missing(&mut self, table: &Place<'_>, key: &keys::Key, path: &str) {
+        let name = key.name();
+        let example = key
+            .example
+            .map(|e| format!("; add e.g. `{name} = {e}`"))
+            .unwrap_or_default();
         let where_ = if table.path.is_empty() {
             "the file".to_string()
         } else {
-            format!("[{}]", table_name(table.path))
+            table_name(table.path)
         };
         self.problem(
             table.span.clone(),
             path,
-            format!("missing required key `{name}` in {where_}{allowed}"),
+            format!(
+                "missing required key `{name}` in {where_}{example} (allowed {})",
+                key.allowed()
+            ),
         );
     }
 
@@ -412,7 +551,7 @@ impl<'a> Checker<'a> {
                 n.get_ref().clone()
             }
             None => {
-                self.missing(&table, "name", &format!("{path}.name"));
+                self.missing(&table, key_spec("labs.name"), &format!("{path}.name"));
                 format!("lab{path}")
             }
         };
@@ -585,7 +724,7 @@ impl<'a> Checker<'a> {
         debug_assert_eq!(key.kind, Kind::FloatList);
         let path = join(table.path, key.name());
         let Some(list) = value else {
-            self.missing(table, key.name(), &path);
+            self.missing(table, key, &path);
             return Vec::new();
         };
         list.get_ref()
@@ -630,9 +769,16 @@ fn join(table: &str, key: &str) -> String {
     }
 }
 
-/// `labs[2]` is shown as the table `[[labs]]` entry 2.
+/// How a message names a table: `[world]`, the `[[labs]]` entry `labs[2]`
+/// or the policy entry `labs[0].policy[1]`.
 fn table_name(path: &str) -> String {
-    path.to_string()
+    if path.contains(".policy[") {
+        format!("the policy entry `{path}`")
+    } else if path.starts_with("labs[") {
+        format!("the [[labs]] entry `{path}`")
+    } else {
+        format!("[{path}]")
+    }
 }
 
 #[cfg(test)]
