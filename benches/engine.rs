@@ -1,43 +1,209 @@
-//! Throughput of the engine on the default comparison's scenarios, in
-//! nominal lab-steps (runs x steps x labs) per second, on one thread and on
-//! every core. Run with `cargo bench --bench engine`.
+//! Throughput of the engine in nominal lab-steps (runs x steps x labs) per
+//! second, set against the bare cost of the random numbers it draws.
+//!
+//! Run with `cargo bench --bench engine`. For each scenario it measures
+//!
+//! - `sim/<scenario>/<k>t`: [`engine::simulate`] as `airace run` calls it
+//!   (with the per-step statistics, without writing rows), on 1 thread and
+//!   on every core;
+//! - `draws/<scenario>/<k>t`: the bare draws of the same runs: for every run
+//!   its three streams cut from the keyed generator exactly as the engine
+//!   cuts them (ChaCha8 clone + `set_stream`), the one fate uniform, one
+//!   standard normal per lab and racing step (growth) and two per observing
+//!   lab, rival and racing step that is not a disclosure step (observation),
+//!   drawn with the engine's own normal sampler and summed. "Racing steps"
+//!   are those up to the win: the counts come from the simulated runs, so
+//!   the draws are exactly those the simulator makes, no more.
+//!
+//! and then prints a table of both, in nominal lab-steps per second of the
+//! scenario, and their ratio (simulator time / bare-draw time).
 
 use airace::Scenario;
 use airace::builtin;
-use airace::engine::{self, Control, NoSink, RaceModel};
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use airace::engine::{self, BLOCK_RUNS, Control, NoSink, Purpose, RaceModel, Streams};
+use criterion::{Criterion, SamplingMode, Throughput};
+use rand::RngExt;
+use rayon::prelude::*;
+use std::hint::black_box;
+use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
 
-const RUNS: u64 = 4096;
+const SEED: u64 = 1;
 
-fn scenario(name: &str) -> Scenario {
-    let b = builtin::shipped(name).expect("shipped scenario");
-    Scenario::from_str_named(b.text, b.name, b.name).expect("valid")
+/// One benchmarked scenario and the draws its runs make.
+struct Case {
+    name: &'static str,
+    model: RaceModel,
+    runs: u64,
+    /// Nominal lab-steps of `runs` runs: runs x steps x labs.
+    lab_steps: u64,
+    /// Per run: growth normals and observation normals the engine draws.
+    draws: Vec<(u32, u32)>,
 }
 
-fn bench_engine(c: &mut Criterion) {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut group = c.benchmark_group("engine");
-    group.sample_size(10);
-    for name in builtin::DEFAULT_COMPARISON {
-        let s = scenario(name);
+fn shipped(name: &str) -> String {
+    builtin::shipped(name)
+        .expect("shipped scenario")
+        .text
+        .to_string()
+}
+
+/// rsp-2026 with its three labs expanded to ten (2 + 4 + 4), every lab on
+/// the 2026 policy, so each observes nine rivals.
+fn ten_labs() -> String {
+    let text = shipped("rsp-2026")
+        .replace("name = \"rsp-2026\"", "name = \"ten-labs\"")
+        .replace("name = \"Frontier\"\n", "name = \"Frontier\"\ncount = 2\n")
+        .replace(
+            "name = \"Challenger\"\n",
+            "name = \"Challenger\"\ncount = 4\n",
+        )
+        .replace("name = \"Upstart\"\n", "name = \"Upstart\"\ncount = 4\n");
+    assert_eq!(text.matches("count = ").count(), 3);
+    text
+}
+
+impl Case {
+    fn new(name: &'static str, text: &str, runs: u64) -> Case {
+        let s = Scenario::from_str_named(text, name, name).expect("valid scenario");
+        let n = s.labs.len();
+        assert!(name != "ten-labs" || n == 10);
         let model = RaceModel::new(&s);
-        let lab_steps = RUNS * u64::from(s.meta.steps) * s.labs.len() as u64;
-        group.throughput(Throughput::Elements(lab_steps));
-        for threads in [1, cores] {
+        let observers = if n > 1 {
+            s.labs
+                .iter()
+                .filter(|l| l.policy.iter().any(|r| r.reads_observations()))
+                .count()
+        } else {
+            0
+        };
+        let streams = Streams::new(SEED);
+        let (block, _) = engine::simulate_block(&model, &streams, 0..runs);
+        let draws = block
+            .runs
+            .iter()
+            .map(|r| {
+                let racing = r.win_step.unwrap_or(s.meta.steps);
+                let noisy = (0..racing)
+                    .filter(|&t| !s.world.observation.is_exact(t))
+                    .count();
+                let growth = racing as usize * n;
+                let observation = noisy * observers * (n - 1) * 2;
+                (growth as u32, observation as u32)
+            })
+            .collect();
+        Case {
+            name,
+            model,
+            runs,
+            lab_steps: runs * u64::from(s.meta.steps) * n as u64,
+            draws,
+        }
+    }
+
+    fn simulate(&self) -> Option<engine::Aggregate> {
+        let cancel = AtomicBool::new(false);
+        let control = Control {
+            progress: &|_| {},
+            cancel: &cancel,
+        };
+        engine::simulate(&self.model, SEED, self.runs, &mut NoSink, &control).ok()
+    }
+
+    /// The bare draws of runs `first..`, `counts` per run.
+    fn draw(streams: &Streams, first: u64, counts: &[(u32, u32)]) -> f64 {
+        let mut acc = 0.0;
+        for (k, &(growth, observation)) in counts.iter().enumerate() {
+            let run = first + k as u64;
+            let mut fate = streams.stream(run, Purpose::Fate);
+            let mut g = streams.stream(run, Purpose::Growth);
+            let mut o = streams.stream(run, Purpose::Observation);
+            acc += fate.random::<f64>();
+            for _ in 0..growth {
+                acc += normal(&mut g);
+            }
+            for _ in 0..observation {
+                acc += normal(&mut o);
+            }
+        }
+        acc
+    }
+
+    fn draws(&self) -> f64 {
+        let streams = Streams::new(SEED);
+        self.draws
+            .par_chunks(BLOCK_RUNS as usize)
+            .enumerate()
+            .map(|(b, counts)| Case::draw(&streams, b as u64 * BLOCK_RUNS, counts))
+            .sum()
+    }
+}
+
+/// The engine's standard normal sampler.
+#[inline]
+fn normal(rng: &mut rand_chacha::ChaCha8Rng) -> f64 {
+    engine::standard_normal(rng)
+}
+
+/// Seconds per iteration of every sample, by benchmark id.
+static TIMES: Mutex<Vec<(String, Vec<f64>)>> = Mutex::new(Vec::new());
+
+fn timed(id: &str, iters: u64, mut f: impl FnMut()) -> Duration {
+    let start = Instant::now();
+    for _ in 0..iters {
+        f();
+    }
+    let elapsed = start.elapsed();
+    let per = elapsed.as_secs_f64() / iters as f64;
+    let mut times = TIMES.lock().unwrap();
+    match times.iter_mut().find(|(k, _)| k == id) {
+        Some((_, v)) => v.push(per),
+        None => times.push((id.to_string(), vec![per])),
+    }
+    elapsed
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case::new("race", &shipped("race"), 8192),
+        Case::new("rsp-2026", &shipped("rsp-2026"), 8192),
+        Case::new("ten-labs", &ten_labs(), 2048),
+    ]
+}
+
+fn bench_engine(c: &mut Criterion, cases: &[Case], cores: usize) {
+    let mut group = c.benchmark_group("engine");
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    let mut threads = vec![1];
+    if cores > 1 {
+        threads.push(cores);
+    }
+    for case in cases {
+        group.throughput(Throughput::Elements(case.lab_steps));
+        for &k in &threads {
             let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
+                .num_threads(k)
                 .build()
                 .unwrap();
-            group.bench_function(format!("{name}/{threads}-threads"), |b| {
-                b.iter(|| {
-                    let cancel = AtomicBool::new(false);
-                    let control = Control {
-                        progress: &|_| {},
-                        cancel: &cancel,
-                    };
-                    pool.install(|| engine::simulate(&model, 1, RUNS, &mut NoSink, &control))
-                        .ok()
+            let id = format!("sim/{}/{k}t", case.name);
+            group.bench_function(&id, |b| {
+                b.iter_custom(|iters| {
+                    timed(&id, iters, || {
+                        black_box(pool.install(|| case.simulate()));
+                    })
+                })
+            });
+            let id = format!("draws/{}/{k}t", case.name);
+            group.bench_function(&id, |b| {
+                b.iter_custom(|iters| {
+                    timed(&id, iters, || {
+                        black_box(pool.install(|| case.draws()));
+                    })
                 })
             });
         }
@@ -45,5 +211,58 @@ fn bench_engine(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_engine);
-criterion_main!(benches);
+fn quantile(v: &[f64], q: f64) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    v[((v.len() - 1) as f64 * q).round() as usize]
+}
+
+/// The table: nominal lab-steps per second (median over samples, best in
+/// brackets) and the simulator's time over the bare draws' time.
+fn report(cases: &[Case], cores: usize) {
+    let times = TIMES.lock().unwrap();
+    let get = |id: String| times.iter().find(|(k, _)| *k == id).map(|(_, v)| v.clone());
+    println!();
+    println!(
+        "nominal lab-steps/s (runs x steps x labs), median [best] of samples; ratio = simulator / bare draws (median)"
+    );
+    println!(
+        "{:<10} {:>3}  {:>22}  {:>22}  {:>5}",
+        "scenario", "thr", "simulator", "bare draws", "ratio"
+    );
+    for case in cases {
+        for k in [1, cores] {
+            let (Some(sim), Some(draws)) = (
+                get(format!("sim/{}/{k}t", case.name)),
+                get(format!("draws/{}/{k}t", case.name)),
+            ) else {
+                continue;
+            };
+            let rate = |t: f64| case.lab_steps as f64 / t / 1e6;
+            let (sm, sb) = (quantile(&sim, 0.5), quantile(&sim, 0.0));
+            let (dm, db) = (quantile(&draws, 0.5), quantile(&draws, 0.0));
+            println!(
+                "{:<10} {:>3}  {:>9.1}M [{:>8.1}M]  {:>9.1}M [{:>8.1}M]  {:>5.2}",
+                case.name,
+                k,
+                rate(sm),
+                rate(sb),
+                rate(dm),
+                rate(db),
+                sm / dm
+            );
+            if cores == 1 {
+                break;
+            }
+        }
+    }
+}
+
+fn main() {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cases = cases();
+    let mut c = Criterion::default().configure_from_args();
+    bench_engine(&mut c, &cases, cores);
+    c.final_summary();
+    report(&cases, cores);
+}

@@ -9,10 +9,13 @@
 pub mod app;
 pub mod builtin;
 pub mod engine;
+pub mod game;
 pub mod model;
 pub mod output;
+pub mod plot;
 pub mod policy;
 pub mod scenario;
 pub mod stats;
+pub mod sweep;
 
 pub use scenario::Scenario;

@@ -14,7 +14,9 @@ Examples:
                                             compare two scenarios with common random numbers
   airace run my.toml --runs 100000 --seed 7 --threads 2 --out results
   airace validate my.toml                   check a scenario without running it
-  airace new > my.toml                      start a scenario from the annotated template";
+  airace new > my.toml                      start a scenario from the annotated template
+  airace plot output/rsp-2026 --width 3.5 --height 2.6
+                                            redraw figures from the CSV files at column width";
 
 /// Seeded Monte Carlo simulator of competitive AI development under safety policies.
 #[derive(Parser)]
@@ -37,6 +39,176 @@ enum Command {
     },
     /// Print an annotated template scenario with every key and its default.
     New,
+    /// Sweep scenario keys over values (a grid) or ranges (a Latin hypercube).
+    #[command(after_help = SWEEP_EXAMPLES)]
+    Sweep(SweepArgs),
+    /// Redraw the figures and report page of output folders from their CSV files.
+    Plot {
+        /// Output folders: a scenario's, a comparison's, a sweep's, a game's or a classic model's.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        #[command(flatten)]
+        figure: FigureArgs,
+    },
+    /// Simulate every profile of a game of policies; find its equilibria.
+    #[command(after_help = GAME_EXAMPLES)]
+    Game(GameArgs),
+    /// Reproduce a published model of AI races.
+    #[command(after_help = GAME_EXAMPLES)]
+    Classic {
+        #[command(subcommand)]
+        model: ClassicModel,
+    },
+}
+
+const GAME_EXAMPLES: &str = "\
+Examples:
+  airace game scenarios/games/pause-or-race.toml
+                        payoffs, equilibria and dynamics -> output/pause-or-race/
+  airace game scenarios/games/pause-or-race.toml --runs 2000 --seed 7
+  airace classic dsair  Han et al. 2020 over the (s, p_r) plane -> output/dsair/
+  airace classic dsair --steps 1000 --runs 500
+  airace classic precipice
+                        Armstrong, Bostrom & Shulman 2016 -> output/precipice/
+  airace classic precipice --teams 2 --enmity 1 --mu 0.5,1,2";
+
+#[derive(clap::Args)]
+struct GameArgs {
+    /// The game file: a scenario plus a [game] table of strategies.
+    file: PathBuf,
+    /// Runs of every profile (overrides the file).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    runs: Option<u64>,
+    /// Master seed, the same for every profile (overrides the file).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
+    /// Folder under which the game gets its folder.
+    #[arg(long, default_value = "output")]
+    out: PathBuf,
+    /// Write into a folder that holds files airace did not write.
+    #[arg(long)]
+    force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Do not draw figures.
+    #[arg(long)]
+    no_plots: bool,
+    #[command(flatten)]
+    figure: FigureArgs,
+}
+
+#[derive(Subcommand)]
+enum ClassicModel {
+    /// DSAIR (Han, Pereira, Santos & Lenaerts, JAIR 2020): SAFE vs UNSAFE over the (s, p_r) plane.
+    Dsair(DsairArgs),
+    /// Racing to the precipice (Armstrong, Bostrom & Shulman 2016): equilibrium safety by information regime.
+    Precipice(PrecipiceArgs),
+}
+
+/// Options shared by the classic models.
+#[derive(clap::Args)]
+struct ClassicArgs {
+    /// Master seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
+    /// Folder under which the model gets its folder.
+    #[arg(long, default_value = "output")]
+    out: PathBuf,
+    /// Folder name [default: the model's name].
+    #[arg(long)]
+    name: Option<String>,
+    /// Write into a folder that holds files airace did not write.
+    #[arg(long)]
+    force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Do not draw figures.
+    #[arg(long)]
+    no_plots: bool,
+    #[command(flatten)]
+    figure: FigureArgs,
+}
+
+impl ClassicArgs {
+    fn figures(&self) -> airace::output::FigureOptions {
+        airace::output::FigureOptions {
+            size: (!self.no_plots).then(|| self.figure.size()),
+        }
+    }
+}
+
+#[derive(clap::Args)]
+struct DsairArgs {
+    #[command(flatten)]
+    common: ClassicArgs,
+    /// Races simulated per pairing and (s, p_r) cell.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    runs: u64,
+    /// b: benefit per round, shared in proportion to speed.
+    #[arg(long, default_value_t = 4.0)]
+    benefit: f64,
+    /// c: cost per round of safety precautions.
+    #[arg(long, default_value_t = 1.0)]
+    cost: f64,
+    /// B: the prize for finishing first.
+    #[arg(long, default_value_t = 1e4)]
+    prize: f64,
+    /// W: development steps to finish.
+    #[arg(long, default_value_t = 100.0)]
+    steps: f64,
+    /// Z: population size.
+    #[arg(long, default_value_t = 100)]
+    population: usize,
+    /// beta: intensity of selection.
+    #[arg(long, default_value_t = 0.01)]
+    selection: f64,
+    /// Smallest UNSAFE speed s.
+    #[arg(long, default_value_t = 1.0)]
+    speed_min: f64,
+    /// Largest UNSAFE speed s.
+    #[arg(long, default_value_t = 5.0)]
+    speed_max: f64,
+    /// Step of s.
+    #[arg(long, default_value_t = 0.1)]
+    speed_step: f64,
+    /// Step of p_r (from 0 to 1).
+    #[arg(long, default_value_t = 0.02)]
+    risk_step: f64,
+}
+
+#[derive(clap::Args)]
+struct PrecipiceArgs {
+    #[command(flatten)]
+    common: ClassicArgs,
+    /// Numbers of teams n.
+    #[arg(long, value_delimiter = ',', default_values_t = [2usize, 3, 5])]
+    teams: Vec<usize>,
+    /// Enmities e (0 to 1).
+    #[arg(long, value_delimiter = ',', default_values_t = [0.5, 1.0])]
+    enmity: Vec<f64>,
+    /// Capability ranges mu [default: 0.25, 0.5, ..., 3].
+    #[arg(long, value_delimiter = ',')]
+    mu: Vec<f64>,
+    /// Capability draws for best responses.
+    #[arg(long, default_value_t = 20_000)]
+    draws: usize,
+    /// Fresh draws for the probability of disaster.
+    #[arg(long, default_value_t = 200_000)]
+    evaluation_draws: usize,
+    /// Safety levels 0, 1/GRID, ..., 1 a best response chooses from.
+    #[arg(long, default_value_t = 200)]
+    grid: usize,
+    /// Bins of own capability (private information; 4x as many gap bins when all know all).
+    #[arg(long, default_value_t = 40)]
+    bins: usize,
 }
 
 #[derive(clap::Args, Default)]
@@ -64,6 +236,117 @@ struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
+    /// Do not draw figures.
+    #[arg(long)]
+    no_plots: bool,
+    /// Write into output folders that hold files airace did not write
+    /// (airace never deletes files it did not create).
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    figure: FigureArgs,
+}
+
+const SWEEP_EXAMPLES: &str = "\
+Examples:
+  airace sweep scenarios/rsp-2026.toml --set world.observation.capability_noise=0,0.5,1,1.5
+  airace sweep scenarios/rsp-2026.toml --set labs.Frontier.policy.1.risk=0.0005,0.001,0.002,0.004 \\
+      --set world.hazard.gap_slope=0.2,0.4,0.6 --runs 2000
+  airace sweep scenarios/race.toml --samples 50 --set labs.Upstart.safety_share=0..0.3 \\
+      --set world.spillover=0..0.1
+Keys are paths into the scenario: world.KEY, world.hazard.KEY, labs.NAME.KEY,
+labs.NAME.policy.INDEX.KEY (rules numbered from 0), scenario.steps, payoff.KEY.
+A [sweep] table in the scenario file can list them too:
+  [sweep]
+  samples = 50            # only with ranges
+  [[sweep.parameter]]
+  key = \"world.spillover\"
+  values = [0.0, 0.05, 0.1]   # or range = [0.0, 0.1]";
+
+#[derive(clap::Args)]
+struct SweepArgs {
+    /// The base scenario file (TOML).
+    scenario: PathBuf,
+    /// KEY=V1,V2,... (grid values) or KEY=LOW..HIGH (a range, with --samples); repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUES")]
+    sets: Vec<String>,
+    /// Draw a seeded Latin hypercube of N points over the ranges.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    samples: Option<u64>,
+    /// Runs per point (overrides the file).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    runs: Option<u64>,
+    /// Master seed, the same for every point (overrides the file).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
+    /// Folder under which the sweep gets its folder.
+    #[arg(long, default_value = "output")]
+    out: PathBuf,
+    /// Folder name [default: SCENARIO-sweep].
+    #[arg(long)]
+    name: Option<String>,
+    /// Also write every point's full outputs under points/NNNN/.
+    #[arg(long)]
+    keep_points: bool,
+    /// Write into a folder that holds files airace did not write.
+    #[arg(long)]
+    force: bool,
+    /// Do not draw figures.
+    #[arg(long)]
+    no_plots: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+    #[command(flatten)]
+    figure: FigureArgs,
+}
+
+/// Figure size in physical units.
+#[derive(clap::Args, Default)]
+struct FigureArgs {
+    /// Figure width in inches.
+    #[arg(long, default_value_t = 6.5, value_parser = inches)]
+    width: f64,
+    /// Figure height in inches.
+    #[arg(long, default_value_t = 4.0, value_parser = inches)]
+    height: f64,
+    /// PNG resolution in pixels per inch (SVG is resolution-free).
+    #[arg(long, default_value_t = 200.0, value_parser = dpi)]
+    dpi: f64,
+}
+
+impl FigureArgs {
+    fn size(&self) -> airace::plot::Size {
+        airace::plot::Size {
+            width: self.width,
+            height: self.height,
+            dpi: self.dpi,
+        }
+    }
+}
+
+fn bounded(text: &str, low: f64, high: f64, unit: &str) -> Result<f64, String> {
+    let x: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number"))?;
+    if x.is_finite() && (low..=high).contains(&x) {
+        Ok(x)
+    } else {
+        Err(format!(
+            "{text} is out of range: allowed {low} to {high} {unit}"
+        ))
+    }
+}
+
+fn inches(text: &str) -> Result<f64, String> {
+    bounded(text, 1.0, 40.0, "inches")
+}
+
+fn dpi(text: &str) -> Result<f64, String> {
+    bounded(text, 30.0, 1200.0, "pixels per inch")
 }
 
 fn main() -> ExitCode {
@@ -74,6 +357,8 @@ fn main() -> ExitCode {
             eprintln!("error: {error:#}");
             if app::is_input_error(&error) {
                 ExitCode::from(2)
+            } else if app::is_interrupted(&error) {
+                ExitCode::from(130)
             } else {
                 ExitCode::FAILURE
             }
@@ -82,6 +367,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    app::install_interrupt_handler()?;
     match cli.command.unwrap_or_else(|| {
         Command::Run(RunArgs {
             out: PathBuf::from("output"),
@@ -98,6 +384,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 comparison: args.name,
                 quiet: args.quiet,
                 run_rows: !args.no_run_rows,
+                figures: airace::output::FigureOptions {
+                    size: (!args.no_plots).then(|| args.figure.size()),
+                },
+                force: args.force,
                 command_line: std::env::args().collect(),
             };
             app::run(&config)?;
@@ -114,7 +404,107 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
         }
+        Command::Sweep(args) => {
+            let config = app::SweepConfig {
+                scenario: args.scenario,
+                sets: args.sets,
+                samples: args.samples.map(|n| n as usize),
+                runs: args.runs,
+                seed: args.seed,
+                threads: args.threads.map(|t| t as usize),
+                out: args.out,
+                name: args.name,
+                keep_points: args.keep_points,
+                force: args.force,
+                quiet: args.quiet,
+                figures: airace::output::FigureOptions {
+                    size: (!args.no_plots).then(|| args.figure.size()),
+                },
+                command_line: std::env::args().collect(),
+            };
+            app::sweep(&config)?;
+        }
         Command::New => print!("{}", airace::scenario::keys::template()),
+        Command::Plot { dirs, figure } => {
+            for dir in app::plot(&dirs, &figure.size())? {
+                println!("figures: {}", dir.display());
+            }
+        }
+        Command::Game(args) => {
+            airace::game::run_game(&airace::game::GameConfig {
+                file: args.file,
+                runs: args.runs,
+                seed: args.seed,
+                threads: args.threads.map(|t| t as usize),
+                out: args.out,
+                quiet: args.quiet,
+                force: args.force,
+                figures: airace::output::FigureOptions {
+                    size: (!args.no_plots).then(|| args.figure.size()),
+                },
+                command_line: std::env::args().collect(),
+            })?;
+        }
+        Command::Classic { model } => run_classic(model)?,
+    }
+    Ok(())
+}
+
+fn run_classic(model: ClassicModel) -> anyhow::Result<()> {
+    use airace::game::classic::{self, DsairConfig, PrecipiceConfig};
+    match model {
+        ClassicModel::Dsair(a) => {
+            let defaults = DsairConfig::default();
+            let figures = a.common.figures();
+            classic::run_dsair(&DsairConfig {
+                runs: a.runs,
+                seed: a.common.seed,
+                threads: a.common.threads.map(|t| t as usize),
+                out: a.common.out,
+                name: a.common.name.unwrap_or(defaults.name),
+                game: classic::dsair::Dsair {
+                    benefit: a.benefit,
+                    safety_cost: a.cost,
+                    prize: a.prize,
+                    steps: a.steps,
+                    ..defaults.game
+                },
+                population: a.population,
+                selection: a.selection,
+                speed_min: a.speed_min,
+                speed_max: a.speed_max,
+                speed_step: a.speed_step,
+                risk_step: a.risk_step,
+                quiet: a.common.quiet,
+                force: a.common.force,
+                figures,
+                command_line: std::env::args().collect(),
+            })?;
+        }
+        ClassicModel::Precipice(a) => {
+            let defaults = PrecipiceConfig::default();
+            let figures = a.common.figures();
+            classic::run_precipice(&PrecipiceConfig {
+                teams: a.teams,
+                enmity: a.enmity,
+                mu: if a.mu.is_empty() { defaults.mu } else { a.mu },
+                solver: classic::precipice::Solver {
+                    draws: a.draws,
+                    evaluation_draws: a.evaluation_draws,
+                    grid: a.grid,
+                    bins: a.bins,
+                    seed: a.common.seed,
+                    ..defaults.solver
+                },
+                threads: a.common.threads.map(|t| t as usize),
+                out: a.common.out,
+                name: a.common.name.unwrap_or(defaults.name),
+                quiet: a.common.quiet,
+                force: a.common.force,
+                figures,
+                command_line: std::env::args().collect(),
+            })?;
+        }
     }
     Ok(())
 }

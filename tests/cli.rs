@@ -248,6 +248,7 @@ fn no_run_rows_skips_the_per_run_files() {
             "--runs",
             "100",
             "--no-run-rows",
+            "--no-plots",
         ])
         .args(["--out", dir.path().to_str().unwrap()])
         .assert()
@@ -256,6 +257,7 @@ fn no_run_rows_skips_the_per_run_files() {
     assert_eq!(
         written,
         [
+            "index.html",
             "manifest.json",
             "scenario.toml",
             "summary.csv",

@@ -9,38 +9,121 @@
 //! shards.
 
 use super::run::{LabRecord, RunRecord, StepRecorder, StepState};
+use crate::model::hazard::catastrophe_probability;
 use crate::stats::{ProbSum, QuantileSketch, ValueSum};
 
 /// Per-block accumulator, filled step by step as runs are simulated.
+///
+/// The labs' states are added as each step is recorded. `H` and the
+/// frontier are kept for the run and turned into `1 - exp(-H)` when it ends
+/// ([`StepRecorder::finish_run`]): one tight loop of independent `exp_m1`
+/// calls, which the processor overlaps, rather than one between every
+/// step's other work; and a frozen run's repeated values are worked out
+/// once. Every sum still gets its run's value in run order, so the bits are
+/// those of adding at every step.
+///
+/// The frontier sketches (one per step, a histogram too big for the nearest
+/// cache) are filled in batches of runs, step by step, so that each step's
+/// sketch is hot while a batch goes in ([`BlockStats::flush`]); a sketch is
+/// a count per bin, so the order does not matter.
 #[derive(Debug, Clone)]
 pub struct BlockStats {
     labs: usize,
-    step_p: Vec<f64>,
-    step_p_sq: Vec<f64>,
-    step_frontier: Vec<f64>,
-    step_frontier_sketch: Vec<QuantileSketch>,
-    step_racing: Vec<u64>,
-    /// Indexed `step * labs + lab`.
-    step_capability: Vec<f64>,
-    step_safety: Vec<f64>,
-    step_paused: Vec<u64>,
-    step_delayed: Vec<u64>,
+    /// One row per step.
+    steps: Vec<StepSums>,
+    frontier_sketch: Vec<QuantileSketch>,
+    /// One row per step and lab, indexed `step * labs + lab`.
+    lab_steps: Vec<LabStepSums>,
+    /// The current run's `H` and frontier by step, for steps `0..run_steps`.
+    run_h: Vec<f64>,
+    run_frontier: Vec<f64>,
+    run_steps: usize,
+    /// Finished runs whose frontiers are not in the sketches yet, and their
+    /// frontiers, step by step: run `r`'s at step `k` is
+    /// `pending_frontier[k * batch + r]`.
+    pending: Vec<PendingRun>,
+    pending_frontier: Vec<f64>,
+    batch: usize,
+}
+
+/// A finished run whose frontiers wait in [`BlockStats::pending_frontier`].
+#[derive(Debug, Clone, Copy)]
+struct PendingRun {
+    /// Steps recorded.
+    steps: usize,
+}
+
+/// A block's sums for one step.
+#[derive(Debug, Clone, Copy, Default)]
+struct StepSums {
+    p: f64,
+    p_sq: f64,
+    frontier: f64,
+    racing: u64,
+}
+
+/// A block's sums for one step and lab.
+#[derive(Debug, Clone, Copy, Default)]
+struct LabStepSums {
+    capability: f64,
+    safety: f64,
+    paused: u64,
+    delayed: u64,
 }
 
 impl BlockStats {
     pub fn new(labs: usize, steps: u32) -> Self {
         let rows = steps as usize + 1;
+        // Runs per batch: up to 128, with the batch's frontiers in 128 KiB.
+        let batch = (16_384 / rows).clamp(1, 128);
         BlockStats {
             labs,
-            step_p: vec![0.0; rows],
-            step_p_sq: vec![0.0; rows],
-            step_frontier: vec![0.0; rows],
-            step_frontier_sketch: vec![QuantileSketch::default(); rows],
-            step_racing: vec![0; rows],
-            step_capability: vec![0.0; rows * labs],
-            step_safety: vec![0.0; rows * labs],
-            step_paused: vec![0; rows * labs],
-            step_delayed: vec![0; rows * labs],
+            steps: vec![StepSums::default(); rows],
+            frontier_sketch: vec![QuantileSketch::default(); rows],
+            lab_steps: vec![LabStepSums::default(); rows * labs],
+            run_h: vec![0.0; rows],
+            run_frontier: vec![0.0; rows],
+            run_steps: 0,
+            pending: Vec::with_capacity(batch),
+            pending_frontier: vec![0.0; rows * batch],
+            batch,
+        }
+    }
+
+    /// Adds the frontiers of the pending runs to the sketches, step by step.
+    /// [`simulate_block`](super::simulate_block) does this before handing
+    /// the block on; [`Aggregate::absorb`] does it on a copy if needed.
+    pub fn flush(&mut self) {
+        let batch = self.batch;
+        for (k, sketch) in self.frontier_sketch.iter_mut().enumerate() {
+            let column = &self.pending_frontier[k * batch..(k + 1) * batch];
+            for (run, &frontier) in self.pending.iter().zip(column) {
+                if k < run.steps {
+                    sketch.add(frontier);
+                }
+            }
+        }
+        self.pending.clear();
+    }
+
+    /// Adds the labs' state at step `k` and keeps `H` and the frontier.
+    #[inline(always)]
+    fn add_step(&mut self, k: usize, s: &StepState<'_>) {
+        self.run_h[k] = s.cumulative_hazard;
+        self.run_frontier[k] = s.frontier;
+        self.steps[k].racing += u64::from(s.racing);
+        let n = self.labs;
+        let rows = &mut self.lab_steps[k * n..(k + 1) * n];
+        let labs = s
+            .capability
+            .iter()
+            .zip(s.safety)
+            .zip(s.paused.iter().zip(s.delayed));
+        for (row, ((&capability, &safety), (&paused, &delayed))) in rows.iter_mut().zip(labs) {
+            row.capability += capability;
+            row.safety += safety;
+            row.paused += u64::from(paused);
+            row.delayed += u64::from(delayed);
         }
     }
 }
@@ -49,23 +132,47 @@ impl StepRecorder for BlockStats {
     #[inline]
     fn record(&mut self, step: u32, s: &StepState<'_>) {
         let k = step as usize;
-        let p = crate::model::hazard::catastrophe_probability(s.cumulative_hazard);
-        self.step_p[k] += p;
-        self.step_p_sq[k] += p * p;
-        let frontier = s
-            .capability
-            .iter()
-            .copied()
-            .fold(f64::NEG_INFINITY, f64::max);
-        self.step_frontier[k] += frontier;
-        self.step_frontier_sketch[k].add(frontier);
-        self.step_racing[k] += u64::from(s.racing);
-        let base = k * self.labs;
-        for i in 0..self.labs {
-            self.step_capability[base + i] += s.capability[i];
-            self.step_safety[base + i] += s.safety[i];
-            self.step_paused[base + i] += u64::from(s.paused[i]);
-            self.step_delayed[base + i] += u64::from(s.delayed[i]);
+        if k == 0 && self.run_steps > 0 {
+            self.finish_run(); // a run that was not finished
+        }
+        self.add_step(k, s);
+        self.run_steps = self.run_steps.max(k + 1);
+    }
+
+    #[inline]
+    fn record_frozen(&mut self, steps: std::ops::RangeInclusive<u32>, s: &StepState<'_>) {
+        let (first, last) = (*steps.start() as usize, *steps.end() as usize);
+        for k in first..=last {
+            self.add_step(k, s);
+        }
+        self.run_steps = self.run_steps.max(last + 1);
+    }
+
+    /// Adds the run's `1 - exp(-H)`, its square and the frontier, step by
+    /// step (a value equal to the step before's is not worked out again),
+    /// and puts its frontiers in the batch for the sketches.
+    fn finish_run(&mut self) {
+        let n = self.run_steps;
+        self.run_steps = 0;
+        let (hs, frontiers) = (&self.run_h[..n], &self.run_frontier[..n]);
+        // Starting from NaN is consistent: p(NaN) is NaN.
+        let (mut last_h, mut p) = (f64::NAN, f64::NAN);
+        for (row, (&h, &frontier)) in self.steps[..n].iter_mut().zip(hs.iter().zip(frontiers)) {
+            if h.to_bits() != last_h.to_bits() {
+                last_h = h;
+                p = catastrophe_probability(h);
+            }
+            row.p += p;
+            row.p_sq += p * p;
+            row.frontier += frontier;
+        }
+        let r = self.pending.len();
+        for (k, &frontier) in frontiers.iter().enumerate() {
+            self.pending_frontier[k * self.batch + r] = frontier;
+        }
+        self.pending.push(PendingRun { steps: n });
+        if self.pending.len() == self.batch {
+            self.flush();
         }
     }
 }
@@ -113,6 +220,7 @@ pub struct Aggregate {
     pub no_winner: u64,
     pub win_step: ValueSum,
     pub frontier: ValueSum,
+    pub frontier_sq: ValueSum,
     pub labs: Vec<LabTotals>,
     pub steps: Vec<StepTotals>,
 }
@@ -135,6 +243,7 @@ impl Aggregate {
             no_winner: 0,
             win_step: ValueSum::default(),
             frontier: ValueSum::default(),
+            frontier_sq: ValueSum::default(),
             labs: vec![LabTotals::default(); labs],
             steps: vec![step; steps as usize + 1],
         }
@@ -142,15 +251,28 @@ impl Aggregate {
 
     /// Folds in a block: its step statistics and its runs' records.
     pub fn absorb(&mut self, block: &BlockStats, runs: &[RunRecord], labs: &[LabRecord]) {
+        let flushed;
+        let block = if block.pending.is_empty() {
+            block
+        } else {
+            flushed = {
+                let mut b = block.clone();
+                b.flush();
+                b
+            };
+            &flushed
+        };
         let n = self.labs.len();
         // Run-level totals: add in block order into floats, then fix them.
-        let (mut p, mut p_sq, mut win_step, mut frontier) = (0.0, 0.0, 0.0, 0.0);
+        let (mut p, mut p_sq, mut win_step, mut frontier, mut frontier_sq) =
+            (0.0, 0.0, 0.0, 0.0, 0.0);
         let mut utility = vec![(0.0, 0.0, 0.0, 0.0, 0.0); n];
         for (r, lab_rows) in runs.iter().zip(labs.chunks_exact(n)) {
             let prob = r.catastrophe_probability();
             p += prob;
             p_sq += prob * prob;
             frontier += r.frontier;
+            frontier_sq += r.frontier * r.frontier;
             if let Some(step) = r.catastrophe_step {
                 self.catastrophes += 1;
                 self.steps[step as usize].catastrophes += 1;
@@ -183,6 +305,7 @@ impl Aggregate {
         self.p_sq.add(p_sq);
         self.win_step.add(win_step);
         self.frontier.add(frontier);
+        self.frontier_sq.add(frontier_sq);
         for (t, u) in self.labs.iter_mut().zip(&utility) {
             t.utility.add(u.0);
             t.utility_sq.add(u.1);
@@ -191,16 +314,18 @@ impl Aggregate {
             t.resources.add(u.4);
         }
         for (k, s) in self.steps.iter_mut().enumerate() {
-            s.p.add(block.step_p[k]);
-            s.p_sq.add(block.step_p_sq[k]);
-            s.frontier.add(block.step_frontier[k]);
-            s.frontier_sketch.merge(&block.step_frontier_sketch[k]);
-            s.racing += block.step_racing[k];
+            let b = &block.steps[k];
+            s.p.add(b.p);
+            s.p_sq.add(b.p_sq);
+            s.frontier.add(b.frontier);
+            s.frontier_sketch.merge(&block.frontier_sketch[k]);
+            s.racing += b.racing;
             for i in 0..n {
-                s.capability[i].add(block.step_capability[k * n + i]);
-                s.safety[i].add(block.step_safety[k * n + i]);
-                s.paused[i] += block.step_paused[k * n + i];
-                s.delayed[i] += block.step_delayed[k * n + i];
+                let b = &block.lab_steps[k * n + i];
+                s.capability[i].add(b.capability);
+                s.safety[i].add(b.safety);
+                s.paused[i] += b.paused;
+                s.delayed[i] += b.delayed;
             }
         }
     }
@@ -215,6 +340,7 @@ impl Aggregate {
         self.no_winner += other.no_winner;
         self.win_step.merge(&other.win_step);
         self.frontier.merge(&other.frontier);
+        self.frontier_sq.merge(&other.frontier_sq);
         for (a, b) in self.labs.iter_mut().zip(&other.labs) {
             a.wins += b.wins;
             a.culprit += b.culprit;

@@ -8,10 +8,12 @@
 //! is exact, so the results are the same bits for any thread count.
 
 pub mod aggregate;
+pub mod normal;
 pub mod run;
 pub mod streams;
 
 pub use aggregate::{Aggregate, BlockStats};
+pub use normal::standard_normal;
 pub use run::{LabRecord, RaceModel, RunRecord, StepRecorder, StepState, Workspace, simulate_run};
 pub use streams::{Purpose, Streams};
 
@@ -130,5 +132,6 @@ pub fn simulate_block(
         let record = simulate_run(model, streams, run, &mut ws, &mut stats, &mut block.labs);
         block.runs.push(record);
     }
+    stats.flush();
     (block, stats)
 }

@@ -4,19 +4,27 @@
 //! The trajectory is simulated whole (a catastrophe does not change the
 //! dynamics before it) and its cumulative hazard `H` kept, which gives both
 //! catastrophe estimates: the expected `1 - exp(-H)` and the sampled event.
+//!
+//! This is the hot loop. Per lab and step it draws its normals, decides
+//! (nothing to decide for a racing lab), and does the model's arithmetic:
+//! two `exp` (noise, hazard), the powers of [`Power`], and no allocation, no
+//! dynamic dispatch. A run that has been won is frozen: its remaining steps
+//! go to the recorder at once ([`StepRecorder::record_frozen`]).
 
+use super::normal::standard_normal;
 use super::streams::{Purpose, Streams};
 use crate::model::growth::{GrowthParams, capped_capability};
 use crate::model::hazard::{hazard_rate, win_hazard};
 use crate::model::payoff::utility;
 use crate::model::{Power, hazard};
-use crate::policy::{View, decide};
+use crate::policy::{CompiledPolicy, Decision, View};
 use crate::scenario::{Hazard, Lab, Observation, Payoff, Scenario};
 use rand::RngExt;
-use rand_distr::StandardNormal;
 
 /// A scenario compiled for the hot loop: exponents turned into [`Power`]s,
-/// which labs observe their rivals worked out once.
+/// policies into [`CompiledPolicy`]s, which labs observe their rivals and
+/// the starting state worked out once. Build it with [`RaceModel::new`];
+/// the public fields are for reading.
 #[derive(Debug, Clone)]
 pub struct RaceModel {
     pub steps: u32,
@@ -27,18 +35,77 @@ pub struct RaceModel {
     pub observation: Observation,
     pub payoff: Payoff,
     pub labs: Vec<Lab>,
-    /// Whether lab i has a rule that reads observations (and has rivals).
-    observes: Vec<bool>,
+    /// What the hot loop reads of each lab.
+    kernels: Vec<LabKernel>,
+    /// Observation normals per step that is not a disclosure step.
+    observation_draws: usize,
+    /// The state every run starts from.
+    start: Start,
+}
+
+/// One lab's constants, as the hot loop reads them.
+#[derive(Debug, Clone)]
+struct LabKernel {
+    capability_rate: f64,
+    safety_rate: f64,
+    safety_share: f64,
+    risk_perception: f64,
+    policy: CompiledPolicy,
+    /// Whether the lab has a rule that reads observations (and has rivals).
+    observes: bool,
+    /// Where the lab's observation normals start in a step's draws.
+    observation_offset: usize,
+    /// `e_c` of a lab whose policy never changes its base decision.
+    race_effort: f64,
+}
+
+/// The initial state of every lab, and its hazard rate.
+#[derive(Debug, Clone, Default)]
+struct Start {
+    capability: Vec<f64>,
+    safety: Vec<f64>,
+    resources: Vec<f64>,
+    safety_effort: Vec<f64>,
+    hazard_rate: Vec<f64>,
 }
 
 impl RaceModel {
     pub fn new(scenario: &Scenario) -> Self {
         let w = &scenario.world;
         let labs = scenario.labs.clone();
-        let observes = labs
+        // Each observing lab draws a pair of normals per rival, in lab order.
+        let pairs = labs.len().saturating_sub(1);
+        let mut observation_draws = 0;
+        let kernels = labs
             .iter()
-            .map(|l| labs.len() > 1 && l.policy.iter().any(|r| r.reads_observations()))
+            .map(|l| {
+                let observes = labs.len() > 1 && l.policy.iter().any(|r| r.reads_observations());
+                let observation_offset = observation_draws;
+                if observes {
+                    observation_draws += 2 * pairs;
+                }
+                LabKernel {
+                    capability_rate: l.capability_rate,
+                    safety_rate: l.safety_rate,
+                    safety_share: l.safety_share,
+                    risk_perception: l.risk_perception,
+                    policy: CompiledPolicy::new(&l.policy),
+                    observes,
+                    observation_offset,
+                    race_effort: Decision::base(l.safety_share).capability_effort(),
+                }
+            })
             .collect();
+        let start = Start {
+            capability: labs.iter().map(|l| l.capability).collect(),
+            safety: labs.iter().map(|l| l.safety).collect(),
+            resources: labs.iter().map(|l| l.resources).collect(),
+            safety_effort: labs.iter().map(|l| l.safety_share).collect(),
+            hazard_rate: labs
+                .iter()
+                .map(|l| hazard_rate(&w.hazard, l.capability, l.safety))
+                .collect(),
+        };
         RaceModel {
             steps: scenario.meta.steps,
             growth: GrowthParams {
@@ -54,7 +121,9 @@ impl RaceModel {
             observation: w.observation,
             payoff: scenario.payoff,
             labs,
-            observes,
+            kernels,
+            observation_draws,
+            start,
         }
     }
 
@@ -118,19 +187,42 @@ pub struct StepState<'a> {
     pub safety: &'a [f64],
     pub paused: &'a [bool],
     pub delayed: &'a [bool],
+    /// The highest capability, `max_i C_i` (as [`frontier`] computes it).
+    pub frontier: f64,
     pub cumulative_hazard: f64,
     /// False once a lab has won (the run is frozen).
     pub racing: bool,
 }
 
 /// Receives the state after every step (and the initial state as step 0).
+///
+/// [`simulate_run`] calls `record` for step 0 and each racing step in
+/// order, `record_frozen` once if the run is won (for the winning step to
+/// the last), then `finish_run`.
 pub trait StepRecorder {
     fn record(&mut self, step: u32, state: &StepState<'_>);
+
+    /// Receives one state for every step of `steps`: a run frozen by its
+    /// win, from the winning step to the end. The same as recording each
+    /// step in turn, which is what it does unless a recorder knows better.
+    #[inline]
+    fn record_frozen(&mut self, steps: std::ops::RangeInclusive<u32>, state: &StepState<'_>) {
+        for step in steps {
+            self.record(step, state);
+        }
+    }
+
+    /// The run is over: every one of its steps has been recorded.
+    #[inline]
+    fn finish_run(&mut self) {}
 }
 
 impl StepRecorder for () {
     #[inline]
     fn record(&mut self, _: u32, _: &StepState<'_>) {}
+
+    #[inline]
+    fn record_frozen(&mut self, _: std::ops::RangeInclusive<u32>, _: &StepState<'_>) {}
 }
 
 /// Buffers reused from run to run, so a run allocates nothing.
@@ -153,31 +245,46 @@ pub struct Workspace {
     delayed_steps: Vec<u32>,
     rival_capability: Vec<f64>,
     rival_share: Vec<f64>,
+    /// This step's decisions: `e_c` and the capability ceiling.
+    capability_effort: Vec<f64>,
+    ceiling: Vec<f64>,
+    /// This step's lognormal growth factors.
+    noise: Vec<f64>,
+    /// This step's observation normals: for every observing lab in order,
+    /// a pair (capability, share) per rival in order.
+    observation_z: Vec<f64>,
 }
 
 impl Workspace {
     fn reset(&mut self, model: &RaceModel) {
         let n = model.lab_count();
-        let fill = |v: &mut Vec<f64>, f: &dyn Fn(&Lab) -> f64| {
+        let start = &model.start;
+        for (v, from) in [
+            (&mut self.capability, &start.capability),
+            (&mut self.safety, &start.safety),
+            (&mut self.resources, &start.resources),
+            (&mut self.safety_effort, &start.safety_effort),
+            (&mut self.hazard_rate, &start.hazard_rate),
+        ] {
             v.clear();
-            v.extend(model.labs.iter().map(f));
-        };
-        fill(&mut self.capability, &|l| l.capability);
-        fill(&mut self.safety, &|l| l.safety);
-        fill(&mut self.resources, &|l| l.resources);
-        fill(&mut self.safety_effort, &|l| l.safety_share);
-        fill(&mut self.hazard_rate, &|l| {
-            hazard_rate(&model.hazard, l.capability, l.safety)
-        });
+            v.extend_from_slice(from);
+        }
         for v in [
             &mut self.next_capability,
             &mut self.next_safety,
             &mut self.next_resources,
             &mut self.next_effort,
+            &mut self.noise,
         ] {
             v.clear();
             v.resize(n, 0.0);
         }
+        // A racing lab's decision never changes; the others' are made each step.
+        self.capability_effort.clear();
+        self.capability_effort
+            .extend(model.kernels.iter().map(|k| k.race_effort));
+        self.ceiling.clear();
+        self.ceiling.resize(n, f64::INFINITY);
         for v in [&mut self.paused, &mut self.delayed] {
             v.clear();
             v.resize(n, false);
@@ -188,17 +295,7 @@ impl Workspace {
         }
         self.rival_capability.resize(n.saturating_sub(1), 0.0);
         self.rival_share.resize(n.saturating_sub(1), 0.0);
-    }
-
-    fn state(&self, cumulative_hazard: f64, racing: bool) -> StepState<'_> {
-        StepState {
-            capability: &self.capability,
-            safety: &self.safety,
-            paused: &self.paused,
-            delayed: &self.delayed,
-            cumulative_hazard,
-            racing,
-        }
+        self.observation_z.resize(model.observation_draws, 0.0);
     }
 }
 
@@ -231,158 +328,250 @@ pub fn simulate_run<R: StepRecorder>(
         first_alarm_step: None,
     };
     let mut h = 0.0;
-    recorder.record(0, &ws.state(0.0, true));
 
+    // Every buffer as a slice of the lab count, for the whole run.
+    let Workspace {
+        capability,
+        safety,
+        resources,
+        safety_effort,
+        hazard_rate: rates,
+        next_capability,
+        next_safety,
+        next_resources,
+        next_effort,
+        paused,
+        delayed,
+        paused_steps,
+        delayed_steps,
+        rival_capability,
+        rival_share,
+        capability_effort,
+        ceiling,
+        noise,
+        observation_z,
+    } = ws;
+    let mut capability = &mut capability[..n];
+    let mut safety = &mut safety[..n];
+    let mut resources = &mut resources[..n];
+    let mut safety_effort = &mut safety_effort[..n];
+    let mut next_capability = &mut next_capability[..n];
+    let mut next_safety = &mut next_safety[..n];
+    let mut next_resources = &mut next_resources[..n];
+    let mut next_effort = &mut next_effort[..n];
+    let rates = &mut rates[..n];
+    let (paused, delayed) = (&mut paused[..n], &mut delayed[..n]);
+    let (paused_steps, delayed_steps) = (&mut paused_steps[..n], &mut delayed_steps[..n]);
+    let (capability_effort, ceiling) = (&mut capability_effort[..n], &mut ceiling[..n]);
+    let noise = &mut noise[..n];
+    let kernels = &model.kernels[..n];
+    let g = &model.growth;
+
+    // Cmax of the state at the start of each step (and of the end state).
+    let mut frontier = self::frontier(capability);
+    recorder.record(0, &state(capability, safety, paused, delayed, frontier, 0.0, true));
     for t in 0..model.steps {
         let step = t + 1;
-        if record.winner.is_some() {
-            recorder.record(step, &ws.state(h, false));
-            continue;
-        }
-        let frontier = ws
-            .capability
-            .iter()
-            .copied()
-            .fold(f64::NEG_INFINITY, f64::max);
-        let total: f64 = ws.capability.iter().sum();
+        let total: f64 = capability.iter().sum();
         let exact = model.observation.is_exact(t);
 
-        // Decide and grow, every lab from the state at the start of the step.
-        for i in 0..n {
-            let lab = &model.labs[i];
-            let observed = model.observes[i];
-            if observed {
-                observe_rivals(model, ws, i, exact, &mut observation);
+        // Decide, every lab from the state at the start of the step. The
+        // observation stream is read here alone, so its normals can be
+        // drawn together first, in the order the labs read them.
+        if !exact {
+            for z in observation_z.iter_mut() {
+                *z = standard_normal(&mut observation);
             }
-            let rivals = if observed { n - 1 } else { 0 };
-            let view = View {
-                capability: ws.capability[i],
-                safety: ws.safety[i],
-                hazard_rate: ws.hazard_rate[i],
-                risk_perception: lab.risk_perception,
-                rival_capability: &ws.rival_capability[..rivals],
-                rival_share: &ws.rival_share[..rivals],
-            };
-            let decision = decide(&lab.policy, lab.safety_share, &view);
-            ws.paused[i] = decision.paused;
-            ws.delayed[i] = decision.delayed;
-            ws.paused_steps[i] += u32::from(decision.paused);
-            ws.delayed_steps[i] += u32::from(decision.delayed);
-
-            let capability_effort = decision.capability_effort();
-            let safety_effort = 1.0 - capability_effort;
-            let z: f64 = growth.sample(StandardNormal);
-            let g = &model.growth;
-            let (c, r) = (ws.capability[i], ws.resources[i]);
-            let dc = g.capability_increment(
-                lab.capability_rate,
-                r,
-                capability_effort,
-                g.noise_factor(z),
-                c,
-                frontier,
-            );
-            ws.next_capability[i] = capped_capability(c, dc, decision.ceiling);
-            ws.next_safety[i] =
-                ws.safety[i] + g.safety_increment(lab.safety_rate, r, safety_effort, c, frontier);
-            ws.next_resources[i] = g.next_resources(r, c, n, total);
-            ws.next_effort[i] = safety_effort;
         }
-        std::mem::swap(&mut ws.capability, &mut ws.next_capability);
-        std::mem::swap(&mut ws.safety, &mut ws.next_safety);
-        std::mem::swap(&mut ws.resources, &mut ws.next_resources);
-        std::mem::swap(&mut ws.safety_effort, &mut ws.next_effort);
-        if record.first_alarm_step.is_none()
-            && (ws.paused.contains(&true) || ws.delayed.contains(&true))
-        {
+        let mut alarm = false;
+        for (i, lab) in kernels.iter().enumerate() {
+            if lab.policy.is_race() {
+                continue; // its effort and ceiling never change
+            }
+            let rivals = if lab.observes {
+                let z = (!exact).then(|| &observation_z[lab.observation_offset..]);
+                observe_rivals(
+                    model,
+                    i,
+                    capability,
+                    safety_effort,
+                    z,
+                    rival_capability,
+                    rival_share,
+                );
+                n - 1
+            } else {
+                0
+            };
+            let view = View {
+                capability: capability[i],
+                safety: safety[i],
+                hazard_rate: rates[i],
+                risk_perception: lab.risk_perception,
+                rival_capability: &rival_capability[..rivals],
+                rival_share: &rival_share[..rivals],
+            };
+            let decision = lab.policy.decide(lab.safety_share, &view);
+            paused[i] = decision.paused;
+            delayed[i] = decision.delayed;
+            paused_steps[i] += u32::from(decision.paused);
+            delayed_steps[i] += u32::from(decision.delayed);
+            alarm |= decision.paused | decision.delayed;
+            capability_effort[i] = decision.capability_effort();
+            ceiling[i] = decision.ceiling;
+        }
+        if alarm && record.first_alarm_step.is_none() {
             record.first_alarm_step = Some(step);
         }
 
-        // Hazard of the new state.
+        // Grow. The growth stream's normals, one per lab in lab order, and
+        // their lognormal factors, independent of one another, come first.
+        for factor in noise.iter_mut() {
+            *factor = g.noise_factor(standard_normal(&mut growth));
+        }
+        for (i, lab) in kernels.iter().enumerate() {
+            let (c, r) = (capability[i], resources[i]);
+            let effort = capability_effort[i];
+            let spent_on_safety = 1.0 - effort;
+            let dc = g.capability_increment(lab.capability_rate, r, effort, noise[i], c, frontier);
+            next_capability[i] = capped_capability(c, dc, ceiling[i]);
+            next_safety[i] =
+                safety[i] + g.safety_increment(lab.safety_rate, r, spent_on_safety, c, frontier);
+            next_resources[i] = g.next_resources(r, c, n, total);
+            next_effort[i] = spent_on_safety;
+        }
+        std::mem::swap(&mut capability, &mut next_capability);
+        std::mem::swap(&mut safety, &mut next_safety);
+        std::mem::swap(&mut resources, &mut next_resources);
+        std::mem::swap(&mut safety_effort, &mut next_effort);
+        frontier = self::frontier(capability);
+
+        // Hazard of the new state, summed in lab order.
         let h_before = h;
         for i in 0..n {
-            ws.hazard_rate[i] = hazard_rate(&model.hazard, ws.capability[i], ws.safety[i]);
-            h += ws.hazard_rate[i];
+            rates[i] = hazard_rate(&model.hazard, capability[i], safety[i]);
+        }
+        for &rate in rates.iter() {
+            h += rate;
         }
         // Decisive capability: the highest lab (lowest index on a tie) wins.
         let mut win_extra = 0.0;
         let mut leader = 0;
         for i in 1..n {
-            if ws.capability[i] > ws.capability[leader] {
+            if capability[i] > capability[leader] {
                 leader = i;
             }
         }
-        if ws.capability[leader] >= model.decisive {
+        if capability[leader] >= model.decisive {
             record.winner = Some(leader as u32);
             record.win_step = Some(step);
-            win_extra = win_hazard(&model.hazard, ws.capability[leader], ws.safety[leader]);
+            win_extra = win_hazard(&model.hazard, capability[leader], safety[leader]);
             h += win_extra;
         }
         if record.catastrophe_step.is_none() && h >= fate_threshold {
             record.catastrophe_step = Some(step);
             record.culprit = Some(culprit(
-                &ws.hazard_rate,
+                rates,
                 h_before,
                 fate_threshold,
                 record.winner,
                 win_extra,
             ));
         }
-        recorder.record(step, &ws.state(h, record.winner.is_none()));
+        if record.winner.is_some() {
+            // Frozen from here to the end: the same state at every step.
+            let frozen = state(capability, safety, paused, delayed, frontier, h, false);
+            recorder.record_frozen(step..=model.steps, &frozen);
+            break;
+        }
+        let racing = state(capability, safety, paused, delayed, frontier, h, true);
+        recorder.record(step, &racing);
     }
+    recorder.finish_run();
 
     record.cumulative_hazard = h;
-    let total: f64 = ws.capability.iter().sum();
-    record.frontier = ws
-        .capability
-        .iter()
-        .copied()
-        .fold(f64::NEG_INFINITY, f64::max);
+    let total: f64 = capability.iter().sum();
+    record.frontier = frontier;
     labs_out.extend((0..n).map(|i| LabRecord {
-        capability: ws.capability[i],
-        safety: ws.safety[i],
-        resources: ws.resources[i],
-        paused_steps: ws.paused_steps[i],
-        delayed_steps: ws.delayed_steps[i],
+        capability: capability[i],
+        safety: safety[i],
+        resources: resources[i],
+        paused_steps: paused_steps[i],
+        delayed_steps: delayed_steps[i],
         utility: utility(
             &model.payoff,
             h,
             record.winner == Some(i as u32),
-            ws.capability[i],
+            capability[i],
             total,
         ),
     }));
     record
 }
 
-/// Fills the workspace's rival buffers with what lab `i` sees this step:
-/// `Chat_ij = C_j + sd_c z`, `shat_ij = clamp(e_s_j + sd_s z', 0, 1)`.
 #[inline]
-fn observe_rivals<G: rand::Rng>(
+fn state<'a>(
+    capability: &'a [f64],
+    safety: &'a [f64],
+    paused: &'a [bool],
+    delayed: &'a [bool],
+    frontier: f64,
+    cumulative_hazard: f64,
+    racing: bool,
+) -> StepState<'a> {
+    StepState {
+        capability,
+        safety,
+        paused,
+        delayed,
+        frontier,
+        cumulative_hazard,
+        racing,
+    }
+}
+
+/// The highest capability, `max_i C_i` (a NaN counts for nothing).
+#[inline]
+pub fn frontier(capability: &[f64]) -> f64 {
+    capability
+        .iter()
+        .copied()
+        .fold(f64::NEG_INFINITY, f64::max)
+}
+
+/// Fills the rival buffers with what lab `i` sees this step:
+/// `Chat_ij = C_j + sd_c z`, `shat_ij = clamp(e_s_j + sd_s z', 0, 1)`, with
+/// `z` the lab's observation normals, or exactly (`None`, a disclosure step).
+#[inline]
+fn observe_rivals(
     model: &RaceModel,
-    ws: &mut Workspace,
     i: usize,
-    exact: bool,
-    rng: &mut G,
+    capability: &[f64],
+    effort: &[f64],
+    z: Option<&[f64]>,
+    seen_capability: &mut [f64],
+    seen_share: &mut [f64],
 ) {
-    let sd_c = model.observation.capability_noise;
-    let sd_s = model.observation.safety_noise;
-    let mut k = 0;
-    for j in 0..model.lab_count() {
-        if j == i {
-            continue;
+    let rivals = capability.len() - 1;
+    let (seen_capability, seen_share) = (&mut seen_capability[..rivals], &mut seen_share[..rivals]);
+    // Rivals in lab order, the lab itself left out: j = k below i, k + 1 from it.
+    let rival = |k: usize| k + usize::from(k >= i);
+    match z {
+        None => {
+            for k in 0..rivals {
+                seen_capability[k] = capability[rival(k)];
+                seen_share[k] = effort[rival(k)];
+            }
         }
-        let (c, s) = (ws.capability[j], ws.safety_effort[j]);
-        if exact {
-            ws.rival_capability[k] = c;
-            ws.rival_share[k] = s;
-        } else {
-            let zc: f64 = rng.sample(StandardNormal);
-            let zs: f64 = rng.sample(StandardNormal);
-            ws.rival_capability[k] = c + sd_c * zc;
-            ws.rival_share[k] = (s + sd_s * zs).clamp(0.0, 1.0);
+        Some(z) => {
+            let sd_c = model.observation.capability_noise;
+            let sd_s = model.observation.safety_noise;
+            for (k, pair) in z[..2 * rivals].chunks_exact(2).enumerate() {
+                let j = rival(k);
+                seen_capability[k] = capability[j] + sd_c * pair[0];
+                seen_share[k] = (effort[j] + sd_s * pair[1]).clamp(0.0, 1.0);
+            }
         }
-        k += 1;
     }
 }
 

@@ -107,7 +107,14 @@ impl GrowthParams {
 /// and capability never falls.
 #[inline]
 pub fn capped_capability(capability: f64, increment: f64, ceiling: f64) -> f64 {
-    (capability + increment).min(capability.max(ceiling))
+    let grown = capability + increment;
+    if ceiling == f64::INFINITY {
+        // No ceiling (the usual case): the same as below, as max(C, inf) is
+        // inf and min(x, inf) is x, or inf for a NaN x. Two compares fewer.
+        if grown.is_nan() { f64::INFINITY } else { grown }
+    } else {
+        grown.min(capability.max(ceiling))
+    }
 }
 
 #[cfg(test)]
@@ -179,5 +186,17 @@ mod tests {
         assert_eq!(capped_capability(2.0, 1.5, 3.0), 3.0);
         assert_eq!(capped_capability(3.2, 1.0, 3.0), 3.2);
         assert_eq!(capped_capability(2.0, 0.5, f64::INFINITY), 2.5);
+    }
+
+    #[test]
+    fn no_ceiling_is_the_general_formula() {
+        let odd = [0.0, -0.0, 1.5, -2.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 1e308];
+        for c in odd {
+            for d in odd {
+                let general = (c + d).min(c.max(f64::INFINITY));
+                let got = capped_capability(c, d, f64::INFINITY);
+                assert_eq!(got.to_bits(), general.to_bits(), "{c} + {d}");
+            }
+        }
     }
 }

@@ -25,14 +25,14 @@ struct Manifest<'a> {
     steps: u32,
     threads: usize,
     command_line: &'a [String],
-    outputs: Vec<&'a str>,
+    outputs: &'a [String],
     reproduce: String,
     scenario: &'a crate::Scenario,
 }
 
 pub struct ManifestJson {
     /// Names of the other files written with it.
-    pub outputs: Vec<&'static str>,
+    pub outputs: Vec<String>,
 }
 
 impl Export for ManifestJson {
@@ -49,7 +49,7 @@ impl Export for ManifestJson {
             steps: r.scenario.meta.steps,
             threads: r.info.threads,
             command_line: &r.info.command_line,
-            outputs: self.outputs.clone(),
+            outputs: &self.outputs,
             reproduce: "airace run scenario.toml".to_string(),
             scenario: &r.scenario,
         };

@@ -8,7 +8,9 @@
 pub mod atomic;
 pub mod comparison;
 pub mod format;
+pub mod game_report;
 pub mod manifest;
+pub mod report;
 pub mod rows;
 pub mod summary;
 pub mod timeseries;
@@ -50,43 +52,116 @@ pub trait Export {
     fn render(&self, result: &ScenarioResult) -> Vec<u8>;
 }
 
-/// The files rendered from the aggregate, in the order they are listed.
-pub fn exports(with_rows: bool) -> Vec<Box<dyn Export>> {
-    let mut outputs = vec![
-        "summary.json",
-        "summary.csv",
-        "timeseries.csv",
-        "scenario.toml",
-    ];
-    if with_rows {
-        outputs.extend(["runs.csv", "labs.csv"]);
-    }
+/// The data files rendered from the aggregate (all but the manifest).
+pub fn data_exports() -> Vec<Box<dyn Export>> {
     vec![
         Box::new(summary::SummaryJson),
         Box::new(summary::SummaryCsv),
         Box::new(timeseries::TimeseriesCsv),
         Box::new(manifest::ScenarioToml),
-        Box::new(manifest::ManifestJson { outputs }),
     ]
 }
 
-/// Renders every export of `result` into `dir` and commits them together
-/// with the already-staged `streamed` files; the manifest comes last.
+/// What to draw, if anything.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FigureOptions {
+    /// `None` draws no figures.
+    pub size: Option<crate::plot::Size>,
+}
+
+/// Why a scenario's outputs could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error(transparent)]
+    Io(#[from] io::Error),
+    #[error("cannot draw figures: {0}")]
+    Plot(#[from] crate::plot::DataError),
+}
+
+/// Renders every output of `result` into `dir` (data files, figures and the
+/// report page) and commits them together with the already-staged
+/// `streamed` files; the manifest comes last, so a folder with a manifest
+/// is whole.
 pub fn write_scenario(
     dir: &Path,
     result: &ScenarioResult,
     streamed: Vec<AtomicFile>,
-    with_rows: bool,
-) -> io::Result<()> {
-    let mut staged = streamed;
-    for export in exports(with_rows) {
-        staged.push(atomic::stage(
-            &dir.join(export.file_name()),
-            &export.render(result),
-        )?);
+    figures: &FigureOptions,
+) -> Result<(), WriteError> {
+    let rendered: Vec<(&'static str, Vec<u8>)> = data_exports()
+        .iter()
+        .map(|e| (e.file_name(), e.render(result)))
+        .collect();
+    let bytes = |name: &str| {
+        rendered
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| b.as_slice())
+            .unwrap_or_default()
+    };
+    let mut outputs: Vec<String> = rendered.iter().map(|(n, _)| n.to_string()).collect();
+    outputs.extend(
+        streamed
+            .iter()
+            .filter_map(|f| f.target().file_name())
+            .map(|n| n.to_string_lossy().into_owned()),
+    );
+    let name = &result.scenario.meta.name;
+    let drawn = match figures.size {
+        Some(size) => {
+            crate::plot::scenario(name, bytes("timeseries.csv"), bytes("summary.csv"), &size)?
+        }
+        None => Vec::new(),
+    };
+    for d in &drawn {
+        outputs.push(format!("{}/{}.svg", crate::plot::FIGURES_DIR, d.stem));
+        outputs.push(format!("{}/{}.png", crate::plot::FIGURES_DIR, d.stem));
     }
+    outputs.push(report::FILE_NAME.to_string());
+    let manifest = manifest::ManifestJson { outputs }.render(result);
+
+    let mut staged = streamed;
+    for (name, bytes) in &rendered {
+        staged.push(atomic::stage(&dir.join(name), bytes)?);
+    }
+    staged.extend(stage_figures(dir, &drawn)?);
+    let data =
+        crate::plot::ScenarioData::parse(name, bytes("timeseries.csv"), bytes("summary.csv"))?;
+    let page = report::scenario_page(
+        &data,
+        &result.scenario.meta.description,
+        &drawn,
+        &String::from_utf8_lossy(bytes("scenario.toml")),
+        &String::from_utf8_lossy(&manifest),
+    );
+    staged.push(atomic::stage(
+        &dir.join(report::FILE_NAME),
+        page.as_bytes(),
+    )?);
+    staged.push(atomic::stage(&dir.join("manifest.json"), &manifest)?);
     for file in staged {
         file.commit()?;
     }
     Ok(())
+}
+
+/// Stages `figures/<stem>.svg` and `.png` for each drawn figure.
+pub fn stage_figures(dir: &Path, drawn: &[crate::plot::Drawn]) -> io::Result<Vec<AtomicFile>> {
+    let mut staged = Vec::new();
+    if drawn.is_empty() {
+        return Ok(staged);
+    }
+    let figures = dir.join(crate::plot::FIGURES_DIR);
+    std::fs::create_dir_all(&figures)?;
+    for d in drawn {
+        staged.push(atomic::stage(
+            &figures.join(format!("{}.svg", d.stem)),
+            d.svg.as_bytes(),
+        )?);
+        staged.push(atomic::stage(
+            &figures.join(format!("{}.png", d.stem)),
+            &d.png,
+        )?);
+    }
+    Ok(staged)
 }

@@ -17,6 +17,9 @@ pub const COUNTERFACTUAL_NOTE: &str = "Capability, win and utility outcomes are 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Distribution {
     pub mean: f64,
+    /// 95% interval of the mean.
+    pub ci_low: f64,
+    pub ci_high: f64,
     pub p05: f64,
     pub p50: f64,
     pub p95: f64,
@@ -76,6 +79,7 @@ impl Summary {
         let runs = n as f64;
         let last = a.steps.last().expect("there is always the initial step");
         let names = scenario.labs.iter().map(|l| l.name.clone());
+        let frontier = normal_interval(a.frontier.value(), a.frontier_sq.value(), n, None);
         Summary {
             scenario: scenario.meta.name.clone(),
             description: scenario.meta.description.clone(),
@@ -94,7 +98,9 @@ impl Summary {
             p_no_winner: wilson_interval(a.no_winner, n),
             win_step_mean: (a.winners() > 0).then(|| a.win_step.value() / a.winners() as f64),
             frontier_capability: Distribution {
-                mean: a.frontier.value() / runs,
+                mean: frontier.mean,
+                ci_low: frontier.ci_low,
+                ci_high: frontier.ci_high,
                 p05: last.frontier_sketch.quantile(0.05),
                 p50: last.frontier_sketch.quantile(0.50),
                 p95: last.frontier_sketch.quantile(0.95),
@@ -150,62 +156,133 @@ impl Export for SummaryCsv {
     fn render(&self, result: &ScenarioResult) -> Vec<u8> {
         let s = &result.summary;
         let mut out = String::from("metric,lab,mean,ci_low,ci_high\n");
-        let mut est = |metric: &str, lab: &str, e: &Estimate| {
-            out.push_str(metric);
-            out.push(',');
-            out.push_str(lab);
-            out.push(',');
-            format::prob(&mut out, e.mean);
-            out.push(',');
-            format::prob(&mut out, e.ci_low);
-            out.push(',');
-            format::prob(&mut out, e.ci_high);
-            out.push('\n');
-        };
-        est("p_catastrophe", "", &s.p_catastrophe);
-        est("p_catastrophe_sampled", "", &s.p_catastrophe_sampled);
-        est("p_catastrophe_unwarned", "", &s.p_catastrophe_unwarned);
-        est("p_no_winner", "", &s.p_no_winner);
-        for (lab, e) in &s.p_win.0 {
-            est("p_win", lab, e);
-        }
-        for (lab, l) in &s.labs.0 {
-            est("p_culprit", lab, &l.p_culprit);
-        }
-        let mut point = |metric: &str, lab: &str, x: Option<f64>| {
-            out.push_str(metric);
-            out.push(',');
-            out.push_str(lab);
-            out.push(',');
-            if let Some(x) = x {
-                format::value(&mut out, x);
-            }
-            out.push_str(",,\n");
-        };
-        point("win_step_mean", "", s.win_step_mean);
+        let prob = |e: &Estimate| [Some(e.mean), Some(e.ci_low), Some(e.ci_high)];
         let f = &s.frontier_capability;
-        point("frontier_capability_mean", "", Some(f.mean));
-        point("frontier_capability_p05", "", Some(f.p05));
-        point("frontier_capability_p50", "", Some(f.p50));
-        point("frontier_capability_p95", "", Some(f.p95));
+        let mut rows: Vec<(&str, &str, [Option<f64>; 3], Precision)> = vec![
+            ("p_catastrophe", "", prob(&s.p_catastrophe), Precision::Prob),
+            (
+                "p_catastrophe_sampled",
+                "",
+                prob(&s.p_catastrophe_sampled),
+                Precision::Prob,
+            ),
+            (
+                "p_catastrophe_unwarned",
+                "",
+                prob(&s.p_catastrophe_unwarned),
+                Precision::Prob,
+            ),
+            ("p_no_winner", "", prob(&s.p_no_winner), Precision::Prob),
+        ];
+        rows.extend(
+            s.p_win
+                .0
+                .iter()
+                .map(|(lab, e)| ("p_win", lab.as_str(), prob(e), Precision::Prob)),
+        );
+        rows.extend(s.labs.0.iter().map(|(lab, l)| {
+            (
+                "p_culprit",
+                lab.as_str(),
+                prob(&l.p_culprit),
+                Precision::Prob,
+            )
+        }));
+        rows.push((
+            "win_step_mean",
+            "",
+            [s.win_step_mean, None, None],
+            Precision::Value,
+        ));
+        rows.push((
+            "frontier_capability_mean",
+            "",
+            [Some(f.mean), Some(f.ci_low), Some(f.ci_high)],
+            Precision::Value,
+        ));
+        rows.push((
+            "frontier_capability_p05",
+            "",
+            [Some(f.p05), None, None],
+            Precision::Value,
+        ));
+        rows.push((
+            "frontier_capability_p50",
+            "",
+            [Some(f.p50), None, None],
+            Precision::Value,
+        ));
+        rows.push((
+            "frontier_capability_p95",
+            "",
+            [Some(f.p95), None, None],
+            Precision::Value,
+        ));
         for (lab, l) in &s.labs.0 {
-            point("paused_steps_mean", lab, Some(l.paused_steps_mean));
-            point("delayed_steps_mean", lab, Some(l.delayed_steps_mean));
-            point("final_capability_mean", lab, Some(l.final_capability_mean));
-            point("final_safety_mean", lab, Some(l.final_safety_mean));
-            point("final_resources_mean", lab, Some(l.final_resources_mean));
+            let one = |x: f64| [Some(x), None, None];
+            rows.push((
+                "paused_steps_mean",
+                lab,
+                one(l.paused_steps_mean),
+                Precision::Value,
+            ));
+            rows.push((
+                "delayed_steps_mean",
+                lab,
+                one(l.delayed_steps_mean),
+                Precision::Value,
+            ));
+            rows.push((
+                "final_capability_mean",
+                lab,
+                one(l.final_capability_mean),
+                Precision::Value,
+            ));
+            rows.push((
+                "final_safety_mean",
+                lab,
+                one(l.final_safety_mean),
+                Precision::Value,
+            ));
+            rows.push((
+                "final_resources_mean",
+                lab,
+                one(l.final_resources_mean),
+                Precision::Value,
+            ));
         }
-        for (lab, l) in &s.labs.0 {
-            out.push_str("utility_mean,");
+        rows.extend(s.labs.0.iter().map(|(lab, l)| {
+            (
+                "utility_mean",
+                lab.as_str(),
+                [
+                    Some(l.utility_mean),
+                    Some(l.utility_ci_low),
+                    Some(l.utility_ci_high),
+                ],
+                Precision::Value,
+            )
+        }));
+        for (metric, lab, values, precision) in rows {
+            out.push_str(metric);
+            out.push(',');
             out.push_str(lab);
-            out.push(',');
-            format::value(&mut out, l.utility_mean);
-            out.push(',');
-            format::value(&mut out, l.utility_ci_low);
-            out.push(',');
-            format::value(&mut out, l.utility_ci_high);
+            for v in values {
+                out.push(',');
+                match (v, precision) {
+                    (Some(x), Precision::Prob) => format::prob(&mut out, x),
+                    (Some(x), Precision::Value) => format::value(&mut out, x),
+                    (None, _) => {}
+                }
+            }
             out.push('\n');
         }
         out.into_bytes()
     }
+}
+
+#[derive(Clone, Copy)]
+enum Precision {
+    Prob,
+    Value,
 }

@@ -25,6 +25,13 @@ impl DelayIfLeading {
             .iter()
             .copied()
             .fold(f64::NEG_INFINITY, f64::max);
+        self.leads_past(view, best_rival)
+    }
+
+    /// [`believes_it_leads`](Self::believes_it_leads), given the view's
+    /// [`best_rival`].
+    #[inline]
+    pub fn leads_past(&self, view: &View<'_>, best_rival: f64) -> bool {
         view.rival_capability.is_empty() || view.capability - best_rival >= self.lead
     }
 
@@ -41,6 +48,92 @@ impl DelayIfLeading {
         if self.believes_it_leads(view) && self.judges_risk_significant(view) {
             decision.mult *= 1.0 - self.slowdown;
             decision.delayed = true;
+        }
+    }
+
+    /// [`apply`](Self::apply) given the view's [`best_rival`] and perceived
+    /// hazard exponent `y = -risk_perception * lambda_i`, with the risk
+    /// judged by `risk`, this rule's [`RiskTest`]: the same decision,
+    /// without the `exp_m1` almost always.
+    #[inline]
+    pub fn apply_with(
+        &self,
+        risk: &RiskTest,
+        view: &View<'_>,
+        best_rival: f64,
+        y: f64,
+        decision: &mut Decision,
+    ) {
+        if self.leads_past(view, best_rival) && risk.significant(y) {
+            decision.mult *= 1.0 - self.slowdown;
+            decision.delayed = true;
+        }
+    }
+}
+
+/// `max_j Chat_ij`, the best observed rival (minus infinity without one).
+#[inline]
+pub fn best_rival(view: &View<'_>) -> f64 {
+    if let &[a, b] = view.rival_capability {
+        // Two rivals (three labs), without the general loop's set-up.
+        return f64::NEG_INFINITY.max(a).max(b);
+    }
+    view.rival_capability
+        .iter()
+        .copied()
+        .fold(f64::NEG_INFINITY, f64::max)
+}
+
+/// `-exp_m1(y) >= risk` for `y = -risk_perception * lambda`, the test of
+/// [`DelayIfLeading::judges_risk_significant`], answered by comparing `y`
+/// with the threshold `ln(1 - risk)` where that settles it.
+///
+/// `1 - e^y` falls as `y` rises, so the test holds exactly for `y` up to a
+/// threshold `y*`. Outside a band of relative width 1e-6 around it the
+/// answer is plain; inside, `exp_m1` is called as before. The band is
+/// millions of times wider than the error of `exp_m1` and `ln_1p`, so the
+/// answer is always the one `exp_m1` gives. For `risk` above 0.5
+/// (where `1 - risk` loses digits) or tiny or zero, the band is empty and
+/// `exp_m1` always decides.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RiskTest {
+    risk: f64,
+    /// `y` above this: not significant.
+    clearly_below: f64,
+    /// `y` below this: significant.
+    clearly_above: f64,
+}
+
+impl RiskTest {
+    const BAND: f64 = 1e-6;
+
+    pub fn new(risk: f64) -> Self {
+        if risk > 1e-300 && risk <= 0.5 {
+            // y* = ln(1 - risk) < 0.
+            let threshold = (-risk).ln_1p();
+            RiskTest {
+                risk,
+                clearly_below: threshold * (1.0 - Self::BAND),
+                clearly_above: threshold * (1.0 + Self::BAND),
+            }
+        } else {
+            RiskTest {
+                risk,
+                clearly_below: f64::INFINITY,
+                clearly_above: f64::NEG_INFINITY,
+            }
+        }
+    }
+
+    /// Whether `-exp_m1(y) >= risk`.
+    #[inline]
+    pub fn significant(&self, y: f64) -> bool {
+        if y > self.clearly_below {
+            false
+        } else if y < self.clearly_above {
+            true
+        } else {
+            -y.exp_m1() >= self.risk
         }
     }
 }
@@ -83,6 +176,20 @@ mod tests {
     }
 
     #[test]
+    fn the_best_rival_is_the_fold_of_max() {
+        let odd = [1.0, -2.5, 0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN];
+        for a in odd {
+            for b in odd {
+                for rivals in [&[a, b][..], &[a], &[a, b, a], &[]] {
+                    let fold = rivals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                    let got = best_rival(&view(0.0, 0.0, rivals));
+                    assert_eq!(got.to_bits(), fold.to_bits(), "{rivals:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_lead_threshold_is_inclusive() {
         assert!(RULE.believes_it_leads(&view(2.5, 0.0, &[2.0])));
     }
@@ -90,6 +197,54 @@ mod tests {
     #[test]
     fn a_lone_lab_always_leads() {
         assert!(RULE.believes_it_leads(&view(0.1, 0.0, &[])));
+    }
+
+    #[test]
+    fn the_risk_test_answers_as_exp_m1_does() {
+        let exact = |risk: f64, y: f64| -y.exp_m1() >= risk;
+        let mut lcg = 1u64;
+        let mut uniform = move || {
+            lcg = lcg
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (lcg >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for risk in [0.0, 1e-300, 1e-12, 0.002, 0.01, 0.3, 0.5, 0.7, 1.0] {
+            let test = RiskTest::new(risk);
+            let threshold = (-risk).ln_1p();
+            let mut ys = vec![0.0, -0.0, f64::NEG_INFINITY, f64::NAN, -1e-310, -800.0];
+            if threshold.is_finite() {
+                // Every float within 2000 ulps of the threshold, and around it.
+                let bits = threshold.to_bits();
+                ys.extend((bits - 2000..bits + 2000).map(f64::from_bits));
+                ys.extend((0..20_000).map(|_| threshold * (1.0 + 4e-6 * (uniform() - 0.5))));
+                ys.extend((0..20_000).map(|_| threshold * 4.0 * uniform()));
+            }
+            for y in ys {
+                assert_eq!(test.significant(y), exact(risk, y), "risk {risk}, y {y:e}");
+            }
+        }
+    }
+
+    #[test]
+    fn apply_with_the_risk_test_is_apply() {
+        for hazard in [
+            0.0,
+            0.001,
+            0.002,
+            0.0020020026706730793,
+            0.003,
+            f64::INFINITY,
+        ] {
+            for capability in [2.0, 2.5, 3.0] {
+                let v = view(capability, hazard, &[2.0]);
+                let (mut a, mut b) = (Decision::base(0.1), Decision::base(0.1));
+                RULE.apply(&v, &mut a);
+                let y = -v.risk_perception * v.hazard_rate;
+                RULE.apply_with(&RiskTest::new(RULE.risk), &v, best_rival(&v), y, &mut b);
+                assert_eq!(a, b);
+            }
+        }
     }
 
     #[test]

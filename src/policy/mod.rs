@@ -2,13 +2,15 @@
 //! taking the most cautious result (DESIGN.md, step 2 "Decide").
 //!
 //! Rules are a closed enum matched once per lab-step: no dynamic dispatch
-//! and no allocation in the hot loop.
+//! and no allocation in the hot loop. The engine runs a [`CompiledPolicy`]:
+//! the same rules with `race` dropped and each delay rule's risk threshold
+//! worked out once.
 
 mod delay_if_leading;
 mod match_competitors;
 mod unilateral_pause;
 
-pub use delay_if_leading::DelayIfLeading;
+pub use delay_if_leading::{DelayIfLeading, RiskTest};
 pub use match_competitors::{MatchCompetitors, Reference};
 pub use unilateral_pause::UnilateralPause;
 
@@ -110,6 +112,65 @@ pub fn decide(rules: &[Rule], safety_share: f64, view: &View<'_>) -> Decision {
     decision
 }
 
+/// A lab's policy as the engine runs it: the rules that can change a
+/// decision, grouped by kind, each delay rule with its [`RiskTest`].
+/// Decides exactly as [`decide`] on the rules it was built from: each kind
+/// of rule writes its own part of the decision (pauses the ceiling and the
+/// pause, matching the share, delays the multiplier), so only the order
+/// within a kind matters, and it is kept. Delay rules share the best
+/// observed rival and the perceived hazard, worked out once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompiledPolicy {
+    pauses: Vec<UnilateralPause>,
+    matches: Vec<MatchCompetitors>,
+    delays: Vec<(DelayIfLeading, RiskTest)>,
+}
+
+impl CompiledPolicy {
+    pub fn new(rules: &[Rule]) -> Self {
+        let mut policy = CompiledPolicy {
+            pauses: Vec::new(),
+            matches: Vec::new(),
+            delays: Vec::new(),
+        };
+        for rule in rules {
+            match rule {
+                Rule::Race => {}
+                Rule::UnilateralPause(r) => policy.pauses.push(r.clone()),
+                Rule::MatchCompetitors(r) => policy.matches.push(r.clone()),
+                Rule::DelayIfLeading(r) => policy.delays.push((r.clone(), RiskTest::new(r.risk))),
+            }
+        }
+        policy
+    }
+
+    /// No rule changes anything: the decision is always the base one.
+    #[inline]
+    pub fn is_race(&self) -> bool {
+        self.pauses.is_empty() && self.matches.is_empty() && self.delays.is_empty()
+    }
+
+    /// Applies every rule, starting from the lab's base share.
+    #[inline]
+    pub fn decide(&self, safety_share: f64, view: &View<'_>) -> Decision {
+        let mut decision = Decision::base(safety_share);
+        for rule in &self.pauses {
+            rule.apply(view, &mut decision);
+        }
+        for rule in &self.matches {
+            rule.apply(view, &mut decision);
+        }
+        if !self.delays.is_empty() {
+            let best = delay_if_leading::best_rival(view);
+            let y = -view.risk_perception * view.hazard_rate;
+            for (rule, risk) in &self.delays {
+                rule.apply_with(risk, view, best, y, &mut decision);
+            }
+        }
+        decision
+    }
+}
+
 #[cfg(test)]
 pub(crate) fn test_view<'a>(
     capability: f64,
@@ -162,6 +223,56 @@ mod tests {
         assert_eq!(d.share, 0.6, "max of the two references");
         assert_eq!(d.ceiling, 3.0, "lower of the two ceilings");
         assert!(!d.paused);
+    }
+
+    #[test]
+    fn the_compiled_policy_decides_as_the_rules_do() {
+        for reference in [Reference::Mean, Reference::Max, Reference::Leader] {
+            let rules = [
+                Rule::Race,
+                Rule::DelayIfLeading(DelayIfLeading {
+                    lead: 0.5,
+                    risk: 0.002,
+                    slowdown: 0.3,
+                }),
+                Rule::MatchCompetitors(MatchCompetitors {
+                    margin: 0.01,
+                    reference,
+                }),
+                Rule::UnilateralPause(UnilateralPause {
+                    thresholds: vec![2.0, 4.0],
+                    required: vec![1.5, 4.5],
+                }),
+                Rule::DelayIfLeading(DelayIfLeading {
+                    lead: -1.0,
+                    risk: 0.7,
+                    slowdown: 0.6,
+                }),
+            ];
+            let compiled = CompiledPolicy::new(&rules);
+            assert!(!compiled.is_race());
+            for k in 0..4000 {
+                let x = k as f64 / 4000.0;
+                let view = View {
+                    capability: 1.0 + 4.0 * x,
+                    safety: 1.0 + 3.0 * (7.0 * x).fract(),
+                    hazard_rate: 0.004 * (13.0 * x).fract(),
+                    risk_perception: 0.5 + (3.0 * x).fract(),
+                    rival_capability: &[1.0 + 3.0 * (5.0 * x).fract(), 2.0, 1.0 + 2.0 * x],
+                    rival_share: &[0.1, (11.0 * x).fract(), (17.0 * x).fract()],
+                };
+                for rivals in 0..=3 {
+                    let view = View {
+                        rival_capability: &view.rival_capability[..rivals],
+                        rival_share: &view.rival_share[..rivals],
+                        ..view
+                    };
+                    assert_eq!(compiled.decide(0.1, &view), decide(&rules, 0.1, &view));
+                }
+            }
+        }
+        assert!(CompiledPolicy::new(&[Rule::Race]).is_race());
+        assert!(CompiledPolicy::new(&[]).is_race());
     }
 
     #[test]

@@ -127,7 +127,7 @@ pub enum Default {
 }
 
 /// One key of the scenario format.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Key {
     /// Dotted path; `labs.` keys belong to each `[[labs]]` entry and
     /// `rule.<name>.` keys to the rule of that name in a lab's `policy`.

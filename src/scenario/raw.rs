@@ -16,6 +16,8 @@ pub struct RawFile {
     pub world: Option<Sp<RawWorld>>,
     pub labs: Option<Sp<Vec<Sp<RawLab>>>>,
     pub payoff: Option<Sp<RawPayoff>>,
+    /// A parameter sweep (read by `airace sweep`; a plain run ignores it).
+    pub sweep: Option<toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,0 +1,540 @@
+//! Everything read off an estimated payoff table, and the files it is
+//! written to: one CSV per analysis, each shaped for one figure.
+//!
+//! | file | what | figure |
+//! |---|---|---|
+//! | `payoffs.csv` | payoff of each strategy (seat) in each profile, with SE and 95% interval | payoff-table heatmap |
+//! | `deviations.csv` | every unilateral deviation: gain, SE, verdict | arrows on the heatmap |
+//! | `equilibria.csv` | each profile: strict / weak / not an equilibrium | marks on the heatmap |
+//! | `mixed.csv` | two strategies: the mixed equilibria | marks on the flow |
+//! | `replicator_flow.csv` | replicator velocity on a grid of the simplex | replicator flow |
+//! | `replicator_paths.csv` | trajectories from a grid of starting points | replicator flow |
+//! | `stationary.csv`, `fixation.csv` | small-mutation stationary distribution, fixation probabilities | stationary distribution bars |
+//! | `stationary_sweep.csv` | stationary distribution as the selection intensity moves | stationary vs parameter |
+
+use super::fermi::{self, Population, Stationary};
+use super::game_file::Game;
+use super::nash::{self, MixedEquilibrium, ProfileCheck, Status};
+use super::race_game::{Estimates, PayoffTable};
+use super::replicator::{self, Integration, Replicator, RestPoint, Trajectory};
+use super::table::SymmetricTable;
+use crate::output::format;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// The analyses of a game's payoff table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    pub checks: Vec<ProfileCheck>,
+    /// Two strategies only.
+    pub mixed: Vec<MixedEquilibrium>,
+    /// Symmetric games only (empty otherwise), as are the fields below.
+    pub trajectories: Vec<Trajectory>,
+    pub rest_points: Vec<RestPoint>,
+    /// `(x, dx/dt, mean payoff)` on a grid of the simplex.
+    pub flow: Vec<(Vec<f64>, Vec<f64>, f64)>,
+    pub stationary: Option<Stationary>,
+    /// `(beta, distribution)`.
+    pub sweep: Vec<(f64, Vec<f64>)>,
+}
+
+/// Resolution of the flow grid: fine in one dimension, coarser in more.
+fn flow_resolution(strategies: usize) -> usize {
+    match strategies {
+        0..=2 => 100,
+        3 => 20,
+        4 => 10,
+        _ => 5,
+    }
+}
+
+/// Runs every analysis that applies to the table.
+pub fn analyse(game: &Game, estimates: &Estimates) -> Analysis {
+    match &estimates.table {
+        PayoffTable::Seats(t) => Analysis {
+            checks: nash::check_seats(t),
+            mixed: Vec::new(),
+            trajectories: Vec::new(),
+            rest_points: Vec::new(),
+            flow: Vec::new(),
+            stationary: None,
+            sweep: Vec::new(),
+        },
+        PayoffTable::Symmetric(t) => analyse_symmetric(
+            t,
+            game.population,
+            game.selection,
+            &game.selection_sweep,
+            game.replicator_grid,
+        ),
+    }
+}
+
+/// The analyses of a symmetric table: equilibria, replicator dynamics from
+/// a grid of starts, the stationary distribution at `(Z, beta)` and as
+/// `beta` sweeps.
+pub fn analyse_symmetric(
+    table: &SymmetricTable,
+    population: usize,
+    selection: f64,
+    sweep: &[f64],
+    grid: usize,
+) -> Analysis {
+    let m = table.strategies().len();
+    let field = Replicator::new(table).expect("an estimated table is complete");
+    let trajectories: Vec<Trajectory> = replicator::interior_grid(m, grid.max(m))
+        .iter()
+        .map(|x| field.integrate(x, &Integration::default()))
+        .collect();
+    let flow = replicator::simplex_grid(m, flow_resolution(m))
+        .into_iter()
+        .map(|x| {
+            let f = field.fitness(&x);
+            let mean = x.iter().zip(&f).map(|(a, b)| a * b).sum();
+            let v = field.velocity(&x);
+            (x, v, mean)
+        })
+        .collect();
+    let at = |beta: f64| {
+        fermi::stationary(
+            table,
+            &Population {
+                size: population,
+                selection: beta,
+            },
+        )
+    };
+    Analysis {
+        checks: nash::check_symmetric(table),
+        mixed: nash::mixed_equilibria(table),
+        rest_points: replicator::rest_points(&trajectories),
+        trajectories,
+        flow,
+        stationary: at(selection),
+        sweep: sweep
+            .iter()
+            .filter_map(|&b| at(b).map(|s| (b, s.distribution)))
+            .collect(),
+    }
+}
+
+/// How a profile is named in text: `2 race + 1 pause` or `race, pause, race`.
+pub fn profile_label(table: &PayoffTable, profile: usize) -> String {
+    match table {
+        PayoffTable::Symmetric(t) => {
+            let counts = &t.profiles()[profile];
+            let used: Vec<usize> = (0..counts.len()).filter(|&s| counts[s] > 0).collect();
+            if used.len() == 1 {
+                format!("all {}", t.strategies()[used[0]])
+            } else {
+                used.iter()
+                    .map(|&s| format!("{} {}", counts[s], t.strategies()[s]))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            }
+        }
+        PayoffTable::Seats(t) => t.profiles()[profile]
+            .iter()
+            .zip(t.seats())
+            .map(|(&s, seat)| format!("{seat}: {}", t.strategies()[s]))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// The columns that name a profile: a count per strategy, or a strategy per seat.
+fn profile_header(table: &PayoffTable) -> String {
+    match table {
+        PayoffTable::Symmetric(t) => t
+            .strategies()
+            .iter()
+            .map(|s| format!("n_{s}"))
+            .collect::<Vec<_>>()
+            .join(","),
+        PayoffTable::Seats(t) => t
+            .seats()
+            .iter()
+            .map(|s| format!("seat_{s}"))
+            .collect::<Vec<_>>()
+            .join(","),
+    }
+}
+
+fn profile_cells(table: &PayoffTable, profile: usize) -> String {
+    match table {
+        PayoffTable::Symmetric(t) => t.profiles()[profile]
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join(","),
+        PayoffTable::Seats(t) => t.profiles()[profile]
+            .iter()
+            .map(|&s| t.strategies()[s].clone())
+            .collect::<Vec<_>>()
+            .join(","),
+    }
+}
+
+fn strategies(table: &PayoffTable) -> &[String] {
+    match table {
+        PayoffTable::Symmetric(t) => t.strategies(),
+        PayoffTable::Seats(t) => t.strategies(),
+    }
+}
+
+/// `payoffs.csv`: one row per profile and strategy used (symmetric) or
+/// seat, with the profile's expected probability of catastrophe.
+pub fn payoffs_csv(e: &Estimates) -> String {
+    let z = crate::stats::interval::Z95;
+    let mut out = format!(
+        "profile,{},{},payoff,payoff_se,payoff_ci_low,payoff_ci_high,p_catastrophe,p_catastrophe_se\n",
+        profile_header(&e.table),
+        match e.table {
+            PayoffTable::Symmetric(_) => "strategy,players",
+            PayoffTable::Seats(_) => "seat,strategy",
+        }
+    );
+    let rows: Vec<(usize, String, Option<super::table::Payoff>)> = match &e.table {
+        PayoffTable::Symmetric(t) => (0..t.profiles().len())
+            .flat_map(|p| {
+                let counts = t.profiles()[p].clone();
+                (0..counts.len())
+                    .filter(move |&s| counts[s] > 0)
+                    .map(move |s| {
+                        let c = t.profiles()[p][s];
+                        (p, format!("{},{c}", t.strategies()[s]), t.payoff(p, s))
+                    })
+            })
+            .collect(),
+        PayoffTable::Seats(t) => (0..t.profiles().len())
+            .flat_map(|p| {
+                (0..t.seats().len()).map(move |seat| {
+                    let s = t.profiles()[p][seat];
+                    (
+                        p,
+                        format!("{},{}", t.seats()[seat], t.strategies()[s]),
+                        t.payoff(p, seat),
+                    )
+                })
+            })
+            .collect(),
+    };
+    for (p, who, payoff) in rows {
+        let payoff = payoff.expect("an estimated table is complete");
+        let _ = write!(out, "{p},{},{who},", profile_cells(&e.table, p));
+        format::value(&mut out, payoff.mean);
+        out.push(',');
+        format::prob(&mut out, payoff.se);
+        out.push(',');
+        format::value(&mut out, payoff.mean - z * payoff.se);
+        out.push(',');
+        format::value(&mut out, payoff.mean + z * payoff.se);
+        out.push(',');
+        format::prob(&mut out, e.catastrophe[p].mean);
+        out.push(',');
+        format::prob(&mut out, e.catastrophe[p].se);
+        out.push('\n');
+    }
+    out
+}
+
+/// `deviations.csv`: every unilateral deviation with its paired gain.
+pub fn deviations_csv(e: &Estimates, a: &Analysis) -> String {
+    let names = strategies(&e.table);
+    let mut out = format!(
+        "profile,{},deviator,from,to,target_profile,gain,gain_se,verdict\n",
+        profile_header(&e.table)
+    );
+    for c in &a.checks {
+        for d in &c.deviations {
+            let deviator = match &e.table {
+                PayoffTable::Symmetric(_) => names[d.from].clone(),
+                PayoffTable::Seats(t) => t.seats()[d.deviator].clone(),
+            };
+            let _ = write!(
+                out,
+                "{},{},{deviator},{},{},{},",
+                c.profile,
+                profile_cells(&e.table, c.profile),
+                names[d.from],
+                names[d.to],
+                d.target
+            );
+            format::prob(&mut out, d.gain.mean);
+            out.push(',');
+            format::prob(&mut out, d.gain.se);
+            let _ = writeln!(out, ",{}", verdict_word(d.verdict));
+        }
+    }
+    out
+}
+
+fn verdict_word(v: nash::Verdict) -> &'static str {
+    match v {
+        nash::Verdict::Gains => "gains",
+        nash::Verdict::Ties => "ties",
+        nash::Verdict::Loses => "loses",
+    }
+}
+
+/// The word for a status in files and reports.
+pub fn status_word(s: Status) -> &'static str {
+    match s {
+        Status::Strict => "strict",
+        Status::Weak => "weak",
+        Status::NotEquilibrium => "no",
+    }
+}
+
+/// `equilibria.csv`: one row per profile.
+pub fn equilibria_csv(e: &Estimates, a: &Analysis) -> String {
+    let names = strategies(&e.table);
+    let mut out = format!(
+        "profile,{},equilibrium,deviations_gaining,deviations_tied,best_deviation_from,best_deviation_to,best_gain,best_gain_se,p_catastrophe\n",
+        profile_header(&e.table)
+    );
+    for c in &a.checks {
+        let count = |v| c.deviations.iter().filter(|d| d.verdict == v).count();
+        let _ = write!(
+            out,
+            "{},{},{},{},{},",
+            c.profile,
+            profile_cells(&e.table, c.profile),
+            status_word(c.status),
+            count(nash::Verdict::Gains),
+            count(nash::Verdict::Ties)
+        );
+        match c.best_deviation() {
+            Some(d) => {
+                let _ = write!(out, "{},{},", names[d.from], names[d.to]);
+                format::prob(&mut out, d.gain.mean);
+                out.push(',');
+                format::prob(&mut out, d.gain.se);
+            }
+            None => out.push_str(",,,"),
+        }
+        out.push(',');
+        format::prob(&mut out, e.catastrophe[c.profile].mean);
+        out.push('\n');
+    }
+    out
+}
+
+fn frequency_header(prefix: &str, names: &[String]) -> String {
+    names
+        .iter()
+        .map(|s| format!("{prefix}{s}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn probs(out: &mut String, xs: &[f64]) {
+    for (i, &x) in xs.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        format::prob(out, x);
+    }
+}
+
+/// `mixed.csv` (two strategies): each mixed equilibrium.
+pub fn mixed_csv(names: &[String], a: &Analysis) -> String {
+    let mut out = format!("x_{0},stable,x_{0}_low,x_{0}_high\n", names[0]);
+    for m in &a.mixed {
+        format::prob(&mut out, m.x);
+        let _ = write!(out, ",{},", m.stable);
+        format::prob(&mut out, m.x_low);
+        out.push(',');
+        format::prob(&mut out, m.x_high);
+        out.push('\n');
+    }
+    out
+}
+
+/// `replicator_flow.csv`: frequencies, velocities and mean payoff on a grid.
+pub fn flow_csv(names: &[String], a: &Analysis) -> String {
+    let mut out = format!(
+        "{},{},mean_payoff\n",
+        frequency_header("x_", names),
+        frequency_header("dx_", names)
+    );
+    for (x, v, mean) in &a.flow {
+        probs(&mut out, x);
+        out.push(',');
+        probs(&mut out, v);
+        out.push(',');
+        format::value(&mut out, *mean);
+        out.push('\n');
+    }
+    out
+}
+
+/// `replicator_paths.csv`: the trajectories, one row per recorded point
+/// (time in units of one over the table's payoff spread).
+pub fn paths_csv(names: &[String], a: &Analysis) -> String {
+    let mut out = format!("start,time,{},converged\n", frequency_header("x_", names));
+    for (i, t) in a.trajectories.iter().enumerate() {
+        for (time, x) in &t.points {
+            let _ = write!(out, "{i},");
+            format::value(&mut out, *time);
+            out.push(',');
+            probs(&mut out, x);
+            let _ = writeln!(out, ",{}", t.converged);
+        }
+    }
+    out
+}
+
+/// `stationary.csv`: the stationary distribution over monomorphic states.
+pub fn stationary_csv(names: &[String], s: &Stationary) -> String {
+    let mut out = String::from("strategy,frequency\n");
+    for (name, &x) in names.iter().zip(&s.distribution) {
+        let _ = write!(out, "{name},");
+        format::prob(&mut out, x);
+        out.push('\n');
+    }
+    out
+}
+
+/// `fixation.csv`: the probability that one mutant takes over a resident
+/// population, beside the neutral `1 / Z`.
+pub fn fixation_csv(names: &[String], s: &Stationary, population: usize) -> String {
+    let mut out = String::from("resident,mutant,fixation,neutral\n");
+    for (i, row) in s.fixation.iter().enumerate() {
+        for (j, &rho) in row.iter().enumerate() {
+            if i != j {
+                let _ = write!(out, "{},{},", names[i], names[j]);
+                format::prob(&mut out, rho);
+                out.push(',');
+                format::prob(&mut out, 1.0 / population as f64);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// `stationary_sweep.csv`: one row per selection intensity.
+pub fn sweep_csv(names: &[String], a: &Analysis) -> String {
+    let mut out = format!("selection,{}\n", names.join(","));
+    for (beta, d) in &a.sweep {
+        format::prob(&mut out, *beta);
+        out.push(',');
+        probs(&mut out, d);
+        out.push('\n');
+    }
+    out
+}
+
+/// The headline results, as written to `summary.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub game: String,
+    pub description: String,
+    pub players: usize,
+    pub symmetric: bool,
+    pub strategies: Vec<String>,
+    pub runs: u64,
+    pub seed: u64,
+    pub note: &'static str,
+    pub equilibria: Vec<EquilibriumSummary>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mixed_equilibria: Vec<MixedEquilibrium>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub replicator_rest_points: Vec<RestPoint>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stationary: Option<StationarySummary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EquilibriumSummary {
+    pub profile: String,
+    pub status: &'static str,
+    pub p_catastrophe: f64,
+    /// The largest deviation gain (negative: every deviation loses).
+    pub best_deviation_gain: Option<f64>,
+    pub best_deviation_gain_se: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StationarySummary {
+    pub population: usize,
+    pub selection: f64,
+    pub distribution: Vec<(String, f64)>,
+}
+
+pub const NOTE: &str = "Payoffs are each strategy's expected utility U_i (DESIGN.md) with its standard error; \
+    profiles share common random numbers and deviation gains are estimated from paired runs. A deviation whose gain \
+    is within 2 standard errors of zero is a tie: a profile with no gaining deviation is an equilibrium, strict if \
+    every deviation loses beyond 2 standard errors, weak if some tie.";
+
+pub fn summary(game: &Game, e: &Estimates, a: &Analysis) -> Summary {
+    let names = strategies(&e.table).to_vec();
+    Summary {
+        game: game.scenario.meta.name.clone(),
+        description: game.scenario.meta.description.clone(),
+        players: game.players(),
+        symmetric: game.symmetric,
+        strategies: names.clone(),
+        runs: e.runs,
+        seed: e.seed,
+        note: NOTE,
+        equilibria: a
+            .checks
+            .iter()
+            .filter(|c| c.status.is_equilibrium())
+            .map(|c| EquilibriumSummary {
+                profile: profile_label(&e.table, c.profile),
+                status: status_word(c.status),
+                p_catastrophe: e.catastrophe[c.profile].mean,
+                best_deviation_gain: c.best_deviation().map(|d| d.gain.mean),
+                best_deviation_gain_se: c.best_deviation().map(|d| d.gain.se),
+            })
+            .collect(),
+        mixed_equilibria: a.mixed.clone(),
+        replicator_rest_points: a.rest_points.clone(),
+        stationary: a.stationary.as_ref().map(|s| StationarySummary {
+            population: game.population,
+            selection: game.selection,
+            distribution: names
+                .iter()
+                .cloned()
+                .zip(s.distribution.iter().copied())
+                .collect(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::game::table::Payoff;
+
+    #[test]
+    fn a_hawk_dove_table_gives_every_analysis() {
+        let exact = |x| Payoff::exact(x);
+        let t = SymmetricTable::from_matrix(
+            vec!["hawk".into(), "dove".into()],
+            &[vec![exact(-1.0), exact(2.0)], vec![exact(0.0), exact(1.0)]],
+        );
+        let a = analyse_symmetric(&t, 20, 1.0, &[0.0, 1.0], 10);
+        assert_eq!(a.checks.len(), 3);
+        assert_eq!(a.mixed.len(), 1);
+        assert_eq!(a.rest_points.len(), 1);
+        assert_eq!(a.flow.len(), 101);
+        assert_eq!(a.sweep.len(), 2);
+        assert!((a.sweep[0].1[0] - 0.5).abs() < 1e-12, "neutral drift");
+        let names = t.strategies().to_vec();
+        let flow = flow_csv(&names, &a);
+        assert!(flow.starts_with("x_hawk,x_dove,dx_hawk,dx_dove,mean_payoff\n"));
+        assert_eq!(flow.lines().count(), 102);
+        let s = stationary_csv(&names, a.stationary.as_ref().unwrap());
+        assert_eq!(s.lines().count(), 3);
+        assert!(mixed_csv(&names, &a).contains("0.5000000000,true,"));
+        assert_eq!(
+            profile_label(&PayoffTable::Symmetric(t.clone()), 1),
+            "1 hawk + 1 dove"
+        );
+        assert_eq!(profile_label(&PayoffTable::Symmetric(t), 0), "all hawk");
+    }
+}

@@ -1,0 +1,409 @@
+//! `airace game` as a library function taking plain configuration: from a
+//! game file to an output folder of tables, and a short report on stdout.
+
+use super::analysis::{self, Analysis};
+use super::game_file::Game;
+use super::race_game::{self, Estimates, PayoffTable};
+use crate::app::InputError;
+use crate::output::FigureOptions;
+use crate::output::atomic::{self, AtomicFile};
+use crate::plot::game_figures::{Files, GameFolder};
+use anyhow::Context as _;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Everything `airace game` needs.
+#[derive(Debug, Clone)]
+pub struct GameConfig {
+    pub file: PathBuf,
+    /// Overrides the file's `runs`.
+    pub runs: Option<u64>,
+    /// Overrides the file's `seed`.
+    pub seed: Option<u64>,
+    /// Worker threads; `None` uses every core.
+    pub threads: Option<usize>,
+    /// The game's folder is created under this one.
+    pub out: PathBuf,
+    pub quiet: bool,
+    /// Write into an output folder that holds files airace did not write.
+    pub force: bool,
+    /// Figures to draw (size), or none.
+    pub figures: FigureOptions,
+    /// Recorded in the manifest.
+    pub command_line: Vec<String>,
+}
+
+/// What `airace game` produced.
+#[derive(Debug)]
+pub struct GameReport {
+    pub game: Game,
+    pub estimates: Estimates,
+    pub analysis: Analysis,
+    pub folder: PathBuf,
+}
+
+/// Loads, simulates, analyses and writes a game.
+pub fn run_game(config: &GameConfig) -> anyhow::Result<GameReport> {
+    let game = Game::load(&config.file)?;
+    let runs = config.runs.unwrap_or(game.scenario.meta.runs);
+    let seed = config.seed.unwrap_or(game.scenario.meta.seed);
+    if runs == 0 {
+        return Err(InputError::Usage("--runs must be at least 1".into()).into());
+    }
+    let pool = thread_pool(config.threads)?;
+    let dir = config.out.join(&game.scenario.meta.name);
+    claim_folder(&dir, GAME_FILES, config.force)?;
+
+    let profiles = game.profile_count() as u64;
+    let bar = progress_bar(runs, config.quiet, &game.scenario.meta.name);
+    let started = Instant::now();
+    let estimates = pool
+        .install(|| race_game::estimate_payoffs(&game, runs, seed, &|done| bar.set_position(done)));
+    bar.finish_and_clear();
+    let analysis = pool.install(|| analysis::analyse(&game, &estimates));
+    let source = std::fs::read_to_string(&config.file)
+        .with_context(|| format!("cannot read {}", config.file.display()))?;
+    write_game(
+        &dir,
+        config,
+        &game,
+        &estimates,
+        &analysis,
+        &source,
+        pool.current_num_threads(),
+    )?;
+    if !config.quiet {
+        print_report(
+            &game,
+            &estimates,
+            &analysis,
+            profiles,
+            started.elapsed().as_secs_f64(),
+            &dir,
+        );
+    }
+    Ok(GameReport {
+        game,
+        estimates,
+        analysis,
+        folder: dir,
+    })
+}
+
+/// Everything `airace game` may write in its folder.
+const GAME_FILES: &[&str] = &[
+    "payoffs.csv",
+    "deviations.csv",
+    "equilibria.csv",
+    "mixed.csv",
+    "replicator_flow.csv",
+    "replicator_paths.csv",
+    "stationary.csv",
+    "fixation.csv",
+    "stationary_sweep.csv",
+    "summary.json",
+    "game.toml",
+    "manifest.json",
+    "figures",
+    "index.html",
+];
+
+/// Checks that airace may write into `dir`: it does not exist, or holds
+/// only files named in `ours` (what the command writes); anything else
+/// needs `force` (airace never overwrites what it did not write). Creates
+/// the folder.
+pub fn claim_folder(dir: &Path, ours: &[&str], force: bool) -> anyhow::Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(InputError::Usage(format!(
+            "{} exists and is not a folder: choose another --out or --name",
+            dir.display()
+        ))
+        .into());
+    }
+    if dir.is_dir() && !force {
+        let mut foreign: Vec<String> = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read output folder {}", dir.display()))?
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| !name.starts_with('.') && !ours.contains(&name.as_str()))
+            .collect();
+        foreign.sort();
+        if !foreign.is_empty() {
+            return Err(InputError::Usage(format!(
+                "{} holds files airace did not write ({}): choose another --out or --name, or add --force \
+                 to write airace's files beside them",
+                dir.display(),
+                foreign.join(", ")
+            ))
+            .into());
+        }
+    }
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create output folder {}", dir.display()))
+}
+
+/// A rayon pool of `threads` threads (all cores by default).
+pub fn thread_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
+    let threads =
+        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start worker threads")
+}
+
+fn progress_bar(total: u64, quiet: bool, name: &str) -> indicatif::ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg:>20} [{bar:40}] {pos}/{len} runs of every profile, ETA {eta}",
+        )
+        .expect("the template is valid")
+        .progress_chars("=> "),
+    );
+    bar.set_message(name.to_string());
+    bar
+}
+
+/// The bytes of `manifest.json`.
+fn manifest_bytes(manifest: &serde_json::Value) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(manifest).expect("a manifest serializes");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// Stages every file (`figures/NAME` creates the folder), then commits them
+/// with the manifest last, so a folder with a manifest is whole.
+pub fn commit_all(
+    dir: &Path,
+    files: Vec<(String, Vec<u8>)>,
+    manifest: serde_json::Value,
+) -> std::io::Result<()> {
+    let mut staged: Vec<AtomicFile> = Vec::new();
+    for (name, bytes) in &files {
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        staged.push(atomic::stage(&path, bytes)?);
+    }
+    let bytes = manifest_bytes(&manifest);
+    let manifest = atomic::stage(&dir.join("manifest.json"), &bytes)?;
+    for f in staged {
+        f.commit()?;
+    }
+    manifest.commit()
+}
+
+/// Draws the figures (unless `figures` says none) and the report page of a
+/// folder of `kind` from the bytes of its `files`, adds them to the files
+/// and to the manifest's `outputs`, and commits everything, the manifest
+/// last. `airace plot` draws the same from the files on disk.
+pub fn commit_with_figures(
+    dir: &Path,
+    kind: GameFolder,
+    mut files: Vec<(String, Vec<u8>)>,
+    mut manifest: serde_json::Value,
+    figures: &FigureOptions,
+) -> anyhow::Result<()> {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut data = Files::new(&name, files.clone());
+    let drawn = match figures.size {
+        Some(size) => crate::plot::game_folder(kind, &data, &size)?,
+        None => Vec::new(),
+    };
+    if let Some(outputs) = manifest.get_mut("outputs").and_then(|o| o.as_array_mut()) {
+        for d in &drawn {
+            for ext in ["svg", "png"] {
+                outputs.push(format!("{}/{}.{ext}", crate::plot::FIGURES_DIR, d.stem).into());
+            }
+        }
+        outputs.push(crate::output::report::FILE_NAME.into());
+    }
+    data.insert("manifest.json", manifest_bytes(&manifest));
+    let page = crate::output::game_report::page(kind, &data, &drawn)?;
+    for d in drawn {
+        let stem = format!("{}/{}", crate::plot::FIGURES_DIR, d.stem);
+        files.push((format!("{stem}.svg"), d.svg.into_bytes()));
+        files.push((format!("{stem}.png"), d.png));
+    }
+    files.push((crate::output::report::FILE_NAME.into(), page.into_bytes()));
+    commit_all(dir, files, manifest)
+        .with_context(|| format!("cannot write results to {}", dir.display()))
+}
+
+fn write_game(
+    dir: &Path,
+    config: &GameConfig,
+    game: &Game,
+    e: &Estimates,
+    a: &Analysis,
+    source: &str,
+    threads: usize,
+) -> anyhow::Result<()> {
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        ("payoffs.csv".into(), analysis::payoffs_csv(e).into_bytes()),
+        (
+            "deviations.csv".into(),
+            analysis::deviations_csv(e, a).into_bytes(),
+        ),
+        (
+            "equilibria.csv".into(),
+            analysis::equilibria_csv(e, a).into_bytes(),
+        ),
+    ];
+    if let PayoffTable::Symmetric(t) = &e.table {
+        let names = t.strategies();
+        if names.len() == 2 {
+            files.push((
+                "mixed.csv".into(),
+                analysis::mixed_csv(names, a).into_bytes(),
+            ));
+        }
+        files.push((
+            "replicator_flow.csv".into(),
+            analysis::flow_csv(names, a).into_bytes(),
+        ));
+        files.push((
+            "replicator_paths.csv".into(),
+            analysis::paths_csv(names, a).into_bytes(),
+        ));
+        if let Some(s) = &a.stationary {
+            files.push((
+                "stationary.csv".into(),
+                analysis::stationary_csv(names, s).into_bytes(),
+            ));
+            files.push((
+                "fixation.csv".into(),
+                analysis::fixation_csv(names, s, game.population).into_bytes(),
+            ));
+        }
+        files.push((
+            "stationary_sweep.csv".into(),
+            analysis::sweep_csv(names, a).into_bytes(),
+        ));
+    }
+    let mut summary =
+        serde_json::to_value(analysis::summary(game, e, a)).expect("a summary serializes");
+    crate::output::format::round_json(&mut summary, 10);
+    let mut json = serde_json::to_vec_pretty(&summary).expect("a summary serializes");
+    json.push(b'\n');
+    files.push(("summary.json".into(), json));
+    files.push(("game.toml".into(), source.as_bytes().to_vec()));
+    let outputs: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    let manifest = serde_json::json!({
+        "airace_version": env!("CARGO_PKG_VERSION"),
+        "source": config.file.display().to_string(),
+        "seed": e.seed,
+        "runs": e.runs,
+        "threads": threads,
+        "command_line": config.command_line,
+        "outputs": outputs,
+        "reproduce": format!("airace game game.toml --runs {} --seed {}", e.runs, e.seed),
+    });
+    commit_with_figures(dir, GameFolder::Game, files, manifest, &config.figures)
+}
+
+fn print_report(game: &Game, e: &Estimates, a: &Analysis, profiles: u64, secs: f64, dir: &Path) {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let names = match &e.table {
+        PayoffTable::Symmetric(t) => t.strategies().to_vec(),
+        PayoffTable::Seats(t) => t.strategies().to_vec(),
+    };
+    let _ = writeln!(
+        out,
+        "airace game {}: {} players, {} strategies, {} profiles x {} runs, seed {} ({secs:.1} s){}\n",
+        game.scenario.meta.name,
+        game.players(),
+        names.len(),
+        profiles,
+        e.runs,
+        e.seed,
+        if game.symmetric { "" } else { ", seats differ" }
+    );
+    let labels: Vec<String> = (0..a.checks.len())
+        .map(|p| analysis::profile_label(&e.table, p))
+        .collect();
+    let width = labels.iter().map(|l| l.len()).max().unwrap_or(7).max(7);
+    let _ = writeln!(
+        out,
+        "{:<width$}  {:>14}  {:<12}  payoffs (mean ± 2 SE)",
+        "profile", "P(catastrophe)", "equilibrium"
+    );
+    for (c, label) in a.checks.iter().zip(&labels) {
+        let payoffs: Vec<String> = match &e.table {
+            PayoffTable::Symmetric(t) => (0..names.len())
+                .filter_map(|s| {
+                    t.payoff(c.profile, s)
+                        .map(|p| format!("{} {:.4} ± {:.4}", names[s], p.mean, 2.0 * p.se))
+                })
+                .collect(),
+            PayoffTable::Seats(t) => (0..t.seats().len())
+                .filter_map(|seat| {
+                    t.payoff(c.profile, seat)
+                        .map(|p| format!("{} {:.4} ± {:.4}", t.seats()[seat], p.mean, 2.0 * p.se))
+                })
+                .collect(),
+        };
+        let _ = writeln!(
+            out,
+            "{label:<width$}  {:>14.4}  {:<12}  {}",
+            e.catastrophe[c.profile].mean,
+            analysis::status_word(c.status),
+            payoffs.join("; ")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n(equilibrium: strict = every deviation loses beyond 2 SE; weak = none gains, some within 2 SE (a tie); no = some deviation gains)"
+    );
+    for m in &a.mixed {
+        let _ = writeln!(
+            out,
+            "mixed equilibrium: {} at frequency {:.4} (within sampling error {:.4} to {:.4}), {}",
+            names[0],
+            m.x,
+            m.x_low,
+            m.x_high,
+            if m.stable { "stable" } else { "unstable" }
+        );
+    }
+    if !a.rest_points.is_empty() {
+        let total: usize = a.rest_points.iter().map(|r| r.starts).sum();
+        let _ = writeln!(
+            out,
+            "replicator dynamics from {total} starting points end at:"
+        );
+        for r in &a.rest_points {
+            let x: Vec<String> = names
+                .iter()
+                .zip(&r.x)
+                .map(|(n, x)| format!("{n} {x:.3}"))
+                .collect();
+            let _ = writeln!(out, "  {} ({} starts)", x.join(", "), r.starts);
+        }
+    }
+    if let Some(s) = &a.stationary {
+        let d: Vec<String> = names
+            .iter()
+            .zip(&s.distribution)
+            .map(|(n, x)| format!("{n} {x:.4}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "stationary distribution (Z = {}, beta = {}): {}",
+            game.population,
+            game.selection,
+            d.join(", ")
+        );
+    }
+    let _ = writeln!(out, "results: {}", dir.display());
+}

@@ -1,0 +1,450 @@
+//! Equilibria read off a payoff table, honest about sampling error.
+//!
+//! A profile is a pure Nash equilibrium when no player gains by switching
+//! strategy alone. With estimated payoffs "gains" needs a margin: a
+//! deviation whose gain is within [`TIE_SES`] standard errors of zero is a
+//! *tie* (the data cannot tell), not a win. So a profile is a *strict*
+//! equilibrium when every deviation loses by more than that margin, a
+//! *weak* one when none wins but some tie, and no equilibrium when some
+//! deviation wins.
+//!
+//! For a symmetric game of two strategies the symmetric mixed equilibria
+//! are the frequencies `x` of the first strategy at which both earn the
+//! same against co-players drawn at those frequencies: the roots in (0, 1)
+//! of the gain function `g(x) = f_A(x) - f_B(x)`, a polynomial of degree
+//! `n - 1` in Bernstein form.
+
+use super::table::{Payoff, SeatTable, SymmetricTable, binomial};
+use serde::Serialize;
+
+/// A deviation gain within this many standard errors of zero is a tie.
+pub const TIE_SES: f64 = 2.0;
+
+/// Differences below this (relative to the payoffs' size) are rounding,
+/// so that exactly equal payoffs of a hand-made table tie.
+const ROUNDING: f64 = 1e-12;
+
+/// What a unilateral deviation does to the deviator's payoff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Gains by more than `TIE_SES` standard errors: breaks the profile.
+    Gains,
+    /// Within `TIE_SES` standard errors of zero.
+    Ties,
+    /// Loses by more than `TIE_SES` standard errors.
+    Loses,
+}
+
+impl Verdict {
+    /// The verdict on a gain estimate.
+    pub fn of(gain: Payoff, scale: f64) -> Verdict {
+        let margin = TIE_SES * gain.se + ROUNDING * scale.max(1.0);
+        if gain.mean > margin {
+            Verdict::Gains
+        } else if gain.mean < -margin {
+            Verdict::Loses
+        } else {
+            Verdict::Ties
+        }
+    }
+}
+
+/// Whether a profile is an equilibrium.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Every deviation loses beyond the sampling margin.
+    Strict,
+    /// No deviation gains, but some tie: an equilibrium within sampling error.
+    Weak,
+    /// Some deviation gains beyond the sampling margin.
+    NotEquilibrium,
+}
+
+impl Status {
+    pub fn is_equilibrium(self) -> bool {
+        self != Status::NotEquilibrium
+    }
+}
+
+/// One unilateral deviation from a profile.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Deviation {
+    /// The deviator: in a symmetric game the strategy it leaves (`from`), in
+    /// a seat game its seat.
+    pub deviator: usize,
+    pub from: usize,
+    pub to: usize,
+    /// The profile it leads to.
+    pub target: usize,
+    pub gain: Payoff,
+    pub verdict: Verdict,
+}
+
+/// A profile and every unilateral deviation from it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProfileCheck {
+    pub profile: usize,
+    pub status: Status,
+    pub deviations: Vec<Deviation>,
+}
+
+impl ProfileCheck {
+    fn new(profile: usize, deviations: Vec<Deviation>) -> Self {
+        let status = if deviations.iter().any(|d| d.verdict == Verdict::Gains) {
+            Status::NotEquilibrium
+        } else if deviations.iter().any(|d| d.verdict == Verdict::Ties) {
+            Status::Weak
+        } else {
+            Status::Strict
+        };
+        ProfileCheck {
+            profile,
+            status,
+            deviations,
+        }
+    }
+
+    /// The deviation with the largest gain, if any.
+    pub fn best_deviation(&self) -> Option<&Deviation> {
+        self.deviations
+            .iter()
+            .max_by(|a, b| a.gain.mean.total_cmp(&b.gain.mean))
+    }
+}
+
+fn scale(range: (f64, f64)) -> f64 {
+    range.0.abs().max(range.1.abs())
+}
+
+/// Checks every profile of a symmetric game. Profiles with a missing payoff
+/// are checked on the deviations that can be evaluated.
+pub fn check_symmetric(table: &SymmetricTable) -> Vec<ProfileCheck> {
+    let m = table.strategies().len();
+    let scale = scale(table.payoff_range());
+    (0..table.profiles().len())
+        .map(|p| {
+            let counts = &table.profiles()[p];
+            let mut deviations = Vec::new();
+            for from in (0..m).filter(|&s| counts[s] > 0) {
+                for to in (0..m).filter(|&t| t != from) {
+                    if let (Some(target), Some(gain)) =
+                        (table.deviation_target(p, from, to), table.gain(p, from, to))
+                    {
+                        deviations.push(Deviation {
+                            deviator: from,
+                            from,
+                            to,
+                            target,
+                            gain,
+                            verdict: Verdict::of(gain, scale),
+                        });
+                    }
+                }
+            }
+            ProfileCheck::new(p, deviations)
+        })
+        .collect()
+}
+
+/// Checks every profile of a seat game.
+pub fn check_seats(table: &SeatTable) -> Vec<ProfileCheck> {
+    let m = table.strategies().len();
+    let range = table
+        .profiles()
+        .iter()
+        .enumerate()
+        .flat_map(|(p, _)| (0..table.seats().len()).filter_map(move |s| table.payoff(p, s)))
+        .fold((0.0f64, 0.0f64), |(lo, hi), x| {
+            (lo.min(x.mean), hi.max(x.mean))
+        });
+    let scale = scale(range);
+    (0..table.profiles().len())
+        .map(|p| {
+            let mut deviations = Vec::new();
+            for seat in 0..table.seats().len() {
+                let from = table.profiles()[p][seat];
+                for to in (0..m).filter(|&t| t != from) {
+                    if let (Some(target), Some(gain)) =
+                        (table.deviation_target(p, seat, to), table.gain(p, seat, to))
+                    {
+                        deviations.push(Deviation {
+                            deviator: seat,
+                            from,
+                            to,
+                            target,
+                            gain,
+                            verdict: Verdict::of(gain, scale),
+                        });
+                    }
+                }
+            }
+            ProfileCheck::new(p, deviations)
+        })
+        .collect()
+}
+
+/// A symmetric mixed equilibrium of a two-strategy game.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MixedEquilibrium {
+    /// Frequency of the first strategy.
+    pub x: f64,
+    /// Stable under the replicator dynamics (the gain `f_A - f_B` falls
+    /// through zero as `x` grows).
+    pub stable: bool,
+    /// The frequencies around `x` at which the gain is within `TIE_SES`
+    /// standard errors of zero: where the equilibrium could be, given the
+    /// sampling error (standard errors of the table's deviation gains
+    /// combined as if independent).
+    pub x_low: f64,
+    pub x_high: f64,
+}
+
+/// Points at which the gain function is sampled to find its roots.
+const ROOT_GRID: usize = 4000;
+
+/// The gain `f_A(x) - f_B(x)` of the first strategy over the second in a
+/// two-strategy symmetric game when co-players play the first with
+/// probability `x`, and its standard error. `None` if the table is not a
+/// complete two-strategy table.
+pub fn two_strategy_gain(table: &SymmetricTable, x: f64) -> Option<Payoff> {
+    if table.strategies().len() != 2 {
+        return None;
+    }
+    let n = table.players();
+    let (mut mean, mut var) = (0.0, 0.0);
+    for j in 0..n {
+        // j of the n - 1 co-players play A: an A earns pi_A(j + 1 A's), a B
+        // earns pi_B(j A's); the difference is the gain of a B switching to A.
+        let weight = binomial(n - 1, j) * x.powi(j as i32) * (1.0 - x).powi((n - 1 - j) as i32);
+        let from = table.index_of(&[j, n - j])?;
+        let d = table.gain(from, 1, 0)?;
+        mean += weight * d.mean;
+        var += weight * weight * d.se * d.se;
+    }
+    Some(Payoff {
+        mean,
+        se: var.sqrt(),
+    })
+}
+
+/// The symmetric mixed equilibria of a two-strategy game, in increasing `x`.
+/// Empty if there are none, or if the table is not a complete two-strategy
+/// table.
+pub fn mixed_equilibria(table: &SymmetricTable) -> Vec<MixedEquilibrium> {
+    if table.strategies().len() != 2 || !table.is_complete() {
+        return Vec::new();
+    }
+    let g = |x: f64| two_strategy_gain(table, x).expect("complete two-strategy table");
+    let xs: Vec<f64> = (0..=ROOT_GRID)
+        .map(|i| i as f64 / ROOT_GRID as f64)
+        .collect();
+    let values: Vec<Payoff> = xs.iter().map(|&x| g(x)).collect();
+    let mut out = Vec::new();
+    for i in 0..ROOT_GRID {
+        let (a, b) = (values[i].mean, values[i + 1].mean);
+        // A sign change strictly inside (0, 1): bisect it.
+        let crosses = (a > 0.0 && b < 0.0) || (a < 0.0 && b > 0.0);
+        let touches = a == 0.0 && i > 0 && {
+            let before = values[i - 1].mean;
+            (before > 0.0 && b < 0.0) || (before < 0.0 && b > 0.0)
+        };
+        if !(crosses || touches) {
+            continue;
+        }
+        let x = if touches {
+            xs[i]
+        } else {
+            let (mut lo, mut hi) = (xs[i], xs[i + 1]);
+            for _ in 0..60 {
+                let mid = 0.5 * (lo + hi);
+                if (g(mid).mean > 0.0) == (a > 0.0) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            0.5 * (lo + hi)
+        };
+        if x <= 0.0 || x >= 1.0 {
+            continue;
+        }
+        let stable = if touches {
+            values[i - 1].mean > 0.0
+        } else {
+            a > 0.0
+        };
+        // The band: grid points next to the root whose gain is within the
+        // sampling margin of zero.
+        let within = |k: usize| values[k].mean.abs() <= TIE_SES * values[k].se;
+        let mut low = i;
+        while low > 0 && within(low - 1) {
+            low -= 1;
+        }
+        let mut high = i + 1;
+        while high < ROOT_GRID && within(high + 1) {
+            high += 1;
+        }
+        out.push(MixedEquilibrium {
+            x,
+            stable,
+            x_low: if within(low) { xs[low].min(x) } else { x },
+            x_high: if within(high) { xs[high].max(x) } else { x },
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(n: &[&str]) -> Vec<String> {
+        n.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn exact(rows: &[&[f64]]) -> Vec<Vec<Payoff>> {
+        rows.iter()
+            .map(|r| r.iter().map(|&x| Payoff::exact(x)).collect())
+            .collect()
+    }
+
+    /// Hawk-Dove with V = 2, C = 4: H vs H (V - C)/2 = -1, H vs D V = 2,
+    /// D vs H 0, D vs D V/2 = 1.
+    pub(crate) fn hawk_dove() -> SymmetricTable {
+        SymmetricTable::from_matrix(
+            names(&["hawk", "dove"]),
+            &exact(&[&[-1.0, 2.0], &[0.0, 1.0]]),
+        )
+    }
+
+    #[test]
+    fn prisoners_dilemma_has_mutual_defection_only() {
+        let t =
+            SymmetricTable::from_matrix(names(&["C", "D"]), &exact(&[&[3.0, 0.0], &[5.0, 1.0]]));
+        let checks = check_symmetric(&t);
+        let status: Vec<Status> = checks.iter().map(|c| c.status).collect();
+        // Profiles: [2,0] = CC, [1,1] = CD, [0,2] = DD.
+        assert_eq!(
+            status,
+            vec![
+                Status::NotEquilibrium,
+                Status::NotEquilibrium,
+                Status::Strict
+            ]
+        );
+        let best = checks[0].best_deviation().unwrap();
+        assert_eq!((best.from, best.to, best.gain.mean), (0, 1, 2.0));
+    }
+
+    #[test]
+    fn hawk_dove_has_the_mixed_profile_as_its_pure_equilibrium() {
+        let checks = check_symmetric(&hawk_dove());
+        let status: Vec<Status> = checks.iter().map(|c| c.status).collect();
+        // HH: a hawk turning dove gains 0 - (-1); DD: a dove turning hawk
+        // gains 2 - 1; HD: the hawk would lose 2 - 1, the dove 0 - (-1).
+        assert_eq!(
+            status,
+            vec![
+                Status::NotEquilibrium,
+                Status::Strict,
+                Status::NotEquilibrium
+            ]
+        );
+        let mixed = mixed_equilibria(&hawk_dove());
+        assert_eq!(mixed.len(), 1);
+        // Indifference: -x + 2(1 - x) = 0 x + (1 - x)  =>  x = V/C = 1/2.
+        assert!((mixed[0].x - 0.5).abs() < 1e-12, "{mixed:?}");
+        assert!(mixed[0].stable);
+        assert_eq!((mixed[0].x_low, mixed[0].x_high), (0.5, 0.5));
+    }
+
+    #[test]
+    fn a_gain_within_two_standard_errors_is_a_tie() {
+        let p = |mean: f64, se: f64| Payoff { mean, se };
+        // Stag hunt-like, but the deviation from (B, B) to A gains 0.15 with
+        // a standard error of 0.1: within 2 SE, a tie, so (B, B) is weak.
+        let t = SymmetricTable::from_matrix(
+            names(&["A", "B"]),
+            &[
+                vec![p(4.0, 0.05), p(0.0, 0.05)],
+                vec![p(3.0, 0.05), p(-0.15, 0.1)],
+            ],
+        );
+        let mut t = t;
+        let bb = t.monomorphic(1);
+        t.set_gain_se(bb, 1, 0, 0.1);
+        let checks = check_symmetric(&t);
+        assert_eq!(checks[bb].status, Status::Weak);
+        assert_eq!(checks[bb].deviations[0].verdict, Verdict::Ties);
+        assert_eq!(checks[t.monomorphic(0)].status, Status::Strict);
+        // The same gain with half the error is a win: (B, B) breaks.
+        t.set_gain_se(bb, 1, 0, 0.05);
+        assert_eq!(check_symmetric(&t)[bb].status, Status::NotEquilibrium);
+        // Exactly equal exact payoffs tie.
+        let flat =
+            SymmetricTable::from_matrix(names(&["A", "B"]), &exact(&[&[1.0, 1.0], &[1.0, 1.0]]));
+        assert!(
+            check_symmetric(&flat)
+                .iter()
+                .all(|c| c.status == Status::Weak)
+        );
+    }
+
+    #[test]
+    fn three_player_deviations_move_one_player() {
+        // Payoff of a strategy = number of co-players using the same one:
+        // a coordination game; all-A and all-B are strict equilibria.
+        let mut t = SymmetricTable::new(names(&["A", "B"]), 3);
+        for (p, counts) in t.profiles().to_vec().iter().enumerate() {
+            for (s, &c) in counts.iter().enumerate() {
+                if c > 0 {
+                    t.set(p, s, Payoff::exact((c - 1) as f64));
+                }
+            }
+        }
+        let status: Vec<Status> = check_symmetric(&t).iter().map(|c| c.status).collect();
+        assert_eq!(
+            status,
+            vec![
+                Status::Strict,
+                Status::NotEquilibrium,
+                Status::NotEquilibrium,
+                Status::Strict
+            ]
+        );
+        // g(x) = 2x - 2(1 - x): unstable root at 1/2.
+        let mixed = mixed_equilibria(&t);
+        assert_eq!(mixed.len(), 1);
+        assert!((mixed[0].x - 0.5).abs() < 1e-9 && !mixed[0].stable);
+    }
+
+    #[test]
+    fn seat_games_check_each_seat() {
+        // Matching pennies between two different seats has no pure
+        // equilibrium; a dominant-strategy game has exactly one.
+        let mut t = SeatTable::new(names(&["H", "T"]), names(&["row", "col"]));
+        for (p, prof) in t.profiles().to_vec().iter().enumerate() {
+            let same = prof[0] == prof[1];
+            t.set(p, 0, Payoff::exact(if same { 1.0 } else { -1.0 }));
+            t.set(p, 1, Payoff::exact(if same { -1.0 } else { 1.0 }));
+        }
+        assert!(check_seats(&t).iter().all(|c| !c.status.is_equilibrium()));
+        let mut d = SeatTable::new(names(&["a", "b"]), names(&["x", "y", "z"]));
+        for (p, prof) in d.profiles().to_vec().iter().enumerate() {
+            for seat in 0..3 {
+                // Strategy b adds 1 to the player and costs others 2.
+                let own = prof[seat] as f64;
+                let others: f64 = (0..3).filter(|&s| s != seat).map(|s| prof[s] as f64).sum();
+                d.set(p, seat, Payoff::exact(own - 2.0 * others));
+            }
+        }
+        let eq: Vec<usize> = check_seats(&d)
+            .iter()
+            .filter(|c| c.status.is_equilibrium())
+            .map(|c| c.profile)
+            .collect();
+        assert_eq!(eq, vec![d.index_of(&[1, 1, 1]).unwrap()]);
+    }
+}

@@ -1,0 +1,250 @@
+//! `index.html`: one self-contained page per output folder (figures inlined
+//! as SVG, no scripts, no network) with the scenario's question, the
+//! headline table with intervals, the figures, the scenario as run and the
+//! manifest. Built from the same files a reader has, so `airace plot`
+//! rebuilds it exactly.
+
+use crate::plot::Drawn;
+use crate::plot::data::{DataError, ScenarioData, Table};
+use std::fmt::Write as _;
+
+pub const FILE_NAME: &str = "index.html";
+
+const STYLE: &str = "body{font-family:DejaVu Sans,Verdana,sans-serif;max-width:72em;margin:2em auto;padding:0 1em;color:#222}\
+table{border-collapse:collapse;margin:1em 0}td,th{border-bottom:1px solid #ddd;padding:.3em .8em;text-align:right}\
+td:first-child,th:first-child{text-align:left}figure{margin:1.5em 0}figure svg{max-width:100%;height:auto}\
+pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:90%}.note{color:#555;font-size:90%}";
+
+/// Escapes text for HTML.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+pub(crate) fn head(out: &mut String, title: &str) {
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        escape(title)
+    );
+}
+
+fn figures(out: &mut String, drawn: &[Drawn]) {
+    out.push_str("<h2>Figures</h2>\n");
+    for d in drawn {
+        let _ = writeln!(
+            out,
+            "<figure id=\"fig-{stem}\">\n{svg}<figcaption class=\"note\">figures/{stem}.svg, figures/{stem}.png</figcaption>\n</figure>",
+            stem = d.stem,
+            svg = d.svg
+        );
+    }
+}
+
+pub(crate) fn interval(e: crate::stats::Estimate, decimals: usize) -> String {
+    if e.ci_low.is_nan() {
+        format!("{:.*}", decimals, e.mean)
+    } else {
+        format!(
+            "{:.*} [{:.*}, {:.*}]",
+            decimals, e.mean, decimals, e.ci_low, decimals, e.ci_high
+        )
+    }
+}
+
+/// The page of one scenario.
+pub fn scenario_page(
+    data: &ScenarioData,
+    description: &str,
+    drawn: &[Drawn],
+    scenario_toml: &str,
+    manifest_json: &str,
+) -> String {
+    let mut out = String::new();
+    head(&mut out, &format!("airace: {}", data.name));
+    let _ = writeln!(
+        out,
+        "<h1>{}</h1>\n<p>{}</p>",
+        escape(&data.name),
+        escape(description)
+    );
+    out.push_str("<h2>Headline results</h2>\n<table>\n<tr><th>outcome</th><th>estimate [95% interval]</th></tr>\n");
+    let mut row = |label: String, metric: &str, lab: &str, decimals: usize| {
+        if let Some(e) = data.estimate(metric, lab) {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td></tr>",
+                escape(&label),
+                interval(e, decimals)
+            );
+        }
+    };
+    row("P(catastrophe), expected".into(), "p_catastrophe", "", 4);
+    row(
+        "P(catastrophe), sampled".into(),
+        "p_catastrophe_sampled",
+        "",
+        4,
+    );
+    row(
+        "P(unwarned catastrophe)".into(),
+        "p_catastrophe_unwarned",
+        "",
+        4,
+    );
+    for lab in &data.labs {
+        row(format!("P({lab} wins)"), "p_win", lab, 4);
+    }
+    row("P(no winner)".into(), "p_no_winner", "", 4);
+    row("mean step of the win".into(), "win_step_mean", "", 1);
+    row(
+        "final frontier capability, mean".into(),
+        "frontier_capability_mean",
+        "",
+        3,
+    );
+    row(
+        "final frontier capability, median".into(),
+        "frontier_capability_p50",
+        "",
+        3,
+    );
+    for lab in &data.labs {
+        row(
+            format!("{lab}: steps paused, mean"),
+            "paused_steps_mean",
+            lab,
+            2,
+        );
+        row(
+            format!("{lab}: steps delayed, mean"),
+            "delayed_steps_mean",
+            lab,
+            2,
+        );
+        row(format!("{lab}: utility, mean"), "utility_mean", lab, 4);
+    }
+    out.push_str("</table>\n<p class=\"note\">");
+    out.push_str(&escape(crate::output::summary::COUNTERFACTUAL_NOTE));
+    out.push_str("</p>\n");
+    figures(&mut out, drawn);
+    let _ = write!(
+        out,
+        "<h2>Scenario as run</h2>\n<pre>{}</pre>\n<h2>Manifest</h2>\n\
+         <p class=\"note\">As in manifest.json, less the thread count and command line, so that this page, \
+         like every result file, is the same for any thread count.</p>\n<pre>{}</pre>\n</body>\n</html>\n",
+        escape(scenario_toml),
+        escape(&without_invocation(manifest_json))
+    );
+    out
+}
+
+/// The manifest without the two fields that record the invocation.
+pub(crate) fn without_invocation(manifest_json: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(manifest_json) {
+        Ok(mut v) => {
+            if let Some(m) = v.as_object_mut() {
+                m.remove("threads");
+                m.remove("command_line");
+            }
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        }
+        Err(_) => manifest_json.to_string(),
+    }
+}
+
+/// The page of a comparison.
+pub fn comparison_page(name: &str, table: &Table, drawn: &[Drawn]) -> Result<String, DataError> {
+    let mut out = String::new();
+    head(&mut out, &format!("airace: {name}"));
+    let _ = writeln!(
+        out,
+        "<h1>{}</h1>\n<p>Scenarios run with one seed (common random numbers): differences come from policy, not noise.</p>",
+        escape(name)
+    );
+    out.push_str(
+        "<table>\n<tr><th>scenario</th><th>runs</th><th>P(catastrophe)</th><th>sampled</th><th>unwarned</th>\
+         <th>no winner</th><th>final frontier capability</th></tr>\n",
+    );
+    let names = table.text("scenario")?;
+    let runs = table.text("runs")?;
+    let col = |m: &str| table.column(m);
+    let est = |m: &str, i: usize| -> Result<crate::stats::Estimate, DataError> {
+        Ok(crate::stats::Estimate {
+            mean: col(m)?[i],
+            ci_low: col(&format!("{m}_ci_low"))?[i],
+            ci_high: col(&format!("{m}_ci_high"))?[i],
+        })
+    };
+    for (i, n) in names.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "<tr><td><a href=\"../{n}/index.html\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(n),
+            escape(&runs[i]),
+            interval(est("p_catastrophe", i)?, 4),
+            interval(est("p_catastrophe_sampled", i)?, 4),
+            interval(est("p_catastrophe_unwarned", i)?, 4),
+            interval(est("p_no_winner", i)?, 4),
+            interval(est("frontier_capability_mean", i)?, 3),
+            n = escape(n),
+        );
+    }
+    out.push_str("</table>\n");
+    figures(&mut out, drawn);
+    out.push_str("</body>\n</html>\n");
+    Ok(out)
+}
+
+/// The page of a sweep: its figures and its table.
+pub fn sweep_page(name: &str, table: &Table, drawn: &[Drawn]) -> String {
+    let mut out = String::new();
+    head(&mut out, &format!("airace: {name}"));
+    let _ = writeln!(
+        out,
+        "<h1>{}</h1>\n<p>Every point runs with one seed (common random numbers). {} points; all columns are in sweep.csv.</p>",
+        escape(name),
+        table.rows().len()
+    );
+    figures(&mut out, drawn);
+    out.push_str("<h2>Points</h2>\n<table>\n<tr>");
+    let header = table.header();
+    let keep: Vec<usize> = header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| !h.ends_with("_ci_low") && !h.ends_with("_ci_high") && *h != "design")
+        .map(|(i, _)| i)
+        .collect();
+    for &i in &keep {
+        let _ = write!(out, "<th>{}</th>", escape(&header[i]));
+    }
+    out.push_str("</tr>\n");
+    for row in table.rows() {
+        out.push_str("<tr>");
+        for &i in &keep {
+            let _ = write!(out, "<td>{}</td>", escape(&row[i]));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n</body>\n</html>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(escape("a < b & \"c\""), "a &lt; b &amp; &quot;c&quot;");
+    }
+}

@@ -1,0 +1,184 @@
+//! The CSV outputs read back for drawing. Figures are always drawn from
+//! these files' bytes, during a run and by `airace plot`, so both give the
+//! same figures.
+
+use crate::stats::Estimate;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Why a folder's CSV files cannot be drawn.
+#[derive(Debug, thiserror::Error)]
+pub enum DataError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{origin}: {message}")]
+    Invalid { origin: String, message: String },
+}
+
+/// A CSV file as columns of text.
+#[derive(Debug, Clone)]
+pub struct Table {
+    origin: String,
+    header: Vec<String>,
+    index: HashMap<String, usize>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub fn parse(bytes: &[u8], origin: &str) -> Result<Table, DataError> {
+        let invalid = |message: String| DataError::Invalid {
+            origin: origin.to_string(),
+            message,
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(bytes);
+        let header: Vec<String> = reader
+            .headers()
+            .map_err(|e| invalid(e.to_string()))?
+            .iter()
+            .map(str::to_string)
+            .collect();
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            rows.push(
+                record
+                    .map_err(|e| invalid(e.to_string()))?
+                    .iter()
+                    .map(str::to_string)
+                    .collect(),
+            );
+        }
+        let index = header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.clone(), i))
+            .collect();
+        Ok(Table {
+            origin: origin.to_string(),
+            header,
+            index,
+            rows,
+        })
+    }
+
+    pub fn read(path: &Path) -> Result<Table, DataError> {
+        let bytes = std::fs::read(path).map_err(|source| DataError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Table::parse(&bytes, &path.display().to_string())
+    }
+
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    pub fn rows(&self) -> &[Vec<String>] {
+        &self.rows
+    }
+
+    /// A numeric column; empty cells are NaN.
+    pub fn column(&self, name: &str) -> Result<Vec<f64>, DataError> {
+        let i = *self.index.get(name).ok_or_else(|| DataError::Invalid {
+            origin: self.origin.clone(),
+            message: format!("no column `{name}`"),
+        })?;
+        self.rows
+            .iter()
+            .map(|r| number(&r[i], &self.origin, name))
+            .collect()
+    }
+
+    /// A text column.
+    pub fn text(&self, name: &str) -> Result<Vec<String>, DataError> {
+        let i = *self.index.get(name).ok_or_else(|| DataError::Invalid {
+            origin: self.origin.clone(),
+            message: format!("no column `{name}`"),
+        })?;
+        Ok(self.rows.iter().map(|r| r[i].clone()).collect())
+    }
+}
+
+fn number(cell: &str, origin: &str, column: &str) -> Result<f64, DataError> {
+    if cell.is_empty() {
+        return Ok(f64::NAN);
+    }
+    cell.parse().map_err(|_| DataError::Invalid {
+        origin: origin.to_string(),
+        message: format!("`{cell}` in column `{column}` is not a number"),
+    })
+}
+
+/// A scenario's `timeseries.csv` and `summary.csv`.
+#[derive(Debug, Clone)]
+pub struct ScenarioData {
+    pub name: String,
+    pub labs: Vec<String>,
+    pub timeseries: Table,
+    /// `(metric, lab)` -> estimate.
+    summary: HashMap<(String, String), Estimate>,
+}
+
+impl ScenarioData {
+    pub fn parse(name: &str, timeseries: &[u8], summary: &[u8]) -> Result<ScenarioData, DataError> {
+        let timeseries = Table::parse(timeseries, &format!("{name}/timeseries.csv"))?;
+        let labs = timeseries
+            .header()
+            .iter()
+            .filter_map(|h| h.strip_prefix("capability_mean_").map(str::to_string))
+            .collect();
+        let table = Table::parse(summary, &format!("{name}/summary.csv"))?;
+        let (metric, lab) = (table.text("metric")?, table.text("lab")?);
+        let (mean, low, high) = (
+            table.column("mean")?,
+            table.column("ci_low")?,
+            table.column("ci_high")?,
+        );
+        let summary = (0..metric.len())
+            .map(|i| {
+                (
+                    (metric[i].clone(), lab[i].clone()),
+                    Estimate {
+                        mean: mean[i],
+                        ci_low: low[i],
+                        ci_high: high[i],
+                    },
+                )
+            })
+            .collect();
+        Ok(ScenarioData {
+            name: name.to_string(),
+            labs,
+            timeseries,
+            summary,
+        })
+    }
+
+    /// Reads `DIR/timeseries.csv` and `DIR/summary.csv`.
+    pub fn read(dir: &Path) -> Result<ScenarioData, DataError> {
+        let read = |file: &str| {
+            let path = dir.join(file);
+            std::fs::read(&path).map_err(|source| DataError::Read {
+                path: path.display().to_string(),
+                source,
+            })
+        };
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        ScenarioData::parse(&name, &read("timeseries.csv")?, &read("summary.csv")?)
+    }
+
+    /// A summary metric (with interval where it has one).
+    pub fn estimate(&self, metric: &str, lab: &str) -> Option<Estimate> {
+        self.summary
+            .get(&(metric.to_string(), lab.to_string()))
+            .copied()
+    }
+}

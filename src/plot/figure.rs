@@ -1,0 +1,314 @@
+//! What a figure shows, as plain data: lines, bands, bars, points, cells.
+//! The figure builders fill these from the CSV outputs; [`super::render`]
+//! draws them. Keeping the two apart makes every figure testable as data.
+
+use super::style::Rgb;
+use crate::stats::Estimate;
+
+/// How a line is drawn, so lines stay apart in greyscale print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dash {
+    Solid,
+    Dashed,
+    Dotted,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub label: String,
+    pub color: Rgb,
+    pub dash: Dash,
+    /// Points.
+    pub width: f64,
+    pub points: Vec<(f64, f64)>,
+}
+
+/// A shaded region between two curves (an interval).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    pub label: String,
+    pub color: Rgb,
+    pub opacity: f64,
+    pub lower: Vec<(f64, f64)>,
+    pub upper: Vec<(f64, f64)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineChart {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub x_range: (f64, f64),
+    pub y_range: (f64, f64),
+    pub bands: Vec<Band>,
+    pub lines: Vec<Line>,
+    /// The x axis on a log scale (x values > 0; ticks at powers of 10).
+    pub x_log: bool,
+    /// Up to this many x ticks where the width allows (one per 20 pt);
+    /// 0 lets the width decide (one per 55 pt).
+    pub x_ticks: usize,
+    /// Marked points (e.g. rest points) drawn over the lines, with their
+    /// error bars where the interval is not empty.
+    pub points: Vec<Point>,
+}
+
+/// One series of bars: a value (with interval) per group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BarSeries {
+    pub label: String,
+    pub color: Rgb,
+    /// Per-bar colours overriding `color` (e.g. each lab's own).
+    pub bar_colors: Vec<Rgb>,
+    pub opacity: f64,
+    pub values: Vec<Option<Estimate>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bars {
+    pub title: String,
+    pub y_label: String,
+    pub y_max: f64,
+    /// Category names along the x axis.
+    pub groups: Vec<String>,
+    pub series: Vec<BarSeries>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub label: String,
+    pub color: Rgb,
+    /// Index into the marker shapes.
+    pub marker: usize,
+    /// Drawn as an outline (e.g. an unstable rest point) instead of filled.
+    pub hollow: bool,
+    pub x: f64,
+    pub x_low: f64,
+    pub x_high: f64,
+    pub y: f64,
+    pub y_low: f64,
+    pub y_high: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scatter {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub x_range: (f64, f64),
+    pub y_range: (f64, f64),
+    pub points: Vec<Point>,
+}
+
+/// Cells coloured by value over a grid of two parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heatmap {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub value_label: String,
+    pub x_values: Vec<f64>,
+    pub y_values: Vec<f64>,
+    /// `values[j][i]` for `y_values[j]`, `x_values[i]`.
+    pub values: Vec<Vec<Option<f64>>>,
+    pub value_range: (f64, f64),
+    /// Curves drawn over the cells, in cell coordinates.
+    pub overlays: Vec<Line>,
+    /// Names of the columns and rows, used for the tick labels instead of
+    /// `x_values` and `y_values` when not empty (an empty name: no tick).
+    pub x_names: Vec<String>,
+    pub y_names: Vec<String>,
+    /// Text written in each cell (`cell_text[j][i]`), when not empty.
+    pub cell_text: Vec<Vec<String>>,
+    /// Legend entries for symbols written in the cells' text (e.g. `●`).
+    pub text_legend: Vec<LegendEntry>,
+}
+
+/// A point of the simplex of three frequencies `[x_0, x_1, x_2]` (summing to 1).
+pub type Frequencies = [f64; 3];
+
+/// A path across the three-strategy simplex, with an arrowhead halfway
+/// along it showing its direction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimplexPath {
+    pub label: String,
+    pub color: Rgb,
+    /// Points.
+    pub width: f64,
+    pub points: Vec<Frequencies>,
+    pub arrow: bool,
+}
+
+/// A marked point of the simplex.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimplexMark {
+    pub label: String,
+    pub color: Rgb,
+    pub marker: usize,
+    pub hollow: bool,
+    pub at: Frequencies,
+}
+
+/// A ternary plot: the triangle whose corners are the populations playing
+/// one strategy each (corner `k` is `x_k = 1`; bottom left, bottom right,
+/// top), with paths and marks inside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Simplex {
+    pub title: String,
+    pub corners: [String; 3],
+    pub paths: Vec<SimplexPath>,
+    pub marks: Vec<SimplexMark>,
+}
+
+/// Small multiples: line charts in a grid of `columns` columns sharing
+/// their axes' ranges and one legend. Each chart's title names its panel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panels {
+    pub title: String,
+    pub columns: usize,
+    pub panels: Vec<LineChart>,
+    pub legend: Vec<LegendEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Figure {
+    Line(LineChart),
+    Bars(Bars),
+    Scatter(Scatter),
+    Heatmap(Heatmap),
+    Simplex(Simplex),
+    Panels(Panels),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LegendKind {
+    Line(Dash, f64),
+    Patch(f64),
+    Marker(usize),
+    HollowMarker(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LegendEntry {
+    pub label: String,
+    pub color: Rgb,
+    pub kind: LegendKind,
+}
+
+impl Figure {
+    pub fn title(&self) -> &str {
+        match self {
+            Figure::Line(c) => &c.title,
+            Figure::Bars(b) => &b.title,
+            Figure::Scatter(s) => &s.title,
+            Figure::Heatmap(h) => &h.title,
+            Figure::Simplex(s) => &s.title,
+            Figure::Panels(p) => &p.title,
+        }
+    }
+
+    /// Whether the legend goes below the plot at any width: heatmaps with
+    /// named rows need the width for their names.
+    pub fn legend_below(&self) -> bool {
+        matches!(self, Figure::Heatmap(h) if !h.y_names.is_empty())
+    }
+
+    /// The legend entries, one per labelled element, in drawing order.
+    pub fn legend(&self) -> Vec<LegendEntry> {
+        let mut out = Vec::new();
+        match self {
+            Figure::Line(c) => {
+                for l in &c.lines {
+                    if !l.label.is_empty() {
+                        out.push(LegendEntry {
+                            label: l.label.clone(),
+                            color: l.color,
+                            kind: LegendKind::Line(l.dash, l.width),
+                        });
+                    }
+                }
+                for b in &c.bands {
+                    if !b.label.is_empty() {
+                        out.push(LegendEntry {
+                            label: b.label.clone(),
+                            color: b.color,
+                            kind: LegendKind::Patch(b.opacity),
+                        });
+                    }
+                }
+                marks(&mut out, &c.points);
+            }
+            Figure::Bars(b) => {
+                if b.series.len() > 1 {
+                    for s in &b.series {
+                        out.push(LegendEntry {
+                            label: s.label.clone(),
+                            color: s.color,
+                            kind: LegendKind::Patch(s.opacity),
+                        });
+                    }
+                }
+            }
+            Figure::Scatter(s) => {
+                for p in s.points.iter().filter(|p| !p.label.is_empty()) {
+                    out.push(LegendEntry {
+                        label: p.label.clone(),
+                        color: p.color,
+                        kind: LegendKind::Marker(p.marker),
+                    });
+                }
+            }
+            Figure::Heatmap(h) => {
+                for l in &h.overlays {
+                    if !l.label.is_empty() {
+                        out.push(LegendEntry {
+                            label: l.label.clone(),
+                            color: l.color,
+                            kind: LegendKind::Line(l.dash, l.width),
+                        });
+                    }
+                }
+                out.extend(h.text_legend.iter().cloned());
+            }
+            Figure::Simplex(s) => {
+                for p in s.paths.iter().filter(|p| !p.label.is_empty()) {
+                    out.push(LegendEntry {
+                        label: p.label.clone(),
+                        color: p.color,
+                        kind: LegendKind::Line(Dash::Solid, p.width),
+                    });
+                }
+                for m in s.marks.iter().filter(|m| !m.label.is_empty()) {
+                    out.push(LegendEntry {
+                        label: m.label.clone(),
+                        color: m.color,
+                        kind: if m.hollow {
+                            LegendKind::HollowMarker(m.marker)
+                        } else {
+                            LegendKind::Marker(m.marker)
+                        },
+                    });
+                }
+            }
+            Figure::Panels(p) => out.extend(p.legend.iter().cloned()),
+        }
+        out
+    }
+}
+
+/// Legend entries of labelled points, once per label.
+fn marks(out: &mut Vec<LegendEntry>, points: &[Point]) {
+    for p in points.iter().filter(|p| !p.label.is_empty()) {
+        if out.iter().any(|e| e.label == p.label) {
+            continue;
+        }
+        out.push(LegendEntry {
+            label: p.label.clone(),
+            color: p.color,
+            kind: if p.hollow {
+                LegendKind::HollowMarker(p.marker)
+            } else {
+                LegendKind::Marker(p.marker)
+            },
+        });
+    }
+}

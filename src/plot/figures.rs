@@ -1,0 +1,539 @@
+//! The figures of a scenario and of a comparison, built from CSV data.
+
+use super::data::{DataError, ScenarioData, Table};
+use super::figure::{Band, BarSeries, Bars, Dash, Figure, Line, LineChart, Point, Scatter};
+use super::style::{self, BLACK, GREY, color};
+use crate::stats::Estimate;
+
+const DASHES: [Dash; 3] = [Dash::Solid, Dash::Dashed, Dash::Dotted];
+
+fn points(x: &[f64], y: &[f64]) -> Vec<(f64, f64)> {
+    x.iter().copied().zip(y.iter().copied()).collect()
+}
+
+fn max_of(values: &[f64]) -> f64 {
+    values
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max)
+}
+
+fn x_range(steps: &[f64]) -> (f64, f64) {
+    (
+        0.0,
+        steps.last().copied().filter(|s| *s > 0.0).unwrap_or(1.0),
+    )
+}
+
+/// Risk over time: the expected cumulative probability with its 95% band,
+/// and the sampled fraction as a thin line.
+pub fn risk(d: &ScenarioData) -> Result<Figure, DataError> {
+    let t = &d.timeseries;
+    let step = t.column("step")?;
+    let (p, lo, hi, sampled) = (
+        t.column("p_catastrophe")?,
+        t.column("p_catastrophe_ci_low")?,
+        t.column("p_catastrophe_ci_high")?,
+        t.column("p_catastrophe_sampled")?,
+    );
+    Ok(Figure::Line(LineChart {
+        title: format!("{}: risk of catastrophe over time", d.name),
+        x_label: "step (months)".into(),
+        y_label: "P(catastrophe by step)".into(),
+        x_range: x_range(&step),
+        y_range: (0.0, style::upper(max_of(&hi).max(max_of(&sampled)))),
+        bands: vec![Band {
+            label: "95% interval".into(),
+            color: color(0),
+            opacity: 0.3,
+            lower: points(&step, &lo),
+            upper: points(&step, &hi),
+        }],
+        lines: vec![
+            Line {
+                label: "expected, 1 - exp(-H)".into(),
+                color: color(0),
+                dash: Dash::Solid,
+                width: 2.0,
+                points: points(&step, &p),
+            },
+            Line {
+                label: "sampled fraction".into(),
+                color: color(1),
+                dash: Dash::Dashed,
+                width: 1.0,
+                points: points(&step, &sampled),
+            },
+        ],
+        x_log: false,
+        x_ticks: 0,
+        points: Vec::new(),
+    }))
+}
+
+/// Capability: the frontier's median with 50% and 90% bands, and each
+/// lab's mean capability (solid) and safety (dashed).
+pub fn capability(d: &ScenarioData) -> Result<Figure, DataError> {
+    let t = &d.timeseries;
+    let step = t.column("step")?;
+    let q = |name: &str| t.column(&format!("frontier_{name}"));
+    let (p05, p25, p50, p75, p95) = (q("p05")?, q("p25")?, q("p50")?, q("p75")?, q("p95")?);
+    let mut lines = vec![Line {
+        label: "frontier, median".into(),
+        color: BLACK,
+        dash: Dash::Solid,
+        width: 2.0,
+        points: points(&step, &p50),
+    }];
+    let mut top = max_of(&p95);
+    for (i, lab) in d.labs.iter().enumerate() {
+        let c = t.column(&format!("capability_mean_{lab}"))?;
+        let s = t.column(&format!("safety_mean_{lab}"))?;
+        top = top.max(max_of(&c)).max(max_of(&s));
+        lines.push(Line {
+            label: format!("{lab} capability"),
+            color: color(i),
+            dash: Dash::Solid,
+            width: 1.3,
+            points: points(&step, &c),
+        });
+        lines.push(Line {
+            label: format!("{lab} safety"),
+            color: color(i),
+            dash: Dash::Dashed,
+            width: 1.3,
+            points: points(&step, &s),
+        });
+    }
+    Ok(Figure::Line(LineChart {
+        title: format!("{}: capability and safety", d.name),
+        x_label: "step (months)".into(),
+        y_label: "capability, safety (mean)".into(),
+        x_range: x_range(&step),
+        y_range: (0.0, style::upper(top)),
+        bands: vec![
+            Band {
+                label: "frontier, 90% of runs".into(),
+                color: GREY,
+                opacity: 0.15,
+                lower: points(&step, &p05),
+                upper: points(&step, &p95),
+            },
+            Band {
+                label: "frontier, 50% of runs".into(),
+                color: GREY,
+                opacity: 0.3,
+                lower: points(&step, &p25),
+                upper: points(&step, &p75),
+            },
+        ],
+        lines,
+        x_log: false,
+        x_ticks: 0,
+        points: Vec::new(),
+    }))
+}
+
+/// Outcomes: P(catastrophe), P(each lab wins), P(no winner) with 95% bars.
+pub fn outcomes(d: &ScenarioData) -> Result<Figure, DataError> {
+    let missing = |metric: &str, lab: &str| DataError::Invalid {
+        origin: format!("{}/summary.csv", d.name),
+        message: format!("no row for metric `{metric}` lab `{lab}`"),
+    };
+    let get = |metric: &str, lab: &str| d.estimate(metric, lab).ok_or_else(|| missing(metric, lab));
+    let mut groups = vec!["catastrophe".to_string()];
+    let mut values = vec![get("p_catastrophe", "")?];
+    let mut colors = vec![BLACK];
+    for (i, lab) in d.labs.iter().enumerate() {
+        groups.push(format!("{lab} wins"));
+        values.push(get("p_win", lab)?);
+        colors.push(color(i));
+    }
+    groups.push("no winner".into());
+    values.push(get("p_no_winner", "")?);
+    colors.push(GREY);
+    let series = vec![BarSeries {
+        label: "probability".into(),
+        color: BLACK,
+        bar_colors: colors,
+        opacity: 0.8,
+        values: values.into_iter().map(Some).collect(),
+    }];
+    Ok(Figure::Bars(Bars {
+        title: format!("{}: outcomes (95% intervals)", d.name),
+        y_label: "probability".into(),
+        y_max: 1.0,
+        groups,
+        series,
+    }))
+}
+
+/// Policy activity: the fraction of runs in which each lab is paused
+/// (solid) or delayed (dashed), by step.
+pub fn policy(d: &ScenarioData) -> Result<Figure, DataError> {
+    let t = &d.timeseries;
+    let step = t.column("step")?;
+    let mut lines = Vec::new();
+    for (i, lab) in d.labs.iter().enumerate() {
+        lines.push(Line {
+            label: format!("{lab} paused"),
+            color: color(i),
+            dash: Dash::Solid,
+            width: 1.5,
+            points: points(&step, &t.column(&format!("paused_{lab}"))?),
+        });
+        lines.push(Line {
+            label: format!("{lab} delayed"),
+            color: color(i),
+            dash: Dash::Dashed,
+            width: 1.5,
+            points: points(&step, &t.column(&format!("delayed_{lab}"))?),
+        });
+    }
+    Ok(Figure::Line(LineChart {
+        title: format!("{}: policy activity", d.name),
+        x_label: "step (months)".into(),
+        y_label: "fraction of runs".into(),
+        x_range: x_range(&step),
+        y_range: (0.0, 1.0),
+        bands: Vec::new(),
+        lines,
+        x_log: false,
+        x_ticks: 0,
+        points: Vec::new(),
+    }))
+}
+
+/// The figures of one scenario, by file stem.
+pub fn scenario_figures(d: &ScenarioData) -> Result<Vec<(String, Figure)>, DataError> {
+    Ok(vec![
+        ("risk".into(), risk(d)?),
+        ("capability".into(), capability(d)?),
+        ("outcomes".into(), outcomes(d)?),
+        ("policy".into(), policy(d)?),
+    ])
+}
+
+/// A comparison's `comparison.csv` and each scenario's time series.
+pub struct ComparisonData {
+    pub name: String,
+    pub table: Table,
+    pub scenarios: Vec<ScenarioData>,
+}
+
+fn estimate(t: &Table, metric: &str, row: usize) -> Result<Estimate, DataError> {
+    Ok(Estimate {
+        mean: t.column(metric)?[row],
+        ci_low: t.column(&format!("{metric}_ci_low"))?[row],
+        ci_high: t.column(&format!("{metric}_ci_high"))?[row],
+    })
+}
+
+/// The figures of a comparison, by file stem.
+pub fn comparison_figures(c: &ComparisonData) -> Result<Vec<(String, Figure)>, DataError> {
+    let names = c.table.text("scenario")?;
+    // Risk over time, one curve per scenario.
+    let mut lines = Vec::new();
+    let mut top: f64 = 0.0;
+    let mut last_step: f64 = 1.0;
+    for (i, s) in c.scenarios.iter().enumerate() {
+        let step = s.timeseries.column("step")?;
+        let p = s.timeseries.column("p_catastrophe")?;
+        top = top.max(max_of(&p));
+        last_step = last_step.max(step.last().copied().unwrap_or(1.0));
+        lines.push(Line {
+            label: s.name.clone(),
+            color: color(i),
+            dash: DASHES[i % 3],
+            width: 1.8,
+            points: points(&step, &p),
+        });
+    }
+    let risk = Figure::Line(LineChart {
+        title: format!("{}: risk of catastrophe over time", c.name),
+        x_label: "step (months)".into(),
+        y_label: "P(catastrophe by step), expected".into(),
+        x_range: (0.0, last_step),
+        y_range: (0.0, style::upper(top)),
+        bands: Vec::new(),
+        lines,
+        x_log: false,
+        x_ticks: 0,
+        points: Vec::new(),
+    });
+
+    // Outcomes grouped by scenario.
+    let metrics = [
+        ("p_catastrophe", "catastrophe"),
+        ("p_catastrophe_unwarned", "unwarned catastrophe"),
+        ("p_no_winner", "no winner"),
+    ];
+    let mut series = Vec::new();
+    for (k, (metric, label)) in metrics.iter().enumerate() {
+        let values = (0..names.len())
+            .map(|row| estimate(&c.table, metric, row).map(Some))
+            .collect::<Result<_, _>>()?;
+        series.push(BarSeries {
+            label: (*label).into(),
+            color: [BLACK, color(1), GREY][k],
+            bar_colors: Vec::new(),
+            opacity: 0.8,
+            values,
+        });
+    }
+    let outcomes = Figure::Bars(Bars {
+        title: format!("{}: outcomes by scenario (95% intervals)", c.name),
+        y_label: "probability".into(),
+        y_max: 1.0,
+        groups: names.clone(),
+        series,
+    });
+
+    // Risk against capability.
+    let mut points_ = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let p = estimate(&c.table, "p_catastrophe", i)?;
+        let f = estimate(&c.table, "frontier_capability_mean", i)?;
+        points_.push(Point {
+            label: name.clone(),
+            color: color(i),
+            marker: i,
+            hollow: false,
+            x: f.mean,
+            x_low: f.ci_low,
+            x_high: f.ci_high,
+            y: p.mean,
+            y_low: p.ci_low,
+            y_high: p.ci_high,
+        });
+    }
+    let xs: Vec<f64> = points_
+        .iter()
+        .flat_map(|p| [p.x_low, p.x_high])
+        .filter(|x| x.is_finite())
+        .collect();
+    let (x_min, x_max) = xs
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+            (a.min(x), b.max(x))
+        });
+    let pad = ((x_max - x_min) * 0.15).max(0.05 * x_max.abs().max(1.0));
+    let y_top = points_.iter().map(|p| p.y_high).fold(0.0, f64::max);
+    let tradeoff = Figure::Scatter(Scatter {
+        title: format!("{}: risk against capability", c.name),
+        x_label: "final frontier capability (mean, 95% interval)".into(),
+        y_label: "P(catastrophe)".into(),
+        x_range: if xs.is_empty() {
+            (0.0, 1.0)
+        } else {
+            (x_min - pad, x_max + pad)
+        },
+        y_range: (0.0, style::upper(y_top)),
+        points: points_,
+    });
+    Ok(vec![
+        ("risk".into(), risk),
+        ("outcomes".into(), outcomes),
+        ("tradeoff".into(), tradeoff),
+    ])
+}
+
+/// The swept keys of a `sweep.csv`: the columns between `design` and `runs`.
+pub fn sweep_keys(t: &Table) -> Result<Vec<String>, DataError> {
+    let header = t.header();
+    let invalid = |message: &str| DataError::Invalid {
+        origin: "sweep.csv".into(),
+        message: message.into(),
+    };
+    let start = header
+        .iter()
+        .position(|h| h == "design")
+        .ok_or_else(|| invalid("no column `design`"))?;
+    let end = header
+        .iter()
+        .position(|h| h == "runs")
+        .ok_or_else(|| invalid("no column `runs`"))?;
+    Ok(header[start + 1..end].to_vec())
+}
+
+/// Distinct values of a column, in order of first appearance.
+fn distinct(values: &[f64]) -> Vec<f64> {
+    let mut out: Vec<f64> = Vec::new();
+    for &v in values {
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// The figures of a sweep: for a grid, P(catastrophe) against the first key
+/// with its band (one line per value of the second key) and a heatmap over
+/// the first two keys; for a Latin hypercube, P(catastrophe) against each
+/// key as points with their intervals.
+pub fn sweep_figures(t: &Table, name: &str) -> Result<Vec<(String, Figure)>, DataError> {
+    let keys = sweep_keys(t)?;
+    let design = t.text("design")?.first().cloned().unwrap_or_default();
+    let p = t.column("p_catastrophe")?;
+    let (lo, hi) = (
+        t.column("p_catastrophe_ci_low")?,
+        t.column("p_catastrophe_ci_high")?,
+    );
+    let columns: Vec<Vec<f64>> = keys.iter().map(|k| t.column(k)).collect::<Result<_, _>>()?;
+    let mut figures = Vec::new();
+    if design != "grid" {
+        for (k, key) in keys.iter().enumerate() {
+            let x = &columns[k];
+            let (x_min, x_max) = x
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                    (a.min(v), b.max(v))
+                });
+            let pad = ((x_max - x_min) * 0.05).max(1e-9);
+            let points = (0..x.len())
+                .map(|i| Point {
+                    label: String::new(),
+                    color: color(0),
+                    marker: 0,
+                    hollow: false,
+                    x: x[i],
+                    x_low: x[i],
+                    x_high: x[i],
+                    y: p[i],
+                    y_low: lo[i],
+                    y_high: hi[i],
+                })
+                .collect();
+            figures.push((
+                format!("sweep-{}", k + 1),
+                Figure::Scatter(Scatter {
+                    title: format!("{name}: P(catastrophe) against {key}"),
+                    x_label: key.clone(),
+                    y_label: "P(catastrophe), 95% interval".into(),
+                    x_range: (x_min - pad, x_max + pad),
+                    y_range: (0.0, style::upper(max_of(&hi))),
+                    points,
+                }),
+            ));
+        }
+        return Ok(figures);
+    }
+    // Grid: rows vary the first key slowest. Hold keys beyond the second at
+    // their first value.
+    let held: Vec<usize> = (0..p.len())
+        .filter(|&i| (2..keys.len()).all(|k| columns[k][i] == columns[k][0]))
+        .collect();
+    let xs = distinct(&columns[0]);
+    let second = keys.get(1);
+    let ys = if second.is_some() {
+        distinct(&columns[1])
+    } else {
+        vec![f64::NAN]
+    };
+    let held_note = if keys.len() > 2 {
+        " (other keys at their first value)"
+    } else {
+        ""
+    };
+    let mut lines = Vec::new();
+    let mut bands = Vec::new();
+    for (j, &y) in ys.iter().enumerate() {
+        let rows: Vec<usize> = held
+            .iter()
+            .copied()
+            .filter(|&i| second.is_none() || columns[1][i] == y)
+            .collect();
+        let line: Vec<(f64, f64)> = rows.iter().map(|&i| (columns[0][i], p[i])).collect();
+        let label = match second {
+            Some(key) => format!("{key} = {}", style::tick(y)),
+            None => "P(catastrophe)".into(),
+        };
+        bands.push(Band {
+            label: String::new(),
+            color: color(j),
+            opacity: 0.2,
+            lower: rows.iter().map(|&i| (columns[0][i], lo[i])).collect(),
+            upper: rows.iter().map(|&i| (columns[0][i], hi[i])).collect(),
+        });
+        lines.push(Line {
+            label,
+            color: color(j),
+            dash: DASHES[j % 3],
+            width: 1.8,
+            points: line,
+        });
+    }
+    let (x_min, x_max) = xs
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        });
+    let x_range = if x_max > x_min {
+        (x_min, x_max)
+    } else {
+        (x_min - 0.5, x_max + 0.5)
+    };
+    if let Some(first) = bands.first_mut() {
+        first.label = "95% interval".into();
+    }
+    figures.push((
+        "sweep-line".into(),
+        Figure::Line(LineChart {
+            title: format!("{name}: P(catastrophe) against {}{held_note}", keys[0]),
+            x_label: keys[0].clone(),
+            y_label: "P(catastrophe)".into(),
+            x_range,
+            y_range: (0.0, style::upper(max_of(&hi))),
+            bands,
+            lines,
+            x_log: false,
+            x_ticks: 0,
+            points: Vec::new(),
+        }),
+    ));
+    if let Some(second) = second {
+        let values: Vec<Vec<Option<f64>>> = ys
+            .iter()
+            .map(|&y| {
+                xs.iter()
+                    .map(|&x| {
+                        held.iter()
+                            .find(|&&i| columns[0][i] == x && columns[1][i] == y)
+                            .map(|&i| p[i])
+                    })
+                    .collect()
+            })
+            .collect();
+        let cells: Vec<f64> = values.iter().flatten().flatten().copied().collect();
+        let (v_min, v_max) = cells
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                (a.min(v), b.max(v))
+            });
+        let value_range = if v_max > v_min {
+            (v_min, v_max)
+        } else {
+            (v_min - 0.01, v_max + 0.01)
+        };
+        figures.push((
+            "sweep-heatmap".into(),
+            Figure::Heatmap(super::figure::Heatmap {
+                title: format!("{name}: P(catastrophe){held_note}"),
+                x_label: keys[0].clone(),
+                y_label: second.clone(),
+                value_label: "P(catastrophe)".into(),
+                x_values: xs,
+                y_values: ys,
+                values,
+                value_range,
+                overlays: Vec::new(),
+                x_names: Vec::new(),
+                y_names: Vec::new(),
+                cell_text: Vec::new(),
+                text_legend: Vec::new(),
+            }),
+        ));
+    }
+    Ok(figures)
+}

@@ -1,0 +1,551 @@
+//! Parameter sweeps: how the outcomes move as one or more scenario keys move.
+//!
+//! A sweep is a base scenario plus parameters, each a key path with a list
+//! of values (a full grid) or a range (a seeded Latin hypercube of
+//! `samples` points). Parameters come from `--set KEY=V1,V2,...` /
+//! `--set KEY=LOW..HIGH` on the command line or a `[sweep]` table in the
+//! scenario file. Every point is checked as a scenario before anything runs,
+//! and every point runs with the same seed (common random numbers).
+
+pub mod path;
+
+pub use path::KeyPath;
+
+use crate::Scenario;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use toml::{Table, Value};
+
+/// The most points a sweep may have.
+pub const MAX_POINTS: usize = 100_000;
+
+/// What a parameter takes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Values {
+    /// Grid values, in the order given.
+    List(Vec<f64>),
+    /// A range for Latin hypercube sampling.
+    Range(f64, f64),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    pub key: KeyPath,
+    pub values: Values,
+}
+
+/// How the points were chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Design {
+    Grid,
+    LatinHypercube,
+}
+
+impl Design {
+    pub fn name(self) -> &'static str {
+        match self {
+            Design::Grid => "grid",
+            Design::LatinHypercube => "latin_hypercube",
+        }
+    }
+}
+
+/// One point of a sweep: the parameter values and the scenario they make.
+#[derive(Debug, Clone)]
+pub struct Point {
+    pub values: Vec<f64>,
+    pub scenario: Scenario,
+}
+
+/// A checked sweep, ready to run.
+#[derive(Debug, Clone)]
+pub struct Sweep {
+    pub name: String,
+    pub parameters: Vec<Parameter>,
+    pub design: Design,
+    pub points: Vec<Point>,
+}
+
+/// A `--set` argument before its key is checked: `KEY=V1,V2` or `KEY=LOW..HIGH`.
+pub fn parse_set(text: &str) -> Result<(String, Values), String> {
+    let (key, values) = text
+        .split_once('=')
+        .ok_or_else(|| format!("--set `{text}`: expected KEY=V1,V2,... or KEY=LOW..HIGH"))?;
+    let number = |v: &str| -> Result<f64, String> {
+        v.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| format!("--set `{text}`: `{}` is not a finite number", v.trim()))
+    };
+    let values = match values.split_once("..") {
+        Some((low, high)) => {
+            let (low, high) = (number(low)?, number(high)?);
+            if low >= high {
+                return Err(format!(
+                    "--set `{text}`: a range LOW..HIGH needs LOW < HIGH"
+                ));
+            }
+            Values::Range(low, high)
+        }
+        None => Values::List(values.split(',').map(number).collect::<Result<_, _>>()?),
+    };
+    Ok((key.trim().to_string(), values))
+}
+
+/// Parameters as written, before their keys are checked, and the samples.
+pub type Wanted = (Vec<(String, Values)>, Option<usize>);
+
+/// Reads the `[sweep]` table of a scenario document: `samples` and a list of
+/// `[[sweep.parameter]]` with `key` and either `values` or `range`.
+pub fn parse_table(doc: &Table) -> Result<Wanted, String> {
+    let Some(sweep) = doc.get("sweep") else {
+        return Ok((Vec::new(), None));
+    };
+    let sweep = sweep.as_table().ok_or("[sweep] must be a table")?;
+    for key in sweep.keys() {
+        if key != "samples" && key != "parameter" {
+            return Err(format!(
+                "[sweep] has no key `{key}`: its keys are samples and parameter ([[sweep.parameter]])"
+            ));
+        }
+    }
+    let samples = match sweep.get("samples") {
+        None => None,
+        Some(Value::Integer(n)) if *n >= 1 && (*n as usize) <= MAX_POINTS => Some(*n as usize),
+        Some(v) => {
+            return Err(format!(
+                "sweep.samples = {v}: allowed a whole number from 1 to {MAX_POINTS}"
+            ));
+        }
+    };
+    let mut parameters = Vec::new();
+    let list = match sweep.get("parameter") {
+        None => &Vec::new(),
+        Some(Value::Array(a)) => a,
+        Some(_) => {
+            return Err("sweep.parameter must be a list of tables ([[sweep.parameter]])".into());
+        }
+    };
+    for (i, p) in list.iter().enumerate() {
+        let p = p
+            .as_table()
+            .ok_or_else(|| format!("sweep.parameter[{i}] must be a table"))?;
+        for key in p.keys() {
+            if !["key", "values", "range"].contains(&key.as_str()) {
+                return Err(format!(
+                    "sweep.parameter[{i}] has no key `{key}`: its keys are key, values, range"
+                ));
+            }
+        }
+        let key = p
+            .get("key")
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("sweep.parameter[{i}] needs key = \"...\""))?;
+        let numbers = |v: &Value| -> Option<Vec<f64>> {
+            v.as_array()?
+                .iter()
+                .map(|x| x.as_float().or_else(|| x.as_integer().map(|i| i as f64)))
+                .collect()
+        };
+        let values = match (p.get("values"), p.get("range")) {
+            (Some(v), None) => {
+                Values::List(numbers(v).ok_or_else(|| {
+                    format!("sweep.parameter[{i}].values must be a list of numbers")
+                })?)
+            }
+            (None, Some(r)) => match numbers(r).as_deref() {
+                Some([low, high]) if low < high => Values::Range(*low, *high),
+                _ => {
+                    return Err(format!(
+                        "sweep.parameter[{i}].range must be [LOW, HIGH] with LOW < HIGH"
+                    ));
+                }
+            },
+            _ => {
+                return Err(format!(
+                    "sweep.parameter[{i}] needs exactly one of values = [...] or range = [LOW, HIGH]"
+                ));
+            }
+        };
+        parameters.push((key.to_string(), values));
+    }
+    Ok((parameters, samples))
+}
+
+impl Sweep {
+    /// Builds and checks every point of a sweep of the scenario `source`
+    /// (the file's text, named `origin`), from the file's `[sweep]` table and
+    /// the command line's parameters (which replace the table's for the
+    /// same key). Returns every problem found.
+    pub fn new(
+        source: &str,
+        origin: &str,
+        default_name: &str,
+        cli: Vec<(String, Values)>,
+        cli_samples: Option<usize>,
+        seed_override: Option<u64>,
+    ) -> Result<Sweep, Vec<String>> {
+        // The base must be a valid scenario on its own.
+        let base = Scenario::from_str_named(source, origin, default_name)
+            .map_err(|e| vec![e.to_string()])?;
+        let mut doc: Table = source
+            .parse()
+            .map_err(|e: toml::de::Error| vec![format!("{origin}: {}", e.message())])?;
+        let (mut wanted, table_samples) =
+            parse_table(&doc).map_err(|e| vec![format!("{origin}: {e}")])?;
+        for (key, values) in cli {
+            wanted.retain(|(k, _)| *k != key);
+            wanted.push((key, values));
+        }
+        doc.remove("sweep");
+        if wanted.is_empty() {
+            return Err(vec![format!(
+                "{origin}: nothing to sweep: give --set KEY=V1,V2,... or a [sweep] table with [[sweep.parameter]] entries"
+            )]);
+        }
+        let mut problems = Vec::new();
+        let mut parameters = Vec::new();
+        for (key, values) in wanted {
+            match KeyPath::parse(&key, &doc) {
+                Ok(path) => parameters.push(Parameter { key: path, values }),
+                Err(e) => problems.push(format!("{origin}: sweep key {e}")),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let samples = cli_samples.or(table_samples);
+        let ranges = parameters
+            .iter()
+            .filter(|p| matches!(p.values, Values::Range(..)))
+            .count();
+        let design = match (samples, ranges) {
+            (Some(_), n) if n == parameters.len() => Design::LatinHypercube,
+            (Some(_), _) => {
+                return Err(vec![format!(
+                    "{origin}: --samples draws a Latin hypercube over ranges: give every swept key as KEY=LOW..HIGH"
+                )]);
+            }
+            (None, 0) => Design::Grid,
+            (None, _) => {
+                return Err(vec![format!(
+                    "{origin}: a range KEY=LOW..HIGH is sampled: add --samples N (or sweep.samples)"
+                )]);
+            }
+        };
+        let seed = seed_override.unwrap_or(base.meta.seed);
+        let values = match design {
+            Design::Grid => grid(&parameters)?,
+            Design::LatinHypercube => latin_hypercube(&parameters, samples.unwrap_or(1), seed),
+        };
+        let name = format!("{}-sweep", base.meta.name);
+        let mut points = Vec::new();
+        for (k, vals) in values.into_iter().enumerate() {
+            let mut point_doc = doc.clone();
+            for (p, v) in parameters.iter().zip(&vals) {
+                p.key.set(&mut point_doc, *v);
+            }
+            let text = toml::to_string(&point_doc).expect("a TOML table serializes");
+            let label = describe(&parameters, &vals);
+            match Scenario::from_str_named(&text, origin, default_name) {
+                Ok(mut scenario) => {
+                    scenario.meta.name = base.meta.name.clone();
+                    scenario.meta.seed = seed;
+                    points.push(Point {
+                        values: vals,
+                        scenario,
+                    });
+                }
+                Err(e) => {
+                    for p in e.problems() {
+                        problems.push(format!(
+                            "{origin}: sweep point {} ({label}): {}: {}",
+                            k + 1,
+                            p.key_path,
+                            p.message
+                        ));
+                    }
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(Sweep {
+                name,
+                parameters,
+                design,
+                points,
+            })
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+/// `key=value, ...` for messages.
+pub fn describe(parameters: &[Parameter], values: &[f64]) -> String {
+    parameters
+        .iter()
+        .zip(values)
+        .map(|(p, v)| {
+            format!(
+                "{}={}",
+                p.key.text,
+                crate::scenario::keys::format_number(*v)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every combination of the listed values; the first key varies slowest.
+pub fn grid(parameters: &[Parameter]) -> Result<Vec<Vec<f64>>, Vec<String>> {
+    let mut points: Vec<Vec<f64>> = vec![Vec::new()];
+    for p in parameters {
+        let Values::List(values) = &p.values else {
+            unreachable!("a grid has lists only")
+        };
+        if values.is_empty() {
+            return Err(vec![format!("sweep key {} has no values", p.key.text)]);
+        }
+        points = points
+            .iter()
+            .flat_map(|prefix| {
+                values
+                    .iter()
+                    .map(move |v| [prefix.clone(), vec![*v]].concat())
+            })
+            .collect();
+        if points.len() > MAX_POINTS {
+            return Err(vec![format!(
+                "the sweep grid has more than {MAX_POINTS} points: use fewer values or --samples"
+            )]);
+        }
+    }
+    Ok(points)
+}
+
+/// A Latin hypercube of `n` points over the parameters' ranges: each range
+/// is cut into `n` equal strata and every stratum is used exactly once per
+/// parameter, with a uniform position inside it. Seeded from the sweep's
+/// seed with a stream that no run uses.
+pub fn latin_hypercube(parameters: &[Parameter], n: usize, seed: u64) -> Vec<Vec<f64>> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(u64::MAX);
+    let mut columns = Vec::new();
+    for p in parameters {
+        let Values::Range(low, high) = p.values else {
+            unreachable!("a Latin hypercube has ranges only")
+        };
+        let mut strata: Vec<usize> = (0..n).collect();
+        // Fisher–Yates with the sweep's generator.
+        for i in (1..n).rev() {
+            let j = rng.random_range(0..=i);
+            strata.swap(i, j);
+        }
+        let column: Vec<f64> = strata
+            .iter()
+            .map(|&s| {
+                let u: f64 = rng.random();
+                let x = low + (high - low) * (s as f64 + u) / n as f64;
+                if p.key.is_integer() { x.round() } else { x }
+            })
+            .collect();
+        columns.push(column);
+    }
+    (0..n)
+        .map(|i| columns.iter().map(|c| c[i]).collect())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = r#"
+[scenario]
+name = "base"
+runs = 50
+steps = 10
+[[labs]]
+name = "A"
+capability = 1.0
+safety = 1.0
+capability_rate = 0.1
+safety_rate = 0.1
+"#;
+
+    fn set(text: &str) -> (String, Values) {
+        parse_set(text).unwrap()
+    }
+
+    #[test]
+    fn set_arguments_parse_lists_and_ranges() {
+        assert_eq!(
+            set("world.returns=0.5,1"),
+            ("world.returns".into(), Values::List(vec![0.5, 1.0]))
+        );
+        assert_eq!(
+            set("world.returns=0.2..0.8"),
+            ("world.returns".into(), Values::Range(0.2, 0.8))
+        );
+        assert!(
+            parse_set("world.returns")
+                .unwrap_err()
+                .contains("expected KEY=V1,V2")
+        );
+        assert!(
+            parse_set("world.returns=0.8..0.2")
+                .unwrap_err()
+                .contains("LOW < HIGH")
+        );
+        assert!(
+            parse_set("world.returns=a")
+                .unwrap_err()
+                .contains("`a` is not a finite number")
+        );
+    }
+
+    #[test]
+    fn a_grid_has_every_combination_first_key_slowest() {
+        let s = Sweep::new(
+            BASE,
+            "b.toml",
+            "b",
+            vec![
+                set("world.returns=0.5,1"),
+                set("labs.A.safety_share=0,0.1,0.2"),
+            ],
+            None,
+            None,
+        )
+        .unwrap();
+        assert_eq!(s.design, Design::Grid);
+        let values: Vec<Vec<f64>> = s.points.iter().map(|p| p.values.clone()).collect();
+        assert_eq!(values.len(), 6);
+        assert_eq!(values[0], vec![0.5, 0.0]);
+        assert_eq!(values[2], vec![0.5, 0.2]);
+        assert_eq!(values[3], vec![1.0, 0.0]);
+        assert_eq!(s.points[4].scenario.labs[0].safety_share, 0.1);
+        assert_eq!(s.points[4].scenario.world.returns, 1.0);
+    }
+
+    #[test]
+    fn a_latin_hypercube_uses_every_stratum_once() {
+        let n = 40;
+        let s = Sweep::new(
+            BASE,
+            "b.toml",
+            "b",
+            vec![
+                set("world.returns=0.2..1"),
+                set("labs.A.safety_share=0..0.5"),
+            ],
+            Some(n),
+            None,
+        )
+        .unwrap();
+        assert_eq!(s.design, Design::LatinHypercube);
+        assert_eq!(s.points.len(), n);
+        for (k, (low, high)) in [(0, (0.2, 1.0)), (1, (0.0, 0.5))] {
+            let mut strata: Vec<usize> = s
+                .points
+                .iter()
+                .map(|p| ((p.values[k] - low) / (high - low) * n as f64).floor() as usize)
+                .collect();
+            strata.sort();
+            assert_eq!(strata, (0..n).collect::<Vec<_>>(), "parameter {k}");
+        }
+        // Seeded: the same points again.
+        let again = Sweep::new(
+            BASE,
+            "b.toml",
+            "b",
+            vec![
+                set("world.returns=0.2..1"),
+                set("labs.A.safety_share=0..0.5"),
+            ],
+            Some(n),
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            s.points
+                .iter()
+                .map(|p| p.values.clone())
+                .collect::<Vec<_>>(),
+            again
+                .points
+                .iter()
+                .map(|p| p.values.clone())
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn the_sweep_table_is_read_and_the_command_line_wins() {
+        let text = format!(
+            "{BASE}\n[sweep]\n[[sweep.parameter]]\nkey = \"world.returns\"\nvalues = [0.3, 0.6]\n\
+             [[sweep.parameter]]\nkey = \"world.spillover\"\nvalues = [0.0, 0.1]\n"
+        );
+        let s = Sweep::new(
+            &text,
+            "b.toml",
+            "b",
+            vec![set("world.spillover=0.05")],
+            None,
+            None,
+        )
+        .unwrap();
+        assert_eq!(s.points.len(), 2);
+        assert!(s.points.iter().all(|p| p.scenario.world.spillover == 0.05));
+        // A plain run of the same file ignores the sweep.
+        assert!(Scenario::from_str_named(&text, "b.toml", "b").is_ok());
+    }
+
+    #[test]
+    fn bad_points_and_keys_are_reported_before_running() {
+        let err = Sweep::new(
+            BASE,
+            "b.toml",
+            "b",
+            vec![set("world.returns=0.5,1.5,2")],
+            None,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(err.len(), 2, "{err:?}");
+        assert!(
+            err[0]
+                .contains("sweep point 2 (world.returns=1.5): world.returns: 1.5 is out of range"),
+            "{}",
+            err[0]
+        );
+        let err = Sweep::new(
+            BASE,
+            "b.toml",
+            "b",
+            vec![set("world.retrns=0.5")],
+            None,
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            err[0].contains("did you mean `world.returns`?"),
+            "{}",
+            err[0]
+        );
+        let err = Sweep::new(
+            BASE,
+            "b.toml",
+            "b",
+            vec![set("world.returns=0.2..0.9")],
+            None,
+            None,
+        )
+        .unwrap_err();
+        assert!(err[0].contains("add --samples N"), "{}", err[0]);
+        let err = Sweep::new(BASE, "b.toml", "b", vec![], None, None).unwrap_err();
+        assert!(err[0].contains("nothing to sweep"), "{}", err[0]);
+    }
+}

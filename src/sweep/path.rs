@@ -1,0 +1,306 @@
+//! Key paths into a scenario file, such as `world.observation.capability_noise`,
+//! `labs.Frontier.safety_share` or `labs.Frontier.policy.1.risk`: checked
+//! against the key table (with a "did you mean" from the keys that exist in
+//! this scenario) and set in the file's TOML document.
+
+use crate::scenario::keys::{self, Kind};
+use toml::{Table, Value};
+
+/// A checked key path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyPath {
+    /// As the user wrote it.
+    pub text: String,
+    /// The key table's entry, e.g. `labs.safety_share`.
+    pub spec: &'static keys::Key,
+    target: Target,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Target {
+    /// A key of `[scenario]`, `[world]`, `[world.hazard]`, `[world.observation]` or `[payoff]`.
+    Table(Vec<String>),
+    /// A key of the `[[labs]]` entry at this index.
+    Lab(usize, String),
+    /// A key of rule `rule` of lab entry `lab`.
+    Rule {
+        lab: usize,
+        rule: usize,
+        key: String,
+    },
+}
+
+/// Every key path that exists in this scenario document, for suggestions.
+pub fn known_paths(doc: &Table) -> Vec<String> {
+    let mut paths: Vec<String> = keys::KEYS
+        .iter()
+        .filter(|k| !k.path.starts_with("labs.") && !k.path.starts_with("rule."))
+        .filter(|k| matches!(k.kind, Kind::Float | Kind::Integer))
+        .map(|k| k.path.to_string())
+        .collect();
+    for (i, lab) in labs(doc).iter().enumerate() {
+        let name = lab_name(lab).unwrap_or_else(|| i.to_string());
+        for k in keys::keys_under("labs").filter(|k| matches!(k.kind, Kind::Float | Kind::Integer))
+        {
+            paths.push(format!("labs.{name}.{}", k.name()));
+        }
+        for (r, rule) in rules(lab).iter().enumerate() {
+            if let Some(rule_name) = rule.get("rule").and_then(Value::as_str) {
+                for k in
+                    keys::keys_under(&format!("rule.{rule_name}")).filter(|k| k.kind == Kind::Float)
+                {
+                    paths.push(format!("labs.{name}.policy.{r}.{}", k.name()));
+                }
+            }
+        }
+    }
+    paths
+}
+
+fn labs(doc: &Table) -> Vec<&Table> {
+    doc.get("labs")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_table).collect())
+        .unwrap_or_default()
+}
+
+fn rules(lab: &Table) -> Vec<&Table> {
+    lab.get("policy")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_table).collect())
+        .unwrap_or_default()
+}
+
+fn lab_name(lab: &Table) -> Option<String> {
+    lab.get("name").and_then(Value::as_str).map(str::to_string)
+}
+
+/// Why a key path is not usable.
+fn unknown(text: &str, doc: &Table, why: &str) -> String {
+    let known = known_paths(doc);
+    let best = known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(text, k), k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let hint = match best {
+        Some((_, k)) => format!("; did you mean `{k}`?"),
+        None => {
+            let sample: Vec<&str> = known.iter().take(6).map(String::as_str).collect();
+            format!("; keys look like {}, ...", sample.join(", "))
+        }
+    };
+    format!("`{text}` {why}{hint}")
+}
+
+impl KeyPath {
+    /// Checks `text` against the scenario document `doc`.
+    pub fn parse(text: &str, doc: &Table) -> Result<KeyPath, String> {
+        let parts: Vec<&str> = text.split('.').collect();
+        let numeric = |spec: &'static keys::Key| matches!(spec.kind, Kind::Float | Kind::Integer);
+        match parts.as_slice() {
+            ["labs", lab, rest @ ..] => {
+                let entries = labs(doc);
+                let index = entries
+                    .iter()
+                    .position(|l| lab_name(l).as_deref() == Some(lab))
+                    .or_else(|| lab.parse::<usize>().ok().filter(|&i| i < entries.len()))
+                    .ok_or_else(|| {
+                        let names: Vec<String> =
+                            entries.iter().filter_map(|l| lab_name(l)).collect();
+                        unknown(
+                            text,
+                            doc,
+                            &format!("names no lab: the labs are {}", names.join(", ")),
+                        )
+                    })?;
+                match rest {
+                    [key] => {
+                        let spec = keys::KEYS
+                            .iter()
+                            .find(|k| k.path == format!("labs.{key}") && numeric(k))
+                            .ok_or_else(|| unknown(text, doc, "is not a numeric key of a lab"))?;
+                        Ok(KeyPath {
+                            text: text.into(),
+                            spec,
+                            target: Target::Lab(index, key.to_string()),
+                        })
+                    }
+                    ["policy", rule, key] => {
+                        let lab_rules = rules(entries[index]);
+                        let r: usize = rule
+                            .parse()
+                            .ok()
+                            .filter(|&r| r < lab_rules.len())
+                            .ok_or_else(|| {
+                                unknown(
+                                    text,
+                                    doc,
+                                    &format!(
+                                        "names no rule: the lab has {} rules, numbered from 0",
+                                        lab_rules.len()
+                                    ),
+                                )
+                            })?;
+                        let rule_name = lab_rules[r]
+                            .get("rule")
+                            .and_then(Value::as_str)
+                            .unwrap_or("");
+                        let spec = keys::KEYS
+                            .iter()
+                            .find(|k| {
+                                k.path == format!("rule.{rule_name}.{key}") && k.kind == Kind::Float
+                            })
+                            .ok_or_else(|| {
+                                unknown(
+                                    text,
+                                    doc,
+                                    &format!("is not a numeric key of rule {rule_name}"),
+                                )
+                            })?;
+                        Ok(KeyPath {
+                            text: text.into(),
+                            spec,
+                            target: Target::Rule {
+                                lab: index,
+                                rule: r,
+                                key: key.to_string(),
+                            },
+                        })
+                    }
+                    _ => Err(unknown(
+                        text,
+                        doc,
+                        "is not a key path of a lab (labs.NAME.KEY or labs.NAME.policy.INDEX.KEY)",
+                    )),
+                }
+            }
+            _ => {
+                let spec = keys::KEYS
+                    .iter()
+                    .find(|k| k.path == text && numeric(k))
+                    .ok_or_else(|| unknown(text, doc, "is not a numeric key of the scenario"))?;
+                Ok(KeyPath {
+                    text: text.into(),
+                    spec,
+                    target: Target::Table(parts.iter().map(|s| s.to_string()).collect()),
+                })
+            }
+        }
+    }
+
+    /// Whether the key takes whole numbers.
+    pub fn is_integer(&self) -> bool {
+        self.spec.kind == Kind::Integer
+    }
+
+    /// Sets the key to `value` in `doc`, creating tables as needed.
+    pub fn set(&self, doc: &mut Table, value: f64) {
+        let v = if self.is_integer() {
+            Value::Integer(value.round() as i64)
+        } else {
+            Value::Float(value)
+        };
+        match &self.target {
+            Target::Table(parts) => {
+                let mut table = doc;
+                for part in &parts[..parts.len() - 1] {
+                    table = table
+                        .entry(part.clone())
+                        .or_insert_with(|| Value::Table(Table::new()))
+                        .as_table_mut()
+                        .expect("scenario tables are tables");
+                }
+                table.insert(parts[parts.len() - 1].clone(), v);
+            }
+            Target::Lab(index, key) => {
+                lab_mut(doc, *index).insert(key.clone(), v);
+            }
+            Target::Rule { lab, rule, key } => {
+                let lab = lab_mut(doc, *lab);
+                let rule = lab
+                    .get_mut("policy")
+                    .and_then(Value::as_array_mut)
+                    .and_then(|a| a.get_mut(*rule))
+                    .and_then(Value::as_table_mut)
+                    .expect("the rule was found when the path was checked");
+                rule.insert(key.clone(), v);
+            }
+        }
+    }
+}
+
+fn lab_mut(doc: &mut Table, index: usize) -> &mut Table {
+    doc.get_mut("labs")
+        .and_then(Value::as_array_mut)
+        .and_then(|a| a.get_mut(index))
+        .and_then(Value::as_table_mut)
+        .expect("the lab was found when the path was checked")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = r#"
+[scenario]
+steps = 10
+[[labs]]
+name = "Frontier"
+capability = 1.0
+safety = 1.0
+capability_rate = 0.1
+safety_rate = 0.1
+policy = [{ rule = "match_competitors" }, { rule = "delay_if_leading", risk = 0.01 }]
+"#;
+
+    fn doc() -> Table {
+        DOC.parse().unwrap()
+    }
+
+    #[test]
+    fn paths_reach_world_labs_and_rules() {
+        let mut d = doc();
+        for (path, value) in [
+            ("world.observation.capability_noise", 0.7),
+            ("labs.Frontier.safety_share", 0.3),
+            ("labs.Frontier.policy.1.risk", 0.05),
+        ] {
+            KeyPath::parse(path, &d).unwrap().set(&mut d, value);
+        }
+        KeyPath::parse("scenario.runs", &d)
+            .unwrap()
+            .set(&mut d, 123.0);
+        let s = crate::Scenario::from_str_named(&toml::to_string(&d).unwrap(), "t", "t").unwrap();
+        assert_eq!(s.world.observation.capability_noise, 0.7);
+        assert_eq!(s.labs[0].safety_share, 0.3);
+        assert_eq!(s.meta.runs, 123);
+        match &s.labs[0].policy[1] {
+            crate::policy::Rule::DelayIfLeading(r) => assert_eq!(r.risk, 0.05),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn near_misses_get_a_suggestion() {
+        let d = doc();
+        let err = KeyPath::parse("world.observation.capabilty_noise", &d).unwrap_err();
+        assert!(
+            err.contains("did you mean `world.observation.capability_noise`?"),
+            "{err}"
+        );
+        let err = KeyPath::parse("labs.Fronteir.safety_share", &d).unwrap_err();
+        assert!(
+            err.contains("the labs are Frontier")
+                && err.contains("did you mean `labs.Frontier.safety_share`?"),
+            "{err}"
+        );
+        let err = KeyPath::parse("labs.Frontier.policy.0.risk", &d).unwrap_err();
+        assert!(
+            err.contains("is not a numeric key of rule match_competitors"),
+            "{err}"
+        );
+        let err = KeyPath::parse("labs.Frontier.policy.5.risk", &d).unwrap_err();
+        assert!(err.contains("the lab has 2 rules"), "{err}");
+    }
+}

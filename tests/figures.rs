@@ -1,0 +1,343 @@
+//! Figures, report pages and sweeps as a user meets them: every figure file
+//! is there, is a valid SVG or PNG of the size asked for, and is redrawn to
+//! the same bytes from the CSV files alone.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::fs;
+use std::path::Path;
+
+fn airace() -> Command {
+    let mut cmd = Command::cargo_bin("airace").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+/// (width, height) of a PNG from its IHDR chunk.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    (
+        u32::from_be_bytes(bytes[16..20].try_into().unwrap()),
+        u32::from_be_bytes(bytes[20..24].try_into().unwrap()),
+    )
+}
+
+/// Checks `dir/figures/` holds exactly `stems` as SVG and PNG of the size.
+fn check_figures(dir: &Path, stems: &[&str], svg_px: (u32, u32), png_px: (u32, u32)) {
+    let figures = dir.join("figures");
+    let mut found: Vec<String> = fs::read_dir(&figures)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    found.sort();
+    let mut expected: Vec<String> = stems
+        .iter()
+        .flat_map(|s| [format!("{s}.png"), format!("{s}.svg")])
+        .collect();
+    expected.sort();
+    assert_eq!(found, expected, "{}", figures.display());
+    for stem in stems {
+        let svg = fs::read_to_string(figures.join(format!("{stem}.svg"))).unwrap();
+        assert!(svg.starts_with("<svg"), "{stem}.svg");
+        assert!(svg.trim_end().ends_with("</svg>"), "{stem}.svg is complete");
+        assert!(
+            svg.contains(&format!("width=\"{}\" height=\"{}\"", svg_px.0, svg_px.1)),
+            "{stem}.svg size"
+        );
+        assert!(svg.contains("<text"), "{stem}.svg has text");
+        assert_eq!(
+            png_size(&fs::read(figures.join(format!("{stem}.png"))).unwrap()),
+            png_px,
+            "{stem}.png size"
+        );
+    }
+    let page = fs::read_to_string(dir.join("index.html")).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"));
+    assert_eq!(
+        page.matches("<svg").count(),
+        stems.len(),
+        "the page inlines every figure"
+    );
+    assert!(
+        !page.contains("http://")
+            || page.matches("http://").count() == page.matches("xmlns=\"http://www.w3.org").count(),
+        "no network"
+    );
+}
+
+#[test]
+fn a_run_draws_every_figure_at_the_size_asked_and_plot_redraws_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    airace()
+        .args([
+            "run",
+            "scenarios/rsp-2026.toml",
+            "scenarios/lone-pause.toml",
+            "--quiet",
+            "--runs",
+            "400",
+        ])
+        .args([
+            "--name", "cmp", "--width", "3.5", "--height", "2.5", "--dpi", "300", "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let scenario = ["risk", "capability", "outcomes", "policy"];
+    check_figures(
+        &dir.path().join("rsp-2026"),
+        &scenario,
+        (336, 240),
+        (1050, 750),
+    );
+    check_figures(
+        &dir.path().join("lone-pause"),
+        &scenario,
+        (336, 240),
+        (1050, 750),
+    );
+    check_figures(
+        &dir.path().join("cmp"),
+        &["risk", "outcomes", "tradeoff"],
+        (336, 240),
+        (1050, 750),
+    );
+
+    // Redraw from the CSV files alone, into a copy without the figures.
+    let copy = tempfile::tempdir().unwrap();
+    for folder in ["rsp-2026", "lone-pause", "cmp"] {
+        fs::create_dir_all(copy.path().join(folder)).unwrap();
+        for entry in fs::read_dir(dir.path().join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if path.is_file() && name.ends_with(".csv")
+                || name.ends_with(".json")
+                || name.ends_with(".toml")
+            {
+                fs::copy(&path, copy.path().join(folder).join(&name)).unwrap();
+            }
+        }
+    }
+    airace()
+        .arg("plot")
+        .args(["rsp-2026", "lone-pause", "cmp"].map(|f| copy.path().join(f)))
+        .args(["--width", "3.5", "--height", "2.5", "--dpi", "300"])
+        .assert()
+        .success();
+    for (folder, stems) in [
+        ("rsp-2026", &scenario[..]),
+        ("cmp", &["risk", "outcomes", "tradeoff"][..]),
+    ] {
+        for stem in stems {
+            for ext in ["svg", "png"] {
+                let file = format!("{folder}/figures/{stem}.{ext}");
+                assert!(
+                    fs::read(dir.path().join(&file)).unwrap()
+                        == fs::read(copy.path().join(&file)).unwrap(),
+                    "{file}"
+                );
+            }
+        }
+        assert!(
+            fs::read(dir.path().join(folder).join("index.html")).unwrap()
+                == fs::read(copy.path().join(folder).join("index.html")).unwrap()
+        );
+    }
+}
+
+#[test]
+fn no_plots_draws_nothing_and_plot_refuses_other_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    airace()
+        .args([
+            "run",
+            "scenarios/race.toml",
+            "--quiet",
+            "--runs",
+            "50",
+            "--no-plots",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    assert!(!dir.path().join("race/figures").exists());
+    airace()
+        .arg("plot")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not an airace output folder"));
+    airace()
+        .args(["plot", "output-that-does-not-exist"])
+        .assert()
+        .code(2);
+    airace()
+        .args(["run", "--width", "0.1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("allowed 1 to 40 inches"));
+}
+
+#[test]
+fn a_two_key_grid_sweep_writes_every_point_a_line_and_a_heatmap() {
+    let dir = tempfile::tempdir().unwrap();
+    airace()
+        .args([
+            "sweep",
+            "scenarios/rsp-2026.toml",
+            "--set",
+            "labs.Frontier.policy.1.risk=0.001,0.004",
+        ])
+        .args([
+            "--set",
+            "world.hazard.gap_slope=0.2,0.4,0.6",
+            "--runs",
+            "300",
+            "--quiet",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout("");
+    let sweep = dir.path().join("rsp-2026-sweep");
+    let csv = fs::read_to_string(sweep.join("sweep.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert!(csv.starts_with(
+        "point,design,labs.Frontier.policy.1.risk,world.hazard.gap_slope,runs,p_catastrophe,"
+    ));
+    let points: Vec<(&str, &str)> = rows.iter().map(|r| (r[2], r[3])).collect();
+    assert_eq!(
+        points,
+        [
+            ("0.001", "0.2"),
+            ("0.001", "0.4"),
+            ("0.001", "0.6"),
+            ("0.004", "0.2"),
+            ("0.004", "0.4"),
+            ("0.004", "0.6")
+        ]
+    );
+    assert!(rows.iter().all(|r| r[1] == "grid" && r[4] == "300"));
+    // Risk rises with the gap slope at either risk threshold.
+    let p: Vec<f64> = rows.iter().map(|r| r[5].parse().unwrap()).collect();
+    assert!(
+        p[0] < p[1] && p[1] < p[2] && p[3] < p[4] && p[4] < p[5],
+        "{p:?}"
+    );
+    check_figures(
+        &sweep,
+        &["sweep-line", "sweep-heatmap"],
+        (624, 384),
+        (1300, 800),
+    );
+    assert!(
+        !sweep.join("points").exists(),
+        "per-point outputs only with --keep-points"
+    );
+}
+
+#[test]
+fn a_latin_hypercube_sweep_has_the_samples_asked_and_keep_points_keeps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    airace()
+        .args([
+            "sweep",
+            "scenarios/race.toml",
+            "--samples",
+            "6",
+            "--set",
+            "labs.Upstart.safety_share=0..0.3",
+        ])
+        .args([
+            "--set",
+            "world.spillover=0..0.1",
+            "--runs",
+            "100",
+            "--quiet",
+            "--keep-points",
+            "--no-plots",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let sweep = dir.path().join("race-sweep");
+    let csv = fs::read_to_string(sweep.join("sweep.csv")).unwrap();
+    let rows: Vec<Vec<f64>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| {
+            l.split(',')
+                .skip(2)
+                .take(2)
+                .map(|x| x.parse().unwrap())
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 6);
+    for (k, (low, high)) in [(0, (0.0, 0.3)), (1, (0.0, 0.1))] {
+        let mut strata: Vec<usize> = rows
+            .iter()
+            .map(|r| ((r[k] - low) / (high - low) * 6.0).floor() as usize)
+            .collect();
+        strata.sort();
+        assert_eq!(
+            strata,
+            [0, 1, 2, 3, 4, 5],
+            "one point per stratum of parameter {k}"
+        );
+    }
+    for point in 1..=6 {
+        assert!(
+            sweep
+                .join(format!("points/{point:04}/summary.json"))
+                .is_file()
+        );
+    }
+}
+
+#[test]
+fn bad_sweep_keys_get_clear_errors_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["--set", "world.observation.capabilty_noise=0,1"],
+            "did you mean `world.observation.capability_noise`?",
+        ),
+        (
+            &["--set", "labs.Frontire.safety_share=0.1"],
+            "the labs are Frontier, Challenger, Upstart",
+        ),
+        (
+            &["--set", "labs.Frontier.policy.7.risk=0.1"],
+            "the lab has 2 rules, numbered from 0",
+        ),
+        (
+            &["--set", "world.returns=0.5,1.5"],
+            "sweep point 2 (world.returns=1.5): world.returns: 1.5 is out of range: allowed 0 < returns <= 1",
+        ),
+        (
+            &["--set", "world.returns"],
+            "expected KEY=V1,V2,... or KEY=LOW..HIGH",
+        ),
+    ];
+    for (args, message) in cases {
+        airace()
+            .args(["sweep", "scenarios/rsp-2026.toml"])
+            .args(args)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+    }
+    assert!(!out.exists());
+}

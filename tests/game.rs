@@ -1,0 +1,411 @@
+//! `airace game` and `airace classic` as a student meets them: the shipped
+//! games and the two published models, run small, and their tables checked.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::fs;
+use std::path::Path;
+
+fn airace() -> Command {
+    let mut cmd = Command::cargo_bin("airace").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&read(path)).unwrap()
+}
+
+/// The rows of a CSV file as maps from column name to cell.
+fn rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let text = read(path);
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    lines
+        .map(|l| {
+            header
+                .iter()
+                .zip(l.split(','))
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+fn number(row: &std::collections::BTreeMap<String, String>, column: &str) -> f64 {
+    row[column]
+        .parse()
+        .unwrap_or_else(|_| panic!("{column} = {:?}", row[column]))
+}
+
+#[test]
+fn the_shipped_game_gives_every_table() {
+    let out = tempfile::tempdir().unwrap();
+    airace()
+        .args([
+            "game",
+            "scenarios/games/pause-or-race.toml",
+            "--runs",
+            "300",
+            "--threads",
+            "2",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 pause-2023 + 2 rsp-2026").and(
+            predicate::str::contains("stationary distribution (Z = 50, beta = 10)"),
+        ));
+    let dir = out.path().join("pause-or-race");
+    for file in [
+        "payoffs.csv",
+        "deviations.csv",
+        "equilibria.csv",
+        "replicator_flow.csv",
+        "replicator_paths.csv",
+        "stationary.csv",
+        "fixation.csv",
+        "stationary_sweep.csv",
+        "summary.json",
+        "game.toml",
+        "manifest.json",
+    ] {
+        assert!(dir.join(file).is_file(), "{file} is missing");
+    }
+    // 3 players, 3 strategies: 10 profiles, 18 (profile, strategy used) pairs.
+    let payoffs = rows(&dir.join("payoffs.csv"));
+    assert_eq!(payoffs.len(), 18);
+    for r in &payoffs {
+        let (mean, low, high) = (
+            number(r, "payoff"),
+            number(r, "payoff_ci_low"),
+            number(r, "payoff_ci_high"),
+        );
+        assert!(
+            low <= mean && mean <= high && (-1.0..=1.0).contains(&mean),
+            "{r:?}"
+        );
+        let p = number(r, "p_catastrophe");
+        assert!((0.0..=1.0).contains(&p));
+    }
+    let equilibria = rows(&dir.join("equilibria.csv"));
+    assert_eq!(equilibria.len(), 10);
+    assert!(
+        equilibria
+            .iter()
+            .all(|r| ["strict", "weak", "no"].contains(&r["equilibrium"].as_str()))
+    );
+    // Every deviation of every profile: 2 per strategy present.
+    assert_eq!(rows(&dir.join("deviations.csv")).len(), 36);
+    let stationary = rows(&dir.join("stationary.csv"));
+    let total: f64 = stationary.iter().map(|r| number(r, "frequency")).sum();
+    assert!((total - 1.0).abs() < 1e-9);
+    for r in rows(&dir.join("stationary_sweep.csv")) {
+        let sum: f64 = ["race", "pause-2023", "rsp-2026"]
+            .iter()
+            .map(|s| number(&r, s))
+            .sum();
+        assert!((sum - 1.0).abs() < 1e-9, "{r:?}");
+    }
+    let flow = rows(&dir.join("replicator_flow.csv"));
+    assert_eq!(flow.len(), 231, "the simplex at resolution 20");
+    let summary = json(&dir.join("summary.json"));
+    assert_eq!(summary["runs"], 300);
+    assert_eq!(summary["symmetric"], true);
+    assert!(
+        !summary["replicator_rest_points"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let manifest = json(&dir.join("manifest.json"));
+    assert_eq!(
+        manifest["reproduce"],
+        "airace game game.toml --runs 300 --seed 1"
+    );
+}
+
+#[test]
+fn game_results_do_not_depend_on_the_thread_count() {
+    let out = tempfile::tempdir().unwrap();
+    let run = |threads: &str, folder: &str| {
+        airace()
+            .args([
+                "game",
+                "scenarios/games/pause-or-race.toml",
+                "--runs",
+                "200",
+                "-q",
+                "--threads",
+                threads,
+                "--out",
+            ])
+            .arg(out.path().join(folder))
+            .assert()
+            .success()
+            .stdout("");
+        let dir = out.path().join(folder).join("pause-or-race");
+        [
+            "payoffs.csv",
+            "deviations.csv",
+            "stationary_sweep.csv",
+            "replicator_paths.csv",
+        ]
+        .map(|f| read(&dir.join(f)))
+    };
+    assert_eq!(run("1", "a"), run("2", "b"));
+}
+
+/// The seat game's all-race profile is scenarios/race.toml: with the same
+/// seed and runs it gives the same probability of catastrophe.
+#[test]
+fn the_seat_game_reproduces_the_shipped_scenarios() {
+    let out = tempfile::tempdir().unwrap();
+    airace()
+        .args([
+            "game",
+            "scenarios/games/pause-or-race-seats.toml",
+            "--runs",
+            "150",
+            "-q",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    let dir = out.path().join("pause-or-race-seats");
+    let payoffs = rows(&dir.join("payoffs.csv"));
+    assert_eq!(payoffs.len(), 27 * 3);
+    assert!(
+        !dir.join("stationary.csv").exists(),
+        "no population analysis when seats differ"
+    );
+    assert_eq!(rows(&dir.join("equilibria.csv")).len(), 27);
+    let all_race = payoffs
+        .iter()
+        .find(|r| {
+            r["seat_Frontier"] == "race"
+                && r["seat_Challenger"] == "race"
+                && r["seat_Upstart"] == "race"
+        })
+        .unwrap();
+    airace()
+        .args([
+            "run",
+            "scenarios/race.toml",
+            "--runs",
+            "150",
+            "--seed",
+            "1",
+            "-q",
+            "--no-plots",
+            "--no-run-rows",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    let summary = json(&out.path().join("race/summary.json"));
+    let p = summary["p_catastrophe"]["mean"].as_f64().unwrap();
+    assert!(
+        (number(all_race, "p_catastrophe") - p).abs() < 1e-9,
+        "{all_race:?} vs {p}"
+    );
+}
+
+#[test]
+fn a_broken_game_file_is_reported_with_its_place_and_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios/games/pause-or-race.toml")
+            .as_path(),
+    )
+    .replace("returns = 0.5", "returns = 1.5")
+    .replace("{ rule = \"race\" }", "{ rule = \"racing\" }");
+    let path = dir.path().join("broken.toml");
+    fs::write(&path, &text).unwrap();
+    let line = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    airace()
+        .args(["game", path.to_str().unwrap(), "--out"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("2 problems")
+                .and(predicate::str::contains(format!(
+                    "broken.toml:{}:11: world.returns",
+                    line("returns = 1.5")
+                )))
+                .and(predicate::str::contains(format!(
+                    "broken.toml:{}:20: game.strategies[0].policy[0].rule: unknown rule `racing`",
+                    line("rule = \"racing\"")
+                ))),
+        );
+    assert!(!dir.path().join("out").exists(), "nothing is written");
+}
+
+#[test]
+fn a_folder_with_foreign_files_needs_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("precipice");
+    fs::create_dir_all(&folder).unwrap();
+    fs::write(folder.join("notes.txt"), "mine").unwrap();
+    let args = [
+        "classic",
+        "precipice",
+        "--teams",
+        "2",
+        "--enmity",
+        "1",
+        "--mu",
+        "1",
+        "--draws",
+        "500",
+        "--evaluation-draws",
+        "500",
+        "--grid",
+        "20",
+        "--bins",
+        "4",
+        "-q",
+        "--out",
+    ];
+    airace()
+        .args(args)
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("notes.txt"));
+    airace()
+        .args(args)
+        .arg(dir.path())
+        .arg("--force")
+        .assert()
+        .success();
+    assert_eq!(read(&folder.join("notes.txt")), "mine");
+    assert!(folder.join("disaster.csv").is_file());
+}
+
+#[test]
+fn dsair_gives_the_heatmap_and_the_boundary_curves() {
+    let out = tempfile::tempdir().unwrap();
+    airace()
+        .args([
+            "classic",
+            "dsair",
+            "--runs",
+            "300",
+            "--speed-min",
+            "1.5",
+            "--speed-max",
+            "3",
+            "--speed-step",
+            "1.5",
+            "--risk-step",
+            "0.1",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("p_r > 0.3377").and(predicate::str::contains("p_r > 0.7751")),
+        );
+    let dir = out.path().join("dsair");
+    let heatmap = rows(&dir.join("heatmap.csv"));
+    assert_eq!(heatmap.len(), 2 * 11);
+    for r in &heatmap {
+        let f = number(r, "unsafe_frequency");
+        assert!((0.0..=1.0).contains(&f));
+        // SAFE vs SAFE has no randomness: simulated is the closed form.
+        assert!((number(r, "pi_ss") - number(r, "pi_ss_closed_form")).abs() < 1e-6);
+    }
+    // No risk: UNSAFE takes over; certain disaster: SAFE does.
+    let at = |s: &str, p: &str| {
+        heatmap
+            .iter()
+            .find(|r| r["speed"] == s && r["risk"] == p)
+            .unwrap()
+    };
+    assert!(number(at("1.500000", "0.000000"), "unsafe_frequency") > 0.99);
+    assert!(number(at("3.000000", "1.000000"), "unsafe_frequency") < 0.01);
+    let boundaries = rows(&dir.join("boundaries.csv"));
+    assert_eq!(boundaries.len(), 2);
+    let b = &boundaries[1];
+    assert!(
+        (number(b, "society_prefers_safe_above") - 0.664_473_7).abs() < 1e-6,
+        "{b:?}"
+    );
+    assert!(
+        (number(b, "safe_risk_dominant_above") - (1.0 - 51.0 / 455.0)).abs() < 1e-9,
+        "{b:?}"
+    );
+    assert_eq!(rows(&dir.join("curves.csv")).len(), 2 * 101);
+    let summary = json(&dir.join("summary.json"));
+    assert_eq!(summary["reported_speeds"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn precipice_gives_disaster_probabilities_by_regime() {
+    let out = tempfile::tempdir().unwrap();
+    airace()
+        .args([
+            "classic",
+            "precipice",
+            "--teams",
+            "2",
+            "--enmity",
+            "1",
+            "--mu",
+            "0.5,1",
+            "--draws",
+            "3000",
+            "--evaluation-draws",
+            "20000",
+            "--grid",
+            "100",
+            "--bins",
+            "10",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("no_information").and(predicate::str::contains("closed form")),
+        );
+    let dir = out.path().join("precipice");
+    let disaster = rows(&dir.join("disaster.csv"));
+    assert_eq!(disaster.len(), 6);
+    for r in &disaster {
+        let (p, exact) = (number(r, "p_disaster"), number(r, "p_disaster_closed_form"));
+        assert!((p - exact).abs() < 0.05, "{r:?}");
+    }
+    let strategies = rows(&dir.join("strategies.csv"));
+    // 1 + 10 + 2 * 40 cells per (n, e, mu).
+    assert_eq!(strategies.len(), 2 * (1 + 10 + 80));
+    let summary = json(&dir.join("summary.json"));
+    let headline = summary["headline_n2_e1_mu1"].as_array().unwrap();
+    assert_eq!(headline.len(), 3);
+    assert_eq!(headline[0]["closed_form"], 0.5);
+}
+
+#[test]
+fn bad_classic_options_exit_with_2() {
+    airace()
+        .args(["classic", "precipice", "--enmity", "2", "-q"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--enmity: 2 is out of range"));
+    airace()
+        .args(["classic", "dsair", "--speed-min", "0.5", "-q"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--speed-min"));
+}

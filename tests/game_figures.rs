@@ -1,0 +1,277 @@
+//! The figures and pages of `airace game` and `airace classic` as a user
+//! meets them: every figure file is there, is a valid SVG or PNG of the size
+//! asked for, the page inlines them, and `airace plot` redraws the same
+//! bytes from the folder's CSV files alone.
+
+use assert_cmd::Command;
+use std::fs;
+use std::path::Path;
+
+fn airace() -> Command {
+    let mut cmd = Command::cargo_bin("airace").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+/// (width, height) of a PNG from its IHDR chunk.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    (
+        u32::from_be_bytes(bytes[16..20].try_into().unwrap()),
+        u32::from_be_bytes(bytes[20..24].try_into().unwrap()),
+    )
+}
+
+/// Checks `dir/figures/` holds exactly `stems` as SVG and PNG of the size,
+/// and the page inlines every one of them.
+fn check_figures(dir: &Path, stems: &[&str], svg_px: (u32, u32), png_px: (u32, u32)) {
+    let figures = dir.join("figures");
+    let mut found: Vec<String> = fs::read_dir(&figures)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    found.sort();
+    let mut expected: Vec<String> = stems
+        .iter()
+        .flat_map(|s| [format!("{s}.png"), format!("{s}.svg")])
+        .collect();
+    expected.sort();
+    assert_eq!(found, expected, "{}", figures.display());
+    for stem in stems {
+        let svg = fs::read_to_string(figures.join(format!("{stem}.svg"))).unwrap();
+        assert!(svg.starts_with("<svg"), "{stem}.svg");
+        assert!(svg.trim_end().ends_with("</svg>"), "{stem}.svg is complete");
+        assert!(
+            svg.contains(&format!("width=\"{}\" height=\"{}\"", svg_px.0, svg_px.1)),
+            "{stem}.svg size"
+        );
+        assert!(svg.contains("<text"), "{stem}.svg has text");
+        assert_eq!(
+            png_size(&fs::read(figures.join(format!("{stem}.png"))).unwrap()),
+            png_px,
+            "{stem}.png size"
+        );
+    }
+    let page = fs::read_to_string(dir.join("index.html")).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"));
+    assert_eq!(
+        page.matches("<svg").count(),
+        stems.len(),
+        "the page inlines every figure"
+    );
+    assert_eq!(
+        page.matches("http://").count(),
+        page.matches("xmlns=\"http://www.w3.org").count(),
+        "no network"
+    );
+}
+
+/// Copies the data files of `from` (CSV, JSON, TOML: no figures, no page)
+/// into a fresh folder of the same name under `to`.
+fn copy_data(from: &Path, to: &Path) -> std::path::PathBuf {
+    let dir = to.join(from.file_name().unwrap());
+    fs::create_dir_all(&dir).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.is_file()
+            && (name.ends_with(".csv") || name.ends_with(".json") || name.ends_with(".toml"))
+        {
+            fs::copy(&path, dir.join(&name)).unwrap();
+        }
+    }
+    dir
+}
+
+/// The figures and page `airace plot` draws in `copy` are the bytes the
+/// command wrote in `original`.
+fn assert_same_figures(original: &Path, copy: &Path, stems: &[&str]) {
+    for stem in stems {
+        for ext in ["svg", "png"] {
+            let file = format!("figures/{stem}.{ext}");
+            assert!(
+                fs::read(original.join(&file)).unwrap() == fs::read(copy.join(&file)).unwrap(),
+                "{} differs when redrawn",
+                original.join(&file).display()
+            );
+        }
+    }
+    assert!(
+        fs::read(original.join("index.html")).unwrap()
+            == fs::read(copy.join("index.html")).unwrap(),
+        "{}/index.html differs when redrawn",
+        original.display()
+    );
+}
+
+const SIZE: [&str; 6] = ["--width", "4", "--height", "3", "--dpi", "100"];
+const GAME_FIGURES: [&str; 4] = ["payoffs", "replicator", "stationary", "stationary-sweep"];
+
+#[test]
+fn the_game_draws_every_figure_and_plot_redraws_the_same_bytes() {
+    let out = tempfile::tempdir().unwrap();
+    airace()
+        .args([
+            "game",
+            "scenarios/games/pause-or-race.toml",
+            "--runs",
+            "200",
+            "-q",
+        ])
+        .args(SIZE)
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success()
+        .stdout("");
+    let dir = out.path().join("pause-or-race");
+    check_figures(&dir, &GAME_FIGURES, (384, 288), (400, 300));
+    let page = fs::read_to_string(dir.join("index.html")).unwrap();
+    assert!(page.contains("<h2>Equilibria</h2>") && page.contains("best deviation"));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    let outputs: Vec<&str> = manifest["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o.as_str().unwrap())
+        .collect();
+    assert!(outputs.contains(&"figures/replicator.png") && outputs.contains(&"index.html"));
+
+    let copies = tempfile::tempdir().unwrap();
+    let copy = copy_data(&dir, copies.path());
+    airace()
+        .arg("plot")
+        .arg(&copy)
+        .args(SIZE)
+        .assert()
+        .success();
+    assert_same_figures(&dir, &copy, &GAME_FIGURES);
+}
+
+#[test]
+fn a_game_whose_seats_differ_gets_a_payoff_figure_per_seat() {
+    let out = tempfile::tempdir().unwrap();
+    airace()
+        .args([
+            "game",
+            "scenarios/games/pause-or-race-seats.toml",
+            "--runs",
+            "100",
+            "-q",
+        ])
+        .args(SIZE)
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    check_figures(
+        &out.path().join("pause-or-race-seats"),
+        &["payoffs-Challenger", "payoffs-Frontier", "payoffs-Upstart"],
+        (384, 288),
+        (400, 300),
+    );
+}
+
+#[test]
+fn no_plots_writes_the_page_without_figures_and_plot_draws_them_at_column_width() {
+    let out = tempfile::tempdir().unwrap();
+    airace()
+        .args([
+            "game",
+            "scenarios/games/pause-or-race.toml",
+            "--runs",
+            "100",
+            "-q",
+            "--no-plots",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    let dir = out.path().join("pause-or-race");
+    assert!(!dir.join("figures").exists());
+    let page = fs::read_to_string(dir.join("index.html")).unwrap();
+    assert!(!page.contains("<svg") && page.contains("airace plot"));
+    airace()
+        .arg("plot")
+        .arg(&dir)
+        .args(["--width", "3.5", "--height", "2.6", "--dpi", "100"])
+        .assert()
+        .success();
+    check_figures(&dir, &GAME_FIGURES, (336, 250), (350, 260));
+}
+
+#[test]
+fn dsair_and_precipice_draw_their_figures_and_plot_redraws_the_same_bytes() {
+    let out = tempfile::tempdir().unwrap();
+    airace()
+        .args([
+            "classic",
+            "dsair",
+            "--runs",
+            "100",
+            "--speed-min",
+            "1.5",
+            "--speed-max",
+            "3",
+            "--speed-step",
+            "0.5",
+            "--risk-step",
+            "0.1",
+            "-q",
+        ])
+        .args(SIZE)
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    airace()
+        .args([
+            "classic",
+            "precipice",
+            "--teams",
+            "2,3",
+            "--enmity",
+            "1",
+            "--mu",
+            "0.5,1",
+            "--draws",
+            "500",
+            "--evaluation-draws",
+            "500",
+            "--grid",
+            "20",
+            "--bins",
+            "4",
+            "-q",
+        ])
+        .args(SIZE)
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    let dsair = out.path().join("dsair");
+    let precipice = out.path().join("precipice");
+    check_figures(&dsair, &["heatmap", "curves"], (384, 288), (400, 300));
+    check_figures(&precipice, &["disaster"], (384, 288), (400, 300));
+    let page = fs::read_to_string(dsair.join("index.html")).unwrap();
+    assert!(page.contains("p_r &gt; 0.3377") && page.contains("p_r &gt; 0.7751"));
+    let page = fs::read_to_string(precipice.join("index.html")).unwrap();
+    assert!(page.contains("no information") && page.contains("closed form"));
+
+    let copies = tempfile::tempdir().unwrap();
+    let (dsair_copy, precipice_copy) = (
+        copy_data(&dsair, copies.path()),
+        copy_data(&precipice, copies.path()),
+    );
+    airace()
+        .arg("plot")
+        .args([&dsair_copy, &precipice_copy])
+        .args(SIZE)
+        .assert()
+        .success();
+    assert_same_figures(&dsair, &dsair_copy, &["heatmap", "curves"]);
+    assert_same_figures(&precipice, &precipice_copy, &["disaster"]);
+}

@@ -1,0 +1,144 @@
+//! The report page in a real headless browser (Debian's `chromium`): it
+//! loads, and every figure is laid out with a size and has drawn content.
+//!
+//! Not part of `cargo test` (it needs chromium); run it with
+//! `scripts/browser-test.sh`, which installs chromium if needed and runs
+//! `cargo test --test report_browser -- --ignored`. It also leaves
+//! screenshots in `target/report-screenshots/` for a person to look at.
+
+use assert_cmd::Command;
+use std::fs;
+use std::path::Path;
+
+const CHROMIUM_FLAGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--allow-file-access-from-files",
+];
+
+/// A harness page that loads the report in an iframe and writes, into its
+/// own DOM, what it measured of each figure.
+const HARNESS: &str = r#"<!DOCTYPE html><html><body>
+<iframe id="r" src="REPORT" width="1200" height="900"></iframe>
+<pre id="out">pending</pre>
+<script>
+document.getElementById('r').addEventListener('load', () => {
+  const doc = document.getElementById('r').contentDocument;
+  const figs = [...doc.querySelectorAll('figure svg')];
+  const lines = figs.map(svg => {
+    const box = svg.getBoundingClientRect();
+    const content = svg.getBBox();
+    const texts = svg.querySelectorAll('text').length;
+    const shapes = svg.querySelectorAll('polyline,path,rect,polygon,line,circle').length;
+    return `figure ${svg.parentElement.id} box ${Math.round(box.width)}x${Math.round(box.height)} content ${Math.round(content.width)}x${Math.round(content.height)} texts ${texts} shapes ${shapes}`;
+  });
+  document.getElementById('out').textContent = `title ${doc.title}\nfigures ${figs.length}\n` + lines.join('\n');
+});
+</script></body></html>"#;
+
+fn chromium(args: &[&str]) -> String {
+    let out = std::process::Command::new("chromium")
+        .args(CHROMIUM_FLAGS)
+        .args(args)
+        .output()
+        .expect("chromium is installed (scripts/browser-test.sh installs it)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn measure(page: &Path, expected_figures: usize) {
+    let dir = page.parent().unwrap();
+    let harness = dir.join("harness.html");
+    fs::write(&harness, HARNESS.replace("REPORT", "index.html")).unwrap();
+    let dom = chromium(&[
+        "--virtual-time-budget=10000",
+        "--dump-dom",
+        &format!("file://{}", harness.display()),
+    ]);
+    let start = dom.find("<pre id=\"out\">").expect("the harness ran") + "<pre id=\"out\">".len();
+    let report = &dom[start..start + dom[start..].find("</pre>").unwrap()];
+    println!("{}:\n{report}", page.display());
+    assert!(
+        report.contains(&format!("figures {expected_figures}")),
+        "{report}"
+    );
+    for line in report.lines().filter(|l| l.starts_with("figure ")) {
+        let numbers: Vec<u32> = line
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().unwrap())
+            .collect();
+        // box w, h, content w, h, texts, shapes (ids may hold digits: take the last six).
+        let n = &numbers[numbers.len() - 6..];
+        assert!(
+            n[0] > 300 && n[1] > 150,
+            "figure laid out too small: {line}"
+        );
+        assert!(
+            n[2] > 200 && n[3] > 100,
+            "figure has no drawn content: {line}"
+        );
+        assert!(
+            n[4] >= 5 && n[5] >= 5,
+            "figure lacks text or shapes: {line}"
+        );
+    }
+    fs::remove_file(&harness).unwrap();
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/report-screenshots");
+    fs::create_dir_all(&shots).unwrap();
+    let name = dir.file_name().unwrap().to_string_lossy();
+    chromium(&[
+        "--window-size=1200,4000",
+        &format!(
+            "--screenshot={}",
+            shots.join(format!("{name}.png")).display()
+        ),
+        &format!("file://{}", page.display()),
+    ]);
+}
+
+#[test]
+#[ignore = "needs chromium: run scripts/browser-test.sh"]
+fn report_pages_render_their_figures_in_a_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    Command::cargo_bin("airace")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "run",
+            "scenarios/rsp-2026.toml",
+            "scenarios/pause-2023.toml",
+            "--quiet",
+            "--runs",
+            "500",
+            "--name",
+            "cmp",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    measure(&dir.path().join("rsp-2026/index.html"), 4);
+    measure(&dir.path().join("cmp/index.html"), 3);
+    Command::cargo_bin("airace")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "sweep",
+            "scenarios/rsp-2026.toml",
+            "--set",
+            "world.spillover=0,0.05",
+            "--set",
+            "world.hazard.gap_slope=0.3,0.5",
+        ])
+        .args(["--quiet", "--runs", "300", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    measure(&dir.path().join("rsp-2026-sweep/index.html"), 2);
+}
