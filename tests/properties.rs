@@ -4,7 +4,9 @@
 //! estimates agree, and results do not depend on the thread count.
 
 use airace::Scenario;
-use airace::engine::{self, Aggregate, Control, NoSink, RaceModel, StepRecorder, StepState, Streams, Workspace};
+use airace::engine::{
+    self, Aggregate, Control, NoSink, RaceModel, StepRecorder, StepState, Streams, Workspace,
+};
 use airace::output::Summary;
 use proptest::prelude::*;
 use std::str::FromStr;
@@ -18,10 +20,16 @@ fn rule() -> impl Strategy<Value = String> {
             t + 1.0 + gap,
             t + gap
         )),
-        (-0.2f64..0.5, prop_oneof![Just("mean"), Just("max"), Just("leader")])
-            .prop_map(|(m, r)| format!("{{ rule = \"match_competitors\", margin = {m}, reference = \"{r}\" }}")),
-        (-1.0f64..2.0, 0.0f64..0.05, 0.0f64..=1.0)
-            .prop_map(|(l, r, s)| format!("{{ rule = \"delay_if_leading\", lead = {l}, risk = {r}, slowdown = {s} }}")),
+        (
+            -0.2f64..0.5,
+            prop_oneof![Just("mean"), Just("max"), Just("leader")]
+        )
+            .prop_map(|(m, r)| format!(
+                "{{ rule = \"match_competitors\", margin = {m}, reference = \"{r}\" }}"
+            )),
+        (-1.0f64..2.0, 0.0f64..0.05, 0.0f64..=1.0).prop_map(|(l, r, s)| format!(
+            "{{ rule = \"delay_if_leading\", lead = {l}, risk = {r}, slowdown = {s} }}"
+        )),
     ]
 }
 
@@ -69,10 +77,24 @@ fn scenario() -> impl Strategy<Value = String> {
 }
 
 fn simulate(s: &Scenario, threads: usize) -> Aggregate {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
     let cancel = AtomicBool::new(false);
-    let control = Control { progress: &|_| {}, cancel: &cancel };
-    match pool.install(|| engine::simulate(&RaceModel::new(s), s.meta.seed, s.meta.runs, &mut NoSink, &control)) {
+    let control = Control {
+        progress: &|_| {},
+        cancel: &cancel,
+    };
+    match pool.install(|| {
+        engine::simulate(
+            &RaceModel::new(s),
+            s.meta.seed,
+            s.meta.runs,
+            &mut NoSink,
+            &control,
+        )
+    }) {
         Ok(a) => a,
         Err(_) => unreachable!("nothing cancels and NoSink cannot fail"),
     }
@@ -88,7 +110,11 @@ struct Monotone {
 impl StepRecorder for Monotone {
     fn record(&mut self, step: u32, s: &StepState<'_>) {
         if step > 0 {
-            self.ok &= s.capability.iter().zip(&self.last).all(|(now, before)| now >= before);
+            self.ok &= s
+                .capability
+                .iter()
+                .zip(&self.last)
+                .all(|(now, before)| now >= before);
             self.ok &= s.cumulative_hazard >= self.last_h;
         }
         self.last = s.capability.to_vec();
@@ -162,7 +188,13 @@ fn the_generator_makes_valid_scenarios_of_every_rule() {
         let s = Scenario::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
         for l in &s.labs {
             for r in &l.policy {
-                seen.insert(format!("{r:?}").split(['(', ' ']).next().unwrap().to_string());
+                seen.insert(
+                    format!("{r:?}")
+                        .split(['(', ' '])
+                        .next()
+                        .unwrap()
+                        .to_string(),
+                );
             }
         }
     }

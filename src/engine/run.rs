@@ -369,7 +369,10 @@ pub fn simulate_run<R: StepRecorder>(
 
     // Cmax of the state at the start of each step (and of the end state).
     let mut frontier = self::frontier(capability);
-    recorder.record(0, &state(capability, safety, paused, delayed, frontier, 0.0, true));
+    recorder.record(
+        0,
+        &state(capability, safety, paused, delayed, frontier, 0.0, true),
+    );
     for t in 0..model.steps {
         let step = t + 1;
         let total: f64 = capability.iter().sum();
@@ -533,10 +536,7 @@ fn state<'a>(
 /// The highest capability, `max_i C_i` (a NaN counts for nothing).
 #[inline]
 pub fn frontier(capability: &[f64]) -> f64 {
-    capability
-        .iter()
-        .copied()
-        .fold(f64::NEG_INFINITY, f64::max)
+    capability.iter().copied().fold(f64::NEG_INFINITY, f64::max)
 }
 
 /// Fills the rival buffers with what lab `i` sees this step:

@@ -190,7 +190,16 @@ mod tests {
 
     #[test]
     fn no_ceiling_is_the_general_formula() {
-        let odd = [0.0, -0.0, 1.5, -2.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 1e308];
+        let odd = [
+            0.0,
+            -0.0,
+            1.5,
+            -2.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            1e308,
+        ];
         for c in odd {
             for d in odd {
                 let general = (c + d).min(c.max(f64::INFINITY));

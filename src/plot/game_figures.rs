@@ -265,19 +265,20 @@ enum Kind {
 pub struct GameTables {
     kind: Kind,
     pub strategies: Vec<String>,
-    /// `(profile, strategy or seat, payoff, payoff SE)`.
+    /// `(profile, strategy or seat, payoff with its 95% interval)`.
     payoffs: Vec<(Vec<usize>, usize, Estimate)>,
     /// `(profile, P(catastrophe) with its 95% interval)`.
     catastrophe: Vec<(Vec<usize>, Estimate)>,
     /// `(profile, strategy or seat deviating, gains beyond 2 SE)`.
     gains: Vec<(Vec<usize>, usize, bool)>,
     /// Every profile, as `equilibria.csv` has it.
-    pub equilibria: Vec<Equilibrium>,
+    pub equilibria: Vec<ProfileStatus>,
 }
 
-/// One row of `equilibria.csv`.
+/// One row of `equilibria.csv`: a profile, whether it is an equilibrium
+/// (`strict`, `weak` or `no`) and its most profitable deviation.
 #[derive(Debug, Clone)]
-pub struct Equilibrium {
+pub struct ProfileStatus {
     pub profile: Vec<usize>,
     pub status: String,
     pub best_from: String,
@@ -525,14 +526,14 @@ fn catastrophe(keys: &[Vec<usize>], p: &[f64], se: &[f64]) -> Vec<(Vec<usize>, E
     out
 }
 
-fn read_equilibria(t: &Table, keys: Vec<Vec<usize>>) -> Result<Vec<Equilibrium>, DataError> {
+fn read_equilibria(t: &Table, keys: Vec<Vec<usize>>) -> Result<Vec<ProfileStatus>, DataError> {
     let status = t.text("equilibrium")?;
     let (from, to) = (t.text("best_deviation_from")?, t.text("best_deviation_to")?);
     let (gain, gain_se) = (t.column("best_gain")?, t.column("best_gain_se")?);
     Ok(keys
         .into_iter()
         .enumerate()
-        .map(|(r, profile)| Equilibrium {
+        .map(|(r, profile)| ProfileStatus {
             profile,
             status: status[r].clone(),
             best_from: from[r].clone(),
@@ -1523,5 +1524,52 @@ mod tests {
         };
         assert_eq!(r.points.iter().filter(|p| !p.hollow).count(), 1);
         assert_eq!(r.points.iter().filter(|p| p.hollow).count(), 2);
+    }
+
+    #[test]
+    fn precipice_panels_are_rows_of_enmity_and_columns_of_teams() {
+        let mut csv = String::from(
+            "regime,teams,enmity,mu,p_disaster,p_disaster_se,p_disaster_closed_form,iterations,converged,max_regret\n",
+        );
+        for n in [2, 3] {
+            for e in [0.5, 1.0] {
+                for mu in [0.5, 1.0] {
+                    for (r, converged) in [
+                        ("no_information", true),
+                        ("private", true),
+                        ("public", mu < 1.0),
+                    ] {
+                        csv.push_str(&format!("{r},{n},{e},{mu},0.5,0.01,0.5,3,{converged},0\n"));
+                    }
+                }
+            }
+        }
+        let files = Files::new("p", vec![("disaster.csv".into(), csv.into_bytes())]);
+        let Figure::Panels(p) = precipice_disaster(&files).unwrap() else {
+            panic!("panels")
+        };
+        assert_eq!(p.columns, 2);
+        let titles: Vec<&str> = p.panels.iter().map(|c| c.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "n = 2, e = 0.5",
+                "n = 3, e = 0.5",
+                "n = 2, e = 1",
+                "n = 3, e = 1"
+            ]
+        );
+        // A line and its closed form per regime; the unconverged point marked.
+        assert_eq!(p.panels[0].lines.len(), 6);
+        assert_eq!(p.panels[0].points.len(), 1);
+        assert_eq!(p.legend.last().unwrap().label, "search did not converge");
+    }
+
+    #[test]
+    fn boundary_curves_land_on_cell_centres() {
+        let speeds = [1.0, 1.5, 2.0];
+        assert_eq!(to_cells(&speeds, 1.0), 0.5);
+        assert_eq!(to_cells(&speeds, 2.0), 2.5);
+        assert_eq!(to_cells(&speeds, 1.25), 1.0);
     }
 }

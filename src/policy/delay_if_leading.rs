@@ -177,7 +177,15 @@ mod tests {
 
     #[test]
     fn the_best_rival_is_the_fold_of_max() {
-        let odd = [1.0, -2.5, 0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN];
+        let odd = [
+            1.0,
+            -2.5,
+            0.0,
+            -0.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
         for a in odd {
             for b in odd {
                 for rivals in [&[a, b][..], &[a], &[a, b, a], &[]] {
