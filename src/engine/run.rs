@@ -367,15 +367,16 @@ pub fn simulate_run<R: StepRecorder>(
     let kernels = &model.kernels[..n];
     let g = &model.growth;
 
-    // Cmax of the state at the start of each step (and of the end state).
+    // Cmax of the state at the start of each step (and of the end state),
     let mut frontier = self::frontier(capability);
     recorder.record(
         0,
         &state(capability, safety, paused, delayed, frontier, 0.0, true),
     );
+    // and the sum of C.
+    let mut total: f64 = capability.iter().sum();
     for t in 0..model.steps {
         let step = t + 1;
-        let total: f64 = capability.iter().sum();
         let exact = model.observation.is_exact(t);
 
         // Decide, every lab from the state at the start of the step. The
@@ -447,24 +448,29 @@ pub fn simulate_run<R: StepRecorder>(
         std::mem::swap(&mut safety, &mut next_safety);
         std::mem::swap(&mut resources, &mut next_resources);
         std::mem::swap(&mut safety_effort, &mut next_effort);
-        frontier = self::frontier(capability);
 
-        // Hazard of the new state, summed in lab order.
+        // Hazard of the new state, summed in lab order; in the same pass
+        // over the labs, the new Cmax and sum of C (the folds of `frontier`
+        // and `Iterator::sum`, in the same order) and the most capable lab
+        // (lowest index on a tie).
         let h_before = h;
-        for i in 0..n {
-            rates[i] = hazard_rate(&model.hazard, capability[i], safety[i]);
-        }
-        for &rate in rates.iter() {
-            h += rate;
-        }
-        // Decisive capability: the highest lab (lowest index on a tie) wins.
-        let mut win_extra = 0.0;
+        frontier = f64::NEG_INFINITY;
+        total = sum_start();
         let mut leader = 0;
-        for i in 1..n {
-            if capability[i] > capability[leader] {
+        let mut leader_capability = capability[0];
+        for i in 0..n {
+            let c = capability[i];
+            rates[i] = hazard_rate(&model.hazard, c, safety[i]);
+            h += rates[i];
+            frontier = frontier.max(c);
+            total += c;
+            if c > leader_capability {
                 leader = i;
+                leader_capability = c;
             }
         }
+        // Decisive capability: the most capable lab wins.
+        let mut win_extra = 0.0;
         if capability[leader] >= model.decisive {
             record.winner = Some(leader as u32);
             record.win_step = Some(step);
@@ -493,7 +499,6 @@ pub fn simulate_run<R: StepRecorder>(
     recorder.finish_run();
 
     record.cumulative_hazard = h;
-    let total: f64 = capability.iter().sum();
     record.frontier = frontier;
     labs_out.extend((0..n).map(|i| LabRecord {
         capability: capability[i],
@@ -531,6 +536,14 @@ fn state<'a>(
         cumulative_hazard,
         racing,
     }
+}
+
+/// Where `Iterator::sum` of floats starts, whatever the standard library
+/// uses (`-0.0` since Rust 1.81): a sum in a loop of our own starts here, to
+/// give the same bits.
+#[inline]
+fn sum_start() -> f64 {
+    std::iter::empty::<f64>().sum()
 }
 
 /// The highest capability, `max_i C_i` (a NaN counts for nothing).

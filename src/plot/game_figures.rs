@@ -1197,10 +1197,10 @@ fn boundaries(files: &Files) -> Result<Vec<Boundary>, DataError> {
 
 /// Maps a value onto the cell axis whose cell centres are `values`.
 fn to_cells(values: &[f64], v: f64) -> f64 {
-    let (lo, hi) = (values[0], values[values.len() - 1]);
-    if values.len() < 2 || hi == lo {
+    if values.len() < 2 || values[0] == values[values.len() - 1] {
         return 0.5;
     }
+    let (lo, hi) = (values[0], values[values.len() - 1]);
     (v - lo) / (hi - lo) * (values.len() - 1) as f64 + 0.5
 }
 

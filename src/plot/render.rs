@@ -727,14 +727,14 @@ where
     }
     // Category labels under the axis, broken into words when they do not fit.
     let label_font = font(pt, BASE_FONT_PT - 1.0);
-    let (_, y_px) = chart.backend_coord(&(0.0, 0.0));
+    let (_, y_px) = local(area, chart.backend_coord(&(0.0, 0.0)));
     let (left, _) = chart.backend_coord(&(0.0, 0.0));
     let (right, _) = chart.backend_coord(&(1.0, 0.0));
     let slot = (right - left) as f64;
     let char_width = 0.6 * (BASE_FONT_PT - 1.0) * pt;
     let line_height = ((BASE_FONT_PT + 1.0) * pt) as i32;
     for (g, name) in b.groups.iter().enumerate() {
-        let (x_px, _) = chart.backend_coord(&(g as f64 + 0.5, 0.0));
+        let (x_px, _) = local(area, chart.backend_coord(&(g as f64 + 0.5, 0.0)));
         let style = label_font
             .clone()
             .color(&BLACK)
@@ -809,7 +809,7 @@ where
                 )))?;
             }
             style::Marker::Square => {
-                let (px, py) = chart.backend_coord(&(p.x, p.y));
+                let (px, py) = local(area, chart.backend_coord(&(p.x, p.y)));
                 area.draw(&Rectangle::new(
                     [(px - size, py - size), (px + size, py + size)],
                     color.filled(),
