@@ -488,9 +488,16 @@ pub fn simulate_run<R: StepRecorder>(
             ));
         }
         if record.winner.is_some() {
-            // Frozen from here to the end: the same state at every step.
+            // The winning step as decided; then frozen to the end, with no
+            // lab pausing or delaying in a race that is over.
+            recorder.record(
+                step,
+                &state(capability, safety, paused, delayed, frontier, h, false),
+            );
+            paused.fill(false);
+            delayed.fill(false);
             let frozen = state(capability, safety, paused, delayed, frontier, h, false);
-            recorder.record_frozen(step..=model.steps, &frozen);
+            recorder.record_frozen(step + 1..=model.steps, &frozen);
             break;
         }
         let racing = state(capability, safety, paused, delayed, frontier, h, true);
