@@ -74,8 +74,10 @@ struct LabStepSums {
 impl BlockStats {
     pub fn new(labs: usize, steps: u32) -> Self {
         let rows = steps as usize + 1;
-        // Runs per batch: up to 128, with the batch's frontiers in 128 KiB.
-        let batch = (16_384 / rows).clamp(1, 128);
+        // Runs per batch: a block's worth, or as many as 1 MiB of frontiers
+        // holds. The larger the batch, the more values go into a step's
+        // sketch while it is in the nearest cache.
+        let batch = ((1 << 17) / rows).clamp(1, super::BLOCK_RUNS as usize);
         BlockStats {
             labs,
             steps: vec![StepSums::default(); rows],
@@ -84,8 +86,8 @@ impl BlockStats {
             run_h: vec![0.0; rows],
             run_frontier: vec![0.0; rows],
             run_steps: 0,
-            pending: Vec::with_capacity(batch),
-            pending_frontier: vec![0.0; rows * batch],
+            pending: Vec::new(),
+            pending_frontier: Vec::new(),
             batch,
         }
     }
@@ -94,6 +96,15 @@ impl BlockStats {
     /// [`simulate_block`](super::simulate_block) does this before handing
     /// the block on; [`Aggregate::absorb`] does it on a copy if needed.
     pub fn flush(&mut self) {
+        self.flush_batch();
+        // The batch's buffer (up to 1 MiB) is made again if more runs come.
+        self.pending_frontier = Vec::new();
+    }
+
+    fn flush_batch(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
         let batch = self.batch;
         for (k, sketch) in self.frontier_sketch.iter_mut().enumerate() {
             let column = &self.pending_frontier[k * batch..(k + 1) * batch];
@@ -167,12 +178,15 @@ impl StepRecorder for BlockStats {
             row.frontier += frontier;
         }
         let r = self.pending.len();
+        if self.pending_frontier.is_empty() {
+            self.pending_frontier = vec![0.0; self.steps.len() * self.batch];
+        }
         for (k, &frontier) in frontiers.iter().enumerate() {
             self.pending_frontier[k * self.batch + r] = frontier;
         }
         self.pending.push(PendingRun { steps: n });
         if self.pending.len() == self.batch {
-            self.flush();
+            self.flush_batch();
         }
     }
 }
@@ -371,5 +385,78 @@ impl Aggregate {
     /// Runs with a winner.
     pub fn winners(&self) -> u64 {
         self.runs - self.no_winner
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Scenario;
+    use crate::engine::{RaceModel, Streams, Workspace, simulate_run};
+    use std::str::FromStr;
+
+    /// Records every step with `record`, as a recorder without a
+    /// `record_frozen` of its own does.
+    struct StepByStep(BlockStats);
+
+    impl StepRecorder for StepByStep {
+        fn record(&mut self, step: u32, state: &StepState<'_>) {
+            self.0.record(step, state);
+        }
+        fn finish_run(&mut self) {
+            self.0.finish_run();
+        }
+    }
+
+    /// Runs `0..3000` into `recorder`, then the totals of `stats(recorder)`.
+    fn totals<R: StepRecorder>(
+        model: &RaceModel,
+        mut recorder: R,
+        stats: impl FnOnce(R) -> BlockStats,
+    ) -> Aggregate {
+        let streams = Streams::new(4);
+        let mut ws = Workspace::default();
+        let (mut records, mut labs) = (Vec::new(), Vec::new());
+        for run in 0..3000 {
+            let record = simulate_run(model, &streams, run, &mut ws, &mut recorder, &mut labs);
+            records.push(record);
+        }
+        let mut aggregate = Aggregate::new(model.lab_count(), model.steps);
+        aggregate.absorb(&stats(recorder), &records, &labs);
+        aggregate
+    }
+
+    /// The frozen steps at once, the sketches in batches (more runs than a
+    /// batch holds), flushed or not: the same totals, bit for bit, as
+    /// recording every step in turn.
+    #[test]
+    fn shortcuts_give_the_same_totals_as_recording_every_step() {
+        let s = Scenario::from_str(
+            "[scenario]\nsteps = 40\n[world]\ndecisive_capability = 5.0\ncapability_noise = 0.8\n\
+             [[labs]]\nname = \"A\"\ncapability = 1.0\nsafety = 1.0\ncapability_rate = 0.1\nsafety_rate = 0.1\n\
+             [[labs]]\nname = \"B\"\ncapability = 1.2\nsafety = 0.5\ncapability_rate = 0.1\nsafety_rate = 0.05\n\
+             policy = [{ rule = \"delay_if_leading\", risk = 0.0001 }]\n",
+        )
+        .unwrap();
+        let model = RaceModel::new(&s);
+        let fresh = || BlockStats::new(model.lab_count(), model.steps);
+        let expected = totals(&model, StepByStep(fresh()), |r| r.0);
+        let flushed = totals(&model, fresh(), |mut b| {
+            b.flush();
+            b
+        });
+        let unflushed = totals(&model, fresh(), |b| b);
+        assert_eq!(flushed, expected);
+        assert_eq!(unflushed, expected);
+        assert!(
+            expected.winners() > 0 && expected.no_winner > 0,
+            "both kinds of run"
+        );
+        assert!(
+            expected
+                .steps
+                .iter()
+                .any(|s| s.paused.iter().chain(&s.delayed).any(|&d| d > 0))
+        );
     }
 }
