@@ -16,7 +16,9 @@
 //!   the draws are exactly those the simulator makes, no more.
 //!
 //! and then prints a table of both, in nominal lab-steps per second of the
-//! scenario, and their ratio (simulator time / bare-draw time).
+//! scenario, and their ratio (simulator time / bare-draw time); and the
+//! ratio once more from single-thread runs of both taken in turn, which a
+//! busy machine disturbs least.
 
 use airace::Scenario;
 use airace::builtin;
@@ -218,16 +220,16 @@ fn quantile(v: &[f64], q: f64) -> f64 {
 }
 
 /// The table: nominal lab-steps per second (median over samples, best in
-/// brackets) and the simulator's time over the bare draws' time.
+/// brackets) and the simulator's time over the bare draws' time, of the
+/// medians and of the bests.
 fn report(cases: &[Case], cores: usize) {
     let times = TIMES.lock().unwrap();
     let get = |id: String| times.iter().find(|(k, _)| *k == id).map(|(_, v)| v.clone());
     println!();
+    println!("nominal lab-steps/s (runs x steps x labs), median [best] of the samples above;");
+    println!("ratio = simulator time / bare-draw time, of the medians [of the bests]");
     println!(
-        "nominal lab-steps/s (runs x steps x labs), median [best] of samples; ratio = simulator / bare draws (median)"
-    );
-    println!(
-        "{:<10} {:>3}  {:>22}  {:>22}  {:>5}",
+        "{:<10} {:>3}  {:>22}  {:>22}  {:>13}",
         "scenario", "thr", "simulator", "bare draws", "ratio"
     );
     for case in cases {
@@ -242,19 +244,51 @@ fn report(cases: &[Case], cores: usize) {
             let (sm, sb) = (quantile(&sim, 0.5), quantile(&sim, 0.0));
             let (dm, db) = (quantile(&draws, 0.5), quantile(&draws, 0.0));
             println!(
-                "{:<10} {:>3}  {:>9.1}M [{:>8.1}M]  {:>9.1}M [{:>8.1}M]  {:>5.2}",
+                "{:<10} {:>3}  {:>9.1}M [{:>8.1}M]  {:>9.1}M [{:>8.1}M]  {:>5.2} [{:>5.2}]",
                 case.name,
                 k,
                 rate(sm),
                 rate(sb),
                 rate(dm),
                 rate(db),
-                sm / dm
+                sm / dm,
+                sb / db
             );
             if cores == 1 {
                 break;
             }
         }
+    }
+}
+
+/// The ratio again, on one thread, from simulator and bare-draw runs
+/// taken in turn, `rounds` of each, best of each: on a shared machine whose
+/// speed drifts, both see the same conditions.
+fn interleaved(cases: &[Case], rounds: usize) {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    println!();
+    println!("interleaved, 1 thread, best of {rounds} rounds each:");
+    for case in cases {
+        let (mut sim, mut draws) = (f64::INFINITY, f64::INFINITY);
+        for _ in 0..rounds {
+            let start = Instant::now();
+            black_box(pool.install(|| case.simulate()));
+            sim = sim.min(start.elapsed().as_secs_f64());
+            let start = Instant::now();
+            black_box(pool.install(|| case.draws()));
+            draws = draws.min(start.elapsed().as_secs_f64());
+        }
+        let rate = |t: f64| case.lab_steps as f64 / t / 1e6;
+        println!(
+            "{:<10}   simulator {:>6.1}M/s   bare draws {:>6.1}M/s   ratio {:.2}",
+            case.name,
+            rate(sim),
+            rate(draws),
+            sim / draws
+        );
     }
 }
 
@@ -264,5 +298,9 @@ fn main() {
     let mut c = Criterion::default().configure_from_args();
     bench_engine(&mut c, &cases, cores);
     c.final_summary();
-    report(&cases, cores);
+    // `cargo bench` passes --bench; `cargo test --benches` runs each case once.
+    if std::env::args().any(|a| a == "--bench") {
+        report(&cases, cores);
+        interleaved(&cases, 8);
+    }
 }
