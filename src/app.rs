@@ -3,14 +3,17 @@
 //! The command-line layer (clap) lives only in `main.rs`.
 
 use crate::builtin::{self, BuiltIn};
+use crate::engine::Aggregate;
 use crate::engine::{self, Control, RaceModel, Stopped};
+use crate::output::checkpoint::{self, CheckpointSink, Identity};
 use crate::output::{self, FigureOptions, RunInfo, ScenarioResult, rows::RowWriter};
 use crate::scenario::{Scenario, ScenarioError};
+use crate::shard::ShardSpec;
 use anyhow::Context as _;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Where a scenario comes from.
 #[derive(Debug, Clone)]
@@ -54,11 +57,19 @@ pub fn install_interrupt_handler() -> anyhow::Result<()> {
 }
 
 /// A run stopped by a signal. Everything it names as finished is whole;
-/// the scenario it stopped in wrote nothing (its temporary files were removed).
+/// the scenario it stopped in wrote no output, but its progress may be
+/// saved in a checkpoint for `--resume`.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "interrupted: scenario {scenario} stopped after {completed} of {total} runs and wrote nothing \
-     (its temporary files were removed){}",
+    "interrupted: scenario {scenario} stopped after {completed} of {total} runs{}{}",
+    match checkpoint {
+        Some(c) => format!(
+            "; its progress is saved in {} (the same command with --resume continues it; \
+             nothing else of it was written)",
+            c.display()
+        ),
+        None => " and wrote nothing (its temporary files were removed)".to_string(),
+    },
     if finished.is_empty() { String::new() } else {
         format!("; finished before it, and complete: {}", finished.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))
     }
@@ -68,6 +79,128 @@ pub struct Interrupted {
     pub completed: u64,
     pub total: u64,
     pub finished: Vec<PathBuf>,
+    /// Where its checkpoint is, if one was saved.
+    pub checkpoint: Option<PathBuf>,
+}
+
+/// How a scenario's run begins.
+#[derive(Debug)]
+pub enum Plan {
+    /// From its first run (clearing any old checkpoint).
+    Fresh,
+    /// From a checkpoint.
+    Resume(checkpoint::Saved),
+    /// Already finished by an earlier, interrupted command (`--resume`).
+    Done(checkpoint::Saved),
+}
+
+/// Decides how the run of `identity` into `dir` begins, before any work:
+/// with `resume`, from its checkpoint; without, afresh, unless that would
+/// throw away a checkpoint of this very run.
+pub fn plan(
+    dir: &Path,
+    identity: &Identity,
+    (labs, steps): (usize, u32),
+    resume: bool,
+    quiet: bool,
+) -> Result<Plan, InputError> {
+    let work = checkpoint::folder(dir);
+    let saved = match checkpoint::load(dir, labs, steps) {
+        Ok(saved) => saved,
+        Err(problem) if resume => {
+            return Err(InputError::Usage(format!(
+                "cannot resume {}: {problem}; run without --resume to start it over",
+                dir.display()
+            )));
+        }
+        Err(_) => None,
+    };
+    let Some(saved) = saved else {
+        if resume && !quiet {
+            eprintln!(
+                "note: no checkpoint in {}: running it from the start",
+                dir.display()
+            );
+        }
+        return Ok(Plan::Fresh);
+    };
+    let c = &saved.checkpoint;
+    let differences = c.identity.differences(identity);
+    if !differences.is_empty() {
+        if resume {
+            return Err(InputError::Usage(format!(
+                "cannot resume {}: its checkpoint is of another run ({}); run without --resume to start over",
+                dir.display(),
+                differences.join(", ")
+            )));
+        }
+        return Ok(Plan::Fresh);
+    }
+    let whole = dir.join("manifest.json").is_file() || dir.join(crate::shard::MANIFEST).is_file();
+    match (c.complete, resume) {
+        (true, true) if whole => Ok(Plan::Done(saved)),
+        (true, _) => Ok(Plan::Fresh),
+        (false, true) => {
+            if !quiet {
+                eprintln!(
+                    "resuming {} from run {} of {}",
+                    dir.display(),
+                    c.next_run - c.identity.first_run,
+                    c.identity.end_run - c.identity.first_run
+                );
+            }
+            Ok(Plan::Resume(saved))
+        }
+        (false, false) => Err(InputError::Usage(format!(
+            "{} holds a checkpoint of this same run, stopped after {} of {} runs: add --resume to \
+             continue it, or delete {} to start over",
+            dir.display(),
+            c.next_run - c.identity.first_run,
+            c.identity.end_run - c.identity.first_run,
+            work.display()
+        ))),
+    }
+}
+
+/// How `Runner::run_scenario` runs a scenario and what it writes.
+#[derive(Debug, Clone)]
+pub struct ScenarioJob<'a> {
+    pub run_rows: bool,
+    pub figures: &'a FigureOptions,
+    /// Only this shard's runs, written as a shard.
+    pub shard: Option<ShardSpec>,
+    pub checkpoint_every: Duration,
+    /// Keep the finished scenario's checkpoint (for resuming a command of
+    /// several scenarios); the caller removes it when the command is done.
+    pub keep_complete: bool,
+    /// Recorded in a shard's manifest: the command's scenarios, in order,
+    /// and its comparison folder.
+    pub command_scenarios: &'a [String],
+    pub comparison: Option<&'a str>,
+}
+
+impl ScenarioJob<'_> {
+    /// What a checkpoint of this job must match.
+    pub fn identity(&self, scenario: &Scenario) -> Identity {
+        let runs = scenario.meta.runs;
+        let range = self.shard.map_or(0..runs, |s| s.runs(runs));
+        Identity {
+            airace_version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario_fnv: checkpoint::scenario_fnv(scenario),
+            seed: scenario.meta.seed,
+            runs,
+            first_run: range.start,
+            end_run: range.end,
+            run_rows: self.run_rows,
+        }
+    }
+}
+
+/// For tests of interruption that must not depend on timing: with
+/// `AIRACE_TEST_STOP_AFTER=N` in the environment, a command behaves as if a
+/// signal came once N runs (counted over all its scenarios) are done.
+fn test_stop_after() -> Option<u64> {
+    std::env::var("AIRACE_TEST_STOP_AFTER").ok()?.parse().ok()
 }
 
 /// Names of everything airace writes in an output folder.
@@ -84,6 +217,8 @@ const OUR_NAMES: &[&str] = &[
     "sweep.csv",
     "figures",
     "points",
+    "shard.json",
+    "aggregate.bin",
 ];
 
 /// Checks that airace may write into `dir`: it does not exist, is empty, or
@@ -164,7 +299,16 @@ pub struct RunConfig {
     pub force: bool,
     /// The command line, recorded in each manifest.
     pub command_line: Vec<String>,
+    /// Run only this shard of every scenario, into `OUT/NAME/shard-K-of-N/`.
+    pub shard: Option<ShardSpec>,
+    /// Go on from the checkpoints of an interrupted run of this command.
+    pub resume: bool,
+    /// Wall time between checkpoints.
+    pub checkpoint_every: Duration,
 }
+
+/// Default wall time between checkpoints.
+pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(60);
 
 impl Default for RunConfig {
     fn default() -> Self {
@@ -182,6 +326,9 @@ impl Default for RunConfig {
             },
             force: false,
             command_line: Vec::new(),
+            shard: None,
+            resume: false,
+            checkpoint_every: CHECKPOINT_EVERY,
         }
     }
 }
@@ -250,43 +397,78 @@ pub fn run(config: &RunConfig) -> anyhow::Result<RunReport> {
         }
     }
 
-    for s in &scenarios {
-        claim_folder(&config.out.join(&s.meta.name), config.force)?;
+    let folder = |s: &Scenario| match config.shard {
+        Some(spec) => config.out.join(&s.meta.name).join(spec.folder_name()),
+        None => config.out.join(&s.meta.name),
+    };
+    if let Some(spec) = config.shard {
+        for s in &scenarios {
+            spec.run_range(s.meta.runs, &s.meta.name)?;
+        }
     }
-    if let Some(name) = comparison_name.as_ref().filter(|_| scenarios.len() > 1) {
-        claim_folder(&config.out.join(name), config.force)?;
+    let names: Vec<String> = scenarios.iter().map(|s| s.meta.name.clone()).collect();
+    let job = ScenarioJob {
+        run_rows: config.run_rows,
+        figures: &config.figures,
+        shard: config.shard,
+        checkpoint_every: config.checkpoint_every,
+        keep_complete: true,
+        command_scenarios: &names,
+        comparison: comparison_name.as_deref().filter(|_| names.len() > 1),
+    };
+    // Every check before any work: folders, checkpoints.
+    let mut plans = Vec::new();
+    for s in &scenarios {
+        let dir = folder(s);
+        claim_folder(&dir, config.force)?;
+        plans.push(plan(
+            &dir,
+            &job.identity(s),
+            (s.lab_count(), s.meta.steps),
+            config.resume,
+            config.quiet,
+        )?);
+    }
+    let comparison_dir = comparison_name
+        .as_ref()
+        .filter(|_| scenarios.len() > 1 && config.shard.is_none())
+        .map(|name| config.out.join(name));
+    if let Some(dir) = &comparison_dir {
+        claim_folder(dir, config.force)?;
     }
     let mut runner = Runner::new(
         config.threads,
-        scenarios.iter().map(|s| s.meta.runs).sum(),
+        scenarios
+            .iter()
+            .map(|s| job.identity(s))
+            .map(|id| id.end_run - id.first_run)
+            .sum(),
         config.quiet,
     )?;
     let started = Instant::now();
     let mut results = Vec::new();
     let mut folders = Vec::new();
-    for (scenario, source) in scenarios.into_iter().zip(&sources) {
-        let dir = config.out.join(&scenario.meta.name);
+    for ((scenario, source), plan) in scenarios.into_iter().zip(&sources).zip(plans) {
+        let dir = folder(&scenario);
         let info = runner.info(source.describe(), &config.command_line);
-        let result = runner.run_scenario(scenario, &dir, config.run_rows, &config.figures, info)?;
+        let result = runner.run_scenario(scenario, &dir, &job, plan, info)?;
         runner.finished.push(dir.clone());
         results.push(result);
         folders.push(dir);
+    }
+    // The command is done: its checkpoints are of no more use.
+    for dir in &folders {
+        checkpoint::remove(dir)
+            .with_context(|| format!("cannot remove {}", checkpoint::folder(dir).display()))?;
     }
     let threads = runner.threads;
     let progress = runner.progress;
     progress.finish_and_clear();
 
-    let comparison = match comparison_name.filter(|_| results.len() > 1) {
-        Some(name) => {
-            let dir = config.out.join(name);
-            std::fs::create_dir_all(&dir)
-                .with_context(|| format!("cannot create output folder {}", dir.display()))?;
-            let path = dir.join(output::comparison::FILE_NAME);
-            output::atomic::stage(&path, &output::comparison::render(&results))
-                .and_then(|f| f.commit())
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            write_comparison_extras(&dir, &config.figures)?;
-            Some(path)
+    let comparison = match comparison_dir {
+        Some(dir) => {
+            write_comparison(&dir, &results, &config.figures)?;
+            Some(dir.join(output::comparison::FILE_NAME))
         }
         None => None,
     };
@@ -304,6 +486,21 @@ pub fn run(config: &RunConfig) -> anyhow::Result<RunReport> {
         folders,
         comparison,
     })
+}
+
+/// Writes a comparison folder: `comparison.csv`, its figures and page.
+pub fn write_comparison(
+    dir: &Path,
+    results: &[ScenarioResult],
+    figures: &FigureOptions,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create output folder {}", dir.display()))?;
+    let path = dir.join(output::comparison::FILE_NAME);
+    output::atomic::stage(&path, &output::comparison::render(results))
+        .and_then(|f| f.commit())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    write_comparison_extras(dir, figures)
 }
 
 /// The figures and page of a comparison folder, drawn from its CSV files
@@ -425,6 +622,8 @@ pub struct SweepConfig {
     pub quiet: bool,
     pub figures: FigureOptions,
     pub command_line: Vec<String>,
+    /// Run only this shard of the points, into `OUT/NAME/shard-K-of-N/`.
+    pub shard: Option<ShardSpec>,
 }
 
 /// The file of a sweep's results.
@@ -459,10 +658,20 @@ pub fn sweep(config: &SweepConfig) -> anyhow::Result<PathBuf> {
     }
     let name = config.name.clone().unwrap_or_else(|| plan.name.clone());
     check_names(&[], Some(&name))?;
-    let dir = config.out.join(&name);
+    let points = match config.shard {
+        Some(spec) => spec.point_range(plan.points.len(), &name)?,
+        None => 0..plan.points.len(),
+    };
+    let dir = match config.shard {
+        Some(spec) => config.out.join(&name).join(spec.folder_name()),
+        None => config.out.join(&name),
+    };
     claim_folder(&dir, config.force)?;
 
-    let total: u64 = plan.points.iter().map(|p| p.scenario.meta.runs).sum();
+    let total: u64 = plan.points[points.clone()]
+        .iter()
+        .map(|p| p.scenario.meta.runs)
+        .sum();
     let mut runner = Runner::new(config.threads, total, config.quiet)?;
     let started = Instant::now();
     let mut csv = String::from("point,design");
@@ -473,7 +682,24 @@ pub fn sweep(config: &SweepConfig) -> anyhow::Result<PathBuf> {
     csv.push_str(",runs");
     csv.push_str(&output::comparison::metric_header());
     csv.push('\n');
-    for (k, point) in plan.points.iter().enumerate() {
+    // What every shard of this sweep must agree on: the header and each
+    // point's scenario as run.
+    let mut fingerprint = csv.clone();
+    for p in &plan.points {
+        fingerprint.push_str(&checkpoint::scenario_fnv(&p.scenario));
+        fingerprint.push('\n');
+    }
+    let job = ScenarioJob {
+        run_rows: true,
+        figures: &config.figures,
+        shard: None,
+        checkpoint_every: CHECKPOINT_EVERY,
+        keep_complete: false,
+        command_scenarios: &[],
+        comparison: None,
+    };
+    for k in points.clone() {
+        let point = &plan.points[k];
         let summary = if config.keep_points {
             let point_dir = dir.join("points").join(format!("{:04}", k + 1));
             let info = runner.info(
@@ -481,16 +707,10 @@ pub fn sweep(config: &SweepConfig) -> anyhow::Result<PathBuf> {
                 &config.command_line,
             );
             runner
-                .run_scenario(
-                    point.scenario.clone(),
-                    &point_dir,
-                    true,
-                    &config.figures,
-                    info,
-                )?
+                .run_scenario(point.scenario.clone(), &point_dir, &job, Plan::Fresh, info)?
                 .summary
         } else {
-            let (aggregate, _) = runner.simulate(&point.scenario, None)?;
+            let aggregate = runner.simulate(&point.scenario)?;
             output::Summary::new(&point.scenario, point.scenario.meta.seed, &aggregate)
         };
         csv.push_str(&format!("{},{}", k + 1, plan.design.name()));
@@ -503,6 +723,32 @@ pub fn sweep(config: &SweepConfig) -> anyhow::Result<PathBuf> {
         csv.push('\n');
     }
     runner.finish();
+    if let Some(spec) = config.shard {
+        let info = runner.info(origin.clone(), &config.command_line);
+        let unit = crate::shard::Unit::Sweep {
+            points: plan.points.len(),
+            first_point: points.start,
+            end_point: points.end,
+            keep_points: config.keep_points,
+            plan_fnv: crate::shard::fnv_hex(fingerprint.as_bytes()),
+        };
+        let seed = plan.points.first().map_or(0, |p| p.scenario.meta.seed);
+        let manifest = crate::shard::ShardManifest::new(&name, spec, seed, unit, &info);
+        crate::shard::write_sweep_shard(&dir, csv.as_bytes(), manifest)
+            .with_context(|| format!("cannot write to {}", dir.display()))?;
+        if !config.quiet {
+            println!(
+                "airace {}: shard {spec} of sweep {name}: points {}..{} of {}, {:.1} s\nshard: {}",
+                env!("CARGO_PKG_VERSION"),
+                points.start + 1,
+                points.end,
+                plan.points.len(),
+                started.elapsed().as_secs_f64(),
+                dir.display()
+            );
+        }
+        return Ok(dir);
+    }
     output::atomic::stage(&dir.join(SWEEP_FILE), csv.as_bytes())
         .and_then(|f| f.commit())
         .with_context(|| format!("cannot write {}", dir.join(SWEEP_FILE).display()))?;
@@ -525,7 +771,7 @@ pub fn sweep(config: &SweepConfig) -> anyhow::Result<PathBuf> {
 }
 
 /// The figures and page of a sweep folder, from its `sweep.csv`.
-fn write_sweep_extras(dir: &Path, figures: &FigureOptions) -> anyhow::Result<()> {
+pub fn write_sweep_extras(dir: &Path, figures: &FigureOptions) -> anyhow::Result<()> {
     let bytes = std::fs::read(dir.join(SWEEP_FILE))
         .with_context(|| format!("cannot read {}", dir.join(SWEEP_FILE).display()))?;
     let name = dir
@@ -589,31 +835,178 @@ impl Runner {
         }
     }
 
-    /// Simulates `scenario` and writes its outputs into `dir`.
+    /// Simulates `scenario` (all its runs, or a shard's) and writes its
+    /// outputs into `dir`, taking checkpoints as it goes; `plan` says
+    /// whether it starts afresh or goes on from a checkpoint.
     pub fn run_scenario(
         &mut self,
         scenario: Scenario,
         dir: &Path,
-        run_rows: bool,
-        figures: &FigureOptions,
+        job: &ScenarioJob<'_>,
+        plan: Plan,
         info: RunInfo,
     ) -> anyhow::Result<ScenarioResult> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create output folder {}", dir.display()))?;
-        let (aggregate, streamed) = self.simulate(&scenario, Some(dir).filter(|_| run_rows))?;
+        let identity = job.identity(&scenario);
+        let range = identity.first_run..identity.end_run;
+        let (labs, steps) = (scenario.lab_count(), scenario.meta.steps);
+        let (start, next_run, row_lens) = match plan {
+            Plan::Done(saved) => {
+                self.done += range.end - range.start;
+                self.progress.set_position(self.done);
+                return Ok(ScenarioResult::new(scenario, saved.aggregate, info));
+            }
+            Plan::Resume(saved) => {
+                let c = &saved.checkpoint;
+                (
+                    saved.aggregate,
+                    c.next_run,
+                    Some((c.runs_csv_bytes, c.labs_csv_bytes)),
+                )
+            }
+            Plan::Fresh => {
+                checkpoint::remove(dir).with_context(|| {
+                    format!("cannot clear an old checkpoint in {}", dir.display())
+                })?;
+                (Aggregate::new(labs, steps), range.start, None)
+            }
+        };
+        let work = checkpoint::folder(dir);
+        std::fs::create_dir_all(&work)
+            .with_context(|| format!("cannot create {}", work.display()))?;
+        let names: Vec<String> = scenario.labs.iter().map(|l| l.name.clone()).collect();
+        let rows = match (job.run_rows, row_lens) {
+            (false, _) => None,
+            (true, None) => Some(RowWriter::create_in(&work, dir, names)),
+            (true, Some(lens)) => Some(RowWriter::reopen_in(&work, dir, names, lens)),
+        }
+        .transpose()
+        .with_context(|| format!("cannot write per-run rows to {}", work.display()))?;
+        let mut sink = CheckpointSink {
+            dir,
+            identity: &identity,
+            rows,
+            every: job.checkpoint_every,
+            last: Instant::now(),
+            saved: row_lens.is_some(),
+        };
+
+        self.progress.set_message(scenario.meta.name.clone());
+        self.done += next_run - range.start;
+        let model = RaceModel::new(&scenario);
+        let done = self.done;
+        let progress = &self.progress;
+        let stop_after = test_stop_after();
+        let control = Control {
+            progress: &|runs| {
+                progress.set_position(done + runs);
+                if stop_after.is_some_and(|n| done + runs >= n) {
+                    INTERRUPTED.store(true, Ordering::SeqCst);
+                }
+            },
+            cancel: &INTERRUPTED,
+        };
+        let outcome = self.pool.install(|| {
+            engine::simulate_range(
+                &model,
+                scenario.meta.seed,
+                next_run..range.end,
+                start,
+                &mut sink,
+                &control,
+            )
+        });
+        let aggregate = match outcome {
+            Ok(aggregate) => aggregate,
+            Err(Stopped::Cancelled {
+                aggregate,
+                next_run: stopped,
+            }) => {
+                progress.finish_and_clear();
+                let kept = if stopped > next_run || sink.saved {
+                    sink.save(&aggregate, stopped, false).with_context(|| {
+                        format!("cannot save a checkpoint in {}", work.display())
+                    })?;
+                    if let Some(rows) = sink.rows.as_mut() {
+                        rows.keep();
+                    }
+                    Some(work.clone())
+                } else {
+                    drop(sink);
+                    let _ = checkpoint::remove(dir);
+                    None
+                };
+                return Err(anyhow::Error::new(Interrupted {
+                    scenario: scenario.meta.name.clone(),
+                    completed: stopped - range.start,
+                    total: range.end - range.start,
+                    finished: self.finished.clone(),
+                    checkpoint: kept,
+                }));
+            }
+            Err(Stopped::Sink(e)) => {
+                if sink.saved {
+                    if let Some(rows) = sink.rows.as_mut() {
+                        rows.keep();
+                    }
+                } else {
+                    drop(sink);
+                    let _ = checkpoint::remove(dir);
+                }
+                return Err(anyhow::Error::new(e)
+                    .context(format!("cannot write per-run rows to {}", work.display())));
+            }
+        };
+        self.done = done + (range.end - next_run);
+        // The whole state first (a command of several scenarios resumes
+        // from it), then the outputs, committed together.
+        sink.save(&aggregate, range.end, true)
+            .with_context(|| format!("cannot save a checkpoint in {}", work.display()))?;
+        let streamed: Vec<_> = sink
+            .rows
+            .take()
+            .map(|r| r.finish().into())
+            .unwrap_or_default();
         let result = ScenarioResult::new(scenario, aggregate, info);
-        output::write_scenario(dir, &result, streamed, figures)
-            .with_context(|| format!("cannot write results to {}", dir.display()))?;
+        match job.shard {
+            Some(spec) => {
+                let unit = crate::shard::Unit::Scenario {
+                    runs: result.scenario.meta.runs,
+                    first_run: range.start,
+                    end_run: range.end,
+                    steps: result.scenario.meta.steps,
+                    labs: result.scenario.lab_count(),
+                    run_rows: job.run_rows,
+                    scenario_fnv: identity.scenario_fnv.clone(),
+                    command_scenarios: job.command_scenarios.to_vec(),
+                    comparison: job.comparison.map(str::to_string),
+                };
+                let manifest = crate::shard::ShardManifest::new(
+                    &result.scenario.meta.name,
+                    spec,
+                    result.scenario.meta.seed,
+                    unit,
+                    &result.info,
+                );
+                crate::shard::write_scenario_shard(dir, &result, streamed, manifest)
+            }
+            None => {
+                output::write_scenario(dir, &result, streamed, job.figures).map_err(|e| match e {
+                    output::WriteError::Io(e) => e,
+                    other => std::io::Error::other(other.to_string()),
+                })
+            }
+        }
+        .with_context(|| format!("cannot write results to {}", dir.display()))?;
+        if !job.keep_complete {
+            checkpoint::remove(dir).with_context(|| format!("cannot remove {}", work.display()))?;
+        }
         Ok(result)
     }
 
-    /// Simulates `scenario`; with `rows_dir`, streams per-run rows there
-    /// (staged, to be committed with the other outputs).
-    pub fn simulate(
-        &mut self,
-        scenario: &Scenario,
-        rows_dir: Option<&Path>,
-    ) -> anyhow::Result<(crate::engine::Aggregate, Vec<output::atomic::AtomicFile>)> {
+    /// Simulates `scenario` without writing anything (a sweep's point).
+    pub fn simulate(&mut self, scenario: &Scenario) -> anyhow::Result<crate::engine::Aggregate> {
         self.progress.set_message(scenario.meta.name.clone());
         let model = RaceModel::new(scenario);
         let done = self.done;
@@ -623,45 +1016,24 @@ impl Runner {
             cancel: &INTERRUPTED,
         };
         let (seed, runs) = (scenario.meta.seed, scenario.meta.runs);
-        let cancelled = |completed: u64| {
-            progress.finish_and_clear();
-            anyhow::Error::new(Interrupted {
-                scenario: scenario.meta.name.clone(),
-                completed,
-                total: runs,
-                finished: self.finished.clone(),
-            })
-        };
-        let out = match rows_dir {
-            Some(dir) => {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("cannot create output folder {}", dir.display()))?;
-                let names: Vec<String> = scenario.labs.iter().map(|l| l.name.clone()).collect();
-                let mut rows = RowWriter::create(dir, names)
-                    .with_context(|| format!("cannot write to {}", dir.display()))?;
-                let aggregate = self
-                    .pool
-                    .install(|| engine::simulate(&model, seed, runs, &mut rows, &control))
-                    .map_err(|e| match e {
-                        Stopped::Sink(e) => anyhow::Error::new(e)
-                            .context(format!("cannot write per-run rows to {}", dir.display())),
-                        Stopped::Cancelled { completed_runs } => cancelled(completed_runs),
-                    })?;
-                (aggregate, rows.finish().into())
-            }
-            None => {
-                let aggregate = self
-                    .pool
-                    .install(|| engine::simulate(&model, seed, runs, &mut engine::NoSink, &control))
-                    .map_err(|e| match e {
-                        Stopped::Sink(never) => match never {},
-                        Stopped::Cancelled { completed_runs } => cancelled(completed_runs),
-                    })?;
-                (aggregate, Vec::new())
-            }
-        };
+        let aggregate = self
+            .pool
+            .install(|| engine::simulate(&model, seed, runs, &mut engine::NoSink, &control))
+            .map_err(|e| match e {
+                Stopped::Sink(never) => match never {},
+                Stopped::Cancelled { aggregate, .. } => {
+                    progress.finish_and_clear();
+                    anyhow::Error::new(Interrupted {
+                        scenario: scenario.meta.name.clone(),
+                        completed: aggregate.runs,
+                        total: runs,
+                        finished: self.finished.clone(),
+                        checkpoint: None,
+                    })
+                }
+            })?;
         self.done += runs;
-        Ok(out)
+        Ok(aggregate)
     }
 
     pub fn finish(&self) {

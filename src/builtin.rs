@@ -37,6 +37,12 @@ pub fn shipped(name: &str) -> Option<BuiltIn> {
     SHIPPED.iter().copied().find(|b| b.name == name)
 }
 
+/// A shipped scenario by name, loaded (as `airace run` loads it).
+pub fn load(name: &str) -> Option<crate::Scenario> {
+    let b = shipped(name)?;
+    crate::Scenario::from_str_named(b.text, &format!("built-in:{name}"), name).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

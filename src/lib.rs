@@ -15,6 +15,7 @@ pub mod output;
 pub mod plot;
 pub mod policy;
 pub mod scenario;
+pub mod shard;
 pub mod stats;
 pub mod sweep;
 

@@ -2,6 +2,7 @@
 //! configuration, calls one function, prints the error chain once.
 
 use airace::app::{self, RunConfig, Source};
+use airace::shard::ShardSpec;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,7 +17,9 @@ Examples:
   airace validate my.toml                   check a scenario without running it
   airace new > my.toml                      start a scenario from the annotated template
   airace plot output/rsp-2026 --width 3.5 --height 2.6
-                                            redraw figures from the CSV files at column width";
+                                            redraw figures from the CSV files at column width
+  airace run my.toml --shard 3/10 --out shards   one shard of ten (see `airace merge --help`)
+  airace run my.toml --resume               continue a run that was interrupted";
 
 /// Seeded Monte Carlo simulator of competitive AI development under safety policies.
 #[derive(Parser)]
@@ -50,6 +53,9 @@ enum Command {
         #[command(flatten)]
         figure: FigureArgs,
     },
+    /// Join shards (from run or sweep --shard K/N) into the outputs of one whole run.
+    #[command(after_help = MERGE_EXAMPLES)]
+    Merge(MergeArgs),
     /// Simulate every profile of a game of policies; find its equilibria.
     #[command(after_help = GAME_EXAMPLES)]
     Game(GameArgs),
@@ -243,6 +249,52 @@ struct RunArgs {
     /// (airace never deletes files it did not create).
     #[arg(long)]
     force: bool,
+    /// Run only shard K of N (a contiguous range of runs) into OUT/SCENARIO/shard-K-of-N/;
+    /// `airace merge` joins the shards into the outputs of one whole run.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<ShardSpec>,
+    /// Continue an interrupted run of this same command from its checkpoint
+    /// (the outputs equal those of an uninterrupted run, byte for byte).
+    #[arg(long)]
+    resume: bool,
+    /// Seconds between checkpoints of a long run [default: 60]; one is also
+    /// taken when a signal stops it.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    checkpoint_every: Option<u64>,
+    #[command(flatten)]
+    figure: FigureArgs,
+}
+
+const MERGE_EXAMPLES: &str = "\
+Examples:
+  airace run scenarios/rsp-2026.toml --runs 1000000 --shard 3/10 --out shards
+                        one of ten shards -> shards/rsp-2026/shard-03-of-10/
+  airace merge shards --out output
+                        every shard under shards/ -> output/rsp-2026/, as one whole run writes it
+  airace sweep scenarios/race.toml --set world.spillover=0,0.05,0.1 --shard 1/3 --out shards
+  airace merge shards/race-sweep --out output";
+
+#[derive(clap::Args)]
+struct MergeArgs {
+    /// Shard folders, or folders holding them (searched two levels down).
+    #[arg(required = true)]
+    dirs: Vec<PathBuf>,
+    /// Folder under which each merged scenario or sweep gets its folder.
+    #[arg(long, default_value = "output")]
+    out: PathBuf,
+    /// Folder name of the comparison, when the shards' command had several
+    /// scenarios [default: the name that command used].
+    #[arg(long)]
+    name: Option<String>,
+    /// Write into output folders that hold files airace did not write.
+    #[arg(long)]
+    force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Do not draw figures.
+    #[arg(long)]
+    no_plots: bool,
     #[command(flatten)]
     figure: FigureArgs,
 }
@@ -300,6 +352,9 @@ struct SweepArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
+    /// Run only shard K of N (a contiguous range of points) into OUT/NAME/shard-K-of-N/.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<ShardSpec>,
     #[command(flatten)]
     figure: FigureArgs,
 }
@@ -389,6 +444,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 },
                 force: args.force,
                 command_line: std::env::args().collect(),
+                shard: args.shard,
+                resume: args.resume,
+                checkpoint_every: args
+                    .checkpoint_every
+                    .map_or(app::CHECKPOINT_EVERY, std::time::Duration::from_secs),
             };
             app::run(&config)?;
         }
@@ -421,8 +481,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     size: (!args.no_plots).then(|| args.figure.size()),
                 },
                 command_line: std::env::args().collect(),
+                shard: args.shard,
             };
             app::sweep(&config)?;
+        }
+        Command::Merge(args) => {
+            airace::shard::merge(&airace::shard::MergeConfig {
+                inputs: args.dirs,
+                out: args.out,
+                name: args.name,
+                force: args.force,
+                quiet: args.quiet,
+                figures: airace::output::FigureOptions {
+                    size: (!args.no_plots).then(|| args.figure.size()),
+                },
+                command_line: std::env::args().collect(),
+            })?;
         }
         Command::New => print!("{}", airace::scenario::keys::template()),
         Command::Plot { dirs, figure } => {

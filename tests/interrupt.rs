@@ -1,5 +1,7 @@
-//! Stopping a run: a signal stops it cleanly and leaves nothing that looks
-//! whole; folders holding other files are not written without --force.
+//! Stopping a run: a signal stops it cleanly, leaves nothing that looks
+//! whole but a checkpoint, and `--resume` then ends with the bytes of an
+//! uninterrupted run; folders holding other files are not written without
+//! --force.
 
 use assert_cmd::cargo::CommandCargoExt;
 use std::fs;
@@ -63,9 +65,20 @@ fn interrupt_after(signal: &str, wait: Duration) {
         stderr.contains("interrupted: scenario race stopped after"),
         "{stderr}"
     );
-    assert!(stderr.contains("wrote nothing"), "{stderr}");
+    assert!(
+        stderr.contains("its progress is saved in") && stderr.contains("--resume"),
+        "{stderr}"
+    );
+    // Nothing that looks like an output: only the hidden checkpoint.
     let left = files_under(dir.path());
-    assert!(left.is_empty(), "an interrupted run left files: {left:?}");
+    assert!(
+        left.iter().all(|f| f.contains("/.airace-checkpoint/")),
+        "an interrupted run left files: {left:?}"
+    );
+    assert!(
+        left.iter().any(|f| f.ends_with("checkpoint.json")),
+        "no checkpoint in {left:?}"
+    );
     println!("{signal}: stopped {stopped_in:?} after the signal");
     assert!(stopped_in < Duration::from_secs(5), "took {stopped_in:?}");
 }
@@ -148,5 +161,108 @@ fn an_unwritable_output_location_fails_before_any_work() {
         String::from_utf8_lossy(&out.stderr).contains("cannot write to output folder"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Every file under `dir` with its bytes, by path relative to `dir`;
+/// `manifest.json`'s command line (which records the invocation) left out.
+fn contents(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    files_under(dir)
+        .into_iter()
+        .map(|f| {
+            let rel = f
+                .strip_prefix(&dir.display().to_string())
+                .unwrap()
+                .to_string();
+            let mut bytes = fs::read(&f).unwrap();
+            if rel.ends_with("manifest.json") {
+                let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                v["command_line"] = serde_json::Value::Null;
+                bytes = serde_json::to_vec(&v).unwrap();
+            }
+            (rel, bytes)
+        })
+        .collect()
+}
+
+fn airace_in(out: &std::path::Path, args: &[&str]) -> Command {
+    let mut cmd = Command::cargo_bin("airace").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .args(["--runs", "20000", "--threads", "2", "--quiet", "--out"])
+        .arg(out);
+    cmd
+}
+
+#[test]
+fn a_resumed_run_equals_an_uninterrupted_one_byte_for_byte() {
+    let scenarios = ["run", "scenarios/race.toml", "scenarios/rsp-2026.toml"];
+    let whole = tempfile::tempdir().unwrap();
+    assert!(
+        airace_in(whole.path(), &scenarios)
+            .status()
+            .unwrap()
+            .success()
+    );
+
+    // Stopped in the second scenario: waves are of 8 blocks of 1024 runs
+    // on two threads, so after its second wave (20000 + 16384 runs).
+    let part = tempfile::tempdir().unwrap();
+    let stopped = airace_in(part.path(), &scenarios)
+        .env("AIRACE_TEST_STOP_AFTER", "29000")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&stopped.stderr);
+    assert_eq!(stopped.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("scenario rsp-2026 stopped after 16384 of 20000 runs"),
+        "{stderr}"
+    );
+    assert!(!part.path().join("rsp-2026/summary.json").exists());
+    assert!(!part.path().join("comparison/comparison.csv").exists());
+
+    // Without --resume, the checkpoint is not thrown away.
+    let refused = airace_in(part.path(), &scenarios).output().unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("add --resume to continue it"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+
+    // Rows written after the last checkpoint (as a killed process leaves
+    // them) are cut off on resuming.
+    let runs = part.path().join("rsp-2026/.airace-checkpoint/runs.csv");
+    let mut rows = fs::read(&runs).unwrap();
+    rows.extend_from_slice(b"99999,half a row");
+    fs::write(&runs, rows).unwrap();
+
+    let resumed = airace_in(part.path(), &scenarios)
+        .arg("--resume")
+        .output()
+        .unwrap();
+    assert!(
+        resumed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
+    assert_eq!(contents(part.path()), contents(whole.path()));
+
+    // A checkpoint of another run is not resumed.
+    let other = airace_in(part.path(), &["run", "scenarios/race.toml"])
+        .env("AIRACE_TEST_STOP_AFTER", "3000")
+        .output()
+        .unwrap();
+    assert_eq!(other.status.code(), Some(130));
+    let mismatch = airace_in(part.path(), &["run", "scenarios/race.toml", "--seed", "5"])
+        .arg("--resume")
+        .output()
+        .unwrap();
+    assert_eq!(mismatch.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&mismatch.stderr)
+            .contains("its checkpoint is of another run (seed 1 there, 5 here)"),
+        "{}",
+        String::from_utf8_lossy(&mismatch.stderr)
     );
 }

@@ -10,6 +10,7 @@
 pub mod aggregate;
 pub mod normal;
 pub mod run;
+pub mod state;
 pub mod streams;
 
 pub use aggregate::{Aggregate, BlockStats};
@@ -39,6 +40,12 @@ pub trait BlockSink: Sync {
     type Error;
     fn prepare(&self, block: &Block) -> Self::Prepared;
     fn consume(&mut self, block: &Block, prepared: Self::Prepared) -> Result<(), Self::Error>;
+    /// Called after each wave, once its blocks are consumed and folded into
+    /// `aggregate` (which then holds every run before `next_run`): the
+    /// moment a checkpoint can be taken.
+    fn wave_done(&mut self, _aggregate: &Aggregate, _next_run: u64) -> Result<(), Self::Error> {
+        Ok(())
+    }
 }
 
 /// A sink that keeps nothing.
@@ -58,8 +65,12 @@ impl BlockSink for NoSink {
 pub enum Stopped<E> {
     /// The sink failed (e.g. the disk is full).
     Sink(E),
-    /// The cancel flag was raised; `completed_runs` were folded in.
-    Cancelled { completed_runs: u64 },
+    /// The cancel flag was raised. `aggregate` holds every run before
+    /// `next_run` (whole blocks), and the sink has consumed exactly those.
+    Cancelled {
+        aggregate: Box<Aggregate>,
+        next_run: u64,
+    },
 }
 
 /// Options that change how, never what, is computed.
@@ -78,18 +89,43 @@ pub fn simulate<S: BlockSink>(
     sink: &mut S,
     control: &Control<'_>,
 ) -> Result<Aggregate, Stopped<S::Error>> {
+    let start = Aggregate::new(model.lab_count(), model.steps);
+    simulate_range(model, seed, 0..runs, start, sink, control)
+}
+
+/// Simulates runs `range` of `model` with master seed `seed`, folding them
+/// into `start` (e.g. the aggregate of the runs before, from a checkpoint).
+///
+/// Blocks are those of the whole run (`BLOCK_RUNS` from run 0), so
+/// `range.start` must be a multiple of [`BLOCK_RUNS`], and `range.end`
+/// either one too or the last run of the whole: then any split of the runs
+/// into ranges, merged, gives the aggregate of one pass, bit for bit.
+pub fn simulate_range<S: BlockSink>(
+    model: &RaceModel,
+    seed: u64,
+    range: std::ops::Range<u64>,
+    start: Aggregate,
+    sink: &mut S,
+    control: &Control<'_>,
+) -> Result<Aggregate, Stopped<S::Error>> {
+    assert!(
+        range.start % BLOCK_RUNS == 0 && range.start <= range.end,
+        "a run range starts at a block boundary"
+    );
     let streams = Streams::new(seed);
-    let n = model.lab_count();
-    let blocks = runs.div_ceil(BLOCK_RUNS);
+    let first = range.start / BLOCK_RUNS;
+    let blocks = range.end.div_ceil(BLOCK_RUNS);
     // Enough blocks in flight to keep every thread busy; the wave size
     // changes only memory and pacing, never results.
     let wave = (rayon::current_num_threads() as u64 * 4).max(1);
-    let mut aggregate = Aggregate::new(n, model.steps);
-    let mut next = 0;
+    let mut aggregate = start;
+    let base = aggregate.runs;
+    let mut next = first;
     while next < blocks {
         if control.cancel.load(Ordering::Relaxed) {
             return Err(Stopped::Cancelled {
-                completed_runs: aggregate.runs,
+                aggregate: Box::new(aggregate),
+                next_run: next * BLOCK_RUNS,
             });
         }
         let end = (next + wave).min(blocks);
@@ -98,7 +134,7 @@ pub fn simulate<S: BlockSink>(
             .into_par_iter()
             .map(|b| {
                 let first = b * BLOCK_RUNS;
-                let last = ((b + 1) * BLOCK_RUNS).min(runs);
+                let last = ((b + 1) * BLOCK_RUNS).min(range.end);
                 let (block, stats) = simulate_block(model, &streams, first..last);
                 let prepared = shared.prepare(&block);
                 (block, stats, prepared)
@@ -108,7 +144,10 @@ pub fn simulate<S: BlockSink>(
             aggregate.absorb(&stats, &block.runs, &block.labs);
             sink.consume(&block, prepared).map_err(Stopped::Sink)?;
         }
-        (control.progress)(aggregate.runs);
+        let next_run = (end * BLOCK_RUNS).min(range.end);
+        sink.wave_done(&aggregate, next_run)
+            .map_err(Stopped::Sink)?;
+        (control.progress)(aggregate.runs - base);
         next = end;
     }
     Ok(aggregate)
@@ -134,4 +173,69 @@ pub fn simulate_block(
     }
     stats.flush();
     (block, stats)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// `simulate` with no progress and no cancel.
+    pub fn simulate_quietly<S: BlockSink>(
+        model: &RaceModel,
+        seed: u64,
+        runs: u64,
+        sink: &mut S,
+    ) -> Aggregate {
+        range_quietly(
+            model,
+            seed,
+            0..runs,
+            Aggregate::new(model.lab_count(), model.steps),
+            sink,
+        )
+    }
+
+    fn range_quietly<S: BlockSink>(
+        model: &RaceModel,
+        seed: u64,
+        range: std::ops::Range<u64>,
+        start: Aggregate,
+        sink: &mut S,
+    ) -> Aggregate {
+        let cancel = AtomicBool::new(false);
+        let control = Control {
+            progress: &|_| {},
+            cancel: &cancel,
+        };
+        match simulate_range(model, seed, range, start, sink, &control) {
+            Ok(a) => a,
+            Err(_) => panic!("nothing stops a quiet simulation"),
+        }
+    }
+
+    #[test]
+    fn ranges_continued_or_merged_give_the_aggregate_of_one_pass() {
+        let scenario = crate::builtin::load("pause-2023").unwrap();
+        let model = RaceModel::new(&scenario);
+        let runs = 5 * BLOCK_RUNS + 300;
+        let whole = simulate_quietly(&model, 9, runs, &mut NoSink);
+        let empty = || Aggregate::new(model.lab_count(), model.steps);
+        // Continued from a checkpoint after two blocks.
+        let head = range_quietly(&model, 9, 0..2 * BLOCK_RUNS, empty(), &mut NoSink);
+        let resumed = range_quietly(&model, 9, 2 * BLOCK_RUNS..runs, head.clone(), &mut NoSink);
+        assert_eq!(resumed.to_bytes(), whole.to_bytes());
+        // Shards merged in another order.
+        let mut tail = range_quietly(
+            &model,
+            9,
+            2 * BLOCK_RUNS..4 * BLOCK_RUNS,
+            empty(),
+            &mut NoSink,
+        );
+        let last = range_quietly(&model, 9, 4 * BLOCK_RUNS..runs, empty(), &mut NoSink);
+        tail.merge(&last);
+        tail.merge(&head);
+        assert_eq!(tail.to_bytes(), whole.to_bytes());
+        assert_eq!(tail, whole);
+    }
 }

@@ -11,6 +11,10 @@ pub struct AtomicFile {
     target: PathBuf,
     temp: PathBuf,
     writer: Option<BufWriter<File>>,
+    /// Bytes in the file so far (written or buffered).
+    len: u64,
+    /// Left in place when dropped uncommitted (a checkpoint's files).
+    keep: bool,
 }
 
 impl AtomicFile {
@@ -20,12 +24,68 @@ impl AtomicFile {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let temp = target.with_file_name(format!(".{name}.airace-tmp-{}", std::process::id()));
+        Self::create_at(temp, target)
+    }
+
+    /// Writes to `temp` (which may be in another folder of the same file
+    /// system) and renames it to `target` on commit.
+    pub fn create_at(temp: PathBuf, target: &Path) -> io::Result<Self> {
         let file = File::create(&temp)?;
-        Ok(AtomicFile {
+        Ok(Self::wrap(temp, target, file, 0))
+    }
+
+    /// Goes on writing a temporary file left by an earlier process, cut
+    /// back to its first `len` bytes (what a checkpoint recorded).
+    pub fn reopen_at(temp: PathBuf, target: &Path, len: u64) -> io::Result<Self> {
+        use std::io::{Seek, SeekFrom};
+        let mut file = std::fs::OpenOptions::new().write(true).open(&temp)?;
+        let found = file.metadata()?.len();
+        if found < len {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!(
+                    "{} holds {found} bytes, fewer than the {len} its checkpoint recorded",
+                    temp.display()
+                ),
+            ));
+        }
+        file.set_len(len)?;
+        file.seek(SeekFrom::Start(len))?;
+        Ok(Self::wrap(temp, target, file, len))
+    }
+
+    fn wrap(temp: PathBuf, target: &Path, file: File, len: u64) -> Self {
+        AtomicFile {
             target: target.to_path_buf(),
             temp,
             writer: Some(BufWriter::with_capacity(1 << 20, file)),
-        })
+            len,
+            keep: false,
+        }
+    }
+
+    /// Bytes written so far.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Flushes and syncs what is written so far to disk (for a checkpoint).
+    pub fn sync(&mut self) -> io::Result<()> {
+        let writer = self
+            .writer
+            .as_mut()
+            .expect("writer is present until commit");
+        writer.flush()?;
+        writer.get_ref().sync_data()
+    }
+
+    /// Leaves the temporary file in place when dropped uncommitted.
+    pub fn keep(&mut self) {
+        self.keep = true;
     }
 
     pub fn target(&self) -> &Path {
@@ -43,10 +103,13 @@ impl AtomicFile {
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.writer
+        let n = self
+            .writer
             .as_mut()
             .expect("writer is present until commit")
-            .write(buf)
+            .write(buf)?;
+        self.len += n as u64;
+        Ok(n)
     }
     fn flush(&mut self) -> io::Result<()> {
         self.writer
@@ -58,7 +121,7 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.writer.take().is_some() {
+        if self.writer.take().is_some() && !self.keep {
             let _ = std::fs::remove_file(&self.temp);
         }
     }

@@ -6,6 +6,7 @@
 //! and `manifest.json` is renamed last: a folder with a manifest is whole.
 
 pub mod atomic;
+pub mod checkpoint;
 pub mod comparison;
 pub mod format;
 pub mod game_report;

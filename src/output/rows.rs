@@ -22,13 +22,61 @@ pub struct RowWriter {
     labs: AtomicFile,
 }
 
+/// The names of the per-run files.
+pub const RUNS_FILE: &str = "runs.csv";
+pub const LABS_FILE: &str = "labs.csv";
+
 impl RowWriter {
+    /// Writes under temporary names in `dir`, to be renamed into `dir`.
     pub fn create(dir: &Path, names: Vec<String>) -> io::Result<Self> {
-        let mut runs = AtomicFile::create(&dir.join("runs.csv"))?;
-        let mut labs = AtomicFile::create(&dir.join("labs.csv"))?;
+        Self::open(
+            AtomicFile::create(&dir.join(RUNS_FILE))?,
+            AtomicFile::create(&dir.join(LABS_FILE))?,
+            names,
+        )
+    }
+
+    /// Writes `work/runs.csv` and `work/labs.csv`, to be renamed into `dir`.
+    pub fn create_in(work: &Path, dir: &Path, names: Vec<String>) -> io::Result<Self> {
+        Self::open(
+            AtomicFile::create_at(work.join(RUNS_FILE), &dir.join(RUNS_FILE))?,
+            AtomicFile::create_at(work.join(LABS_FILE), &dir.join(LABS_FILE))?,
+            names,
+        )
+    }
+
+    /// Goes on with the files of [`create_in`](Self::create_in) left by an
+    /// interrupted run, cut back to the lengths its checkpoint recorded.
+    pub fn reopen_in(
+        work: &Path,
+        dir: &Path,
+        names: Vec<String>,
+        (runs, labs): (u64, u64),
+    ) -> io::Result<Self> {
+        Ok(RowWriter {
+            names,
+            runs: AtomicFile::reopen_at(work.join(RUNS_FILE), &dir.join(RUNS_FILE), runs)?,
+            labs: AtomicFile::reopen_at(work.join(LABS_FILE), &dir.join(LABS_FILE), labs)?,
+        })
+    }
+
+    fn open(mut runs: AtomicFile, mut labs: AtomicFile, names: Vec<String>) -> io::Result<Self> {
         runs.write_all(RUNS_HEADER.as_bytes())?;
         labs.write_all(LABS_HEADER.as_bytes())?;
         Ok(RowWriter { names, runs, labs })
+    }
+
+    /// Flushes both files to disk; returns their lengths.
+    pub fn sync(&mut self) -> io::Result<(u64, u64)> {
+        self.runs.sync()?;
+        self.labs.sync()?;
+        Ok((self.runs.len(), self.labs.len()))
+    }
+
+    /// Leaves both files in place if dropped uncommitted.
+    pub fn keep(&mut self) {
+        self.runs.keep();
+        self.labs.keep();
     }
 
     /// The two files, ready to commit.

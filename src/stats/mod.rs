@@ -3,6 +3,7 @@
 //! threads or shards gives the same bits; and the confidence intervals
 //! quoted in every output.
 
+pub mod codec;
 pub mod interval;
 pub mod sketch;
 pub mod sum;

@@ -23,6 +23,8 @@ static LOG_TABLE: std::sync::LazyLock<LogTable> = std::sync::LazyLock::new(|| Lo
     inverse_ln_growth: 1.0 / GROWTH.ln(),
 });
 
+use super::codec::{DecodeError, Decoder, Encoder};
+
 /// A mergeable quantile sketch of positive values.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct QuantileSketch {
@@ -157,6 +159,56 @@ impl QuantileSketch {
                 self.add_to_bin(other.offset + i as i32, b.count, b.min, b.max);
             }
         }
+    }
+
+    /// Writes the sketch's non-empty bins (a canonical form: two sketches
+    /// of the same values encode alike however they grew).
+    pub fn encode(&self, e: &mut Encoder) {
+        e.u64(self.non_positive);
+        e.u64(self.infinite);
+        let filled: Vec<(usize, &Bin)> = self
+            .bins
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.count > 0)
+            .collect();
+        e.u64(filled.len() as u64);
+        for (i, b) in filled {
+            e.i32(self.offset + i as i32);
+            e.u64(b.count);
+            e.f64(b.min);
+            e.f64(b.max);
+        }
+    }
+
+    /// Reads a sketch written by [`encode`](Self::encode), checking that
+    /// every bin is one its values could have made.
+    pub fn decode(d: &mut Decoder<'_>) -> Result<Self, DecodeError> {
+        let mut s = QuantileSketch {
+            non_positive: d.u64()?,
+            infinite: d.u64()?,
+            ..QuantileSketch::default()
+        };
+        let bins = d.count(4 + 8 + 8 + 8)?;
+        let mut last = None;
+        for _ in 0..bins {
+            let (bin, count, min, max) = (d.i32()?, d.u64()?, d.f64()?, d.f64()?);
+            let sane = count > 0
+                && last.is_none_or(|l| bin > l)
+                && min > 0.0
+                && min <= max
+                && max.is_finite()
+                && Self::bin(min) == bin
+                && Self::bin(max) == bin;
+            if !sane {
+                return Err(DecodeError(format!(
+                    "quantile sketch bin {bin} (count {count}, min {min}, max {max}) is not valid"
+                )));
+            }
+            last = Some(bin);
+            s.add_to_bin(bin, count, min, max);
+        }
+        Ok(s)
     }
 
     /// Number of values added.

@@ -37,6 +37,15 @@ impl<const FRAC: u32> FixedSum<FRAC> {
         self.units = self.units.saturating_add(other.units);
     }
 
+    /// The sum in units of `2^-FRAC` (exact; for saving and restoring).
+    pub fn units(&self) -> i128 {
+        self.units
+    }
+
+    pub fn from_units(units: i128) -> Self {
+        FixedSum { units }
+    }
+
     /// The sum as a float.
     pub fn value(&self) -> f64 {
         self.units as f64 / Self::SCALE

@@ -1,0 +1,202 @@
+//! An [`Aggregate`] as bytes: the state a checkpoint saves and a shard
+//! hands to `airace merge`. Every sum is its exact fixed-point integer and
+//! every sketch its integer counts, so a restored aggregate merges and
+//! reports exactly as the one that was saved.
+//!
+//! Layout: the magic `AIRACE-AGGREGATE`, a format version (u32), the lab
+//! and step counts, the totals in a fixed order, and an FNV-1a checksum of
+//! all that precedes it (all little-endian).
+
+use super::aggregate::{Aggregate, LabTotals, StepTotals};
+use crate::stats::codec::{DecodeError, Decoder, Encoder, fnv1a};
+use crate::stats::{ProbSum, QuantileSketch, ValueSum};
+
+const MAGIC: &[u8; 16] = b"AIRACE-AGGREGATE";
+const VERSION: u32 = 1;
+
+fn prob(e: &mut Encoder, s: &ProbSum) {
+    e.i128(s.units());
+}
+fn value(e: &mut Encoder, s: &ValueSum) {
+    e.i128(s.units());
+}
+
+impl Aggregate {
+    /// The aggregate as bytes (see the module's documentation).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut e = Encoder::default();
+        e.bytes.extend_from_slice(MAGIC);
+        e.u32(VERSION);
+        e.u64(self.labs.len() as u64);
+        e.u64(self.steps.len() as u64);
+        e.u64(self.runs);
+        prob(&mut e, &self.p);
+        prob(&mut e, &self.p_sq);
+        e.u64(self.catastrophes);
+        e.u64(self.unwarned);
+        e.u64(self.no_winner);
+        for s in [&self.win_step, &self.frontier, &self.frontier_sq] {
+            value(&mut e, s);
+        }
+        for l in &self.labs {
+            for x in [l.wins, l.culprit, l.paused_steps, l.delayed_steps] {
+                e.u64(x);
+            }
+            for s in [
+                &l.utility,
+                &l.utility_sq,
+                &l.capability,
+                &l.safety,
+                &l.resources,
+            ] {
+                value(&mut e, s);
+            }
+        }
+        for s in &self.steps {
+            prob(&mut e, &s.p);
+            prob(&mut e, &s.p_sq);
+            e.u64(s.catastrophes);
+            value(&mut e, &s.frontier);
+            s.frontier_sketch.encode(&mut e);
+            e.u64(s.racing);
+            for i in 0..self.labs.len() {
+                value(&mut e, &s.capability[i]);
+                value(&mut e, &s.safety[i]);
+                e.u64(s.paused[i]);
+                e.u64(s.delayed[i]);
+            }
+        }
+        let sum = fnv1a(&e.bytes);
+        e.u64(sum);
+        e.bytes
+    }
+
+    /// Reads an aggregate of `labs` labs and `steps` steps written by
+    /// [`to_bytes`](Self::to_bytes); any damage, or other dimensions, is
+    /// an error saying what is wrong.
+    pub fn from_bytes(bytes: &[u8], labs: usize, steps: u32) -> Result<Aggregate, DecodeError> {
+        if bytes.len() < MAGIC.len() + 4 + 8 || &bytes[..MAGIC.len()] != MAGIC {
+            return Err(DecodeError("not an airace aggregate state".into()));
+        }
+        let (body, tail) = bytes.split_at(bytes.len() - 8);
+        let stored = u64::from_le_bytes(tail.try_into().expect("8 bytes"));
+        if fnv1a(body) != stored {
+            return Err(DecodeError(
+                "checksum mismatch: the file is damaged or truncated".into(),
+            ));
+        }
+        let mut d = Decoder::new(&body[MAGIC.len()..]);
+        let version = d.u32()?;
+        if version != VERSION {
+            return Err(DecodeError(format!(
+                "format version {version}, but this airace reads version {VERSION}"
+            )));
+        }
+        let (l, k) = (d.u64()?, d.u64()?);
+        if l != labs as u64 || k != u64::from(steps) + 1 {
+            return Err(DecodeError(format!(
+                "holds {l} labs and {} steps, but the scenario has {labs} labs and {steps} steps",
+                k.saturating_sub(1)
+            )));
+        }
+        let p = |d: &mut Decoder<'_>| d.i128().map(ProbSum::from_units);
+        let v = |d: &mut Decoder<'_>| d.i128().map(ValueSum::from_units);
+        let mut a = Aggregate::new(labs, steps);
+        a.runs = d.u64()?;
+        a.p = p(&mut d)?;
+        a.p_sq = p(&mut d)?;
+        a.catastrophes = d.u64()?;
+        a.unwarned = d.u64()?;
+        a.no_winner = d.u64()?;
+        a.win_step = v(&mut d)?;
+        a.frontier = v(&mut d)?;
+        a.frontier_sq = v(&mut d)?;
+        for t in &mut a.labs {
+            *t = LabTotals {
+                wins: d.u64()?,
+                culprit: d.u64()?,
+                paused_steps: d.u64()?,
+                delayed_steps: d.u64()?,
+                utility: v(&mut d)?,
+                utility_sq: v(&mut d)?,
+                capability: v(&mut d)?,
+                safety: v(&mut d)?,
+                resources: v(&mut d)?,
+            };
+        }
+        for s in &mut a.steps {
+            let StepTotals {
+                capability,
+                safety,
+                paused,
+                delayed,
+                ..
+            } = s;
+            let (sp, sp_sq, catastrophes, frontier) =
+                (p(&mut d)?, p(&mut d)?, d.u64()?, v(&mut d)?);
+            let sketch = QuantileSketch::decode(&mut d)?;
+            let racing = d.u64()?;
+            for i in 0..labs {
+                capability[i] = v(&mut d)?;
+                safety[i] = v(&mut d)?;
+                paused[i] = d.u64()?;
+                delayed[i] = d.u64()?;
+            }
+            s.p = sp;
+            s.p_sq = sp_sq;
+            s.catastrophes = catastrophes;
+            s.frontier = frontier;
+            s.frontier_sketch = sketch;
+            s.racing = racing;
+        }
+        if !d.is_empty() {
+            return Err(DecodeError(format!(
+                "{} bytes left over after the last step",
+                body.len() - MAGIC.len() - d.offset()
+            )));
+        }
+        Ok(a)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{NoSink, RaceModel};
+
+    fn aggregate(runs: u64) -> (Aggregate, usize, u32) {
+        let scenario = crate::builtin::load("rsp-2026").unwrap();
+        let model = RaceModel::new(&scenario);
+        let a = crate::engine::tests::simulate_quietly(&model, 11, runs, &mut NoSink);
+        (a, scenario.lab_count(), scenario.meta.steps)
+    }
+
+    #[test]
+    fn an_aggregate_comes_back_equal_and_merges_the_same() {
+        let (a, labs, steps) = aggregate(1500);
+        let bytes = a.to_bytes();
+        let b = Aggregate::from_bytes(&bytes, labs, steps).unwrap();
+        assert_eq!(b.to_bytes(), bytes);
+        let mut twice_a = a.clone();
+        twice_a.merge(&a);
+        let mut twice_b = b.clone();
+        twice_b.merge(&b);
+        assert_eq!(twice_a.to_bytes(), twice_b.to_bytes());
+    }
+
+    #[test]
+    fn damage_of_any_byte_or_length_is_an_error_not_a_panic() {
+        let (a, labs, steps) = aggregate(300);
+        let bytes = a.to_bytes();
+        for cut in [0, 10, 20, bytes.len() / 2, bytes.len() - 1] {
+            assert!(Aggregate::from_bytes(&bytes[..cut], labs, steps).is_err());
+        }
+        for at in (0..bytes.len()).step_by(97) {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= 0x40;
+            assert!(Aggregate::from_bytes(&damaged, labs, steps).is_err());
+        }
+        let err = Aggregate::from_bytes(&bytes, labs + 1, steps).unwrap_err();
+        assert!(err.0.contains("labs"), "{err}");
+    }
+}

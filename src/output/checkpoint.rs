@@ -1,0 +1,246 @@
+//! Checkpoints: what a long run has done so far, saved so that
+//! `airace run ... --resume` can go on from the last completed wave of
+//! blocks and end with the bytes of an uninterrupted run.
+//!
+//! While a scenario runs, its per-run rows are written to
+//! `DIR/.airace-checkpoint/runs.csv` and `labs.csv` (renamed into `DIR` when
+//! it finishes). A checkpoint adds `aggregate.bin` (the exact aggregate of
+//! every run before `next_run`) and `checkpoint.json` (which run, which
+//! scenario, and how many bytes of each row file belong to it), written
+//! atomically, the JSON last. One is taken every `--checkpoint-every`
+//! seconds and when a signal stops the run. Everything in the folder is
+//! airace's own and is removed when the command completes.
+
+use super::atomic;
+use super::rows::RowWriter;
+use crate::engine::{Aggregate, Block, BlockSink};
+use crate::stats::codec::fnv1a;
+use serde::{Deserialize, Serialize};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The checkpoint folder inside a scenario's (or a shard's) folder.
+pub const DIR: &str = ".airace-checkpoint";
+const FILE: &str = "checkpoint.json";
+const AGGREGATE: &str = "aggregate.bin";
+const FORMAT: &str = "airace-checkpoint";
+
+/// What a checkpoint belongs to: a resumed run must be the same run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub airace_version: String,
+    /// FNV-1a of the scenario as run (`Scenario::to_toml`), in hex.
+    pub scenario_fnv: String,
+    pub seed: u64,
+    pub runs: u64,
+    /// The runs this folder holds: all of them, or a shard's.
+    pub first_run: u64,
+    pub end_run: u64,
+    pub run_rows: bool,
+}
+
+impl Identity {
+    /// How `self` (found) differs from `other` (wanted), in words.
+    pub fn differences(&self, wanted: &Identity) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut diff = |what: &str, a: String, b: String| {
+            if a != b {
+                out.push(format!("{what} {a} there, {b} here"));
+            }
+        };
+        diff(
+            "airace",
+            self.airace_version.clone(),
+            wanted.airace_version.clone(),
+        );
+        diff("seed", self.seed.to_string(), wanted.seed.to_string());
+        diff("runs", self.runs.to_string(), wanted.runs.to_string());
+        diff(
+            "run range",
+            format!("{}..{}", self.first_run, self.end_run),
+            format!("{}..{}", wanted.first_run, wanted.end_run),
+        );
+        diff(
+            "per-run rows",
+            on_off(self.run_rows),
+            on_off(wanted.run_rows),
+        );
+        if self.scenario_fnv != wanted.scenario_fnv {
+            out.push("the scenario differs".into());
+        }
+        out
+    }
+}
+
+fn on_off(b: bool) -> String {
+    if b { "on" } else { "off" }.to_string()
+}
+
+/// `checkpoint.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub format: String,
+    #[serde(flatten)]
+    pub identity: Identity,
+    /// Every run before this one is in the aggregate and the row files.
+    pub next_run: u64,
+    /// The scenario ran to its end (its outputs may already be in place).
+    pub complete: bool,
+    pub runs_csv_bytes: u64,
+    pub labs_csv_bytes: u64,
+    /// FNV-1a of `aggregate.bin`, in hex.
+    pub aggregate_fnv: String,
+}
+
+/// A checkpoint read back, with its aggregate.
+#[derive(Debug)]
+pub struct Saved {
+    pub checkpoint: Checkpoint,
+    pub aggregate: Aggregate,
+}
+
+/// The checkpoint folder of `dir`.
+pub fn folder(dir: &Path) -> PathBuf {
+    dir.join(DIR)
+}
+
+/// Reads the checkpoint in `dir`'s checkpoint folder: `Ok(None)` when there
+/// is none, an error (in words) when it is damaged.
+pub fn load(dir: &Path, labs: usize, steps: u32) -> Result<Option<Saved>, String> {
+    let work = folder(dir);
+    let path = work.join(FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let checkpoint: Checkpoint =
+        serde_json::from_str(&text).map_err(|e| format!("{} is damaged: {e}", path.display()))?;
+    if checkpoint.format != FORMAT {
+        return Err(format!("{} is not an airace checkpoint", path.display()));
+    }
+    let bin = work.join(AGGREGATE);
+    let bytes = std::fs::read(&bin).map_err(|e| format!("cannot read {}: {e}", bin.display()))?;
+    if format!("{:016x}", fnv1a(&bytes)) != checkpoint.aggregate_fnv {
+        return Err(format!(
+            "{} does not match its checkpoint.json (damaged, or from another checkpoint)",
+            bin.display()
+        ));
+    }
+    let aggregate = Aggregate::from_bytes(&bytes, labs, steps)
+        .map_err(|e| format!("{}: {e}", bin.display()))?;
+    let id = &checkpoint.identity;
+    if aggregate.runs.checked_add(id.first_run) != Some(checkpoint.next_run) {
+        return Err(format!(
+            "{} holds {} runs, but its checkpoint says runs {}..{}",
+            bin.display(),
+            aggregate.runs,
+            id.first_run,
+            checkpoint.next_run
+        ));
+    }
+    Ok(Some(Saved {
+        checkpoint,
+        aggregate,
+    }))
+}
+
+/// Saves a checkpoint: the aggregate, then `checkpoint.json`, each atomically.
+pub fn save(
+    dir: &Path,
+    identity: &Identity,
+    aggregate: &Aggregate,
+    next_run: u64,
+    complete: bool,
+    rows: Option<&mut RowWriter>,
+) -> io::Result<()> {
+    let work = folder(dir);
+    let (runs_csv_bytes, labs_csv_bytes) = match rows {
+        Some(rows) => rows.sync()?,
+        None => (0, 0),
+    };
+    let bytes = aggregate.to_bytes();
+    let checkpoint = Checkpoint {
+        format: FORMAT.into(),
+        identity: identity.clone(),
+        next_run,
+        complete,
+        runs_csv_bytes,
+        labs_csv_bytes,
+        aggregate_fnv: format!("{:016x}", fnv1a(&bytes)),
+    };
+    atomic::stage(&work.join(AGGREGATE), &bytes)?.commit()?;
+    let mut json = serde_json::to_vec_pretty(&checkpoint).expect("a checkpoint serializes");
+    json.push(b'\n');
+    atomic::stage(&work.join(FILE), &json)?.commit()
+}
+
+/// Removes `dir`'s checkpoint folder and what airace put in it.
+pub fn remove(dir: &Path) -> io::Result<()> {
+    let work = folder(dir);
+    match std::fs::remove_dir_all(&work) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// The engine's sink for a scenario: streams rows (if any) and takes a
+/// checkpoint every `every` of wall time.
+pub struct CheckpointSink<'a> {
+    pub dir: &'a Path,
+    pub identity: &'a Identity,
+    pub rows: Option<RowWriter>,
+    pub every: Duration,
+    pub last: Instant,
+    /// A checkpoint has been saved in this process or an earlier one.
+    pub saved: bool,
+}
+
+impl CheckpointSink<'_> {
+    /// Saves a checkpoint of `aggregate` (every run before `next_run`).
+    pub fn save(&mut self, aggregate: &Aggregate, next_run: u64, complete: bool) -> io::Result<()> {
+        save(
+            self.dir,
+            self.identity,
+            aggregate,
+            next_run,
+            complete,
+            self.rows.as_mut(),
+        )?;
+        self.saved = true;
+        self.last = Instant::now();
+        Ok(())
+    }
+}
+
+impl BlockSink for CheckpointSink<'_> {
+    type Prepared = Option<(String, String)>;
+    type Error = io::Error;
+
+    fn prepare(&self, block: &Block) -> Self::Prepared {
+        self.rows.as_ref().map(|r| r.prepare(block))
+    }
+
+    fn consume(&mut self, block: &Block, prepared: Self::Prepared) -> io::Result<()> {
+        match (&mut self.rows, prepared) {
+            (Some(rows), Some(p)) => rows.consume(block, p),
+            _ => Ok(()),
+        }
+    }
+
+    fn wave_done(&mut self, aggregate: &Aggregate, next_run: u64) -> io::Result<()> {
+        if self.last.elapsed() >= self.every && next_run < self.identity.end_run {
+            self.save(aggregate, next_run, false)?;
+        }
+        Ok(())
+    }
+}
+
+/// FNV-1a of a scenario as run, in hex, but for its seed and runs (which
+/// checkpoints and shards record, and compare, on their own).
+pub fn scenario_fnv(scenario: &crate::Scenario) -> String {
+    let mut s = scenario.clone();
+    (s.meta.seed, s.meta.runs) = (0, 0);
+    format!("{:016x}", fnv1a(s.to_toml().as_bytes()))
+}

@@ -1,0 +1,850 @@
+//! Spreading one study over many processes or machines.
+//!
+//! `airace run ... --shard K/N` runs only the K-th of N contiguous ranges of
+//! run indices (whole blocks of [`BLOCK_RUNS`], so every run draws from the
+//! streams it has in a single-machine run, and every block is the block it
+//! would have been). A shard's folder holds its per-run rows, its exact
+//! aggregate (`aggregate.bin`) and `shard.json`, written last. `airace merge`
+//! checks that the shards belong together, adds the aggregates (an exact,
+//! order-free sum), concatenates the rows and writes the outputs of the
+//! whole run: the same bytes as one machine running every run.
+//!
+//! Sweeps shard by point: shard K of N runs a contiguous range of points.
+
+use crate::app::{self, InputError};
+use crate::engine::{Aggregate, BLOCK_RUNS};
+use crate::output::atomic::{self, AtomicFile};
+use crate::output::rows::{LABS_FILE, LABS_HEADER, RUNS_FILE, RUNS_HEADER};
+use crate::output::{self, FigureOptions, RunInfo, ScenarioResult};
+use crate::scenario::Scenario;
+use crate::stats::codec::fnv1a;
+use anyhow::Context as _;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// `shard.json`, written last into a shard's folder.
+pub const MANIFEST: &str = "shard.json";
+/// A scenario shard's exact aggregate.
+pub const AGGREGATE: &str = "aggregate.bin";
+const FORMAT: &str = "airace-shard";
+const FORMAT_VERSION: u32 = 1;
+
+/// Shard `k` of `n` (1-based), as typed after `--shard`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardSpec {
+    pub k: u64,
+    pub n: u64,
+}
+
+impl std::str::FromStr for ShardSpec {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("`{s}` is not a shard: write K/N, as in 3/10 for the third of ten");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let (k, n): (u64, u64) = (
+            k.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        if n == 0 || k == 0 || k > n {
+            return Err(format!(
+                "shard {k}/{n} does not exist: K counts from 1 to N"
+            ));
+        }
+        Ok(ShardSpec { k, n })
+    }
+}
+
+impl std::fmt::Display for ShardSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.k, self.n)
+    }
+}
+
+impl ShardSpec {
+    /// `shard-03-of-10`: K padded to N's width, so folders sort in order.
+    pub fn folder_name(&self) -> String {
+        let width = self.n.to_string().len();
+        format!("shard-{:0width$}-of-{}", self.k, self.n)
+    }
+
+    /// This shard's split of `0..items` into `n` contiguous parts of
+    /// `unit` each (the last may be short): item indices.
+    fn split(&self, items: u64, unit: u64) -> Range<u64> {
+        let units = items.div_ceil(unit);
+        let first = (self.k - 1) * units / self.n;
+        let end = self.k * units / self.n;
+        (first * unit).min(items)..(end * unit).min(items)
+    }
+
+    /// The runs of this shard of `runs` (see [`run_range`](Self::run_range)
+    /// for the check that every shard has some).
+    pub fn runs(&self, runs: u64) -> Range<u64> {
+        self.split(runs, BLOCK_RUNS)
+    }
+
+    /// The runs of this shard: whole blocks.
+    pub fn run_range(&self, runs: u64, scenario: &str) -> Result<Range<u64>, InputError> {
+        let blocks = runs.div_ceil(BLOCK_RUNS);
+        if self.n > blocks {
+            return Err(InputError::Usage(format!(
+                "--shard {self}: scenario {scenario} has {runs} runs, {blocks} block(s) of {BLOCK_RUNS}, \
+                 so it splits into at most {blocks} shard(s): use N <= {blocks}, or more runs"
+            )));
+        }
+        Ok(self.split(runs, BLOCK_RUNS))
+    }
+
+    /// The sweep points of this shard (0-based).
+    pub fn point_range(&self, points: usize, sweep: &str) -> Result<Range<usize>, InputError> {
+        if self.n > points as u64 {
+            return Err(InputError::Usage(format!(
+                "--shard {self}: sweep {sweep} has {points} point(s), so it splits into at most \
+                 {points} shard(s): use N <= {points}"
+            )));
+        }
+        let r = self.split(points as u64, 1);
+        Ok(r.start as usize..r.end as usize)
+    }
+}
+
+/// What one shard holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Unit {
+    /// Runs `first_run..end_run` of a scenario.
+    Scenario {
+        runs: u64,
+        first_run: u64,
+        end_run: u64,
+        steps: u32,
+        labs: usize,
+        run_rows: bool,
+        /// FNV-1a of the scenario as run.
+        scenario_fnv: String,
+        /// Every scenario of the command, in order, and its comparison
+        /// folder, so that merge can write the comparison too.
+        command_scenarios: Vec<String>,
+        comparison: Option<String>,
+    },
+    /// Points `first_point..end_point` (0-based) of a sweep.
+    Sweep {
+        points: usize,
+        first_point: usize,
+        end_point: usize,
+        keep_points: bool,
+        /// FNV-1a of the sweep's header and every point's values.
+        plan_fnv: String,
+    },
+}
+
+/// `shard.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ShardManifest {
+    pub format: String,
+    pub format_version: u32,
+    pub airace_version: String,
+    /// The scenario's or the sweep's name (its folder's).
+    pub name: String,
+    pub shard: u64,
+    pub shards: u64,
+    pub seed: u64,
+    #[serde(flatten)]
+    pub unit: Unit,
+    /// The files beside it and their sizes in bytes.
+    pub files: BTreeMap<String, u64>,
+    /// Where the scenario came from.
+    pub source: String,
+    pub threads: usize,
+    pub command_line: Vec<String>,
+}
+
+impl ShardManifest {
+    pub fn new(name: &str, spec: ShardSpec, seed: u64, unit: Unit, info: &RunInfo) -> Self {
+        ShardManifest {
+            format: FORMAT.into(),
+            format_version: FORMAT_VERSION,
+            airace_version: info.airace_version.into(),
+            name: name.into(),
+            shard: spec.k,
+            shards: spec.n,
+            seed,
+            unit,
+            files: BTreeMap::new(),
+            source: info.source.clone(),
+            threads: info.threads,
+            command_line: info.command_line.clone(),
+        }
+    }
+
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut json = serde_json::to_vec_pretty(self).expect("a shard manifest serializes");
+        json.push(b'\n');
+        json
+    }
+}
+
+/// Writes a scenario shard's outputs into `dir`: the row files (already
+/// streamed), `aggregate.bin`, `scenario.toml`, then `shard.json`.
+pub fn write_scenario_shard(
+    dir: &Path,
+    result: &ScenarioResult,
+    streamed: Vec<AtomicFile>,
+    mut manifest: ShardManifest,
+) -> std::io::Result<()> {
+    let mut staged = Vec::new();
+    for f in streamed {
+        let name = f
+            .target()
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned());
+        manifest.files.insert(name.unwrap_or_default(), f.len());
+        staged.push(f);
+    }
+    let aggregate = result.aggregate.to_bytes();
+    let toml = output::Export::render(&output::manifest::ScenarioToml, result);
+    manifest
+        .files
+        .insert(AGGREGATE.into(), aggregate.len() as u64);
+    manifest
+        .files
+        .insert("scenario.toml".into(), toml.len() as u64);
+    staged.push(atomic::stage(&dir.join(AGGREGATE), &aggregate)?);
+    staged.push(atomic::stage(&dir.join("scenario.toml"), &toml)?);
+    staged.push(atomic::stage(&dir.join(MANIFEST), &manifest.to_bytes())?);
+    for f in staged {
+        f.commit()?;
+    }
+    Ok(())
+}
+
+/// Writes a sweep shard's outputs: `sweep.csv` (its points' rows), then
+/// `shard.json`. Kept points are already in `dir/points/`.
+pub fn write_sweep_shard(
+    dir: &Path,
+    csv: &[u8],
+    mut manifest: ShardManifest,
+) -> std::io::Result<()> {
+    manifest
+        .files
+        .insert(app::SWEEP_FILE.into(), csv.len() as u64);
+    let csv = atomic::stage(&dir.join(app::SWEEP_FILE), csv)?;
+    let json = atomic::stage(&dir.join(MANIFEST), &manifest.to_bytes())?;
+    csv.commit()?;
+    json.commit()
+}
+
+/// FNV-1a in hex, as shards record it.
+pub fn fnv_hex(bytes: &[u8]) -> String {
+    format!("{:016x}", fnv1a(bytes))
+}
+
+/// Everything `airace merge` needs.
+#[derive(Debug, Clone)]
+pub struct MergeConfig {
+    /// Shard folders, or folders holding them (two levels down).
+    pub inputs: Vec<PathBuf>,
+    pub out: PathBuf,
+    /// The comparison folder's name, if the shards' command had several
+    /// scenarios (default: the name that command used).
+    pub name: Option<String>,
+    pub force: bool,
+    pub quiet: bool,
+    pub figures: FigureOptions,
+    pub command_line: Vec<String>,
+}
+
+/// A shard found on disk.
+#[derive(Debug, Clone)]
+struct Found {
+    dir: PathBuf,
+    manifest: ShardManifest,
+}
+
+/// Every shard folder in or under `inputs` (down to grandchildren).
+fn find(inputs: &[PathBuf]) -> Result<Vec<Found>, InputError> {
+    let mut dirs = Vec::new();
+    for input in inputs {
+        if !input.is_dir() {
+            return Err(InputError::Usage(format!(
+                "{} is not a folder: give shard folders (holding {MANIFEST}) or folders that hold them",
+                input.display()
+            )));
+        }
+        let before = dirs.len();
+        collect(input, 2, &mut dirs);
+        if dirs.len() == before {
+            return Err(InputError::Usage(format!(
+                "{} holds no shards: no {MANIFEST} in it or in the two levels of folders below it \
+                 (shards are written by `airace run ... --shard K/N` and `airace sweep ... --shard K/N`)",
+                input.display()
+            )));
+        }
+    }
+    dirs.sort();
+    dirs.dedup();
+    dirs.into_iter()
+        .map(|dir| {
+            let path = dir.join(MANIFEST);
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                InputError::Usage(format!("cannot read {}: {e}", path.display()))
+            })?;
+            let manifest: ShardManifest = serde_json::from_str(&text).map_err(|e| {
+                InputError::Usage(format!(
+                    "{} is not a shard manifest airace {} can read: {e}",
+                    path.display(),
+                    env!("CARGO_PKG_VERSION")
+                ))
+            })?;
+            if manifest.format != FORMAT || manifest.format_version != FORMAT_VERSION {
+                return Err(InputError::Usage(format!(
+                    "{} is format {} version {}, but this airace reads {FORMAT} version {FORMAT_VERSION}",
+                    path.display(),
+                    manifest.format,
+                    manifest.format_version
+                )));
+            }
+            for (file, &size) in &manifest.files {
+                let found = std::fs::metadata(dir.join(file)).map(|m| m.len()).ok();
+                if found != Some(size) {
+                    return Err(InputError::Usage(format!(
+                        "shard {} is damaged: {file} should hold {size} bytes but {}",
+                        dir.display(),
+                        found.map_or("is missing".to_string(), |f| format!("holds {f}"))
+                    )));
+                }
+            }
+            Ok(Found { dir, manifest })
+        })
+        .collect()
+}
+
+fn collect(dir: &Path, depth: u32, out: &mut Vec<PathBuf>) {
+    if dir.join(MANIFEST).is_file() {
+        out.push(dir.to_path_buf());
+        return;
+    }
+    if depth == 0 {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut children: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    children.sort();
+    for child in children {
+        collect(&child, depth - 1, out);
+    }
+}
+
+/// Shards of one scenario or sweep, checked to make a whole, in order.
+struct Group {
+    name: String,
+    shards: Vec<Found>,
+}
+
+impl Group {
+    fn first(&self) -> &ShardManifest {
+        &self.shards[0].manifest
+    }
+}
+
+/// Groups shards by name and checks that each group is whole: the same
+/// study (version, kind, seed, scenario or plan, runs, N), every K once.
+fn group(found: Vec<Found>) -> Result<Vec<Group>, InputError> {
+    let mut groups: BTreeMap<String, Vec<Found>> = BTreeMap::new();
+    for f in found {
+        groups.entry(f.manifest.name.clone()).or_default().push(f);
+    }
+    let mut problems = Vec::new();
+    let mut out = Vec::new();
+    for (name, mut shards) in groups {
+        shards.sort_by_key(|f| f.manifest.shard);
+        let first = shards[0].clone();
+        let reference = &first.manifest;
+        let key = |m: &ShardManifest| {
+            let mut m = m.clone();
+            m.shard = 0;
+            m.files.clear();
+            m.threads = 0;
+            m.command_line.clear();
+            m.source.clear();
+            if let Unit::Scenario {
+                first_run, end_run, ..
+            } = &mut m.unit
+            {
+                (*first_run, *end_run) = (0, 0);
+            }
+            if let Unit::Sweep {
+                first_point,
+                end_point,
+                ..
+            } = &mut m.unit
+            {
+                (*first_point, *end_point) = (0, 0);
+            }
+            serde_json::to_string(&m).unwrap_or_default()
+        };
+        let mut whole = true;
+        for f in &shards[1..] {
+            if key(&f.manifest) != key(reference) {
+                whole = false;
+                problems.push(format!(
+                    "shards {} and {} of `{name}` are not from the same study: {}",
+                    first.dir.display(),
+                    f.dir.display(),
+                    describe_difference(reference, &f.manifest)
+                ));
+            }
+        }
+        if !whole {
+            continue;
+        }
+        let n = reference.shards;
+        for pair in shards.windows(2) {
+            if pair[0].manifest.shard == pair[1].manifest.shard {
+                problems.push(format!(
+                    "shard {} of {n} of `{name}` is given twice: {} and {}",
+                    pair[0].manifest.shard,
+                    pair[0].dir.display(),
+                    pair[1].dir.display()
+                ));
+                whole = false;
+            }
+        }
+        let missing: Vec<String> = (1..=n)
+            .filter(|k| !shards.iter().any(|f| f.manifest.shard == *k))
+            .map(|k| k.to_string())
+            .collect();
+        if !missing.is_empty() {
+            problems.push(format!(
+                "`{name}` is missing shard(s) {} of {n} (found {} in {})",
+                missing.join(", "),
+                shards.len(),
+                common_parent(&shards)
+            ));
+            whole = false;
+        }
+        if whole {
+            out.push(Group { name, shards });
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(InputError::Usage(format!(
+            "cannot merge: {}",
+            problems.join("\ncannot merge: ")
+        )))
+    }
+}
+
+fn common_parent(shards: &[Found]) -> String {
+    shards[0]
+        .dir
+        .parent()
+        .map_or_else(|| ".".into(), |p| p.display().to_string())
+}
+
+/// The first field in which two shard manifests of one name differ.
+fn describe_difference(a: &ShardManifest, b: &ShardManifest) -> String {
+    let va = serde_json::to_value(a).unwrap_or_default();
+    let vb = serde_json::to_value(b).unwrap_or_default();
+    let skip = [
+        "shard",
+        "files",
+        "threads",
+        "command_line",
+        "source",
+        "first_run",
+        "end_run",
+        "first_point",
+        "end_point",
+    ];
+    if let (Some(ma), Some(mb)) = (va.as_object(), vb.as_object()) {
+        for (k, x) in ma {
+            if skip.contains(&k.as_str()) {
+                continue;
+            }
+            let y = mb.get(k).cloned().unwrap_or_default();
+            if *x != y {
+                let what = match k.as_str() {
+                    "scenario_fnv" => "the scenario differs".to_string(),
+                    "plan_fnv" => "the sweep's points differ".to_string(),
+                    _ => format!("{k} {x} in one, {y} in the other"),
+                };
+                return what;
+            }
+        }
+    }
+    "their manifests differ".into()
+}
+
+/// What a merge wrote.
+#[derive(Debug)]
+pub struct MergeReport {
+    pub folders: Vec<PathBuf>,
+    pub comparison: Option<PathBuf>,
+}
+
+/// A scenario group, read and checked, ready to write.
+struct ReadyScenario {
+    group: Group,
+    scenario: Scenario,
+    aggregate: Aggregate,
+}
+
+/// `airace merge`: checks every input first (nothing is written if any
+/// shard is wrong), then writes each study's outputs.
+pub fn merge(config: &MergeConfig) -> anyhow::Result<MergeReport> {
+    let groups = group(find(&config.inputs)?)?;
+    let mut scenarios = Vec::new();
+    let mut sweeps = Vec::new();
+    for g in groups {
+        match g.first().unit {
+            Unit::Scenario { .. } => scenarios.push(read_scenario_group(g)?),
+            Unit::Sweep { .. } => sweeps.push(g),
+        }
+    }
+    // The comparison: when every scenario of the shards' command is here.
+    let command = scenarios.first().and_then(|r| match &r.group.first().unit {
+        Unit::Scenario {
+            command_scenarios,
+            comparison,
+            ..
+        } => Some((command_scenarios.clone(), comparison.clone())),
+        Unit::Sweep { .. } => None,
+    });
+    let mut comparison = None;
+    if let Some((names, name)) = command.filter(|(names, _)| names.len() > 1) {
+        let mut present: Vec<&str> = scenarios.iter().map(|r| r.group.name.as_str()).collect();
+        present.sort_unstable();
+        let mut wanted: Vec<&str> = names.iter().map(String::as_str).collect();
+        wanted.sort_unstable();
+        if present == wanted {
+            scenarios.sort_by_key(|r| names.iter().position(|n| *n == r.group.name));
+            comparison = config.name.clone().or(name);
+        } else if !config.quiet {
+            eprintln!(
+                "note: the shards' command ran {}; merging {} of them, so no comparison is written",
+                names.join(", "),
+                present.join(", ")
+            );
+        }
+    }
+    let mut dirs: Vec<PathBuf> = scenarios
+        .iter()
+        .map(|r| config.out.join(&r.group.name))
+        .chain(sweeps.iter().map(|g| config.out.join(&g.name)))
+        .collect();
+    if let Some(name) = &comparison {
+        dirs.push(config.out.join(name));
+    }
+    for dir in &dirs {
+        app::claim_folder(dir, config.force)?;
+    }
+
+    let mut results = Vec::new();
+    let mut folders = Vec::new();
+    for ready in scenarios {
+        let dir = config.out.join(&ready.group.name);
+        results.push(write_scenario_group(ready, &dir, config)?);
+        folders.push(dir);
+    }
+    for g in sweeps {
+        let dir = config.out.join(&g.name);
+        write_sweep_group(&g, &dir, config)?;
+        folders.push(dir);
+    }
+    let comparison = match comparison {
+        Some(name) => {
+            let dir = config.out.join(name);
+            app::write_comparison(&dir, &results, &config.figures)?;
+            Some(dir)
+        }
+        None => None,
+    };
+    if !config.quiet {
+        for f in &folders {
+            println!("merged: {}", f.display());
+        }
+        if let Some(c) = &comparison {
+            println!(
+                "comparison: {}",
+                c.join(output::comparison::FILE_NAME).display()
+            );
+        }
+    }
+    Ok(MergeReport {
+        folders,
+        comparison,
+    })
+}
+
+/// Reads a scenario group's scenario and aggregates, checking each.
+fn read_scenario_group(group: Group) -> Result<ReadyScenario, InputError> {
+    let first = &group.shards[0];
+    let Unit::Scenario {
+        runs,
+        labs,
+        steps,
+        ref scenario_fnv,
+        ..
+    } = first.manifest.unit
+    else {
+        unreachable!("grouped as a scenario")
+    };
+    let path = first.dir.join("scenario.toml");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| InputError::Usage(format!("cannot read {}: {e}", path.display())))?;
+    let scenario =
+        Scenario::from_str_named(&text, &path.display().to_string(), &first.manifest.name)
+            .map_err(|e| InputError::Scenarios(vec![e]))?;
+    if output::checkpoint::scenario_fnv(&scenario) != *scenario_fnv
+        || scenario.meta.runs != runs
+        || scenario.lab_count() != labs
+        || scenario.meta.steps != steps
+    {
+        return Err(InputError::Usage(format!(
+            "{} is not the scenario its {MANIFEST} describes (edited after the run?)",
+            path.display()
+        )));
+    }
+    let mut aggregate = Aggregate::new(labs, steps);
+    let mut expected = 0;
+    for f in &group.shards {
+        let Unit::Scenario {
+            first_run, end_run, ..
+        } = f.manifest.unit
+        else {
+            unreachable!("grouped as a scenario")
+        };
+        if first_run != expected {
+            return Err(InputError::Usage(format!(
+                "shard {} starts at run {first_run}, but the shard before it ends at run {expected}",
+                f.dir.display()
+            )));
+        }
+        expected = end_run;
+        let path = f.dir.join(AGGREGATE);
+        let bytes = std::fs::read(&path)
+            .map_err(|e| InputError::Usage(format!("cannot read {}: {e}", path.display())))?;
+        let part = Aggregate::from_bytes(&bytes, labs, steps)
+            .map_err(|e| InputError::Usage(format!("{}: {e}", path.display())))?;
+        if part.runs != end_run - first_run {
+            return Err(InputError::Usage(format!(
+                "{} holds {} runs, but its shard is runs {first_run}..{end_run}",
+                path.display(),
+                part.runs
+            )));
+        }
+        aggregate.merge(&part);
+    }
+    if expected != runs {
+        return Err(InputError::Usage(format!(
+            "the shards of `{}` end at run {expected} of {runs}",
+            group.name
+        )));
+    }
+    Ok(ReadyScenario {
+        group,
+        scenario,
+        aggregate,
+    })
+}
+
+/// Concatenates one CSV file of every shard, the header once.
+fn concatenate(
+    shards: &[&Path],
+    file: &str,
+    header: &str,
+    target: &Path,
+) -> anyhow::Result<AtomicFile> {
+    let mut out = AtomicFile::create(target)?;
+    out.write_all(header.as_bytes())?;
+    for dir in shards {
+        let path = dir.join(file);
+        let mut reader = BufReader::new(
+            std::fs::File::open(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?,
+        );
+        let mut first = String::new();
+        reader.read_line(&mut first)?;
+        if first != header {
+            return Err(InputError::Usage(format!(
+                "{} does not start with the header airace writes",
+                path.display()
+            ))
+            .into());
+        }
+        std::io::copy(&mut reader, &mut out)
+            .with_context(|| format!("cannot copy {} to {}", path.display(), target.display()))?;
+    }
+    Ok(out)
+}
+
+fn write_scenario_group(
+    ready: ReadyScenario,
+    dir: &Path,
+    config: &MergeConfig,
+) -> anyhow::Result<ScenarioResult> {
+    let first = ready.group.first().clone();
+    let Unit::Scenario { run_rows, .. } = first.unit else {
+        unreachable!("grouped as a scenario")
+    };
+    let shard_dirs: Vec<&Path> = ready.group.shards.iter().map(|f| f.dir.as_path()).collect();
+    let streamed = if run_rows {
+        vec![
+            concatenate(&shard_dirs, RUNS_FILE, RUNS_HEADER, &dir.join(RUNS_FILE))?,
+            concatenate(&shard_dirs, LABS_FILE, LABS_HEADER, &dir.join(LABS_FILE))?,
+        ]
+    } else {
+        Vec::new()
+    };
+    let info = RunInfo {
+        airace_version: env!("CARGO_PKG_VERSION"),
+        source: first.source.clone(),
+        threads: 1,
+        command_line: config.command_line.clone(),
+    };
+    let result = ScenarioResult::new(ready.scenario, ready.aggregate, info);
+    output::write_scenario(dir, &result, streamed, &config.figures)
+        .with_context(|| format!("cannot write results to {}", dir.display()))?;
+    Ok(result)
+}
+
+fn write_sweep_group(group: &Group, dir: &Path, config: &MergeConfig) -> anyhow::Result<()> {
+    let mut expected = 0;
+    let mut header: Option<String> = None;
+    let mut csv = Vec::new();
+    for f in &group.shards {
+        let Unit::Sweep {
+            first_point,
+            end_point,
+            points,
+            ..
+        } = f.manifest.unit
+        else {
+            unreachable!("grouped as a sweep")
+        };
+        if first_point != expected {
+            return Err(InputError::Usage(format!(
+                "shard {} starts at point {}, but the shard before it ends at point {expected}",
+                f.dir.display(),
+                first_point + 1
+            ))
+            .into());
+        }
+        expected = end_point;
+        let path = f.dir.join(app::SWEEP_FILE);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let (head, rows) = text.split_once('\n').unwrap_or((&text, ""));
+        match &header {
+            None => {
+                csv.extend_from_slice(head.as_bytes());
+                csv.push(b'\n');
+                header = Some(head.to_string());
+            }
+            Some(h) if h != head => {
+                return Err(InputError::Usage(format!(
+                    "{} has another header than the shards before it",
+                    path.display()
+                ))
+                .into());
+            }
+            Some(_) => {}
+        }
+        if rows.lines().count() != end_point - first_point {
+            return Err(InputError::Usage(format!(
+                "{} should hold {} points' rows (points {}..{} of {points})",
+                path.display(),
+                end_point - first_point,
+                first_point + 1,
+                end_point
+            ))
+            .into());
+        }
+        csv.extend_from_slice(rows.as_bytes());
+    }
+    // Kept points: copied, never moved, from the shards.
+    for f in &group.shards {
+        let points = f.dir.join("points");
+        if points.is_dir() {
+            copy_tree(&points, &dir.join("points"))?;
+        }
+    }
+    atomic::stage(&dir.join(app::SWEEP_FILE), &csv)
+        .and_then(|f| f.commit())
+        .with_context(|| format!("cannot write {}", dir.join(app::SWEEP_FILE).display()))?;
+    app::write_sweep_extras(dir, &config.figures)
+}
+
+/// Copies a folder's files (atomically each) into `to`.
+fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
+    let mut entries: Vec<_> = std::fs::read_dir(from)
+        .with_context(|| format!("cannot read {}", from.display()))?
+        .filter_map(|e| e.ok())
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let (src, dst) = (e.path(), to.join(&name));
+        if src.is_dir() {
+            copy_tree(&src, &dst)?;
+        } else {
+            let mut out = AtomicFile::create(&dst)?;
+            let mut input = std::fs::File::open(&src)
+                .with_context(|| format!("cannot read {}", src.display()))?;
+            std::io::copy(&mut input, &mut out)
+                .with_context(|| format!("cannot copy {}", src.display()))?;
+            out.commit()
+                .with_context(|| format!("cannot write {}", dst.display()))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_cover_every_block_once_in_order() {
+        for runs in [1024u64, 1025, 10_000, 100_000] {
+            let blocks = runs.div_ceil(BLOCK_RUNS);
+            for n in 1..=blocks.min(13) {
+                let mut next = 0;
+                for k in 1..=n {
+                    let r = ShardSpec { k, n }.run_range(runs, "s").unwrap();
+                    assert_eq!(r.start, next);
+                    assert_eq!(r.start % BLOCK_RUNS, 0);
+                    assert!(r.end > r.start, "shard {k}/{n} of {runs} is empty");
+                    next = r.end;
+                }
+                assert_eq!(next, runs);
+            }
+        }
+        assert!(ShardSpec { k: 1, n: 11 }.run_range(10_000, "s").is_err());
+    }
+
+    #[test]
+    fn shard_specs_parse_and_name_their_folders() {
+        let s: ShardSpec = "3/10".parse().unwrap();
+        assert_eq!(s, ShardSpec { k: 3, n: 10 });
+        assert_eq!(s.folder_name(), "shard-03-of-10");
+        for bad in ["0/3", "4/3", "3", "a/b", "1/0", "-1/3"] {
+            assert!(bad.parse::<ShardSpec>().is_err(), "{bad}");
+        }
+    }
+}
