@@ -1,0 +1,328 @@
+//! Sharding: shards run as separate processes and merged give the bytes of
+//! one machine running every run, for scenarios, comparisons and sweeps,
+//! through `airace` directly and through the shipped Slurm and xargs
+//! scripts; shards that do not belong together are refused.
+
+use assert_cmd::cargo::CommandCargoExt;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_airace");
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn airace(args: &[&str]) -> Command {
+    let mut cmd = Command::cargo_bin("airace").unwrap();
+    cmd.current_dir(root()).args(args);
+    cmd
+}
+
+fn ok(cmd: &mut Command) {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{:?} failed: {}",
+        cmd,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// What a refused command printed; asserts exit code 2.
+fn refused(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    stderr
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            files(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+/// Every file under `dir` by relative path, with `manifest.json`'s record
+/// of the invocation (`threads`, `command_line`) left out.
+fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut all = Vec::new();
+    files(dir, &mut all);
+    all.into_iter()
+        .map(|p| {
+            let rel = p.strip_prefix(dir).unwrap().display().to_string();
+            let mut bytes = fs::read(&p).unwrap();
+            if rel.ends_with("manifest.json") {
+                let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                v["command_line"] = serde_json::Value::Null;
+                v["threads"] = serde_json::Value::Null;
+                bytes = serde_json::to_vec(&v).unwrap();
+            }
+            (rel, bytes)
+        })
+        .collect()
+}
+
+fn assert_same(merged: &Path, whole: &Path) {
+    let (m, w) = (contents(merged), contents(whole));
+    assert_eq!(
+        m.keys().collect::<Vec<_>>(),
+        w.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    for (name, bytes) in &w {
+        assert!(m[name] == *bytes, "{name} differs between merged and whole");
+    }
+}
+
+const TWO: [&str; 2] = ["scenarios/race.toml", "scenarios/rsp-2026.toml"];
+
+#[test]
+fn shards_run_as_processes_merge_to_the_bytes_of_one_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (whole, shards, merged) = (
+        tmp.path().join("whole"),
+        tmp.path().join("shards"),
+        tmp.path().join("merged"),
+    );
+    let common = ["--runs", "5000", "--seed", "7", "--quiet"];
+    ok(airace(&["run"])
+        .args(TWO)
+        .args(common)
+        .args(["--threads", "2", "--out"])
+        .arg(&whole));
+    // Three shards at once, as three machines would run them, one thread each.
+    let children: Vec<_> = (1..=3)
+        .map(|k| {
+            airace(&["run"])
+                .args(TWO)
+                .args(common)
+                .args(["--threads", "1", "--shard", &format!("{k}/3"), "--out"])
+                .arg(&shards)
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    assert!(shards.join("race/shard-2-of-3/shard.json").is_file());
+    ok(airace(&["merge", "--quiet", "--out"])
+        .arg(&merged)
+        .arg(&shards));
+    assert!(merged.join("comparison/comparison.csv").is_file());
+    assert!(merged.join("rsp-2026/figures/risk.png").is_file());
+    assert_same(&merged, &whole);
+}
+
+#[test]
+fn sweep_shards_merge_to_the_bytes_of_one_sweep() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sweep = |out: &Path, extra: &[&str]| {
+        let mut cmd = airace(&[
+            "sweep",
+            "scenarios/race.toml",
+            "--set",
+            "world.spillover=0,0.05,0.1",
+            "--set",
+            "world.hazard.gap_slope=0.2,0.6",
+            "--runs",
+            "300",
+            "--keep-points",
+            "--no-plots",
+            "--quiet",
+            "--out",
+        ]);
+        cmd.arg(out).args(extra);
+        ok(&mut cmd);
+    };
+    let (whole, shards, merged) = (
+        tmp.path().join("whole"),
+        tmp.path().join("shards"),
+        tmp.path().join("merged"),
+    );
+    sweep(&whole, &[]);
+    for k in 1..=4 {
+        sweep(&shards, &["--shard", &format!("{k}/4")]);
+    }
+    ok(airace(&["merge", "--quiet", "--no-plots", "--out"])
+        .arg(&merged)
+        .arg(shards.join("race-sweep")));
+    assert!(merged.join("race-sweep/points/0006/summary.json").is_file());
+    assert_same(&merged, &whole);
+    // Six points split into at most six shards.
+    let err = refused(
+        airace(&[
+            "sweep",
+            "scenarios/race.toml",
+            "--set",
+            "world.spillover=0,0.1",
+            "--shard",
+            "1/3",
+            "--out",
+        ])
+        .arg(tmp.path().join("x")),
+    );
+    assert!(
+        err.contains("sweep race-sweep has 2 point(s), so it splits into at most 2 shard(s)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn shards_that_do_not_belong_together_are_refused_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let shards = tmp.path().join("shards");
+    let run = |k: u32, seed: &str, out: &Path| {
+        ok(airace(&[
+            "run",
+            "scenarios/race.toml",
+            "--runs",
+            "3000",
+            "--seed",
+            seed,
+            "--no-plots",
+            "--quiet",
+            "--shard",
+            &format!("{k}/3"),
+            "--out",
+        ])
+        .arg(out));
+    };
+    run(1, "1", &shards);
+    run(3, "1", &shards);
+    let merged = tmp.path().join("merged");
+    let merge = |inputs: &[&Path]| {
+        let mut cmd = airace(&["merge", "--no-plots", "--out"]);
+        cmd.arg(&merged).args(inputs);
+        cmd
+    };
+    let err = refused(&mut merge(&[&shards]));
+    assert!(
+        err.contains("`race` is missing shard(s) 2 of 3 (found 2 in"),
+        "{err}"
+    );
+
+    // Shard 2 from another seed.
+    let other = tmp.path().join("other");
+    run(2, "2", &other);
+    let err = refused(&mut merge(&[&shards, &other]));
+    assert!(
+        err.contains("are not from the same study: seed 1 in one, 2 in the other"),
+        "{err}"
+    );
+
+    // Shard 1 twice.
+    let again = tmp.path().join("again");
+    run(1, "1", &again);
+    run(2, "1", &shards);
+    let err = refused(&mut merge(&[&shards, &again]));
+    assert!(
+        err.contains("shard 1 of 3 of `race` is given twice"),
+        "{err}"
+    );
+
+    // A damaged shard.
+    let rows = shards.join("race/shard-2-of-3/runs.csv");
+    let mut bytes = fs::read(&rows).unwrap();
+    bytes.truncate(bytes.len() / 2);
+    fs::write(&rows, bytes).unwrap();
+    let err = refused(&mut merge(&[&shards]));
+    assert!(
+        err.contains("race/shard-2-of-3 is damaged: runs.csv should hold"),
+        "{err}"
+    );
+
+    // Not a shard at all.
+    let err = refused(&mut merge(&[&tmp.path().join("merged-nothing-here")]));
+    assert!(err.contains("is not a folder"), "{err}");
+    assert!(!merged.exists(), "a refused merge wrote {merged:?}");
+
+    // More shards than blocks.
+    let err = refused(
+        airace(&[
+            "run",
+            "scenarios/race.toml",
+            "--runs",
+            "2000",
+            "--shard",
+            "1/3",
+            "--out",
+        ])
+        .arg(tmp.path().join("y")),
+    );
+    assert!(
+        err.contains(
+            "scenario race has 2000 runs, 2 block(s) of 1024, so it splits into at most 2 shard(s)"
+        ),
+        "{err}"
+    );
+    let err = refused(&mut airace(&["run", "--shard", "4/3"]));
+    assert!(
+        err.contains("shard 4/3 does not exist: K counts from 1 to N"),
+        "{err}"
+    );
+}
+
+/// Runs a shipped shell script with `bash`.
+fn script(path: &str) -> Command {
+    let mut cmd = Command::new("bash");
+    cmd.current_dir(root()).arg(path).env("AIRACE", BIN);
+    cmd
+}
+
+#[test]
+fn the_slurm_job_scripts_and_the_xargs_recipe_give_the_bytes_of_one_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let whole = tmp.path().join("whole");
+    let args = ["scenarios/rsp-2026.toml", "--runs", "4000", "--no-plots"];
+    ok(airace(&["run", "--quiet", "--out"]).arg(&whole).args(args));
+
+    // The array tasks' bodies, as Slurm would start them, then the merge job.
+    let (shards, merged) = (tmp.path().join("shards"), tmp.path().join("slurm"));
+    for k in 1..=4 {
+        ok(script("scripts/slurm/shard.sbatch")
+            .args(args)
+            .env("SLURM_ARRAY_TASK_ID", k.to_string())
+            .env("SLURM_ARRAY_TASK_COUNT", "4")
+            .env("SHARDS", &shards));
+    }
+    ok(script("scripts/slurm/merge.sbatch")
+        .arg("--no-plots")
+        .env("SHARDS", &shards)
+        .env("OUT", &merged));
+    assert_same(&merged, &whole);
+
+    // submit.sh, without Slurm: the commands it would run.
+    let dry = script("scripts/slurm/submit.sh")
+        .args(["--dry-run", "4"])
+        .arg(tmp.path().join("s"))
+        .arg(tmp.path().join("o"))
+        .args(args)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&dry.stdout);
+    assert!(
+        dry.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    assert!(text.contains("--array=1-4"), "{text}");
+    assert!(text.contains("--dependency=afterok:"), "{text}");
+
+    // Several shards at once on one machine with xargs -P, then the merge.
+    let local = tmp.path().join("local");
+    ok(script("scripts/shards-local.sh")
+        .args(["--jobs", "2", "--merge", "--no-plots", "4"])
+        .arg(tmp.path().join("local-shards"))
+        .arg(&local)
+        .args(args));
+    assert_same(&local, &whole);
+}
