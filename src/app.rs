@@ -461,7 +461,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<RunReport> {
         checkpoint::remove(dir)
             .with_context(|| format!("cannot remove {}", checkpoint::folder(dir).display()))?;
     }
-    let threads = runner.threads;
+    let (threads, lab_steps) = (runner.threads, runner.lab_steps);
     let progress = runner.progress;
     progress.finish_and_clear();
 
@@ -478,6 +478,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<RunReport> {
             &folders,
             comparison.as_deref(),
             threads,
+            lab_steps,
             started.elapsed().as_secs_f64(),
         );
     }
@@ -516,7 +517,13 @@ fn write_comparison_extras(dir: &Path, figures: &FigureOptions) -> anyhow::Resul
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let page = output::report::comparison_page(&name, &table, &drawn)?;
-    let mut staged = output::stage_figures(dir, &drawn)?;
+    write_page(dir, &drawn, &page)
+}
+
+/// Writes a folder's figures and its report page, all staged first and then
+/// renamed into place.
+fn write_page(dir: &Path, drawn: &[crate::plot::Drawn], page: &str) -> anyhow::Result<()> {
+    let mut staged = output::stage_figures(dir, drawn)?;
     staged.push(output::atomic::stage(
         &dir.join(output::report::FILE_NAME),
         page.as_bytes(),
@@ -565,28 +572,12 @@ pub fn plot(dirs: &[PathBuf], size: &crate::plot::Size) -> anyhow::Result<Vec<Pa
                 &text("scenario.toml")?,
                 &text("manifest.json")?,
             );
-            let mut staged = output::stage_figures(dir, &drawn)?;
-            staged.push(output::atomic::stage(
-                &dir.join(output::report::FILE_NAME),
-                page.as_bytes(),
-            )?);
-            for f in staged {
-                f.commit()
-                    .with_context(|| format!("cannot write to {}", dir.display()))?;
-            }
+            write_page(dir, &drawn, &page)?;
         } else if let Some(kind) = crate::plot::game_figures::GameFolder::detect(dir) {
             let files = crate::plot::game_figures::Files::read(dir, kind.files())?;
             let drawn = crate::plot::game_folder(kind, &files, size)?;
             let page = output::game_report::page(kind, &files, &drawn)?;
-            let mut staged = output::stage_figures(dir, &drawn)?;
-            staged.push(output::atomic::stage(
-                &dir.join(output::report::FILE_NAME),
-                page.as_bytes(),
-            )?);
-            for f in staged {
-                f.commit()
-                    .with_context(|| format!("cannot write to {}", dir.display()))?;
-            }
+            write_page(dir, &drawn, &page)?;
         } else {
             return Err(InputError::Usage(format!(
                 "{} is not an airace output folder: it has none of timeseries.csv (a scenario), \
@@ -784,16 +775,7 @@ pub fn write_sweep_extras(dir: &Path, figures: &FigureOptions) -> anyhow::Result
     };
     let table = crate::plot::data::Table::parse(&bytes, &format!("{name}/{SWEEP_FILE}"))?;
     let page = output::report::sweep_page(&name, &table, &drawn);
-    let mut staged = output::stage_figures(dir, &drawn)?;
-    staged.push(output::atomic::stage(
-        &dir.join(output::report::FILE_NAME),
-        page.as_bytes(),
-    )?);
-    for f in staged {
-        f.commit()
-            .with_context(|| format!("cannot write to {}", dir.display()))?;
-    }
-    Ok(())
+    write_page(dir, &drawn, &page)
 }
 
 /// Runs scenarios one after another on a pool of worker threads, with one
@@ -805,6 +787,8 @@ pub struct Runner {
     done: u64,
     /// Folders completed so far, named if a signal stops the run.
     pub finished: Vec<PathBuf>,
+    /// Nominal lab-steps simulated by this process (not those resumed).
+    pub lab_steps: f64,
 }
 
 impl Runner {
@@ -822,6 +806,7 @@ impl Runner {
             progress: progress_bar(total_runs, quiet),
             done: 0,
             finished: Vec::new(),
+            lab_steps: 0.0,
         })
     }
 
@@ -959,6 +944,7 @@ impl Runner {
             }
         };
         self.done = done + (range.end - next_run);
+        self.lab_steps += (range.end - next_run) as f64 * f64::from(steps) * labs as f64;
         // The whole state first (a command of several scenarios resumes
         // from it), then the outputs, committed together.
         sink.save(&aggregate, range.end, true)
@@ -1033,6 +1019,8 @@ impl Runner {
                 }
             })?;
         self.done += runs;
+        self.lab_steps +=
+            runs as f64 * f64::from(scenario.meta.steps) * scenario.lab_count() as f64;
         Ok(aggregate)
     }
 
@@ -1097,16 +1085,11 @@ fn print_report(
     folders: &[PathBuf],
     comparison: Option<&Path>,
     threads: usize,
+    lab_steps: f64,
     secs: f64,
 ) {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let lab_steps: f64 = results
-        .iter()
-        .map(|r| {
-            r.aggregate.runs as f64 * r.scenario.meta.steps as f64 * r.scenario.labs.len() as f64
-        })
-        .sum();
     let _ = writeln!(
         out,
         "airace {}: {} scenario(s), seed {}, {threads} thread(s), {secs:.1} s ({:.1} M lab-steps/s)\n",
