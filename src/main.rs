@@ -145,9 +145,7 @@ struct ClassicArgs {
 
 impl ClassicArgs {
     fn figures(&self) -> airace::output::FigureOptions {
-        airace::output::FigureOptions {
-            size: (!self.no_plots).then(|| self.figure.size()),
-        }
+        self.figure.options(self.no_plots)
     }
 }
 
@@ -374,6 +372,13 @@ struct FigureArgs {
 }
 
 impl FigureArgs {
+    /// What to draw: this size, or nothing with `--no-plots`.
+    fn options(&self, no_plots: bool) -> airace::output::FigureOptions {
+        airace::output::FigureOptions {
+            size: (!no_plots).then(|| self.size()),
+        }
+    }
+
     fn size(&self) -> airace::plot::Size {
         airace::plot::Size {
             width: self.width,
@@ -439,9 +444,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 comparison: args.name,
                 quiet: args.quiet,
                 run_rows: !args.no_run_rows,
-                figures: airace::output::FigureOptions {
-                    size: (!args.no_plots).then(|| args.figure.size()),
-                },
+                figures: args.figure.options(args.no_plots),
                 force: args.force,
                 command_line: std::env::args().collect(),
                 shard: args.shard,
@@ -477,9 +480,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 keep_points: args.keep_points,
                 force: args.force,
                 quiet: args.quiet,
-                figures: airace::output::FigureOptions {
-                    size: (!args.no_plots).then(|| args.figure.size()),
-                },
+                figures: args.figure.options(args.no_plots),
                 command_line: std::env::args().collect(),
                 shard: args.shard,
             };
@@ -492,9 +493,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 name: args.name,
                 force: args.force,
                 quiet: args.quiet,
-                figures: airace::output::FigureOptions {
-                    size: (!args.no_plots).then(|| args.figure.size()),
-                },
+                figures: args.figure.options(args.no_plots),
                 command_line: std::env::args().collect(),
             })?;
         }
@@ -513,9 +512,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 out: args.out,
                 quiet: args.quiet,
                 force: args.force,
-                figures: airace::output::FigureOptions {
-                    size: (!args.no_plots).then(|| args.figure.size()),
-                },
+                figures: args.figure.options(args.no_plots),
                 command_line: std::env::args().collect(),
             })?;
         }
