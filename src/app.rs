@@ -817,6 +817,7 @@ impl Runner {
             source,
             threads: self.threads,
             command_line: command_line.to_vec(),
+            merged_shards: None,
         }
     }
 

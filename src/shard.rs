@@ -712,6 +712,7 @@ fn write_scenario_group(
         source: first.source.clone(),
         threads: 1,
         command_line: config.command_line.clone(),
+        merged_shards: Some(first.shards),
     };
     let result = ScenarioResult::new(ready.scenario, ready.aggregate, info);
     output::write_scenario(dir, &result, streamed, &config.figures)

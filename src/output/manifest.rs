@@ -4,9 +4,10 @@
 use super::{Export, ScenarioResult};
 use serde::Serialize;
 
-/// How a run was made. Everything here but `threads` and `command_line`
-/// follows from the scenario and seed; those two record the invocation and
-/// are the only bytes of any output that depend on the thread count.
+/// How a run was made. Everything here but `threads`, `command_line` and
+/// `merged_shards` follows from the scenario and seed; those record the
+/// invocation and are the only bytes of any output that depend on the
+/// thread count or on sharding.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RunInfo {
     pub airace_version: &'static str,
@@ -14,6 +15,8 @@ pub struct RunInfo {
     pub source: String,
     pub threads: usize,
     pub command_line: Vec<String>,
+    /// The number of shards merged into these results, if they were.
+    pub merged_shards: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -25,6 +28,8 @@ struct Manifest<'a> {
     steps: u32,
     threads: usize,
     command_line: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    merged_shards: Option<u64>,
     outputs: &'a [String],
     reproduce: String,
     scenario: &'a crate::Scenario,
@@ -49,6 +54,7 @@ impl Export for ManifestJson {
             steps: r.scenario.meta.steps,
             threads: r.info.threads,
             command_line: &r.info.command_line,
+            merged_shards: r.info.merged_shards,
             outputs: &self.outputs,
             reproduce: "airace run scenario.toml".to_string(),
             scenario: &r.scenario,

@@ -148,13 +148,15 @@ pub fn scenario_page(
     out
 }
 
-/// The manifest without the two fields that record the invocation.
+/// The manifest without the fields that record the invocation (so that
+/// the page is the same for any thread count, sharded or not).
 pub(crate) fn without_invocation(manifest_json: &str) -> String {
     match serde_json::from_str::<serde_json::Value>(manifest_json) {
         Ok(mut v) => {
             if let Some(m) = v.as_object_mut() {
-                m.remove("threads");
-                m.remove("command_line");
+                m.shift_remove("threads");
+                m.shift_remove("command_line");
+                m.shift_remove("merged_shards");
             }
             serde_json::to_string_pretty(&v).unwrap_or_default()
         }
