@@ -250,6 +250,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<RunReport> {
         }
     }
 
+    crate::resources::check_run(&scenarios, sources.iter().map(Source::describe), config)?;
     for s in &scenarios {
         claim_folder(&config.out.join(&s.meta.name), config.force)?;
     }
@@ -460,6 +461,7 @@ pub fn sweep(config: &SweepConfig) -> anyhow::Result<PathBuf> {
     let name = config.name.clone().unwrap_or_else(|| plan.name.clone());
     check_names(&[], Some(&name))?;
     let dir = config.out.join(&name);
+    crate::resources::check_sweep(&plan.points, &origin, config)?;
     claim_folder(&dir, config.force)?;
 
     let total: u64 = plan.points.iter().map(|p| p.scenario.meta.runs).sum();
