@@ -406,6 +406,19 @@ pub fn run(config: &RunConfig) -> anyhow::Result<RunReport> {
             spec.run_range(s.meta.runs, &s.meta.name)?;
         }
     }
+    // Sized for the runs this command makes (a shard's).
+    let sized: Vec<Scenario> = scenarios
+        .iter()
+        .map(|s| {
+            let mut s = s.clone();
+            if let Some(spec) = config.shard {
+                let r = spec.runs(s.meta.runs);
+                s.meta.runs = r.end - r.start;
+            }
+            s
+        })
+        .collect();
+    crate::resources::check_run(&sized, sources.iter().map(Source::describe), config)?;
     let names: Vec<String> = scenarios.iter().map(|s| s.meta.name.clone()).collect();
     let job = ScenarioJob {
         run_rows: config.run_rows,
@@ -657,6 +670,7 @@ pub fn sweep(config: &SweepConfig) -> anyhow::Result<PathBuf> {
         Some(spec) => config.out.join(&name).join(spec.folder_name()),
         None => config.out.join(&name),
     };
+    crate::resources::check_sweep(&plan.points[points.clone()], points.start, &origin, config)?;
     claim_folder(&dir, config.force)?;
 
     let total: u64 = plan.points[points.clone()]

@@ -14,6 +14,7 @@ pub mod model;
 pub mod output;
 pub mod plot;
 pub mod policy;
+pub mod resources;
 pub mod scenario;
 pub mod shard;
 pub mod stats;

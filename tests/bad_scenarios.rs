@@ -245,3 +245,74 @@ fn a_missing_file_is_refused_by_name() {
         &format!("cannot read scenario file {}: ", missing.display()),
     );
 }
+
+/// What `airace validate` says about a file it cannot read: the file, that
+/// it cannot be read, and the system's reason, once.
+fn unreadable_message(path: &Path, reason: &str) -> String {
+    format!(
+        "error: cannot read scenario file {}: {reason}\n",
+        path.display()
+    )
+}
+
+/// Every command that takes a scenario file refuses an unreadable one with
+/// the same whole message, exit code 2 and no output folder. (`sweep` and
+/// `game` once printed the system's reason twice.)
+fn assert_unreadable(path: &Path, expected: &str) {
+    assert_refused(path, expected.trim_start_matches("error: "));
+    let validate = outcome(airace().arg("validate").arg(path));
+    assert_eq!(validate.stderr, expected);
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let out = tmp.path().join("out");
+    let commands: [Vec<&std::ffi::OsStr>; 2] = [
+        vec![
+            "sweep".as_ref(),
+            path.as_os_str(),
+            "--set".as_ref(),
+            "world.spillover=0,0.1".as_ref(),
+        ],
+        vec!["game".as_ref(), path.as_os_str()],
+    ];
+    for args in commands {
+        let got = outcome(airace().args(&args).arg("--out").arg(&out));
+        assert_eq!(got.code, Some(INPUT_ERROR), "{args:?}: {}", got.stderr);
+        assert_eq!(got.stderr, expected, "{args:?}");
+        assert!(!out.exists(), "{args:?} created {}", out.display());
+    }
+}
+
+/// `/proc/self/mem` opens but fails on read with EIO: unreadable even for
+/// root, who can read a file whatever its permissions.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_that_fails_on_read_is_refused_with_the_reason() {
+    let path = Path::new("/proc/self/mem");
+    let reason = format!(
+        "{}: the system could not read its contents (a failing disk or network share, \
+         or a special file that cannot be read as text)",
+        std::io::Error::from_raw_os_error(5)
+    );
+    assert_unreadable(path, &unreadable_message(path, &reason));
+}
+
+/// A file without read permission. Root reads it anyway, so there the test
+/// can only check that it really is readable, and says so.
+#[cfg(unix)]
+#[test]
+fn a_file_without_read_permission_is_refused_with_the_reason() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let path = tmp.path().join("secret.toml");
+    fs::copy(root().join("scenarios/race.toml"), &path).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o000)).unwrap();
+    let error = match fs::read(&path) {
+        Ok(_) => {
+            eprintln!("note: running as a user who reads files without permission (root): skipped");
+            return;
+        }
+        Err(e) => e,
+    };
+    assert_eq!(error.kind(), std::io::ErrorKind::PermissionDenied);
+    let reason = format!("{error}: this user may not read it (check the file's permissions)");
+    assert_unreadable(&path, &unreadable_message(&path, &reason));
+}

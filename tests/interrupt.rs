@@ -3,6 +3,8 @@
 //! uninterrupted run; folders holding other files are not written without
 //! --force.
 
+mod common;
+
 use assert_cmd::cargo::CommandCargoExt;
 use std::fs;
 use std::process::{Command, Stdio};
@@ -37,6 +39,9 @@ fn interrupt_after(signal: &str, wait: Duration) {
             "--out",
         ])
         .arg(dir.path())
+        // Far more rows than any disk holds, but the run is stopped long
+        // before: let it start.
+        .env("AIRACE_DISK_LIMIT", "1000000T")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -164,27 +169,6 @@ fn an_unwritable_output_location_fails_before_any_work() {
     );
 }
 
-/// Every file under `dir` with its bytes, by path relative to `dir`;
-/// `manifest.json`'s command line (which records the invocation) left out.
-fn contents(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    files_under(dir)
-        .into_iter()
-        .map(|f| {
-            let rel = f
-                .strip_prefix(&dir.display().to_string())
-                .unwrap()
-                .to_string();
-            let mut bytes = fs::read(&f).unwrap();
-            if rel.ends_with("manifest.json") {
-                let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-                v["command_line"] = serde_json::Value::Null;
-                bytes = serde_json::to_vec(&v).unwrap();
-            }
-            (rel, bytes)
-        })
-        .collect()
-}
-
 fn airace_in(out: &std::path::Path, args: &[&str]) -> Command {
     let mut cmd = Command::cargo_bin("airace").unwrap();
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -246,7 +230,7 @@ fn a_resumed_run_equals_an_uninterrupted_one_byte_for_byte() {
         "{}",
         String::from_utf8_lossy(&resumed.stderr)
     );
-    assert_eq!(contents(part.path()), contents(whole.path()));
+    common::assert_same_outputs(part.path(), whole.path());
 
     // A checkpoint of another run is not resumed.
     let other = airace_in(part.path(), &["run", "scenarios/race.toml"])

@@ -3,10 +3,11 @@
 //! through `airace` directly and through the shipped Slurm and xargs
 //! scripts; shards that do not belong together are refused.
 
+mod common;
+
 use assert_cmd::cargo::CommandCargoExt;
-use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_airace");
@@ -39,50 +40,8 @@ fn refused(cmd: &mut Command) -> String {
     stderr
 }
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            files(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
-
-/// Every file under `dir` by relative path, with `manifest.json`'s record
-/// of the invocation (`threads`, `command_line`, `merged_shards`) left out.
-fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut all = Vec::new();
-    files(dir, &mut all);
-    all.into_iter()
-        .map(|p| {
-            let rel = p.strip_prefix(dir).unwrap().display().to_string();
-            let mut bytes = fs::read(&p).unwrap();
-            if rel.ends_with("manifest.json") {
-                let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-                v["command_line"] = serde_json::Value::Null;
-                v["threads"] = serde_json::Value::Null;
-                if let Some(m) = v.as_object_mut() {
-                    m.shift_remove("merged_shards");
-                }
-                bytes = serde_json::to_vec(&v).unwrap();
-            }
-            (rel, bytes)
-        })
-        .collect()
-}
-
 fn assert_same(merged: &Path, whole: &Path) {
-    let (m, w) = (contents(merged), contents(whole));
-    assert_eq!(
-        m.keys().collect::<Vec<_>>(),
-        w.keys().collect::<Vec<_>>(),
-        "the same files"
-    );
-    for (name, bytes) in &w {
-        assert!(m[name] == *bytes, "{name} differs between merged and whole");
-    }
+    common::assert_same_outputs(merged, whole);
 }
 
 const TWO: [&str; 2] = ["scenarios/race.toml", "scenarios/rsp-2026.toml"];

@@ -101,9 +101,9 @@ impl Game {
                 path: path.to_path_buf(),
             });
         }
-        let source = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+        let source = std::fs::read_to_string(path).map_err(|error| ScenarioError::Read {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
         let stem = path
             .file_stem()

@@ -20,12 +20,13 @@ pub struct Problem {
 /// Why a scenario could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    /// The file could not be read at all.
-    #[error("cannot read scenario file {}: {source}", path.display())]
+    /// The file could not be read at all. The reason is part of the
+    /// message and deliberately not a `source`: printing the error chain
+    /// (`{:#}`) would otherwise say it twice.
+    #[error("cannot read scenario file {}: {}", path.display(), read_reason(error))]
     Read {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The path names something that is not a regular file.
     #[error("{}: is a directory, not a scenario file (give the path of a .toml file)", path.display())]
@@ -45,6 +46,25 @@ impl ScenarioError {
             ScenarioError::Invalid { problems, .. } => problems,
             _ => &[],
         }
+    }
+}
+
+/// Why a file could not be read, with a hint where the system's own words
+/// leave a person guessing.
+fn read_reason(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::PermissionDenied => {
+            format!("{error}: this user may not read it (check the file's permissions)")
+        }
+        std::io::ErrorKind::InvalidData => {
+            format!("{error}: a scenario is a TOML text file in UTF-8")
+        }
+        // EIO (5 on Linux and macOS; on Windows 5 means access denied).
+        _ if cfg!(unix) && error.raw_os_error() == Some(5) => format!(
+            "{error}: the system could not read its contents (a failing disk or network share, \
+             or a special file that cannot be read as text)"
+        ),
+        _ => error.to_string(),
     }
 }
 

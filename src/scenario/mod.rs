@@ -110,9 +110,9 @@ impl Scenario {
                 path: path.to_path_buf(),
             });
         }
-        let bytes = std::fs::read(path).map_err(|source| ScenarioError::Read {
+        let bytes = std::fs::read(path).map_err(|error| ScenarioError::Read {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
         let origin = path.display().to_string();
         let source = String::from_utf8(bytes).map_err(|e| ScenarioError::Invalid {

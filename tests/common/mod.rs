@@ -1,0 +1,128 @@
+//! Helpers shared by the integration tests: the binary, checks that figure
+//! files and report pages are what they should be (`tests/figures.rs`,
+//! `tests/game_figures.rs`), and output folders compared byte for byte
+//! (`tests/interrupt.rs`, `tests/shard.rs`).
+
+// Each test file that uses this module compiles it on its own and may not
+// use every helper.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+pub fn airace() -> Command {
+    let mut cmd = Command::cargo_bin("airace").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+/// (width, height) of a PNG from its IHDR chunk.
+pub fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    (
+        u32::from_be_bytes(bytes[16..20].try_into().unwrap()),
+        u32::from_be_bytes(bytes[20..24].try_into().unwrap()),
+    )
+}
+
+/// Checks `dir/figures/` holds exactly `stems` as SVG and PNG of the size,
+/// and the page inlines every one of them.
+pub fn check_figures(dir: &Path, stems: &[&str], svg_px: (u32, u32), png_px: (u32, u32)) {
+    let figures = dir.join("figures");
+    let mut found: Vec<String> = fs::read_dir(&figures)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    found.sort();
+    let mut expected: Vec<String> = stems
+        .iter()
+        .flat_map(|s| [format!("{s}.png"), format!("{s}.svg")])
+        .collect();
+    expected.sort();
+    assert_eq!(found, expected, "{}", figures.display());
+    for stem in stems {
+        let svg = fs::read_to_string(figures.join(format!("{stem}.svg"))).unwrap();
+        assert!(svg.starts_with("<svg"), "{stem}.svg");
+        assert!(svg.trim_end().ends_with("</svg>"), "{stem}.svg is complete");
+        assert!(
+            svg.contains(&format!("width=\"{}\" height=\"{}\"", svg_px.0, svg_px.1)),
+            "{stem}.svg size"
+        );
+        assert!(svg.contains("<text"), "{stem}.svg has text");
+        assert_eq!(
+            png_size(&fs::read(figures.join(format!("{stem}.png"))).unwrap()),
+            png_px,
+            "{stem}.png size"
+        );
+    }
+    let page = fs::read_to_string(dir.join("index.html")).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"));
+    assert_eq!(
+        page.matches("<svg").count(),
+        stems.len(),
+        "the page inlines every figure"
+    );
+    assert_eq!(
+        page.matches("http://").count(),
+        page.matches("xmlns=\"http://www.w3.org").count(),
+        "no network"
+    );
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            files(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+/// Every file under `dir` (hidden ones too) by relative path, with its
+/// bytes; from `manifest.json`, the fields that record the invocation
+/// (`threads`, `command_line`, `merged_shards`) are left out.
+pub fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut all = Vec::new();
+    files(dir, &mut all);
+    all.into_iter()
+        .map(|p| {
+            let rel = p.strip_prefix(dir).unwrap().display().to_string();
+            let mut bytes = fs::read(&p).unwrap();
+            if rel.ends_with("manifest.json") {
+                let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                let m = v.as_object_mut().unwrap();
+                for field in ["threads", "command_line", "merged_shards"] {
+                    m.shift_remove(field);
+                }
+                bytes = serde_json::to_vec(&v).unwrap();
+            }
+            (rel, bytes)
+        })
+        .collect()
+}
+
+/// Asserts that two output folders hold the same files with the same bytes
+/// (but for the invocation, see [`contents`]).
+pub fn assert_same_outputs(a: &Path, b: &Path) {
+    let (ca, cb) = (contents(a), contents(b));
+    assert_eq!(
+        ca.keys().collect::<Vec<_>>(),
+        cb.keys().collect::<Vec<_>>(),
+        "{} and {} hold other files",
+        a.display(),
+        b.display()
+    );
+    for (name, bytes) in &cb {
+        assert!(
+            ca[name] == *bytes,
+            "{name} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+}

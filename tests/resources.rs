@@ -1,0 +1,131 @@
+//! Runs too big for the machine are refused before they start: exit code 2,
+//! a message with the estimate, what is available and what to change, and
+//! no output folder. `AIRACE_MEMORY_LIMIT` and `AIRACE_DISK_LIMIT` stand in
+//! for the machine, so the tests do not depend on it.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+/// Valid, but 100,000 steps x 1,002 labs x a billion runs.
+const TOO_BIG: &str = "tests/fixtures/too_big.toml";
+
+fn airace() -> Command {
+    let mut cmd = Command::cargo_bin("airace").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd.env_remove("AIRACE_MEMORY_LIMIT");
+    cmd.env_remove("AIRACE_DISK_LIMIT");
+    cmd
+}
+
+/// Runs `cmd` with `--out out` and checks it is refused with exactly
+/// `expected`, exit code 2, and leaves no `out`.
+fn assert_refused(cmd: &mut Command, out: &Path, expected: &str) {
+    let output = cmd.arg("--out").arg(out).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr, expected);
+    assert!(!out.exists(), "created {}", out.display());
+}
+
+/// The memory refusal, for an estimate of `size`.
+fn memory_message(size: &str) -> String {
+    format!(
+        "100000 steps x 1002 labs on 2 thread(s) need about {size} of memory, but 1.0 GiB is \
+         available: use fewer steps or labs, or fewer --threads (each thread holds 4 blocks of \
+         1024 runs; results do not depend on the thread count)\n"
+    )
+}
+
+#[test]
+fn a_run_too_big_for_memory_is_refused_with_the_estimate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    assert_refused(
+        airace()
+            .args(["run", TOO_BIG, "--threads", "2"])
+            .env("AIRACE_MEMORY_LIMIT", "1G"),
+        &out,
+        &format!("error: {TOO_BIG}: {}", memory_message("42.3 GiB")),
+    );
+}
+
+#[test]
+fn a_sweep_too_big_for_memory_is_refused_with_the_estimate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    assert_refused(
+        airace()
+            .args([
+                "sweep",
+                TOO_BIG,
+                "--set",
+                "world.spillover=0,0.1",
+                "--threads",
+                "2",
+            ])
+            .env("AIRACE_MEMORY_LIMIT", "1G"),
+        &out,
+        // Less than a run's: the points write no per-run rows.
+        &format!(
+            "error: {TOO_BIG} at sweep point 1: {}",
+            memory_message("41.7 GiB")
+        ),
+    );
+}
+
+#[test]
+fn a_run_too_big_for_the_disk_is_refused_with_the_estimate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    assert_refused(
+        airace()
+            .args(["run", TOO_BIG, "--threads", "2"])
+            .env("AIRACE_MEMORY_LIMIT", "1T")
+            .env("AIRACE_DISK_LIMIT", "1T"),
+        &out,
+        &format!(
+            "error: {TOO_BIG}: 1000000000 runs x 1002 labs would write about 82.9 TiB into {}, \
+             but its file system has 1.0 TiB free: use fewer runs, or --no-run-rows (runs.csv and \
+             labs.csv, a row per run and per run and lab, are not needed for the summaries and \
+             time series)\n",
+            out.display()
+        ),
+    );
+}
+
+#[test]
+fn an_unreadable_limit_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    assert_refused(
+        airace()
+            .args(["run", "scenarios/race.toml"])
+            .env("AIRACE_MEMORY_LIMIT", "lots"),
+        &out,
+        "error: AIRACE_MEMORY_LIMIT=lots is not a size: give bytes, or a number with K, M, G or T \
+         (powers of 1024)\n",
+    );
+}
+
+/// The limits are only ceilings: an ordinary run under generous ones runs.
+#[test]
+fn an_ordinary_run_fits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    airace()
+        .args([
+            "run",
+            "scenarios/race.toml",
+            "--runs",
+            "100",
+            "--no-plots",
+            "-q",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .env("AIRACE_MEMORY_LIMIT", "1G")
+        .env("AIRACE_DISK_LIMIT", "1G")
+        .assert()
+        .success();
+    assert!(out.join("race/runs.csv").exists());
+}
