@@ -77,6 +77,7 @@ fuzz_target!(|data: &[u8]| {
         source: "fuzz.toml".into(),
         threads: 1,
         command_line: Vec::new(),
+        merged_shards: None,
     };
     let result = ScenarioResult::new(scenario, aggregate, info);
     for export in output::data_exports() {
