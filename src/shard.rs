@@ -306,6 +306,12 @@ fn find(inputs: &[PathBuf]) -> Result<Vec<Found>, InputError> {
                     manifest.format_version
                 )));
             }
+            if let Some(problem) = implausible(&manifest) {
+                return Err(InputError::Usage(format!(
+                    "{} is damaged: {problem}",
+                    path.display()
+                )));
+            }
             for (file, &size) in &manifest.files {
                 let found = std::fs::metadata(dir.join(file)).map(|m| m.len()).ok();
                 if found != Some(size) {
@@ -319,6 +325,35 @@ fn find(inputs: &[PathBuf]) -> Result<Vec<Found>, InputError> {
             Ok(Found { dir, manifest })
         })
         .collect()
+}
+
+/// What makes a shard manifest impossible (a damaged or edited file), if
+/// anything: the checks that keep the merge's arithmetic in range.
+fn implausible(m: &ShardManifest) -> Option<String> {
+    /// More shards than any study has blocks of runs.
+    const MAX_SHARDS: u64 = 1 << 24;
+    if !(1 <= m.shard && m.shard <= m.shards && m.shards <= MAX_SHARDS) {
+        return Some(format!("shard {} of {} is not possible", m.shard, m.shards));
+    }
+    match m.unit {
+        Unit::Scenario {
+            runs,
+            first_run,
+            end_run,
+            ..
+        } if !(first_run < end_run && end_run <= runs && first_run % BLOCK_RUNS == 0) => Some(
+            format!("runs {first_run}..{end_run} of {runs} are not a shard's range"),
+        ),
+        Unit::Sweep {
+            points,
+            first_point,
+            end_point,
+            ..
+        } if !(first_point < end_point && end_point <= points) => Some(format!(
+            "points {first_point}..{end_point} of {points} are not a shard's range"
+        )),
+        _ => None,
+    }
 }
 
 fn collect(dir: &Path, depth: u32, out: &mut Vec<PathBuf>) {

@@ -214,6 +214,29 @@ fn a_resumed_run_equals_an_uninterrupted_one_byte_for_byte() {
         String::from_utf8_lossy(&refused.stderr)
     );
 
+    // A checkpoint edited by hand is refused, not trusted.
+    let json = part
+        .path()
+        .join("rsp-2026/.airace-checkpoint/checkpoint.json");
+    let saved = fs::read_to_string(&json).unwrap();
+    fs::write(
+        &json,
+        saved.replace("\"next_run\": 16384", "\"next_run\": 100"),
+    )
+    .unwrap();
+    let damaged = airace_in(part.path(), &scenarios)
+        .arg("--resume")
+        .output()
+        .unwrap();
+    assert_eq!(damaged.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&damaged.stderr)
+            .contains("is damaged: run 100 is not a block boundary in runs 0..20000 of 20000"),
+        "{}",
+        String::from_utf8_lossy(&damaged.stderr)
+    );
+    fs::write(&json, saved).unwrap();
+
     // Rows written after the last checkpoint (as a killed process leaves
     // them) are cut off on resuming.
     let runs = part.path().join("rsp-2026/.airace-checkpoint/runs.csv");

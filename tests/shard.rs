@@ -204,6 +204,16 @@ fn shards_that_do_not_belong_together_are_refused_and_nothing_is_written() {
         "{err}"
     );
 
+    // An edited manifest.
+    let manifest = shards.join("race/shard-2-of-3/shard.json");
+    let text = fs::read_to_string(&manifest).unwrap();
+    fs::write(&manifest, text.replace("\"shards\": 3", "\"shards\": 0")).unwrap();
+    let err = refused(&mut merge(&[&shards]));
+    assert!(
+        err.contains("shard-2-of-3/shard.json is damaged: shard 2 of 0 is not possible"),
+        "{err}"
+    );
+
     // Not a shard at all.
     let err = refused(&mut merge(&[&tmp.path().join("merged-nothing-here")]));
     assert!(err.contains("is not a folder"), "{err}");

@@ -131,6 +131,18 @@ pub fn load(dir: &Path, labs: usize, steps: u32) -> Result<Option<Saved>, String
     let aggregate = Aggregate::from_bytes(&bytes, labs, steps)
         .map_err(|e| format!("{}: {e}", bin.display()))?;
     let id = &checkpoint.identity;
+    let next = checkpoint.next_run;
+    let aligned = |run: u64| run % crate::engine::BLOCK_RUNS == 0;
+    let in_range = id.first_run <= next && next <= id.end_run && id.end_run <= id.runs;
+    if !(in_range && aligned(id.first_run) && (aligned(next) || next == id.end_run)) {
+        return Err(format!(
+            "{} is damaged: run {next} is not a block boundary in runs {}..{} of {}",
+            path.display(),
+            id.first_run,
+            id.end_run,
+            id.runs
+        ));
+    }
     if aggregate.runs.checked_add(id.first_run) != Some(checkpoint.next_run) {
         return Err(format!(
             "{} holds {} runs, but its checkpoint says runs {}..{}",
