@@ -215,7 +215,7 @@ struct PrecipiceArgs {
     bins: usize,
 }
 
-#[derive(clap::Args, Default)]
+#[derive(clap::Args)]
 struct RunArgs {
     /// Scenario files (TOML); several run with one seed and get a comparison.csv.
     scenarios: Vec<PathBuf>,
@@ -358,7 +358,7 @@ struct SweepArgs {
 }
 
 /// Figure size in physical units.
-#[derive(clap::Args, Default)]
+#[derive(clap::Args)]
 struct FigureArgs {
     /// Figure width in inches.
     #[arg(long, default_value_t = 6.5, value_parser = inches)]
@@ -428,12 +428,14 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     app::install_interrupt_handler()?;
-    match cli.command.unwrap_or_else(|| {
-        Command::Run(RunArgs {
-            out: PathBuf::from("output"),
-            ..RunArgs::default()
-        })
-    }) {
+    // No command is `airace run`, with every default as clap gives it.
+    let command = match cli.command {
+        Some(command) => command,
+        None => Cli::parse_from(["airace", "run"])
+            .command
+            .expect("`run` parses to a command"),
+    };
+    match command {
         Command::Run(args) => {
             let config = RunConfig {
                 sources: args.scenarios.into_iter().map(Source::File).collect(),

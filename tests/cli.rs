@@ -1,5 +1,7 @@
 //! The `airace` binary as a user meets it.
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::collections::BTreeMap;
@@ -98,6 +100,17 @@ fn no_arguments_at_all_is_the_default_comparison() {
             .join("output/default-comparison/comparison.csv")
             .is_file()
     );
+    // Exactly `airace run`: the same files, figures of the default size.
+    let run = tempfile::tempdir().unwrap();
+    Command::cargo_bin("airace")
+        .unwrap()
+        .current_dir(run.path())
+        .arg("run")
+        .assert()
+        .success();
+    common::assert_same_outputs(&dir.path().join("output"), &run.path().join("output"));
+    let png = fs::read(dir.path().join("output/race/figures/risk.png")).unwrap();
+    assert_eq!(common::png_size(&png), (1300, 800), "6.5 x 4 in at 200 dpi");
 }
 
 #[test]
