@@ -94,17 +94,8 @@ struct GameArgs {
     /// Folder under which the game gets its folder.
     #[arg(long, default_value = "output")]
     out: PathBuf,
-    /// Write into a folder that holds files airace did not write.
-    #[arg(long)]
-    force: bool,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    quiet: bool,
-    /// Do not draw figures.
-    #[arg(long)]
-    no_plots: bool,
     #[command(flatten)]
-    figure: FigureArgs,
+    output: OutputArgs,
 }
 
 #[derive(Subcommand)]
@@ -130,22 +121,13 @@ struct ClassicArgs {
     /// Folder name [default: the model's name].
     #[arg(long)]
     name: Option<String>,
-    /// Write into a folder that holds files airace did not write.
-    #[arg(long)]
-    force: bool,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    quiet: bool,
-    /// Do not draw figures.
-    #[arg(long)]
-    no_plots: bool,
     #[command(flatten)]
-    figure: FigureArgs,
+    output: OutputArgs,
 }
 
 impl ClassicArgs {
     fn figures(&self) -> airace::output::FigureOptions {
-        self.figure.options(self.no_plots)
+        self.output.figures()
     }
 }
 
@@ -237,16 +219,6 @@ struct RunArgs {
     /// Do not write runs.csv and labs.csv (one row per run), for very large studies.
     #[arg(long)]
     no_run_rows: bool,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    quiet: bool,
-    /// Do not draw figures.
-    #[arg(long)]
-    no_plots: bool,
-    /// Write into output folders that hold files airace did not write
-    /// (airace never deletes files it did not create).
-    #[arg(long)]
-    force: bool,
     /// Run only shard K of N (a contiguous range of runs) into OUT/SCENARIO/shard-K-of-N/;
     /// `airace merge` joins the shards into the outputs of one whole run.
     #[arg(long, value_name = "K/N")]
@@ -260,7 +232,7 @@ struct RunArgs {
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     checkpoint_every: Option<u64>,
     #[command(flatten)]
-    figure: FigureArgs,
+    output: OutputArgs,
 }
 
 const MERGE_EXAMPLES: &str = "\
@@ -284,17 +256,8 @@ struct MergeArgs {
     /// scenarios [default: the name that command used].
     #[arg(long)]
     name: Option<String>,
-    /// Write into output folders that hold files airace did not write.
-    #[arg(long)]
-    force: bool,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    quiet: bool,
-    /// Do not draw figures.
-    #[arg(long)]
-    no_plots: bool,
     #[command(flatten)]
-    figure: FigureArgs,
+    output: OutputArgs,
 }
 
 const SWEEP_EXAMPLES: &str = "\
@@ -341,20 +304,36 @@ struct SweepArgs {
     /// Also write every point's full outputs under points/NNNN/.
     #[arg(long)]
     keep_points: bool,
-    /// Write into a folder that holds files airace did not write.
-    #[arg(long)]
-    force: bool,
-    /// Do not draw figures.
-    #[arg(long)]
-    no_plots: bool,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    quiet: bool,
     /// Run only shard K of N (a contiguous range of points) into OUT/NAME/shard-K-of-N/.
     #[arg(long, value_name = "K/N")]
     shard: Option<ShardSpec>,
     #[command(flatten)]
+    output: OutputArgs,
+}
+
+/// What every command that writes a folder takes: whether it may write
+/// beside other files, how much it prints, and its figures.
+#[derive(clap::Args)]
+struct OutputArgs {
+    /// Write into output folders that hold files airace did not write
+    /// (airace never deletes files it did not create).
+    #[arg(long)]
+    force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Do not draw figures.
+    #[arg(long)]
+    no_plots: bool,
+    #[command(flatten)]
     figure: FigureArgs,
+}
+
+impl OutputArgs {
+    /// What to draw: the figure size, or nothing with `--no-plots`.
+    fn figures(&self) -> airace::output::FigureOptions {
+        self.figure.options(self.no_plots)
+    }
 }
 
 /// Figure size in physical units.
@@ -444,10 +423,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 threads: args.threads.map(|t| t as usize),
                 out: args.out,
                 comparison: args.name,
-                quiet: args.quiet,
+                quiet: args.output.quiet,
                 run_rows: !args.no_run_rows,
-                figures: args.figure.options(args.no_plots),
-                force: args.force,
+                figures: args.output.figures(),
+                force: args.output.force,
                 command_line: std::env::args().collect(),
                 shard: args.shard,
                 resume: args.resume,
@@ -480,9 +459,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 out: args.out,
                 name: args.name,
                 keep_points: args.keep_points,
-                force: args.force,
-                quiet: args.quiet,
-                figures: args.figure.options(args.no_plots),
+                force: args.output.force,
+                quiet: args.output.quiet,
+                figures: args.output.figures(),
                 command_line: std::env::args().collect(),
                 shard: args.shard,
             };
@@ -493,9 +472,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 inputs: args.dirs,
                 out: args.out,
                 name: args.name,
-                force: args.force,
-                quiet: args.quiet,
-                figures: args.figure.options(args.no_plots),
+                force: args.output.force,
+                quiet: args.output.quiet,
+                figures: args.output.figures(),
                 command_line: std::env::args().collect(),
             })?;
         }
@@ -512,9 +491,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 seed: args.seed,
                 threads: args.threads.map(|t| t as usize),
                 out: args.out,
-                quiet: args.quiet,
-                force: args.force,
-                figures: args.figure.options(args.no_plots),
+                quiet: args.output.quiet,
+                force: args.output.force,
+                figures: args.output.figures(),
                 command_line: std::env::args().collect(),
             })?;
         }
@@ -548,8 +527,8 @@ fn run_classic(model: ClassicModel) -> anyhow::Result<()> {
                 speed_max: a.speed_max,
                 speed_step: a.speed_step,
                 risk_step: a.risk_step,
-                quiet: a.common.quiet,
-                force: a.common.force,
+                quiet: a.common.output.quiet,
+                force: a.common.output.force,
                 figures,
                 command_line: std::env::args().collect(),
             })?;
@@ -572,8 +551,8 @@ fn run_classic(model: ClassicModel) -> anyhow::Result<()> {
                 threads: a.common.threads.map(|t| t as usize),
                 out: a.common.out,
                 name: a.common.name.unwrap_or(defaults.name),
-                quiet: a.common.quiet,
-                force: a.common.force,
+                quiet: a.common.output.quiet,
+                force: a.common.output.force,
                 figures,
                 command_line: std::env::args().collect(),
             })?;
