@@ -225,6 +225,12 @@ const OUR_NAMES: &[&str] = &[
 /// holds only what airace writes; anything else needs `force`. Then makes
 /// sure the folder can be created and written, before any work is done.
 pub fn claim_folder(dir: &Path, force: bool) -> Result<(), InputError> {
+    claim_folder_for(dir, OUR_NAMES, force)
+}
+
+/// [`claim_folder`] for a folder in which airace writes the names `ours`
+/// (and hidden files of its own).
+pub fn claim_folder_for(dir: &Path, ours: &[&str], force: bool) -> Result<(), InputError> {
     if dir.exists() {
         if !dir.is_dir() {
             return Err(InputError::Usage(format!(
@@ -238,7 +244,7 @@ pub fn claim_folder(dir: &Path, force: bool) -> Result<(), InputError> {
         let mut foreign: Vec<String> = entries
             .filter_map(|e| e.ok())
             .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|name| !name.starts_with('.') && !OUR_NAMES.contains(&name.as_str()))
+            .filter(|name| !name.starts_with('.') && !ours.contains(&name.as_str()))
             .collect();
         foreign.sort();
         if !foreign.is_empty() && !force {
@@ -808,16 +814,11 @@ pub struct Runner {
 impl Runner {
     /// `total_runs` sizes the progress bar.
     pub fn new(threads: Option<usize>, total_runs: u64, quiet: bool) -> anyhow::Result<Runner> {
-        let threads =
-            threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .context("cannot start worker threads")?;
+        let pool = thread_pool(threads)?;
         Ok(Runner {
-            threads,
+            threads: pool.current_num_threads(),
             pool,
-            progress: progress_bar(total_runs, quiet),
+            progress: progress_bar(total_runs, quiet, "runs, {per_sec}"),
             done: 0,
             finished: Vec::new(),
             lab_steps: 0.0,
@@ -1080,15 +1081,27 @@ fn check_names(scenarios: &[Scenario], comparison: Option<&str>) -> Result<(), I
     Ok(())
 }
 
-fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
+/// A rayon pool of `threads` threads (all cores by default).
+pub fn thread_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
+    let threads =
+        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start worker threads")
+}
+
+/// A progress bar on stderr when it is a terminal (hidden otherwise, or
+/// when `quiet`), counting `{pos}/{len} COUNTED`: e.g. `runs, {per_sec}`.
+pub fn progress_bar(total: u64, quiet: bool, counted: &str) -> indicatif::ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(total);
     bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{msg:>20} [{bar:40}] {pos}/{len} runs, {per_sec}, ETA {eta}",
-        )
+        indicatif::ProgressStyle::with_template(&format!(
+            "{{msg:>20}} [{{bar:40}}] {{pos}}/{{len}} {counted}, ETA {{eta}}"
+        ))
         .expect("the template is valid")
         .progress_chars("=> "),
     );

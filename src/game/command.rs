@@ -4,12 +4,12 @@
 use super::analysis::{self, Analysis};
 use super::game_file::Game;
 use super::race_game::{self, Estimates, PayoffTable};
-use crate::app::InputError;
+use crate::app::{self, InputError, thread_pool};
 use crate::output::FigureOptions;
 use crate::output::atomic::{self, AtomicFile};
 use crate::plot::game_figures::{Files, GameFolder};
 use anyhow::Context as _;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -53,7 +53,7 @@ pub fn run_game(config: &GameConfig) -> anyhow::Result<GameReport> {
     }
     let pool = thread_pool(config.threads)?;
     let dir = config.out.join(&game.scenario.meta.name);
-    claim_folder(&dir, GAME_FILES, config.force)?;
+    claim_folder(&dir, GameFolder::Game, config.force)?;
 
     let profiles = game.profile_count() as u64;
     let bar = progress_bar(runs, config.quiet, &game.scenario.meta.name);
@@ -91,80 +91,21 @@ pub fn run_game(config: &GameConfig) -> anyhow::Result<GameReport> {
     })
 }
 
-/// Everything `airace game` may write in its folder.
-const GAME_FILES: &[&str] = &[
-    "payoffs.csv",
-    "deviations.csv",
-    "equilibria.csv",
-    "mixed.csv",
-    "replicator_flow.csv",
-    "replicator_paths.csv",
-    "stationary.csv",
-    "fixation.csv",
-    "stationary_sweep.csv",
-    "summary.json",
-    "game.toml",
-    "manifest.json",
-    "figures",
-    "index.html",
-];
-
 /// Checks that airace may write into `dir`: it does not exist, or holds
 /// only files named in `ours` (what the command writes); anything else
 /// needs `force` (airace never overwrites what it did not write). Creates
-/// the folder.
-pub fn claim_folder(dir: &Path, ours: &[&str], force: bool) -> anyhow::Result<()> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(InputError::Usage(format!(
-            "{} exists and is not a folder: choose another --out or --name",
-            dir.display()
-        ))
-        .into());
-    }
-    if dir.is_dir() && !force {
-        let mut foreign: Vec<String> = std::fs::read_dir(dir)
-            .with_context(|| format!("cannot read output folder {}", dir.display()))?
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|name| !name.starts_with('.') && !ours.contains(&name.as_str()))
-            .collect();
-        foreign.sort();
-        if !foreign.is_empty() {
-            return Err(InputError::Usage(format!(
-                "{} holds files airace did not write ({}): choose another --out or --name, or add --force \
-                 to write airace's files beside them",
-                dir.display(),
-                foreign.join(", ")
-            ))
-            .into());
-        }
-    }
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create output folder {}", dir.display()))
+/// Checks that airace may write the files of a `kind` folder into `dir`:
+/// [`app::claim_folder_for`] with that folder's data files, its figures and
+/// its page.
+pub fn claim_folder(dir: &Path, kind: GameFolder, force: bool) -> Result<(), InputError> {
+    let mut ours = kind.files().to_vec();
+    ours.extend([crate::plot::FIGURES_DIR, crate::output::report::FILE_NAME]);
+    app::claim_folder_for(dir, &ours, force)
 }
 
-/// A rayon pool of `threads` threads (all cores by default).
-pub fn thread_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
-    let threads =
-        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .context("cannot start worker threads")
-}
-
+/// A progress bar over the runs of every profile, named after the game.
 fn progress_bar(total: u64, quiet: bool, name: &str) -> indicatif::ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(total);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{msg:>20} [{bar:40}] {pos}/{len} runs of every profile, ETA {eta}",
-        )
-        .expect("the template is valid")
-        .progress_chars("=> "),
-    );
+    let bar = app::progress_bar(total, quiet, "runs of every profile");
     bar.set_message(name.to_string());
     bar
 }

@@ -9,7 +9,7 @@
 use super::report::{escape, head, interval, without_invocation};
 use crate::plot::Drawn;
 use crate::plot::data::DataError;
-use crate::plot::game_figures::{Files, GameFolder, GameTables, regime_label};
+use crate::plot::game_figures::{Files, GameFolder, GameTables, ProfileStatus, regime_label};
 use crate::stats::Estimate;
 use std::fmt::Write as _;
 
@@ -110,6 +110,20 @@ fn with_se(mean: f64, se: f64, decimals: usize) -> String {
     )
 }
 
+/// A profile's most profitable deviation, as a table cell.
+fn deviation(e: &ProfileStatus) -> String {
+    if e.best_from.is_empty() {
+        return "none".to_string();
+    }
+    format!(
+        "{} → {}: {:.4} ± {:.4}",
+        escape(&e.best_from),
+        escape(&e.best_to),
+        e.best_gain,
+        2.0 * e.best_gain_se
+    )
+}
+
 fn game_page(files: &Files, drawn: &[Drawn]) -> Result<String, DataError> {
     let g = GameTables::read(files)?;
     let summary = files.json("summary.json").unwrap_or_default();
@@ -149,17 +163,7 @@ fn game_page(files: &Files, drawn: &[Drawn]) -> Result<String, DataError> {
                         .map(|p| format!("{}: {}", escape(&name), interval(p, 4)))
                 })
                 .collect();
-            let deviation = if e.best_from.is_empty() {
-                "none".to_string()
-            } else {
-                format!(
-                    "{} → {}: {:.4} ± {:.4}",
-                    escape(&e.best_from),
-                    escape(&e.best_to),
-                    e.best_gain,
-                    2.0 * e.best_gain_se
-                )
-            };
+            let deviation = deviation(e);
             let _ = writeln!(
                 out,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -266,17 +270,7 @@ fn game_page(files: &Files, drawn: &[Drawn]) -> Result<String, DataError> {
          <th>equilibrium</th><th>best deviation: gain ± 2 SE</th></tr>\n",
     );
     for e in &g.equilibria {
-        let deviation = if e.best_from.is_empty() {
-            "none".to_string()
-        } else {
-            format!(
-                "{} → {}: {:.4} ± {:.4}",
-                escape(&e.best_from),
-                escape(&e.best_to),
-                e.best_gain,
-                2.0 * e.best_gain_se
-            )
-        };
+        let deviation = deviation(e);
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",

@@ -287,6 +287,68 @@ pub struct ProfileStatus {
     pub best_gain_se: f64,
 }
 
+/// The profiles of a game's three tables as strategy or seat indices, read
+/// by [`GameTables::read`] from either layout (symmetric or seated).
+struct Profiles {
+    /// Per `payoffs.csv` row: its profile and whose payoff it is.
+    keys: Vec<Vec<usize>>,
+    who: Vec<usize>,
+    /// Per `deviations.csv` row: its profile and who deviates.
+    dev_keys: Vec<Vec<usize>>,
+    dev_from: Vec<usize>,
+    /// Per `equilibria.csv` row: its profile.
+    eq_keys: Vec<Vec<usize>>,
+}
+
+impl Profiles {
+    /// The tables, with the payoffs, catastrophe probabilities and verdicts
+    /// of the rows these profiles index.
+    fn tables(
+        self,
+        kind: Kind,
+        strategies: Vec<String>,
+        payoffs: &Table,
+        deviations: &Table,
+        equilibria: &Table,
+    ) -> Result<GameTables, DataError> {
+        let z = crate::stats::interval::Z95;
+        let (mean, se) = (payoffs.column("payoff")?, payoffs.column("payoff_se")?);
+        let (p, p_se) = (
+            payoffs.column("p_catastrophe")?,
+            payoffs.column("p_catastrophe_se")?,
+        );
+        let verdicts = deviations.text("verdict")?;
+        Ok(GameTables {
+            kind,
+            strategies,
+            payoffs: (0..self.keys.len())
+                .map(|r| {
+                    (
+                        self.keys[r].clone(),
+                        self.who[r],
+                        Estimate {
+                            mean: mean[r],
+                            ci_low: mean[r] - z * se[r],
+                            ci_high: mean[r] + z * se[r],
+                        },
+                    )
+                })
+                .collect(),
+            catastrophe: catastrophe(&self.keys, &p, &p_se),
+            gains: (0..self.dev_keys.len())
+                .map(|r| {
+                    (
+                        self.dev_keys[r].clone(),
+                        self.dev_from[r],
+                        verdicts[r] == "gains",
+                    )
+                })
+                .collect(),
+            equilibria: read_equilibria(equilibria, self.eq_keys)?,
+        })
+    }
+}
+
 impl GameTables {
     /// Reads `payoffs.csv`, `deviations.csv` and `equilibria.csv`.
     pub fn read(files: &Files) -> Result<GameTables, DataError> {
@@ -305,12 +367,6 @@ impl GameTables {
             .filter(|h| h.starts_with("seat_"))
             .cloned()
             .collect();
-        let z = crate::stats::interval::Z95;
-        let (mean, se) = (payoffs.column("payoff")?, payoffs.column("payoff_se")?);
-        let (p, p_se) = (
-            payoffs.column("p_catastrophe")?,
-            payoffs.column("p_catastrophe_se")?,
-        );
         if !counts.is_empty() {
             let strategies: Vec<String> = counts.iter().map(|c| c[2..].to_string()).collect();
             let key = |t: &Table| -> Result<Vec<Vec<usize>>, DataError> {
@@ -337,32 +393,21 @@ impl GameTables {
             let who = index(payoffs.text("strategy")?, &origin)?;
             let players = keys.first().map_or(0, |k| k.iter().sum());
             let dev_origin = format!("{}/deviations.csv", files.name);
-            let dev_keys = key(&deviations)?;
             let dev_from = index(deviations.text("from")?, &dev_origin)?;
-            let verdicts = deviations.text("verdict")?;
-            let eq_keys = key(&equilibria)?;
-            return Ok(GameTables {
-                kind: Kind::Symmetric { players },
-                payoffs: (0..keys.len())
-                    .map(|r| {
-                        (
-                            keys[r].clone(),
-                            who[r],
-                            Estimate {
-                                mean: mean[r],
-                                ci_low: mean[r] - z * se[r],
-                                ci_high: mean[r] + z * se[r],
-                            },
-                        )
-                    })
-                    .collect(),
-                catastrophe: catastrophe(&keys, &p, &p_se),
-                gains: (0..dev_keys.len())
-                    .map(|r| (dev_keys[r].clone(), dev_from[r], verdicts[r] == "gains"))
-                    .collect(),
-                equilibria: read_equilibria(&equilibria, eq_keys)?,
+            let profiles = Profiles {
+                keys,
+                who,
+                dev_keys: key(&deviations)?,
+                dev_from,
+                eq_keys: key(&equilibria)?,
+            };
+            return profiles.tables(
+                Kind::Symmetric { players },
                 strategies,
-            });
+                &payoffs,
+                &deviations,
+                &equilibria,
+            );
         }
         if seat_columns.is_empty() {
             return Err(invalid(
@@ -399,34 +444,20 @@ impl GameTables {
                 .map(|n| seats.iter().position(|s| s == n).unwrap_or(0))
                 .collect()
         };
-        let keys = key(&payoffs)?;
-        let who = seat_index(payoffs.text("seat")?);
-        let dev_keys = key(&deviations)?;
-        let deviator = seat_index(deviations.text("deviator")?);
-        let verdicts = deviations.text("verdict")?;
-        let eq_keys = key(&equilibria)?;
-        Ok(GameTables {
-            payoffs: (0..keys.len())
-                .map(|r| {
-                    (
-                        keys[r].clone(),
-                        who[r],
-                        Estimate {
-                            mean: mean[r],
-                            ci_low: mean[r] - z * se[r],
-                            ci_high: mean[r] + z * se[r],
-                        },
-                    )
-                })
-                .collect(),
-            catastrophe: catastrophe(&keys, &p, &p_se),
-            gains: (0..dev_keys.len())
-                .map(|r| (dev_keys[r].clone(), deviator[r], verdicts[r] == "gains"))
-                .collect(),
-            equilibria: read_equilibria(&equilibria, eq_keys)?,
-            kind: Kind::Seats { seats },
+        let profiles = Profiles {
+            keys: key(&payoffs)?,
+            who: seat_index(payoffs.text("seat")?),
+            dev_keys: key(&deviations)?,
+            dev_from: seat_index(deviations.text("deviator")?),
+            eq_keys: key(&equilibria)?,
+        };
+        profiles.tables(
+            Kind::Seats { seats },
             strategies,
-        })
+            &payoffs,
+            &deviations,
+            &equilibria,
+        )
     }
 
     pub fn is_symmetric(&self) -> bool {

@@ -433,18 +433,21 @@ safety_rate = 0.1
     #[test]
     fn a_latin_hypercube_uses_every_stratum_once() {
         let n = 40;
-        let s = Sweep::new(
-            BASE,
-            "b.toml",
-            "b",
-            vec![
-                set("world.returns=0.2..1"),
-                set("labs.A.safety_share=0..0.5"),
-            ],
-            Some(n),
-            None,
-        )
-        .unwrap();
+        let hypercube = || {
+            Sweep::new(
+                BASE,
+                "b.toml",
+                "b",
+                vec![
+                    set("world.returns=0.2..1"),
+                    set("labs.A.safety_share=0..0.5"),
+                ],
+                Some(n),
+                None,
+            )
+            .unwrap()
+        };
+        let s = hypercube();
         assert_eq!(s.design, Design::LatinHypercube);
         assert_eq!(s.points.len(), n);
         for (k, (low, high)) in [(0, (0.2, 1.0)), (1, (0.0, 0.5))] {
@@ -457,18 +460,7 @@ safety_rate = 0.1
             assert_eq!(strata, (0..n).collect::<Vec<_>>(), "parameter {k}");
         }
         // Seeded: the same points again.
-        let again = Sweep::new(
-            BASE,
-            "b.toml",
-            "b",
-            vec![
-                set("world.returns=0.2..1"),
-                set("labs.A.safety_share=0..0.5"),
-            ],
-            Some(n),
-            None,
-        )
-        .unwrap();
+        let again = hypercube();
         assert_eq!(
             s.points
                 .iter()

@@ -20,7 +20,8 @@ pub mod dsair;
 pub mod precipice;
 
 use crate::app::InputError;
-use crate::game::command::{claim_folder, commit_with_figures, thread_pool};
+use crate::app::thread_pool;
+use crate::game::command::{claim_folder, commit_with_figures};
 use crate::game::fermi::Population;
 use crate::output::FigureOptions;
 use crate::output::format;
@@ -84,27 +85,6 @@ impl Default for DsairConfig {
         }
     }
 }
-
-/// Everything `airace classic dsair` may write in its folder.
-const DSAIR_FILES: &[&str] = &[
-    "heatmap.csv",
-    "boundaries.csv",
-    "curves.csv",
-    "summary.json",
-    "manifest.json",
-    "figures",
-    "index.html",
-];
-
-/// Everything `airace classic precipice` may write in its folder.
-const PRECIPICE_FILES: &[&str] = &[
-    "disaster.csv",
-    "strategies.csv",
-    "summary.json",
-    "manifest.json",
-    "figures",
-    "index.html",
-];
 
 /// The speeds reported in the summary (the closing note of the issue).
 pub const REPORTED_SPEEDS: [f64; 2] = [1.5, 3.0];
@@ -210,7 +190,7 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
         selection: config.selection,
     };
     let dir = config.out.join(&config.name);
-    claim_folder(&dir, DSAIR_FILES, config.force)?;
+    claim_folder(&dir, GameFolder::Dsair, config.force)?;
     let pool = thread_pool(config.threads)?;
     let draws = dsair::draws(config.runs, config.seed);
     let cells = pool.install(|| dsair::plane(g, &speeds, &risks, &draws, &population));
@@ -530,7 +510,7 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
         })
         .collect();
     let dir = config.out.join(&config.name);
-    claim_folder(&dir, PRECIPICE_FILES, config.force)?;
+    claim_folder(&dir, GameFolder::Precipice, config.force)?;
     let pool = thread_pool(config.threads)?;
     let headline_game = Precipice {
         teams: 2,
