@@ -206,16 +206,7 @@ pub fn stationary_of_log_rates(log_rates: &[Vec<f64>]) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::game::table::Payoff;
-
-    fn matrix(rows: &[&[f64]]) -> SymmetricTable {
-        let m = rows
-            .iter()
-            .map(|r| r.iter().map(|&x| Payoff::exact(x)).collect())
-            .collect::<Vec<_>>();
-        let n = (0..rows.len()).map(|i| format!("s{i}")).collect();
-        SymmetricTable::from_matrix(n, &m)
-    }
+    use crate::game::table::{Payoff, test_matrix as matrix};
 
     /// A prisoner's dilemma in a population of three, worked by hand.
     ///

@@ -151,15 +151,7 @@ pub fn check_symmetric(table: &SymmetricTable) -> Vec<ProfileCheck> {
 /// Checks every profile of a seat game.
 pub fn check_seats(table: &SeatTable) -> Vec<ProfileCheck> {
     let m = table.strategies().len();
-    let range = table
-        .profiles()
-        .iter()
-        .enumerate()
-        .flat_map(|(p, _)| (0..table.seats().len()).filter_map(move |s| table.payoff(p, s)))
-        .fold((0.0f64, 0.0f64), |(lo, hi), x| {
-            (lo.min(x.mean), hi.max(x.mean))
-        });
-    let scale = scale(range);
+    let scale = scale(table.payoff_range());
     (0..table.profiles().len())
         .map(|p| {
             let mut deviations = Vec::new();

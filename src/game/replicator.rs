@@ -250,19 +250,10 @@ fn project(x: &[f64]) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::game::table::Payoff;
+    use crate::game::table::{Payoff, test_matrix as matrix};
 
     fn names(n: &[&str]) -> Vec<String> {
         n.iter().map(|s| s.to_string()).collect()
-    }
-
-    fn matrix(rows: &[&[f64]]) -> SymmetricTable {
-        let m = rows
-            .iter()
-            .map(|r| r.iter().map(|&x| Payoff::exact(x)).collect())
-            .collect::<Vec<_>>();
-        let n = (0..rows.len()).map(|i| format!("s{i}")).collect();
-        SymmetricTable::from_matrix(n, &m)
     }
 
     #[test]

@@ -222,13 +222,7 @@ impl SymmetricTable {
 
     /// The smallest and largest payoff in the table.
     pub fn payoff_range(&self) -> (f64, f64) {
-        self.payoffs
-            .iter()
-            .flatten()
-            .flatten()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
-                (lo.min(p.mean), hi.max(p.mean))
-            })
+        range_of(&self.payoffs)
     }
 
     /// The payoff of a player of `strategy` whose `n - 1` co-players use the
@@ -238,6 +232,29 @@ impl SymmetricTable {
         counts[strategy] += 1;
         self.payoff(self.index_of(&counts)?, strategy)
     }
+}
+
+/// A two-player game of exact payoffs from its matrix, strategies named
+/// `s0`, `s1`, ... (for tests).
+#[cfg(test)]
+pub(crate) fn test_matrix(rows: &[&[f64]]) -> SymmetricTable {
+    let m = rows
+        .iter()
+        .map(|r| r.iter().map(|&x| Payoff::exact(x)).collect())
+        .collect::<Vec<_>>();
+    let n = (0..rows.len()).map(|i| format!("s{i}")).collect();
+    SymmetricTable::from_matrix(n, &m)
+}
+
+/// The smallest and largest mean of the payoffs known.
+fn range_of(payoffs: &[Vec<Option<Payoff>>]) -> (f64, f64) {
+    payoffs
+        .iter()
+        .flatten()
+        .flatten()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+            (lo.min(p.mean), hi.max(p.mean))
+        })
 }
 
 /// The payoff table of a game whose seats differ: a profile is a strategy
@@ -308,6 +325,11 @@ impl SeatTable {
 
     pub fn payoff(&self, profile: usize, seat: usize) -> Option<Payoff> {
         self.payoffs[profile][seat]
+    }
+
+    /// The smallest and largest mean payoff of any seat in any profile.
+    pub fn payoff_range(&self) -> (f64, f64) {
+        range_of(&self.payoffs)
     }
 
     pub fn set_gain_se(&mut self, profile: usize, seat: usize, to: usize, se: f64) {
