@@ -589,17 +589,7 @@ fn without_game(source: &str, spans: &[Range<usize>]) -> String {
 
 /// A serde/TOML error in the `[game]` table as a problem.
 fn toml_problem(source: &str, error: &toml::de::Error) -> Problem {
-    let mut bare = error.clone();
-    bare.set_input(None);
-    let key_path = bare
-        .to_string()
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("in `")?
-                .strip_suffix('`')
-                .map(str::to_string)
-        })
-        .unwrap_or_else(|| "game".into());
+    let key_path = crate::scenario::toml_key_path(error).unwrap_or_else(|| "game".into());
     let mut message = error.message().trim().to_string();
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let found = rest.split('`').next().unwrap_or("");

@@ -12,6 +12,7 @@ pub mod raw;
 mod validate;
 
 pub use error::{Problem, ScenarioError};
+pub(crate) use validate::toml_key_path;
 
 use crate::policy::Rule;
 use serde::Serialize;

@@ -28,23 +28,24 @@ pub fn parse(source: &str, default_name: &str) -> Result<Scenario, Vec<Problem>>
     }
 }
 
+/// The key path a serde/TOML error names (as in `labs[0].policy`), if any:
+/// it is only in the error's text, and only without the input.
+pub(crate) fn toml_key_path(error: &toml::de::Error) -> Option<String> {
+    let mut bare = error.clone();
+    bare.set_input(None);
+    bare.to_string().lines().find_map(|l| {
+        l.strip_prefix("in `")?
+            .strip_suffix('`')
+            .map(str::to_string)
+    })
+}
+
 /// A serde/TOML error as a problem: the key path, the value as written,
 /// what is expected in plain words, and a "did you mean" for near-miss keys.
 fn toml_problem(source: &str, error: &toml::de::Error) -> Problem {
     let span = error.span();
     let message = error.message().trim();
-    // The key path is only in the error's text, and only without the input.
-    let mut bare = error.clone();
-    bare.set_input(None);
-    let key_path = bare
-        .to_string()
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("in `")?
-                .strip_suffix('`')
-                .map(str::to_string)
-        })
-        .unwrap_or_default();
+    let key_path = toml_key_path(error).unwrap_or_default();
     let written = span
         .as_ref()
         .and_then(|s| source.get(s.clone()))
