@@ -457,11 +457,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<RunReport> {
     }
     let mut runner = Runner::new(
         config.threads,
-        scenarios
-            .iter()
-            .map(|s| job.identity(s))
-            .map(|id| id.end_run - id.first_run)
-            .sum(),
+        sized.iter().map(|s| s.meta.runs).sum(),
         config.quiet,
     )?;
     let started = Instant::now();
@@ -741,7 +737,7 @@ pub fn sweep(config: &SweepConfig) -> anyhow::Result<PathBuf> {
             first_point: points.start,
             end_point: points.end,
             keep_points: config.keep_points,
-            plan_fnv: crate::shard::fnv_hex(fingerprint.as_bytes()),
+            plan_fnv: crate::stats::codec::fnv_hex(fingerprint.as_bytes()),
         };
         let seed = plan.points.first().map_or(0, |p| p.scenario.meta.seed);
         let manifest = crate::shard::ShardManifest::new(&name, spec, seed, unit, &info);

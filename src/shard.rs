@@ -17,7 +17,6 @@ use crate::output::atomic::{self, AtomicFile};
 use crate::output::rows::{LABS_FILE, LABS_HEADER, RUNS_FILE, RUNS_HEADER};
 use crate::output::{self, FigureOptions, RunInfo, ScenarioResult};
 use crate::scenario::Scenario;
-use crate::stats::codec::fnv1a;
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -234,11 +233,6 @@ pub fn write_sweep_shard(
     let json = atomic::stage(&dir.join(MANIFEST), &manifest.to_bytes())?;
     csv.commit()?;
     json.commit()
-}
-
-/// FNV-1a in hex, as shards record it.
-pub fn fnv_hex(bytes: &[u8]) -> String {
-    format!("{:016x}", fnv1a(bytes))
 }
 
 /// Everything `airace merge` needs.

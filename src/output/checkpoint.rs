@@ -14,7 +14,7 @@
 use super::atomic;
 use super::rows::RowWriter;
 use crate::engine::{Aggregate, Block, BlockSink};
-use crate::stats::codec::fnv1a;
+use crate::stats::codec::fnv_hex;
 use serde::{Deserialize, Serialize};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -122,7 +122,7 @@ pub fn load(dir: &Path, labs: usize, steps: u32) -> Result<Option<Saved>, String
     }
     let bin = work.join(AGGREGATE);
     let bytes = std::fs::read(&bin).map_err(|e| format!("cannot read {}: {e}", bin.display()))?;
-    if format!("{:016x}", fnv1a(&bytes)) != checkpoint.aggregate_fnv {
+    if fnv_hex(&bytes) != checkpoint.aggregate_fnv {
         return Err(format!(
             "{} does not match its checkpoint.json (damaged, or from another checkpoint)",
             bin.display()
@@ -180,7 +180,7 @@ pub fn save(
         complete,
         runs_csv_bytes,
         labs_csv_bytes,
-        aggregate_fnv: format!("{:016x}", fnv1a(&bytes)),
+        aggregate_fnv: fnv_hex(&bytes),
     };
     atomic::stage(&work.join(AGGREGATE), &bytes)?.commit()?;
     let mut json = serde_json::to_vec_pretty(&checkpoint).expect("a checkpoint serializes");
@@ -254,5 +254,5 @@ impl BlockSink for CheckpointSink<'_> {
 pub fn scenario_fnv(scenario: &crate::Scenario) -> String {
     let mut s = scenario.clone();
     (s.meta.seed, s.meta.runs) = (0, 0);
-    format!("{:016x}", fnv1a(s.to_toml().as_bytes()))
+    fnv_hex(s.to_toml().as_bytes())
 }

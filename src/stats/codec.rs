@@ -110,6 +110,11 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
+/// [`fnv1a`] as 16 hex digits, as manifests record it.
+pub fn fnv_hex(bytes: &[u8]) -> String {
+    format!("{:016x}", fnv1a(bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
