@@ -3,16 +3,11 @@
 mod common;
 
 use assert_cmd::Command;
+use common::airace;
 use predicates::prelude::*;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
-
-fn airace() -> Command {
-    let mut cmd = Command::cargo_bin("airace").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd
-}
 
 /// Every file under `dir`, by path relative to it.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {

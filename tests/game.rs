@@ -1,16 +1,12 @@
 //! `airace game` and `airace classic` as a student meets them: the shipped
 //! games and the two published models, run small, and their tables checked.
 
-use assert_cmd::Command;
+mod common;
+
+use common::airace;
 use predicates::prelude::*;
 use std::fs;
 use std::path::Path;
-
-fn airace() -> Command {
-    let mut cmd = Command::cargo_bin("airace").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd
-}
 
 fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
