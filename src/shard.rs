@@ -397,38 +397,15 @@ fn group(found: Vec<Found>) -> Result<Vec<Group>, InputError> {
         shards.sort_by_key(|f| f.manifest.shard);
         let first = shards[0].clone();
         let reference = &first.manifest;
-        let key = |m: &ShardManifest| {
-            let mut m = m.clone();
-            m.shard = 0;
-            m.files.clear();
-            m.threads = 0;
-            m.command_line.clear();
-            m.source.clear();
-            if let Unit::Scenario {
-                first_run, end_run, ..
-            } = &mut m.unit
-            {
-                (*first_run, *end_run) = (0, 0);
-            }
-            if let Unit::Sweep {
-                first_point,
-                end_point,
-                ..
-            } = &mut m.unit
-            {
-                (*first_point, *end_point) = (0, 0);
-            }
-            serde_json::to_string(&m).unwrap_or_default()
-        };
         let mut whole = true;
         for f in &shards[1..] {
-            if key(&f.manifest) != key(reference) {
+            if let Some(difference) = difference(reference, &f.manifest) {
                 whole = false;
                 problems.push(format!(
                     "shards {} and {} of `{name}` are not from the same study: {}",
                     first.dir.display(),
                     f.dir.display(),
-                    describe_difference(reference, &f.manifest)
+                    difference
                 ));
             }
         }
@@ -481,38 +458,51 @@ fn common_parent(shards: &[Found]) -> String {
         .map_or_else(|| ".".into(), |p| p.display().to_string())
 }
 
-/// The first field in which two shard manifests of one name differ.
-fn describe_difference(a: &ShardManifest, b: &ShardManifest) -> String {
-    let va = serde_json::to_value(a).unwrap_or_default();
-    let vb = serde_json::to_value(b).unwrap_or_default();
-    let skip = [
-        "shard",
-        "files",
-        "threads",
-        "command_line",
-        "source",
-        "first_run",
-        "end_run",
-        "first_point",
-        "end_point",
-    ];
-    if let (Some(ma), Some(mb)) = (va.as_object(), vb.as_object()) {
-        for (k, x) in ma {
-            if skip.contains(&k.as_str()) {
-                continue;
-            }
-            let y = mb.get(k).cloned().unwrap_or_default();
-            if *x != y {
-                let what = match k.as_str() {
-                    "scenario_fnv" => "the scenario differs".to_string(),
-                    "plan_fnv" => "the sweep's points differ".to_string(),
-                    _ => format!("{k} {x} in one, {y} in the other"),
-                };
-                return what;
-            }
+/// The fields of a shard manifest that differ from shard to shard of one
+/// study (which shard, its slice, its files, how it was run).
+const PER_SHARD: [&str; 9] = [
+    "shard",
+    "files",
+    "threads",
+    "command_line",
+    "source",
+    "first_run",
+    "end_run",
+    "first_point",
+    "end_point",
+];
+
+/// The first field, other than [`PER_SHARD`] ones, in which two shard
+/// manifests differ, in words; `None` when they are of one study.
+fn difference(a: &ShardManifest, b: &ShardManifest) -> Option<String> {
+    let study = |m: &ShardManifest| {
+        let mut v = serde_json::to_value(m).unwrap_or_default();
+        if let Some(fields) = v.as_object_mut() {
+            fields.retain(|k, _| !PER_SHARD.contains(&k.as_str()));
         }
+        v
+    };
+    let (va, vb) = (study(a), study(b));
+    if va == vb {
+        return None;
     }
-    "their manifests differ".into()
+    let (Some(ma), Some(mb)) = (va.as_object(), vb.as_object()) else {
+        return Some("their manifests differ".into());
+    };
+    let (k, x, y) = ma
+        .iter()
+        .map(|(k, x)| (k, x.clone(), mb.get(k).cloned().unwrap_or_default()))
+        .chain(
+            mb.iter()
+                .filter(|(k, _)| !ma.contains_key(*k))
+                .map(|(k, y)| (k, Default::default(), y.clone())),
+        )
+        .find(|(_, x, y)| x != y)?;
+    Some(match k.as_str() {
+        "scenario_fnv" => "the scenario differs".to_string(),
+        "plan_fnv" => "the sweep's points differ".to_string(),
+        _ => format!("{k} {x} in one, {y} in the other"),
+    })
 }
 
 /// What a merge wrote.
