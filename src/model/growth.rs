@@ -1,5 +1,7 @@
 //! Growth of capability, safety and resources in one step.
 
+use super::exp::exp;
+
 /// `x^p` for an exponent fixed by the scenario, with the common cases
 /// (`returns = 0.5`, `frontier_access` 0 or 1) done without `powf`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -56,7 +58,7 @@ impl GrowthParams {
         if s == 0.0 {
             1.0
         } else {
-            (s * z - 0.5 * s * s).exp()
+            exp(s * z - 0.5 * s * s)
         }
     }
 

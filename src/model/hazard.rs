@@ -1,6 +1,7 @@
 //! The hazard: how likely a lab's models are to cause a catastrophe in one
 //! step, rising with capability and with capability beyond safety.
 
+use super::exp::exp;
 use crate::scenario::Hazard;
 
 /// `lambda_i = lambda_0 exp(a (C - C_ref) + b (C - S))`.
@@ -10,9 +11,8 @@ pub fn hazard_rate(hazard: &Hazard, capability: f64, safety: f64) -> f64 {
         return 0.0; // and not 0 * inf when the exponent overflows
     }
     hazard.base
-        * (hazard.capability_slope * (capability - hazard.danger)
+        * exp(hazard.capability_slope * (capability - hazard.danger)
             + hazard.gap_slope * (capability - safety))
-            .exp()
 }
 
 /// The extra hazard at the decisive moment: `lambda_win exp(b (C_w - S_w))`.
@@ -21,7 +21,7 @@ pub fn win_hazard(hazard: &Hazard, capability: f64, safety: f64) -> f64 {
     if hazard.win == 0.0 {
         return 0.0;
     }
-    hazard.win * (hazard.gap_slope * (capability - safety)).exp()
+    hazard.win * exp(hazard.gap_slope * (capability - safety))
 }
 
 /// Probability that a catastrophe has happened given cumulative hazard `H`:

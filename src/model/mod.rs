@@ -2,6 +2,7 @@
 //! functions of plain numbers, so each can be tested against the document
 //! on its own. The engine strings them together.
 
+pub mod exp;
 pub mod growth;
 pub mod hazard;
 pub mod payoff;
