@@ -17,7 +17,7 @@ use crate::model::growth::{GrowthParams, capped_capability};
 use crate::model::hazard::{hazard_rate, win_hazard};
 use crate::model::payoff::utility;
 use crate::model::{Power, hazard};
-use crate::policy::{CompiledPolicy, Decision, View};
+use crate::policy::{CompiledPolicy, Decision, Own, Seen};
 use crate::scenario::{Hazard, Lab, Observation, Payoff, Scenario};
 use rand::RngExt;
 
@@ -243,8 +243,6 @@ pub struct Workspace {
     delayed: Vec<bool>,
     paused_steps: Vec<u32>,
     delayed_steps: Vec<u32>,
-    rival_capability: Vec<f64>,
-    rival_share: Vec<f64>,
     /// This step's decisions: `e_c` and the capability ceiling.
     capability_effort: Vec<f64>,
     ceiling: Vec<f64>,
@@ -293,8 +291,6 @@ impl Workspace {
             v.clear();
             v.resize(n, 0);
         }
-        self.rival_capability.resize(n.saturating_sub(1), 0.0);
-        self.rival_share.resize(n.saturating_sub(1), 0.0);
         self.observation_z.resize(model.observation_draws, 0.0);
     }
 }
@@ -344,8 +340,6 @@ pub fn simulate_run<R: StepRecorder>(
         delayed,
         paused_steps,
         delayed_steps,
-        rival_capability,
-        rival_share,
         capability_effort,
         ceiling,
         noise,
@@ -392,30 +386,19 @@ pub fn simulate_run<R: StepRecorder>(
             if lab.policy.is_race() {
                 continue; // its effort and ceiling never change
             }
-            let rivals = if lab.observes {
+            let seen = if lab.observes {
                 let z = (!exact).then(|| &observation_z[lab.observation_offset..]);
-                observe_rivals(
-                    model,
-                    i,
-                    capability,
-                    safety_effort,
-                    z,
-                    rival_capability,
-                    rival_share,
-                );
-                n - 1
+                observe_rivals(model, i, capability, safety_effort, z)
             } else {
-                0
+                Seen::default()
             };
-            let view = View {
+            let own = Own {
                 capability: capability[i],
                 safety: safety[i],
                 hazard_rate: rates[i],
                 risk_perception: lab.risk_perception,
-                rival_capability: &rival_capability[..rivals],
-                rival_share: &rival_share[..rivals],
             };
-            let decision = lab.policy.decide(lab.safety_share, &view);
+            let decision = lab.policy.decide_seen(lab.safety_share, &own, &seen);
             paused[i] = decision.paused;
             delayed[i] = decision.delayed;
             paused_steps[i] += u32::from(decision.paused);
@@ -559,9 +542,10 @@ pub fn frontier(capability: &[f64]) -> f64 {
     capability.iter().copied().fold(f64::NEG_INFINITY, f64::max)
 }
 
-/// Fills the rival buffers with what lab `i` sees this step:
-/// `Chat_ij = C_j + sd_c z`, `shat_ij = clamp(e_s_j + sd_s z', 0, 1)`, with
-/// `z` the lab's observation normals, or exactly (`None`, a disclosure step).
+/// What lab `i` sees of its rivals this step, folded as its rules read it
+/// ([`Seen`]): `Chat_ij = C_j + sd_c z`, `shat_ij = clamp(e_s_j + sd_s z', 0, 1)`
+/// for each rival `j` in lab order, with `z` the lab's observation normals,
+/// or exactly (`None`, a disclosure step).
 #[inline]
 fn observe_rivals(
     model: &RaceModel,
@@ -569,18 +553,15 @@ fn observe_rivals(
     capability: &[f64],
     effort: &[f64],
     z: Option<&[f64]>,
-    seen_capability: &mut [f64],
-    seen_share: &mut [f64],
-) {
+) -> Seen {
     let rivals = capability.len() - 1;
-    let (seen_capability, seen_share) = (&mut seen_capability[..rivals], &mut seen_share[..rivals]);
     // Rivals in lab order, the lab itself left out: j = k below i, k + 1 from it.
     let rival = |k: usize| k + usize::from(k >= i);
+    let mut seen = Seen::default();
     match z {
         None => {
             for k in 0..rivals {
-                seen_capability[k] = capability[rival(k)];
-                seen_share[k] = effort[rival(k)];
+                seen.add(capability[rival(k)], effort[rival(k)]);
             }
         }
         Some(z) => {
@@ -588,11 +569,14 @@ fn observe_rivals(
             let sd_s = model.observation.safety_noise;
             for (k, pair) in z[..2 * rivals].chunks_exact(2).enumerate() {
                 let j = rival(k);
-                seen_capability[k] = capability[j] + sd_c * pair[0];
-                seen_share[k] = (effort[j] + sd_s * pair[1]).clamp(0.0, 1.0);
+                seen.add(
+                    capability[j] + sd_c * pair[0],
+                    (effort[j] + sd_s * pair[1]).clamp(0.0, 1.0),
+                );
             }
         }
     }
+    seen
 }
 
 /// The lab in whose share of the step's hazard the fate threshold fell:

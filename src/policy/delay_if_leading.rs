@@ -1,7 +1,7 @@
 //! The 2026 commitment to "delay development only if it believes it leads
 //! the race and judges the risk of catastrophe significant".
 
-use super::{Decision, View};
+use super::{Decision, Seen, View};
 use serde::Serialize;
 
 /// `delay_if_leading { lead = 0, risk, slowdown = 1 }`.
@@ -25,13 +25,6 @@ impl DelayIfLeading {
             .iter()
             .copied()
             .fold(f64::NEG_INFINITY, f64::max);
-        self.leads_past(view, best_rival)
-    }
-
-    /// [`believes_it_leads`](Self::believes_it_leads), given the view's
-    /// [`best_rival`].
-    #[inline]
-    pub fn leads_past(&self, view: &View<'_>, best_rival: f64) -> bool {
         view.rival_capability.is_empty() || view.capability - best_rival >= self.lead
     }
 
@@ -51,37 +44,26 @@ impl DelayIfLeading {
         }
     }
 
-    /// [`apply`](Self::apply) given the view's [`best_rival`] and perceived
-    /// hazard exponent `y = -risk_perception * lambda_i`, with the risk
-    /// judged by `risk`, this rule's [`RiskTest`]: the same decision,
-    /// without the `exp_m1` almost always.
+    /// [`apply`](Self::apply) from what the lab saw of its rivals, folded
+    /// ([`Seen`]), and its perceived hazard exponent
+    /// `y = -risk_perception * lambda_i`, with the risk judged by `risk`,
+    /// this rule's [`RiskTest`]: the same decision, without the `exp_m1`
+    /// almost always.
     #[inline]
-    pub fn apply_with(
+    pub fn apply_seen(
         &self,
         risk: &RiskTest,
-        view: &View<'_>,
-        best_rival: f64,
+        capability: f64,
+        seen: &Seen,
         y: f64,
         decision: &mut Decision,
     ) {
-        if self.leads_past(view, best_rival) && risk.significant(y) {
+        let leads = seen.rivals() == 0 || capability - seen.best_capability() >= self.lead;
+        if leads && risk.significant(y) {
             decision.mult *= 1.0 - self.slowdown;
             decision.delayed = true;
         }
     }
-}
-
-/// `max_j Chat_ij`, the best observed rival (minus infinity without one).
-#[inline]
-pub fn best_rival(view: &View<'_>) -> f64 {
-    if let &[a, b] = view.rival_capability {
-        // Two rivals (three labs), without the general loop's set-up.
-        return f64::NEG_INFINITY.max(a).max(b);
-    }
-    view.rival_capability
-        .iter()
-        .copied()
-        .fold(f64::NEG_INFINITY, f64::max)
 }
 
 /// `-exp_m1(y) >= risk` for `y = -risk_perception * lambda`, the test of
@@ -190,7 +172,7 @@ mod tests {
             for b in odd {
                 for rivals in [&[a, b][..], &[a], &[a, b, a], &[]] {
                     let fold = rivals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                    let got = best_rival(&view(0.0, 0.0, rivals));
+                    let got = Seen::of(rivals, rivals).best_capability();
                     assert_eq!(got.to_bits(), fold.to_bits(), "{rivals:?}");
                 }
             }
@@ -235,7 +217,7 @@ mod tests {
     }
 
     #[test]
-    fn apply_with_the_risk_test_is_apply() {
+    fn apply_seen_with_the_risk_test_is_apply() {
         for hazard in [
             0.0,
             0.001,
@@ -249,7 +231,8 @@ mod tests {
                 let (mut a, mut b) = (Decision::base(0.1), Decision::base(0.1));
                 RULE.apply(&v, &mut a);
                 let y = -v.risk_perception * v.hazard_rate;
-                RULE.apply_with(&RiskTest::new(RULE.risk), &v, best_rival(&v), y, &mut b);
+                let seen = Seen::of(v.rival_capability, v.rival_capability);
+                RULE.apply_seen(&RiskTest::new(RULE.risk), capability, &seen, y, &mut b);
                 assert_eq!(a, b);
             }
         }

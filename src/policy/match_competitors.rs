@@ -2,7 +2,7 @@
 //! competitors": the lab's safety share never falls below the observed share
 //! of its rivals plus a margin.
 
-use super::{Decision, View};
+use super::{Decision, Seen, View};
 use serde::Serialize;
 
 /// Which observed rival share the lab matches.
@@ -47,24 +47,26 @@ impl MatchCompetitors {
         };
         decision.share = decision.share.max((reference + self.margin).min(1.0));
     }
+
+    /// [`apply`](Self::apply) from what the lab saw of its rivals, folded.
+    #[inline]
+    pub fn apply_seen(&self, seen: &Seen, decision: &mut Decision) {
+        if seen.rivals() == 0 {
+            return;
+        }
+        let reference = match self.reference {
+            Reference::Mean => seen.mean_share(),
+            Reference::Max => seen.max_share(),
+            Reference::Leader => seen.leader_share(),
+        };
+        decision.share = decision.share.max((reference + self.margin).min(1.0));
+    }
 }
 
-/// `sum / len`. With a power-of-two count (two rivals, four, ...) that is
-/// the sum times the exact `2^-k`: both round the same real number, so the
-/// bits agree, and a multiply is several times cheaper than a division.
+/// The mean observed share: the sum in rival order over the count.
 #[inline]
 fn mean(shares: &[f64]) -> f64 {
-    if let &[a, b] = shares {
-        // Two rivals (three labs), without the general loop's set-up.
-        return (std::iter::empty::<f64>().sum::<f64>() + a + b) * 0.5;
-    }
-    let sum = shares.iter().sum::<f64>();
-    let len = shares.len();
-    if len.is_power_of_two() {
-        sum * f64::from_bits(u64::from(1023 - len.trailing_zeros()) << 52)
-    } else {
-        sum / len as f64
-    }
+    shares.iter().sum::<f64>() / shares.len() as f64
 }
 
 #[cfg(test)]

@@ -64,6 +64,28 @@ pub struct View<'a> {
     pub rival_share: &'a [f64],
 }
 
+impl View<'_> {
+    /// The lab's own part of the view.
+    pub fn own(&self) -> Own {
+        Own {
+            capability: self.capability,
+            safety: self.safety,
+            hazard_rate: self.hazard_rate,
+            risk_perception: self.risk_perception,
+        }
+    }
+}
+
+/// What a lab knows exactly of itself when it decides: [`View`] without
+/// the rivals.
+#[derive(Debug, Clone, Copy)]
+pub struct Own {
+    pub capability: f64,
+    pub safety: f64,
+    pub hazard_rate: f64,
+    pub risk_perception: f64,
+}
+
 /// The outcome of a lab's policy for one step.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Decision {
@@ -153,21 +175,117 @@ impl CompiledPolicy {
     /// Applies every rule, starting from the lab's base share.
     #[inline]
     pub fn decide(&self, safety_share: f64, view: &View<'_>) -> Decision {
+        let seen = Seen::of(view.rival_capability, view.rival_share);
+        self.decide_seen(safety_share, &view.own(), &seen)
+    }
+
+    /// [`decide`](Self::decide) from the lab's own state and what it saw of
+    /// its rivals, folded: what the engine calls.
+    #[inline]
+    pub fn decide_seen(&self, safety_share: f64, own: &Own, seen: &Seen) -> Decision {
         let mut decision = Decision::base(safety_share);
         for rule in &self.pauses {
-            rule.apply(view, &mut decision);
+            rule.apply_own(own.capability, own.safety, &mut decision);
         }
         for rule in &self.matches {
-            rule.apply(view, &mut decision);
+            rule.apply_seen(seen, &mut decision);
         }
         if !self.delays.is_empty() {
-            let best = delay_if_leading::best_rival(view);
-            let y = -view.risk_perception * view.hazard_rate;
+            let y = -own.risk_perception * own.hazard_rate;
             for (rule, risk) in &self.delays {
-                rule.apply_with(risk, view, best, y, &mut decision);
+                rule.apply_seen(risk, own.capability, seen, y, &mut decision);
             }
         }
         decision
+    }
+}
+
+/// What a lab's rules read of its rivals, folded in one pass over the
+/// observed values in lab order exactly as the rules fold a [`View`]'s
+/// slices: the sum and the largest of the shares, the largest capability,
+/// and the share of the most capable rival (the first of equals). The
+/// engine folds as it observes, so no observation is stored.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Seen {
+    rivals: usize,
+    share_sum: f64,
+    share_max: f64,
+    best_capability: f64,
+    leader_capability: f64,
+    leader_share: f64,
+}
+
+impl Default for Seen {
+    /// No rival seen.
+    #[inline]
+    fn default() -> Self {
+        Seen {
+            rivals: 0,
+            // Where `Iterator::sum` of floats starts (-0.0), for its bits.
+            share_sum: std::iter::empty::<f64>().sum(),
+            share_max: f64::NEG_INFINITY,
+            best_capability: f64::NEG_INFINITY,
+            leader_capability: f64::NAN,
+            leader_share: f64::NAN,
+        }
+    }
+}
+
+impl Seen {
+    /// The folds of observed capabilities and shares, rival by rival.
+    pub fn of(capability: &[f64], share: &[f64]) -> Self {
+        debug_assert_eq!(capability.len(), share.len());
+        let mut seen = Seen::default();
+        for (&c, &s) in capability.iter().zip(share) {
+            seen.add(c, s);
+        }
+        seen
+    }
+
+    /// Takes in the next rival, in lab order.
+    #[inline]
+    pub fn add(&mut self, capability: f64, share: f64) {
+        // The first rival leads until one is strictly more capable.
+        if self.rivals == 0 || capability > self.leader_capability {
+            self.leader_capability = capability;
+            self.leader_share = share;
+        }
+        self.rivals += 1;
+        self.share_sum += share;
+        self.share_max = self.share_max.max(share);
+        self.best_capability = self.best_capability.max(capability);
+    }
+
+    pub fn rivals(&self) -> usize {
+        self.rivals
+    }
+
+    /// `max_j Chat_ij` (minus infinity without rivals).
+    pub fn best_capability(&self) -> f64 {
+        self.best_capability
+    }
+
+    /// `sum / count`. With a power-of-two count (two rivals, four, ...)
+    /// that is the sum times the exact `2^-k`: both round the same real
+    /// number, so the bits agree, and a multiply is several times cheaper
+    /// than a division.
+    #[inline]
+    pub fn mean_share(&self) -> f64 {
+        let n = self.rivals;
+        if n.is_power_of_two() {
+            self.share_sum * f64::from_bits(u64::from(1023 - n.trailing_zeros()) << 52)
+        } else {
+            self.share_sum / n as f64
+        }
+    }
+
+    pub fn max_share(&self) -> f64 {
+        self.share_max
+    }
+
+    /// The share of the most capable rival (the first of equals).
+    pub fn leader_share(&self) -> f64 {
+        self.leader_share
     }
 }
 

@@ -18,15 +18,22 @@ impl UnilateralPause {
     /// grow past it, and pauses once it has reached it.
     #[inline]
     pub fn apply(&self, view: &View<'_>, decision: &mut Decision) {
+        self.apply_own(view.capability, view.safety, decision);
+    }
+
+    /// [`apply`](Self::apply) from the lab's own capability and safety, all
+    /// the rule reads.
+    #[inline]
+    pub fn apply_own(&self, capability: f64, safety: f64, decision: &mut Decision) {
         // Thresholds ascend, so the first blocked one is the lowest.
         let blocked = self
             .thresholds
             .iter()
             .zip(&self.required)
-            .find(|&(_, &required)| view.safety < required)
+            .find(|&(_, &required)| safety < required)
             .map_or(f64::INFINITY, |(&threshold, _)| threshold);
         decision.ceiling = decision.ceiling.min(blocked);
-        decision.paused |= view.capability >= blocked;
+        decision.paused |= capability >= blocked;
     }
 }
 
