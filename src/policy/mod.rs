@@ -180,8 +180,8 @@ impl CompiledPolicy {
     }
 
     /// [`decide`](Self::decide) from the lab's own state and what it saw of
-    /// its rivals, folded: what the engine calls.
-    #[inline]
+    /// its rivals, folded: what the engine calls, once per lab and step.
+    #[inline(always)]
     pub fn decide_seen(&self, safety_share: f64, own: &Own, seen: &Seen) -> Decision {
         let mut decision = Decision::base(safety_share);
         for rule in &self.pauses {
