@@ -17,8 +17,8 @@
 //!
 //! and then prints a table of both, in nominal lab-steps per second of the
 //! scenario, and their ratio (simulator time / bare-draw time); and the
-//! ratio once more from single-thread runs of both taken in turn, which a
-//! busy machine disturbs least.
+//! ratio once more from pairs of single-thread runs taken in turn (the median
+//! of the ratios within pairs), which a busy machine disturbs least.
 
 use airace::Scenario;
 use airace::builtin;
@@ -262,32 +262,39 @@ fn report(cases: &[Case], cores: usize) {
 }
 
 /// The ratio again, on one thread, from simulator and bare-draw runs
-/// taken in turn, `rounds` of each, best of each: on a shared machine whose
-/// speed drifts, both see the same conditions.
+/// taken in turn, `rounds` pairs of them. On a shared machine whose speed
+/// drifts (other tenants, turbo), the two halves of a pair see the same
+/// conditions, so the ratio within each pair is the steadiest reading: it
+/// prints their median and range, and the throughputs of the best rounds.
 fn interleaved(cases: &[Case], rounds: usize) {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .build()
         .unwrap();
     println!();
-    println!("interleaved, 1 thread, best of {rounds} rounds each:");
+    println!("interleaved, 1 thread, {rounds} pairs (simulator, bare draws) taken in turn:");
     for case in cases {
-        let (mut sim, mut draws) = (f64::INFINITY, f64::INFINITY);
+        let (mut sim, mut draws, mut ratios) = (f64::INFINITY, f64::INFINITY, Vec::new());
         for _ in 0..rounds {
             let start = Instant::now();
             black_box(pool.install(|| case.simulate()));
-            sim = sim.min(start.elapsed().as_secs_f64());
+            let s = start.elapsed().as_secs_f64();
             let start = Instant::now();
             black_box(pool.install(|| case.draws()));
-            draws = draws.min(start.elapsed().as_secs_f64());
+            let d = start.elapsed().as_secs_f64();
+            sim = sim.min(s);
+            draws = draws.min(d);
+            ratios.push(s / d);
         }
         let rate = |t: f64| case.lab_steps as f64 / t / 1e6;
         println!(
-            "{:<10}   simulator {:>6.1}M/s   bare draws {:>6.1}M/s   ratio {:.2}",
+            "{:<10}   ratio {:.2} (median of pairs; {:.2}-{:.2})   best: simulator {:>6.1}M/s, bare draws {:>6.1}M/s",
             case.name,
+            quantile(&ratios, 0.5),
+            quantile(&ratios, 0.0),
+            quantile(&ratios, 1.0),
             rate(sim),
             rate(draws),
-            sim / draws
         );
     }
 }
@@ -301,6 +308,6 @@ fn main() {
     // `cargo bench` passes --bench; `cargo test --benches` runs each case once.
     if std::env::args().any(|a| a == "--bench") {
         report(&cases, cores);
-        interleaved(&cases, 8);
+        interleaved(&cases, 24);
     }
 }
