@@ -43,25 +43,13 @@
 # messages above say why), 130 interrupted (finished shards are kept; rerun
 # the others with --only).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/shards-common.sh"
 
 fail() {
   echo "error: shards-local.sh: $*" >&2
   exit 2
 }
 
-# Prints a command as one line of shell input: plain words as they are,
-# others in single quotes.
-quoted() {
-  local out='' arg plain='^[A-Za-z0-9_@%+=:,./-]+$' sq="'" quote="'\\''"
-  for arg in "$@"; do
-    if [[ $arg =~ $plain ]]; then
-      out+="$arg "
-    else
-      out+="'${arg//$sq/$quote}' "
-    fi
-  done
-  printf '%s\n' "${out% }"
-}
 
 cores() {
   nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1
@@ -76,7 +64,7 @@ merge_extra=()
 
 while [[ $# -gt 0 ]]; do
   case $1 in
-    -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p;}' "$0"; exit 0 ;;
+    -h | --help) usage; exit 0 ;;
     --dry-run) dry_run=1; shift ;;
     --no-merge) merge=0; shift ;;
     --jobs | --threads | --only | --merge)
@@ -109,25 +97,15 @@ if [[ $# -gt 0 && ($1 == run || $1 == sweep) ]]; then
   shift
 fi
 
-[[ $n =~ ^[1-9][0-9]*$ ]] || fail "N must be a positive whole number, not '$n'"
-[[ $threads =~ ^[1-9][0-9]*$ ]] || fail "--threads must be a positive whole number, not '$threads'"
+positive N "$n"
+positive --threads "$threads"
 if [[ -z $jobs ]]; then
   jobs=$(($(cores) / threads))
   ((jobs >= 1)) || jobs=1
 fi
-[[ $jobs =~ ^[1-9][0-9]*$ ]] || fail "--jobs must be a positive whole number, not '$jobs'"
-
-shard_list=()
-if [[ -n $only ]]; then
-  [[ $only =~ ^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$ ]] || fail "--only takes shard numbers and ranges like 7,12 or 3-5, not '$only'"
-  for part in ${only//,/ }; do
-    first=$((10#${part%-*})) last=$((10#${part#*-}))
-    ((first >= 1 && last <= n && first <= last)) || fail "--only: '$part' is not within 1 to $n"
-    for ((k = first; k <= last; k++)); do shard_list+=("$k"); done
-  done
-else
-  for ((k = 1; k <= n; k++)); do shard_list+=("$k"); done
-fi
+positive --jobs "$jobs"
+list=$(only_shards "$only" "$n")
+read -ra shard_list <<<"$list"
 
 airace=${AIRACE:-airace}
 if [[ $dry_run == 0 ]] && ! command -v "$airace" >/dev/null 2>&1; then

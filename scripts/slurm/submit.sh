@@ -45,10 +45,7 @@
 # Exit codes: 0 submitted (or printed), 2 bad input (the message says what to
 # fix), 1 sbatch failed.
 set -euo pipefail
-
-usage() {
-  sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p;}' "$0"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../shards-common.sh"
 
 fail() {
   echo "error: submit.sh: $*" >&2
@@ -63,19 +60,6 @@ absolute() {
   esac
 }
 
-# Prints a command as one line of shell input: plain words as they are,
-# others in single quotes.
-quoted() {
-  local out='' arg plain='^[A-Za-z0-9_@%+=:,./-]+$' sq="'" quote="'\\''"
-  for arg in "$@"; do
-    if [[ $arg =~ $plain ]]; then
-      out+="$arg "
-    else
-      out+="'${arg//$sq/$quote}' "
-    fi
-  done
-  printf '%s\n' "${out% }"
-}
 
 dry_run=0
 merge=1
@@ -116,17 +100,10 @@ done
 n=$1 shards=$2 out=$3
 shift 3
 
-[[ $n =~ ^[1-9][0-9]*$ ]] || fail "N must be a positive whole number, not '$n'"
-[[ -z $cpus || $cpus =~ ^[1-9][0-9]*$ ]] || fail "--cpus must be a positive whole number, not '$cpus'"
+positive N "$n"
+[[ -z $cpus ]] || positive --cpus "$cpus"
 [[ -n $shards && -n $out ]] || fail "SHARDS and OUT must not be empty"
-if [[ -n $only ]]; then
-  [[ $only =~ ^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$ ]] || fail "--only takes shard numbers and ranges like 7,12 or 3-5, not '$only'"
-  for part in ${only//,/ }; do
-    for k in ${part//-/ }; do
-      ((10#$k >= 1 && 10#$k <= n)) || fail "--only: shard $k is not between 1 and $n"
-    done
-  done
-fi
+only_shards "$only" "$n" >/dev/null
 array=${only:-1-$n}
 
 logs=$(absolute "${LOGS:-slurm-logs}")

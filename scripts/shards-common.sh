@@ -1,0 +1,43 @@
+# What scripts/shards-local.sh and scripts/slurm/submit.sh share, sourced by
+# both (each defines its own `fail`, which prints its name and exits 2).
+
+# Prints the calling script's header comment: its --help.
+usage() {
+  sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p;}' "$0"
+}
+
+# Prints a command as one line of shell input: plain words as they are,
+# others in single quotes.
+quoted() {
+  local out='' arg plain='^[A-Za-z0-9_@%+=:,./-]+$' sq="'" quote="'\\''"
+  for arg in "$@"; do
+    if [[ $arg =~ $plain ]]; then
+      out+="$arg "
+    else
+      out+="'${arg//$sq/$quote}' "
+    fi
+  done
+  printf '%s\n' "${out% }"
+}
+
+# Fails unless VALUE is a positive whole number: positive NAME VALUE.
+positive() {
+  [[ $2 =~ ^[1-9][0-9]*$ ]] || fail "$1 must be a positive whole number, not '$2'"
+}
+
+# Prints the shards that --only LIST names, in order and space-separated
+# (every shard 1 to N for an empty LIST), or fails: only_shards LIST N.
+only_shards() {
+  local only=$1 n=$2 part first last k list=()
+  if [[ -z $only ]]; then
+    for ((k = 1; k <= n; k++)); do list+=("$k"); done
+  else
+    [[ $only =~ ^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$ ]] || fail "--only takes shard numbers and ranges like 7,12 or 3-5, not '$only'"
+    for part in ${only//,/ }; do
+      first=$((10#${part%-*})) last=$((10#${part#*-}))
+      ((first >= 1 && last <= n && first <= last)) || fail "--only: '$part' is not within 1 to $n"
+      for ((k = first; k <= last; k++)); do list+=("$k"); done
+    done
+  fi
+  echo "${list[*]}"
+}
