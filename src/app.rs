@@ -1077,12 +1077,15 @@ fn check_names(scenarios: &[Scenario], comparison: Option<&str>) -> Result<(), I
     Ok(())
 }
 
+/// The worker threads of `--threads`: all cores when not given.
+pub fn thread_count(threads: Option<usize>) -> usize {
+    threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
 /// A rayon pool of `threads` threads (all cores by default).
 pub fn thread_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
-    let threads =
-        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
+        .num_threads(thread_count(threads))
         .build()
         .context("cannot start worker threads")
 }

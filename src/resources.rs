@@ -26,8 +26,9 @@
 //! the machine has, and for tests that must not depend on the machine.
 
 use crate::app::{InputError, RunConfig, SweepConfig};
-use crate::engine::aggregate::{LabTotals, StepTotals};
-use crate::engine::{BLOCK_RUNS, LabRecord, RunRecord};
+use crate::engine::aggregate::{LabStepSums, LabTotals, StepSums, StepTotals, frontier_batch};
+use crate::engine::{BLOCK_RUNS, BLOCKS_PER_THREAD, LabRecord, RunRecord, wave_blocks};
+use crate::output::rows::{LAB_ROW_CAPACITY, RUN_ROW_CAPACITY};
 use crate::scenario::Scenario;
 use crate::stats::{QuantileSketch, ValueSum};
 use crate::sweep::Point;
@@ -47,13 +48,6 @@ const BASE_BYTES: u64 = 16 << 20;
 const FIGURE_BYTES: u64 = 16 << 20;
 /// Bookkeeping of one heap allocation by the allocator.
 const ALLOCATION_BYTES: u64 = 16;
-/// A block's sums for one step (`StepSums`: three floats and a count) and
-/// for one step and lab (`LabStepSums`: two floats and two counts).
-const STEP_SUMS_BYTES: u64 = 32;
-const LAB_STEP_SUMS_BYTES: u64 = 32;
-/// Room reserved for a block's formatted rows (`output::rows::format_block`).
-const RUN_ROW_CAPACITY: u64 = 96;
-const LAB_ROW_CAPACITY: u64 = 80;
 /// A frontier sketch's bins (24 bytes each): measured 0.7 to 0.8 KiB a
 /// sketch on average when a decisive capability ends races. Without one
 /// the frontier spreads over ever more bins as steps go by: measured 2 KiB
@@ -140,19 +134,22 @@ pub fn estimate(shape: &Shape) -> Estimate {
         + labs * size_of::<LabTotals>() as u64;
 
     // One block: its statistics, records and formatted rows.
-    let batch = (16_384 / rows).clamp(1, 128);
-    let block_stats = rows * (STEP_SUMS_BYTES + labs * LAB_STEP_SUMS_BYTES + sketch)
+    let batch = frontier_batch(rows as usize) as u64;
+    let step_sums = size_of::<StepSums>() as u64;
+    let lab_step_sums = size_of::<LabStepSums>() as u64;
+    let block_stats = rows * (step_sums + labs * lab_step_sums + sketch)
         + rows * 2 * size_of::<f64>() as u64
         + rows * batch * size_of::<f64>() as u64;
     let records =
         BLOCK_RUNS * (size_of::<RunRecord>() as u64 + labs * size_of::<LabRecord>() as u64);
     let formatted = if shape.run_rows {
-        BLOCK_RUNS * (RUN_ROW_CAPACITY + labs * LAB_ROW_CAPACITY)
+        BLOCK_RUNS * (RUN_ROW_CAPACITY as u64 + labs * LAB_ROW_CAPACITY as u64)
     } else {
         0
     };
-    let wave = shape.threads.max(1) as u64 * 4;
-    let blocks = wave.min(shape.runs.div_ceil(BLOCK_RUNS)).max(1);
+    let blocks = wave_blocks(shape.threads)
+        .min(shape.runs.div_ceil(BLOCK_RUNS))
+        .max(1);
 
     // The time series, rendered in memory (12 columns, and 4 per lab).
     let timeseries = rows * (12 + 4 * labs) * CELL_BYTES;
@@ -187,15 +184,14 @@ pub fn estimate(shape: &Shape) -> Estimate {
 /// would need more memory than is available or write more than the output
 /// folder's file system has free. Scenarios run one after another, so each
 /// must fit in memory alone, while their files add up.
-pub fn check<'a>(
+fn check<'a>(
     scenarios: impl IntoIterator<Item = (&'a Scenario, String)>,
     threads: Option<usize>,
     run_rows: bool,
     figures: bool,
     out: &Path,
 ) -> Result<(), InputError> {
-    let threads =
-        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = crate::app::thread_count(threads);
     let memory = limit(MEMORY_LIMIT_VAR)?.or_else(available_memory);
     let disk = limit(DISK_LIMIT_VAR)?.or_else(|| free_space(out));
     let mut written = 0;
@@ -206,7 +202,8 @@ pub fn check<'a>(
             return Err(InputError::Usage(format!(
                 "{origin}: {} steps x {} labs on {threads} thread(s) need about {} of memory, \
                  but {} is available: use fewer steps or labs, or fewer --threads (each thread \
-                 holds 4 blocks of {BLOCK_RUNS} runs; results do not depend on the thread count)",
+                 holds {BLOCKS_PER_THREAD} blocks of {BLOCK_RUNS} runs; results do not depend on \
+                 the thread count)",
                 shape.steps,
                 shape.labs,
                 bytes(need.memory),

@@ -46,6 +46,14 @@ pub struct BlockStats {
     batch: usize,
 }
 
+/// Runs whose frontiers wait together to go into the sketches, for `rows`
+/// steps (with step 0): up to 128, as many as 128 KiB of frontiers holds.
+/// (A whole block's 1 MiB gains 1% of run time and costs a MiB of memory
+/// per thread.)
+pub(crate) fn frontier_batch(rows: usize) -> usize {
+    ((1 << 14) / rows).clamp(1, 128)
+}
+
 /// A finished run whose frontiers wait in [`BlockStats::pending_frontier`].
 #[derive(Debug, Clone, Copy)]
 struct PendingRun {
@@ -55,7 +63,7 @@ struct PendingRun {
 
 /// A block's sums for one step.
 #[derive(Debug, Clone, Copy, Default)]
-struct StepSums {
+pub(crate) struct StepSums {
     p: f64,
     p_sq: f64,
     frontier: f64,
@@ -64,7 +72,7 @@ struct StepSums {
 
 /// A block's sums for one step and lab.
 #[derive(Debug, Clone, Copy, Default)]
-struct LabStepSums {
+pub(crate) struct LabStepSums {
     capability: f64,
     safety: f64,
     paused: u64,
@@ -74,10 +82,7 @@ struct LabStepSums {
 impl BlockStats {
     pub fn new(labs: usize, steps: u32) -> Self {
         let rows = steps as usize + 1;
-        // Runs per batch: up to 128, as many as 128 KiB of frontiers holds.
-        // (A whole block's 1 MiB gains 1% of run time and costs a MiB of
-        // memory per thread.)
-        let batch = ((1 << 14) / rows).clamp(1, 128);
+        let batch = frontier_batch(rows);
         BlockStats {
             labs,
             steps: vec![StepSums::default(); rows],

@@ -24,6 +24,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// Runs per block: the unit of parallel work and of aggregation.
 pub const BLOCK_RUNS: u64 = 1024;
 
+/// Blocks in flight per worker thread: enough to keep every thread busy.
+/// The wave size changes only memory and pacing, never results.
+pub const BLOCKS_PER_THREAD: u64 = 4;
+
+/// Blocks simulated together, in one wave, on `threads` threads.
+pub fn wave_blocks(threads: usize) -> u64 {
+    (threads as u64 * BLOCKS_PER_THREAD).max(1)
+}
+
 /// The simulated runs of one block, in run order.
 #[derive(Debug, Clone)]
 pub struct Block {
@@ -115,9 +124,7 @@ pub fn simulate_range<S: BlockSink>(
     let streams = Streams::new(seed);
     let first = range.start / BLOCK_RUNS;
     let blocks = range.end.div_ceil(BLOCK_RUNS);
-    // Enough blocks in flight to keep every thread busy; the wave size
-    // changes only memory and pacing, never results.
-    let wave = (rayon::current_num_threads() as u64 * 4).max(1);
+    let wave = wave_blocks(rayon::current_num_threads());
     let mut aggregate = start;
     let base = aggregate.runs;
     let mut next = first;

@@ -248,7 +248,7 @@ pub fn estimate_payoffs(
     let plan = plan(game);
     let streams = Streams::new(seed);
     let blocks = runs.div_ceil(BLOCK);
-    let wave = (rayon::current_num_threads() as u64 * 4).max(1);
+    let wave = crate::engine::wave_blocks(rayon::current_num_threads());
     let mut total = Sums::new(&plan);
     let mut next = 0;
     while next < blocks {

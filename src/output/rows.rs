@@ -85,10 +85,15 @@ impl RowWriter {
     }
 }
 
+/// Bytes reserved per `runs.csv` row and per `labs.csv` row when a block's
+/// rows are formatted.
+pub(crate) const RUN_ROW_CAPACITY: usize = 96;
+pub(crate) const LAB_ROW_CAPACITY: usize = 80;
+
 /// Formats a block's rows: (`runs.csv` rows, `labs.csv` rows).
 pub fn format_block(block: &Block, names: &[String]) -> (String, String) {
-    let mut runs = String::with_capacity(block.runs.len() * 96);
-    let mut labs = String::with_capacity(block.labs.len() * 80);
+    let mut runs = String::with_capacity(block.runs.len() * RUN_ROW_CAPACITY);
+    let mut labs = String::with_capacity(block.labs.len() * LAB_ROW_CAPACITY);
     let n = names.len();
     for (r, lab_rows) in block.runs.iter().zip(block.labs.chunks_exact(n)) {
         let name = |i: Option<u32>| i.map(|i| names[i as usize].as_str());
