@@ -217,8 +217,8 @@ const OUR_NAMES: &[&str] = &[
     "sweep.csv",
     "figures",
     "points",
-    "shard.json",
-    "aggregate.bin",
+    crate::shard::MANIFEST,
+    crate::shard::AGGREGATE,
 ];
 
 /// Checks that airace may write into `dir`: it does not exist, is empty, or
@@ -689,13 +689,7 @@ pub fn sweep(config: &SweepConfig) -> anyhow::Result<PathBuf> {
     csv.push_str(",runs");
     csv.push_str(&output::comparison::metric_header());
     csv.push('\n');
-    // What every shard of this sweep must agree on: the header and each
-    // point's scenario as run.
-    let mut fingerprint = csv.clone();
-    for p in &plan.points {
-        fingerprint.push_str(&checkpoint::scenario_fnv(&p.scenario));
-        fingerprint.push('\n');
-    }
+    let header_len = csv.len();
     let job = ScenarioJob {
         run_rows: true,
         figures: &config.figures,
@@ -731,6 +725,13 @@ pub fn sweep(config: &SweepConfig) -> anyhow::Result<PathBuf> {
     }
     runner.finish();
     if let Some(spec) = config.shard {
+        // What every shard of this sweep must agree on: the header and each
+        // point's scenario as run.
+        let mut fingerprint = csv[..header_len].to_string();
+        for p in &plan.points {
+            fingerprint.push_str(&checkpoint::scenario_fnv(&p.scenario));
+            fingerprint.push('\n');
+        }
         let info = runner.info(origin.clone(), &config.command_line);
         let unit = crate::shard::Unit::Sweep {
             points: plan.points.len(),
@@ -921,19 +922,12 @@ impl Runner {
                 next_run: stopped,
             }) => {
                 progress.finish_and_clear();
-                let kept = if stopped > next_run || sink.saved {
+                if stopped > next_run {
                     sink.save(&aggregate, stopped, false).with_context(|| {
                         format!("cannot save a checkpoint in {}", work.display())
                     })?;
-                    if let Some(rows) = sink.rows.as_mut() {
-                        rows.keep();
-                    }
-                    Some(work.clone())
-                } else {
-                    drop(sink);
-                    let _ = checkpoint::remove(dir);
-                    None
-                };
+                }
+                let kept = sink.abandon().then(|| work.clone());
                 return Err(anyhow::Error::new(Interrupted {
                     scenario: scenario.meta.name.clone(),
                     completed: stopped - range.start,
@@ -943,14 +937,7 @@ impl Runner {
                 }));
             }
             Err(Stopped::Sink(e)) => {
-                if sink.saved {
-                    if let Some(rows) = sink.rows.as_mut() {
-                        rows.keep();
-                    }
-                } else {
-                    drop(sink);
-                    let _ = checkpoint::remove(dir);
-                }
+                sink.abandon();
                 return Err(anyhow::Error::new(e)
                     .context(format!("cannot write per-run rows to {}", work.display())));
             }

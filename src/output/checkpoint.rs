@@ -23,7 +23,8 @@ use std::time::{Duration, Instant};
 /// The checkpoint folder inside a scenario's (or a shard's) folder.
 pub const DIR: &str = ".airace-checkpoint";
 const FILE: &str = "checkpoint.json";
-const AGGREGATE: &str = "aggregate.bin";
+/// The aggregate state, in the file a shard keeps it in.
+use crate::shard::AGGREGATE;
 const FORMAT: &str = "airace-checkpoint";
 
 /// What a checkpoint belongs to: a resumed run must be the same run.
@@ -223,6 +224,23 @@ impl CheckpointSink<'_> {
         self.saved = true;
         self.last = Instant::now();
         Ok(())
+    }
+
+    /// The run stopped before its end: keeps the checkpoint, and the rows it
+    /// counts, if one was saved; otherwise removes the checkpoint folder and
+    /// the partial rows in it. Returns whether a checkpoint was kept.
+    pub fn abandon(mut self) -> bool {
+        if self.saved {
+            if let Some(rows) = self.rows.as_mut() {
+                rows.keep();
+            }
+            true
+        } else {
+            let dir = self.dir;
+            drop(self);
+            let _ = remove(dir);
+            false
+        }
     }
 }
 

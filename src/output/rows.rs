@@ -27,15 +27,6 @@ pub const RUNS_FILE: &str = "runs.csv";
 pub const LABS_FILE: &str = "labs.csv";
 
 impl RowWriter {
-    /// Writes under temporary names in `dir`, to be renamed into `dir`.
-    pub fn create(dir: &Path, names: Vec<String>) -> io::Result<Self> {
-        Self::open(
-            AtomicFile::create(&dir.join(RUNS_FILE))?,
-            AtomicFile::create(&dir.join(LABS_FILE))?,
-            names,
-        )
-    }
-
     /// Writes `work/runs.csv` and `work/labs.csv`, to be renamed into `dir`.
     pub fn create_in(work: &Path, dir: &Path, names: Vec<String>) -> io::Result<Self> {
         Self::open(
