@@ -206,13 +206,8 @@ fn a_resumed_run_equals_an_uninterrupted_one_byte_for_byte() {
     assert!(!part.path().join("comparison/comparison.csv").exists());
 
     // Without --resume, the checkpoint is not thrown away.
-    let refused = airace_in(part.path(), &scenarios).output().unwrap();
-    assert_eq!(refused.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&refused.stderr).contains("add --resume to continue it"),
-        "{}",
-        String::from_utf8_lossy(&refused.stderr)
-    );
+    let err = common::refused(&mut airace_in(part.path(), &scenarios));
+    assert!(err.contains("add --resume to continue it"), "{err}");
 
     // A checkpoint edited by hand is refused, not trusted.
     let json = part
@@ -224,16 +219,10 @@ fn a_resumed_run_equals_an_uninterrupted_one_byte_for_byte() {
         saved.replace("\"next_run\": 16384", "\"next_run\": 100"),
     )
     .unwrap();
-    let damaged = airace_in(part.path(), &scenarios)
-        .arg("--resume")
-        .output()
-        .unwrap();
-    assert_eq!(damaged.status.code(), Some(2));
+    let err = common::refused(airace_in(part.path(), &scenarios).arg("--resume"));
     assert!(
-        String::from_utf8_lossy(&damaged.stderr)
-            .contains("is damaged: run 100 is not a block boundary in runs 0..20000 of 20000"),
-        "{}",
-        String::from_utf8_lossy(&damaged.stderr)
+        err.contains("is damaged: run 100 is not a block boundary in runs 0..20000 of 20000"),
+        "{err}"
     );
     fs::write(&json, saved).unwrap();
 
@@ -244,15 +233,7 @@ fn a_resumed_run_equals_an_uninterrupted_one_byte_for_byte() {
     rows.extend_from_slice(b"99999,half a row");
     fs::write(&runs, rows).unwrap();
 
-    let resumed = airace_in(part.path(), &scenarios)
-        .arg("--resume")
-        .output()
-        .unwrap();
-    assert!(
-        resumed.status.success(),
-        "{}",
-        String::from_utf8_lossy(&resumed.stderr)
-    );
+    common::ok(airace_in(part.path(), &scenarios).arg("--resume"));
     common::assert_same_outputs(part.path(), whole.path());
 
     // A checkpoint of another run is not resumed.
@@ -261,15 +242,11 @@ fn a_resumed_run_equals_an_uninterrupted_one_byte_for_byte() {
         .output()
         .unwrap();
     assert_eq!(other.status.code(), Some(130));
-    let mismatch = airace_in(part.path(), &["run", "scenarios/race.toml", "--seed", "5"])
-        .arg("--resume")
-        .output()
-        .unwrap();
-    assert_eq!(mismatch.status.code(), Some(2));
+    let err = common::refused(
+        airace_in(part.path(), &["run", "scenarios/race.toml", "--seed", "5"]).arg("--resume"),
+    );
     assert!(
-        String::from_utf8_lossy(&mismatch.stderr)
-            .contains("its checkpoint is of another run (seed 1 there, 5 here)"),
-        "{}",
-        String::from_utf8_lossy(&mismatch.stderr)
+        err.contains("its checkpoint is of another run (seed 1 there, 5 here)"),
+        "{err}"
     );
 }

@@ -3,15 +3,18 @@
 //! no output folder. `AIRACE_MEMORY_LIMIT` and `AIRACE_DISK_LIMIT` stand in
 //! for the machine, so the tests do not depend on it.
 
+mod common;
+
 use assert_cmd::Command;
 use std::path::Path;
 
 /// Valid, but 100,000 steps x 1,002 labs x a billion runs.
 const TOO_BIG: &str = "tests/fixtures/too_big.toml";
 
+/// The binary, with the limits of the environment this test runs in
+/// removed.
 fn airace() -> Command {
-    let mut cmd = Command::cargo_bin("airace").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    let mut cmd = common::airace();
     cmd.env_remove("AIRACE_MEMORY_LIMIT");
     cmd.env_remove("AIRACE_DISK_LIMIT");
     cmd

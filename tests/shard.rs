@@ -10,6 +10,8 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+use common::{assert_same_outputs as assert_same, ok, refused};
+
 const BIN: &str = env!("CARGO_BIN_EXE_airace");
 
 fn root() -> &'static Path {
@@ -20,28 +22,6 @@ fn airace(args: &[&str]) -> Command {
     let mut cmd = Command::cargo_bin("airace").unwrap();
     cmd.current_dir(root()).args(args);
     cmd
-}
-
-fn ok(cmd: &mut Command) {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{:?} failed: {}",
-        cmd,
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// What a refused command printed; asserts exit code 2.
-fn refused(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    stderr
-}
-
-fn assert_same(merged: &Path, whole: &Path) {
-    common::assert_same_outputs(merged, whole);
 }
 
 const TWO: [&str; 2] = ["scenarios/race.toml", "scenarios/rsp-2026.toml"];

@@ -18,6 +18,26 @@ pub fn airace() -> Command {
     cmd
 }
 
+/// Runs `cmd` and asserts that it succeeded.
+pub fn ok(cmd: &mut std::process::Command) {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{:?} failed: {}",
+        cmd,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Runs `cmd`, asserts exit code 2 (refused), and returns what it printed
+/// on stderr.
+pub fn refused(cmd: &mut std::process::Command) -> String {
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    stderr
+}
+
 /// (width, height) of a PNG from its IHDR chunk.
 pub fn png_size(bytes: &[u8]) -> (u32, u32) {
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
