@@ -5,40 +5,8 @@ mod common;
 use assert_cmd::Command;
 use common::airace;
 use predicates::prelude::*;
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
-
-/// Every file under `dir`, by path relative to it.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                out.insert(rel, fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
-}
-
-/// The manifest without the two fields that record the invocation.
-fn manifest_without_invocation(bytes: &[u8]) -> serde_json::Value {
-    let mut v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
-    let m = v.as_object_mut().unwrap();
-    assert!(m.remove("threads").is_some());
-    assert!(m.remove("command_line").is_some());
-    v
-}
 
 #[test]
 fn help_shows_examples() {
@@ -178,26 +146,24 @@ fn outputs_are_byte_identical_for_any_thread_count() {
             .assert()
             .success()
             .stdout("");
-        outputs.push(files(&out));
+        outputs.push(out);
     }
-    assert!(outputs[0].len() >= 15, "{:?}", outputs[0].keys());
+    assert!(
+        common::contents(&outputs[0]).len() >= 15,
+        "{:?}",
+        common::contents(&outputs[0]).keys()
+    );
     for other in &outputs[1..] {
-        assert_eq!(
-            outputs[0].keys().collect::<Vec<_>>(),
-            other.keys().collect::<Vec<_>>()
-        );
-        for (name, bytes) in &outputs[0] {
+        common::assert_same_outputs(&outputs[0], other);
+    }
+    // What the comparison leaves out: the manifests' record of the invocation.
+    for out in &outputs {
+        for name in common::contents(out).keys() {
             if name.ends_with("manifest.json") {
-                assert_eq!(
-                    manifest_without_invocation(bytes),
-                    manifest_without_invocation(&other[name]),
-                    "{name}"
-                );
-            } else {
-                assert!(
-                    bytes == &other[name],
-                    "{name} differs between thread counts"
-                );
+                let v: serde_json::Value =
+                    serde_json::from_slice(&fs::read(out.join(name)).unwrap()).unwrap();
+                assert!(v.get("threads").is_some(), "{name}");
+                assert!(v.get("command_line").is_some(), "{name}");
             }
         }
     }
@@ -261,7 +227,9 @@ fn no_run_rows_skips_the_per_run_files() {
         .args(["--out", dir.path().to_str().unwrap()])
         .assert()
         .success();
-    let written: Vec<String> = files(&dir.path().join("race")).into_keys().collect();
+    let written: Vec<String> = common::contents(&dir.path().join("race"))
+        .into_keys()
+        .collect();
     assert_eq!(
         written,
         [
