@@ -975,13 +975,10 @@ impl Runner {
                     &result.info,
                 );
                 crate::shard::write_scenario_shard(dir, &result, streamed, manifest)
+                    .map_err(anyhow::Error::from)
             }
-            None => {
-                output::write_scenario(dir, &result, streamed, job.figures).map_err(|e| match e {
-                    output::WriteError::Io(e) => e,
-                    other => std::io::Error::other(other.to_string()),
-                })
-            }
+            None => output::write_scenario(dir, &result, streamed, job.figures)
+                .map_err(anyhow::Error::from),
         }
         .with_context(|| format!("cannot write results to {}", dir.display()))?;
         if !job.keep_complete {
