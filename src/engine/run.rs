@@ -438,7 +438,7 @@ pub fn simulate_run<R: StepRecorder>(
         // (lowest index on a tie).
         let h_before = h;
         frontier = f64::NEG_INFINITY;
-        total = sum_start();
+        total = crate::stats::sum_start();
         let mut leader = 0;
         let mut leader_capability = capability[0];
         for i in 0..n {
@@ -526,14 +526,6 @@ fn state<'a>(
         cumulative_hazard,
         racing,
     }
-}
-
-/// Where `Iterator::sum` of floats starts, whatever the standard library
-/// uses (`-0.0` since Rust 1.81): a sum in a loop of our own starts here, to
-/// give the same bits.
-#[inline]
-fn sum_start() -> f64 {
-    std::iter::empty::<f64>().sum()
 }
 
 /// The highest capability, `max_i C_i` (a NaN counts for nothing).

@@ -221,8 +221,7 @@ impl Default for Seen {
     fn default() -> Self {
         Seen {
             rivals: 0,
-            // Where `Iterator::sum` of floats starts (-0.0), for its bits.
-            share_sum: std::iter::empty::<f64>().sum(),
+            share_sum: crate::stats::sum_start(),
             share_max: f64::NEG_INFINITY,
             best_capability: f64::NEG_INFINITY,
             leader_capability: f64::NAN,

@@ -11,3 +11,11 @@ pub mod sum;
 pub use interval::{Estimate, normal_interval, wilson_interval};
 pub use sketch::QuantileSketch;
 pub use sum::{ProbSum, ValueSum};
+
+/// Where `Iterator::sum` of floats starts, whatever the standard library
+/// uses (`-0.0` since Rust 1.81): a sum in a loop of our own starts here, to
+/// give the same bits.
+#[inline]
+pub fn sum_start() -> f64 {
+    std::iter::empty::<f64>().sum()
+}
