@@ -25,7 +25,12 @@ use crate::stats::{ProbSum, QuantileSketch, ValueSum};
 /// The frontier sketches (one per step, a histogram too big for the nearest
 /// cache) are filled in batches of runs, step by step, so that each step's
 /// sketch is hot while a batch goes in ([`BlockStats::flush`]); a sketch is
-/// a count per bin, so the order does not matter.
+/// a count per bin, so the order does not matter. A frozen run's frontier is
+/// the same at every step of its tail, and the tails go in last, once per
+/// block: a sketch of the tails begun so far is merged into each step's,
+/// step by step, rather than each tail step's value into its sketch. Frozen
+/// frontiers lie just past the decisive capability, in a few bins, so that
+/// is one short merge per step instead of a value per run and step.
 #[derive(Debug, Clone)]
 pub struct BlockStats {
     labs: usize,
@@ -44,6 +49,11 @@ pub struct BlockStats {
     pending: Vec<PendingRun>,
     pending_frontier: Vec<f64>,
     batch: usize,
+    /// The current run's frozen tail: its first step and its frontier.
+    run_tail: Option<(usize, f64)>,
+    /// Finished runs' tails, whose frontiers are not in the sketches yet:
+    /// each from its first step to the last.
+    tails: Vec<(usize, f64)>,
 }
 
 /// Runs whose frontiers wait together to go into the sketches, for `rows`
@@ -94,16 +104,45 @@ impl BlockStats {
             pending: Vec::new(),
             pending_frontier: Vec::new(),
             batch,
+            run_tail: None,
+            tails: Vec::new(),
         }
     }
 
-    /// Adds the frontiers of the pending runs to the sketches, step by step.
-    /// [`simulate_block`](super::simulate_block) does this before handing
-    /// the block on; [`Aggregate::absorb`] does it on a copy if needed.
+    /// Adds the frontiers of the pending runs and tails to the sketches,
+    /// step by step. [`simulate_block`](super::simulate_block) does this
+    /// before handing the block on; [`Aggregate::absorb`] does it on a copy
+    /// if needed.
     pub fn flush(&mut self) {
         self.flush_batch();
         // The batch's buffer is made again if more runs come.
         self.pending_frontier = Vec::new();
+        self.flush_tails();
+    }
+
+    /// Whether [`flush`](Self::flush) has frontiers to add.
+    fn unflushed(&self) -> bool {
+        !self.pending.is_empty() || !self.tails.is_empty()
+    }
+
+    /// Adds the tails: at each step, every tail begun by then.
+    fn flush_tails(&mut self) {
+        if self.tails.is_empty() {
+            return;
+        }
+        self.tails.sort_unstable_by_key(|&(first, _)| first);
+        let (mut begun, mut any) = (QuantileSketch::default(), false);
+        let mut tails = self.tails.iter().peekable();
+        for (k, sketch) in self.frontier_sketch.iter_mut().enumerate() {
+            while let Some(&(_, frontier)) = tails.next_if(|&&(first, _)| first <= k) {
+                begun.add(frontier);
+                any = true;
+            }
+            if any {
+                sketch.merge(&begun);
+            }
+        }
+        self.tails.clear();
     }
 
     fn flush_batch(&mut self) {
@@ -162,14 +201,25 @@ impl StepRecorder for BlockStats {
             self.add_step(k, s);
         }
         self.run_steps = self.run_steps.max(last + 1);
+        if first <= last {
+            self.run_tail = Some((first, s.frontier));
+        }
     }
 
     /// Adds the run's `1 - exp(-H)`, its square and the frontier, step by
     /// step (a value equal to the step before's is not worked out again),
-    /// and puts its frontiers in the batch for the sketches.
+    /// and puts its frontiers in the batch for the sketches, but for a
+    /// frozen tail that lasts to the last step, which waits with the tails.
     fn finish_run(&mut self) {
         let n = self.run_steps;
         self.run_steps = 0;
+        let batched = match self.run_tail.take() {
+            Some((first, frontier)) if n == self.steps.len() => {
+                self.tails.push((first, frontier));
+                first
+            }
+            _ => n,
+        };
         let (hs, frontiers) = (&self.run_h[..n], &self.run_frontier[..n]);
         // Starting from NaN is consistent: p(NaN) is NaN.
         let (mut last_h, mut p) = (f64::NAN, f64::NAN);
@@ -186,10 +236,10 @@ impl StepRecorder for BlockStats {
         if self.pending_frontier.is_empty() {
             self.pending_frontier = vec![0.0; self.steps.len() * self.batch];
         }
-        for (k, &frontier) in frontiers.iter().enumerate() {
+        for (k, &frontier) in frontiers[..batched].iter().enumerate() {
             self.pending_frontier[k * self.batch + r] = frontier;
         }
-        self.pending.push(PendingRun { steps: n });
+        self.pending.push(PendingRun { steps: batched });
         if self.pending.len() == self.batch {
             self.flush_batch();
         }
@@ -271,7 +321,7 @@ impl Aggregate {
     /// Folds in a block: its step statistics and its runs' records.
     pub fn absorb(&mut self, block: &BlockStats, runs: &[RunRecord], labs: &[LabRecord]) {
         let flushed;
-        let block = if block.pending.is_empty() {
+        let block = if !block.unflushed() {
             block
         } else {
             flushed = {
