@@ -181,3 +181,4 @@ if [[ $merge == 1 ]]; then
 fi
 echo "logs:   $logs/"
 echo "watch:  squeue -u \"\$USER\"   then: sacct -j $array_id --format=JobID,State,Elapsed,MaxRSS,ExitCode"
+echo "        (without accounting: scontrol show job $array_id, and the logs)"
