@@ -1,5 +1,7 @@
-# What scripts/shards-local.sh and scripts/slurm/submit.sh share, sourced by
-# both (each defines its own `fail`, which prints its name and exits 2).
+# shellcheck shell=bash
+# What scripts/shards-local.sh, scripts/slurm/submit.sh and
+# scripts/slurm/selftest.sh share, sourced by each (each defines its own
+# `fail`, which prints its name and exits 2).
 
 # Prints the calling script's header comment: its --help.
 usage() {
