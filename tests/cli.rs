@@ -243,6 +243,46 @@ fn no_run_rows_skips_the_per_run_files() {
     );
 }
 
+/// A run into a folder that holds an earlier run's results leaves no file
+/// of the earlier run behind (here its per-run rows and figures), and
+/// nothing it did not write (a note of the user's, kept with --force).
+#[test]
+fn a_run_over_an_earlier_one_leaves_none_of_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |out: &Path, extra: &[&str]| {
+        airace()
+            .args(["run", "scenarios/race.toml", "--quiet", "--runs", "100"])
+            .args(extra)
+            .args(["--out", out.to_str().unwrap()])
+            .assert()
+            .success();
+    };
+    let again = dir.path().join("again");
+    run(
+        &again,
+        &["--width", "3.5", "--height", "2.6", "--dpi", "50"],
+    );
+    fs::write(again.join("race/notes.txt"), "mine").unwrap();
+    let second = ["--seed", "5", "--no-run-rows", "--no-plots", "--force"];
+    run(&again, &second);
+    let fresh = dir.path().join("fresh");
+    run(&fresh, &second);
+
+    let mut left = common::contents(&again.join("race"));
+    assert_eq!(left.remove("notes.txt").as_deref(), Some(&b"mine"[..]));
+    let want = common::contents(&fresh.join("race"));
+    assert_eq!(
+        left.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &want {
+        if name != "manifest.json" {
+            assert_eq!(&left[name], bytes, "{name}");
+        }
+    }
+    assert!(!again.join("race/figures").exists());
+}
+
 #[test]
 fn scenarios_with_one_name_are_refused_before_running() {
     let dir = tempfile::tempdir().unwrap();

@@ -140,8 +140,76 @@ pub fn write_scenario(
         page.as_bytes(),
     )?);
     staged.push(atomic::stage(&dir.join("manifest.json"), &manifest)?);
+    let previous = previous_outputs(dir);
     for file in staged {
         file.commit()?;
+    }
+    let current: Vec<&str> = manifest_outputs(&manifest);
+    remove_stale(dir, &previous, &current)?;
+    Ok(())
+}
+
+/// The files the manifest in `dir` lists as written with it (none if there
+/// is no readable manifest), as far as they are names airace writes: an
+/// entry like `../x` is not followed.
+pub fn previous_outputs(dir: &Path) -> Vec<String> {
+    std::fs::read(dir.join("manifest.json"))
+        .ok()
+        .map(|bytes| {
+            manifest_outputs(&bytes)
+                .into_iter()
+                .filter(|name| is_output_name(name))
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The `outputs` of a manifest's bytes.
+fn manifest_outputs(bytes: &[u8]) -> Vec<&str> {
+    #[derive(serde::Deserialize)]
+    struct Outputs<'a> {
+        #[serde(borrow)]
+        outputs: Vec<&'a str>,
+    }
+    serde_json::from_slice::<Outputs<'_>>(bytes)
+        .map(|m| m.outputs)
+        .unwrap_or_default()
+}
+
+/// A file name airace writes in a scenario folder: a plain name, or
+/// `figures/NAME.svg` / `.png`.
+fn is_output_name(name: &str) -> bool {
+    // Not empty, not hidden (nor `..`), no further folder.
+    let plain = |n: &str| !n.is_empty() && !n.starts_with('.') && !n.contains(['/', '\\']);
+    match name.split_once('/') {
+        None => plain(name),
+        Some((dir, file)) => {
+            dir == crate::plot::FIGURES_DIR
+                && plain(file)
+                && (file.ends_with(".svg") || file.ends_with(".png"))
+        }
+    }
+}
+
+/// Removes from `dir` what an earlier command wrote there (`previous`, from
+/// its manifest) and this one did not (`current`), and then `figures/` if
+/// that leaves it empty: a folder never holds, beside new results, the
+/// `runs.csv` or figures of another run. Only files a manifest of airace's
+/// lists are touched.
+pub fn remove_stale(dir: &Path, previous: &[String], current: &[&str]) -> io::Result<()> {
+    for name in previous {
+        if current.contains(&name.as_str()) || !is_output_name(name) {
+            continue;
+        }
+        match std::fs::remove_file(dir.join(name)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    }
+    let figures = dir.join(crate::plot::FIGURES_DIR);
+    if std::fs::read_dir(&figures).is_ok_and(|mut entries| entries.next().is_none()) {
+        std::fs::remove_dir(&figures)?;
     }
     Ok(())
 }
@@ -165,4 +233,53 @@ pub fn stage_figures(dir: &Path, drawn: &[crate::plot::Drawn]) -> io::Result<Vec
         )?);
     }
     Ok(staged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_names_airace_writes_are_taken_from_a_manifest() {
+        for name in [
+            "runs.csv",
+            "index.html",
+            "figures/risk.png",
+            "figures/a.svg",
+        ] {
+            assert!(is_output_name(name), "{name}");
+        }
+        for name in [
+            "",
+            "..",
+            "../x.csv",
+            "/etc/passwd",
+            "figures/../x.png",
+            "figures/x.txt",
+            "points/0001",
+            ".airace-checkpoint",
+            "a\\b",
+        ] {
+            assert!(!is_output_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_stale_file_outside_the_folder_is_never_removed() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("scenario");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(root.path().join("x.csv"), "keep").unwrap();
+        std::fs::write(dir.join("runs.csv"), "stale").unwrap();
+        std::fs::write(
+            dir.join("manifest.json"),
+            r#"{"outputs": ["../x.csv", "runs.csv", "summary.csv"]}"#,
+        )
+        .unwrap();
+        let previous = previous_outputs(&dir);
+        assert_eq!(previous, ["runs.csv", "summary.csv"]);
+        remove_stale(&dir, &previous, &["summary.csv"]).unwrap();
+        assert!(!dir.join("runs.csv").exists());
+        assert!(root.path().join("x.csv").exists());
+    }
 }
