@@ -86,7 +86,9 @@ struct GameArgs {
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
     runs: Option<u64>,
     /// Master seed, the same for every profile (overrides the file).
-    #[arg(long)]
+    // At most what a TOML file can hold, so the scenario.toml written
+    // with the results can be run again.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     seed: Option<u64>,
     /// Worker threads [default: all cores]. Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
@@ -205,7 +207,9 @@ struct RunArgs {
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
     runs: Option<u64>,
     /// Master seed (overrides the files).
-    #[arg(long)]
+    // At most what a TOML file can hold, so the scenario.toml written
+    // with the results can be run again.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     seed: Option<u64>,
     /// Worker threads [default: all cores]. Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
@@ -290,7 +294,9 @@ struct SweepArgs {
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
     runs: Option<u64>,
     /// Master seed, the same for every point (overrides the file).
-    #[arg(long)]
+    // At most what a TOML file can hold, so the scenario.toml written
+    // with the results can be run again.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     seed: Option<u64>,
     /// Worker threads [default: all cores]. Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]

@@ -312,6 +312,24 @@ fn bad_options_exit_with_code_2() {
         .stderr(predicate::str::contains("--runs"));
     airace().args(["run", "--threads", "zero"]).assert().code(2);
     airace().args(["frobnicate"]).assert().code(2);
+    // A seed the scenario.toml written with the results could not hold.
+    for command in [
+        &["run", "scenarios/race.toml"][..],
+        &[
+            "sweep",
+            "scenarios/race.toml",
+            "--set",
+            "world.spillover=0,0.1",
+        ],
+        &["game", "scenarios/games/pause-or-race.toml"],
+    ] {
+        airace()
+            .args(command)
+            .args(["--seed", "9223372036854775808"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("0..=9223372036854775807"));
+    }
 }
 
 #[test]

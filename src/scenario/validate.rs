@@ -132,7 +132,11 @@ fn type_mismatch(message: &str) -> Option<(String, String)> {
     };
     let expected = match expected {
         "f64" => "a number".to_string(),
-        "i64" if invalid_value => format!("a whole number from {} to {}", i64::MIN, i64::MAX),
+        "i64" if invalid_value => format!(
+            "a whole number within what TOML can hold, {} to {}",
+            i64::MIN,
+            i64::MAX
+        ),
         "i64" => "a whole number (no decimal point or exponent)".to_string(),
         "a sequence" => "a list in square brackets `[...]`".to_string(),
         "a string" => "a string in double quotes".to_string(),
