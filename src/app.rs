@@ -555,56 +555,74 @@ fn write_page(dir: &Path, drawn: &[crate::plot::Drawn], page: &str) -> anyhow::R
 pub fn plot(dirs: &[PathBuf], size: &crate::plot::Size) -> anyhow::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for dir in dirs {
-        if dir.join(SWEEP_FILE).is_file() {
-            write_sweep_extras(dir, &FigureOptions { size: Some(*size) })?;
-        } else if dir.join(output::comparison::FILE_NAME).is_file() {
-            write_comparison_extras(dir, &FigureOptions { size: Some(*size) })?;
-        } else if dir.join("timeseries.csv").is_file() {
-            let data = crate::plot::ScenarioData::read(dir)?;
-            let read = |f: &str| {
-                std::fs::read(dir.join(f))
-                    .with_context(|| format!("cannot read {}", dir.join(f).display()))
-            };
-            let drawn = crate::plot::scenario(
-                &data.name,
-                &read("timeseries.csv")?,
-                &read("summary.csv")?,
-                size,
-            )?;
-            let text = |f: &str| read(f).map(|b| String::from_utf8_lossy(&b).into_owned());
-            let description = serde_json::from_str::<serde_json::Value>(&text("summary.json")?)
-                .ok()
-                .and_then(|v| {
-                    v.get("description")
-                        .and_then(|d| d.as_str())
-                        .map(str::to_string)
-                })
-                .unwrap_or_default();
-            let page = output::report::scenario_page(
-                &data,
-                &description,
-                &drawn,
-                &text("scenario.toml")?,
-                &text("manifest.json")?,
-            );
-            write_page(dir, &drawn, &page)?;
-        } else if let Some(kind) = crate::plot::game_figures::GameFolder::detect(dir) {
-            let files = crate::plot::game_figures::Files::read(dir, kind.files())?;
-            let drawn = crate::plot::game_folder(kind, &files, size)?;
-            let page = output::game_report::page(kind, &files, &drawn)?;
-            write_page(dir, &drawn, &page)?;
-        } else {
-            return Err(InputError::Usage(format!(
-                "{} is not an airace output folder: it has none of timeseries.csv (a scenario), \
-                 comparison.csv (a comparison), sweep.csv (a sweep), payoffs.csv (a game), \
-                 heatmap.csv (dsair) or disaster.csv (precipice)",
+        // A folder's files that are missing or cannot be read as airace
+        // wrote them are the user's to mend (exit code 2), unlike a figure
+        // that cannot be written.
+        plot_folder(dir, size).map_err(|e| match e.downcast::<crate::plot::DataError>() {
+            Ok(data) => InputError::Usage(format!(
+                "cannot draw the figures of {}: {data}",
                 dir.display()
             ))
-            .into());
-        }
+            .into(),
+            Err(e) => e,
+        })?;
         written.push(dir.join(crate::plot::FIGURES_DIR));
     }
     Ok(written)
+}
+
+/// [`plot`] for one folder.
+fn plot_folder(dir: &Path, size: &crate::plot::Size) -> anyhow::Result<()> {
+    if dir.join(SWEEP_FILE).is_file() {
+        write_sweep_extras(dir, &FigureOptions { size: Some(*size) })?;
+    } else if dir.join(output::comparison::FILE_NAME).is_file() {
+        write_comparison_extras(dir, &FigureOptions { size: Some(*size) })?;
+    } else if dir.join("timeseries.csv").is_file() {
+        let data = crate::plot::ScenarioData::read(dir)?;
+        let read = |f: &str| {
+            std::fs::read(dir.join(f)).map_err(|source| crate::plot::DataError::Read {
+                path: dir.join(f).display().to_string(),
+                source,
+            })
+        };
+        let drawn = crate::plot::scenario(
+            &data.name,
+            &read("timeseries.csv")?,
+            &read("summary.csv")?,
+            size,
+        )?;
+        let text = |f: &str| read(f).map(|b| String::from_utf8_lossy(&b).into_owned());
+        let description = serde_json::from_str::<serde_json::Value>(&text("summary.json")?)
+            .ok()
+            .and_then(|v| {
+                v.get("description")
+                    .and_then(|d| d.as_str())
+                    .map(str::to_string)
+            })
+            .unwrap_or_default();
+        let page = output::report::scenario_page(
+            &data,
+            &description,
+            &drawn,
+            &text("scenario.toml")?,
+            &text("manifest.json")?,
+        );
+        write_page(dir, &drawn, &page)?;
+    } else if let Some(kind) = crate::plot::game_figures::GameFolder::detect(dir) {
+        let files = crate::plot::game_figures::Files::read(dir, kind.files())?;
+        let drawn = crate::plot::game_folder(kind, &files, size)?;
+        let page = output::game_report::page(kind, &files, &drawn)?;
+        write_page(dir, &drawn, &page)?;
+    } else {
+        return Err(InputError::Usage(format!(
+            "{} is not an airace output folder: it has none of timeseries.csv (a scenario), \
+             comparison.csv (a comparison), sweep.csv (a sweep), payoffs.csv (a game), \
+             heatmap.csv (dsair) or disaster.csv (precipice)",
+            dir.display()
+        ))
+        .into());
+    }
+    Ok(())
 }
 
 /// Everything `airace sweep` needs.

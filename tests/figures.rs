@@ -116,6 +116,25 @@ fn no_plots_draws_nothing_and_plot_refuses_other_folders() {
         .args(["plot", "output-that-does-not-exist"])
         .assert()
         .code(2);
+    // A damaged folder is the user's to mend: exit code 2, the file named.
+    let race = dir.path().join("race");
+    let timeseries = std::fs::read_to_string(race.join("timeseries.csv")).unwrap();
+    let cut = timeseries.len() - 20;
+    std::fs::write(race.join("timeseries.csv"), &timeseries[..cut]).unwrap();
+    airace()
+        .arg("plot")
+        .arg(&race)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("timeseries.csv"));
+    std::fs::write(race.join("timeseries.csv"), timeseries).unwrap();
+    std::fs::remove_file(race.join("summary.csv")).unwrap();
+    airace()
+        .arg("plot")
+        .arg(&race)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("summary.csv"));
     airace()
         .args(["run", "--width", "0.1"])
         .assert()
