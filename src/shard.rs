@@ -261,6 +261,12 @@ struct Found {
 fn find(inputs: &[PathBuf]) -> Result<Vec<Found>, InputError> {
     let mut dirs = Vec::new();
     for input in inputs {
+        if !input.exists() {
+            return Err(InputError::Usage(format!(
+                "{} does not exist: give shard folders (holding {MANIFEST}) or folders that hold them",
+                input.display()
+            )));
+        }
         if !input.is_dir() {
             return Err(InputError::Usage(format!(
                 "{} is not a folder: give shard folders (holding {MANIFEST}) or folders that hold them",
@@ -522,7 +528,9 @@ struct ReadyScenario {
 /// `airace merge`: checks every input first (nothing is written if any
 /// shard is wrong), then writes each study's outputs.
 pub fn merge(config: &MergeConfig) -> anyhow::Result<MergeReport> {
-    let groups = group(find(&config.inputs)?)?;
+    let found = find(&config.inputs)?;
+    let shard_dirs: Vec<PathBuf> = found.iter().map(|f| f.dir.clone()).collect();
+    let groups = group(found)?;
     let mut scenarios = Vec::new();
     let mut sweeps = Vec::new();
     for g in groups {
@@ -566,6 +574,18 @@ pub fn merge(config: &MergeConfig) -> anyhow::Result<MergeReport> {
         dirs.push(config.out.join(name));
     }
     for dir in &dirs {
+        // `merge shards --out shards` would write beside the shards.
+        if let Some(shard) = shard_dirs
+            .iter()
+            .find(|s| s.parent() == Some(dir.as_path()))
+        {
+            return Err(InputError::Usage(format!(
+                "{} would receive the merged results but holds the shard {} being merged: give --out another folder than the shards' (e.g. --out output)",
+                dir.display(),
+                shard.display()
+            ))
+            .into());
+        }
         app::claim_folder(dir, config.force)?;
     }
 

@@ -196,8 +196,26 @@ fn shards_that_do_not_belong_together_are_refused_and_nothing_is_written() {
 
     // Not a shard at all.
     let err = refused(&mut merge(&[&tmp.path().join("merged-nothing-here")]));
-    assert!(err.contains("is not a folder"), "{err}");
+    assert!(err.contains("merged-nothing-here does not exist"), "{err}");
+    let err = refused(&mut merge(&[&manifest]));
+    assert!(err.contains("shard.json is not a folder"), "{err}");
     assert!(!merged.exists(), "a refused merge wrote {merged:?}");
+
+    // Merged into the shards' own folder.
+    let whole = tmp.path().join("whole");
+    for k in 1..=3 {
+        run(k, "1", &whole);
+    }
+    let err = refused(
+        airace(&["merge", "--no-plots", "--out"])
+            .arg(&whole)
+            .arg(&whole),
+    );
+    assert!(
+        err.contains("race would receive the merged results but holds the shard")
+            && err.contains("give --out another folder than the shards'"),
+        "{err}"
+    );
 
     // More shards than blocks.
     let err = refused(
