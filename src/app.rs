@@ -1173,10 +1173,57 @@ fn print_report(
     }
 }
 
-/// `airace validate`: loads every scenario; returns them or all problems.
-pub fn validate(paths: &[PathBuf]) -> Result<Vec<Scenario>, InputError> {
-    let sources: Vec<Source> = paths.iter().cloned().map(Source::File).collect();
-    load_all(&sources)
+/// `airace validate`: checks scenario files, and game files (those with a
+/// `[game]` table) as `airace game` reads them; every file's problems
+/// together. Returns a line per file that is sound, and the problems of
+/// the others.
+pub fn validate_files(paths: &[PathBuf]) -> (Vec<String>, Result<(), InputError>) {
+    let mut lines = Vec::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        if is_game_file(path) {
+            match crate::game::game_file::Game::load(path) {
+                Ok(g) => lines.push(format!(
+                    "ok: game {} ({} players, {} strategies, {} profiles of {} runs of {} steps, seed {})",
+                    g.scenario.meta.name,
+                    g.players(),
+                    g.strategies.len(),
+                    g.profile_count(),
+                    g.scenario.meta.runs,
+                    g.scenario.meta.steps,
+                    g.scenario.meta.seed
+                )),
+                Err(e) => problems.push(e),
+            }
+            continue;
+        }
+        match Scenario::load(path) {
+            Ok(s) => lines.push(format!(
+                "ok: {} ({} labs, {} runs of {} steps, seed {})",
+                s.meta.name,
+                s.labs.len(),
+                s.meta.runs,
+                s.meta.steps,
+                s.meta.seed
+            )),
+            Err(e) => problems.push(e),
+        }
+    }
+    let result = if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(InputError::Scenarios(problems))
+    };
+    (lines, result)
+}
+
+/// Whether a file is TOML with a top-level `game` table (a file that is not
+/// readable TOML is left to the scenario reader's messages).
+fn is_game_file(path: &Path) -> bool {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .is_some_and(|table| table.get("game").is_some_and(toml::Value::is_table))
 }
 
 /// Whether a signal stopped the run (exit code 130).

@@ -34,9 +34,9 @@ enum Command {
     /// Run scenarios and write their results (no scenario: the default comparison).
     #[command(after_help = EXAMPLES)]
     Run(RunArgs),
-    /// Check scenario files and report every problem, without running them.
+    /// Check scenario and game files and report every problem, without running them.
     Validate {
-        /// Scenario files (TOML).
+        /// Scenario or game files (TOML).
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
     },
@@ -443,16 +443,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             app::run(&config)?;
         }
         Command::Validate { scenarios } => {
-            for s in app::validate(&scenarios)? {
-                println!(
-                    "ok: {} ({} labs, {} runs of {} steps, seed {})",
-                    s.meta.name,
-                    s.labs.len(),
-                    s.meta.runs,
-                    s.meta.steps,
-                    s.meta.seed
-                );
+            let (sound, problems) = app::validate_files(&scenarios);
+            for line in sound {
+                println!("{line}");
             }
+            problems?;
         }
         Command::Sweep(args) => {
             let config = app::SweepConfig {

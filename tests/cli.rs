@@ -90,6 +90,38 @@ fn every_shipped_scenario_validates() {
     airace().arg("validate").args(&names).assert().success();
 }
 
+/// `validate` reads a game file as `airace game` does, reports the sound
+/// files even when another is not, and `run` given a game file says so.
+#[test]
+fn validate_checks_game_files_and_names_every_file() {
+    airace()
+        .args(["validate", "scenarios/games/pause-or-race.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "ok: game pause-or-race (3 players, 3 strategies, 10 profiles",
+        ));
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken-game.toml");
+    let game = fs::read_to_string("scenarios/games/pause-or-race.toml").unwrap();
+    fs::write(&broken, format!("{game}\nfoo = 1\n")).unwrap();
+    airace()
+        .arg("validate")
+        .arg(&broken)
+        .arg("scenarios/race.toml")
+        .assert()
+        .code(2)
+        .stdout(predicate::str::starts_with("ok: race (3 labs"))
+        .stderr(predicate::str::contains("unknown field `foo`"));
+    airace()
+        .args(["run", "scenarios/games/pause-or-race.toml", "--out"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("run it with `airace game FILE`"));
+    assert!(!dir.path().join("out").exists());
+}
+
 #[test]
 fn no_arguments_runs_the_default_comparison() {
     let dir = tempfile::tempdir().unwrap();

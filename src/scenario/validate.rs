@@ -53,6 +53,11 @@ fn toml_problem(source: &str, error: &toml::de::Error) -> Problem {
         .unwrap_or("");
     let message = if let Some(hint) = unknown_key_hint(message) {
         format!("{message}{hint}")
+    } else if message.starts_with("unknown field `game`") && key_path.is_empty() {
+        format!(
+            "{message}; a file with a [game] table is a game: run it with `airace game FILE` \
+             (`airace validate FILE` checks it)"
+        )
     } else if let Some(m) = message.strip_prefix("unknown field `") {
         // A table's key written after another table's header lands there.
         let misplaced = m.split('`').next().filter(|k| {
