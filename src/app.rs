@@ -1060,14 +1060,10 @@ fn check_names(scenarios: &[Scenario], comparison: Option<&str>) -> Result<(), I
         }
     }
     if let Some(name) = comparison {
-        let valid = !name.is_empty()
-            && !name.starts_with('.')
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
-        if !valid {
+        if !crate::scenario::valid_name(name) {
             return Err(InputError::Usage(format!(
-                "--name `{name}` cannot name a folder: use letters, digits, '_', '-' and '.', not starting with '.'"
+                "--name `{name}` cannot name a folder: use {}",
+                crate::scenario::NAME_RULE
             )));
         }
         if scenarios.len() > 1 && scenarios.iter().any(|s| s.meta.name == name) {

@@ -344,6 +344,13 @@ fn bad_options_exit_with_code_2() {
         .stderr(predicate::str::contains("--runs"));
     airace().args(["run", "--threads", "zero"]).assert().code(2);
     airace().args(["frobnicate"]).assert().code(2);
+    // Names are at most 100 characters, and the message says so.
+    airace()
+        .args(["run", "scenarios/race.toml", "--name"])
+        .arg("x".repeat(101))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("at most 100 characters"));
     // A seed the scenario.toml written with the results could not hold.
     for command in [
         &["run", "scenarios/race.toml"][..],

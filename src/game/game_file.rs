@@ -432,13 +432,13 @@ fn strategies(
         let name = match &s.get_ref().name {
             Some(n) => {
                 let name = n.get_ref();
-                if !valid_name(name) {
+                if !crate::scenario::valid_name(name) {
                     problems.push(Problem {
                         line_col: at(n.span()),
                         key_path: format!("{path}.name"),
                         message: format!(
-                            "`{name}` is not a valid name: allowed letters, digits, '_', '-' and '.', \
-                             not starting with '.'"
+                            "`{name}` is not a valid name: allowed {}",
+                            crate::scenario::NAME_RULE
                         ),
                     });
                 } else if let Some(j) = out.iter().position(|t: &Strategy| &t.name == name) {
@@ -517,15 +517,6 @@ fn policy(source: &str, span: Range<usize>, path: &str) -> Result<Vec<Rule>, Vec
             })
             .collect()),
     }
-}
-
-fn valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 100
-        && !name.starts_with('.')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 /// The spans of every key, value and header of the `game` table, or `None`

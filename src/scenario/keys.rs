@@ -166,9 +166,7 @@ impl Key {
 
     fn doc_allowed(&self) -> &'static str {
         match self.path {
-            "scenario.name" | "labs.name" => {
-                "letters, digits, '_', '-' and '.', not starting with '.'"
-            }
+            "scenario.name" | "labs.name" => super::NAME_RULE,
             "scenario.description" => "any text",
             "rule.match_competitors.reference" => "\"mean\", \"max\" or \"leader\"",
             "labs.policy" => "rules race, unilateral_pause, match_competitors, delay_if_leading",

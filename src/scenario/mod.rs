@@ -12,6 +12,12 @@ pub mod raw;
 mod validate;
 
 pub use error::{Problem, ScenarioError};
+pub use validate::valid_name;
+
+/// What a name (of a scenario, lab, strategy or output folder) may be, as
+/// [`valid_name`] checks it.
+pub const NAME_RULE: &str =
+    "letters, digits, '_', '-' and '.', not starting with '.', at most 100 characters";
 pub(crate) use validate::toml_key_path;
 
 use crate::policy::Rule;

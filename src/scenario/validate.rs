@@ -752,17 +752,15 @@ impl<'a> Checker<'a> {
             self.problem(
                 span,
                 path,
-                format!(
-                    "`{name}` is not a valid name: allowed {}",
-                    key_spec("labs.name").allowed()
-                ),
+                format!("`{name}` is not a valid name: allowed {}", super::NAME_RULE),
             );
         }
     }
 }
 
-/// Names become folder names and CSV column suffixes, so keep them plain.
-fn valid_name(name: &str) -> bool {
+/// Names become folder names and CSV column suffixes, so keep them plain:
+/// [`NAME_RULE`](super::NAME_RULE).
+pub fn valid_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 100
         && !name.starts_with('.')

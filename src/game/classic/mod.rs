@@ -100,16 +100,12 @@ fn usage(message: String) -> anyhow::Error {
 }
 
 fn check_folder_name(name: &str) -> anyhow::Result<()> {
-    let valid = !name.is_empty()
-        && !name.starts_with('.')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
-    if valid {
+    if crate::scenario::valid_name(name) {
         Ok(())
     } else {
         Err(usage(format!(
-            "--name `{name}` cannot name a folder: use letters, digits, '_', '-' and '.', not starting with '.'"
+            "--name `{name}` cannot name a folder: use {}",
+            crate::scenario::NAME_RULE
         )))
     }
 }
