@@ -368,6 +368,46 @@ pub fn load_all(sources: &[Source]) -> Result<Vec<Scenario>, InputError> {
 
 /// `airace run`: simulates each scenario and writes its outputs.
 pub fn run(config: &RunConfig) -> anyhow::Result<RunReport> {
+    let mut created = Created::default();
+    let result = run_in(config, &mut created);
+    if result.is_err() {
+        created.remove_empty();
+    }
+    result
+}
+
+/// Folders a command made for its outputs (with the parents it made), so
+/// that when it is refused, fails or is stopped it can take back those still
+/// empty: it leaves no empty folders behind (a folder with a checkpoint in
+/// it is not empty, and stays).
+#[derive(Debug, Default)]
+struct Created(Vec<PathBuf>);
+
+impl Created {
+    /// [`claim_folder`], noting the folders it makes.
+    fn claim(&mut self, dir: &Path, force: bool) -> Result<(), InputError> {
+        let mut missing = Vec::new();
+        let mut next = Some(dir);
+        while let Some(d) = next.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+            missing.push(d.to_path_buf());
+            next = d.parent();
+        }
+        let claimed = claim_folder(dir, force);
+        self.0.extend(missing);
+        claimed
+    }
+
+    /// Removes the folders made that are empty, deepest first.
+    fn remove_empty(&mut self) {
+        self.0
+            .sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+        for dir in &self.0 {
+            let _ = std::fs::remove_dir(dir); // fails, as it should, if not empty
+        }
+    }
+}
+
+fn run_in(config: &RunConfig, created: &mut Created) -> anyhow::Result<RunReport> {
     let default = config.sources.is_empty();
     let sources: Vec<Source> = if default {
         builtin::DEFAULT_COMPARISON
@@ -439,7 +479,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<RunReport> {
     let mut plans = Vec::new();
     for s in &scenarios {
         let dir = folder(s);
-        claim_folder(&dir, config.force)?;
+        created.claim(&dir, config.force)?;
         plans.push(plan(
             &dir,
             &job.identity(s),
@@ -453,7 +493,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<RunReport> {
         .filter(|_| scenarios.len() > 1 && config.shard.is_none())
         .map(|name| config.out.join(name));
     if let Some(dir) = &comparison_dir {
-        claim_folder(dir, config.force)?;
+        created.claim(dir, config.force)?;
     }
     let mut runner = Runner::new(
         config.threads,
@@ -656,6 +696,15 @@ pub const SWEEP_FILE: &str = "sweep.csv";
 /// `airace sweep`: runs every point of a parameter sweep with one seed and
 /// writes `sweep.csv`, its figures and page. Returns the sweep's folder.
 pub fn sweep(config: &SweepConfig) -> anyhow::Result<PathBuf> {
+    let mut created = Created::default();
+    let result = sweep_in(config, &mut created);
+    if result.is_err() {
+        created.remove_empty();
+    }
+    result
+}
+
+fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathBuf> {
     // The base file first, with the scenario's own error messages.
     Scenario::load(&config.scenario)?;
     let source = std::fs::read_to_string(&config.scenario)
@@ -691,7 +740,7 @@ pub fn sweep(config: &SweepConfig) -> anyhow::Result<PathBuf> {
         None => config.out.join(&name),
     };
     crate::resources::check_sweep(&plan.points[points.clone()], points.start, &origin, config)?;
-    claim_folder(&dir, config.force)?;
+    created.claim(&dir, config.force)?;
 
     let total: u64 = plan.points[points.clone()]
         .iter()
@@ -1011,8 +1060,14 @@ impl Runner {
         let model = RaceModel::new(scenario);
         let done = self.done;
         let progress = &self.progress;
+        let stop_after = test_stop_after();
         let control = Control {
-            progress: &|runs| progress.set_position(done + runs),
+            progress: &|runs| {
+                progress.set_position(done + runs);
+                if stop_after.is_some_and(|n| done + runs >= n) {
+                    INTERRUPTED.store(true, Ordering::SeqCst);
+                }
+            },
             cancel: &INTERRUPTED,
         };
         let (seed, runs) = (scenario.meta.seed, scenario.meta.runs);

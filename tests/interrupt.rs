@@ -253,3 +253,63 @@ fn a_resumed_run_equals_an_uninterrupted_one_byte_for_byte() {
         "{err}"
     );
 }
+
+/// A run or sweep stopped by a signal leaves no empty folder: only the
+/// folder of the scenario it stopped in, which holds its checkpoint.
+#[test]
+fn a_stopped_command_leaves_no_empty_folders() {
+    let entries = |dir: &std::path::Path| -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let out = tempfile::tempdir().unwrap();
+    let into = out.path().join("new/results");
+    let scenarios = [
+        "run",
+        "scenarios/race.toml",
+        "scenarios/rsp-2026.toml",
+        "scenarios/pause-2023.toml",
+    ];
+    let stopped = airace_in(&into, &scenarios)
+        .env("AIRACE_TEST_STOP_AFTER", "3000")
+        .output()
+        .unwrap();
+    assert_eq!(stopped.status.code(), Some(130));
+    assert_eq!(entries(&into), ["race"]);
+    assert_eq!(entries(&into.join("race")), [".airace-checkpoint"]);
+
+    let sweep = airace_in(
+        &into,
+        &[
+            "sweep",
+            "scenarios/race.toml",
+            "--set",
+            "world.spillover=0,0.1",
+        ],
+    )
+    .env("AIRACE_TEST_STOP_AFTER", "3000")
+    .output()
+    .unwrap();
+    assert_eq!(sweep.status.code(), Some(130));
+    assert_eq!(entries(&into), ["race"]);
+
+    let elsewhere = out.path().join("other/place");
+    let sweep = airace_in(
+        &elsewhere,
+        &[
+            "sweep",
+            "scenarios/race.toml",
+            "--set",
+            "world.spillover=0,0.1",
+        ],
+    )
+    .env("AIRACE_TEST_STOP_AFTER", "3000")
+    .output()
+    .unwrap();
+    assert_eq!(sweep.status.code(), Some(130));
+    assert_eq!(entries(out.path()), ["new"]);
+}
