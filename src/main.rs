@@ -373,6 +373,54 @@ impl FigureArgs {
     }
 }
 
+impl Command {
+    /// The figure options of a command that draws figures, if it does.
+    fn figures(&self) -> Option<&FigureArgs> {
+        fn drawn(o: &OutputArgs) -> Option<&FigureArgs> {
+            (!o.no_plots).then_some(&o.figure)
+        }
+        match self {
+            Command::Run(a) => drawn(&a.output),
+            Command::Sweep(a) => drawn(&a.output),
+            Command::Merge(a) => drawn(&a.output),
+            Command::Game(a) => drawn(&a.output),
+            Command::Plot { figure, .. } => Some(figure),
+            Command::Classic { model } => match model {
+                ClassicModel::Dsair(a) => drawn(&a.common.output),
+                ClassicModel::Precipice(a) => drawn(&a.common.output),
+            },
+            Command::Validate { .. } | Command::New => None,
+        }
+    }
+}
+
+/// The most pixels of a PNG figure: 100 megapixels, 300 MB of bitmap while
+/// it is drawn (a paper's full page at 1200 dpi is under 100).
+const MAX_PIXELS: f64 = 1e8;
+
+impl FigureArgs {
+    /// Refuses a size whose PNG would be too large to draw: every value may
+    /// be within its range and their product not.
+    fn check(&self) -> Result<(), app::InputError> {
+        let (w, h) = (
+            (self.width * self.dpi).round(),
+            (self.height * self.dpi).round(),
+        );
+        if w * h <= MAX_PIXELS {
+            return Ok(());
+        }
+        Err(app::InputError::Usage(format!(
+            "--width {} x --height {} inches at --dpi {} is a PNG of {w} x {h} pixels ({:.0} megapixels); \
+             airace draws at most {:.0}: lower --dpi or the size (the SVG figures do not depend on --dpi)",
+            self.width,
+            self.height,
+            self.dpi,
+            w * h / 1e6,
+            MAX_PIXELS / 1e6
+        )))
+    }
+}
+
 fn bounded(text: &str, low: f64, high: f64, unit: &str) -> Result<f64, String> {
     let x: f64 = text
         .parse()
@@ -420,6 +468,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             .command
             .expect("`run` parses to a command"),
     };
+    if let Some(figures) = command.figures() {
+        figures.check()?;
+    }
     match command {
         Command::Run(args) => {
             let config = RunConfig {

@@ -140,6 +140,27 @@ fn no_plots_draws_nothing_and_plot_refuses_other_folders() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("allowed 1 to 40 inches"));
+    // Each value in range, their product not: refused before any work
+    // (plotters' bitmap arithmetic overflows on such sizes).
+    let big = ["--width", "40", "--height", "40", "--dpi", "1200"];
+    let out = dir.path().join("big");
+    for command in [&["run", "scenarios/race.toml", "--out"][..], &["plot"]] {
+        let target = if command[0] == "plot" {
+            race.clone()
+        } else {
+            out.clone()
+        };
+        airace()
+            .args(command)
+            .arg(&target)
+            .args(big)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "is a PNG of 48000 x 48000 pixels (2304 megapixels); airace draws at most 100",
+            ));
+    }
+    assert!(!out.exists());
 }
 
 #[test]
