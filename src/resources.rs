@@ -43,9 +43,22 @@ pub const DISK_LIMIT_VAR: &str = "AIRACE_DISK_LIMIT";
 /// The program itself, its libraries, thread stacks and small outputs
 /// (measured: 10.5 MB for a one-step scenario).
 const BASE_BYTES: u64 = 16 << 20;
-/// Drawing figures: bitmaps and the parsed time series (measured: 16 MB
-/// more for 5,000 steps).
+/// Drawing figures: the parsed time series and the like (measured: 16 MB
+/// more for 5,000 steps at the default size), and a bitmap of 3 bytes a
+/// pixel for each figure drawn at once (one per thread).
 const FIGURE_BYTES: u64 = 16 << 20;
+const BITMAP_BYTES_PER_PIXEL: u64 = 3;
+/// A scenario's figures on disk: 4 PNGs and their SVGs. A PNG compresses
+/// better the larger it is (measured: 0.12 bytes a pixel at the default
+/// 1300 x 800, 0.03 at 7800 x 4800), so it is estimated as
+/// `20 pixels^0.65` bytes; an SVG as 16 KiB and 32 bytes a step (its lines
+/// have a point a step). See the test of measured sizes below.
+const FIGURES_PER_SCENARIO: u64 = 4;
+
+/// Bytes of one figure's PNG and SVG.
+fn figure_bytes(pixels: u64, rows: u64) -> u64 {
+    (20.0 * (pixels as f64).powf(0.65)) as u64 + (16 << 10) + 32 * rows
+}
 /// Bookkeeping of one heap allocation by the allocator.
 const ALLOCATION_BYTES: u64 = 16;
 /// A frontier sketch's bins (24 bytes each): measured 0.7 to 0.8 KiB a
@@ -78,6 +91,8 @@ pub struct Estimate {
     pub memory: u64,
     /// Its output files.
     pub disk: u64,
+    /// Of which per-run rows.
+    pub rows: u64,
 }
 
 /// The shape of a run, all that its needs depend on.
@@ -95,11 +110,17 @@ pub struct Shape {
     pub threads: usize,
     /// Whether `runs.csv` and `labs.csv` are written.
     pub run_rows: bool,
-    pub figures: bool,
+    /// Pixels of each PNG figure, or `None` without figures.
+    pub figure_pixels: Option<u64>,
 }
 
 impl Shape {
-    pub fn new(scenario: &Scenario, threads: usize, run_rows: bool, figures: bool) -> Shape {
+    pub fn new(
+        scenario: &Scenario,
+        threads: usize,
+        run_rows: bool,
+        figures: Option<&crate::plot::Size>,
+    ) -> Shape {
         let names = scenario.labs.iter().map(|l| l.name.len() as u64);
         Shape {
             runs: scenario.meta.runs,
@@ -110,9 +131,14 @@ impl Shape {
             decisive: scenario.world.decisive_capability.is_some(),
             threads,
             run_rows,
-            figures,
+            figure_pixels: figures.map(pixels),
         }
     }
+}
+
+/// Pixels of a PNG figure of `size`.
+fn pixels(size: &crate::plot::Size) -> u64 {
+    ((size.width * size.dpi).round() * (size.height * size.dpi).round()) as u64
 }
 
 /// Estimates the peak memory and the output size of a run of `shape`.
@@ -157,7 +183,9 @@ pub fn estimate(shape: &Shape) -> Estimate {
         + aggregate
         + blocks * (block_stats + records + formatted)
         + 2 * timeseries
-        + if shape.figures { FIGURE_BYTES } else { 0 };
+        + shape.figure_pixels.map_or(0, |p| {
+            FIGURE_BYTES + shape.threads as u64 * BITMAP_BYTES_PER_PIXEL * p
+        });
 
     // Digits the growing numbers (the frontier; each lab's capability,
     // safety, resources and utility) gain in a race without end.
@@ -176,8 +204,14 @@ pub fn estimate(shape: &Shape) -> Estimate {
     } else {
         0
     };
-    let disk = rows_on_disk + timeseries + if shape.figures { FIGURE_BYTES } else { 0 };
-    Estimate { memory, disk }
+    let figures = shape
+        .figure_pixels
+        .map_or(0, |p| FIGURES_PER_SCENARIO * figure_bytes(p, rows));
+    Estimate {
+        memory,
+        disk: rows_on_disk + timeseries + figures,
+        rows: rows_on_disk,
+    }
 }
 
 /// Refuses, before any folder is made or any work done, scenarios that
@@ -188,7 +222,7 @@ fn check<'a>(
     scenarios: impl IntoIterator<Item = (&'a Scenario, String)>,
     threads: Option<usize>,
     run_rows: bool,
-    figures: bool,
+    figures: Option<&crate::plot::Size>,
     out: &Path,
 ) -> Result<(), InputError> {
     let threads = crate::app::thread_count(threads);
@@ -213,12 +247,22 @@ fn check<'a>(
         written += need.disk;
         if let Some(free) = disk.filter(|&f| written > f) {
             let before = written - need.disk;
+            // What to lower: whatever writes the most.
+            let advice = if need.rows >= need.disk / 2 {
+                "use fewer runs, or --no-run-rows (runs.csv and labs.csv, a row per run and \
+                 per run and lab, are not needed for the summaries and time series)"
+            } else if shape.figure_pixels.is_some() {
+                "free some space, use fewer steps, or draw smaller figures (--dpi, --width, \
+                 --height) or none (--no-plots)"
+            } else {
+                "free some space, or use fewer steps (the time series has a row per step)"
+            };
             return Err(InputError::Usage(format!(
-                "{origin}: {} runs x {} labs would write about {}{} into {}, but its file system \
-                 has {} free: use fewer runs, or --no-run-rows (runs.csv and labs.csv, a row per \
-                 run and per run and lab, are not needed for the summaries and time series)",
+                "{origin}: {} runs x {} labs x {} steps would write about {}{} into {}, but its \
+                 file system has {} free: {advice}",
                 shape.runs,
                 shape.labs,
+                shape.steps,
                 bytes(need.disk),
                 if before > 0 {
                     format!(" ({} with the scenarios before it)", bytes(written))
@@ -244,7 +288,7 @@ pub fn check_run(
         scenarios.iter().zip(origins),
         config.threads,
         config.run_rows,
-        config.figures.size.is_some(),
+        config.figures.size.as_ref(),
         &config.out,
     )
 }
@@ -268,7 +312,7 @@ pub fn check_sweep(
         }),
         config.threads,
         config.keep_points,
-        config.keep_points && config.figures.size.is_some(),
+        config.figures.size.as_ref().filter(|_| config.keep_points),
         &config.out,
     )
 }
@@ -374,7 +418,7 @@ mod tests {
             decisive,
             threads,
             run_rows: true,
-            figures: false,
+            figure_pixels: None,
         }
     }
 
@@ -448,6 +492,28 @@ mod tests {
             ok,
             "estimates out of [1, 2] times the bytes written:\n{table}"
         );
+    }
+
+    /// Bytes of the figures folder of `scenarios/race.toml` (4 PNGs, 4
+    /// SVGs), by size and steps: the estimate must be at least that and at
+    /// most twice it.
+    #[test]
+    fn figure_estimates_bound_measured_sizes_within_a_factor_of_two() {
+        let measured = [
+            ((1300, 800), 120, 570_107),     // the default 6.5 x 4 in at 200 dpi
+            ((1050, 780), 120, 597_729),     // 3.5 x 2.6 in at 300 dpi
+            ((7800, 4800), 120, 5_091_455),  // 6.5 x 4 in at 1200 dpi
+            ((48000, 2040), 120, 8_981_304), // 40 x 1.7 in at 1200 dpi
+            ((1300, 800), 2000, 791_257),
+        ];
+        for ((w, h), steps, written) in measured {
+            let estimate = FIGURES_PER_SCENARIO * figure_bytes(w * h, steps + 1);
+            let ratio = estimate as f64 / written as f64;
+            assert!(
+                (1.0..=2.0).contains(&ratio),
+                "{w} x {h}, {steps} steps: estimate {estimate}, written {written}"
+            );
+        }
     }
 
     #[test]

@@ -87,10 +87,36 @@ fn a_run_too_big_for_the_disk_is_refused_with_the_estimate() {
             .env("AIRACE_DISK_LIMIT", "1T"),
         &out,
         &format!(
-            "error: {TOO_BIG}: 1000000000 runs x 1002 labs would write about 82.9 TiB into {}, \
+            "error: {TOO_BIG}: 1000000000 runs x 1002 labs x 100000 steps would write about 82.9 TiB into {}, \
              but its file system has 1.0 TiB free: use fewer runs, or --no-run-rows (runs.csv and \
              labs.csv, a row per run and per run and lab, are not needed for the summaries and \
              time series)\n",
+            out.display()
+        ),
+    );
+}
+
+/// Without per-run rows, the advice is about what does write: the time
+/// series and the figures.
+#[test]
+fn without_rows_the_disk_refusal_names_steps_and_figures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    assert_refused(
+        airace()
+            .args([
+                "run",
+                "scenarios/race.toml",
+                "--runs",
+                "200",
+                "--no-run-rows",
+            ])
+            .env("AIRACE_DISK_LIMIT", "300K"),
+        &out,
+        &format!(
+            "error: scenarios/race.toml: 200 runs x 3 labs x 120 steps would write about 761.1 KiB \
+             into {}, but its file system has 300.0 KiB free: free some space, use fewer steps, or \
+             draw smaller figures (--dpi, --width, --height) or none (--no-plots)\n",
             out.display()
         ),
     );
