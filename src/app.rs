@@ -658,6 +658,20 @@ pub fn sweep(config: &SweepConfig) -> anyhow::Result<PathBuf> {
         crate::sweep::Sweep::new(&source, &origin, &stem, sets, config.samples, config.seed)
             .map_err(|problems| InputError::Usage(problems.join("\n")))?;
     if let Some(runs) = config.runs {
+        // --runs replaces every point's runs, so a swept scenario.runs would
+        // be reported in sweep.csv but never run.
+        if let Some(p) = plan
+            .parameters
+            .iter()
+            .find(|p| p.key.spec.path == "scenario.runs")
+        {
+            return Err(InputError::Usage(format!(
+                "{origin}: --runs {runs} would run every point {runs} times, but `{}` is swept: \
+                 leave out --runs, or do not sweep scenario.runs",
+                p.key.text
+            ))
+            .into());
+        }
         plan.points
             .iter_mut()
             .for_each(|p| p.scenario.meta.runs = runs);

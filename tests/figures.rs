@@ -250,7 +250,32 @@ fn a_latin_hypercube_sweep_has_the_samples_asked_and_keep_points_keeps_them() {
 fn bad_sweep_keys_get_clear_errors_and_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 10] = [
+        // Regression: every point ran with the sweep's one seed, yet
+        // sweep.csv listed the seeds as if they had been run.
+        (
+            &["--set", "scenario.seed=1,2,3"],
+            "sweep key `scenario.seed` cannot be swept: a sweep runs every point with one seed",
+        ),
+        // Regression: --runs replaced a swept scenario.runs unsaid.
+        (
+            &["--set", "scenario.runs=100,200", "--runs", "300"],
+            "--runs 300 would run every point 300 times, but `scenario.runs` is swept",
+        ),
+        // Regression: 20.5 was written to sweep.csv but run as 21.
+        (
+            &["--set", "scenario.steps=10,20.5"],
+            "sweep key `scenario.steps`: expected a whole number (no decimal point or exponent), \
+             found `20.5`: allowed 1 <= steps <= 100000",
+        ),
+        (
+            &["--set", "labs.Frontier.count=1,2.5"],
+            "sweep key `labs.Frontier.count`: expected a whole number",
+        ),
+        (
+            &["--set", "world.observation.disclosure_every=0,2.5"],
+            "sweep key `world.observation.disclosure_every`: expected a whole number",
+        ),
         (
             &["--set", "world.observation.capabilty_noise=0,1"],
             "did you mean `world.observation.capability_noise`?",

@@ -208,7 +208,12 @@ impl Sweep {
         let mut parameters = Vec::new();
         for (key, values) in wanted {
             match KeyPath::parse(&key, &doc) {
-                Ok(path) => parameters.push(Parameter { key: path, values }),
+                Ok(path) => {
+                    problems.extend(
+                        fractional(&path, &values).map(|e| format!("{origin}: sweep key {e}")),
+                    );
+                    parameters.push(Parameter { key: path, values });
+                }
                 Err(e) => problems.push(format!("{origin}: sweep key {e}")),
             }
         }
@@ -280,6 +285,24 @@ impl Sweep {
             Err(problems)
         }
     }
+}
+
+/// A grid value with a fraction for a key that takes whole numbers, said as
+/// a scenario file's `steps = 120.5` is. (A Latin hypercube over such a key
+/// rounds its draws instead, and records the rounded value.)
+fn fractional(key: &KeyPath, values: &Values) -> Option<String> {
+    let Values::List(values) = values else {
+        return None;
+    };
+    let v = values
+        .iter()
+        .find(|v| key.is_integer() && v.fract() != 0.0)?;
+    Some(format!(
+        "`{}`: expected a whole number (no decimal point or exponent), found `{}`: allowed {}",
+        key.text,
+        crate::scenario::keys::format_number(*v),
+        key.spec.allowed()
+    ))
 }
 
 /// `key=value, ...` for messages.
@@ -472,6 +495,43 @@ safety_rate = 0.1
                 .map(|p| p.values.clone())
                 .collect::<Vec<_>>()
         );
+    }
+
+    /// Regression: sweep.csv listed seeds and fractional step counts that
+    /// were never run (one seed for every point; 20.5 steps run as 21).
+    #[test]
+    fn only_values_that_are_run_are_accepted() {
+        let refused =
+            |arg: &str| Sweep::new(BASE, "b.toml", "b", vec![set(arg)], None, None).unwrap_err();
+        let err = refused("scenario.seed=1,2");
+        assert!(
+            err[0].starts_with("b.toml: sweep key `scenario.seed` cannot be swept"),
+            "{err:?}"
+        );
+        let err = refused("scenario.steps=10,20.5");
+        assert_eq!(
+            err,
+            vec![
+                "b.toml: sweep key `scenario.steps`: expected a whole number (no decimal point \
+                 or exponent), found `20.5`: allowed 1 <= steps <= 100000"
+            ]
+        );
+        assert!(refused("labs.A.count=1,2.5")[0].contains("found `2.5`"));
+        // A Latin hypercube rounds its draws for whole-number keys and
+        // records what it ran.
+        let s = Sweep::new(
+            BASE,
+            "b.toml",
+            "b",
+            vec![set("scenario.steps=5..50")],
+            Some(8),
+            None,
+        )
+        .unwrap();
+        for p in &s.points {
+            assert_eq!(p.values[0].fract(), 0.0);
+            assert_eq!(p.values[0], f64::from(p.scenario.meta.steps));
+        }
     }
 
     #[test]

@@ -30,12 +30,16 @@ enum Target {
     },
 }
 
+/// The one numeric key that cannot be swept: every point runs with the
+/// sweep's one seed, so that points share their random numbers.
+const SEED: &str = "scenario.seed";
+
 /// Every key path that exists in this scenario document, for suggestions.
 pub fn known_paths(doc: &Table) -> Vec<String> {
     let mut paths: Vec<String> = keys::KEYS
         .iter()
         .filter(|k| !k.path.starts_with("labs.") && !k.path.starts_with("rule."))
-        .filter(|k| matches!(k.kind, Kind::Float | Kind::Integer))
+        .filter(|k| matches!(k.kind, Kind::Float | Kind::Integer) && k.path != SEED)
         .map(|k| k.path.to_string())
         .collect();
     for (i, lab) in labs(doc).iter().enumerate() {
@@ -175,6 +179,11 @@ impl KeyPath {
                     )),
                 }
             }
+            _ if text == SEED => Err(format!(
+                "`{SEED}` cannot be swept: a sweep runs every point with one seed (common \
+                 random numbers: the points differ only in their parameters); set the sweep's \
+                 seed with --seed N, or compare seeds with `airace run --seed N` once per seed"
+            )),
             _ => {
                 let spec = keys::KEYS
                     .iter()
