@@ -309,3 +309,34 @@ fn bad_sweep_keys_get_clear_errors_and_write_nothing() {
     }
     assert!(!out.exists());
 }
+
+/// Regression: a lab named `v1.5` (names may hold dots) could not be swept:
+/// "names no lab ... did you mean `labs.v1.5.safety_share`?", the very key
+/// typed.
+#[test]
+fn a_lab_whose_name_has_a_dot_can_be_swept() {
+    let dir = tempfile::tempdir().unwrap();
+    let race = fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/race.toml"),
+    )
+    .unwrap();
+    let scenario = dir.path().join("dotlab.toml");
+    fs::write(&scenario, race.replace("\"Frontier\"", "\"v1.5\"")).unwrap();
+    airace()
+        .arg("sweep")
+        .arg(&scenario)
+        .args(["--set", "labs.v1.5.safety_share=0.1,0.3", "--runs", "20"])
+        .args(["--no-plots", "--quiet", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let csv = fs::read_to_string(dir.path().join("race-sweep/sweep.csv")).unwrap();
+    assert!(
+        csv.starts_with("point,design,labs.v1.5.safety_share,runs,"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\n1,grid,0.1,20,") && csv.contains("\n2,grid,0.3,20,"),
+        "{csv}"
+    );
+}
