@@ -655,8 +655,7 @@ pub fn sweep(config: &SweepConfig) -> anyhow::Result<PathBuf> {
         .collect::<Result<Vec<_>, _>>()
         .map_err(InputError::Usage)?;
     let mut plan =
-        crate::sweep::Sweep::new(&source, &origin, &stem, sets, config.samples, config.seed)
-            .map_err(|problems| InputError::Usage(problems.join("\n")))?;
+        crate::sweep::Sweep::new(&source, &origin, &stem, sets, config.samples, config.seed)?;
     if let Some(runs) = config.runs {
         // --runs replaces every point's runs, so a swept scenario.runs would
         // be reported in sweep.csv but never run.
@@ -1170,9 +1169,34 @@ fn print_report(
 }
 
 /// `airace validate`: loads every scenario; returns them or all problems.
+/// A file's `[sweep]` table is checked as `airace sweep FILE` would read it.
 pub fn validate(paths: &[PathBuf]) -> Result<Vec<Scenario>, InputError> {
-    let sources: Vec<Source> = paths.iter().cloned().map(Source::File).collect();
-    load_all(&sources)
+    let mut scenarios = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        let checked = Scenario::load(path).and_then(|scenario| {
+            // Read again for its [sweep] table (load found it UTF-8 text).
+            let source = std::fs::read_to_string(path).map_err(|error| ScenarioError::Read {
+                path: path.clone(),
+                error,
+            })?;
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            crate::sweep::check_table(&source, &path.display().to_string(), &stem)?;
+            Ok(scenario)
+        });
+        match checked {
+            Ok(s) => scenarios.push(s),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(scenarios)
+    } else {
+        Err(InputError::Scenarios(errors))
+    }
 }
 
 /// Whether a signal stopped the run (exit code 130).

@@ -340,3 +340,98 @@ fn a_lab_whose_name_has_a_dot_can_be_swept() {
         "{csv}"
     );
 }
+
+/// Regression: `airace validate` passed a file whose `[sweep]` table
+/// `airace sweep` then refused, one problem at a time and without a line.
+/// Both now report every problem of the table, each at its line and column.
+#[test]
+fn validate_checks_the_sweep_table_as_sweep_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let race = fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/race.toml"),
+    )
+    .unwrap();
+    let n = race.lines().count();
+    let check = |name: &str, table: &str, expected: &[String]| {
+        let scenario = dir.path().join(name);
+        fs::write(&scenario, format!("{race}\n{table}")).unwrap();
+        let file = scenario.display().to_string();
+        let mut message = format!("error: {file}: {} problems\n", expected.len());
+        for e in expected {
+            message.push_str(&format!("  {file}:{e}\n"));
+        }
+        let validate = airace().arg("validate").arg(&scenario).output().unwrap();
+        assert_eq!(validate.status.code(), Some(2));
+        assert_eq!(String::from_utf8_lossy(&validate.stderr), message);
+        let out = dir.path().join("out");
+        let sweep = airace()
+            .arg("sweep")
+            .arg(&scenario)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(sweep.status.code(), Some(2));
+        assert_eq!(String::from_utf8_lossy(&sweep.stderr), message);
+        assert!(!out.exists());
+    };
+    check(
+        "table.toml",
+        "[sweep]\nfoo = 1\nsamples = 0\n\
+         [[sweep.parameter]]\nkey = \"world.spillover\"\nrange = [0.3, 0.1]\n\
+         [[sweep.parameter]]\nkey = \"world.returns\"\nvalues = [0.1]\nrange = [0.1, 0.2]\n",
+        &[
+            format!(
+                "{}:1: sweep.foo: unknown key: the keys of [sweep] are samples and parameter \
+                 ([[sweep.parameter]])",
+                n + 3
+            ),
+            format!(
+                "{}:1: sweep.samples: expected a whole number from 1 to 100000, found `0`",
+                n + 4
+            ),
+            format!(
+                "{}:1: sweep.parameter[0].range: must be [LOW, HIGH] with LOW < HIGH, \
+                 e.g. range = [0.0, 0.3]",
+                n + 7
+            ),
+            format!(
+                "{}:1: sweep.parameter[1]: needs exactly one of values = [...] or \
+                 range = [LOW, HIGH]",
+                n + 8
+            ),
+        ],
+    );
+    check(
+        "keys.toml",
+        "[sweep]\n[[sweep.parameter]]\nkey = \"world.retrns\"\nvalues = [0.1, 0.2]\n\
+         [[sweep.parameter]]\nkey = \"scenario.steps\"\nvalues = [10, 20.5]\n",
+        &[
+            format!(
+                "{}:1: sweep.parameter[0].key: `world.retrns` is not a numeric key of the \
+                 scenario; did you mean `world.returns`?",
+                n + 4
+            ),
+            format!(
+                "{}:1: sweep.parameter[1].values: `scenario.steps`: expected a whole number \
+                 (no decimal point or exponent), found `20.5`: allowed 1 <= steps <= 100000",
+                n + 8
+            ),
+        ],
+    );
+    // A good table passes, and so does a file without one.
+    let scenario = dir.path().join("good.toml");
+    fs::write(
+        &scenario,
+        format!(
+            "{race}\n[sweep]\n[[sweep.parameter]]\nkey = \"world.returns\"\nvalues = [0.4, 0.6]\n"
+        ),
+    )
+    .unwrap();
+    airace()
+        .arg("validate")
+        .arg(&scenario)
+        .arg("scenarios/race.toml")
+        .assert()
+        .success();
+}
