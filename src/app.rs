@@ -215,6 +215,7 @@ const OUR_NAMES: &[&str] = &[
     "index.html",
     "comparison.csv",
     "sweep.csv",
+    crate::sweep::REPRODUCE_FILE,
     "figures",
     "points",
     crate::shard::MANIFEST,
@@ -740,7 +741,9 @@ pub fn sweep(config: &SweepConfig) -> anyhow::Result<PathBuf> {
     if let Some(spec) = config.shard {
         // What every shard of this sweep must agree on: the header and each
         // point's scenario as run.
+        let reproduce = plan.to_toml(config.runs);
         let mut fingerprint = csv[..header_len].to_string();
+        fingerprint.push_str(&reproduce);
         for p in &plan.points {
             fingerprint.push_str(&checkpoint::scenario_fnv(&p.scenario));
             fingerprint.push('\n');
@@ -753,9 +756,8 @@ pub fn sweep(config: &SweepConfig) -> anyhow::Result<PathBuf> {
             keep_points: config.keep_points,
             plan_fnv: crate::stats::codec::fnv_hex(fingerprint.as_bytes()),
         };
-        let seed = plan.points.first().map_or(0, |p| p.scenario.meta.seed);
-        let manifest = crate::shard::ShardManifest::new(&name, spec, seed, unit, &info);
-        crate::shard::write_sweep_shard(&dir, csv.as_bytes(), manifest)
+        let manifest = crate::shard::ShardManifest::new(&name, spec, plan.seed, unit, &info);
+        crate::shard::write_sweep_shard(&dir, csv.as_bytes(), &reproduce, manifest)
             .with_context(|| format!("cannot write to {}", dir.display()))?;
         if !config.quiet {
             println!(
@@ -773,7 +775,16 @@ pub fn sweep(config: &SweepConfig) -> anyhow::Result<PathBuf> {
     output::atomic::stage(&dir.join(SWEEP_FILE), csv.as_bytes())
         .and_then(|f| f.commit())
         .with_context(|| format!("cannot write {}", dir.join(SWEEP_FILE).display()))?;
-    write_sweep_extras(&dir, &config.figures)?;
+    let extras = write_sweep_extras(&dir, &config.figures)?;
+    let info = runner.info(origin.clone(), &config.command_line);
+    write_sweep_record(
+        &dir,
+        &csv,
+        &plan.to_toml(config.runs),
+        plan.seed,
+        &info,
+        extras,
+    )?;
     if !config.quiet {
         println!(
             "airace {}: sweep of {} ({} points x {} runs, {}, seed {}), {} thread(s), {:.1} s",
@@ -791,8 +802,37 @@ pub fn sweep(config: &SweepConfig) -> anyhow::Result<PathBuf> {
     Ok(dir)
 }
 
-/// The figures and page of a sweep folder, from its `sweep.csv`.
-pub fn write_sweep_extras(dir: &Path, figures: &FigureOptions) -> anyhow::Result<()> {
+/// Writes a sweep folder's `sweep.toml` (`reproduce`, which runs the sweep
+/// again) and, last, its `manifest.json`, from its `sweep.csv`, seed and
+/// invocation; `extras` are the figures and page written before them.
+pub fn write_sweep_record(
+    dir: &Path,
+    csv: &str,
+    reproduce: &str,
+    seed: u64,
+    info: &RunInfo,
+    extras: Vec<String>,
+) -> anyhow::Result<()> {
+    let mut outputs = vec![
+        SWEEP_FILE.to_string(),
+        crate::sweep::REPRODUCE_FILE.to_string(),
+    ];
+    outputs.extend(extras);
+    let manifest = output::manifest::SweepManifest::new(csv, seed, info, &outputs).to_bytes();
+    let cannot = || format!("cannot write to {}", dir.display());
+    let toml = output::atomic::stage(
+        &dir.join(crate::sweep::REPRODUCE_FILE),
+        reproduce.as_bytes(),
+    )
+    .with_context(cannot)?;
+    let json = output::atomic::stage(&dir.join("manifest.json"), &manifest).with_context(cannot)?;
+    toml.commit().with_context(cannot)?;
+    json.commit().with_context(cannot)
+}
+
+/// The figures and page of a sweep folder, from its `sweep.csv`; returns
+/// the files written, relative to `dir`.
+pub fn write_sweep_extras(dir: &Path, figures: &FigureOptions) -> anyhow::Result<Vec<String>> {
     let bytes = std::fs::read(dir.join(SWEEP_FILE))
         .with_context(|| format!("cannot read {}", dir.join(SWEEP_FILE).display()))?;
     let name = dir
@@ -805,7 +845,14 @@ pub fn write_sweep_extras(dir: &Path, figures: &FigureOptions) -> anyhow::Result
     };
     let table = crate::plot::data::Table::parse(&bytes, &format!("{name}/{SWEEP_FILE}"))?;
     let page = output::report::sweep_page(&name, &table, &drawn);
-    write_page(dir, &drawn, &page)
+    write_page(dir, &drawn, &page)?;
+    let mut written = Vec::new();
+    for d in &drawn {
+        written.push(format!("{}/{}.svg", crate::plot::FIGURES_DIR, d.stem));
+        written.push(format!("{}/{}.png", crate::plot::FIGURES_DIR, d.stem));
+    }
+    written.push(output::report::FILE_NAME.to_string());
+    Ok(written)
 }
 
 /// Runs scenarios one after another on a pool of worker threads, with one

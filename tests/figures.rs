@@ -7,7 +7,7 @@ use std::fs;
 
 mod common;
 
-use common::{airace, check_figures};
+use common::{airace, assert_same_outputs, check_figures};
 
 #[test]
 fn a_run_draws_every_figure_at_the_size_asked_and_plot_redraws_the_same_bytes() {
@@ -434,4 +434,59 @@ fn validate_checks_the_sweep_table_as_sweep_does() {
         .arg("scenarios/race.toml")
         .assert()
         .success();
+}
+
+/// Regression: a sweep's folder held no manifest.json, so nothing in it said
+/// how it was made or how to make it again. Now it records the seed, version,
+/// source and command line, and its sweep.toml runs the same points again.
+#[test]
+fn a_sweep_folder_records_how_to_run_it_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = |out: &std::path::Path, threads: &str| {
+        airace()
+            .args(["sweep", "scenarios/race.toml"])
+            .args([
+                "--set",
+                "world.returns=0.3..0.7",
+                "--set",
+                "labs.Frontier.count=1..3",
+            ])
+            .args(["--samples", "4", "--runs", "60", "--seed", "9", "--quiet"])
+            .args(["--threads", threads, "--out"])
+            .arg(out)
+            .assert()
+            .success();
+        out.join("race-sweep")
+    };
+    let one = sweep(&dir.path().join("t1"), "1");
+    let two = sweep(&dir.path().join("t2"), "2");
+    // Byte for byte the same but for the manifest's record of the invocation.
+    assert_same_outputs(&one, &two);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(one.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["seed"], 9);
+    assert_eq!(manifest["airace_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(manifest["source"], "scenarios/race.toml");
+    assert_eq!(manifest["design"], "latin_hypercube");
+    assert_eq!(manifest["points"], 4);
+    assert_eq!(
+        manifest["parameters"],
+        serde_json::json!(["world.returns", "labs.Frontier.count"])
+    );
+    assert_eq!(manifest["threads"], 1);
+    assert_eq!(manifest["command_line"][1], "sweep");
+    assert_eq!(manifest["reproduce"], "airace sweep sweep.toml --seed 9");
+    // sweep.toml alone (its seed and runs inside) runs the same points.
+    let again = dir.path().join("again");
+    airace()
+        .arg("sweep")
+        .arg(one.join("sweep.toml"))
+        .args(["--quiet", "--no-plots", "--out"])
+        .arg(&again)
+        .assert()
+        .success();
+    assert_eq!(
+        fs::read_to_string(again.join("race-sweep/sweep.csv")).unwrap(),
+        fs::read_to_string(one.join("sweep.csv")).unwrap()
+    );
 }

@@ -66,6 +66,69 @@ pub struct Sweep {
     pub parameters: Vec<Parameter>,
     pub design: Design,
     pub points: Vec<Point>,
+    /// The seed of every point (and of the Latin hypercube).
+    pub seed: u64,
+    /// Points of the Latin hypercube, as asked.
+    samples: Option<usize>,
+    /// The scenario document without its `[sweep]` table.
+    base: Table,
+    /// The base scenario's name, which every point keeps.
+    base_name: String,
+}
+
+/// The file in a sweep's folder that runs the sweep again.
+pub const REPRODUCE_FILE: &str = "sweep.toml";
+
+impl Sweep {
+    /// The sweep as a scenario file with a `[sweep]` table, for
+    /// [`REPRODUCE_FILE`]: the base scenario as written (without its
+    /// comments) with its name, the seed of the points and `runs` (when
+    /// `--runs` replaced the file's), and the parameters as given.
+    /// `airace sweep sweep.toml` runs the same points again.
+    pub fn to_toml(&self, runs: Option<u64>) -> String {
+        let mut doc = self.base.clone();
+        let meta = doc
+            .entry("scenario")
+            .or_insert_with(|| Value::Table(Table::new()))
+            .as_table_mut()
+            .expect("a valid scenario's [scenario] is a table");
+        meta.insert("name".into(), Value::String(self.base_name.clone()));
+        // A seed above i64::MAX does not fit TOML; `reproduce` gives --seed.
+        if let Ok(seed) = i64::try_from(self.seed) {
+            meta.insert("seed".into(), Value::Integer(seed));
+        }
+        if let Some(runs) = runs.and_then(|r| i64::try_from(r).ok()) {
+            meta.insert("runs".into(), Value::Integer(runs));
+        }
+        let mut sweep = Table::new();
+        if self.design == Design::LatinHypercube
+            && let Some(n) = self.samples
+        {
+            sweep.insert("samples".into(), Value::Integer(n as i64));
+        }
+        let floats = |v: &[f64]| Value::Array(v.iter().map(|x| Value::Float(*x)).collect());
+        let parameters = self
+            .parameters
+            .iter()
+            .map(|p| {
+                let mut t = Table::new();
+                t.insert("key".into(), Value::String(p.key.text.clone()));
+                match &p.values {
+                    Values::List(v) => t.insert("values".into(), floats(v)),
+                    Values::Range(low, high) => t.insert("range".into(), floats(&[*low, *high])),
+                };
+                Value::Table(t)
+            })
+            .collect();
+        sweep.insert("parameter".into(), Value::Array(parameters));
+        doc.insert("sweep".into(), Value::Table(sweep));
+        format!(
+            "# The sweep as run by airace {}: the base scenario, the seed and runs of\n\
+             # every point, and the swept parameters. `airace sweep {REPRODUCE_FILE}` runs it again.\n{}",
+            env!("CARGO_PKG_VERSION"),
+            toml::to_string(&doc).expect("a TOML table serializes")
+        )
+    }
 }
 
 /// A `--set` argument before its key is checked: `KEY=V1,V2` or `KEY=LOW..HIGH`.
@@ -505,6 +568,10 @@ impl Sweep {
                 parameters,
                 design,
                 points,
+                seed,
+                samples,
+                base: doc,
+                base_name: base.meta.name,
             }))
         } else {
             Err(invalid(origin, problems))
