@@ -215,6 +215,7 @@ const OUR_NAMES: &[&str] = &[
     "index.html",
     "comparison.csv",
     "sweep.csv",
+    crate::sweep::REPRODUCE_FILE,
     "figures",
     "points",
     crate::shard::MANIFEST,
@@ -722,9 +723,22 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
         .collect::<Result<Vec<_>, _>>()
         .map_err(InputError::Usage)?;
     let mut plan =
-        crate::sweep::Sweep::new(&source, &origin, &stem, sets, config.samples, config.seed)
-            .map_err(|problems| InputError::Usage(problems.join("\n")))?;
+        crate::sweep::Sweep::new(&source, &origin, &stem, sets, config.samples, config.seed)?;
     if let Some(runs) = config.runs {
+        // --runs replaces every point's runs, so a swept scenario.runs would
+        // be reported in sweep.csv but never run.
+        if let Some(p) = plan
+            .parameters
+            .iter()
+            .find(|p| p.key.spec.path == "scenario.runs")
+        {
+            return Err(InputError::Usage(format!(
+                "{origin}: --runs {runs} would run every point {runs} times, but `{}` is swept: \
+                 leave out --runs, or do not sweep scenario.runs",
+                p.key.text
+            ))
+            .into());
+        }
         plan.points
             .iter_mut()
             .for_each(|p| p.scenario.meta.runs = runs);
@@ -794,7 +808,9 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
     if let Some(spec) = config.shard {
         // What every shard of this sweep must agree on: the header and each
         // point's scenario as run.
+        let reproduce = plan.to_toml(config.runs);
         let mut fingerprint = csv[..header_len].to_string();
+        fingerprint.push_str(&reproduce);
         for p in &plan.points {
             fingerprint.push_str(&checkpoint::scenario_fnv(&p.scenario));
             fingerprint.push('\n');
@@ -807,9 +823,8 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
             keep_points: config.keep_points,
             plan_fnv: crate::stats::codec::fnv_hex(fingerprint.as_bytes()),
         };
-        let seed = plan.points.first().map_or(0, |p| p.scenario.meta.seed);
-        let manifest = crate::shard::ShardManifest::new(&name, spec, seed, unit, &info);
-        crate::shard::write_sweep_shard(&dir, csv.as_bytes(), manifest)
+        let manifest = crate::shard::ShardManifest::new(&name, spec, plan.seed, unit, &info);
+        crate::shard::write_sweep_shard(&dir, csv.as_bytes(), &reproduce, manifest)
             .with_context(|| format!("cannot write to {}", dir.display()))?;
         if !config.quiet {
             println!(
@@ -827,7 +842,16 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
     output::atomic::stage(&dir.join(SWEEP_FILE), csv.as_bytes())
         .and_then(|f| f.commit())
         .with_context(|| format!("cannot write {}", dir.join(SWEEP_FILE).display()))?;
-    write_sweep_extras(&dir, &config.figures)?;
+    let extras = write_sweep_extras(&dir, &config.figures)?;
+    let info = runner.info(origin.clone(), &config.command_line);
+    write_sweep_record(
+        &dir,
+        &csv,
+        &plan.to_toml(config.runs),
+        plan.seed,
+        &info,
+        extras,
+    )?;
     if !config.quiet {
         println!(
             "airace {}: sweep of {} ({} points x {} runs, {}, seed {}), {} thread(s), {:.1} s",
@@ -845,8 +869,37 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
     Ok(dir)
 }
 
-/// The figures and page of a sweep folder, from its `sweep.csv`.
-pub fn write_sweep_extras(dir: &Path, figures: &FigureOptions) -> anyhow::Result<()> {
+/// Writes a sweep folder's `sweep.toml` (`reproduce`, which runs the sweep
+/// again) and, last, its `manifest.json`, from its `sweep.csv`, seed and
+/// invocation; `extras` are the figures and page written before them.
+pub fn write_sweep_record(
+    dir: &Path,
+    csv: &str,
+    reproduce: &str,
+    seed: u64,
+    info: &RunInfo,
+    extras: Vec<String>,
+) -> anyhow::Result<()> {
+    let mut outputs = vec![
+        SWEEP_FILE.to_string(),
+        crate::sweep::REPRODUCE_FILE.to_string(),
+    ];
+    outputs.extend(extras);
+    let manifest = output::manifest::SweepManifest::new(csv, seed, info, &outputs).to_bytes();
+    let cannot = || format!("cannot write to {}", dir.display());
+    let toml = output::atomic::stage(
+        &dir.join(crate::sweep::REPRODUCE_FILE),
+        reproduce.as_bytes(),
+    )
+    .with_context(cannot)?;
+    let json = output::atomic::stage(&dir.join("manifest.json"), &manifest).with_context(cannot)?;
+    toml.commit().with_context(cannot)?;
+    json.commit().with_context(cannot)
+}
+
+/// The figures and page of a sweep folder, from its `sweep.csv`; returns
+/// the files written, relative to `dir`.
+pub fn write_sweep_extras(dir: &Path, figures: &FigureOptions) -> anyhow::Result<Vec<String>> {
     let bytes = std::fs::read(dir.join(SWEEP_FILE))
         .with_context(|| format!("cannot read {}", dir.join(SWEEP_FILE).display()))?;
     let name = dir
@@ -859,7 +912,14 @@ pub fn write_sweep_extras(dir: &Path, figures: &FigureOptions) -> anyhow::Result
     };
     let table = crate::plot::data::Table::parse(&bytes, &format!("{name}/{SWEEP_FILE}"))?;
     let page = output::report::sweep_page(&name, &table, &drawn);
-    write_page(dir, &drawn, &page)
+    write_page(dir, &drawn, &page)?;
+    let mut written = Vec::new();
+    for d in &drawn {
+        written.push(format!("{}/{}.svg", crate::plot::FIGURES_DIR, d.stem));
+        written.push(format!("{}/{}.png", crate::plot::FIGURES_DIR, d.stem));
+    }
+    written.push(output::report::FILE_NAME.to_string());
+    Ok(written)
 }
 
 /// Runs scenarios one after another on a pool of worker threads, with one
@@ -1224,8 +1284,9 @@ fn print_report(
     }
 }
 
-/// `airace validate`: checks scenario files, and game files (those with a
-/// `[game]` table) as `airace game` reads them; every file's problems
+/// `airace validate`: checks scenario files (a `[sweep]` table as `airace
+/// sweep FILE` would read it), and game files (those with a `[game]` table)
+/// as `airace game` reads them; every file's problems
 /// together. Returns a line per file that is sound, and the problems of
 /// the others.
 pub fn validate_files(paths: &[PathBuf]) -> (Vec<String>, Result<(), InputError>) {
@@ -1248,7 +1309,7 @@ pub fn validate_files(paths: &[PathBuf]) -> (Vec<String>, Result<(), InputError>
             }
             continue;
         }
-        match Scenario::load(path) {
+        match load_with_sweep_table(path) {
             Ok(s) => lines.push(format!(
                 "ok: {} ({} labs, {} runs of {} steps, seed {})",
                 s.meta.name,
@@ -1275,6 +1336,22 @@ fn is_game_file(path: &Path) -> bool {
         .ok()
         .and_then(|text| text.parse::<toml::Table>().ok())
         .is_some_and(|table| table.get("game").is_some_and(toml::Value::is_table))
+}
+
+/// A scenario file, with its `[sweep]` table checked.
+fn load_with_sweep_table(path: &Path) -> Result<Scenario, ScenarioError> {
+    let scenario = Scenario::load(path)?;
+    // Read again for its [sweep] table (load found it UTF-8 text).
+    let source = std::fs::read_to_string(path).map_err(|error| ScenarioError::Read {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    crate::sweep::check_table(&source, &path.display().to_string(), &stem)?;
+    Ok(scenario)
 }
 
 /// Whether a signal stopped the run (exit code 130).

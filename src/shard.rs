@@ -29,7 +29,8 @@ pub const MANIFEST: &str = "shard.json";
 /// A scenario shard's exact aggregate.
 pub const AGGREGATE: &str = "aggregate.bin";
 const FORMAT: &str = "airace-shard";
-const FORMAT_VERSION: u32 = 1;
+/// 2: a sweep shard holds its sweep's `sweep.toml`.
+const FORMAT_VERSION: u32 = 2;
 
 /// Shard `k` of `n` (1-based), as typed after `--shard`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,19 +220,29 @@ pub fn write_scenario_shard(
     Ok(())
 }
 
-/// Writes a sweep shard's outputs: `sweep.csv` (its points' rows), then
-/// `shard.json`. Kept points are already in `dir/points/`.
+/// Writes a sweep shard's outputs: `sweep.csv` (its points' rows), the
+/// sweep's `sweep.toml` (the same in every shard), then `shard.json`. Kept
+/// points are already in `dir/points/`.
 pub fn write_sweep_shard(
     dir: &Path,
     csv: &[u8],
+    reproduce: &str,
     mut manifest: ShardManifest,
 ) -> std::io::Result<()> {
     manifest
         .files
         .insert(app::SWEEP_FILE.into(), csv.len() as u64);
+    manifest
+        .files
+        .insert(crate::sweep::REPRODUCE_FILE.into(), reproduce.len() as u64);
     let csv = atomic::stage(&dir.join(app::SWEEP_FILE), csv)?;
+    let toml = atomic::stage(
+        &dir.join(crate::sweep::REPRODUCE_FILE),
+        reproduce.as_bytes(),
+    )?;
     let json = atomic::stage(&dir.join(MANIFEST), &manifest.to_bytes())?;
     csv.commit()?;
+    toml.commit()?;
     json.commit()
 }
 
@@ -823,7 +834,26 @@ fn write_sweep_group(group: &Group, dir: &Path, config: &MergeConfig) -> anyhow:
     atomic::stage(&dir.join(app::SWEEP_FILE), &csv)
         .and_then(|f| f.commit())
         .with_context(|| format!("cannot write {}", dir.join(app::SWEEP_FILE).display()))?;
-    app::write_sweep_extras(dir, &config.figures)
+    let extras = app::write_sweep_extras(dir, &config.figures)?;
+    let first = group.first();
+    let path = group.shards[0].dir.join(crate::sweep::REPRODUCE_FILE);
+    let reproduce = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let info = RunInfo {
+        airace_version: env!("CARGO_PKG_VERSION"),
+        source: first.source.clone(),
+        threads: 1,
+        command_line: config.command_line.clone(),
+        merged_shards: Some(first.shards),
+    };
+    app::write_sweep_record(
+        dir,
+        &String::from_utf8_lossy(&csv),
+        &reproduce,
+        first.seed,
+        &info,
+        extras,
+    )
 }
 
 /// Copies a folder's files (atomically each) into `to`.

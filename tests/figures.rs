@@ -7,7 +7,7 @@ use std::fs;
 
 mod common;
 
-use common::{airace, check_figures};
+use common::{airace, assert_same_outputs, check_figures};
 
 #[test]
 fn a_run_draws_every_figure_at_the_size_asked_and_plot_redraws_the_same_bytes() {
@@ -290,7 +290,32 @@ fn a_latin_hypercube_sweep_has_the_samples_asked_and_keep_points_keeps_them() {
 fn bad_sweep_keys_get_clear_errors_and_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 10] = [
+        // Regression: every point ran with the sweep's one seed, yet
+        // sweep.csv listed the seeds as if they had been run.
+        (
+            &["--set", "scenario.seed=1,2,3"],
+            "sweep key `scenario.seed` cannot be swept: a sweep runs every point with one seed",
+        ),
+        // Regression: --runs replaced a swept scenario.runs unsaid.
+        (
+            &["--set", "scenario.runs=100,200", "--runs", "300"],
+            "--runs 300 would run every point 300 times, but `scenario.runs` is swept",
+        ),
+        // Regression: 20.5 was written to sweep.csv but run as 21.
+        (
+            &["--set", "scenario.steps=10,20.5"],
+            "sweep key `scenario.steps`: expected a whole number (no decimal point or exponent), \
+             found `20.5`: allowed 1 <= steps <= 100000",
+        ),
+        (
+            &["--set", "labs.Frontier.count=1,2.5"],
+            "sweep key `labs.Frontier.count`: expected a whole number",
+        ),
+        (
+            &["--set", "world.observation.disclosure_every=0,2.5"],
+            "sweep key `world.observation.disclosure_every`: expected a whole number",
+        ),
         (
             &["--set", "world.observation.capabilty_noise=0,1"],
             "did you mean `world.observation.capability_noise`?",
@@ -323,4 +348,185 @@ fn bad_sweep_keys_get_clear_errors_and_write_nothing() {
             .stderr(predicate::str::contains(message));
     }
     assert!(!out.exists());
+}
+
+/// Regression: a lab named `v1.5` (names may hold dots) could not be swept:
+/// "names no lab ... did you mean `labs.v1.5.safety_share`?", the very key
+/// typed.
+#[test]
+fn a_lab_whose_name_has_a_dot_can_be_swept() {
+    let dir = tempfile::tempdir().unwrap();
+    let race = fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/race.toml"),
+    )
+    .unwrap();
+    let scenario = dir.path().join("dotlab.toml");
+    fs::write(&scenario, race.replace("\"Frontier\"", "\"v1.5\"")).unwrap();
+    airace()
+        .arg("sweep")
+        .arg(&scenario)
+        .args(["--set", "labs.v1.5.safety_share=0.1,0.3", "--runs", "20"])
+        .args(["--no-plots", "--quiet", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let csv = fs::read_to_string(dir.path().join("race-sweep/sweep.csv")).unwrap();
+    assert!(
+        csv.starts_with("point,design,labs.v1.5.safety_share,runs,"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\n1,grid,0.1,20,") && csv.contains("\n2,grid,0.3,20,"),
+        "{csv}"
+    );
+}
+
+/// Regression: `airace validate` passed a file whose `[sweep]` table
+/// `airace sweep` then refused, one problem at a time and without a line.
+/// Both now report every problem of the table, each at its line and column.
+#[test]
+fn validate_checks_the_sweep_table_as_sweep_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let race = fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/race.toml"),
+    )
+    .unwrap();
+    let n = race.lines().count();
+    let check = |name: &str, table: &str, expected: &[String]| {
+        let scenario = dir.path().join(name);
+        fs::write(&scenario, format!("{race}\n{table}")).unwrap();
+        let file = scenario.display().to_string();
+        let mut message = format!("error: {file}: {} problems\n", expected.len());
+        for e in expected {
+            message.push_str(&format!("  {file}:{e}\n"));
+        }
+        let validate = airace().arg("validate").arg(&scenario).output().unwrap();
+        assert_eq!(validate.status.code(), Some(2));
+        assert_eq!(String::from_utf8_lossy(&validate.stderr), message);
+        let out = dir.path().join("out");
+        let sweep = airace()
+            .arg("sweep")
+            .arg(&scenario)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(sweep.status.code(), Some(2));
+        assert_eq!(String::from_utf8_lossy(&sweep.stderr), message);
+        assert!(!out.exists());
+    };
+    check(
+        "table.toml",
+        "[sweep]\nfoo = 1\nsamples = 0\n\
+         [[sweep.parameter]]\nkey = \"world.spillover\"\nrange = [0.3, 0.1]\n\
+         [[sweep.parameter]]\nkey = \"world.returns\"\nvalues = [0.1]\nrange = [0.1, 0.2]\n",
+        &[
+            format!(
+                "{}:1: sweep.foo: unknown key: the keys of [sweep] are samples and parameter \
+                 ([[sweep.parameter]])",
+                n + 3
+            ),
+            format!(
+                "{}:1: sweep.samples: expected a whole number from 1 to 100000, found `0`",
+                n + 4
+            ),
+            format!(
+                "{}:1: sweep.parameter[0].range: must be [LOW, HIGH] with LOW < HIGH, \
+                 e.g. range = [0.0, 0.3]",
+                n + 7
+            ),
+            format!(
+                "{}:1: sweep.parameter[1]: needs exactly one of values = [...] or \
+                 range = [LOW, HIGH]",
+                n + 8
+            ),
+        ],
+    );
+    check(
+        "keys.toml",
+        "[sweep]\n[[sweep.parameter]]\nkey = \"world.retrns\"\nvalues = [0.1, 0.2]\n\
+         [[sweep.parameter]]\nkey = \"scenario.steps\"\nvalues = [10, 20.5]\n",
+        &[
+            format!(
+                "{}:1: sweep.parameter[0].key: `world.retrns` is not a numeric key of the \
+                 scenario; did you mean `world.returns`?",
+                n + 4
+            ),
+            format!(
+                "{}:1: sweep.parameter[1].values: `scenario.steps`: expected a whole number \
+                 (no decimal point or exponent), found `20.5`: allowed 1 <= steps <= 100000",
+                n + 8
+            ),
+        ],
+    );
+    // A good table passes, and so does a file without one.
+    let scenario = dir.path().join("good.toml");
+    fs::write(
+        &scenario,
+        format!(
+            "{race}\n[sweep]\n[[sweep.parameter]]\nkey = \"world.returns\"\nvalues = [0.4, 0.6]\n"
+        ),
+    )
+    .unwrap();
+    airace()
+        .arg("validate")
+        .arg(&scenario)
+        .arg("scenarios/race.toml")
+        .assert()
+        .success();
+}
+
+/// Regression: a sweep's folder held no manifest.json, so nothing in it said
+/// how it was made or how to make it again. Now it records the seed, version,
+/// source and command line, and its sweep.toml runs the same points again.
+#[test]
+fn a_sweep_folder_records_how_to_run_it_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = |out: &std::path::Path, threads: &str| {
+        airace()
+            .args(["sweep", "scenarios/race.toml"])
+            .args([
+                "--set",
+                "world.returns=0.3..0.7",
+                "--set",
+                "labs.Frontier.count=1..3",
+            ])
+            .args(["--samples", "4", "--runs", "60", "--seed", "9", "--quiet"])
+            .args(["--threads", threads, "--out"])
+            .arg(out)
+            .assert()
+            .success();
+        out.join("race-sweep")
+    };
+    let one = sweep(&dir.path().join("t1"), "1");
+    let two = sweep(&dir.path().join("t2"), "2");
+    // Byte for byte the same but for the manifest's record of the invocation.
+    assert_same_outputs(&one, &two);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(one.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["seed"], 9);
+    assert_eq!(manifest["airace_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(manifest["source"], "scenarios/race.toml");
+    assert_eq!(manifest["design"], "latin_hypercube");
+    assert_eq!(manifest["points"], 4);
+    assert_eq!(
+        manifest["parameters"],
+        serde_json::json!(["world.returns", "labs.Frontier.count"])
+    );
+    assert_eq!(manifest["threads"], 1);
+    assert_eq!(manifest["command_line"][1], "sweep");
+    assert_eq!(manifest["reproduce"], "airace sweep sweep.toml --seed 9");
+    // sweep.toml alone (its seed and runs inside) runs the same points.
+    let again = dir.path().join("again");
+    airace()
+        .arg("sweep")
+        .arg(one.join("sweep.toml"))
+        .args(["--quiet", "--no-plots", "--out"])
+        .arg(&again)
+        .assert()
+        .success();
+    assert_eq!(
+        fs::read_to_string(again.join("race-sweep/sweep.csv")).unwrap(),
+        fs::read_to_string(one.join("sweep.csv")).unwrap()
+    );
 }

@@ -100,6 +100,10 @@ fn sweep_shards_merge_to_the_bytes_of_one_sweep() {
         .arg(&merged)
         .arg(shards.join("race-sweep")));
     assert!(merged.join("race-sweep/points/0006/summary.json").is_file());
+    // The sweep's manifest and sweep.toml too, as the sweep writes them.
+    let manifest = fs::read_to_string(merged.join("race-sweep/manifest.json")).unwrap();
+    assert!(manifest.contains("\"merged_shards\": 4"), "{manifest}");
+    assert!(whole.join("race-sweep/sweep.toml").is_file());
     assert_same(&merged, &whole);
     // Six points split into at most six shards.
     let err = refused(

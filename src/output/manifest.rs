@@ -82,3 +82,65 @@ impl Export for ScenarioToml {
         .into_bytes()
     }
 }
+
+/// How a sweep was made: `manifest.json` of a sweep's folder. Written from
+/// the folder's `sweep.csv`, so a merge of a sweep's shards writes the same
+/// bytes as the sweep did but for `threads`, `command_line` and
+/// `merged_shards`, which record the invocation as for runs.
+#[derive(Debug, Serialize)]
+pub struct SweepManifest<'a> {
+    pub airace_version: &'a str,
+    /// Where the base scenario came from.
+    pub source: &'a str,
+    pub seed: u64,
+    /// `grid` or `latin_hypercube`.
+    pub design: &'a str,
+    pub points: usize,
+    /// The swept keys, as in `sweep.csv`'s header.
+    pub parameters: Vec<&'a str>,
+    pub threads: usize,
+    pub command_line: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_shards: Option<u64>,
+    pub outputs: &'a [String],
+    pub reproduce: String,
+}
+
+impl<'a> SweepManifest<'a> {
+    /// The manifest of a sweep whose results are `csv` (`sweep.csv`:
+    /// `point,design,KEY...,runs,...`, a row per point).
+    pub fn new(csv: &'a str, seed: u64, info: &'a RunInfo, outputs: &'a [String]) -> Self {
+        let mut lines = csv.lines();
+        let header = lines.next().unwrap_or_default();
+        let rows: Vec<&str> = lines.collect();
+        SweepManifest {
+            airace_version: info.airace_version,
+            source: &info.source,
+            seed,
+            design: rows
+                .first()
+                .and_then(|r| r.split(',').nth(1))
+                .unwrap_or_default(),
+            points: rows.len(),
+            parameters: header
+                .split(',')
+                .skip(2)
+                .take_while(|c| *c != "runs")
+                .collect(),
+            threads: info.threads,
+            command_line: &info.command_line,
+            merged_shards: info.merged_shards,
+            outputs,
+            reproduce: format!(
+                "airace sweep {} --seed {seed}",
+                crate::sweep::REPRODUCE_FILE
+            ),
+        }
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = serde_json::to_vec_pretty(self).expect("manifest serializes");
+        bytes.push(b'\n');
+        bytes
+    }
+}

@@ -12,6 +12,8 @@ pub mod path;
 pub use path::KeyPath;
 
 use crate::Scenario;
+use crate::scenario::error::line_col;
+use crate::scenario::{Problem, ScenarioError};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use toml::{Table, Value};
@@ -64,6 +66,69 @@ pub struct Sweep {
     pub parameters: Vec<Parameter>,
     pub design: Design,
     pub points: Vec<Point>,
+    /// The seed of every point (and of the Latin hypercube).
+    pub seed: u64,
+    /// Points of the Latin hypercube, as asked.
+    samples: Option<usize>,
+    /// The scenario document without its `[sweep]` table.
+    base: Table,
+    /// The base scenario's name, which every point keeps.
+    base_name: String,
+}
+
+/// The file in a sweep's folder that runs the sweep again.
+pub const REPRODUCE_FILE: &str = "sweep.toml";
+
+impl Sweep {
+    /// The sweep as a scenario file with a `[sweep]` table, for
+    /// [`REPRODUCE_FILE`]: the base scenario as written (without its
+    /// comments) with its name, the seed of the points and `runs` (when
+    /// `--runs` replaced the file's), and the parameters as given.
+    /// `airace sweep sweep.toml` runs the same points again.
+    pub fn to_toml(&self, runs: Option<u64>) -> String {
+        let mut doc = self.base.clone();
+        let meta = doc
+            .entry("scenario")
+            .or_insert_with(|| Value::Table(Table::new()))
+            .as_table_mut()
+            .expect("a valid scenario's [scenario] is a table");
+        meta.insert("name".into(), Value::String(self.base_name.clone()));
+        // A seed above i64::MAX does not fit TOML; `reproduce` gives --seed.
+        if let Ok(seed) = i64::try_from(self.seed) {
+            meta.insert("seed".into(), Value::Integer(seed));
+        }
+        if let Some(runs) = runs.and_then(|r| i64::try_from(r).ok()) {
+            meta.insert("runs".into(), Value::Integer(runs));
+        }
+        let mut sweep = Table::new();
+        if self.design == Design::LatinHypercube
+            && let Some(n) = self.samples
+        {
+            sweep.insert("samples".into(), Value::Integer(n as i64));
+        }
+        let floats = |v: &[f64]| Value::Array(v.iter().map(|x| Value::Float(*x)).collect());
+        let parameters = self
+            .parameters
+            .iter()
+            .map(|p| {
+                let mut t = Table::new();
+                t.insert("key".into(), Value::String(p.key.text.clone()));
+                match &p.values {
+                    Values::List(v) => t.insert("values".into(), floats(v)),
+                    Values::Range(low, high) => t.insert("range".into(), floats(&[*low, *high])),
+                };
+                Value::Table(t)
+            })
+            .collect();
+        sweep.insert("parameter".into(), Value::Array(parameters));
+        doc.insert("sweep".into(), Value::Table(sweep));
+        format!(
+            "# The sweep as run by airace {}: the base scenario, the seed and runs of\n\
+             # every point, and the swept parameters. `airace sweep {REPRODUCE_FILE}` runs it again.\n{}",
+            env!("CARGO_PKG_VERSION"),
+            toml::to_string(&doc).expect("a TOML table serializes")
+        )
+    }
 }
 
 /// A `--set` argument before its key is checked: `KEY=V1,V2` or `KEY=LOW..HIGH`.
@@ -93,20 +158,117 @@ pub fn parse_set(text: &str) -> Result<(String, Values), String> {
     Ok((key.trim().to_string(), values))
 }
 
-/// Parameters as written, before their keys are checked, and the samples.
-pub type Wanted = (Vec<(String, Values)>, Option<usize>);
+/// A parameter as written, before its key is checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wanted {
+    pub key: String,
+    pub values: Values,
+    /// Its index in `[[sweep.parameter]]`; `None` for `--set`.
+    pub entry: Option<usize>,
+}
+
+/// One step of a path into the scenario document, to find a value's line.
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// A problem of the `[sweep]` table: its path in the document (for
+/// line:column), its key path as a person reads it, and what is wrong.
+struct TableProblem {
+    at: Vec<Step>,
+    message: String,
+}
+
+impl TableProblem {
+    fn new(at: Vec<Step>, message: impl Into<String>) -> Self {
+        TableProblem {
+            at,
+            message: message.into(),
+        }
+    }
+
+    /// As a scenario problem: `file:line:col: sweep.parameter[0].range: ...`.
+    fn into_problem(self, source: &str) -> Problem {
+        Problem {
+            line_col: line_col_of(source, &self.at),
+            key_path: key_path_text(&self.at),
+            message: self.message,
+        }
+    }
+}
+
+/// `sweep.parameter[0].range` for the steps of a path.
+fn key_path_text(at: &[Step]) -> String {
+    let mut text = String::new();
+    for step in at {
+        match step {
+            Step::Key(k) if text.is_empty() => text.push_str(k),
+            Step::Key(k) => {
+                text.push('.');
+                text.push_str(k);
+            }
+            Step::Index(i) => text.push_str(&format!("[{i}]")),
+        }
+    }
+    text
+}
+
+/// The line and column where the value at `at` is written: of its key for
+/// a table's entry, of the element for a list's.
+fn line_col_of(source: &str, at: &[Step]) -> Option<(usize, usize)> {
+    use toml::de::{DeTable, DeValue};
+    let doc = DeTable::parse(source).ok()?;
+    let mut table = Some(doc.get_ref());
+    let mut value: Option<&DeValue> = None;
+    let mut span = None;
+    for step in at {
+        match step {
+            Step::Key(k) => {
+                let (key, v) = table?.iter().find(|(key, _)| key.get_ref().as_ref() == k)?;
+                span = Some(key.span());
+                value = Some(v.get_ref());
+            }
+            Step::Index(i) => {
+                let DeValue::Array(items) = value? else {
+                    return None;
+                };
+                let item = items.get(*i)?;
+                span = Some(item.span());
+                value = Some(item.get_ref());
+            }
+        }
+        table = match value {
+            Some(DeValue::Table(t)) => Some(t),
+            _ => None,
+        };
+    }
+    // An empty span (as of a `[[table]]` entry) says nothing useful.
+    span.filter(|s| !s.is_empty())
+        .map(|s| line_col(source, s.start))
+}
 
 /// Reads the `[sweep]` table of a scenario document: `samples` and a list of
-/// `[[sweep.parameter]]` with `key` and either `values` or `range`.
-pub fn parse_table(doc: &Table) -> Result<Wanted, String> {
+/// `[[sweep.parameter]]` with `key` and either `values` or `range`. Returns
+/// the parameters and samples, or every problem found.
+fn parse_table(doc: &Table) -> Result<(Vec<Wanted>, Option<usize>), Vec<TableProblem>> {
+    let key = |k: &str| Step::Key(k.to_string());
     let Some(sweep) = doc.get("sweep") else {
         return Ok((Vec::new(), None));
     };
-    let sweep = sweep.as_table().ok_or("[sweep] must be a table")?;
-    for key in sweep.keys() {
-        if key != "samples" && key != "parameter" {
-            return Err(format!(
-                "[sweep] has no key `{key}`: its keys are samples and parameter ([[sweep.parameter]])"
+    let Some(sweep) = sweep.as_table() else {
+        return Err(vec![TableProblem::new(
+            vec![key("sweep")],
+            "must be a table: write [sweep]",
+        )]);
+    };
+    let mut problems = Vec::new();
+    for k in sweep.keys() {
+        if k != "samples" && k != "parameter" {
+            problems.push(TableProblem::new(
+                vec![key("sweep"), key(k)],
+                "unknown key: the keys of [sweep] are samples and parameter ([[sweep.parameter]])",
             ));
         }
     }
@@ -114,9 +276,11 @@ pub fn parse_table(doc: &Table) -> Result<Wanted, String> {
         None => None,
         Some(Value::Integer(n)) if *n >= 1 && (*n as usize) <= MAX_POINTS => Some(*n as usize),
         Some(v) => {
-            return Err(format!(
-                "sweep.samples = {v}: allowed a whole number from 1 to {MAX_POINTS}"
+            problems.push(TableProblem::new(
+                vec![key("sweep"), key("samples")],
+                format!("expected a whole number from 1 to {MAX_POINTS}, found `{v}`"),
             ));
+            None
         }
     };
     let mut parameters = Vec::new();
@@ -124,53 +288,104 @@ pub fn parse_table(doc: &Table) -> Result<Wanted, String> {
         None => &Vec::new(),
         Some(Value::Array(a)) => a,
         Some(_) => {
-            return Err("sweep.parameter must be a list of tables ([[sweep.parameter]])".into());
+            problems.push(TableProblem::new(
+                vec![key("sweep"), key("parameter")],
+                "must be a list of tables: write each as [[sweep.parameter]]",
+            ));
+            &Vec::new()
         }
     };
     for (i, p) in list.iter().enumerate() {
-        let p = p
-            .as_table()
-            .ok_or_else(|| format!("sweep.parameter[{i}] must be a table"))?;
-        for key in p.keys() {
-            if !["key", "values", "range"].contains(&key.as_str()) {
-                return Err(format!(
-                    "sweep.parameter[{i}] has no key `{key}`: its keys are key, values, range"
+        let at = |k: Option<&str>| {
+            let mut at = vec![key("sweep"), key("parameter"), Step::Index(i)];
+            at.extend(k.map(key));
+            at
+        };
+        let Some(p) = p.as_table() else {
+            problems.push(TableProblem::new(at(None), "must be a table"));
+            continue;
+        };
+        for k in p.keys() {
+            if !["key", "values", "range"].contains(&k.as_str()) {
+                problems.push(TableProblem::new(
+                    at(Some(k)),
+                    "unknown key: the keys of [[sweep.parameter]] are key, values and range",
                 ));
             }
         }
-        let key = p
-            .get("key")
-            .and_then(Value::as_str)
-            .ok_or_else(|| format!("sweep.parameter[{i}] needs key = \"...\""))?;
+        let name = match p.get("key") {
+            Some(Value::String(name)) => Some(name),
+            Some(_) => {
+                problems.push(TableProblem::new(
+                    at(Some("key")),
+                    "expected a key path in double quotes, e.g. key = \"world.returns\"",
+                ));
+                None
+            }
+            None => {
+                problems.push(TableProblem::new(
+                    at(None),
+                    "needs key = \"...\", the key path to sweep",
+                ));
+                None
+            }
+        };
         let numbers = |v: &Value| -> Option<Vec<f64>> {
             v.as_array()?
                 .iter()
                 .map(|x| x.as_float().or_else(|| x.as_integer().map(|i| i as f64)))
-                .collect()
+                .collect::<Option<Vec<f64>>>()
+                .filter(|v| v.iter().all(|x| x.is_finite()))
         };
         let values = match (p.get("values"), p.get("range")) {
-            (Some(v), None) => {
-                Values::List(numbers(v).ok_or_else(|| {
-                    format!("sweep.parameter[{i}].values must be a list of numbers")
-                })?)
-            }
-            (None, Some(r)) => match numbers(r).as_deref() {
-                Some([low, high]) if low < high => Values::Range(*low, *high),
+            (Some(v), None) => match numbers(v) {
+                Some(list) if !list.is_empty() => Some(Values::List(list)),
                 _ => {
-                    return Err(format!(
-                        "sweep.parameter[{i}].range must be [LOW, HIGH] with LOW < HIGH"
+                    problems.push(TableProblem::new(
+                        at(Some("values")),
+                        "must be a list of one or more finite numbers, e.g. values = [0.1, 0.2]",
                     ));
+                    None
+                }
+            },
+            (None, Some(r)) => match numbers(r).as_deref() {
+                Some([low, high]) if low < high => Some(Values::Range(*low, *high)),
+                _ => {
+                    problems.push(TableProblem::new(
+                        at(Some("range")),
+                        "must be [LOW, HIGH] with LOW < HIGH, e.g. range = [0.0, 0.3]",
+                    ));
+                    None
                 }
             },
             _ => {
-                return Err(format!(
-                    "sweep.parameter[{i}] needs exactly one of values = [...] or range = [LOW, HIGH]"
+                problems.push(TableProblem::new(
+                    at(None),
+                    "needs exactly one of values = [...] or range = [LOW, HIGH]",
                 ));
+                None
             }
         };
-        parameters.push((key.to_string(), values));
+        if let (Some(name), Some(values)) = (name, values) {
+            parameters.push(Wanted {
+                key: name.clone(),
+                values,
+                entry: Some(i),
+            });
+        }
     }
-    Ok((parameters, samples))
+    if problems.is_empty() {
+        Ok((parameters, samples))
+    } else {
+        Err(problems)
+    }
+}
+
+/// Checks the `[sweep]` table of a scenario file (`airace validate`) as
+/// `airace sweep FILE` would use it: every key, value and point. A file
+/// without one passes.
+pub fn check_table(source: &str, origin: &str, default_name: &str) -> Result<(), ScenarioError> {
+    Sweep::build(source, origin, default_name, Vec::new(), None, None).map(|_| ())
 }
 
 impl Sweep {
@@ -185,35 +400,104 @@ impl Sweep {
         cli: Vec<(String, Values)>,
         cli_samples: Option<usize>,
         seed_override: Option<u64>,
-    ) -> Result<Sweep, Vec<String>> {
+    ) -> Result<Sweep, ScenarioError> {
+        Sweep::build(
+            source,
+            origin,
+            default_name,
+            cli,
+            cli_samples,
+            seed_override,
+        )?
+        .ok_or_else(|| {
+            invalid(
+                origin,
+                vec![Problem {
+                    line_col: None,
+                    key_path: String::new(),
+                    message: "nothing to sweep: give --set KEY=V1,V2,... or a [sweep] table with \
+                          [[sweep.parameter]] entries"
+                        .into(),
+                }],
+            )
+        })
+    }
+
+    /// [`Sweep::new`], with `None` when nothing is swept.
+    fn build(
+        source: &str,
+        origin: &str,
+        default_name: &str,
+        cli: Vec<(String, Values)>,
+        cli_samples: Option<usize>,
+        seed_override: Option<u64>,
+    ) -> Result<Option<Sweep>, ScenarioError> {
         // The base must be a valid scenario on its own.
-        let base = Scenario::from_str_named(source, origin, default_name)
-            .map_err(|e| vec![e.to_string()])?;
+        let base = Scenario::from_str_named(source, origin, default_name)?;
+        let plain = |message: String| Problem {
+            line_col: None,
+            key_path: String::new(),
+            message,
+        };
         let mut doc: Table = source
             .parse()
-            .map_err(|e: toml::de::Error| vec![format!("{origin}: {}", e.message())])?;
-        let (mut wanted, table_samples) =
-            parse_table(&doc).map_err(|e| vec![format!("{origin}: {e}")])?;
+            .map_err(|e: toml::de::Error| invalid(origin, vec![plain(e.message().to_string())]))?;
+        let (mut wanted, table_samples) = parse_table(&doc).map_err(|problems| {
+            invalid(
+                origin,
+                problems
+                    .into_iter()
+                    .map(|p| p.into_problem(source))
+                    .collect(),
+            )
+        })?;
         for (key, values) in cli {
-            wanted.retain(|(k, _)| *k != key);
-            wanted.push((key, values));
+            wanted.retain(|w| w.key != key);
+            wanted.push(Wanted {
+                key,
+                values,
+                entry: None,
+            });
         }
         doc.remove("sweep");
         if wanted.is_empty() {
-            return Err(vec![format!(
-                "{origin}: nothing to sweep: give --set KEY=V1,V2,... or a [sweep] table with [[sweep.parameter]] entries"
-            )]);
+            return Ok(None);
         }
+        // A parameter's problem: at its [[sweep.parameter]] entry, or said
+        // as a --set key's.
+        let at = |entry: Option<usize>, field: &str, message: String| match entry {
+            Some(i) => TableProblem::new(
+                vec![
+                    Step::Key("sweep".into()),
+                    Step::Key("parameter".into()),
+                    Step::Index(i),
+                    Step::Key(field.into()),
+                ],
+                message,
+            )
+            .into_problem(source),
+            None => plain(format!("sweep key {message}")),
+        };
         let mut problems = Vec::new();
         let mut parameters = Vec::new();
-        for (key, values) in wanted {
-            match KeyPath::parse(&key, &doc) {
-                Ok(path) => parameters.push(Parameter { key: path, values }),
-                Err(e) => problems.push(format!("{origin}: sweep key {e}")),
+        for w in wanted {
+            match KeyPath::parse(&w.key, &doc) {
+                Ok(path) => {
+                    let field = match w.values {
+                        Values::List(_) => "values",
+                        Values::Range(..) => "range",
+                    };
+                    problems.extend(fractional(&path, &w.values).map(|e| at(w.entry, field, e)));
+                    parameters.push(Parameter {
+                        key: path,
+                        values: w.values,
+                    });
+                }
+                Err(e) => problems.push(at(w.entry, "key", e)),
             }
         }
         if !problems.is_empty() {
-            return Err(problems);
+            return Err(invalid(origin, problems));
         }
         let samples = cli_samples.or(table_samples);
         let ranges = parameters
@@ -223,20 +507,29 @@ impl Sweep {
         let design = match (samples, ranges) {
             (Some(_), n) if n == parameters.len() => Design::LatinHypercube,
             (Some(_), _) => {
-                return Err(vec![format!(
-                    "{origin}: --samples draws a Latin hypercube over ranges: give every swept key as KEY=LOW..HIGH"
-                )]);
+                return Err(invalid(
+                    origin,
+                    vec![plain(
+                        "--samples draws a Latin hypercube over ranges: give every swept key as \
+                     KEY=LOW..HIGH (or range = [LOW, HIGH])"
+                            .into(),
+                    )],
+                ));
             }
             (None, 0) => Design::Grid,
             (None, _) => {
-                return Err(vec![format!(
-                    "{origin}: a range KEY=LOW..HIGH is sampled: add --samples N (or sweep.samples)"
-                )]);
+                return Err(invalid(
+                    origin,
+                    vec![plain(
+                        "a range KEY=LOW..HIGH is sampled: add --samples N (or sweep.samples)"
+                            .into(),
+                    )],
+                ));
             }
         };
         let seed = seed_override.unwrap_or(base.meta.seed);
         let values = match design {
-            Design::Grid => grid(&parameters)?,
+            Design::Grid => grid(&parameters).map_err(|e| invalid(origin, vec![plain(e)]))?,
             Design::LatinHypercube => latin_hypercube(&parameters, samples.unwrap_or(1), seed),
         };
         let name = format!("{}-sweep", base.meta.name);
@@ -259,27 +552,56 @@ impl Sweep {
                 }
                 Err(e) => {
                     for p in e.problems() {
-                        problems.push(format!(
-                            "{origin}: sweep point {} ({label}): {}: {}",
+                        problems.push(plain(format!(
+                            "sweep point {} ({label}): {}: {}",
                             k + 1,
                             p.key_path,
                             p.message
-                        ));
+                        )));
                     }
                 }
             }
         }
         if problems.is_empty() {
-            Ok(Sweep {
+            Ok(Some(Sweep {
                 name,
                 parameters,
                 design,
                 points,
-            })
+                seed,
+                samples,
+                base: doc,
+                base_name: base.meta.name,
+            }))
         } else {
-            Err(problems)
+            Err(invalid(origin, problems))
         }
     }
+}
+
+fn invalid(origin: &str, problems: Vec<Problem>) -> ScenarioError {
+    ScenarioError::Invalid {
+        origin: origin.to_string(),
+        problems,
+    }
+}
+
+/// A grid value with a fraction for a key that takes whole numbers, said as
+/// a scenario file's `steps = 120.5` is. (A Latin hypercube over such a key
+/// rounds its draws instead, and records the rounded value.)
+fn fractional(key: &KeyPath, values: &Values) -> Option<String> {
+    let Values::List(values) = values else {
+        return None;
+    };
+    let v = values
+        .iter()
+        .find(|v| key.is_integer() && v.fract() != 0.0)?;
+    Some(format!(
+        "`{}`: expected a whole number (no decimal point or exponent), found `{}`: allowed {}",
+        key.text,
+        crate::scenario::keys::format_number(*v),
+        key.spec.allowed()
+    ))
 }
 
 /// `key=value, ...` for messages.
@@ -299,14 +621,14 @@ pub fn describe(parameters: &[Parameter], values: &[f64]) -> String {
 }
 
 /// Every combination of the listed values; the first key varies slowest.
-pub fn grid(parameters: &[Parameter]) -> Result<Vec<Vec<f64>>, Vec<String>> {
+pub fn grid(parameters: &[Parameter]) -> Result<Vec<Vec<f64>>, String> {
     let mut points: Vec<Vec<f64>> = vec![Vec::new()];
     for p in parameters {
         let Values::List(values) = &p.values else {
             unreachable!("a grid has lists only")
         };
         if values.is_empty() {
-            return Err(vec![format!("sweep key {} has no values", p.key.text)]);
+            return Err(format!("sweep key `{}` has no values", p.key.text));
         }
         points = points
             .iter()
@@ -317,9 +639,9 @@ pub fn grid(parameters: &[Parameter]) -> Result<Vec<Vec<f64>>, Vec<String>> {
             })
             .collect();
         if points.len() > MAX_POINTS {
-            return Err(vec![format!(
+            return Err(format!(
                 "the sweep grid has more than {MAX_POINTS} points: use fewer values or --samples"
-            )]);
+            ));
         }
     }
     Ok(points)
@@ -374,6 +696,11 @@ safety = 1.0
 capability_rate = 0.1
 safety_rate = 0.1
 "#;
+
+    /// Each problem as `airace sweep` prints it.
+    fn rendered(e: ScenarioError) -> Vec<String> {
+        e.problems().iter().map(|p| p.render("b.toml")).collect()
+    }
 
     fn set(text: &str) -> (String, Values) {
         parse_set(text).unwrap()
@@ -474,6 +801,46 @@ safety_rate = 0.1
         );
     }
 
+    /// Regression: sweep.csv listed seeds and fractional step counts that
+    /// were never run (one seed for every point; 20.5 steps run as 21).
+    #[test]
+    fn only_values_that_are_run_are_accepted() {
+        let refused = |arg: &str| {
+            Sweep::new(BASE, "b.toml", "b", vec![set(arg)], None, None)
+                .map_err(rendered)
+                .unwrap_err()
+        };
+        let err = refused("scenario.seed=1,2");
+        assert!(
+            err[0].starts_with("b.toml: sweep key `scenario.seed` cannot be swept"),
+            "{err:?}"
+        );
+        let err = refused("scenario.steps=10,20.5");
+        assert_eq!(
+            err,
+            vec![
+                "b.toml: sweep key `scenario.steps`: expected a whole number (no decimal point \
+                 or exponent), found `20.5`: allowed 1 <= steps <= 100000"
+            ]
+        );
+        assert!(refused("labs.A.count=1,2.5")[0].contains("found `2.5`"));
+        // A Latin hypercube rounds its draws for whole-number keys and
+        // records what it ran.
+        let s = Sweep::new(
+            BASE,
+            "b.toml",
+            "b",
+            vec![set("scenario.steps=5..50")],
+            Some(8),
+            None,
+        )
+        .unwrap();
+        for p in &s.points {
+            assert_eq!(p.values[0].fract(), 0.0);
+            assert_eq!(p.values[0], f64::from(p.scenario.meta.steps));
+        }
+    }
+
     #[test]
     fn the_sweep_table_is_read_and_the_command_line_wins() {
         let text = format!(
@@ -505,6 +872,7 @@ safety_rate = 0.1
             None,
             None,
         )
+        .map_err(rendered)
         .unwrap_err();
         assert_eq!(err.len(), 2, "{err:?}");
         assert!(
@@ -521,6 +889,7 @@ safety_rate = 0.1
             None,
             None,
         )
+        .map_err(rendered)
         .unwrap_err();
         assert!(
             err[0].contains("did you mean `world.returns`?"),
@@ -535,9 +904,12 @@ safety_rate = 0.1
             None,
             None,
         )
+        .map_err(rendered)
         .unwrap_err();
         assert!(err[0].contains("add --samples N"), "{}", err[0]);
-        let err = Sweep::new(BASE, "b.toml", "b", vec![], None, None).unwrap_err();
+        let err = Sweep::new(BASE, "b.toml", "b", vec![], None, None)
+            .map_err(rendered)
+            .unwrap_err();
         assert!(err[0].contains("nothing to sweep"), "{}", err[0]);
     }
 }

@@ -30,12 +30,16 @@ enum Target {
     },
 }
 
+/// The one numeric key that cannot be swept: every point runs with the
+/// sweep's one seed, so that points share their random numbers.
+const SEED: &str = "scenario.seed";
+
 /// Every key path that exists in this scenario document, for suggestions.
 pub fn known_paths(doc: &Table) -> Vec<String> {
     let mut paths: Vec<String> = keys::KEYS
         .iter()
         .filter(|k| !k.path.starts_with("labs.") && !k.path.starts_with("rule."))
-        .filter(|k| matches!(k.kind, Kind::Float | Kind::Integer))
+        .filter(|k| matches!(k.kind, Kind::Float | Kind::Integer) && k.path != SEED)
         .map(|k| k.path.to_string())
         .collect();
     for (i, lab) in labs(doc).iter().enumerate() {
@@ -99,13 +103,10 @@ impl KeyPath {
         let parts: Vec<&str> = text.split('.').collect();
         let numeric = |spec: &'static keys::Key| matches!(spec.kind, Kind::Float | Kind::Integer);
         match parts.as_slice() {
-            ["labs", lab, rest @ ..] => {
+            ["labs", _, ..] => {
                 let entries = labs(doc);
-                let index = entries
-                    .iter()
-                    .position(|l| lab_name(l).as_deref() == Some(lab))
-                    .or_else(|| lab.parse::<usize>().ok().filter(|&i| i < entries.len()))
-                    .ok_or_else(|| {
+                let (index, rest) =
+                    find_lab(&text["labs.".len()..], &entries).ok_or_else(|| {
                         let names: Vec<String> =
                             entries.iter().filter_map(|l| lab_name(l)).collect();
                         unknown(
@@ -114,7 +115,11 @@ impl KeyPath {
                             &format!("names no lab: the labs are {}", names.join(", ")),
                         )
                     })?;
-                match rest {
+                let rest: Vec<&str> = match rest {
+                    "" => Vec::new(),
+                    rest => rest.split('.').collect(),
+                };
+                match rest.as_slice() {
                     [key] => {
                         let spec = keys::KEYS
                             .iter()
@@ -175,6 +180,11 @@ impl KeyPath {
                     )),
                 }
             }
+            _ if text == SEED => Err(format!(
+                "`{SEED}` cannot be swept: a sweep runs every point with one seed (common \
+                 random numbers: the points differ only in their parameters); set the sweep's \
+                 seed with --seed N, or compare seeds with `airace run --seed N` once per seed"
+            )),
             _ => {
                 let spec = keys::KEYS
                     .iter()
@@ -230,6 +240,35 @@ impl KeyPath {
     }
 }
 
+/// The lab that `after` (a key path after `labs.`) starts with, and the rest
+/// of the path after the lab's name and its dot. Lab names may hold dots
+/// (`v1.5`), so the path is matched against the names, the longest first;
+/// a number names the lab entry at that index.
+fn find_lab<'t>(after: &'t str, entries: &[&Table]) -> Option<(usize, &'t str)> {
+    let by_name = entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, lab)| {
+            let name = lab_name(lab)?;
+            let rest = after.strip_prefix(name.as_str())?;
+            let rest = match rest.strip_prefix('.') {
+                Some(rest) => rest,
+                None if rest.is_empty() => rest,
+                None => return None,
+            };
+            Some((name.len(), i, rest))
+        })
+        .max_by_key(|(len, _, _)| *len);
+    match by_name {
+        Some((_, i, rest)) => Some((i, rest)),
+        None => {
+            let (first, rest) = after.split_once('.').unwrap_or((after, ""));
+            let i = first.parse::<usize>().ok().filter(|&i| i < entries.len())?;
+            Some((i, rest))
+        }
+    }
+}
+
 fn lab_mut(doc: &mut Table, index: usize) -> &mut Table {
     doc.get_mut("labs")
         .and_then(Value::as_array_mut)
@@ -279,6 +318,37 @@ policy = [{ rule = "match_competitors" }, { rule = "delay_if_leading", risk = 0.
             crate::policy::Rule::DelayIfLeading(r) => assert_eq!(r.risk, 0.05),
             other => panic!("{other:?}"),
         }
+    }
+
+    /// Regression: a lab named `v1.5` could not be swept ("names no lab",
+    /// suggesting the very key typed), as the path was split at every dot.
+    #[test]
+    fn lab_names_with_dots_are_found() {
+        let text = DOC.replace("\"Frontier\"", "\"v1.5\"")
+            + "[[labs]]\nname = \"v1\"\ncapability = 1.0\nsafety = 1.0\n\
+               capability_rate = 0.1\nsafety_rate = 0.1\n";
+        let mut d: Table = text.parse().unwrap();
+        KeyPath::parse("labs.v1.5.safety_share", &d)
+            .unwrap()
+            .set(&mut d, 0.3);
+        KeyPath::parse("labs.v1.5.policy.1.risk", &d)
+            .unwrap()
+            .set(&mut d, 0.05);
+        KeyPath::parse("labs.v1.safety_share", &d)
+            .unwrap()
+            .set(&mut d, 0.2);
+        let s = crate::Scenario::from_str_named(&toml::to_string(&d).unwrap(), "t", "t").unwrap();
+        assert_eq!(s.labs[0].name, "v1.5");
+        assert_eq!(s.labs[0].safety_share, 0.3);
+        assert_eq!(s.labs[1].safety_share, 0.2);
+        match &s.labs[0].policy[1] {
+            crate::policy::Rule::DelayIfLeading(r) => assert_eq!(r.risk, 0.05),
+            other => panic!("{other:?}"),
+        }
+        let err = KeyPath::parse("labs.v1.5", &d).unwrap_err();
+        assert!(err.contains("is not a key path of a lab"), "{err}");
+        let err = KeyPath::parse("labs.v1.6.safety_share", &d).unwrap_err();
+        assert!(err.contains("did you mean `labs.v1"), "{err}");
     }
 
     #[test]
