@@ -893,8 +893,11 @@ pub fn write_sweep_record(
     )
     .with_context(cannot)?;
     let json = output::atomic::stage(&dir.join("manifest.json"), &manifest).with_context(cannot)?;
+    let previous = output::previous_outputs(dir);
     toml.commit().with_context(cannot)?;
-    json.commit().with_context(cannot)
+    json.commit().with_context(cannot)?;
+    let current: Vec<&str> = outputs.iter().map(String::as_str).collect();
+    output::remove_stale(dir, &previous, &current).with_context(cannot)
 }
 
 /// The figures and page of a sweep folder, from its `sweep.csv`; returns

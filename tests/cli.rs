@@ -313,6 +313,26 @@ fn a_run_over_an_earlier_one_leaves_none_of_its_files() {
         }
     }
     assert!(!again.join("race/figures").exists());
+
+    // A sweep's folder likewise (its manifest lists its files).
+    let sweep = |extra: &[&str]| {
+        airace()
+            .args([
+                "sweep",
+                "scenarios/race.toml",
+                "--set",
+                "world.spillover=0,0.1",
+            ])
+            .args(["--runs", "100", "--quiet", "--dpi", "50"])
+            .args(extra)
+            .args(["--out", again.to_str().unwrap()])
+            .assert()
+            .success();
+    };
+    sweep(&[]);
+    assert!(again.join("race-sweep/figures/sweep-line.png").exists());
+    sweep(&["--no-plots"]);
+    assert!(!again.join("race-sweep/figures").exists());
 }
 
 #[test]
