@@ -530,3 +530,105 @@ fn a_sweep_folder_records_how_to_run_it_again() {
         fs::read_to_string(one.join("sweep.csv")).unwrap()
     );
 }
+
+/// Every text of an SVG figure: (x, y, the text).
+fn svg_texts(svg: &str) -> Vec<(f64, f64, String)> {
+    let attr = |tag: &str, name: &str| -> f64 {
+        let tag = format!(" {tag}");
+        let start = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        tag[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    svg.split("<text ")
+        .skip(1)
+        .map(|t| {
+            let (tag, rest) = t.split_once('>').unwrap();
+            let text = rest.split("</text>").next().unwrap().trim().to_string();
+            (attr(tag, "x"), attr(tag, "y"), text)
+        })
+        .collect()
+}
+
+/// Ten labs (rsp-2026's three expanded to 2 + 4 + 4): every legend entry
+/// is inside the figure, the labs' colours are ten different ones, and the
+/// bar labels under the outcomes do not run into each other.
+#[test]
+fn ten_labs_keep_every_legend_entry_a_colour_each_and_apart_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string("scenarios/rsp-2026.toml")
+        .unwrap()
+        .replace("name = \"rsp-2026\"", "name = \"ten\"")
+        .replace("name = \"Frontier\"\n", "name = \"Frontier\"\ncount = 2\n")
+        .replace(
+            "name = \"Challenger\"\n",
+            "name = \"Challenger\"\ncount = 4\n",
+        )
+        .replace("name = \"Upstart\"\n", "name = \"Upstart\"\ncount = 4\n");
+    let file = dir.path().join("ten.toml");
+    fs::write(&file, text).unwrap();
+    airace()
+        .arg("run")
+        .arg(&file)
+        .args(["--runs", "200", "--quiet", "--no-run-rows", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let figures = dir.path().join("ten/figures");
+    let svg = fs::read_to_string(figures.join("capability.svg")).unwrap();
+    let height: f64 = svg
+        .split("height=\"")
+        .nth(1)
+        .and_then(|h| h.split('"').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    let texts = svg_texts(&svg);
+    for lab in ["Frontier-1", "Challenger-4", "Upstart-4"] {
+        for what in ["capability", "safety"] {
+            let label = format!("{lab} {what}");
+            let (_, y, _) = texts
+                .iter()
+                .find(|(_, _, t)| *t == label)
+                .unwrap_or_else(|| panic!("no legend entry {label}"));
+            assert!(
+                *y < height - 2.0,
+                "{label} at y = {y}, below the figure ({height})"
+            );
+        }
+    }
+    // The legend's line swatches: one stroke colour per lab.
+    let mut colours: Vec<&str> = svg
+        .split("stroke=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter(|c| c.starts_with('#'))
+        .collect();
+    colours.sort_unstable();
+    colours.dedup();
+    assert!(colours.len() >= 11, "{colours:?}"); // 10 labs and the frontier
+
+    // Bar labels: neighbours' centres are farther apart than half their
+    // widths (0.6 em a character).
+    let svg = fs::read_to_string(figures.join("outcomes.svg")).unwrap();
+    let mut labels: Vec<(f64, f64, usize)> = Vec::new();
+    for t in svg.split("<text ").skip(1) {
+        let (tag, rest) = t.split_once('>').unwrap();
+        let word = rest.split("</text>").next().unwrap().trim();
+        if word.contains('-') || word == "catastrophe" {
+            let size: f64 = tag
+                .split("font-size=\"")
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .unwrap()
+                .parse()
+                .unwrap();
+            let x = svg_texts(&format!("<text {t}"))[0].0;
+            labels.push((x, size, word.chars().count()));
+        }
+    }
+    assert!(labels.len() >= 11, "{labels:?}");
+    for pair in labels.windows(2) {
+        let ((x0, s0, n0), (x1, s1, n1)) = (pair[0], pair[1]);
+        let half = |s: f64, n: usize| 0.3 * s * n as f64;
+        assert!(x1 - x0 >= half(s0, n0) + half(s1, n1), "{pair:?}");
+    }
+}

@@ -121,7 +121,14 @@ where
 {
     let width_in = root.dim_in_pixel().0 as f64 / ppi;
     let pt = ppi / 72.0 * ((6.0 + 0.6 * width_in) / 10.0).clamp(0.8, 1.0);
-    let legend_below = width_in < 5.0 || figure.legend_below();
+    // A legend too long for a column beside the plot goes below it, in as
+    // many columns as fit (its entries are never cut off at the bottom).
+    let legend_rows_beside = {
+        let (_, h) = root.dim_in_pixel();
+        ((h as f64 / pt - 34.0 - 30.0) / 14.0).floor().max(1.0) as usize
+    };
+    let legend_below =
+        width_in < 5.0 || figure.legend_below() || figure.legend().len() > legend_rows_beside;
     root.fill(&WHITE)?;
     // The title spans the whole figure, above the plot and the legend.
     let title = figure.title();
@@ -146,13 +153,25 @@ where
         .max()
         .unwrap_or(0) as f64;
     let entry_width = ((longest * 0.6 * (BASE_FONT_PT - 1.0) + 34.0) * pt).min(w as f64);
+    // The legend's scale: below the plot, a legend that would take more
+    // than half the figure is set smaller (down to 60%), in more columns.
+    let mut legend_pt = pt;
     let (plot_area, legend_area, columns) = if legend.is_empty() {
         let (a, b) = root.split_horizontally(w);
         (a, b, 1)
     } else if legend_below {
-        let columns = ((w as f64 / entry_width).floor() as usize).clamp(1, legend.len());
-        let rows = legend.len().div_ceil(columns);
-        let height = ((rows as f64 * 14.0 + 6.0) * pt) as u32;
+        let fit = |scale: f64| {
+            let columns =
+                ((w as f64 / (entry_width * scale)).floor() as usize).clamp(1, legend.len());
+            let rows = legend.len().div_ceil(columns);
+            (columns, ((rows as f64 * 14.0 + 6.0) * pt * scale) as u32)
+        };
+        let mut scale = 1.0;
+        while fit(scale).1 > h / 2 && scale > 0.6 {
+            scale -= 0.05;
+        }
+        let (columns, height) = fit(scale);
+        legend_pt = pt * scale;
         let (a, b) = root.split_vertically(h.saturating_sub(height.min(h / 2)));
         (a, b, columns)
     } else {
@@ -169,7 +188,8 @@ where
     }
     if !legend.is_empty() {
         let top = if legend_below { 8.0 } else { 34.0 };
-        draw_legend(&legend_area, &legend, pt, columns, entry_width as i32, top)?;
+        let column_width = (entry_width * legend_pt / pt) as i32;
+        draw_legend(&legend_area, &legend, legend_pt, columns, column_width, top)?;
     }
     Ok(())
 }
@@ -725,28 +745,41 @@ where
             }
         }
     }
-    // Category labels under the axis, broken into words when they do not fit.
-    let label_font = font(pt, BASE_FONT_PT - 1.0);
+    // Category labels under the axis, broken into words when they do not
+    // fit; a word wider than its bar's slot (many labs, long names) sets
+    // every label smaller, down to 6 pt, so that none runs into the next.
     let (_, y_px) = local(area, chart.backend_coord(&(0.0, 0.0)));
     let (left, _) = chart.backend_coord(&(0.0, 0.0));
     let (right, _) = chart.backend_coord(&(1.0, 0.0));
     let slot = (right - left) as f64;
     let char_width = 0.6 * (BASE_FONT_PT - 1.0) * pt;
-    let line_height = ((BASE_FONT_PT + 1.0) * pt) as i32;
-    for (g, name) in b.groups.iter().enumerate() {
+    let labels: Vec<Vec<&str>> = b
+        .groups
+        .iter()
+        .map(|name| {
+            if name.chars().count() as f64 * char_width > slot * 0.95 {
+                name.split(' ').collect()
+            } else {
+                vec![name.as_str()]
+            }
+        })
+        .collect();
+    let longest = labels
+        .iter()
+        .flatten()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(1) as f64;
+    let size = (slot / (0.6 * longest * pt)).clamp(6.0, BASE_FONT_PT - 1.0);
+    let style = font(pt, size)
+        .color(&BLACK)
+        .pos(plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Center,
+            plotters::style::text_anchor::VPos::Top,
+        ));
+    let line_height = ((size + 2.0) * pt) as i32;
+    for (g, lines) in labels.iter().enumerate() {
         let (x_px, _) = local(area, chart.backend_coord(&(g as f64 + 0.5, 0.0)));
-        let style = label_font
-            .clone()
-            .color(&BLACK)
-            .pos(plotters::style::text_anchor::Pos::new(
-                plotters::style::text_anchor::HPos::Center,
-                plotters::style::text_anchor::VPos::Top,
-            ));
-        let lines: Vec<&str> = if name.chars().count() as f64 * char_width > slot * 0.95 {
-            name.split(' ').collect()
-        } else {
-            vec![name.as_str()]
-        };
         for (k, line) in lines.iter().enumerate() {
             area.draw_text(
                 line,

@@ -24,9 +24,29 @@ pub const PALETTE: [Rgb; 8] = [
     Rgb(240, 228, 66),  // yellow
 ];
 
-/// The colour of the `i`-th lab or scenario.
+/// Paul Tol's "muted" scheme, for the 9th lab or scenario on: distinct from
+/// Okabe–Ito and from one another, though not all of it is safe for every
+/// form of colour blindness.
+pub const MORE: [Rgb; 9] = [
+    Rgb(204, 102, 119), // rose
+    Rgb(51, 34, 136),   // indigo
+    Rgb(221, 204, 119), // sand
+    Rgb(17, 119, 51),   // green
+    Rgb(136, 34, 85),   // wine
+    Rgb(68, 170, 153),  // teal
+    Rgb(153, 153, 51),  // olive
+    Rgb(170, 68, 153),  // purple
+    Rgb(136, 204, 238), // cyan
+];
+
+/// The colour of the `i`-th lab or scenario: Okabe–Ito for the first 8,
+/// then Tol's muted scheme; colours repeat only after 17.
 pub fn color(i: usize) -> Rgb {
-    PALETTE[i % PALETTE.len()]
+    let i = i % (PALETTE.len() + MORE.len());
+    PALETTE
+        .get(i)
+        .copied()
+        .unwrap_or_else(|| MORE[i - PALETTE.len()])
 }
 
 /// Marker shapes for scatter points, by index.
