@@ -11,21 +11,93 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 /// Parses scenario text; on failure returns every problem found.
+///
+/// serde stops at the first unknown key or value of the wrong type. Such a
+/// key on a line of its own is blanked out (with spaces, so that every
+/// place after it keeps its line and column) and the text read again, so
+/// that its problems and those of the rest of the file are reported
+/// together; a key of the wrong type then counts as given, not missing.
+/// Anything else serde refuses (a syntax error, a key inside a table
+/// written over several lines) ends the reading there.
 pub fn parse(source: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
-    let raw: RawFile = toml::from_str(source).map_err(|e| vec![toml_problem(source, &e)])?;
+    const MOST: usize = 50;
+    let mut text = source.to_string();
+    let mut problems = Vec::new();
+    let mut blanked = Vec::new();
+    let raw: RawFile = loop {
+        let error = match toml::from_str(&text) {
+            Ok(raw) => break raw,
+            Err(e) => e,
+        };
+        let problem = toml_problem(&text, &error);
+        let line = error.span().and_then(|s| own_line(&text, s.start));
+        let key_path = problem.key_path.clone();
+        problems.push(problem);
+        match line {
+            Some(line) if problems.len() < MOST => {
+                // The key's table: the last header above it (line 1 if none).
+                let header = text[..line.start]
+                    .lines()
+                    .enumerate()
+                    .filter(|(_, l)| l.trim_start().starts_with('['))
+                    .last()
+                    .map_or(1, |(i, _)| i + 1);
+                text.replace_range(line.clone(), &" ".repeat(line.len()));
+                blanked.push((without_indices(&key_path), header));
+            }
+            _ => return Err(sorted(problems)),
+        }
+    };
     let mut checker = Checker {
         source,
         problems: Vec::new(),
     };
     let scenario = checker.scenario(raw, default_name);
-    if checker.problems.is_empty() {
+    // A key blanked for its type is not missing from its table.
+    checker.problems.retain(|p| {
+        let at = (
+            without_indices(&p.key_path),
+            p.line_col.map_or(0, |(line, _)| line),
+        );
+        !(p.message.starts_with("missing required key") && blanked.contains(&at))
+    });
+    problems.extend(checker.problems);
+    if problems.is_empty() {
         Ok(scenario)
     } else {
-        checker
-            .problems
-            .sort_by_key(|p| p.line_col.unwrap_or((usize::MAX, 0)));
-        Err(checker.problems)
+        Err(sorted(problems))
     }
+}
+
+/// `labs[0].policy[1].risk` as `labs.policy.risk`.
+fn without_indices(path: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in path.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Problems in the order of the file.
+fn sorted(mut problems: Vec<Problem>) -> Vec<Problem> {
+    problems.sort_by_key(|p| p.line_col.unwrap_or((usize::MAX, 0)));
+    problems
+}
+
+/// The line holding byte `at`, without its line break, if it is one whole
+/// `key = value` by itself (TOML on its own line).
+fn own_line(text: &str, at: usize) -> Option<Range<usize>> {
+    let start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = text[start..end].trim_end_matches('\r');
+    let table: toml::Table = line.parse().ok()?;
+    (table.len() == 1 && !line.trim_start().starts_with('[')).then_some(start..start + line.len())
 }
 
 /// The key path a serde/TOML error names (as in `labs[0].policy`), if any:
