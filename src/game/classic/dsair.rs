@@ -45,6 +45,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Strategy index of SAFE.
 pub const SAFE: usize = 0;
@@ -261,21 +262,28 @@ pub struct Cell {
 }
 
 /// Simulates and analyses every `(s, p_r)` of the grid, in parallel, in
-/// grid order (speed-major).
+/// grid order (speed-major). `cancel` is checked before every cell; once
+/// it is set the remaining cells are skipped and `Err` gives the number of
+/// cells that were finished.
 pub fn plane(
     base: &Dsair,
     speeds: &[f64],
     risks: &[f64],
     draws: &[[f64; 2]],
     population: &Population,
-) -> Vec<Cell> {
+    cancel: &AtomicBool,
+) -> Result<Vec<Cell>, u64> {
+    let finished = AtomicU64::new(0);
     let points: Vec<(f64, f64)> = speeds
         .iter()
         .flat_map(|&s| risks.iter().map(move |&r| (s, r)))
         .collect();
-    points
+    let cells: Option<Vec<Cell>> = points
         .par_iter()
         .map(|&(speed, risk)| {
+            if cancel.load(Ordering::Relaxed) {
+                return None;
+            }
             let game = Dsair {
                 speed,
                 risk,
@@ -284,16 +292,19 @@ pub fn plane(
             let simulated = simulate_matrix(&game, draws);
             let closed_form = game.closed_form();
             let exact = closed_form.map(|row| row.map(Payoff::exact));
-            Cell {
+            let cell = Cell {
                 speed,
                 risk,
                 simulated,
                 closed_form,
                 unsafe_simulated: unsafe_frequency(simulated, population),
                 unsafe_closed_form: unsafe_frequency(exact, population),
-            }
+            };
+            finished.fetch_add(1, Ordering::Relaxed);
+            Some(cell)
         })
-        .collect()
+        .collect();
+    cells.ok_or_else(|| finished.into_inner())
 }
 
 /// Where a frequency curve over increasing `p_r` crosses one half, by

@@ -20,8 +20,8 @@ pub mod dsair;
 pub mod precipice;
 
 use crate::app::InputError;
-use crate::app::thread_pool;
-use crate::game::command::{claim_folder, commit_with_figures};
+use crate::app::{Abandoned, thread_pool};
+use crate::game::command::{abandon, claim_folder, commit_with_figures};
 use crate::game::fermi::Population;
 use crate::output::FigureOptions;
 use crate::output::format;
@@ -32,6 +32,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Everything `airace classic dsair` needs.
 #[derive(Debug, Clone)]
@@ -190,12 +191,31 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
         selection: config.selection,
     };
     let dir = config.out.join(&config.name);
+    let existed = dir.exists();
     claim_folder(&dir, GameFolder::Dsair, config.force)?;
     let pool = thread_pool(config.threads)?;
-    let draws = dsair::draws(config.runs, config.seed);
-    let cells = pool.install(|| dsair::plane(g, &speeds, &risks, &draws, &population));
     let fine: Vec<f64> = range(0.0, 1.0, 0.01);
-    let curves = pool.install(|| dsair::plane(g, &REPORTED_SPEEDS, &fine, &draws, &population));
+    let total = (speeds.len() * risks.len() + REPORTED_SPEEDS.len() * fine.len()) as u64;
+    let stopped = |completed| {
+        abandon(
+            &dir,
+            existed,
+            Abandoned {
+                command: "classic dsair".into(),
+                completed,
+                total,
+                unit: "cells",
+            },
+        )
+    };
+    let draws = dsair::draws(config.runs, config.seed);
+    let cancel = &crate::app::INTERRUPTED;
+    let cells = pool
+        .install(|| dsair::plane(g, &speeds, &risks, &draws, &population, cancel))
+        .map_err(stopped)?;
+    let curves = pool
+        .install(|| dsair::plane(g, &REPORTED_SPEEDS, &fine, &draws, &population, cancel))
+        .map_err(|done| stopped(cells.len() as u64 + done))?;
     let points: Vec<DsairPoint> = REPORTED_SPEEDS
         .iter()
         .map(|&speed| {
@@ -236,6 +256,9 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
         ("curves.csv".to_string(), curves_csv(&curves).into_bytes()),
         ("summary.json".to_string(), json_bytes(summary)),
     ];
+    if crate::app::interrupted() {
+        return Err(stopped(total));
+    }
     let outputs: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
     let manifest = serde_json::json!({
         "airace_version": env!("CARGO_PKG_VERSION"),
@@ -510,18 +533,27 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
         })
         .collect();
     let dir = config.out.join(&config.name);
+    let existed = dir.exists();
     claim_folder(&dir, GameFolder::Precipice, config.force)?;
     let pool = thread_pool(config.threads)?;
+    let total = (games.len() + Regime::ALL.len() * HEADLINE_REPLICATIONS as usize) as u64;
+    let finished = AtomicU64::new(0);
+    let cancel = &crate::app::INTERRUPTED;
+    let solve = |r: Regime, g: &Precipice, solver: &Solver| {
+        let e = precipice::solve_until(r, g, solver, cancel);
+        finished.fetch_add(u64::from(e.is_some()), Ordering::Relaxed);
+        e
+    };
     let headline_game = Precipice {
         teams: 2,
         enmity: 1.0,
         mu: 1.0,
     };
-    let (equilibria, headline) = pool.install(|| {
+    let solved = pool.install(|| {
         let sweep: Vec<precipice::Equilibrium> = games
             .par_iter()
-            .map(|(r, g)| precipice::solve(*r, g, s))
-            .collect();
+            .map(|(r, g)| solve(*r, g, s))
+            .collect::<Option<_>>()?;
         let runs: Vec<(Regime, u64)> = Regime::ALL
             .iter()
             .flat_map(|&r| (0..HEADLINE_REPLICATIONS).map(move |k| (r, k)))
@@ -533,11 +565,26 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
                     seed: s.seed.wrapping_add(k),
                     ..*s
                 };
-                precipice::solve(r, &headline_game, &solver)
+                solve(r, &headline_game, &solver)
             })
-            .collect();
-        (sweep, headline(&solved))
+            .collect::<Option<_>>()?;
+        Some((sweep, headline(&solved)))
     });
+    let stopped = || {
+        abandon(
+            &dir,
+            existed,
+            Abandoned {
+                command: "classic precipice".into(),
+                completed: finished.load(Ordering::Relaxed),
+                total,
+                unit: "equilibria",
+            },
+        )
+    };
+    let Some((equilibria, headline)) = solved else {
+        return Err(stopped());
+    };
 
     let summary = serde_json::json!({
         "model": "Racing to the precipice (Armstrong, Bostrom & Shulman, AI & Society 2016)",
@@ -565,6 +612,9 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
         ),
         ("summary.json".to_string(), json_bytes(summary)),
     ];
+    if crate::app::interrupted() {
+        return Err(stopped());
+    }
     let outputs: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
     let manifest = serde_json::json!({
         "airace_version": env!("CARGO_PKG_VERSION"),
