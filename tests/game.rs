@@ -390,6 +390,28 @@ fn precipice_gives_disaster_probabilities_by_regime() {
     let headline = summary["headline_n2_e1_mu1"].as_array().unwrap();
     assert_eq!(headline.len(), 3);
     assert_eq!(headline[0]["closed_form"], 0.5);
+    // Regression: disaster.csv gave the headline game's first solve (with
+    // the evaluation's SE only) where summary.json and the console give the
+    // mean of its solves: now the file's row is the same estimate.
+    for h in headline {
+        let row = disaster
+            .iter()
+            .find(|r| r["regime"] == h["regime"].as_str().unwrap() && r["mu"] == "1.000000")
+            .unwrap();
+        assert_eq!(row["solves"], "5", "{row:?}");
+        for (column, key) in [
+            ("p_disaster", "p_disaster"),
+            ("p_disaster_se", "p_disaster_se"),
+        ] {
+            let json = h[key].as_f64().unwrap();
+            assert!(
+                (number(row, column) - json).abs() < 1e-9,
+                "{column}: {row:?} vs {h}"
+            );
+        }
+    }
+    let other = disaster.iter().find(|r| r["mu"] == "0.500000").unwrap();
+    assert_eq!(other["solves"], "1", "{other:?}");
 }
 
 #[test]

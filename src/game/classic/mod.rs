@@ -13,7 +13,7 @@
 //! | `dsair/heatmap.csv` | UNSAFE frequency (simulated and closed form) over the `(s, p_r)` plane, with the payoff matrix | the paper's central heatmap |
 //! | `dsair/boundaries.csv` | for each `s`, the `p_r` where society prefers SAFE, where SAFE is risk-dominant, where SAFE becomes the more frequent | the two boundary curves over the heatmap |
 //! | `dsair/curves.csv` | UNSAFE frequency against `p_r` at `s = 1.5` and `s = 3` | frequency curves |
-//! | `precipice/disaster.csv` | equilibrium probability of disaster per regime as `mu`, `e`, `n` vary, with the closed form | disaster vs `mu`, a line per regime, panels by `e` and `n` |
+//! | `precipice/disaster.csv` | equilibrium probability of disaster per regime as `mu`, `e`, `n` vary, with the closed form; the headline game `n = 2, e = 1, mu = 1` as the mean of its solves (`solves`) | disaster vs `mu`, a line per regime, panels by `e` and `n` |
 //! | `precipice/strategies.csv` | the equilibrium safety per information cell | safety vs capability (or lead) |
 
 pub mod dsair;
@@ -604,7 +604,7 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
     let files = vec![
         (
             "disaster.csv".to_string(),
-            disaster_csv(&equilibria).into_bytes(),
+            disaster_csv(&equilibria, &headline).into_bytes(),
         ),
         (
             "strategies.csv".to_string(),
@@ -701,24 +701,51 @@ fn headline(solved: &[precipice::Equilibrium]) -> Vec<Headline> {
         .collect()
 }
 
-/// `disaster.csv`: one row per regime, teams, enmity and mu.
-pub fn disaster_csv(equilibria: &[precipice::Equilibrium]) -> String {
+/// `disaster.csv`: one row per regime, teams, enmity and mu. A game of the
+/// sweep that is the headline game gets the headline's estimate (the mean
+/// of its [`HEADLINE_REPLICATIONS`] solves, of which the sweep's is the
+/// first), so the file, `summary.json` and the console give one number:
+/// `solves` says how many solves a row averages, and `p_disaster_se` is
+/// then their spread's (which covers the search's error), otherwise the
+/// evaluation's alone. `iterations` and `max_regret` are the most over the
+/// solves, `converged` whether all converged.
+pub fn disaster_csv(equilibria: &[precipice::Equilibrium], headline: &[Headline]) -> String {
     let mut out = String::from(
-        "regime,teams,enmity,mu,p_disaster,p_disaster_se,p_disaster_closed_form,iterations,converged,max_regret\n",
+        "regime,teams,enmity,mu,solves,p_disaster,p_disaster_se,p_disaster_closed_form,iterations,converged,max_regret\n",
     );
     for e in equilibria {
+        let replicated = headline
+            .iter()
+            .find(|h| h.regime == e.regime && h.replications[0].game == e.game);
+        let (solves, p, iterations, converged, max_regret) = match replicated {
+            Some(h) => (
+                h.replications.len(),
+                h.p_disaster,
+                h.replications
+                    .iter()
+                    .map(|r| r.iterations)
+                    .max()
+                    .unwrap_or(0),
+                h.converged == h.replications.len(),
+                h.replications
+                    .iter()
+                    .map(|r| r.max_regret)
+                    .fold(0.0, f64::max),
+            ),
+            None => (1, e.p_disaster, e.iterations, e.converged, e.max_regret),
+        };
         let _ = write!(out, "{},{},", e.regime.name(), e.game.teams);
         format::value(&mut out, e.game.enmity);
         out.push(',');
         format::value(&mut out, e.game.mu);
+        let _ = write!(out, ",{solves},");
+        format::prob(&mut out, p.mean);
         out.push(',');
-        format::prob(&mut out, e.p_disaster.mean);
-        out.push(',');
-        format::prob(&mut out, e.p_disaster.se);
+        format::prob(&mut out, p.se);
         out.push(',');
         format::prob(&mut out, precipice::closed_form_disaster(e.regime, &e.game));
-        let _ = write!(out, ",{},{},", e.iterations, e.converged);
-        format::prob(&mut out, e.max_regret);
+        let _ = write!(out, ",{iterations},{converged},");
+        format::prob(&mut out, max_regret);
         out.push('\n');
     }
     out
