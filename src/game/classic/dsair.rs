@@ -307,6 +307,97 @@ pub fn plane(
     cells.ok_or_else(|| finished.into_inner())
 }
 
+/// The races of one speed, simulated once without disasters: a disaster
+/// only zeroes an UNSAFE player's earnings, so the payoffs at any `p_r`
+/// follow from these and the draws, bit for bit as [`simulate_matrix`]
+/// gives them.
+struct Races {
+    ss: Vec<f64>,
+    su: Vec<[f64; 2]>,
+    uu: Vec<[f64; 2]>,
+}
+
+impl Races {
+    fn new(game: &Dsair, draws: &[[f64; 2]]) -> Races {
+        // Draws are in [0, 1): none is below a risk of 0.
+        let safe = Dsair { risk: 0.0, ..*game };
+        Races {
+            ss: draws
+                .iter()
+                .map(|&d| safe.race([SAFE, SAFE], d)[0])
+                .collect(),
+            su: draws
+                .iter()
+                .map(|&d| safe.race([SAFE, UNSAFE], d))
+                .collect(),
+            uu: draws
+                .iter()
+                .map(|&d| safe.race([UNSAFE, UNSAFE], d))
+                .collect(),
+        }
+    }
+
+    /// [`simulate_matrix`] at risk `risk`.
+    fn matrix(&self, risk: f64, draws: &[[f64; 2]]) -> [[Payoff; 2]; 2] {
+        let kept = |x: f64, draw: f64| if draw < risk { 0.0 } else { x };
+        let ss = mean_se(self.ss.iter().copied());
+        let uu = mean_se(
+            self.uu
+                .iter()
+                .zip(draws)
+                .map(|(r, d)| 0.5 * (kept(r[0], d[0]) + kept(r[1], d[1]))),
+        );
+        [
+            [ss, mean_se(self.su.iter().map(|r| r[0]))],
+            [
+                mean_se(self.su.iter().zip(draws).map(|(r, d)| kept(r[1], d[1]))),
+                uu,
+            ],
+        ]
+    }
+}
+
+/// Where UNSAFE's stationary frequency at `game.speed` falls to one half
+/// as `p_r` grows from 0 to 1, simulated on `draws` and in closed form:
+/// the one computation behind `boundaries.csv`, `summary.json` and the
+/// console. Both frequencies fall as `p_r` grows (with common draws, a
+/// higher risk only zeroes more UNSAFE earnings), so bisection finds the
+/// crossing to 1e-10, whatever grid the heatmap has; `None` where UNSAFE is
+/// not the majority at `p_r = 0` or still is at `p_r = 1`.
+pub fn half_unsafe(
+    game: &Dsair,
+    draws: &[[f64; 2]],
+    population: &Population,
+) -> (Option<f64>, Option<f64>) {
+    let races = Races::new(game, draws);
+    let simulated = bisect_half(|risk| unsafe_frequency(races.matrix(risk, draws), population));
+    let closed_form = bisect_half(|risk| {
+        let exact = Dsair { risk, ..*game }
+            .closed_form()
+            .map(|row| row.map(Payoff::exact));
+        unsafe_frequency(exact, population)
+    });
+    (simulated, closed_form)
+}
+
+/// The `p_r` in [0, 1] where a frequency falling in `p_r` goes from above
+/// one half to at most one half (to 1e-10).
+fn bisect_half(frequency: impl Fn(f64) -> f64) -> Option<f64> {
+    let (mut above, mut below) = (0.0, 1.0);
+    if frequency(above) <= 0.5 || frequency(below) > 0.5 {
+        return None;
+    }
+    while below - above > 1e-10 {
+        let mid = 0.5 * (above + below);
+        if frequency(mid) > 0.5 {
+            above = mid;
+        } else {
+            below = mid;
+        }
+    }
+    Some(below)
+}
+
 /// Where a frequency curve over increasing `p_r` crosses one half, by
 /// linear interpolation; `None` if it does not.
 pub fn half_crossing(risks: &[f64], frequencies: &[f64]) -> Option<f64> {
@@ -411,6 +502,48 @@ mod tests {
             assert!(freq[0] > 0.99 && freq[200] < 0.01, "{freq:?}");
             let crossing = half_crossing(&risks, &freq).unwrap();
             assert!((crossing - g.finite_population_threshold(100)).abs() < 1e-3);
+        }
+    }
+
+    /// The payoffs the half crossing is searched on are those of the
+    /// heatmap's cells, and the crossing lies where the heatmap's
+    /// simulated frequency crosses one half.
+    #[test]
+    fn the_half_crossing_is_that_of_the_simulated_cells() {
+        let population = Population {
+            size: 100,
+            selection: 0.01,
+        };
+        let draws = draws(300, 5);
+        let risks: Vec<f64> = (0..=50).map(|i| i as f64 / 50.0).collect();
+        for speed in [1.5, 3.0] {
+            let game = Dsair::paper(speed, 0.0);
+            let races = Races::new(&game, &draws);
+            for &risk in &risks {
+                let cell = simulate_matrix(&Dsair { risk, ..game }, &draws);
+                assert_eq!(
+                    races.matrix(risk, &draws),
+                    cell,
+                    "s = {speed}, p_r = {risk}"
+                );
+            }
+            let (simulated, closed) = half_unsafe(&game, &draws, &population);
+            let simulated = simulated.unwrap();
+            let freq = |risk| {
+                unsafe_frequency(
+                    simulate_matrix(&Dsair { risk, ..game }, &draws),
+                    &population,
+                )
+            };
+            assert!(freq(simulated - 1e-9) > 0.5 && freq(simulated) <= 0.5);
+            let grid: Vec<f64> = risks.iter().map(|&r| freq(r)).collect();
+            let i = grid.iter().position(|&f| f <= 0.5).unwrap();
+            assert!(risks[i - 1] < simulated && simulated <= risks[i]);
+            let threshold = game.finite_population_threshold(100);
+            assert!(
+                (closed.unwrap() - threshold).abs() < 1e-4,
+                "{closed:?} vs {threshold}"
+            );
         }
     }
 

@@ -216,9 +216,24 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
     let curves = pool
         .install(|| dsair::plane(g, &REPORTED_SPEEDS, &fine, &draws, &population, cancel))
         .map_err(|done| stopped(cells.len() as u64 + done))?;
+    // Where UNSAFE falls to half, for the grid's speeds and the reported
+    // ones, by one computation (boundaries.csv, summary.json, console).
+    let halves: Vec<(Option<f64>, Option<f64>)> = pool
+        .install(|| {
+            speeds
+                .par_iter()
+                .chain(REPORTED_SPEEDS.par_iter())
+                .map(|&speed| {
+                    (!cancel.load(Ordering::Relaxed))
+                        .then(|| dsair::half_unsafe(&Dsair { speed, ..*g }, &draws, &population))
+                })
+                .collect::<Option<Vec<_>>>()
+        })
+        .ok_or_else(|| stopped((cells.len() + curves.len()) as u64))?;
     let points: Vec<DsairPoint> = REPORTED_SPEEDS
         .iter()
-        .map(|&speed| {
+        .zip(&halves[speeds.len()..])
+        .map(|(&speed, &(simulated_half, _))| {
             let game = Dsair { speed, ..*g };
             let row: Vec<&dsair::Cell> = curves.iter().filter(|c| c.speed == speed).collect();
             let freq: Vec<f64> = row.iter().map(|c| c.unsafe_simulated).collect();
@@ -227,7 +242,7 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
                 society_prefers_safe_above: game.society_threshold(),
                 safe_risk_dominant_above: game.risk_dominance_threshold(),
                 safe_more_frequent_above: game.finite_population_threshold(config.population),
-                simulated_half: dsair::half_crossing(&fine, &freq),
+                simulated_half,
                 unsafe_frequency: [0usize, 25, 50, 75, 100]
                     .iter()
                     .map(|&i| (fine[i], freq[i]))
@@ -251,7 +266,7 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
         ("heatmap.csv".to_string(), heatmap_csv(&cells).into_bytes()),
         (
             "boundaries.csv".to_string(),
-            boundaries_csv(g, &speeds, &risks, &cells, config.population).into_bytes(),
+            boundaries_csv(g, &speeds, &halves[..speeds.len()], config.population).into_bytes(),
         ),
         ("curves.csv".to_string(), curves_csv(&curves).into_bytes()),
         ("summary.json".to_string(), json_bytes(summary)),
@@ -374,20 +389,19 @@ pub fn curves_csv(cells: &[dsair::Cell]) -> String {
 }
 
 /// `boundaries.csv`: for each speed, the three thresholds (clamped to
-/// `[0, 1]`) and where the stationary UNSAFE frequency crosses one half.
+/// `[0, 1]`) and where the stationary UNSAFE frequency crosses one half,
+/// simulated and closed form (`halves`, from [`dsair::half_unsafe`]).
 pub fn boundaries_csv(
     g: &Dsair,
     speeds: &[f64],
-    risks: &[f64],
-    cells: &[dsair::Cell],
+    halves: &[(Option<f64>, Option<f64>)],
     z: usize,
 ) -> String {
     let mut out = String::from(
         "speed,society_prefers_safe_above,safe_risk_dominant_above,safe_more_frequent_above,half_unsafe_simulated,half_unsafe_closed_form\n",
     );
-    for (i, &speed) in speeds.iter().enumerate() {
+    for (&speed, &(simulated, closed_form)) in speeds.iter().zip(halves) {
         let game = Dsair { speed, ..*g };
-        let row = &cells[i * risks.len()..(i + 1) * risks.len()];
         format::value(&mut out, speed);
         for x in [
             game.society_threshold(),
@@ -397,12 +411,9 @@ pub fn boundaries_csv(
             out.push(',');
             format::prob(&mut out, x.clamp(0.0, 1.0));
         }
-        for f in [
-            row.iter().map(|c| c.unsafe_simulated).collect::<Vec<_>>(),
-            row.iter().map(|c| c.unsafe_closed_form).collect(),
-        ] {
+        for half in [simulated, closed_form] {
             out.push(',');
-            if let Some(x) = dsair::half_crossing(risks, &f) {
+            if let Some(x) = half {
                 format::prob(&mut out, x);
             }
         }
