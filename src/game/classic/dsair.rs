@@ -24,8 +24,10 @@
 //! The simulated race counts the last round as the fraction of a round the
 //! winner needs to finish (so an UNSAFE race lasts exactly `W / s` rounds
 //! even when `s` does not divide `W`); otherwise it follows the rules
-//! above, and disasters are drawn. At `s = 1` the two players tie and share
-//! `B`, where the closed form (written for `s > 1`) gives it all to UNSAFE.
+//! above, and disasters are drawn. The paper's matrix is written for
+//! `s > 1`; at `s = 1` SAFE and UNSAFE finish together, and both the race
+//! and the closed forms here share `B` between them, as between equals (the
+//! paper's matrix taken at `s = 1` would give it all to UNSAFE).
 //!
 //! The evolutionary analysis is the paper's: pairwise-comparison imitation
 //! in a population of `Z = 100` with selection intensity `beta = 0.01`,
@@ -87,26 +89,42 @@ impl Dsair {
         if strategy == SAFE { 1.0 } else { self.speed }
     }
 
+    /// The shares of the prize SAFE and UNSAFE get when they race each
+    /// other: all to UNSAFE when it is faster (`s > 1`, the paper's case);
+    /// at `s = 1` they finish together and share it, the tie rule the race
+    /// follows between equals.
+    fn mixed_race_prize_shares(&self) -> (f64, f64) {
+        if self.speed > 1.0 {
+            (0.0, 1.0)
+        } else {
+            (0.5, 0.5)
+        }
+    }
+
     /// `pi_SS` and `pi_SU`, which do not depend on `p_r`.
     fn safe_payoffs(&self) -> (f64, f64) {
         let (b, c, s) = (self.benefit, self.safety_cost, self.speed);
+        let (share, _) = self.mixed_race_prize_shares();
         (
             self.prize / (2.0 * self.steps) + b / 2.0 - c,
-            b / (s + 1.0) - c,
+            share * s * self.prize / self.steps + b / (s + 1.0) - c,
         )
     }
 
     /// `K_US` and `K_UU`: the UNSAFE payoffs before the disaster factor `1 - p_r`.
     fn unsafe_gains(&self) -> (f64, f64) {
         let (b, s) = (self.benefit, self.speed);
+        let (_, share) = self.mixed_race_prize_shares();
         (
-            s * self.prize / self.steps + s * b / (s + 1.0),
+            share * s * self.prize / self.steps + s * b / (s + 1.0),
             s * self.prize / (2.0 * self.steps) + b / 2.0,
         )
     }
 
     /// The paper's long-run payoff matrix: `[i][j]` is the payoff of `i`
-    /// against `j` (valid for `s > 1`).
+    /// against `j`. The paper writes it for `s > 1`; at `s = 1` SAFE and
+    /// UNSAFE tie and share the prize (`pi_SU = pi_SS`, `pi_US = (1 - p_r)
+    /// K_UU`), as the simulated race does.
     pub fn closed_form(&self) -> [[f64; 2]; 2] {
         let (ss, su) = self.safe_payoffs();
         let (us, uu) = self.unsafe_gains();
@@ -442,7 +460,7 @@ mod tests {
     #[test]
     fn simulated_payoffs_match_the_closed_forms() {
         let draws = draws(4000, 11);
-        for (speed, risk) in [(1.5, 0.3), (2.0, 0.5), (3.0, 0.8), (4.7, 0.1)] {
+        for (speed, risk) in [(1.0, 0.3), (1.5, 0.3), (2.0, 0.5), (3.0, 0.8), (4.7, 0.1)] {
             let game = Dsair::paper(speed, risk);
             let sim = simulate_matrix(&game, &draws);
             let exact = game.closed_form();
