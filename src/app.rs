@@ -83,6 +83,28 @@ pub struct Interrupted {
     pub checkpoint: Option<PathBuf>,
 }
 
+/// A command that keeps no checkpoint (`game`, `classic`) stopped by a
+/// signal: it wrote nothing, and left no output folder it had created.
+/// It does not resume; run it again to start over.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "interrupted: {command} stopped after {completed} of {total} {unit} and wrote nothing \
+     (it does not resume: run it again to start over)"
+)]
+pub struct Abandoned {
+    /// What was stopped, e.g. `game pause-or-race`.
+    pub command: String,
+    pub completed: u64,
+    pub total: u64,
+    /// What `completed` counts, e.g. `cells`.
+    pub unit: &'static str,
+}
+
+/// Whether a signal has asked the command to stop (see [`INTERRUPTED`]).
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
 /// How a scenario's run begins.
 #[derive(Debug)]
 pub enum Plan {
@@ -1359,7 +1381,7 @@ fn load_with_sweep_table(path: &Path) -> Result<Scenario, ScenarioError> {
 
 /// Whether a signal stopped the run (exit code 130).
 pub fn is_interrupted(error: &anyhow::Error) -> bool {
-    error.downcast_ref::<Interrupted>().is_some()
+    error.downcast_ref::<Interrupted>().is_some() || error.downcast_ref::<Abandoned>().is_some()
 }
 
 /// Whether an error is the user's input to fix (exit code 2).

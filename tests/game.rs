@@ -291,7 +291,7 @@ fn a_folder_with_foreign_files_needs_force() {
 #[test]
 fn dsair_gives_the_heatmap_and_the_boundary_curves() {
     let out = tempfile::tempdir().unwrap();
-    airace()
+    let run = airace()
         .args([
             "classic",
             "dsair",
@@ -313,6 +313,7 @@ fn dsair_gives_the_heatmap_and_the_boundary_curves() {
         .stdout(
             predicate::str::contains("p_r > 0.3377").and(predicate::str::contains("p_r > 0.7751")),
         );
+    let stdout = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
     let dir = out.path().join("dsair");
     let heatmap = rows(&dir.join("heatmap.csv"));
     assert_eq!(heatmap.len(), 2 * 11);
@@ -344,7 +345,19 @@ fn dsair_gives_the_heatmap_and_the_boundary_curves() {
     );
     assert_eq!(rows(&dir.join("curves.csv")).len(), 2 * 101);
     let summary = json(&dir.join("summary.json"));
-    assert_eq!(summary["reported_speeds"].as_array().unwrap().len(), 2);
+    let reported = summary["reported_speeds"].as_array().unwrap();
+    assert_eq!(reported.len(), 2);
+    // Regression: the console and summary.json took the 50% crossing from
+    // the fine curves, boundaries.csv from the heatmap's grid, and they
+    // differed (0.7857 vs 0.786434 at s = 1.5): now one computation.
+    for (point, row) in reported.iter().zip(&boundaries) {
+        let half = point["simulated_half"].as_f64().unwrap();
+        assert!(
+            (number(row, "half_unsafe_simulated") - half).abs() < 1e-9,
+            "{row:?} vs {point}"
+        );
+        assert!(stdout.contains(&format!("p_r = {half:.4}")), "{stdout}");
+    }
 }
 
 #[test]
@@ -390,6 +403,28 @@ fn precipice_gives_disaster_probabilities_by_regime() {
     let headline = summary["headline_n2_e1_mu1"].as_array().unwrap();
     assert_eq!(headline.len(), 3);
     assert_eq!(headline[0]["closed_form"], 0.5);
+    // Regression: disaster.csv gave the headline game's first solve (with
+    // the evaluation's SE only) where summary.json and the console give the
+    // mean of its solves: now the file's row is the same estimate.
+    for h in headline {
+        let row = disaster
+            .iter()
+            .find(|r| r["regime"] == h["regime"].as_str().unwrap() && r["mu"] == "1.000000")
+            .unwrap();
+        assert_eq!(row["solves"], "5", "{row:?}");
+        for (column, key) in [
+            ("p_disaster", "p_disaster"),
+            ("p_disaster_se", "p_disaster_se"),
+        ] {
+            let json = h[key].as_f64().unwrap();
+            assert!(
+                (number(row, column) - json).abs() < 1e-9,
+                "{column}: {row:?} vs {h}"
+            );
+        }
+    }
+    let other = disaster.iter().find(|r| r["mu"] == "0.500000").unwrap();
+    assert_eq!(other["solves"], "1", "{other:?}");
 }
 
 #[test]

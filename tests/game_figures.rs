@@ -218,3 +218,55 @@ fn dsair_and_precipice_draw_their_figures_and_plot_redraws_the_same_bytes() {
     assert_same_figures(&dsair, &dsair_copy, &["heatmap", "curves"]);
     assert_same_figures(&precipice, &precipice_copy, &["disaster"]);
 }
+
+/// Regression: `classic precipice --teams 2 --enmity 1 --mu 1` (one mu,
+/// so one point per regime) drew axes and a legend but no data, since a
+/// line through one point draws nothing. Each regime's value is now a
+/// filled marker: its colour fills a shape in the legend and in the plot.
+#[test]
+fn a_precipice_figure_of_one_mu_draws_its_points() {
+    let out = tempfile::tempdir().unwrap();
+    airace()
+        .args([
+            "classic",
+            "precipice",
+            "--teams",
+            "2",
+            "--enmity",
+            "1",
+            "--mu",
+            "1",
+            "--draws",
+            "500",
+            "--evaluation-draws",
+            "500",
+            "--grid",
+            "20",
+            "--bins",
+            "4",
+            "-q",
+        ])
+        .args(SIZE)
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    let dir = out.path().join("precipice");
+    check_figures(&dir, &["disaster"], (384, 288), (400, 300));
+    let svg = fs::read_to_string(dir.join("figures/disaster.svg")).unwrap();
+    // The Okabe-Ito colours of the three regimes, as plotters writes them.
+    for (shape, fill) in [
+        ("<circle", "#0072B2"),
+        ("<rect", "#D55E00"),
+        ("<polygon", "#009E73"),
+    ] {
+        let filled = svg
+            .lines()
+            .filter(|l| l.contains(shape) && l.contains(&format!("fill=\"{fill}\"")))
+            .count();
+        assert_eq!(
+            filled, 2,
+            "{shape} filled {fill}: the legend's and the data's"
+        );
+    }
+}

@@ -313,3 +313,82 @@ fn a_stopped_command_leaves_no_empty_folders() {
     assert_eq!(sweep.status.code(), Some(130));
     assert_eq!(entries(out.path()), ["new"]);
 }
+
+/// Sends `signal` to `airace ARGS --out DIR` after `wait`; checks that it
+/// stops within two seconds with exit code 130 and a one-line message
+/// starting with `stopped`, and leaves no output folder (`--out` itself
+/// stays empty).
+fn stop_without_checkpoint(args: &[&str], signal: &str, stopped: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::cargo_bin("airace")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .arg("--out")
+        .arg(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let sent = Instant::now();
+    let status = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = loop {
+        if child.try_wait().unwrap().is_some() {
+            break child.wait_with_output().unwrap();
+        }
+        if sent.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("airace {args:?} did not stop after {signal}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let stopped_in = sent.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!("error: interrupted: {stopped} stopped after "))
+            && stderr.contains("wrote nothing")
+            && stderr.contains("does not resume")
+            && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+    let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "an interrupted {stopped} left {left:?}");
+    println!("{stopped}: stopped {stopped_in:?} after {signal}");
+    assert!(stopped_in < Duration::from_secs(2), "took {stopped_in:?}");
+}
+
+#[test]
+fn sigterm_stops_a_game_promptly_and_it_writes_nothing() {
+    stop_without_checkpoint(
+        &[
+            "game",
+            "scenarios/games/pause-or-race.toml",
+            "--runs",
+            "100000000",
+            "--threads",
+            "1",
+        ],
+        "-TERM",
+        "game pause-or-race",
+    );
+}
+
+#[test]
+fn sigint_stops_classic_dsair_promptly_and_it_writes_nothing() {
+    stop_without_checkpoint(
+        &["classic", "dsair", "--runs", "5000"],
+        "-INT",
+        "classic dsair",
+    );
+}
+
+#[test]
+fn sigterm_stops_classic_precipice_promptly_and_it_writes_nothing() {
+    stop_without_checkpoint(&["classic", "precipice"], "-TERM", "classic precipice");
+}

@@ -5,6 +5,7 @@ use super::analysis::{self, Analysis};
 use super::game_file::Game;
 use super::race_game::{self, Estimates, PayoffTable};
 use crate::app::{self, InputError, thread_pool};
+use crate::engine::Control;
 use crate::output::FigureOptions;
 use crate::output::atomic::{self, AtomicFile};
 use crate::plot::game_figures::{Files, GameFolder};
@@ -53,17 +54,39 @@ pub fn run_game(config: &GameConfig) -> anyhow::Result<GameReport> {
     }
     let pool = thread_pool(config.threads)?;
     let dir = config.out.join(&game.scenario.meta.name);
+    let existed = dir.exists();
     claim_folder(&dir, GameFolder::Game, config.force)?;
+    let stopped = |completed| {
+        abandon(
+            &dir,
+            existed,
+            app::Abandoned {
+                command: format!("game {}", game.scenario.meta.name),
+                completed,
+                total: runs,
+                unit: "runs of every profile",
+            },
+        )
+    };
 
     let profiles = game.profile_count() as u64;
     let bar = progress_bar(runs, config.quiet, &game.scenario.meta.name);
     let started = Instant::now();
-    let estimates = pool
-        .install(|| race_game::estimate_payoffs(&game, runs, seed, &|done| bar.set_position(done)));
+    let control = Control {
+        progress: &|done| bar.set_position(done),
+        cancel: &app::INTERRUPTED,
+    };
+    let estimates = pool.install(|| race_game::estimate_payoffs(&game, runs, seed, &control));
     bar.finish_and_clear();
+    let estimates = estimates.map_err(stopped)?;
     let analysis = pool.install(|| analysis::analyse(&game, &estimates));
     let source = std::fs::read_to_string(&config.file)
         .with_context(|| format!("cannot read {}", config.file.display()))?;
+    // The last point at which a signal stops the command: writing is
+    // short, and atomic.
+    if app::interrupted() {
+        return Err(stopped(runs));
+    }
     write_game(
         &dir,
         config,
@@ -91,9 +114,6 @@ pub fn run_game(config: &GameConfig) -> anyhow::Result<GameReport> {
     })
 }
 
-/// Checks that airace may write into `dir`: it does not exist, or holds
-/// only files named in `ours` (what the command writes); anything else
-/// needs `force` (airace never overwrites what it did not write). Creates
 /// Checks that airace may write the files of a `kind` folder into `dir`:
 /// [`app::claim_folder_for`] with that folder's data files, its figures and
 /// its page.
@@ -101,6 +121,16 @@ pub fn claim_folder(dir: &Path, kind: GameFolder, force: bool) -> Result<(), Inp
     let mut ours = kind.files().to_vec();
     ours.extend([crate::plot::FIGURES_DIR, crate::output::report::FILE_NAME]);
     app::claim_folder_for(dir, &ours, force)
+}
+
+/// The error of a command that a signal stopped before it wrote anything;
+/// removes `dir` if the command created it (`existed` is false) and it is
+/// still empty, so no output folder is left behind.
+pub fn abandon(dir: &Path, existed: bool, stopped: app::Abandoned) -> anyhow::Error {
+    if !existed {
+        let _ = std::fs::remove_dir(dir);
+    }
+    anyhow::Error::new(stopped)
 }
 
 /// A progress bar over the runs of every profile, named after the game.

@@ -18,9 +18,10 @@
 
 use super::game_file::Game;
 use super::table::{Payoff, SeatTable, SymmetricTable};
-use crate::engine::{LabRecord, RaceModel, Streams, Workspace, simulate_run};
+use crate::engine::{Control, LabRecord, RaceModel, Streams, Workspace, simulate_run};
 use crate::model::hazard::catastrophe_probability;
 use rayon::prelude::*;
+use std::sync::atomic::Ordering;
 
 /// Runs per unit of parallel work; fixed, so sums (added block by block in
 /// run order) are the same bits for any thread count.
@@ -238,13 +239,15 @@ fn estimate((sum, sum_sq): (f64, f64), n: u64) -> Payoff {
 }
 
 /// Simulates `runs` runs of every profile of `game` with master seed `seed`
-/// in the current rayon pool, calling `progress` with the runs done.
+/// in the current rayon pool, reporting the runs done to `control` and
+/// checking its cancel flag between waves of blocks (a fraction of a
+/// second apart); when it is set, returns `Err` with the runs completed.
 pub fn estimate_payoffs(
     game: &Game,
     runs: u64,
     seed: u64,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Estimates {
+    control: &Control<'_>,
+) -> Result<Estimates, u64> {
     let plan = plan(game);
     let streams = Streams::new(seed);
     let blocks = runs.div_ceil(BLOCK);
@@ -252,6 +255,9 @@ pub fn estimate_payoffs(
     let mut total = Sums::new(&plan);
     let mut next = 0;
     while next < blocks {
+        if control.cancel.load(Ordering::Relaxed) {
+            return Err(total.runs);
+        }
         let end = (next + wave).min(blocks);
         let done: Vec<Sums> = (next..end)
             .into_par_iter()
@@ -260,7 +266,7 @@ pub fn estimate_payoffs(
         for s in &done {
             total.add(s);
         }
-        progress(total.runs);
+        (control.progress)(total.runs);
         next = end;
     }
     let mut table = plan.table;
@@ -278,7 +284,7 @@ pub fn estimate_payoffs(
             PayoffTable::Seats(t) => t.set_gain_se(p, a, b, se),
         }
     }
-    Estimates {
+    Ok(Estimates {
         table,
         catastrophe: total
             .catastrophe
@@ -287,12 +293,22 @@ pub fn estimate_payoffs(
             .collect(),
         runs: total.runs,
         seed,
-    }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Estimates without progress or cancellation.
+    fn payoffs_of(game: &Game, runs: u64, seed: u64) -> Estimates {
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        let control = Control {
+            progress: &|_| {},
+            cancel: &cancel,
+        };
+        estimate_payoffs(game, runs, seed, &control).unwrap()
+    }
 
     fn game(text_labs: &str, runs: u64) -> Game {
         let text = format!(
@@ -310,7 +326,7 @@ mod tests {
     #[test]
     fn a_monomorphic_profile_is_the_scenario_run_alone() {
         let g = game(LAB, 300);
-        let e = estimate_payoffs(&g, 300, 4, &|_| {});
+        let e = payoffs_of(&g, 300, 4);
         let PayoffTable::Symmetric(t) = &e.table else {
             panic!("identical labs make a symmetric game")
         };
@@ -352,7 +368,7 @@ mod tests {
                 .num_threads(threads)
                 .build()
                 .unwrap()
-                .install(|| estimate_payoffs(&g, 600, 9, &|_| {}))
+                .install(|| payoffs_of(&g, 600, 9))
         };
         assert_eq!(run(1), run(3));
     }
@@ -360,7 +376,7 @@ mod tests {
     #[test]
     fn paired_gains_are_more_precise_than_independent_ones() {
         let g = game(LAB, 400);
-        let e = estimate_payoffs(&g, 400, 2, &|_| {});
+        let e = payoffs_of(&g, 400, 2);
         let PayoffTable::Symmetric(t) = &e.table else {
             unreachable!()
         };
@@ -380,7 +396,7 @@ mod tests {
         let labs = "[[labs]]\nname = \"A\"\ncapability = 1.2\nsafety = 1.0\ncapability_rate = 0.1\nsafety_rate = 0.05\n\
                     [[labs]]\nname = \"B\"\ncapability = 1.0\nsafety = 1.0\ncapability_rate = 0.1\nsafety_rate = 0.05\n";
         let g = game(labs, 200);
-        let e = estimate_payoffs(&g, 200, 1, &|_| {});
+        let e = payoffs_of(&g, 200, 1);
         let PayoffTable::Seats(t) = &e.table else {
             panic!("labs that differ make a seat game")
         };

@@ -1384,7 +1384,10 @@ pub fn precipice_disaster(files: &Files) -> Result<Figure, DataError> {
     let team_values = distinct(&teams);
     let enmity_values = distinct(&enmity);
     let (_, mu_hi) = range_of(mu.iter().copied());
-    let x_range = (0.0, if mu_hi > 0.0 { mu_hi } else { 1.0 });
+    // A single mu draws points, not lines: put them mid-axis.
+    let single_mu = distinct(&mu).len() == 1;
+    let x_hi = if mu_hi > 0.0 { mu_hi } else { 1.0 };
+    let x_range = (0.0, if single_mu { 2.0 * x_hi } else { x_hi });
     let not_converged = "search did not converge";
     let mut panels = Vec::new();
     let mut any_unconverged = false;
@@ -1397,6 +1400,20 @@ pub fn precipice_disaster(files: &Files) -> Result<Figure, DataError> {
                     .filter(|&i| regime[i] == *r && teams[i] == n && enmity[i] == e)
                     .collect();
                 rows.sort_by(|&a, &b| mu[a].total_cmp(&mu[b]));
+                // A line through one point draws nothing: mark the value
+                // (a shape per regime, so coinciding ones stay apart) and
+                // draw the closed form as a short dashed tick through it.
+                if let [i] = rows[..] {
+                    points.push(mark(&regime_label(r), color(k), k, false, mu[i], p[i]));
+                    let half = 0.08 * x_range.1;
+                    lines.push(Line {
+                        label: String::new(),
+                        color: color(k),
+                        dash: Dash::Dashed,
+                        width: 0.9,
+                        points: vec![(mu[i] - half, exact[i]), (mu[i] + half, exact[i])],
+                    });
+                }
                 lines.push(Line {
                     label: regime_label(r),
                     color: color(k),
@@ -1436,7 +1453,11 @@ pub fn precipice_disaster(files: &Files) -> Result<Figure, DataError> {
         .map(|(k, r)| LegendEntry {
             label: regime_label(r),
             color: color(k),
-            kind: LegendKind::Line(Dash::Solid, 1.6),
+            kind: if single_mu {
+                LegendKind::Marker(k)
+            } else {
+                LegendKind::Line(Dash::Solid, 1.6)
+            },
         })
         .collect();
     legend.push(LegendEntry {
@@ -1594,6 +1615,40 @@ mod tests {
         assert_eq!(p.panels[0].lines.len(), 6);
         assert_eq!(p.panels[0].points.len(), 1);
         assert_eq!(p.legend.last().unwrap().label, "search did not converge");
+    }
+
+    /// One mu gives one point per regime and panel, which a line cannot
+    /// show: each becomes a marker, with its closed form as a short tick.
+    #[test]
+    fn a_precipice_series_of_one_point_is_marked() {
+        let mut csv = String::from(
+            "regime,teams,enmity,mu,p_disaster,p_disaster_se,p_disaster_closed_form,iterations,converged,max_regret\n",
+        );
+        for r in ["no_information", "private", "public"] {
+            csv.push_str(&format!("{r},2,1,1,0.5,0.01,0.5,3,true,0\n"));
+        }
+        let files = Files::new("p", vec![("disaster.csv".into(), csv.into_bytes())]);
+        let Figure::Panels(p) = precipice_disaster(&files).unwrap() else {
+            panic!("panels")
+        };
+        let panel = &p.panels[0];
+        let markers: Vec<(usize, bool, f64, f64)> = panel
+            .points
+            .iter()
+            .map(|m| (m.marker, m.hollow, m.x, m.y))
+            .collect();
+        assert_eq!(
+            markers,
+            [
+                (0, false, 1.0, 0.5),
+                (1, false, 1.0, 0.5),
+                (2, false, 1.0, 0.5)
+            ]
+        );
+        assert_eq!(panel.x_range, (0.0, 2.0), "the points sit mid-axis");
+        let ticks = panel.lines.iter().filter(|l| l.points.len() == 2).count();
+        assert_eq!(ticks, 3, "a closed-form tick per regime");
+        assert_eq!(p.legend[0].kind, LegendKind::Marker(0));
     }
 
     #[test]

@@ -24,8 +24,10 @@
 //! The simulated race counts the last round as the fraction of a round the
 //! winner needs to finish (so an UNSAFE race lasts exactly `W / s` rounds
 //! even when `s` does not divide `W`); otherwise it follows the rules
-//! above, and disasters are drawn. At `s = 1` the two players tie and share
-//! `B`, where the closed form (written for `s > 1`) gives it all to UNSAFE.
+//! above, and disasters are drawn. The paper's matrix is written for
+//! `s > 1`; at `s = 1` SAFE and UNSAFE finish together, and both the race
+//! and the closed forms here share `B` between them, as between equals (the
+//! paper's matrix taken at `s = 1` would give it all to UNSAFE).
 //!
 //! The evolutionary analysis is the paper's: pairwise-comparison imitation
 //! in a population of `Z = 100` with selection intensity `beta = 0.01`,
@@ -45,6 +47,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Strategy index of SAFE.
 pub const SAFE: usize = 0;
@@ -86,26 +89,42 @@ impl Dsair {
         if strategy == SAFE { 1.0 } else { self.speed }
     }
 
+    /// The shares of the prize SAFE and UNSAFE get when they race each
+    /// other: all to UNSAFE when it is faster (`s > 1`, the paper's case);
+    /// at `s = 1` they finish together and share it, the tie rule the race
+    /// follows between equals.
+    fn mixed_race_prize_shares(&self) -> (f64, f64) {
+        if self.speed > 1.0 {
+            (0.0, 1.0)
+        } else {
+            (0.5, 0.5)
+        }
+    }
+
     /// `pi_SS` and `pi_SU`, which do not depend on `p_r`.
     fn safe_payoffs(&self) -> (f64, f64) {
         let (b, c, s) = (self.benefit, self.safety_cost, self.speed);
+        let (share, _) = self.mixed_race_prize_shares();
         (
             self.prize / (2.0 * self.steps) + b / 2.0 - c,
-            b / (s + 1.0) - c,
+            share * s * self.prize / self.steps + b / (s + 1.0) - c,
         )
     }
 
     /// `K_US` and `K_UU`: the UNSAFE payoffs before the disaster factor `1 - p_r`.
     fn unsafe_gains(&self) -> (f64, f64) {
         let (b, s) = (self.benefit, self.speed);
+        let (_, share) = self.mixed_race_prize_shares();
         (
-            s * self.prize / self.steps + s * b / (s + 1.0),
+            share * s * self.prize / self.steps + s * b / (s + 1.0),
             s * self.prize / (2.0 * self.steps) + b / 2.0,
         )
     }
 
     /// The paper's long-run payoff matrix: `[i][j]` is the payoff of `i`
-    /// against `j` (valid for `s > 1`).
+    /// against `j`. The paper writes it for `s > 1`; at `s = 1` SAFE and
+    /// UNSAFE tie and share the prize (`pi_SU = pi_SS`, `pi_US = (1 - p_r)
+    /// K_UU`), as the simulated race does.
     pub fn closed_form(&self) -> [[f64; 2]; 2] {
         let (ss, su) = self.safe_payoffs();
         let (us, uu) = self.unsafe_gains();
@@ -261,21 +280,28 @@ pub struct Cell {
 }
 
 /// Simulates and analyses every `(s, p_r)` of the grid, in parallel, in
-/// grid order (speed-major).
+/// grid order (speed-major). `cancel` is checked before every cell; once
+/// it is set the remaining cells are skipped and `Err` gives the number of
+/// cells that were finished.
 pub fn plane(
     base: &Dsair,
     speeds: &[f64],
     risks: &[f64],
     draws: &[[f64; 2]],
     population: &Population,
-) -> Vec<Cell> {
+    cancel: &AtomicBool,
+) -> Result<Vec<Cell>, u64> {
+    let finished = AtomicU64::new(0);
     let points: Vec<(f64, f64)> = speeds
         .iter()
         .flat_map(|&s| risks.iter().map(move |&r| (s, r)))
         .collect();
-    points
+    let cells: Option<Vec<Cell>> = points
         .par_iter()
         .map(|&(speed, risk)| {
+            if cancel.load(Ordering::Relaxed) {
+                return None;
+            }
             let game = Dsair {
                 speed,
                 risk,
@@ -284,16 +310,110 @@ pub fn plane(
             let simulated = simulate_matrix(&game, draws);
             let closed_form = game.closed_form();
             let exact = closed_form.map(|row| row.map(Payoff::exact));
-            Cell {
+            let cell = Cell {
                 speed,
                 risk,
                 simulated,
                 closed_form,
                 unsafe_simulated: unsafe_frequency(simulated, population),
                 unsafe_closed_form: unsafe_frequency(exact, population),
-            }
+            };
+            finished.fetch_add(1, Ordering::Relaxed);
+            Some(cell)
         })
-        .collect()
+        .collect();
+    cells.ok_or_else(|| finished.into_inner())
+}
+
+/// The races of one speed, simulated once without disasters: a disaster
+/// only zeroes an UNSAFE player's earnings, so the payoffs at any `p_r`
+/// follow from these and the draws, bit for bit as [`simulate_matrix`]
+/// gives them.
+struct Races {
+    ss: Vec<f64>,
+    su: Vec<[f64; 2]>,
+    uu: Vec<[f64; 2]>,
+}
+
+impl Races {
+    fn new(game: &Dsair, draws: &[[f64; 2]]) -> Races {
+        // Draws are in [0, 1): none is below a risk of 0.
+        let safe = Dsair { risk: 0.0, ..*game };
+        Races {
+            ss: draws
+                .iter()
+                .map(|&d| safe.race([SAFE, SAFE], d)[0])
+                .collect(),
+            su: draws
+                .iter()
+                .map(|&d| safe.race([SAFE, UNSAFE], d))
+                .collect(),
+            uu: draws
+                .iter()
+                .map(|&d| safe.race([UNSAFE, UNSAFE], d))
+                .collect(),
+        }
+    }
+
+    /// [`simulate_matrix`] at risk `risk`.
+    fn matrix(&self, risk: f64, draws: &[[f64; 2]]) -> [[Payoff; 2]; 2] {
+        let kept = |x: f64, draw: f64| if draw < risk { 0.0 } else { x };
+        let ss = mean_se(self.ss.iter().copied());
+        let uu = mean_se(
+            self.uu
+                .iter()
+                .zip(draws)
+                .map(|(r, d)| 0.5 * (kept(r[0], d[0]) + kept(r[1], d[1]))),
+        );
+        [
+            [ss, mean_se(self.su.iter().map(|r| r[0]))],
+            [
+                mean_se(self.su.iter().zip(draws).map(|(r, d)| kept(r[1], d[1]))),
+                uu,
+            ],
+        ]
+    }
+}
+
+/// Where UNSAFE's stationary frequency at `game.speed` falls to one half
+/// as `p_r` grows from 0 to 1, simulated on `draws` and in closed form:
+/// the one computation behind `boundaries.csv`, `summary.json` and the
+/// console. Both frequencies fall as `p_r` grows (with common draws, a
+/// higher risk only zeroes more UNSAFE earnings), so bisection finds the
+/// crossing to 1e-10, whatever grid the heatmap has; `None` where UNSAFE is
+/// not the majority at `p_r = 0` or still is at `p_r = 1`.
+pub fn half_unsafe(
+    game: &Dsair,
+    draws: &[[f64; 2]],
+    population: &Population,
+) -> (Option<f64>, Option<f64>) {
+    let races = Races::new(game, draws);
+    let simulated = bisect_half(|risk| unsafe_frequency(races.matrix(risk, draws), population));
+    let closed_form = bisect_half(|risk| {
+        let exact = Dsair { risk, ..*game }
+            .closed_form()
+            .map(|row| row.map(Payoff::exact));
+        unsafe_frequency(exact, population)
+    });
+    (simulated, closed_form)
+}
+
+/// The `p_r` in [0, 1] where a frequency falling in `p_r` goes from above
+/// one half to at most one half (to 1e-10).
+fn bisect_half(frequency: impl Fn(f64) -> f64) -> Option<f64> {
+    let (mut above, mut below) = (0.0, 1.0);
+    if frequency(above) <= 0.5 || frequency(below) > 0.5 {
+        return None;
+    }
+    while below - above > 1e-10 {
+        let mid = 0.5 * (above + below);
+        if frequency(mid) > 0.5 {
+            above = mid;
+        } else {
+            below = mid;
+        }
+    }
+    Some(below)
 }
 
 /// Where a frequency curve over increasing `p_r` crosses one half, by
@@ -340,7 +460,7 @@ mod tests {
     #[test]
     fn simulated_payoffs_match_the_closed_forms() {
         let draws = draws(4000, 11);
-        for (speed, risk) in [(1.5, 0.3), (2.0, 0.5), (3.0, 0.8), (4.7, 0.1)] {
+        for (speed, risk) in [(1.0, 0.3), (1.5, 0.3), (2.0, 0.5), (3.0, 0.8), (4.7, 0.1)] {
             let game = Dsair::paper(speed, risk);
             let sim = simulate_matrix(&game, &draws);
             let exact = game.closed_form();
@@ -400,6 +520,48 @@ mod tests {
             assert!(freq[0] > 0.99 && freq[200] < 0.01, "{freq:?}");
             let crossing = half_crossing(&risks, &freq).unwrap();
             assert!((crossing - g.finite_population_threshold(100)).abs() < 1e-3);
+        }
+    }
+
+    /// The payoffs the half crossing is searched on are those of the
+    /// heatmap's cells, and the crossing lies where the heatmap's
+    /// simulated frequency crosses one half.
+    #[test]
+    fn the_half_crossing_is_that_of_the_simulated_cells() {
+        let population = Population {
+            size: 100,
+            selection: 0.01,
+        };
+        let draws = draws(300, 5);
+        let risks: Vec<f64> = (0..=50).map(|i| i as f64 / 50.0).collect();
+        for speed in [1.5, 3.0] {
+            let game = Dsair::paper(speed, 0.0);
+            let races = Races::new(&game, &draws);
+            for &risk in &risks {
+                let cell = simulate_matrix(&Dsair { risk, ..game }, &draws);
+                assert_eq!(
+                    races.matrix(risk, &draws),
+                    cell,
+                    "s = {speed}, p_r = {risk}"
+                );
+            }
+            let (simulated, closed) = half_unsafe(&game, &draws, &population);
+            let simulated = simulated.unwrap();
+            let freq = |risk| {
+                unsafe_frequency(
+                    simulate_matrix(&Dsair { risk, ..game }, &draws),
+                    &population,
+                )
+            };
+            assert!(freq(simulated - 1e-9) > 0.5 && freq(simulated) <= 0.5);
+            let grid: Vec<f64> = risks.iter().map(|&r| freq(r)).collect();
+            let i = grid.iter().position(|&f| f <= 0.5).unwrap();
+            assert!(risks[i - 1] < simulated && simulated <= risks[i]);
+            let threshold = game.finite_population_threshold(100);
+            assert!(
+                (closed.unwrap() - threshold).abs() < 1e-4,
+                "{closed:?} vs {threshold}"
+            );
         }
     }
 

@@ -13,15 +13,15 @@
 //! | `dsair/heatmap.csv` | UNSAFE frequency (simulated and closed form) over the `(s, p_r)` plane, with the payoff matrix | the paper's central heatmap |
 //! | `dsair/boundaries.csv` | for each `s`, the `p_r` where society prefers SAFE, where SAFE is risk-dominant, where SAFE becomes the more frequent | the two boundary curves over the heatmap |
 //! | `dsair/curves.csv` | UNSAFE frequency against `p_r` at `s = 1.5` and `s = 3` | frequency curves |
-//! | `precipice/disaster.csv` | equilibrium probability of disaster per regime as `mu`, `e`, `n` vary, with the closed form | disaster vs `mu`, a line per regime, panels by `e` and `n` |
+//! | `precipice/disaster.csv` | equilibrium probability of disaster per regime as `mu`, `e`, `n` vary, with the closed form; the headline game `n = 2, e = 1, mu = 1` as the mean of its solves (`solves`) | disaster vs `mu`, a line per regime, panels by `e` and `n` |
 //! | `precipice/strategies.csv` | the equilibrium safety per information cell | safety vs capability (or lead) |
 
 pub mod dsair;
 pub mod precipice;
 
 use crate::app::InputError;
-use crate::app::thread_pool;
-use crate::game::command::{claim_folder, commit_with_figures};
+use crate::app::{Abandoned, thread_pool};
+use crate::game::command::{abandon, claim_folder, commit_with_figures};
 use crate::game::fermi::Population;
 use crate::output::FigureOptions;
 use crate::output::format;
@@ -32,6 +32,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Everything `airace classic dsair` needs.
 #[derive(Debug, Clone)]
@@ -186,15 +187,49 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
         selection: config.selection,
     };
     let dir = config.out.join(&config.name);
+    let existed = dir.exists();
     claim_folder(&dir, GameFolder::Dsair, config.force)?;
     let pool = thread_pool(config.threads)?;
-    let draws = dsair::draws(config.runs, config.seed);
-    let cells = pool.install(|| dsair::plane(g, &speeds, &risks, &draws, &population));
     let fine: Vec<f64> = range(0.0, 1.0, 0.01);
-    let curves = pool.install(|| dsair::plane(g, &REPORTED_SPEEDS, &fine, &draws, &population));
+    let total = (speeds.len() * risks.len() + REPORTED_SPEEDS.len() * fine.len()) as u64;
+    let stopped = |completed| {
+        abandon(
+            &dir,
+            existed,
+            Abandoned {
+                command: "classic dsair".into(),
+                completed,
+                total,
+                unit: "cells",
+            },
+        )
+    };
+    let draws = dsair::draws(config.runs, config.seed);
+    let cancel = &crate::app::INTERRUPTED;
+    let cells = pool
+        .install(|| dsair::plane(g, &speeds, &risks, &draws, &population, cancel))
+        .map_err(stopped)?;
+    let curves = pool
+        .install(|| dsair::plane(g, &REPORTED_SPEEDS, &fine, &draws, &population, cancel))
+        .map_err(|done| stopped(cells.len() as u64 + done))?;
+    // Where UNSAFE falls to half, for the grid's speeds and the reported
+    // ones, by one computation (boundaries.csv, summary.json, console).
+    let halves: Vec<(Option<f64>, Option<f64>)> = pool
+        .install(|| {
+            speeds
+                .par_iter()
+                .chain(REPORTED_SPEEDS.par_iter())
+                .map(|&speed| {
+                    (!cancel.load(Ordering::Relaxed))
+                        .then(|| dsair::half_unsafe(&Dsair { speed, ..*g }, &draws, &population))
+                })
+                .collect::<Option<Vec<_>>>()
+        })
+        .ok_or_else(|| stopped((cells.len() + curves.len()) as u64))?;
     let points: Vec<DsairPoint> = REPORTED_SPEEDS
         .iter()
-        .map(|&speed| {
+        .zip(&halves[speeds.len()..])
+        .map(|(&speed, &(simulated_half, _))| {
             let game = Dsair { speed, ..*g };
             let row: Vec<&dsair::Cell> = curves.iter().filter(|c| c.speed == speed).collect();
             let freq: Vec<f64> = row.iter().map(|c| c.unsafe_simulated).collect();
@@ -203,7 +238,7 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
                 society_prefers_safe_above: game.society_threshold(),
                 safe_risk_dominant_above: game.risk_dominance_threshold(),
                 safe_more_frequent_above: game.finite_population_threshold(config.population),
-                simulated_half: dsair::half_crossing(&fine, &freq),
+                simulated_half,
                 unsafe_frequency: [0usize, 25, 50, 75, 100]
                     .iter()
                     .map(|&i| (fine[i], freq[i]))
@@ -227,11 +262,14 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
         ("heatmap.csv".to_string(), heatmap_csv(&cells).into_bytes()),
         (
             "boundaries.csv".to_string(),
-            boundaries_csv(g, &speeds, &risks, &cells, config.population).into_bytes(),
+            boundaries_csv(g, &speeds, &halves[..speeds.len()], config.population).into_bytes(),
         ),
         ("curves.csv".to_string(), curves_csv(&curves).into_bytes()),
         ("summary.json".to_string(), json_bytes(summary)),
     ];
+    if crate::app::interrupted() {
+        return Err(stopped(total));
+    }
     let outputs: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
     let manifest = serde_json::json!({
         "airace_version": env!("CARGO_PKG_VERSION"),
@@ -347,20 +385,19 @@ pub fn curves_csv(cells: &[dsair::Cell]) -> String {
 }
 
 /// `boundaries.csv`: for each speed, the three thresholds (clamped to
-/// `[0, 1]`) and where the stationary UNSAFE frequency crosses one half.
+/// `[0, 1]`) and where the stationary UNSAFE frequency crosses one half,
+/// simulated and closed form (`halves`, from [`dsair::half_unsafe`]).
 pub fn boundaries_csv(
     g: &Dsair,
     speeds: &[f64],
-    risks: &[f64],
-    cells: &[dsair::Cell],
+    halves: &[(Option<f64>, Option<f64>)],
     z: usize,
 ) -> String {
     let mut out = String::from(
         "speed,society_prefers_safe_above,safe_risk_dominant_above,safe_more_frequent_above,half_unsafe_simulated,half_unsafe_closed_form\n",
     );
-    for (i, &speed) in speeds.iter().enumerate() {
+    for (&speed, &(simulated, closed_form)) in speeds.iter().zip(halves) {
         let game = Dsair { speed, ..*g };
-        let row = &cells[i * risks.len()..(i + 1) * risks.len()];
         format::value(&mut out, speed);
         for x in [
             game.society_threshold(),
@@ -370,12 +407,9 @@ pub fn boundaries_csv(
             out.push(',');
             format::prob(&mut out, x.clamp(0.0, 1.0));
         }
-        for f in [
-            row.iter().map(|c| c.unsafe_simulated).collect::<Vec<_>>(),
-            row.iter().map(|c| c.unsafe_closed_form).collect(),
-        ] {
+        for half in [simulated, closed_form] {
             out.push(',');
-            if let Some(x) = dsair::half_crossing(risks, &f) {
+            if let Some(x) = half {
                 format::prob(&mut out, x);
             }
         }
@@ -506,18 +540,27 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
         })
         .collect();
     let dir = config.out.join(&config.name);
+    let existed = dir.exists();
     claim_folder(&dir, GameFolder::Precipice, config.force)?;
     let pool = thread_pool(config.threads)?;
+    let total = (games.len() + Regime::ALL.len() * HEADLINE_REPLICATIONS as usize) as u64;
+    let finished = AtomicU64::new(0);
+    let cancel = &crate::app::INTERRUPTED;
+    let solve = |r: Regime, g: &Precipice, solver: &Solver| {
+        let e = precipice::solve_until(r, g, solver, cancel);
+        finished.fetch_add(u64::from(e.is_some()), Ordering::Relaxed);
+        e
+    };
     let headline_game = Precipice {
         teams: 2,
         enmity: 1.0,
         mu: 1.0,
     };
-    let (equilibria, headline) = pool.install(|| {
+    let solved = pool.install(|| {
         let sweep: Vec<precipice::Equilibrium> = games
             .par_iter()
-            .map(|(r, g)| precipice::solve(*r, g, s))
-            .collect();
+            .map(|(r, g)| solve(*r, g, s))
+            .collect::<Option<_>>()?;
         let runs: Vec<(Regime, u64)> = Regime::ALL
             .iter()
             .flat_map(|&r| (0..HEADLINE_REPLICATIONS).map(move |k| (r, k)))
@@ -529,11 +572,26 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
                     seed: s.seed.wrapping_add(k),
                     ..*s
                 };
-                precipice::solve(r, &headline_game, &solver)
+                solve(r, &headline_game, &solver)
             })
-            .collect();
-        (sweep, headline(&solved))
+            .collect::<Option<_>>()?;
+        Some((sweep, headline(&solved)))
     });
+    let stopped = || {
+        abandon(
+            &dir,
+            existed,
+            Abandoned {
+                command: "classic precipice".into(),
+                completed: finished.load(Ordering::Relaxed),
+                total,
+                unit: "equilibria",
+            },
+        )
+    };
+    let Some((equilibria, headline)) = solved else {
+        return Err(stopped());
+    };
 
     let summary = serde_json::json!({
         "model": "Racing to the precipice (Armstrong, Bostrom & Shulman, AI & Society 2016)",
@@ -553,7 +611,7 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
     let files = vec![
         (
             "disaster.csv".to_string(),
-            disaster_csv(&equilibria).into_bytes(),
+            disaster_csv(&equilibria, &headline).into_bytes(),
         ),
         (
             "strategies.csv".to_string(),
@@ -561,6 +619,9 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
         ),
         ("summary.json".to_string(), json_bytes(summary)),
     ];
+    if crate::app::interrupted() {
+        return Err(stopped());
+    }
     let outputs: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
     let manifest = serde_json::json!({
         "airace_version": env!("CARGO_PKG_VERSION"),
@@ -647,24 +708,51 @@ fn headline(solved: &[precipice::Equilibrium]) -> Vec<Headline> {
         .collect()
 }
 
-/// `disaster.csv`: one row per regime, teams, enmity and mu.
-pub fn disaster_csv(equilibria: &[precipice::Equilibrium]) -> String {
+/// `disaster.csv`: one row per regime, teams, enmity and mu. A game of the
+/// sweep that is the headline game gets the headline's estimate (the mean
+/// of its [`HEADLINE_REPLICATIONS`] solves, of which the sweep's is the
+/// first), so the file, `summary.json` and the console give one number:
+/// `solves` says how many solves a row averages, and `p_disaster_se` is
+/// then their spread's (which covers the search's error), otherwise the
+/// evaluation's alone. `iterations` and `max_regret` are the most over the
+/// solves, `converged` whether all converged.
+pub fn disaster_csv(equilibria: &[precipice::Equilibrium], headline: &[Headline]) -> String {
     let mut out = String::from(
-        "regime,teams,enmity,mu,p_disaster,p_disaster_se,p_disaster_closed_form,iterations,converged,max_regret\n",
+        "regime,teams,enmity,mu,solves,p_disaster,p_disaster_se,p_disaster_closed_form,iterations,converged,max_regret\n",
     );
     for e in equilibria {
+        let replicated = headline
+            .iter()
+            .find(|h| h.regime == e.regime && h.replications[0].game == e.game);
+        let (solves, p, iterations, converged, max_regret) = match replicated {
+            Some(h) => (
+                h.replications.len(),
+                h.p_disaster,
+                h.replications
+                    .iter()
+                    .map(|r| r.iterations)
+                    .max()
+                    .unwrap_or(0),
+                h.converged == h.replications.len(),
+                h.replications
+                    .iter()
+                    .map(|r| r.max_regret)
+                    .fold(0.0, f64::max),
+            ),
+            None => (1, e.p_disaster, e.iterations, e.converged, e.max_regret),
+        };
         let _ = write!(out, "{},{},", e.regime.name(), e.game.teams);
         format::value(&mut out, e.game.enmity);
         out.push(',');
         format::value(&mut out, e.game.mu);
+        let _ = write!(out, ",{solves},");
+        format::prob(&mut out, p.mean);
         out.push(',');
-        format::prob(&mut out, e.p_disaster.mean);
-        out.push(',');
-        format::prob(&mut out, e.p_disaster.se);
+        format::prob(&mut out, p.se);
         out.push(',');
         format::prob(&mut out, precipice::closed_form_disaster(e.regime, &e.game));
-        let _ = write!(out, ",{},{},", e.iterations, e.converged);
-        format::prob(&mut out, e.max_regret);
+        let _ = write!(out, ",{iterations},{converged},");
+        format::prob(&mut out, max_regret);
         out.push('\n');
     }
     out

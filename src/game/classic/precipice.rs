@@ -44,6 +44,7 @@ use crate::game::table::Payoff;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What teams know when they choose their safety.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -368,6 +369,18 @@ const PAYOFF_FLOOR: f64 = 0.1;
 /// settled and no cell can gain more than `Solver::tolerance` of its
 /// payoff by deviating.
 pub fn solve(regime: Regime, game: &Precipice, solver: &Solver) -> Equilibrium {
+    solve_until(regime, game, solver, &AtomicBool::new(false))
+        .expect("a search that is never cancelled finishes")
+}
+
+/// [`solve`], giving up (`None`) as soon as `cancel` is set: it is checked
+/// before every iteration of the search and before the evaluation.
+pub fn solve_until(
+    regime: Regime,
+    game: &Precipice,
+    solver: &Solver,
+    cancel: &AtomicBool,
+) -> Option<Equilibrium> {
     // The leader's safety follows its lead closely (s = D): finer bins keep
     // the piecewise-constant strategy from rounding it.
     let bins = match regime {
@@ -397,6 +410,9 @@ pub fn solve(regime: Regime, game: &Precipice, solver: &Solver) -> Equilibrium {
     let (mut damped_since, mut last_distance) = (None, f64::INFINITY);
     let mut previous: Vec<f64> = Vec::new();
     for iteration in 1..=solver.max_iterations {
+        if cancel.load(Ordering::Relaxed) {
+            return None;
+        }
         iterations = iteration;
         let (best, regret, relative) = sample.best_responses(&strategy, game.enmity, solver.grid);
         max_regret = regret;
@@ -439,7 +455,10 @@ pub fn solve(regime: Regime, game: &Precipice, solver: &Solver) -> Equilibrium {
         }
     }
     fill_empty_cells(&mut strategy, &sample.cell_of, sample.cells, bins);
-    Equilibrium {
+    if cancel.load(Ordering::Relaxed) {
+        return None;
+    }
+    Some(Equilibrium {
         regime,
         game: *game,
         p_disaster: disaster(regime, game, bins, &strategy, solver),
@@ -448,7 +467,7 @@ pub fn solve(regime: Regime, game: &Precipice, solver: &Solver) -> Equilibrium {
         iterations,
         converged,
         max_regret,
-    }
+    })
 }
 
 /// Cells no draw fell in keep the strategy of their nearest neighbour of
