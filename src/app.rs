@@ -729,15 +729,12 @@ pub fn sweep(config: &SweepConfig) -> anyhow::Result<PathBuf> {
 
 fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathBuf> {
     // The base file first, with the scenario's own error messages.
-    Scenario::load(&config.scenario)?;
-    let source = std::fs::read_to_string(&config.scenario)
-        .with_context(|| format!("cannot read {}", config.scenario.display()))?;
-    let origin = config.scenario.display().to_string();
-    let stem = config
-        .scenario
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let crate::scenario::SourceFile {
+        text: source,
+        origin,
+        stem,
+    } = crate::scenario::SourceFile::read(&config.scenario)?;
+    Scenario::from_str_named(&source, &origin, &stem)?;
     let sets = config
         .sets
         .iter()
@@ -1365,17 +1362,9 @@ fn is_game_file(path: &Path) -> bool {
 
 /// A scenario file, with its `[sweep]` table checked.
 fn load_with_sweep_table(path: &Path) -> Result<Scenario, ScenarioError> {
-    let scenario = Scenario::load(path)?;
-    // Read again for its [sweep] table (load found it UTF-8 text).
-    let source = std::fs::read_to_string(path).map_err(|error| ScenarioError::Read {
-        path: path.to_path_buf(),
-        error,
-    })?;
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    crate::sweep::check_table(&source, &path.display().to_string(), &stem)?;
+    let file = crate::scenario::SourceFile::read(path)?;
+    let scenario = Scenario::from_str_named(&file.text, &file.origin, &file.stem)?;
+    crate::sweep::check_table(&file.text, &file.origin, &file.stem)?;
     Ok(scenario)
 }
 

@@ -96,20 +96,8 @@ impl Game {
 
     /// Reads and validates a game file; its name defaults to the file name.
     pub fn load(path: &Path) -> Result<Game, ScenarioError> {
-        if path.is_dir() {
-            return Err(ScenarioError::NotAFile {
-                path: path.to_path_buf(),
-            });
-        }
-        let source = std::fs::read_to_string(path).map_err(|error| ScenarioError::Read {
-            path: path.to_path_buf(),
-            error,
-        })?;
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        Game::from_str_named(&source, &path.display().to_string(), &stem)
+        let file = crate::scenario::SourceFile::read(path)?;
+        Game::from_str_named(&file.text, &file.origin, &file.stem)
     }
 
     /// Parses and validates game text; `origin` names it in errors.

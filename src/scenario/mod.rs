@@ -108,10 +108,20 @@ pub struct Payoff {
     pub catastrophe: f64,
 }
 
-impl Scenario {
-    /// Reads and validates a scenario file. The scenario's name defaults to
-    /// the file name without its extension.
-    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+/// A scenario or game file's text, read for parsing.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub text: String,
+    /// The path as given, naming the file in errors.
+    pub origin: String,
+    /// The file name without its extension: the default name.
+    pub stem: String,
+}
+
+impl SourceFile {
+    /// Reads a file that must be UTF-8 text; a folder, an unreadable file or
+    /// a binary one is a [`ScenarioError`] that says so.
+    pub fn read(path: &Path) -> Result<SourceFile, ScenarioError> {
         if path.is_dir() {
             return Err(ScenarioError::NotAFile {
                 path: path.to_path_buf(),
@@ -122,7 +132,7 @@ impl Scenario {
             error,
         })?;
         let origin = path.display().to_string();
-        let source = String::from_utf8(bytes).map_err(|e| ScenarioError::Invalid {
+        let text = String::from_utf8(bytes).map_err(|e| ScenarioError::Invalid {
             origin: origin.clone(),
             problems: vec![Problem {
                 line_col: Some(error::line_col(
@@ -137,7 +147,16 @@ impl Scenario {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        Scenario::from_str_named(&source, &origin, &stem)
+        Ok(SourceFile { text, origin, stem })
+    }
+}
+
+impl Scenario {
+    /// Reads and validates a scenario file. The scenario's name defaults to
+    /// the file name without its extension.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let file = SourceFile::read(path)?;
+        Scenario::from_str_named(&file.text, &file.origin, &file.stem)
     }
 
     /// Parses and validates scenario text; `origin` names it in errors and
