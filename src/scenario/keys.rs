@@ -629,9 +629,14 @@ pub fn template() -> String {
     for (name, doc) in RULES {
         let _ = writeln!(out, "#   {name}: {doc}");
         for k in keys_under(&format!("rule.{name}")) {
+            let required = if matches!(k.default, Default::Required) {
+                "required; "
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
-                "#     {} = {}  ({}; {})",
+                "#     {} = {}  ({required}{}; {})",
                 k.name(),
                 k.example
                     .map(str::to_string)
@@ -711,6 +716,20 @@ mod tests {
                 _ => {}
             }
         }
+    }
+
+    /// A rule's required keys (thresholds, risk) say so in the template,
+    /// as the scenario's own do.
+    #[test]
+    fn the_template_marks_required_rule_keys() {
+        let text = template();
+        for line in [
+            "#     risk = 0.002  (required; ",
+            "#     thresholds = [3.0, 6.0]  (required; ",
+        ] {
+            assert!(text.contains(line), "{line}");
+        }
+        assert!(text.contains("#     margin = 0  (-1 <= margin"));
     }
 
     #[test]
