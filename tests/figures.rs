@@ -290,7 +290,17 @@ fn a_latin_hypercube_sweep_has_the_samples_asked_and_keep_points_keeps_them() {
 fn bad_sweep_keys_get_clear_errors_and_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let cases: [(&[&str], &str); 10] = [
+    let cases: [(&[&str], &str); 11] = [
+        // Regression: the second --set of a key silently replaced the first.
+        (
+            &[
+                "--set",
+                "world.spillover=0,0.1",
+                "--set",
+                "world.spillover=0.2",
+            ],
+            "--set `world.spillover` is given twice: give each key once",
+        ),
         // Regression: every point ran with the sweep's one seed, yet
         // sweep.csv listed the seeds as if they had been run.
         (

@@ -451,6 +451,20 @@ impl Sweep {
                     .collect(),
             )
         })?;
+        // A --set replaces the file's entry for its key, but two --set of
+        // one key are a slip: the first would be dropped unseen.
+        let mut typed: Vec<&str> = cli.iter().map(|(key, _)| key.as_str()).collect();
+        typed.sort_unstable();
+        if let Some(pair) = typed.windows(2).find(|pair| pair[0] == pair[1]) {
+            return Err(invalid(
+                origin,
+                vec![plain(format!(
+                    "--set `{}` is given twice: give each key once, with all its values \
+                     (KEY=V1,V2,...)",
+                    pair[0]
+                ))],
+            ));
+        }
         for (key, values) in cli {
             wanted.retain(|w| w.key != key);
             wanted.push(Wanted {
