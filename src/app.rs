@@ -449,6 +449,13 @@ fn run_in(config: &RunConfig, created: &mut Created) -> anyhow::Result<RunReport
         (None, false) => (scenarios.len() > 1).then(|| "comparison".to_string()),
     };
     check_names(&scenarios, comparison_name.as_deref())?;
+    if let (Some(name), 1, false) = (&config.comparison, scenarios.len(), config.quiet) {
+        eprintln!(
+            "note: --name {name} names the comparison of several scenarios; with one scenario \
+             there is none, so its results go to {}",
+            config.out.join(&scenarios[0].meta.name).display()
+        );
+    }
 
     // Common random numbers: every scenario of one command uses one seed.
     let seed = config.seed.unwrap_or(scenarios[0].meta.seed);

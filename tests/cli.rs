@@ -364,6 +364,18 @@ fn bad_options_exit_with_code_2() {
         .stderr(predicate::str::contains("--runs"));
     airace().args(["run", "--threads", "zero"]).assert().code(2);
     airace().args(["frobnicate"]).assert().code(2);
+    // --name with one scenario: there is no comparison to name, and it says so.
+    let dir = tempfile::tempdir().unwrap();
+    airace()
+        .args(["run", "scenarios/race.toml", "--runs", "100", "--no-plots"])
+        .args(["--name", "mine", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "note: --name mine names the comparison of several scenarios",
+        ));
+    assert!(!dir.path().join("mine").exists());
     // Names are at most 100 characters, and the message says so.
     airace()
         .args(["run", "scenarios/race.toml", "--name"])

@@ -16,8 +16,8 @@ pub use validate::valid_name;
 
 /// What a name (of a scenario, lab, strategy or output folder) may be, as
 /// [`valid_name`] checks it.
-pub const NAME_RULE: &str =
-    "letters, digits, '_', '-' and '.', not starting with '.', at most 100 characters";
+pub const NAME_RULE: &str = "letters, digits, '_', '-' and '.', not starting with '.', at most \
+     100 characters, and not NA, NaN, null or None (CSV readers take those for missing values)";
 pub(crate) use validate::toml_key_path;
 
 use crate::policy::Rule;

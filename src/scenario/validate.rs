@@ -833,7 +833,10 @@ impl<'a> Checker<'a> {
 /// Names become folder names and CSV column suffixes, so keep them plain:
 /// [`NAME_RULE`](super::NAME_RULE).
 pub fn valid_name(name: &str) -> bool {
+    // What pandas (by default) and R's read.csv read as a missing value.
+    const MISSING: [&str; 5] = ["na", "nan", "-nan", "null", "none"];
     !name.is_empty()
+        && !MISSING.contains(&name.to_ascii_lowercase().as_str())
         && name.len() <= 100
         && !name.starts_with('.')
         && name
