@@ -11,6 +11,21 @@ pub enum Dash {
     Solid,
     Dashed,
     Dotted,
+    LongDashed,
+    SparseDotted,
+}
+
+impl Dash {
+    /// Lengths of a dash and of the gap after it, in points (none: solid).
+    pub fn pattern(self) -> Option<(f64, f64)> {
+        match self {
+            Dash::Solid => None,
+            Dash::Dashed => Some((5.0, 3.0)),
+            Dash::Dotted => Some((1.5, 2.0)),
+            Dash::LongDashed => Some((11.0, 3.0)),
+            Dash::SparseDotted => Some((1.5, 5.0)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -5,7 +5,14 @@ use super::figure::{Band, BarSeries, Bars, Dash, Figure, Line, LineChart, Point,
 use super::style::{self, BLACK, GREY, color};
 use crate::stats::Estimate;
 
-const DASHES: [Dash; 3] = [Dash::Solid, Dash::Dashed, Dash::Dotted];
+/// Line patterns by scenario, so that five lines differ in greyscale.
+const DASHES: [Dash; 5] = [
+    Dash::Solid,
+    Dash::Dashed,
+    Dash::Dotted,
+    Dash::LongDashed,
+    Dash::SparseDotted,
+];
 
 fn points(x: &[f64], y: &[f64]) -> Vec<(f64, f64)> {
     x.iter().copied().zip(y.iter().copied()).collect()
@@ -245,7 +252,7 @@ pub fn comparison_figures(c: &ComparisonData) -> Result<Vec<(String, Figure)>, D
         lines.push(Line {
             label: s.name.clone(),
             color: color(i),
-            dash: DASHES[i % 3],
+            dash: DASHES[i % DASHES.len()],
             width: 1.8,
             points: points(&step, &p),
         });
@@ -459,7 +466,7 @@ pub fn sweep_figures(t: &Table, name: &str) -> Result<Vec<(String, Figure)>, Dat
         lines.push(Line {
             label,
             color: color(j),
-            dash: DASHES[j % 3],
+            dash: DASHES[j % DASHES.len()],
             width: 1.8,
             points: line,
         });
@@ -536,4 +543,23 @@ pub fn sweep_figures(t: &Table, name: &str) -> Result<Vec<(String, Figure)>, Dat
         ));
     }
     Ok(figures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The five scenarios of the default comparison differ in line pattern
+    /// and marker, not only in colour (greyscale printing).
+    #[test]
+    fn five_scenarios_differ_in_pattern_and_marker() {
+        let patterns: Vec<_> = DASHES.iter().map(|d| d.pattern()).collect();
+        let markers: Vec<_> = (0..5).map(style::marker).collect();
+        for i in 0..5 {
+            for j in 0..i {
+                assert_ne!(patterns[i], patterns[j], "{i} {j}");
+                assert_ne!(markers[i], markers[j], "{i} {j}");
+            }
+        }
+    }
 }

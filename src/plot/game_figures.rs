@@ -22,7 +22,13 @@ use super::style::{self, BLACK, GREY, color};
 use crate::stats::Estimate;
 use std::path::Path;
 
-const DASHES: [Dash; 3] = [Dash::Solid, Dash::Dashed, Dash::Dotted];
+const DASHES: [Dash; 5] = [
+    Dash::Solid,
+    Dash::Dashed,
+    Dash::Dotted,
+    Dash::LongDashed,
+    Dash::SparseDotted,
+];
 
 /// The files of an output folder, by name: what the figures and the page
 /// are drawn from.
@@ -1026,7 +1032,7 @@ pub fn replicator(files: &Files, strategies: &[String]) -> Result<Option<Figure>
                 .map(|s| Line {
                     label: strategies[s].clone(),
                     color: color(s),
-                    dash: DASHES[s % 3],
+                    dash: DASHES[s % DASHES.len()],
                     width: 1.8,
                     points: (from..to).map(|r| (time[r], xs[s][r])).collect(),
                 })
@@ -1137,7 +1143,7 @@ pub fn stationary_sweep(files: &Files) -> Result<Option<Figure>, DataError> {
         lines.push(Line {
             label: s.clone(),
             color: color(i),
-            dash: DASHES[i % 3],
+            dash: DASHES[i % DASHES.len()],
             width: 1.8,
             points: beta.iter().copied().zip(f).collect(),
         });

@@ -6,7 +6,7 @@
 //! to the right of the plot, so it never covers data.
 
 use super::figure::{
-    Bars, Dash, Figure, Heatmap, LegendKind, Line, LineChart, Panels, Point, Scatter, Simplex,
+    Bars, Figure, Heatmap, LegendKind, Line, LineChart, Panels, Point, Scatter, Simplex,
 };
 use super::style::{self, Rgb};
 use plotters::coord::Shift;
@@ -230,23 +230,15 @@ where
         .iter()
         .copied()
         .filter(|(x, y)| x.is_finite() && y.is_finite());
-    match line.dash {
-        Dash::Solid => {
+    match line.dash.pattern() {
+        None => {
             chart.draw_series(LineSeries::new(points, style))?;
         }
-        Dash::Dashed => {
+        Some((on, off)) => {
             chart.draw_series(DashedLineSeries::new(
                 points,
-                (5.0 * pt) as u32,
-                (3.0 * pt) as u32,
-                style,
-            ))?;
-        }
-        Dash::Dotted => {
-            chart.draw_series(DashedLineSeries::new(
-                points,
-                (1.5 * pt) as u32,
-                (2.0 * pt) as u32,
+                (on * pt) as u32,
+                (off * pt) as u32,
                 style,
             ))?;
         }
@@ -478,8 +470,27 @@ where
         style::Marker::Cross => {
             area.draw(&Cross::new(at, size, line_style(color, 2.0, pt)))?;
         }
+        style::Marker::Diamond => {
+            area.draw(&Polygon::new(diamond(at, size), fill))?;
+            if hollow {
+                let mut edge = diamond(at, size);
+                edge.push(edge[0]);
+                area.draw(&PathElement::new(edge, outline))?;
+            }
+        }
     }
     Ok(())
+}
+
+/// The corners of a diamond marker of half-width `size + 1` around `at`.
+fn diamond(at: (i32, i32), size: i32) -> Vec<(i32, i32)> {
+    let r = size + 1;
+    vec![
+        (at.0, at.1 - r),
+        (at.0 + r, at.1),
+        (at.0, at.1 + r),
+        (at.0 - r, at.1),
+    ]
 }
 
 /// Small multiples: a grid of line charts under one title and legend;
@@ -862,6 +873,10 @@ where
                     line_style(p.color, 2.0, pt),
                 )))?;
             }
+            style::Marker::Diamond => {
+                let at = local(area, chart.backend_coord(&(p.x, p.y)));
+                area.draw(&Polygon::new(diamond(at, size), color.filled()))?;
+            }
         }
     }
     Ok(())
@@ -1147,14 +1162,9 @@ where
             super::figure::LegendKind::Line(dash, width) => {
                 let style = line_style(e.color, width, pt);
                 let points = vec![(x0, y), (x0 + swatch, y)];
-                match dash {
-                    Dash::Solid => area.draw(&PathElement::new(points, style))?,
-                    Dash::Dashed | Dash::Dotted => {
-                        let (on, off) = if dash == Dash::Dashed {
-                            (5.0, 3.0)
-                        } else {
-                            (1.5, 2.0)
-                        };
+                match dash.pattern() {
+                    None => area.draw(&PathElement::new(points, style))?,
+                    Some((on, off)) => {
                         let mut x = x0 as f64;
                         while x < (x0 + swatch) as f64 {
                             let end = (x + on * pt).min((x0 + swatch) as f64);
@@ -1193,6 +1203,7 @@ where
                     style::Marker::Cross => {
                         area.draw(&Cross::new(c, size, line_style(e.color, 2.0, pt)))?
                     }
+                    style::Marker::Diamond => area.draw(&Polygon::new(diamond(c, size), color))?,
                 }
             }
         }

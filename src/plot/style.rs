@@ -56,15 +56,19 @@ pub enum Marker {
     Square,
     Triangle,
     Cross,
+    Diamond,
 }
 
+/// The marker of the `i`-th scenario: five shapes, so that the five
+/// scenarios of the default comparison differ in greyscale too.
 pub fn marker(i: usize) -> Marker {
     [
         Marker::Circle,
         Marker::Square,
         Marker::Triangle,
         Marker::Cross,
-    ][i % 4]
+        Marker::Diamond,
+    ][i % 5]
 }
 
 /// A tick label: as few digits as the value needs, at most four decimals.
