@@ -401,6 +401,17 @@ impl Group {
     }
 }
 
+/// How merged results were made: from the shards' source, by this merge.
+fn merged_info(first: &ShardManifest, config: &MergeConfig) -> RunInfo {
+    RunInfo {
+        airace_version: env!("CARGO_PKG_VERSION"),
+        source: first.source.clone(),
+        threads: 1,
+        command_line: config.command_line.clone(),
+        merged_shards: Some(first.shards),
+    }
+}
+
 /// Groups shards by name and checks that each group is whole: the same
 /// study (version, kind, seed, scenario or plan, runs, N), every K once.
 fn group(found: Vec<Found>) -> Result<Vec<Group>, InputError> {
@@ -757,13 +768,7 @@ fn write_scenario_group(
     } else {
         Vec::new()
     };
-    let info = RunInfo {
-        airace_version: env!("CARGO_PKG_VERSION"),
-        source: first.source.clone(),
-        threads: 1,
-        command_line: config.command_line.clone(),
-        merged_shards: Some(first.shards),
-    };
+    let info = merged_info(&first, config);
     let result = ScenarioResult::new(ready.scenario, ready.aggregate, info);
     output::write_scenario(dir, &result, streamed, &config.figures)
         .with_context(|| format!("cannot write results to {}", dir.display()))?;
@@ -839,13 +844,7 @@ fn write_sweep_group(group: &Group, dir: &Path, config: &MergeConfig) -> anyhow:
     let path = group.shards[0].dir.join(crate::sweep::REPRODUCE_FILE);
     let reproduce = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
-    let info = RunInfo {
-        airace_version: env!("CARGO_PKG_VERSION"),
-        source: first.source.clone(),
-        threads: 1,
-        command_line: config.command_line.clone(),
-        merged_shards: Some(first.shards),
-    };
+    let info = merged_info(first, config);
     app::write_sweep_record(
         dir,
         &String::from_utf8_lossy(&csv),

@@ -282,35 +282,23 @@ fn a_stopped_command_leaves_no_empty_folders() {
     assert_eq!(entries(&into), ["race"]);
     assert_eq!(entries(&into.join("race")), [".airace-checkpoint"]);
 
-    let sweep = airace_in(
-        &into,
-        &[
+    // A sweep stopped in its first point, into that folder and into a new one.
+    let stop_sweep = |into: &std::path::Path| {
+        let sweep = [
             "sweep",
             "scenarios/race.toml",
             "--set",
             "world.spillover=0,0.1",
-        ],
-    )
-    .env("AIRACE_TEST_STOP_AFTER", "3000")
-    .output()
-    .unwrap();
-    assert_eq!(sweep.status.code(), Some(130));
+        ];
+        let stopped = airace_in(into, &sweep)
+            .env("AIRACE_TEST_STOP_AFTER", "3000")
+            .output()
+            .unwrap();
+        assert_eq!(stopped.status.code(), Some(130));
+    };
+    stop_sweep(&into);
     assert_eq!(entries(&into), ["race"]);
-
-    let elsewhere = out.path().join("other/place");
-    let sweep = airace_in(
-        &elsewhere,
-        &[
-            "sweep",
-            "scenarios/race.toml",
-            "--set",
-            "world.spillover=0,0.1",
-        ],
-    )
-    .env("AIRACE_TEST_STOP_AFTER", "3000")
-    .output()
-    .unwrap();
-    assert_eq!(sweep.status.code(), Some(130));
+    stop_sweep(&out.path().join("other/place"));
     assert_eq!(entries(out.path()), ["new"]);
 }
 

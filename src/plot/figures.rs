@@ -5,15 +5,6 @@ use super::figure::{Band, BarSeries, Bars, Dash, Figure, Line, LineChart, Point,
 use super::style::{self, BLACK, GREY, color};
 use crate::stats::Estimate;
 
-/// Line patterns by scenario, so that five lines differ in greyscale.
-const DASHES: [Dash; 5] = [
-    Dash::Solid,
-    Dash::Dashed,
-    Dash::Dotted,
-    Dash::LongDashed,
-    Dash::SparseDotted,
-];
-
 fn points(x: &[f64], y: &[f64]) -> Vec<(f64, f64)> {
     x.iter().copied().zip(y.iter().copied()).collect()
 }
@@ -252,7 +243,7 @@ pub fn comparison_figures(c: &ComparisonData) -> Result<Vec<(String, Figure)>, D
         lines.push(Line {
             label: s.name.clone(),
             color: color(i),
-            dash: DASHES[i % DASHES.len()],
+            dash: style::dash(i),
             width: 1.8,
             points: points(&step, &p),
         });
@@ -466,7 +457,7 @@ pub fn sweep_figures(t: &Table, name: &str) -> Result<Vec<(String, Figure)>, Dat
         lines.push(Line {
             label,
             color: color(j),
-            dash: DASHES[j % DASHES.len()],
+            dash: style::dash(j),
             width: 1.8,
             points: line,
         });
@@ -553,7 +544,7 @@ mod tests {
     /// and marker, not only in colour (greyscale printing).
     #[test]
     fn five_scenarios_differ_in_pattern_and_marker() {
-        let patterns: Vec<_> = DASHES.iter().map(|d| d.pattern()).collect();
+        let patterns: Vec<_> = (0..5).map(|i| style::dash(i).pattern()).collect();
         let markers: Vec<_> = (0..5).map(style::marker).collect();
         for i in 0..5 {
             for j in 0..i {

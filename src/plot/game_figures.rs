@@ -22,14 +22,6 @@ use super::style::{self, BLACK, GREY, color};
 use crate::stats::Estimate;
 use std::path::Path;
 
-const DASHES: [Dash; 5] = [
-    Dash::Solid,
-    Dash::Dashed,
-    Dash::Dotted,
-    Dash::LongDashed,
-    Dash::SparseDotted,
-];
-
 /// The files of an output folder, by name: what the figures and the page
 /// are drawn from.
 #[derive(Debug, Clone)]
@@ -1032,7 +1024,7 @@ pub fn replicator(files: &Files, strategies: &[String]) -> Result<Option<Figure>
                 .map(|s| Line {
                     label: strategies[s].clone(),
                     color: color(s),
-                    dash: DASHES[s % DASHES.len()],
+                    dash: style::dash(s),
                     width: 1.8,
                     points: (from..to).map(|r| (time[r], xs[s][r])).collect(),
                 })
@@ -1143,7 +1135,7 @@ pub fn stationary_sweep(files: &Files) -> Result<Option<Figure>, DataError> {
         lines.push(Line {
             label: s.clone(),
             color: color(i),
-            dash: DASHES[i % DASHES.len()],
+            dash: style::dash(i),
             width: 1.8,
             points: beta.iter().copied().zip(f).collect(),
         });

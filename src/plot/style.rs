@@ -49,6 +49,19 @@ pub fn color(i: usize) -> Rgb {
         .unwrap_or_else(|| MORE[i - PALETTE.len()])
 }
 
+/// The line pattern of the `i`-th scenario or strategy: five patterns, so
+/// that the five scenarios of the default comparison differ in greyscale.
+pub fn dash(i: usize) -> super::figure::Dash {
+    use super::figure::Dash;
+    [
+        Dash::Solid,
+        Dash::Dashed,
+        Dash::Dotted,
+        Dash::LongDashed,
+        Dash::SparseDotted,
+    ][i % 5]
+}
+
 /// Marker shapes for scatter points, by index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Marker {
