@@ -25,9 +25,34 @@ fn files_under(dir: &std::path::Path) -> Vec<String> {
     out
 }
 
+/// Sends `signal` to `child` and waits for it to exit, at most `limit`;
+/// returns its output and how long it took to stop.
+fn signal_and_wait(
+    mut child: std::process::Child,
+    signal: &str,
+    limit: Duration,
+) -> (std::process::Output, Duration) {
+    let sent = Instant::now();
+    let status = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return (child.wait_with_output().unwrap(), sent.elapsed());
+        }
+        if sent.elapsed() > limit {
+            let _ = child.kill();
+            panic!("airace did not stop within {limit:?} of {signal}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 fn interrupt_after(signal: &str, wait: Duration) {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::cargo_bin("airace")
+    let child = Command::cargo_bin("airace")
         .unwrap()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args([
@@ -47,23 +72,7 @@ fn interrupt_after(signal: &str, wait: Duration) {
         .spawn()
         .unwrap();
     std::thread::sleep(wait);
-    let sent = Instant::now();
-    let status = Command::new("kill")
-        .args([signal, &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let output = loop {
-        if child.try_wait().unwrap().is_some() {
-            break child.wait_with_output().unwrap();
-        }
-        assert!(
-            sent.elapsed() < Duration::from_secs(10),
-            "airace did not stop after {signal}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let stopped_in = sent.elapsed();
+    let (output, stopped_in) = signal_and_wait(child, signal, Duration::from_secs(10));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(130), "{stderr}");
     assert!(
@@ -308,7 +317,7 @@ fn a_stopped_command_leaves_no_empty_folders() {
 /// stays empty).
 fn stop_without_checkpoint(args: &[&str], signal: &str, stopped: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::cargo_bin("airace")
+    let child = Command::cargo_bin("airace")
         .unwrap()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(args)
@@ -319,23 +328,7 @@ fn stop_without_checkpoint(args: &[&str], signal: &str, stopped: &str) {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(1500));
-    let sent = Instant::now();
-    let status = Command::new("kill")
-        .args([signal, &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let output = loop {
-        if child.try_wait().unwrap().is_some() {
-            break child.wait_with_output().unwrap();
-        }
-        if sent.elapsed() > Duration::from_secs(20) {
-            let _ = child.kill();
-            panic!("airace {args:?} did not stop after {signal}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let stopped_in = sent.elapsed();
+    let (output, stopped_in) = signal_and_wait(child, signal, Duration::from_secs(20));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(130), "{stderr}");
     assert!(
