@@ -261,25 +261,20 @@ fn a_folder_with_foreign_files_needs_force() {
         "1",
         "--mu",
         "1",
-        "--draws",
-        "500",
-        "--evaluation-draws",
-        "500",
-        "--grid",
-        "20",
-        "--bins",
-        "4",
         "-q",
-        "--out",
     ];
     airace()
         .args(args)
+        .args(common::QUICK_PRECIPICE)
+        .arg("--out")
         .arg(dir.path())
         .assert()
         .code(2)
         .stderr(predicate::str::contains("notes.txt"));
     airace()
         .args(args)
+        .args(common::QUICK_PRECIPICE)
+        .arg("--out")
         .arg(dir.path())
         .arg("--force")
         .assert()

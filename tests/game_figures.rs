@@ -180,16 +180,9 @@ fn dsair_and_precipice_draw_their_figures_and_plot_redraws_the_same_bytes() {
             "1",
             "--mu",
             "0.5,1",
-            "--draws",
-            "500",
-            "--evaluation-draws",
-            "500",
-            "--grid",
-            "20",
-            "--bins",
-            "4",
             "-q",
         ])
+        .args(common::QUICK_PRECIPICE)
         .args(SIZE)
         .arg("--out")
         .arg(out.path())
@@ -236,16 +229,9 @@ fn a_precipice_figure_of_one_mu_draws_its_points() {
             "1",
             "--mu",
             "1",
-            "--draws",
-            "500",
-            "--evaluation-draws",
-            "500",
-            "--grid",
-            "20",
-            "--bins",
-            "4",
             "-q",
         ])
+        .args(common::QUICK_PRECIPICE)
         .args(SIZE)
         .arg("--out")
         .arg(out.path())

@@ -8,6 +8,19 @@
 #![allow(dead_code)]
 
 use assert_cmd::Command;
+
+/// Solver sizes that make `airace classic precipice` take a second, for
+/// tests of its files and figures rather than of its equilibria.
+pub const QUICK_PRECIPICE: [&str; 8] = [
+    "--draws",
+    "500",
+    "--evaluation-draws",
+    "500",
+    "--grid",
+    "20",
+    "--bins",
+    "4",
+];
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
