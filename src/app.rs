@@ -1322,31 +1322,8 @@ pub fn validate_files(paths: &[PathBuf]) -> (Vec<String>, Result<(), InputError>
     let mut lines = Vec::new();
     let mut problems = Vec::new();
     for path in paths {
-        if is_game_file(path) {
-            match crate::game::game_file::Game::load(path) {
-                Ok(g) => lines.push(format!(
-                    "ok: game {} ({} players, {} strategies, {} profiles of {} runs of {} steps, seed {})",
-                    g.scenario.meta.name,
-                    g.players(),
-                    g.strategies.len(),
-                    g.profile_count(),
-                    g.scenario.meta.runs,
-                    g.scenario.meta.steps,
-                    g.scenario.meta.seed
-                )),
-                Err(e) => problems.push(e),
-            }
-            continue;
-        }
-        match load_with_sweep_table(path) {
-            Ok(s) => lines.push(format!(
-                "ok: {} ({} labs, {} runs of {} steps, seed {})",
-                s.meta.name,
-                s.labs.len(),
-                s.meta.runs,
-                s.meta.steps,
-                s.meta.seed
-            )),
+        match validate_file(path) {
+            Ok(line) => lines.push(line),
             Err(e) => problems.push(e),
         }
     }
@@ -1358,21 +1335,38 @@ pub fn validate_files(paths: &[PathBuf]) -> (Vec<String>, Result<(), InputError>
     (lines, result)
 }
 
-/// Whether a file is TOML with a top-level `game` table (a file that is not
-/// readable TOML is left to the scenario reader's messages).
-fn is_game_file(path: &Path) -> bool {
-    std::fs::read_to_string(path)
-        .ok()
-        .and_then(|text| text.parse::<toml::Table>().ok())
-        .is_some_and(|table| table.get("game").is_some_and(toml::Value::is_table))
-}
-
-/// A scenario file, with its `[sweep]` table checked.
-fn load_with_sweep_table(path: &Path) -> Result<Scenario, ScenarioError> {
+/// One file of [`validate_files`], read once: a game if it has a top-level
+/// `[game]` table (text that is not TOML is left to the scenario reader's
+/// messages), else a scenario with its `[sweep]` table.
+fn validate_file(path: &Path) -> Result<String, ScenarioError> {
     let file = crate::scenario::SourceFile::read(path)?;
-    let scenario = Scenario::from_str_named(&file.text, &file.origin, &file.stem)?;
+    let is_game = file
+        .text
+        .parse::<toml::Table>()
+        .is_ok_and(|table| table.get("game").is_some_and(toml::Value::is_table));
+    if is_game {
+        let g = crate::game::game_file::Game::from_str_named(&file.text, &file.origin, &file.stem)?;
+        return Ok(format!(
+            "ok: game {} ({} players, {} strategies, {} profiles of {} runs of {} steps, seed {})",
+            g.scenario.meta.name,
+            g.players(),
+            g.strategies.len(),
+            g.profile_count(),
+            g.scenario.meta.runs,
+            g.scenario.meta.steps,
+            g.scenario.meta.seed
+        ));
+    }
+    let s = Scenario::from_str_named(&file.text, &file.origin, &file.stem)?;
     crate::sweep::check_table(&file.text, &file.origin, &file.stem)?;
-    Ok(scenario)
+    Ok(format!(
+        "ok: {} ({} labs, {} runs of {} steps, seed {})",
+        s.meta.name,
+        s.labs.len(),
+        s.meta.runs,
+        s.meta.steps,
+        s.meta.seed
+    ))
 }
 
 /// Whether a signal stopped the run (exit code 130).
