@@ -942,13 +942,7 @@ pub fn write_sweep_extras(dir: &Path, figures: &FigureOptions) -> anyhow::Result
     let table = crate::plot::data::Table::parse(&bytes, &format!("{name}/{SWEEP_FILE}"))?;
     let page = output::report::sweep_page(&name, &table, &drawn);
     write_page(dir, &drawn, &page)?;
-    let mut written = Vec::new();
-    for d in &drawn {
-        written.push(format!("{}/{}.svg", crate::plot::FIGURES_DIR, d.stem));
-        written.push(format!("{}/{}.png", crate::plot::FIGURES_DIR, d.stem));
-    }
-    written.push(output::report::FILE_NAME.to_string());
-    Ok(written)
+    Ok(output::page_outputs(&drawn))
 }
 
 /// Runs scenarios one after another on a pool of worker threads, with one

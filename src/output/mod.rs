@@ -114,12 +114,9 @@ pub fn write_scenario(
         }
         None => Vec::new(),
     };
-    for d in &drawn {
-        outputs.push(format!("{}/{}.svg", crate::plot::FIGURES_DIR, d.stem));
-        outputs.push(format!("{}/{}.png", crate::plot::FIGURES_DIR, d.stem));
-    }
-    outputs.push(report::FILE_NAME.to_string());
-    let manifest = manifest::ManifestJson { outputs }.render(result);
+    outputs.extend(page_outputs(&drawn));
+    let record = manifest::ManifestJson { outputs };
+    let manifest = record.render(result);
 
     let mut staged = streamed;
     for (name, bytes) in &rendered {
@@ -144,9 +141,21 @@ pub fn write_scenario(
     for file in staged {
         file.commit()?;
     }
-    let current: Vec<&str> = manifest_outputs(&manifest);
+    let current: Vec<&str> = record.outputs.iter().map(String::as_str).collect();
     remove_stale(dir, &previous, &current)?;
     Ok(())
+}
+
+/// The files a folder's figures and report page are written to, relative
+/// to the folder: `figures/<stem>.svg` and `.png` for each, then the page.
+pub fn page_outputs(drawn: &[crate::plot::Drawn]) -> Vec<String> {
+    let mut files = Vec::new();
+    for d in drawn {
+        files.push(format!("{}/{}.svg", crate::plot::FIGURES_DIR, d.stem));
+        files.push(format!("{}/{}.png", crate::plot::FIGURES_DIR, d.stem));
+    }
+    files.push(report::FILE_NAME.to_string());
+    files
 }
 
 /// The files the manifest in `dir` lists as written with it (none if there
@@ -193,13 +202,14 @@ fn is_output_name(name: &str) -> bool {
 }
 
 /// Removes from `dir` what an earlier command wrote there (`previous`, from
-/// its manifest) and this one did not (`current`), and then `figures/` if
+/// its manifest by [`previous_outputs`], which keeps only names airace
+/// writes) and this one did not (`current`), and then `figures/` if
 /// that leaves it empty: a folder never holds, beside new results, the
 /// `runs.csv` or figures of another run. Only files a manifest of airace's
 /// lists are touched.
 pub fn remove_stale(dir: &Path, previous: &[String], current: &[&str]) -> io::Result<()> {
     for name in previous {
-        if current.contains(&name.as_str()) || !is_output_name(name) {
+        if current.contains(&name.as_str()) {
             continue;
         }
         match std::fs::remove_file(dir.join(name)) {
