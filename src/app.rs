@@ -886,7 +886,7 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
             plan.points.len(),
             plan.points.first().map_or(0, |p| p.scenario.meta.runs),
             plan.design.name().replace('_', " "),
-            plan.points.first().map_or(0, |p| p.scenario.meta.seed),
+            plan.seed,
             runner.threads,
             started.elapsed().as_secs_f64()
         );

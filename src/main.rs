@@ -402,11 +402,9 @@ impl FigureArgs {
     /// Refuses a size whose PNG would be too large to draw: every value may
     /// be within its range and their product not.
     fn check(&self) -> Result<(), app::InputError> {
-        let (w, h) = (
-            (self.width * self.dpi).round(),
-            (self.height * self.dpi).round(),
-        );
-        if w * h <= MAX_PIXELS {
+        let (w, h) = airace::plot::render::pixels(&self.size(), self.dpi);
+        let pixels = f64::from(w) * f64::from(h);
+        if pixels <= MAX_PIXELS {
             return Ok(());
         }
         Err(app::InputError::Usage(format!(
@@ -415,7 +413,7 @@ impl FigureArgs {
             self.width,
             self.height,
             self.dpi,
-            w * h / 1e6,
+            pixels / 1e6,
             MAX_PIXELS / 1e6
         )))
     }

@@ -138,7 +138,8 @@ impl Shape {
 
 /// Pixels of a PNG figure of `size`.
 fn pixels(size: &crate::plot::Size) -> u64 {
-    ((size.width * size.dpi).round() * (size.height * size.dpi).round()) as u64
+    let (w, h) = crate::plot::render::pixels(size, size.dpi);
+    u64::from(w) * u64::from(h)
 }
 
 /// Estimates the peak memory and the output size of a run of `shape`.

@@ -597,10 +597,11 @@ pub fn merge(config: &MergeConfig) -> anyhow::Result<MergeReport> {
     }
     for dir in &dirs {
         // `merge shards --out shards` would write beside the shards.
-        if let Some(shard) = shard_dirs
-            .iter()
-            .find(|s| s.parent() == Some(dir.as_path()))
-        {
+        if let Some(shard) = shard_dirs.iter().find(|s| {
+            // Compared as canonical paths: `./shards` is `shards`.
+            let parent = s.parent().and_then(|p| p.canonicalize().ok());
+            parent.is_some() && parent == dir.canonicalize().ok()
+        }) {
             return Err(InputError::Usage(format!(
                 "{} would receive the merged results but holds the shard {} being merged: give --out another folder than the shards' (e.g. --out output)",
                 dir.display(),

@@ -4,8 +4,11 @@
 //! `f64::exp` calls the system's libm, whose last bits differ between
 //! libraries (glibc, musl, Apple's) and, with glibc, between processors with
 //! and without FMA, which glibc picks at run time. The model's `exp` (the
-//! lognormal growth noise and the hazard) comes from here instead, so a
-//! scenario and seed give the same bytes on any machine. Rust never fuses a
+//! lognormal growth noise and the hazard rate) comes from here instead; the
+//! rest of the model still calls the system's `exp_m1` (`1 - exp(-H)`),
+//! `exp` (the payoff's survival factor), `ln` (the fate threshold) and
+//! `powf` (exponents other than 0.5 and 1), so only one build on one kind
+//! of system is guaranteed the same bytes (README, Reproducibility). Rust never fuses a
 //! multiply and an add unless asked, so every operation below is one IEEE
 //! operation, rounded the same way everywhere.
 //!

@@ -127,8 +127,8 @@ where
         let (_, h) = root.dim_in_pixel();
         ((h as f64 / pt - 34.0 - 30.0) / 14.0).floor().max(1.0) as usize
     };
-    let legend_below =
-        width_in < 5.0 || figure.legend_below() || figure.legend().len() > legend_rows_beside;
+    let legend = figure.legend();
+    let legend_below = width_in < 5.0 || figure.legend_below() || legend.len() > legend_rows_beside;
     root.fill(&WHITE)?;
     // The title spans the whole figure, above the plot and the legend.
     let title = figure.title();
@@ -145,7 +145,6 @@ where
     let root = root
         .margin((5.0 * pt) as u32, 0, 0, 0)
         .titled(title, title_style)?;
-    let legend = figure.legend();
     let (w, h) = root.dim_in_pixel();
     let longest = legend
         .iter()
@@ -1188,23 +1187,7 @@ where
                 draw_marker(area, (x0 + swatch / 2, y), m, true, e.color, pt)?;
             }
             super::figure::LegendKind::Marker(m) => {
-                let c = (x0 + swatch / 2, y);
-                let size = (4.0 * pt) as i32;
-                let color = rgb(e.color).filled();
-                match style::marker(m) {
-                    style::Marker::Circle => area.draw(&Circle::new(c, size, color))?,
-                    style::Marker::Square => area.draw(&Rectangle::new(
-                        [(c.0 - size, c.1 - size), (c.0 + size, c.1 + size)],
-                        color,
-                    ))?,
-                    style::Marker::Triangle => {
-                        area.draw(&TriangleMarker::new(c, size + 1, color))?
-                    }
-                    style::Marker::Cross => {
-                        area.draw(&Cross::new(c, size, line_style(e.color, 2.0, pt)))?
-                    }
-                    style::Marker::Diamond => area.draw(&Polygon::new(diamond(c, size), color))?,
-                }
+                draw_marker(area, (x0 + swatch / 2, y), m, false, e.color, pt)?;
             }
         }
         let style = text

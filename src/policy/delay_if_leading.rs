@@ -25,7 +25,13 @@ impl DelayIfLeading {
             .iter()
             .copied()
             .fold(f64::NEG_INFINITY, f64::max);
-        view.rival_capability.is_empty() || view.capability - best_rival >= self.lead
+        self.leads(view.capability, best_rival, view.rival_capability.len())
+    }
+
+    /// `C_i - max_j Chat_ij >= lead`, or no rivals at all.
+    #[inline]
+    fn leads(&self, capability: f64, best_rival: f64, rivals: usize) -> bool {
+        rivals == 0 || capability - best_rival >= self.lead
     }
 
     /// Whether the perceived risk this step, `1 - exp(-risk_perception * lambda_i)`,
@@ -58,8 +64,7 @@ impl DelayIfLeading {
         y: f64,
         decision: &mut Decision,
     ) {
-        let leads = seen.rivals() == 0 || capability - seen.best_capability() >= self.lead;
-        if leads && risk.significant(y) {
+        if self.leads(capability, seen.best_capability(), seen.rivals()) && risk.significant(y) {
             decision.mult *= 1.0 - self.slowdown;
             decision.delayed = true;
         }
