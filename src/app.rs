@@ -404,27 +404,37 @@ pub fn run(config: &RunConfig) -> anyhow::Result<RunReport> {
 /// empty: it leaves no empty folders behind (a folder with a checkpoint in
 /// it is not empty, and stays).
 #[derive(Debug, Default)]
-struct Created(Vec<PathBuf>);
+pub(crate) struct Created(Vec<PathBuf>);
 
 impl Created {
     /// [`claim_folder`], noting the folders it makes.
     fn claim(&mut self, dir: &Path, force: bool) -> Result<(), InputError> {
+        self.claim_for(dir, OUR_NAMES, force)
+    }
+
+    /// [`claim_folder_for`], noting the folders it makes.
+    pub(crate) fn claim_for(
+        &mut self,
+        dir: &Path,
+        ours: &[&str],
+        force: bool,
+    ) -> Result<(), InputError> {
         let mut missing = Vec::new();
         let mut next = Some(dir);
         while let Some(d) = next.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
             missing.push(d.to_path_buf());
             next = d.parent();
         }
-        let claimed = claim_folder(dir, force);
+        let claimed = claim_folder_for(dir, ours, force);
         self.0.extend(missing);
         claimed
     }
 
     /// Removes the folders made that are empty, deepest first.
-    fn remove_empty(&mut self) {
-        self.0
-            .sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-        for dir in &self.0 {
+    pub(crate) fn remove_empty(&self) {
+        let mut made: Vec<&PathBuf> = self.0.iter().collect();
+        made.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+        for dir in made {
             let _ = std::fs::remove_dir(dir); // fails, as it should, if not empty
         }
     }

@@ -311,10 +311,10 @@ fn a_stopped_command_leaves_no_empty_folders() {
     assert_eq!(entries(out.path()), ["new"]);
 }
 
-/// Sends `signal` to `airace ARGS --out DIR` after `wait`; checks that it
-/// stops within two seconds with exit code 130 and a one-line message
-/// starting with `stopped`, and leaves no output folder (`--out` itself
-/// stays empty).
+/// Sends `signal` to `airace ARGS --out DIR/new/place` after 1.5 s; checks
+/// that it stops within two seconds with exit code 130 and a one-line
+/// message starting with `stopped`, and leaves no folder (`DIR` stays
+/// empty).
 fn stop_without_checkpoint(args: &[&str], signal: &str, stopped: &str) {
     let dir = tempfile::tempdir().unwrap();
     let child = Command::cargo_bin("airace")
@@ -322,7 +322,8 @@ fn stop_without_checkpoint(args: &[&str], signal: &str, stopped: &str) {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(args)
         .arg("--out")
-        .arg(dir.path())
+        // A new folder in a new folder: neither may be left behind.
+        .arg(dir.path().join("new/place"))
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

@@ -54,12 +54,10 @@ pub fn run_game(config: &GameConfig) -> anyhow::Result<GameReport> {
     }
     let pool = thread_pool(config.threads)?;
     let dir = config.out.join(&game.scenario.meta.name);
-    let existed = dir.exists();
-    claim_folder(&dir, GameFolder::Game, config.force)?;
+    let created = claim_folder(&dir, GameFolder::Game, config.force)?;
     let stopped = |completed| {
         abandon(
-            &dir,
-            existed,
+            &created,
             app::Abandoned {
                 command: format!("game {}", game.scenario.meta.name),
                 completed,
@@ -117,19 +115,24 @@ pub fn run_game(config: &GameConfig) -> anyhow::Result<GameReport> {
 /// Checks that airace may write the files of a `kind` folder into `dir`:
 /// [`app::claim_folder_for`] with that folder's data files, its figures and
 /// its page.
-pub fn claim_folder(dir: &Path, kind: GameFolder, force: bool) -> Result<(), InputError> {
+/// Returns the folders it made, for [`abandon`].
+pub(crate) fn claim_folder(
+    dir: &Path,
+    kind: GameFolder,
+    force: bool,
+) -> Result<app::Created, InputError> {
     let mut ours = kind.files().to_vec();
     ours.extend([crate::plot::FIGURES_DIR, crate::output::report::FILE_NAME]);
-    app::claim_folder_for(dir, &ours, force)
+    let mut created = app::Created::default();
+    created.claim_for(dir, &ours, force)?;
+    Ok(created)
 }
 
 /// The error of a command that a signal stopped before it wrote anything;
-/// removes `dir` if the command created it (`existed` is false) and it is
-/// still empty, so no output folder is left behind.
-pub fn abandon(dir: &Path, existed: bool, stopped: app::Abandoned) -> anyhow::Error {
-    if !existed {
-        let _ = std::fs::remove_dir(dir);
-    }
+/// removes the folders its [`claim_folder`] made that are still empty
+/// (`--out`'s new parents too), so no output folder is left behind.
+pub(crate) fn abandon(created: &app::Created, stopped: app::Abandoned) -> anyhow::Error {
+    created.remove_empty();
     anyhow::Error::new(stopped)
 }
 

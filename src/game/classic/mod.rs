@@ -187,15 +187,13 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
         selection: config.selection,
     };
     let dir = config.out.join(&config.name);
-    let existed = dir.exists();
-    claim_folder(&dir, GameFolder::Dsair, config.force)?;
+    let created = claim_folder(&dir, GameFolder::Dsair, config.force)?;
     let pool = thread_pool(config.threads)?;
     let fine: Vec<f64> = range(0.0, 1.0, 0.01);
     let total = (speeds.len() * risks.len() + REPORTED_SPEEDS.len() * fine.len()) as u64;
     let stopped = |completed| {
         abandon(
-            &dir,
-            existed,
+            &created,
             Abandoned {
                 command: "classic dsair".into(),
                 completed,
@@ -540,8 +538,7 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
         })
         .collect();
     let dir = config.out.join(&config.name);
-    let existed = dir.exists();
-    claim_folder(&dir, GameFolder::Precipice, config.force)?;
+    let created = claim_folder(&dir, GameFolder::Precipice, config.force)?;
     let pool = thread_pool(config.threads)?;
     let total = (games.len() + Regime::ALL.len() * HEADLINE_REPLICATIONS as usize) as u64;
     let finished = AtomicU64::new(0);
@@ -579,8 +576,7 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
     });
     let stopped = || {
         abandon(
-            &dir,
-            existed,
+            &created,
             Abandoned {
                 command: "classic precipice".into(),
                 completed: finished.load(Ordering::Relaxed),
