@@ -221,6 +221,18 @@ impl ScenarioJob<'_> {
 /// For tests of interruption that must not depend on timing: with
 /// `AIRACE_TEST_STOP_AFTER=N` in the environment, a command behaves as if a
 /// signal came once N runs (counted over all its scenarios) are done.
+/// The engine's progress callback: moves `bar` on from `done` runs, and
+/// raises the stop flag past `AIRACE_TEST_STOP_AFTER` runs (tests only).
+fn progress_from(bar: &indicatif::ProgressBar, done: u64) -> impl Fn(u64) + Sync + '_ {
+    let stop_after = test_stop_after();
+    move |runs| {
+        bar.set_position(done + runs);
+        if stop_after.is_some_and(|n| done + runs >= n) {
+            INTERRUPTED.store(true, Ordering::SeqCst);
+        }
+    }
+}
+
 fn test_stop_after() -> Option<u64> {
     std::env::var("AIRACE_TEST_STOP_AFTER").ok()?.parse().ok()
 }
@@ -1055,14 +1067,8 @@ impl Runner {
         let model = RaceModel::new(&scenario);
         let done = self.done;
         let progress = &self.progress;
-        let stop_after = test_stop_after();
         let control = Control {
-            progress: &|runs| {
-                progress.set_position(done + runs);
-                if stop_after.is_some_and(|n| done + runs >= n) {
-                    INTERRUPTED.store(true, Ordering::SeqCst);
-                }
-            },
+            progress: &progress_from(progress, done),
             cancel: &INTERRUPTED,
         };
         let outcome = self.pool.install(|| {
@@ -1151,16 +1157,9 @@ impl Runner {
     pub fn simulate(&mut self, scenario: &Scenario) -> anyhow::Result<crate::engine::Aggregate> {
         self.progress.set_message(scenario.meta.name.clone());
         let model = RaceModel::new(scenario);
-        let done = self.done;
         let progress = &self.progress;
-        let stop_after = test_stop_after();
         let control = Control {
-            progress: &|runs| {
-                progress.set_position(done + runs);
-                if stop_after.is_some_and(|n| done + runs >= n) {
-                    INTERRUPTED.store(true, Ordering::SeqCst);
-                }
-            },
+            progress: &progress_from(progress, self.done),
             cancel: &INTERRUPTED,
         };
         let (seed, runs) = (scenario.meta.seed, scenario.meta.runs);
