@@ -416,24 +416,25 @@ fn bisect_half(frequency: impl Fn(f64) -> f64) -> Option<f64> {
     Some(below)
 }
 
-/// Where a frequency curve over increasing `p_r` crosses one half, by
-/// linear interpolation; `None` if it does not.
-pub fn half_crossing(risks: &[f64], frequencies: &[f64]) -> Option<f64> {
-    for i in 1..risks.len() {
-        let (a, b) = (frequencies[i - 1] - 0.5, frequencies[i] - 0.5);
-        if a == 0.0 {
-            return Some(risks[i - 1]);
-        }
-        if (a > 0.0) != (b > 0.0) || b == 0.0 {
-            return Some(risks[i - 1] + (risks[i] - risks[i - 1]) * a / (a - b));
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Where a frequency curve over increasing `p_r` crosses one half, by
+    /// linear interpolation; `None` if it does not (the interpolation on the
+    /// heatmap's grid, against which the bisection is checked).
+    fn half_crossing(risks: &[f64], frequencies: &[f64]) -> Option<f64> {
+        for i in 1..risks.len() {
+            let (a, b) = (frequencies[i - 1] - 0.5, frequencies[i] - 0.5);
+            if a == 0.0 {
+                return Some(risks[i - 1]);
+            }
+            if (a > 0.0) != (b > 0.0) || b == 0.0 {
+                return Some(risks[i - 1] + (risks[i] - risks[i - 1]) * a / (a - b));
+            }
+        }
+        None
+    }
 
     #[test]
     fn races_last_as_long_as_the_rules_say() {
