@@ -366,10 +366,7 @@ fn bad_sweep_keys_get_clear_errors_and_write_nothing() {
 #[test]
 fn a_lab_whose_name_has_a_dot_can_be_swept() {
     let dir = tempfile::tempdir().unwrap();
-    let race = fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/race.toml"),
-    )
-    .unwrap();
+    let race = fs::read_to_string("scenarios/race.toml").unwrap();
     let scenario = dir.path().join("dotlab.toml");
     fs::write(&scenario, race.replace("\"Frontier\"", "\"v1.5\"")).unwrap();
     airace()
@@ -397,10 +394,7 @@ fn a_lab_whose_name_has_a_dot_can_be_swept() {
 #[test]
 fn validate_checks_the_sweep_table_as_sweep_does() {
     let dir = tempfile::tempdir().unwrap();
-    let race = fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/race.toml"),
-    )
-    .unwrap();
+    let race = fs::read_to_string("scenarios/race.toml").unwrap();
     let n = race.lines().count();
     let check = |name: &str, table: &str, expected: &[String]| {
         let scenario = dir.path().join(name);
