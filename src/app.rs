@@ -757,19 +757,20 @@ pub fn sweep(config: &SweepConfig) -> anyhow::Result<PathBuf> {
 }
 
 fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathBuf> {
-    // The base file first, with the scenario's own error messages.
     let crate::scenario::SourceFile {
         text: source,
         origin,
         stem,
     } = crate::scenario::SourceFile::read(&config.scenario)?;
-    Scenario::from_str_named(&source, &origin, &stem)?;
-    let sets = config
-        .sets
-        .iter()
-        .map(|s| crate::sweep::parse_set(s))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(InputError::Usage)?;
+    // Sweep::new parses the base scenario first; a malformed --set is only
+    // reported once the file is known to be sound.
+    let sets = match config.sets.iter().map(|s| crate::sweep::parse_set(s)).collect() {
+        Ok(sets) => sets,
+        Err(e) => {
+            Scenario::from_str_named(&source, &origin, &stem)?;
+            return Err(InputError::Usage(e).into());
+        }
+    };
     let mut plan =
         crate::sweep::Sweep::new(&source, &origin, &stem, sets, config.samples, config.seed)?;
     if let Some(runs) = config.runs {
