@@ -764,7 +764,12 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
     } = crate::scenario::SourceFile::read(&config.scenario)?;
     // Sweep::new parses the base scenario first; a malformed --set is only
     // reported once the file is known to be sound.
-    let sets = match config.sets.iter().map(|s| crate::sweep::parse_set(s)).collect() {
+    let sets = match config
+        .sets
+        .iter()
+        .map(|s| crate::sweep::parse_set(s))
+        .collect()
+    {
         Ok(sets) => sets,
         Err(e) => {
             Scenario::from_str_named(&source, &origin, &stem)?;

@@ -5,7 +5,8 @@
 
 use airace::Scenario;
 use airace::engine::{
-    self, Aggregate, Control, NoSink, RaceModel, StepRecorder, StepState, Streams, Workspace,
+    self, Aggregate, BlockStats, Control, LaneWorkspace, NoSink, RaceModel, StepRecorder,
+    StepState, Streams, Workspace,
 };
 use airace::output::Summary;
 use proptest::prelude::*;
@@ -172,6 +173,19 @@ proptest! {
 
         // The same bits on two threads.
         prop_assert!(a == simulate(&s, 2), "results differ between thread counts");
+
+        // The same bits with runs simulated in lanes as one at a time
+        // (43 runs: the last group of lanes is not full).
+        let way = |lanes: bool| {
+            let mut stats = BlockStats::new(model.lab_count(), model.steps);
+            let (mut records, mut labs) = (Vec::new(), Vec::new());
+            let simulate = if lanes { engine::simulate_runs } else { engine::simulate_runs_one_by_one };
+            simulate(&model, &streams, 0..43, &mut LaneWorkspace::default(), &mut stats, &mut records, &mut labs);
+            let mut aggregate = Aggregate::new(model.lab_count(), model.steps);
+            aggregate.absorb(&stats, &records, &labs);
+            (format!("{records:?}{labs:?}"), aggregate.to_bytes())
+        };
+        prop_assert!(way(true) == way(false), "lanes and one run at a time differ");
     }
 }
 

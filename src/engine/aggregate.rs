@@ -8,6 +8,7 @@
 //! for any thread count, and for any split of the runs into block-aligned
 //! shards.
 
+use super::lanes::LANES;
 use super::run::{LabRecord, RunRecord, StepRecorder, StepState};
 use crate::model::hazard::catastrophe_probability;
 use crate::stats::{ProbSum, QuantileSketch, ValueSum};
@@ -39,7 +40,9 @@ pub struct BlockStats {
     frontier_sketch: Vec<QuantileSketch>,
     /// One row per step and lab, indexed `step * labs + lab`.
     lab_steps: Vec<LabStepSums>,
-    /// The current run's `H` and frontier by step, for steps `0..run_steps`.
+    /// The current run's `H` and frontier by step, for steps `0..run_steps`;
+    /// runs simulated in lanes ([`add_lanes`](Self::add_lanes)) have one
+    /// row each, lane `l`'s from `l * rows`.
     run_h: Vec<f64>,
     run_frontier: Vec<f64>,
     run_steps: usize,
@@ -98,8 +101,8 @@ impl BlockStats {
             steps: vec![StepSums::default(); rows],
             frontier_sketch: vec![QuantileSketch::default(); rows],
             lab_steps: vec![LabStepSums::default(); rows * labs],
-            run_h: vec![0.0; rows],
-            run_frontier: vec![0.0; rows],
+            run_h: vec![0.0; LANES * rows],
+            run_frontier: vec![0.0; LANES * rows],
             run_steps: 0,
             pending: Vec::new(),
             pending_frontier: Vec::new(),
@@ -213,14 +216,74 @@ impl StepRecorder for BlockStats {
     fn finish_run(&mut self) {
         let n = self.run_steps;
         self.run_steps = 0;
-        let batched = match self.run_tail.take() {
+        let tail = self.run_tail.take();
+        self.finish(0, n, tail);
+    }
+}
+
+impl BlockStats {
+    /// Adds step `k` of the runs in lanes `0..count`, in lane order, which
+    /// is run order: what [`record`](StepRecorder::record) adds, run by run.
+    /// Lab `i`'s state in lane `l` is `capability[i][l]`, and so on.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn add_lanes(
+        &mut self,
+        k: usize,
+        count: usize,
+        capability: &[[f64; LANES]],
+        safety: &[[f64; LANES]],
+        paused: &[[bool; LANES]],
+        delayed: &[[bool; LANES]],
+        frontier: &[f64; LANES],
+        h: &[f64; LANES],
+        racing: &[bool; LANES],
+    ) {
+        let n = self.labs;
+        let rows = self.steps.len();
+        let count = count.min(LANES);
+        for l in 0..count {
+            self.run_h[l * rows + k] = h[l];
+            self.run_frontier[l * rows + k] = frontier[l];
+        }
+        let ones = |b: &[bool; LANES]| b[..count].iter().map(|&b| u64::from(b)).sum::<u64>();
+        self.steps[k].racing += ones(racing);
+        let sums = &mut self.lab_steps[k * n..(k + 1) * n];
+        let (capability, safety) = (&capability[..n], &safety[..n]);
+        let (paused, delayed) = (&paused[..n], &delayed[..n]);
+        for (i, row) in sums.iter_mut().enumerate() {
+            // Lane by lane into each sum: the order of run after run.
+            let (mut c, mut s) = (row.capability, row.safety);
+            for l in 0..count {
+                c += capability[i][l];
+                s += safety[i][l];
+            }
+            (row.capability, row.safety) = (c, s);
+            row.paused += ones(&paused[i]);
+            row.delayed += ones(&delayed[i]);
+        }
+    }
+
+    /// The end of lane `l`'s run, added to the last step: its `H` and
+    /// frontiers, as [`finish_run`](StepRecorder::finish_run) adds them,
+    /// with `tail` (the first frozen step and the frontier) if it was won
+    /// before the last step.
+    pub(crate) fn finish_lane(&mut self, l: usize, tail: Option<(usize, f64)>) {
+        self.finish(l * self.steps.len(), self.steps.len(), tail);
+    }
+
+    /// Adds a run's `1 - exp(-H)`, square and frontier, steps `0..n`, from
+    /// `run_h` and `run_frontier` at `offset`.
+    fn finish(&mut self, offset: usize, n: usize, tail: Option<(usize, f64)>) {
+        let batched = match tail {
             Some((first, frontier)) if n == self.steps.len() => {
                 self.tails.push((first, frontier));
                 first
             }
             _ => n,
         };
-        let (hs, frontiers) = (&self.run_h[..n], &self.run_frontier[..n]);
+        let hs = &self.run_h[offset..offset + n];
+        let frontiers = &self.run_frontier[offset..offset + n];
         // Starting from NaN is consistent: p(NaN) is NaN.
         let (mut last_h, mut p) = (f64::NAN, f64::NAN);
         for (row, (&h, &frontier)) in self.steps[..n].iter_mut().zip(hs.iter().zip(frontiers)) {

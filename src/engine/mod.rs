@@ -8,12 +8,14 @@
 //! is exact, so the results are the same bits for any thread count.
 
 pub mod aggregate;
+pub mod lanes;
 pub mod normal;
 pub mod run;
 pub mod state;
 pub mod streams;
 
 pub use aggregate::{Aggregate, BlockStats};
+pub use lanes::{LANES, LaneWorkspace, simulate_runs, simulate_runs_one_by_one};
 pub use normal::standard_normal;
 pub use run::{LabRecord, RaceModel, RunRecord, StepRecorder, StepState, Workspace, simulate_run};
 pub use streams::{Purpose, Streams};
@@ -160,7 +162,7 @@ pub fn simulate_range<S: BlockSink>(
     Ok(aggregate)
 }
 
-/// Simulates the runs of one block in order.
+/// Simulates the runs of one block in order ([`LANES`] at a time).
 pub fn simulate_block(
     model: &RaceModel,
     streams: &Streams,
@@ -168,16 +170,20 @@ pub fn simulate_block(
 ) -> (Block, BlockStats) {
     let count = (runs.end - runs.start) as usize;
     let mut stats = BlockStats::new(model.lab_count(), model.steps);
-    let mut ws = Workspace::default();
     let mut block = Block {
         first_run: runs.start,
         runs: Vec::with_capacity(count),
         labs: Vec::with_capacity(count * model.lab_count()),
     };
-    for run in runs {
-        let record = simulate_run(model, streams, run, &mut ws, &mut stats, &mut block.labs);
-        block.runs.push(record);
-    }
+    simulate_runs(
+        model,
+        streams,
+        runs,
+        &mut LaneWorkspace::default(),
+        &mut stats,
+        &mut block.runs,
+        &mut block.labs,
+    );
     stats.flush();
     (block, stats)
 }

@@ -13,7 +13,7 @@
 
 use super::normal::standard_normal;
 use super::streams::{Purpose, Streams};
-use crate::model::growth::{GrowthParams, capped_capability};
+use crate::model::growth::{GrowthParams, capped_capability, max_num};
 use crate::model::hazard::{hazard_rate, win_hazard};
 use crate::model::payoff::utility;
 use crate::model::{Power, hazard};
@@ -36,37 +36,37 @@ pub struct RaceModel {
     pub payoff: Payoff,
     pub labs: Vec<Lab>,
     /// What the hot loop reads of each lab.
-    kernels: Vec<LabKernel>,
+    pub(super) kernels: Vec<LabKernel>,
     /// Observation normals per step that is not a disclosure step.
-    observation_draws: usize,
+    pub(super) observation_draws: usize,
     /// The state every run starts from.
-    start: Start,
+    pub(super) start: Start,
 }
 
 /// One lab's constants, as the hot loop reads them.
 #[derive(Debug, Clone)]
-struct LabKernel {
-    capability_rate: f64,
-    safety_rate: f64,
-    safety_share: f64,
-    risk_perception: f64,
-    policy: CompiledPolicy,
+pub(super) struct LabKernel {
+    pub(super) capability_rate: f64,
+    pub(super) safety_rate: f64,
+    pub(super) safety_share: f64,
+    pub(super) risk_perception: f64,
+    pub(super) policy: CompiledPolicy,
     /// Whether the lab has a rule that reads observations (and has rivals).
-    observes: bool,
+    pub(super) observes: bool,
     /// Where the lab's observation normals start in a step's draws.
-    observation_offset: usize,
+    pub(super) observation_offset: usize,
     /// `e_c` of a lab whose policy never changes its base decision.
-    race_effort: f64,
+    pub(super) race_effort: f64,
 }
 
 /// The initial state of every lab, and its hazard rate.
 #[derive(Debug, Clone, Default)]
-struct Start {
-    capability: Vec<f64>,
-    safety: Vec<f64>,
-    resources: Vec<f64>,
-    safety_effort: Vec<f64>,
-    hazard_rate: Vec<f64>,
+pub(super) struct Start {
+    pub(super) capability: Vec<f64>,
+    pub(super) safety: Vec<f64>,
+    pub(super) resources: Vec<f64>,
+    pub(super) safety_effort: Vec<f64>,
+    pub(super) hazard_rate: Vec<f64>,
 }
 
 impl RaceModel {
@@ -445,7 +445,7 @@ pub fn simulate_run<R: StepRecorder>(
             let c = capability[i];
             rates[i] = hazard_rate(&model.hazard, c, safety[i]);
             h += rates[i];
-            frontier = frontier.max(c);
+            frontier = max_num(frontier, c);
             total += c;
             if c > leader_capability {
                 leader = i;
@@ -508,7 +508,7 @@ pub fn simulate_run<R: StepRecorder>(
 }
 
 #[inline]
-fn state<'a>(
+pub(super) fn state<'a>(
     capability: &'a [f64],
     safety: &'a [f64],
     paused: &'a [bool],
@@ -531,7 +531,7 @@ fn state<'a>(
 /// The highest capability, `max_i C_i` (a NaN counts for nothing).
 #[inline]
 pub fn frontier(capability: &[f64]) -> f64 {
-    capability.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+    capability.iter().copied().fold(f64::NEG_INFINITY, max_num)
 }
 
 /// What lab `i` sees of its rivals this step, folded as its rules read it
@@ -539,7 +539,7 @@ pub fn frontier(capability: &[f64]) -> f64 {
 /// for each rival `j` in lab order, with `z` the lab's observation normals,
 /// or exactly (`None`, a disclosure step).
 #[inline]
-fn observe_rivals(
+pub(super) fn observe_rivals(
     model: &RaceModel,
     i: usize,
     capability: &[f64],
@@ -573,7 +573,7 @@ fn observe_rivals(
 
 /// The lab in whose share of the step's hazard the fate threshold fell:
 /// labs in order, then the winner's extra hazard at the decisive moment.
-fn culprit(
+pub(super) fn culprit(
     rates: &[f64],
     h_before: f64,
     threshold: f64,

@@ -54,6 +54,76 @@ pub fn exp(x: f64) -> f64 {
     reduced(x, false)
 }
 
+/// [`exp`] of four lanes with AVX2, the same bits as `exp` of each: the
+/// operations of the fast path one for one (the table read by a gather),
+/// and `exp` itself for any lane outside it.
+///
+/// # Safety
+///
+/// The processor must have AVX2 (callers compiled with it have checked).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+pub(crate) fn exp4(x: std::arch::x86_64::__m256d) -> std::arch::x86_64::__m256d {
+    use std::arch::x86_64::*;
+    let splat = _mm256_set1_pd;
+    let kd = _mm256_add_pd(_mm256_mul_pd(splat(INV_LN2_N), x), splat(SHIFT));
+    let ki = _mm256_castpd_si256(kd);
+    let kd = _mm256_sub_pd(kd, splat(SHIFT));
+    let r = _mm256_sub_pd(
+        _mm256_sub_pd(x, _mm256_mul_pd(kd, splat(LN2_N_HI))),
+        _mm256_mul_pd(kd, splat(LN2_N_LO)),
+    );
+    // 2i, for i = k mod N: the table's pairs are (tail, scale bits).
+    let at = _mm256_slli_epi64::<1>(_mm256_and_si256(ki, _mm256_set1_epi64x(N as i64 - 1)));
+    // SAFETY: every index is below 2N, inside the table.
+    let (tail, sbits) = unsafe {
+        (
+            _mm256_i64gather_pd::<8>(TABLE.as_ptr().cast::<f64>(), at),
+            _mm256_i64gather_epi64::<8>(TABLE.as_ptr().add(1).cast::<i64>(), at),
+        )
+    };
+    let sbits = _mm256_add_epi64(sbits, _mm256_slli_epi64::<45>(ki));
+    let r2 = _mm256_mul_pd(r, r);
+    let low = _mm256_mul_pd(r2, _mm256_add_pd(splat(C2), _mm256_mul_pd(r, splat(C3))));
+    let high = _mm256_mul_pd(
+        _mm256_mul_pd(r2, r2),
+        _mm256_add_pd(splat(C4), _mm256_mul_pd(r, splat(C5))),
+    );
+    let tmp = _mm256_add_pd(_mm256_add_pd(_mm256_add_pd(tail, r), low), high);
+    let scale = _mm256_castsi256_pd(sbits);
+    let y = _mm256_add_pd(scale, _mm256_mul_pd(scale, tmp));
+    // The fast path's range, 0x3c9 <= top < 0x408, as `exp` tests it.
+    let top = _mm256_and_si256(
+        _mm256_srli_epi64::<52>(_mm256_castpd_si256(x)),
+        _mm256_set1_epi64x(0x7ff),
+    );
+    let inside = _mm256_and_si256(
+        _mm256_cmpgt_epi64(top, _mm256_set1_epi64x(0x3c8)),
+        _mm256_cmpgt_epi64(_mm256_set1_epi64x(0x408), top),
+    );
+    if _mm256_movemask_pd(_mm256_castsi256_pd(inside)) == 0b1111 {
+        return y;
+    }
+    let (mut xs, mut ys) = ([0.0; 4], [0.0; 4]);
+    // SAFETY: four f64 to and from arrays of four.
+    unsafe {
+        _mm256_storeu_pd(xs.as_mut_ptr(), x);
+        _mm256_storeu_pd(ys.as_mut_ptr(), y);
+    }
+    let ys = std::array::from_fn::<f64, 4, _>(|l| {
+        let top = ((xs[l].to_bits() >> 52) & 0x7ff) as u32;
+        if top.wrapping_sub(0x3c9) >= 0x408 - 0x3c9 {
+            exp(xs[l])
+        } else {
+            ys[l]
+        }
+    });
+    xs = ys;
+    // SAFETY: as above.
+    unsafe { _mm256_loadu_pd(xs.as_ptr()) }
+}
+
 /// `exp(x)` for `|x| >= 512`, tiny `x`, infinities and NaN.
 #[cold]
 #[inline(never)]

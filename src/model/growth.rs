@@ -38,7 +38,7 @@ impl Power {
     }
 
     #[inline(never)]
-    fn apply_other(self, x: f64) -> f64 {
+    pub(crate) fn apply_other(self, x: f64) -> f64 {
         match self {
             Power::Zero => 1.0,
             Power::Half => x.sqrt(),
@@ -116,8 +116,27 @@ impl GrowthParams {
         total_capability: f64,
     ) -> f64 {
         let relative = labs as f64 * capability / total_capability;
-        resources * (1.0 + self.resource_growth + self.market_feedback * (relative - 1.0)).max(0.0)
+        resources
+            * max_num(
+                1.0 + self.resource_growth + self.market_feedback * (relative - 1.0),
+                0.0,
+            )
     }
+}
+
+/// `a.max(b)` written out, so that the engine's vector code can do the
+/// same to the bit: `b` if it is greater or `a` is NaN, else `a`. (`f64::max`
+/// may return either zero of `max(-0.0, 0.0)`.)
+#[inline(always)]
+pub fn max_num(a: f64, b: f64) -> f64 {
+    if b > a || a.is_nan() { b } else { a }
+}
+
+/// `a.min(b)` written out, as [`max_num`]: `b` if it is less or `a` is NaN,
+/// else `a`.
+#[inline(always)]
+pub fn min_num(a: f64, b: f64) -> f64 {
+    if b < a || a.is_nan() { b } else { a }
 }
 
 /// `C_i' = min(C_i + dC_i, max(C_i, ceiling))`: growth stops at a ceiling,
@@ -130,7 +149,7 @@ pub fn capped_capability(capability: f64, increment: f64, ceiling: f64) -> f64 {
         // inf and min(x, inf) is x, or inf for a NaN x. Two compares fewer.
         if grown.is_nan() { f64::INFINITY } else { grown }
     } else {
-        grown.min(capability.max(ceiling))
+        min_num(grown, max_num(capability, ceiling))
     }
 }
 

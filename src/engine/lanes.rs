@@ -1,0 +1,714 @@
+//! Runs simulated [`LANES`] at a time, in lockstep.
+//!
+//! Consecutive runs share every step, each in a lane of its own, so the
+//! model's arithmetic (the lognormal noise and the hazard, each an `exp`,
+//! growth's powers and divisions) is done for all lanes by the same
+//! instructions, which the compiler makes vector instructions. Each lane
+//! does what [`simulate_run`](super::simulate_run) does for its run,
+//! operation for operation in the same order, so its results are the same
+//! bits; the random draws and the policies' decisions, which branch, are
+//! made one lane at a time.
+//!
+//! A lane whose run is won stops (its state held, its draws over); the
+//! group ends when every lane has stopped or the last step is done. Each
+//! lane's steps are kept and handed to the recorder at the end, run by run
+//! in order, in exactly the calls `simulate_run` makes: a recorder cannot
+//! tell the two apart. The tests check both give the same records and the
+//! same statistics, bit for bit.
+
+use super::aggregate::BlockStats;
+use super::normal::standard_normal;
+use super::run::{
+    LabRecord, RaceModel, RunRecord, Workspace, culprit, observe_rivals, simulate_run,
+};
+use super::streams::{Purpose, Streams};
+use crate::model::hazard::win_hazard;
+use crate::model::payoff::utility;
+use crate::policy::{Own, Seen};
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+
+/// Runs simulated together: four `f64` are one AVX2 register.
+pub const LANES: usize = 4;
+
+/// One value per lane.
+type V = [f64; LANES];
+
+/// Buffers reused from group to group, so a group allocates nothing.
+/// Per-lab state is one [`V`] per lab; per-lane scratch and the kept steps
+/// are lane by lane.
+#[derive(Debug, Clone, Default)]
+pub struct LaneWorkspace {
+    capability: Vec<V>,
+    safety: Vec<V>,
+    resources: Vec<V>,
+    /// Safety effort spent last step (`safety_share` before the first).
+    safety_effort: Vec<V>,
+    /// Hazard rate at the start of the step.
+    rates: Vec<V>,
+    /// This step's decisions: `e_c` and the capability ceiling.
+    capability_effort: Vec<V>,
+    ceiling: Vec<V>,
+    /// This step's growth normals.
+    z: Vec<V>,
+    paused: Vec<[bool; LANES]>,
+    delayed: Vec<[bool; LANES]>,
+    paused_steps: Vec<[u32; LANES]>,
+    delayed_steps: Vec<[u32; LANES]>,
+    /// Each lane's observation normals for the step, `observation_draws`
+    /// per lane.
+    observation_z: Vec<f64>,
+    /// One lane's capabilities, efforts and rates, lab by lab, for the code
+    /// that reads a run's labs as a slice.
+    lane_capability: Vec<f64>,
+    lane_effort: Vec<f64>,
+    lane_rates: Vec<f64>,
+    /// For processors without AVX2, which simulate one run at a time.
+    scalar: Workspace,
+}
+
+impl LaneWorkspace {
+    /// Sizes the buffers for `model` and puts every lane at the start.
+    fn reset(&mut self, model: &RaceModel) {
+        let n = model.lab_count();
+        let start = &model.start;
+        for (v, from) in [
+            (&mut self.capability, &start.capability),
+            (&mut self.safety, &start.safety),
+            (&mut self.resources, &start.resources),
+            (&mut self.safety_effort, &start.safety_effort),
+            (&mut self.rates, &start.hazard_rate),
+        ] {
+            v.clear();
+            v.extend(from.iter().map(|&x| [x; LANES]));
+        }
+        self.capability_effort.clear();
+        self.capability_effort
+            .extend(model.kernels.iter().map(|k| [k.race_effort; LANES]));
+        self.ceiling.clear();
+        self.ceiling.resize(n, [f64::INFINITY; LANES]);
+        self.z.resize(n, [0.0; LANES]);
+        for v in [&mut self.paused, &mut self.delayed] {
+            v.clear();
+            v.resize(n, [false; LANES]);
+        }
+        for v in [&mut self.paused_steps, &mut self.delayed_steps] {
+            v.clear();
+            v.resize(n, [0; LANES]);
+        }
+        self.observation_z
+            .resize(LANES * model.observation_draws, 0.0);
+        for v in [
+            &mut self.lane_capability,
+            &mut self.lane_effort,
+            &mut self.lane_rates,
+        ] {
+            v.resize(n, 0.0);
+        }
+    }
+}
+
+/// Simulates runs `runs` of the model into `stats`, [`LANES`] at a time
+/// where the processor has AVX2 (one at a time where not), and appends
+/// their records to `runs_out` and `labs_out` in run order: the same bits
+/// as [`simulate_run`] run after run.
+pub fn simulate_runs(
+    model: &RaceModel,
+    streams: &Streams,
+    runs: std::ops::Range<u64>,
+    ws: &mut LaneWorkspace,
+    stats: &mut BlockStats,
+    runs_out: &mut Vec<RunRecord>,
+    labs_out: &mut Vec<LabRecord>,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the processor has AVX2, as just checked.
+        unsafe { avx2::runs(model, streams, runs, ws, stats, runs_out, labs_out) };
+        return;
+    }
+    simulate_runs_one_by_one(model, streams, runs, ws, stats, runs_out, labs_out);
+}
+
+/// [`simulate_runs`] one run at a time, with [`simulate_run`]: the
+/// reference the lanes are tested against.
+pub fn simulate_runs_one_by_one(
+    model: &RaceModel,
+    streams: &Streams,
+    runs: std::ops::Range<u64>,
+    ws: &mut LaneWorkspace,
+    stats: &mut BlockStats,
+    runs_out: &mut Vec<RunRecord>,
+    labs_out: &mut Vec<LabRecord>,
+) {
+    for run in runs {
+        runs_out.push(simulate_run(
+            model,
+            streams,
+            run,
+            &mut ws.scalar,
+            stats,
+            labs_out,
+        ));
+    }
+}
+
+/// Lane `l`'s decisions for the step, as `simulate_run` makes them: its
+/// observation normals, then every lab's policy in order.
+#[inline(always)]
+fn decide_lane(
+    model: &RaceModel,
+    ws: &mut LaneWorkspace,
+    l: usize,
+    observation: Option<&mut ChaCha8Rng>,
+    exact: bool,
+    record: &mut RunRecord,
+    step: u32,
+) {
+    // (Only a model without observation draws has no observation stream.)
+    let draws = model.observation_draws;
+    if let (false, Some(rng)) = (exact, observation) {
+        for z in &mut ws.observation_z[l * draws..(l + 1) * draws] {
+            *z = standard_normal(rng);
+        }
+    }
+    for (i, (c, e)) in ws.capability.iter().zip(&ws.safety_effort).enumerate() {
+        ws.lane_capability[i] = c[l];
+        ws.lane_effort[i] = e[l];
+    }
+    let mut alarm = false;
+    for (i, lab) in model.kernels.iter().enumerate() {
+        if lab.policy.is_race() {
+            continue;
+        }
+        let seen = if lab.observes {
+            let z = &ws.observation_z[l * draws..(l + 1) * draws];
+            let z = (!exact).then(|| &z[lab.observation_offset..]);
+            observe_rivals(model, i, &ws.lane_capability, &ws.lane_effort, z)
+        } else {
+            Seen::default()
+        };
+        let own = Own {
+            capability: ws.capability[i][l],
+            safety: ws.safety[i][l],
+            hazard_rate: ws.rates[i][l],
+            risk_perception: lab.risk_perception,
+        };
+        let decision = lab.policy.decide_seen(lab.safety_share, &own, &seen);
+        ws.paused[i][l] = decision.paused;
+        ws.delayed[i][l] = decision.delayed;
+        ws.paused_steps[i][l] += u32::from(decision.paused);
+        ws.delayed_steps[i][l] += u32::from(decision.delayed);
+        alarm |= decision.paused | decision.delayed;
+        ws.capability_effort[i][l] = decision.capability_effort();
+        ws.ceiling[i][l] = decision.ceiling;
+    }
+    if alarm && record.first_alarm_step.is_none() {
+        record.first_alarm_step = Some(step);
+    }
+}
+
+/// The lanes with AVX2 intrinsics: each vector operation is the scalar
+/// operation of `simulate_run` (and of the model's functions it calls) on
+/// four lanes, in the same order, and IEEE arithmetic rounds each lane as
+/// it rounds the scalar. (Rust never fuses a multiply and an add.)
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::*;
+    use crate::model::exp::exp4;
+    use crate::model::growth::Power;
+    use std::arch::x86_64::*;
+
+    type D = __m256d;
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn ld(a: &[f64; LANES]) -> D {
+        // SAFETY: four f64 from an array of four.
+        unsafe { _mm256_loadu_pd(a.as_ptr()) }
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn st(a: &mut [f64; LANES], v: D) {
+        // SAFETY: four f64 to an array of four.
+        unsafe { _mm256_storeu_pd(a.as_mut_ptr(), v) }
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn lanes(v: D) -> [f64; LANES] {
+        let mut a = [0.0; LANES];
+        st(&mut a, v);
+        a
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn splat(x: f64) -> D {
+        _mm256_set1_pd(x)
+    }
+
+    /// All bits set in the lanes where `m` is true.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn mask(m: &[bool; LANES]) -> D {
+        let bit = |l: usize| -i64::from(m[l]);
+        _mm256_castsi256_pd(_mm256_set_epi64x(bit(3), bit(2), bit(1), bit(0)))
+    }
+
+    /// [`max_num`](crate::model::growth::max_num): `b` where `b > a` or `a`
+    /// is NaN, else `a`.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn max_num(a: D, b: D) -> D {
+        let take_b = _mm256_or_pd(
+            _mm256_cmp_pd::<_CMP_GT_OQ>(b, a),
+            _mm256_cmp_pd::<_CMP_UNORD_Q>(a, a),
+        );
+        _mm256_blendv_pd(a, b, take_b)
+    }
+
+    /// [`min_num`](crate::model::growth::min_num).
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn min_num(a: D, b: D) -> D {
+        let take_b = _mm256_or_pd(
+            _mm256_cmp_pd::<_CMP_LT_OQ>(b, a),
+            _mm256_cmp_pd::<_CMP_UNORD_Q>(a, a),
+        );
+        _mm256_blendv_pd(a, b, take_b)
+    }
+
+    /// [`Power::apply`] of each lane.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn power(p: Power, x: D) -> D {
+        match p {
+            Power::Half => _mm256_sqrt_pd(x),
+            Power::One => x,
+            _ => {
+                let mut a = lanes(x);
+                for v in &mut a {
+                    *v = p.apply_other(*v);
+                }
+                ld(&a)
+            }
+        }
+    }
+
+    #[target_feature(enable = "avx2")]
+    pub(super) fn runs(
+        model: &RaceModel,
+        streams: &Streams,
+        runs: std::ops::Range<u64>,
+        ws: &mut LaneWorkspace,
+        stats: &mut BlockStats,
+        runs_out: &mut Vec<RunRecord>,
+        labs_out: &mut Vec<LabRecord>,
+    ) {
+        let mut first = runs.start;
+        while first < runs.end {
+            let count = (runs.end - first).min(LANES as u64) as usize;
+            group(model, streams, first, count, ws, stats, runs_out, labs_out);
+            first += count as u64;
+        }
+    }
+
+    /// Runs `first..first + count` (`count <= LANES`) in lockstep.
+    #[target_feature(enable = "avx2")]
+    #[allow(clippy::too_many_arguments)]
+    fn group(
+        model: &RaceModel,
+        streams: &Streams,
+        first: u64,
+        count: usize,
+        ws: &mut LaneWorkspace,
+        stats: &mut BlockStats,
+        runs_out: &mut Vec<RunRecord>,
+        labs_out: &mut Vec<LabRecord>,
+    ) {
+        let n = model.lab_count();
+        let steps = model.steps;
+        let g = &model.growth;
+        let hazard = &model.hazard;
+        let decides = model.kernels.iter().any(|k| !k.policy.is_race());
+        ws.reset(model);
+
+        let run = |l: usize| first + l as u64;
+        // Lanes past `count` hold no run: they start stopped and never draw.
+        let mut growth: [ChaCha8Rng; LANES] =
+            std::array::from_fn(|l| streams.stream(run(l), Purpose::Growth));
+        let mut observation: Vec<ChaCha8Rng> = if model.observation_draws > 0 {
+            (0..count)
+                .map(|l| streams.stream(run(l), Purpose::Observation))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut threshold = [f64::INFINITY; LANES];
+        for (l, t) in threshold.iter_mut().enumerate().take(count) {
+            let mut fate = streams.stream(run(l), Purpose::Fate);
+            *t = -(1.0 - fate.random::<f64>()).ln();
+        }
+        let mut records: [RunRecord; LANES] = std::array::from_fn(|l| RunRecord {
+            run: run(l),
+            cumulative_hazard: 0.0,
+            catastrophe_step: None,
+            culprit: None,
+            winner: None,
+            win_step: None,
+            frontier: 0.0,
+            first_alarm_step: None,
+        });
+        let mut active: [bool; LANES] = std::array::from_fn(|l| l < count);
+        // Each won run's frozen tail: its first step and frontier.
+        let mut tails: [Option<(usize, f64)>; LANES] = [None; LANES];
+        let mut h = [0.0; LANES];
+        // The fate thresholds not yet crossed (infinity once crossed).
+        let mut pending_fate = threshold;
+
+        // Cmax and the sum of C of the state at the start of each step (and
+        // of the end state), folded as `simulate_run` folds them.
+        let mut frontier = splat(f64::NEG_INFINITY);
+        let mut total = splat(crate::stats::sum_start());
+        for c in &ws.capability {
+            frontier = max_num(frontier, ld(c));
+            total = _mm256_add_pd(total, ld(c));
+        }
+        let mut frontier_lanes = lanes(frontier);
+        stats.add_lanes(
+            0,
+            count,
+            &ws.capability,
+            &ws.safety,
+            &ws.paused,
+            &ws.delayed,
+            &frontier_lanes,
+            &h,
+            &[true; LANES],
+        );
+        let mut recorded = 0;
+
+        // Constants of the step, as the scalar code rounds them.
+        let sigma = g.capability_noise;
+        let half_sigma_sq = 0.5 * sigma * sigma;
+        let growth_one = 1.0 + g.resource_growth;
+        let labs = n as f64;
+
+        for t in 0..steps {
+            if !active.contains(&true) {
+                break;
+            }
+            let step = t + 1;
+            let exact = model.observation.is_exact(t);
+            if decides {
+                for l in 0..count {
+                    if active[l] {
+                        let rng = observation.get_mut(l);
+                        decide_lane(model, ws, l, rng, exact, &mut records[l], step);
+                    }
+                }
+            }
+
+            // Grow: the growth normals of each running lane, lab by lab;
+            // then each lab in all lanes at once, kept in running lanes.
+            for l in 0..count {
+                if active[l] {
+                    for z in ws.z.iter_mut() {
+                        z[l] = standard_normal(&mut growth[l]);
+                    }
+                }
+            }
+            let running = mask(&active);
+            for (i, lab) in model.kernels.iter().enumerate() {
+                let noise = if sigma == 0.0 {
+                    splat(1.0)
+                } else {
+                    let z = ld(&ws.z[i]);
+                    exp4(_mm256_sub_pd(
+                        _mm256_mul_pd(splat(sigma), z),
+                        splat(half_sigma_sq),
+                    ))
+                };
+                let c = ld(&ws.capability[i]);
+                let r = ld(&ws.resources[i]);
+                let effort = ld(&ws.capability_effort[i]);
+                let ceiling = ld(&ws.ceiling[i]);
+                let spent_on_safety = _mm256_sub_pd(splat(1.0), effort);
+                // GrowthParams::capability_increment and capped_capability.
+                let powered = power(g.returns, _mm256_mul_pd(r, effort));
+                let dc = _mm256_add_pd(
+                    _mm256_mul_pd(_mm256_mul_pd(splat(lab.capability_rate), powered), noise),
+                    _mm256_mul_pd(splat(g.spillover), _mm256_sub_pd(frontier, c)),
+                );
+                let grown = _mm256_add_pd(c, dc);
+                let uncapped = _mm256_blendv_pd(
+                    grown,
+                    splat(f64::INFINITY),
+                    _mm256_cmp_pd::<_CMP_UNORD_Q>(grown, grown),
+                );
+                let capped = min_num(grown, max_num(c, ceiling));
+                let no_ceiling = _mm256_cmp_pd::<_CMP_EQ_OQ>(ceiling, splat(f64::INFINITY));
+                let next_c = _mm256_blendv_pd(capped, uncapped, no_ceiling);
+                // GrowthParams::safety_increment.
+                let powered = power(g.returns, _mm256_mul_pd(r, spent_on_safety));
+                let access = power(g.frontier_access, _mm256_div_pd(c, frontier));
+                let ds = _mm256_mul_pd(_mm256_mul_pd(splat(lab.safety_rate), powered), access);
+                let s = ld(&ws.safety[i]);
+                let next_s = _mm256_add_pd(s, ds);
+                // GrowthParams::next_resources.
+                let relative = _mm256_div_pd(_mm256_mul_pd(splat(labs), c), total);
+                let factor = _mm256_add_pd(
+                    splat(growth_one),
+                    _mm256_mul_pd(
+                        splat(g.market_feedback),
+                        _mm256_sub_pd(relative, splat(1.0)),
+                    ),
+                );
+                let next_r = _mm256_mul_pd(r, max_num(factor, splat(0.0)));
+                let e = ld(&ws.safety_effort[i]);
+                st(&mut ws.capability[i], _mm256_blendv_pd(c, next_c, running));
+                st(&mut ws.safety[i], _mm256_blendv_pd(s, next_s, running));
+                st(&mut ws.resources[i], _mm256_blendv_pd(r, next_r, running));
+                st(
+                    &mut ws.safety_effort[i],
+                    _mm256_blendv_pd(e, spent_on_safety, running),
+                );
+            }
+
+            // Hazard of the new state, summed in lab order; the new Cmax and
+            // sum of C, and the most capable lab (lowest index on a tie).
+            let h_before = h;
+            let mut hv = ld(&h);
+            frontier = splat(f64::NEG_INFINITY);
+            total = splat(crate::stats::sum_start());
+            let mut leader = splat(0.0);
+            let mut leader_capability = ld(&ws.capability[0]);
+            for i in 0..n {
+                let c = ld(&ws.capability[i]);
+                // hazard_rate.
+                let rate = if hazard.base == 0.0 {
+                    splat(0.0)
+                } else {
+                    let x = _mm256_add_pd(
+                        _mm256_mul_pd(
+                            splat(hazard.capability_slope),
+                            _mm256_sub_pd(c, splat(hazard.danger)),
+                        ),
+                        _mm256_mul_pd(splat(hazard.gap_slope), _mm256_sub_pd(c, ld(&ws.safety[i]))),
+                    );
+                    _mm256_mul_pd(splat(hazard.base), exp4(x))
+                };
+                st(&mut ws.rates[i], rate);
+                hv = _mm256_add_pd(hv, rate);
+                frontier = max_num(frontier, c);
+                total = _mm256_add_pd(total, c);
+                let ahead = _mm256_cmp_pd::<_CMP_GT_OQ>(c, leader_capability);
+                leader = _mm256_blendv_pd(leader, splat(i as f64), ahead);
+                leader_capability = _mm256_blendv_pd(leader_capability, c, ahead);
+            }
+            // A stopped run's hazard is over.
+            st(&mut h, _mm256_blendv_pd(ld(&h_before), hv, running));
+            frontier_lanes = lanes(frontier);
+
+            // Decisive capability and the sampled catastrophe, in the lanes
+            // where either happens.
+            let won = _mm256_cmp_pd::<_CMP_GE_OQ>(leader_capability, splat(model.decisive));
+            let struck = _mm256_cmp_pd::<_CMP_GE_OQ>(ld(&h), ld(&pending_fate));
+            let events = _mm256_movemask_pd(_mm256_and_pd(_mm256_or_pd(won, struck), running));
+            let mut racing = active;
+            if events != 0 {
+                let (leader, leader_capability) = (lanes(leader), lanes(leader_capability));
+                for l in (0..count).filter(|&l| events & (1 << l) != 0) {
+                    let record = &mut records[l];
+                    let mut win_extra = 0.0;
+                    if leader_capability[l] >= model.decisive {
+                        let w = leader[l] as usize;
+                        record.winner = Some(w as u32);
+                        record.win_step = Some(step);
+                        win_extra = win_hazard(hazard, leader_capability[l], ws.safety[w][l]);
+                        h[l] += win_extra;
+                    }
+                    if record.catastrophe_step.is_none() && h[l] >= threshold[l] {
+                        for (rate, lane) in ws.lane_rates.iter_mut().zip(&ws.rates) {
+                            *rate = lane[l];
+                        }
+                        record.catastrophe_step = Some(step);
+                        record.culprit = Some(culprit(
+                            &ws.lane_rates,
+                            h_before[l],
+                            threshold[l],
+                            record.winner,
+                            win_extra,
+                        ));
+                        pending_fate[l] = f64::INFINITY;
+                    }
+                    racing[l] = record.winner.is_none();
+                }
+            }
+            stats.add_lanes(
+                step as usize,
+                count,
+                &ws.capability,
+                &ws.safety,
+                &ws.paused,
+                &ws.delayed,
+                &frontier_lanes,
+                &h,
+                &racing,
+            );
+            recorded = step;
+            // A won run is frozen: its state held, no lab pausing or
+            // delaying in a race that is over.
+            for l in 0..count {
+                if active[l] && !racing[l] {
+                    active[l] = false;
+                    if step < steps {
+                        tails[l] = Some((step as usize + 1, frontier_lanes[l]));
+                    }
+                    for (p, d) in ws.paused.iter_mut().zip(&mut ws.delayed) {
+                        (p[l], d[l]) = (false, false);
+                    }
+                }
+            }
+        }
+        // The steps after every run has stopped: each run's frozen state.
+        for k in recorded + 1..=steps {
+            stats.add_lanes(
+                k as usize,
+                count,
+                &ws.capability,
+                &ws.safety,
+                &ws.paused,
+                &ws.delayed,
+                &frontier_lanes,
+                &h,
+                &[false; LANES],
+            );
+        }
+
+        let total = lanes(total);
+        for (l, mut record) in records.into_iter().enumerate().take(count) {
+            stats.finish_lane(l, tails[l]);
+            record.cumulative_hazard = h[l];
+            record.frontier = frontier_lanes[l];
+            labs_out.extend((0..n).map(|i| LabRecord {
+                capability: ws.capability[i][l],
+                safety: ws.safety[i][l],
+                resources: ws.resources[i][l],
+                paused_steps: ws.paused_steps[i][l],
+                delayed_steps: ws.delayed_steps[i][l],
+                utility: utility(
+                    &model.payoff,
+                    h[l],
+                    record.winner == Some(i as u32),
+                    ws.capability[i][l],
+                    total[l],
+                ),
+            }));
+            runs_out.push(record);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Scenario;
+    use crate::engine::Aggregate;
+    use std::str::FromStr;
+
+    /// Runs `runs` both ways: the records (as `Debug` text, which tells
+    /// `-0.0` from `0.0`) and the statistics (as the aggregate's bytes).
+    fn both_ways(s: &Scenario, runs: std::ops::Range<u64>) -> [(String, Vec<u8>); 2] {
+        let model = RaceModel::new(s);
+        let streams = Streams::new(s.meta.seed);
+        let way = |lanes: bool| {
+            let mut stats = BlockStats::new(model.lab_count(), model.steps);
+            let (mut records, mut labs) = (Vec::new(), Vec::new());
+            let mut ws = LaneWorkspace::default();
+            let simulate = if lanes {
+                simulate_runs
+            } else {
+                simulate_runs_one_by_one
+            };
+            simulate(
+                &model,
+                &streams,
+                runs.clone(),
+                &mut ws,
+                &mut stats,
+                &mut records,
+                &mut labs,
+            );
+            let mut aggregate = Aggregate::new(model.lab_count(), model.steps);
+            aggregate.absorb(&stats, &records, &labs);
+            (format!("{records:?}{labs:?}"), aggregate.to_bytes())
+        };
+        [way(true), way(false)]
+    }
+
+    #[test]
+    fn lanes_give_the_bits_of_one_run_at_a_time_for_the_shipped_scenarios() {
+        for shipped in crate::builtin::SHIPPED {
+            let (name, s) = (shipped.name, crate::builtin::load(shipped.name).unwrap());
+            // A last group of three lanes, and runs not from a group's start.
+            for runs in [0..1027, 5..30] {
+                let [lanes, one_by_one] = both_ways(&s, runs);
+                assert!(lanes.0 == one_by_one.0, "{name}: records differ");
+                assert!(lanes.1 == one_by_one.1, "{name}: statistics differ");
+            }
+        }
+    }
+
+    #[test]
+    fn lanes_give_the_bits_of_one_run_at_a_time_at_the_edges() {
+        let labs = "[[labs]]\nname = \"A\"\ncapability = 1.0\nsafety = 1.0\ncapability_rate = 0.3\nsafety_rate = 0.1\n\
+                    policy = [{ rule = \"unilateral_pause\", thresholds = [2.0, 3.5], required = [1.5, 3.0] }]\n\
+                    [[labs]]\nname = \"B\"\ncapability = 1.2\nsafety = 0.5\ncapability_rate = 0.3\nsafety_rate = 0.05\n\
+                    policy = [{ rule = \"match_competitors\", margin = 0.1, reference = \"leader\" }, \
+                    { rule = \"delay_if_leading\", lead = 0.2, risk = 0.001, slowdown = 0.5 }]\n\
+                    [[labs]]\nname = \"C\"\ncapability = 0.05\nsafety = 0.0\nresources = 0.5\ncapability_rate = 0.4\nsafety_rate = 0.0\n";
+        for world in [
+            // Powers other than 0.5 and 1, a win, disclosure every other step.
+            "decisive_capability = 4.0\nreturns = 0.7\nfrontier_access = 0.0\nobservation.disclosure_every = 2\n",
+            // No noise at all, no hazard, no end; resources that can run out.
+            "capability_noise = 0.0\nhazard.base = 0.0\nmarket_feedback = 1.0\nresource_growth = -0.1\nobservation.capability_noise = 0.0\nobservation.safety_noise = 0.0\n",
+            // A hazard whose exponent leaves exp's fast path (overflow to infinity).
+            "hazard.capability_slope = 100.0\nhazard.gap_slope = 100.0\nhazard.danger = 0.0\nhazard.base = 0.5\nreturns = 1.0\nfrontier_access = 2.0\n",
+            // A catastrophe in the first step, and a win in it too.
+            "hazard.base = 1.0\nhazard.danger = 0.0\ndecisive_capability = 1.1\n",
+        ] {
+            let s = Scenario::from_str(&format!("[scenario]\nsteps = 25\n[world]\n{world}{labs}"))
+                .unwrap();
+            let [lanes, one_by_one] = both_ways(&s, 0..203);
+            assert!(lanes.0 == one_by_one.0, "{world}: records differ");
+            assert!(lanes.1 == one_by_one.1, "{world}: statistics differ");
+        }
+    }
+
+    #[test]
+    fn lanes_break_ties_as_one_run_at_a_time_does() {
+        // Two equal labs without noise reach the decisive capability
+        // together: the first wins.
+        let s = Scenario::from_str(
+            "[scenario]\nsteps = 30\n[world]\ncapability_noise = 0.0\ndecisive_capability = 2.0\n\
+             [[labs]]\nname = \"A\"\ncount = 2\ncapability = 1.0\nsafety = 1.0\ncapability_rate = 0.1\nsafety_rate = 0.1\n",
+        )
+        .unwrap();
+        let [lanes, one_by_one] = both_ways(&s, 0..6);
+        assert!(one_by_one.0.contains("winner: Some(0)"));
+        assert_eq!(lanes, one_by_one);
+    }
+
+    #[test]
+    fn a_model_of_one_step_and_one_lab_runs_in_lanes_too() {
+        let s = Scenario::from_str(
+            "[scenario]\nsteps = 1\n[[labs]]\nname = \"A\"\ncapability = 1.0\nsafety = 1.0\ncapability_rate = 0.1\nsafety_rate = 0.1\n",
+        )
+        .unwrap();
+        let [lanes, one_by_one] = both_ways(&s, 0..9);
+        assert_eq!(lanes, one_by_one);
+    }
+}
