@@ -6,6 +6,9 @@
 //! - `sim/<scenario>/<k>t`: [`engine::simulate`] as `airace run` calls it
 //!   (with the per-step statistics, without writing rows), on 1 thread and
 //!   on every core;
+//! - `summary/<scenario>/<k>t`: [`engine::simulate_summary`] as a sweep
+//!   calls it for each point (the totals a summary reads, no per-step
+//!   statistics);
 //! - `draws/<scenario>/<k>t`: the bare draws of the same runs: for every run
 //!   its three streams cut from the keyed generator exactly as the engine
 //!   cuts them (ChaCha8 clone + `set_stream`), the one fate uniform, one
@@ -15,10 +18,10 @@
 //!   are those up to the win: the counts come from the simulated runs, so
 //!   the draws are exactly those the simulator makes, no more.
 //!
-//! and then prints a table of both, in nominal lab-steps per second of the
-//! scenario, and their ratio (simulator time / bare-draw time); and the
-//! ratio once more from pairs of single-thread runs taken in turn (the median
-//! of the ratios within pairs), which a busy machine disturbs least.
+//! and then prints a table of them, in nominal lab-steps per second of the
+//! scenario, and the ratios (simulator time / bare-draw time); and the
+//! ratios once more from single-thread runs of the three taken in turn (the
+//! median of the ratios within rounds), which a busy machine disturbs least.
 
 use airace::Scenario;
 use airace::builtin;
@@ -104,13 +107,20 @@ impl Case {
         }
     }
 
-    fn simulate(&self) -> Option<engine::Aggregate> {
+    /// The simulator with every per-step statistic (`summary` false), or
+    /// with the summary's totals only.
+    fn simulate(&self, summary: bool) -> Option<engine::Aggregate> {
         let cancel = AtomicBool::new(false);
         let control = Control {
             progress: &|_| {},
             cancel: &cancel,
         };
-        engine::simulate(&self.model, SEED, self.runs, &mut NoSink, &control).ok()
+        let simulate = if summary {
+            engine::simulate_summary
+        } else {
+            engine::simulate
+        };
+        simulate(&self.model, SEED, self.runs, &mut NoSink, &control).ok()
     }
 
     /// The bare draws of runs `first..`, `counts` per run.
@@ -192,14 +202,16 @@ fn bench_engine(c: &mut Criterion, cases: &[Case], cores: usize) {
                 .num_threads(k)
                 .build()
                 .unwrap();
-            let id = format!("sim/{}/{k}t", case.name);
-            group.bench_function(&id, |b| {
-                b.iter_custom(|iters| {
-                    timed(&id, iters, || {
-                        black_box(pool.install(|| case.simulate()));
+            for (kind, summary) in [("sim", false), ("summary", true)] {
+                let id = format!("{kind}/{}/{k}t", case.name);
+                group.bench_function(&id, |b| {
+                    b.iter_custom(|iters| {
+                        timed(&id, iters, || {
+                            black_box(pool.install(|| case.simulate(summary)));
+                        })
                     })
-                })
-            });
+                });
+            }
             let id = format!("draws/{}/{k}t", case.name);
             group.bench_function(&id, |b| {
                 b.iter_custom(|iters| {
@@ -220,39 +232,46 @@ fn quantile(v: &[f64], q: f64) -> f64 {
 }
 
 /// The table: nominal lab-steps per second (median over samples, best in
-/// brackets) and the simulator's time over the bare draws' time, of the
+/// brackets) and the simulators' time over the bare draws' time, of the
 /// medians and of the bests.
 fn report(cases: &[Case], cores: usize) {
     let times = TIMES.lock().unwrap();
     let get = |id: String| times.iter().find(|(k, _)| *k == id).map(|(_, v)| v.clone());
     println!();
     println!("nominal lab-steps/s (runs x steps x labs), median [best] of the samples above;");
-    println!("ratio = simulator time / bare-draw time, of the medians [of the bests]");
+    println!("ratio = simulator time / bare-draw time, of the medians [of the bests];");
+    println!("summary = the simulator keeping only what a summary reads (a sweep point)");
     println!(
-        "{:<10} {:>3}  {:>22}  {:>22}  {:>13}",
-        "scenario", "thr", "simulator", "bare draws", "ratio"
+        "{:<10} {:>3}  {:>20}  {:>20}  {:>20}  {:>13}  {:>13}",
+        "scenario", "thr", "simulator", "summary", "bare draws", "ratio", "ratio summary"
     );
     for case in cases {
         for k in [1, cores] {
-            let (Some(sim), Some(draws)) = (
+            let (Some(sim), Some(summary), Some(draws)) = (
                 get(format!("sim/{}/{k}t", case.name)),
+                get(format!("summary/{}/{k}t", case.name)),
                 get(format!("draws/{}/{k}t", case.name)),
             ) else {
                 continue;
             };
             let rate = |t: f64| case.lab_steps as f64 / t / 1e6;
             let (sm, sb) = (quantile(&sim, 0.5), quantile(&sim, 0.0));
+            let (um, ub) = (quantile(&summary, 0.5), quantile(&summary, 0.0));
             let (dm, db) = (quantile(&draws, 0.5), quantile(&draws, 0.0));
             println!(
-                "{:<10} {:>3}  {:>9.1}M [{:>8.1}M]  {:>9.1}M [{:>8.1}M]  {:>5.2} [{:>5.2}]",
+                "{:<10} {:>3}  {:>8.1}M [{:>7.1}M]  {:>8.1}M [{:>7.1}M]  {:>8.1}M [{:>7.1}M]  {:>5.2} [{:>5.2}]  {:>5.2} [{:>5.2}]",
                 case.name,
                 k,
                 rate(sm),
                 rate(sb),
+                rate(um),
+                rate(ub),
                 rate(dm),
                 rate(db),
                 sm / dm,
-                sb / db
+                sb / db,
+                um / dm,
+                ub / db
             );
             if cores == 1 {
                 break;
@@ -261,40 +280,61 @@ fn report(cases: &[Case], cores: usize) {
     }
 }
 
-/// The ratio again, on one thread, from simulator and bare-draw runs
-/// taken in turn, `rounds` pairs of them. On a shared machine whose speed
-/// drifts (other tenants, turbo), the two halves of a pair see the same
-/// conditions, so the ratio within each pair is the steadiest reading: it
-/// prints their median and range, and the throughputs of the best rounds.
+/// The ratios again, on one thread, from the simulator, the summary-only
+/// simulator and the bare draws timed in turn, `rounds` times. On a shared
+/// machine whose speed drifts (other tenants, turbo), the runs of a round
+/// see the same conditions, so the ratios within each round are the
+/// steadiest reading: it prints their medians and ranges, and the
+/// throughputs of the best rounds.
 fn interleaved(cases: &[Case], rounds: usize) {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .build()
         .unwrap();
     println!();
-    println!("interleaved, 1 thread, {rounds} pairs (simulator, bare draws) taken in turn:");
+    println!(
+        "interleaved, 1 thread, {rounds} rounds (simulator, summary-only simulator, bare draws) taken in turn:"
+    );
     for case in cases {
-        let (mut sim, mut draws, mut ratios) = (f64::INFINITY, f64::INFINITY, Vec::new());
+        let time = |f: &dyn Fn()| {
+            let start = Instant::now();
+            f();
+            start.elapsed().as_secs_f64()
+        };
+        let (mut best, mut ratios) = ([f64::INFINITY; 3], [Vec::new(), Vec::new()]);
         for _ in 0..rounds {
-            let start = Instant::now();
-            black_box(pool.install(|| case.simulate()));
-            let s = start.elapsed().as_secs_f64();
-            let start = Instant::now();
-            black_box(pool.install(|| case.draws()));
-            let d = start.elapsed().as_secs_f64();
-            sim = sim.min(s);
-            draws = draws.min(d);
-            ratios.push(s / d);
+            let s = time(&|| {
+                black_box(pool.install(|| case.simulate(false)));
+            });
+            let u = time(&|| {
+                black_box(pool.install(|| case.simulate(true)));
+            });
+            let d = time(&|| {
+                black_box(pool.install(|| case.draws()));
+            });
+            for (b, t) in best.iter_mut().zip([s, u, d]) {
+                *b = b.min(t);
+            }
+            ratios[0].push(s / d);
+            ratios[1].push(u / d);
         }
         let rate = |t: f64| case.lab_steps as f64 / t / 1e6;
+        let range = |r: &[f64]| {
+            format!(
+                "{:.2} ({:.2}-{:.2})",
+                quantile(r, 0.5),
+                quantile(r, 0.0),
+                quantile(r, 1.0)
+            )
+        };
         println!(
-            "{:<10}   ratio {:.2} (median of pairs; {:.2}-{:.2})   best: simulator {:>6.1}M/s, bare draws {:>6.1}M/s",
+            "{:<10}   ratio {}, summary {} (medians of rounds; ranges)   best: {:.1}M/s, summary {:.1}M/s, draws {:.1}M/s",
             case.name,
-            quantile(&ratios, 0.5),
-            quantile(&ratios, 0.0),
-            quantile(&ratios, 1.0),
-            rate(sim),
-            rate(draws),
+            range(&ratios[0]),
+            range(&ratios[1]),
+            rate(best[0]),
+            rate(best[1]),
+            rate(best[2]),
         );
     }
 }

@@ -1159,7 +1159,9 @@ impl Runner {
         Ok(result)
     }
 
-    /// Simulates `scenario` without writing anything (a sweep's point).
+    /// Simulates `scenario` without writing anything (a sweep's point): the
+    /// totals its [`Summary`](output::Summary) reads, without the per-step
+    /// statistics ([`engine::simulate_summary`]).
     pub fn simulate(&mut self, scenario: &Scenario) -> anyhow::Result<crate::engine::Aggregate> {
         self.progress.set_message(scenario.meta.name.clone());
         let model = RaceModel::new(scenario);
@@ -1171,7 +1173,7 @@ impl Runner {
         let (seed, runs) = (scenario.meta.seed, scenario.meta.runs);
         let aggregate = self
             .pool
-            .install(|| engine::simulate(&model, seed, runs, &mut engine::NoSink, &control))
+            .install(|| engine::simulate_summary(&model, seed, runs, &mut engine::NoSink, &control))
             .map_err(|e| match e {
                 Stopped::Sink(never) => match never {},
                 Stopped::Cancelled { aggregate, .. } => {

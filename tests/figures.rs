@@ -636,3 +636,33 @@ fn ten_labs_keep_every_legend_entry_a_colour_each_and_apart_labels() {
         assert!(x1 - x0 >= half(s0, n0) + half(s1, n1), "{pair:?}");
     }
 }
+
+#[test]
+fn a_sweep_reports_the_same_whether_or_not_it_keeps_its_points() {
+    // Without --keep-points a point keeps only what its summary reads (no
+    // per-step statistics); with it, everything: the same sweep.csv.
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = |keep: bool, out: &str| {
+        let out = dir.path().join(out);
+        airace()
+            .args([
+                "sweep",
+                "scenarios/rsp-2026.toml",
+                "--set",
+                "world.spillover=0,0.05,0.1",
+                "--runs",
+                "1500",
+                "--quiet",
+                "--no-plots",
+            ])
+            .args(keep.then_some("--keep-points"))
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        fs::read_to_string(out.join("rsp-2026-sweep").join("sweep.csv")).unwrap()
+    };
+    let (summaries, kept) = (sweep(false, "a"), sweep(true, "b"));
+    assert_eq!(summaries.lines().count(), 4);
+    assert_eq!(summaries, kept);
+}

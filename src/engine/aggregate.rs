@@ -57,6 +57,20 @@ pub struct BlockStats {
     /// Finished runs' tails, whose frontiers are not in the sketches yet:
     /// each from its first step to the last.
     tails: Vec<(usize, f64)>,
+    /// What is recorded: a [`Detail::Summary`] block keeps no step.
+    detail: Detail,
+}
+
+/// How much an [`Aggregate`] keeps, and its blocks record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Every statistic, per step too: what `airace run` reports.
+    Steps,
+    /// The run-level totals and the last step's frontier histogram: all a
+    /// [`Summary`](crate::output::Summary) reads, and all a sweep point
+    /// needs. The runs skip the per-step statistics, which cost more than
+    /// their draws; the summary is the same, to the bit.
+    Summary,
 }
 
 /// Runs whose frontiers wait together to go into the sketches, for `rows`
@@ -109,7 +123,33 @@ impl BlockStats {
             batch,
             run_tail: None,
             tails: Vec::new(),
+            detail: Detail::Steps,
         }
+    }
+
+    /// A block that records no step ([`Detail::Summary`]): its runs are
+    /// simulated without a recorder, and only their records are kept.
+    pub fn summary(labs: usize) -> Self {
+        BlockStats {
+            labs,
+            steps: Vec::new(),
+            frontier_sketch: Vec::new(),
+            lab_steps: Vec::new(),
+            run_h: Vec::new(),
+            run_frontier: Vec::new(),
+            run_steps: 0,
+            pending: Vec::new(),
+            pending_frontier: Vec::new(),
+            batch: 1,
+            run_tail: None,
+            tails: Vec::new(),
+            detail: Detail::Summary,
+        }
+    }
+
+    /// Whether the block records every step ([`Detail::Steps`]).
+    pub fn records_steps(&self) -> bool {
+        self.detail == Detail::Steps
     }
 
     /// Adds the frontiers of the pending runs and tails to the sketches,
@@ -239,28 +279,56 @@ impl BlockStats {
         h: &[f64; LANES],
         racing: &[bool; LANES],
     ) {
+        // The number of lanes as a constant, so that the loops below unroll.
+        let add = match count {
+            4 => Self::add_lanes_of::<4>,
+            3 => Self::add_lanes_of::<3>,
+            2 => Self::add_lanes_of::<2>,
+            _ => Self::add_lanes_of::<1>,
+        };
+        add(
+            self, k, capability, safety, paused, delayed, frontier, h, racing,
+        );
+    }
+
+    /// [`add_lanes`](Self::add_lanes) of lanes `0..C`.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn add_lanes_of<const C: usize>(
+        &mut self,
+        k: usize,
+        capability: &[[f64; LANES]],
+        safety: &[[f64; LANES]],
+        paused: &[[bool; LANES]],
+        delayed: &[[bool; LANES]],
+        frontier: &[f64; LANES],
+        h: &[f64; LANES],
+        racing: &[bool; LANES],
+    ) {
+        const { assert!(C >= 1 && C <= LANES) };
         let n = self.labs;
         let rows = self.steps.len();
-        let count = count.min(LANES);
-        for l in 0..count {
+        for l in 0..C {
             self.run_h[l * rows + k] = h[l];
             self.run_frontier[l * rows + k] = frontier[l];
         }
-        let ones = |b: &[bool; LANES]| b[..count].iter().map(|&b| u64::from(b)).sum::<u64>();
+        let ones = |b: &[bool; LANES]| b[..C].iter().map(|&b| u64::from(b)).sum::<u64>();
         self.steps[k].racing += ones(racing);
         let sums = &mut self.lab_steps[k * n..(k + 1) * n];
-        let (capability, safety) = (&capability[..n], &safety[..n]);
-        let (paused, delayed) = (&paused[..n], &delayed[..n]);
-        for (i, row) in sums.iter_mut().enumerate() {
+        let labs = capability
+            .iter()
+            .zip(safety)
+            .zip(paused.iter().zip(delayed));
+        for (row, ((c, s), (p, d))) in sums.iter_mut().zip(labs) {
             // Lane by lane into each sum: the order of run after run.
-            let (mut c, mut s) = (row.capability, row.safety);
-            for l in 0..count {
-                c += capability[i][l];
-                s += safety[i][l];
+            let (mut capability, mut safety) = (row.capability, row.safety);
+            for l in 0..C {
+                capability += c[l];
+                safety += s[l];
             }
-            (row.capability, row.safety) = (c, s);
-            row.paused += ones(&paused[i]);
-            row.delayed += ones(&delayed[i]);
+            (row.capability, row.safety) = (capability, safety);
+            row.paused += ones(p);
+            row.delayed += ones(d);
         }
     }
 
@@ -354,7 +422,10 @@ pub struct Aggregate {
     pub frontier: ValueSum,
     pub frontier_sq: ValueSum,
     pub labs: Vec<LabTotals>,
+    /// One per step from step 0; in a [`Detail::Summary`] aggregate, one:
+    /// the last step, with only its frontier histogram.
     pub steps: Vec<StepTotals>,
+    pub detail: Detail,
 }
 
 impl Aggregate {
@@ -378,6 +449,16 @@ impl Aggregate {
             frontier_sq: ValueSum::default(),
             labs: vec![LabTotals::default(); labs],
             steps: vec![step; steps as usize + 1],
+            detail: Detail::Steps,
+        }
+    }
+
+    /// An aggregate of the run-level totals and the final frontiers only
+    /// ([`Detail::Summary`]), for [`simulate_summary`](super::simulate_summary).
+    pub fn summary(labs: usize) -> Self {
+        Aggregate {
+            detail: Detail::Summary,
+            ..Aggregate::new(labs, 0)
         }
     }
 
@@ -407,7 +488,9 @@ impl Aggregate {
             frontier_sq += r.frontier * r.frontier;
             if let Some(step) = r.catastrophe_step {
                 self.catastrophes += 1;
-                self.steps[step as usize].catastrophes += 1;
+                if self.detail == Detail::Steps {
+                    self.steps[step as usize].catastrophes += 1;
+                }
                 self.unwarned += u64::from(r.unwarned());
             }
             if let Some(c) = r.culprit {
@@ -445,6 +528,19 @@ impl Aggregate {
             t.safety.add(u.3);
             t.resources.add(u.4);
         }
+        if self.detail == Detail::Summary {
+            // The last step's frontiers are the runs' final frontiers.
+            assert!(!block.records_steps(), "a summary takes summary blocks");
+            let last = &mut self.steps[0].frontier_sketch;
+            for r in runs {
+                last.add(r.frontier);
+            }
+            return;
+        }
+        assert!(
+            block.records_steps(),
+            "per-step totals take per-step blocks"
+        );
         for (k, s) in self.steps.iter_mut().enumerate() {
             let b = &block.steps[k];
             s.p.add(b.p);

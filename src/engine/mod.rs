@@ -14,7 +14,7 @@ pub mod run;
 pub mod state;
 pub mod streams;
 
-pub use aggregate::{Aggregate, BlockStats};
+pub use aggregate::{Aggregate, BlockStats, Detail};
 pub use lanes::{LANES, LaneWorkspace, simulate_runs, simulate_runs_one_by_one};
 pub use normal::standard_normal;
 pub use run::{LabRecord, RaceModel, RunRecord, StepRecorder, StepState, Workspace, simulate_run};
@@ -104,8 +104,23 @@ pub fn simulate<S: BlockSink>(
     simulate_range(model, seed, 0..runs, start, sink, control)
 }
 
+/// [`simulate`] keeping only what a [`Summary`](crate::output::Summary)
+/// reads ([`Detail::Summary`]): the same summary, without the per-step
+/// statistics' cost.
+pub fn simulate_summary<S: BlockSink>(
+    model: &RaceModel,
+    seed: u64,
+    runs: u64,
+    sink: &mut S,
+    control: &Control<'_>,
+) -> Result<Aggregate, Stopped<S::Error>> {
+    let start = Aggregate::summary(model.lab_count());
+    simulate_range(model, seed, 0..runs, start, sink, control)
+}
+
 /// Simulates runs `range` of `model` with master seed `seed`, folding them
-/// into `start` (e.g. the aggregate of the runs before, from a checkpoint).
+/// into `start` (e.g. the aggregate of the runs before, from a checkpoint),
+/// with the blocks recording what `start` keeps ([`Aggregate::detail`]).
 ///
 /// Blocks are those of the whole run (`BLOCK_RUNS` from run 0), so
 /// `range.start` must be a multiple of [`BLOCK_RUNS`], and `range.end`
@@ -127,6 +142,7 @@ pub fn simulate_range<S: BlockSink>(
     let first = range.start / BLOCK_RUNS;
     let blocks = range.end.div_ceil(BLOCK_RUNS);
     let wave = wave_blocks(rayon::current_num_threads());
+    let detail = start.detail;
     let mut aggregate = start;
     let base = aggregate.runs;
     let mut next = first;
@@ -144,7 +160,7 @@ pub fn simulate_range<S: BlockSink>(
             .map(|b| {
                 let first = b * BLOCK_RUNS;
                 let last = ((b + 1) * BLOCK_RUNS).min(range.end);
-                let (block, stats) = simulate_block(model, &streams, first..last);
+                let (block, stats) = simulate_block_with(model, &streams, first..last, detail);
                 let prepared = shared.prepare(&block);
                 (block, stats, prepared)
             })
@@ -162,14 +178,28 @@ pub fn simulate_range<S: BlockSink>(
     Ok(aggregate)
 }
 
-/// Simulates the runs of one block in order ([`LANES`] at a time).
+/// Simulates the runs of one block in order ([`LANES`] at a time), with
+/// every per-step statistic.
 pub fn simulate_block(
     model: &RaceModel,
     streams: &Streams,
     runs: std::ops::Range<u64>,
 ) -> (Block, BlockStats) {
+    simulate_block_with(model, streams, runs, Detail::Steps)
+}
+
+/// [`simulate_block`] recording `detail`.
+pub fn simulate_block_with(
+    model: &RaceModel,
+    streams: &Streams,
+    runs: std::ops::Range<u64>,
+    detail: Detail,
+) -> (Block, BlockStats) {
     let count = (runs.end - runs.start) as usize;
-    let mut stats = BlockStats::new(model.lab_count(), model.steps);
+    let mut stats = match detail {
+        Detail::Steps => BlockStats::new(model.lab_count(), model.steps),
+        Detail::Summary => BlockStats::summary(model.lab_count()),
+    };
     let mut block = Block {
         first_run: runs.start,
         runs: Vec::with_capacity(count),
@@ -223,6 +253,38 @@ pub(crate) mod tests {
         match simulate_range(model, seed, range, start, sink, &control) {
             Ok(a) => a,
             Err(_) => panic!("nothing stops a quiet simulation"),
+        }
+    }
+
+    #[test]
+    fn a_summary_only_simulation_gives_the_summary_of_a_full_one() {
+        for shipped in crate::builtin::SHIPPED {
+            let s = crate::builtin::load(shipped.name).unwrap();
+            let model = RaceModel::new(&s);
+            let runs = 2 * BLOCK_RUNS + 77;
+            let full = simulate_quietly(&model, 5, runs, &mut NoSink);
+            let summary = range_quietly(
+                &model,
+                5,
+                0..runs,
+                Aggregate::summary(model.lab_count()),
+                &mut NoSink,
+            );
+            assert_eq!(summary.steps.len(), 1, "{}", shipped.name);
+            assert!(summary.steps[0].p.value() == 0.0 && summary.steps[0].racing == 0);
+            let (full_labs, summary_labs) = (&full.labs, &summary.labs);
+            assert_eq!(full_labs, summary_labs, "{}", shipped.name);
+            assert_eq!(
+                (full.p.value(), full.p_sq.value(), full.catastrophes),
+                (
+                    summary.p.value(),
+                    summary.p_sq.value(),
+                    summary.catastrophes
+                )
+            );
+            let [a, b] = [&full, &summary]
+                .map(|a| serde_json::to_string(&crate::output::Summary::new(&s, 5, a)).unwrap());
+            assert_eq!(a, b, "{}", shipped.name);
         }
     }
 

@@ -24,6 +24,10 @@ fn value(e: &mut Encoder, s: &ValueSum) {
 impl Aggregate {
     /// The aggregate as bytes (see the module's documentation).
     pub fn to_bytes(&self) -> Vec<u8> {
+        debug_assert!(
+            self.detail == super::Detail::Steps,
+            "only a per-step aggregate is saved"
+        );
         let mut e = Encoder::default();
         e.bytes.extend_from_slice(MAGIC);
         e.u32(VERSION);
