@@ -18,13 +18,10 @@
 
 use super::aggregate::BlockStats;
 use super::normal::standard_normal;
-use super::run::{
-    LabRecord, RaceModel, RunRecord, Workspace, culprit, observe_rivals, simulate_run,
-};
+use super::run::{LabRecord, RaceModel, RunRecord, Workspace, culprit, decide, simulate_run};
 use super::streams::{Purpose, Streams};
 use crate::model::hazard::win_hazard;
 use crate::model::payoff::utility;
-use crate::policy::{Own, Seen};
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
@@ -179,20 +176,17 @@ fn decide_lane(
         if lab.policy.is_race() {
             continue;
         }
-        let seen = if lab.observes {
-            let z = &ws.observation_z[l * draws..(l + 1) * draws];
-            let z = (!exact).then(|| &z[lab.observation_offset..]);
-            observe_rivals(model, i, &ws.lane_capability, &ws.lane_effort, z)
-        } else {
-            Seen::default()
-        };
-        let own = Own {
-            capability: ws.capability[i][l],
-            safety: ws.safety[i][l],
-            hazard_rate: ws.rates[i][l],
-            risk_perception: lab.risk_perception,
-        };
-        let decision = lab.policy.decide_seen(lab.safety_share, &own, &seen);
+        let z = (!exact).then_some(&ws.observation_z[l * draws..(l + 1) * draws]);
+        let (safety, rate) = (ws.safety[i][l], ws.rates[i][l]);
+        let decision = decide(
+            model,
+            i,
+            &ws.lane_capability,
+            &ws.lane_effort,
+            safety,
+            rate,
+            z,
+        );
         ws.paused[i][l] = decision.paused;
         ws.delayed[i][l] = decision.delayed;
         ws.paused_steps[i][l] += u32::from(decision.paused);
@@ -260,19 +254,23 @@ mod avx2 {
     #[inline]
     #[target_feature(enable = "avx2")]
     fn max_num(a: D, b: D) -> D {
-        let take_b = _mm256_or_pd(
-            _mm256_cmp_pd::<_CMP_GT_OQ>(b, a),
-            _mm256_cmp_pd::<_CMP_UNORD_Q>(a, a),
-        );
-        _mm256_blendv_pd(a, b, take_b)
+        b_where::<_CMP_GT_OQ>(a, b)
     }
 
-    /// [`min_num`](crate::model::growth::min_num).
+    /// [`min_num`](crate::model::growth::min_num): `b` where `b < a` or `a`
+    /// is NaN, else `a`.
     #[inline]
     #[target_feature(enable = "avx2")]
     fn min_num(a: D, b: D) -> D {
+        b_where::<_CMP_LT_OQ>(a, b)
+    }
+
+    /// `b` where the comparison `b P a` holds or `a` is NaN, else `a`.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn b_where<const P: i32>(a: D, b: D) -> D {
         let take_b = _mm256_or_pd(
-            _mm256_cmp_pd::<_CMP_LT_OQ>(b, a),
+            _mm256_cmp_pd::<P>(b, a),
             _mm256_cmp_pd::<_CMP_UNORD_Q>(a, a),
         );
         _mm256_blendv_pd(a, b, take_b)

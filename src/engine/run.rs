@@ -386,19 +386,8 @@ pub fn simulate_run<R: StepRecorder>(
             if lab.policy.is_race() {
                 continue; // its effort and ceiling never change
             }
-            let seen = if lab.observes {
-                let z = (!exact).then(|| &observation_z[lab.observation_offset..]);
-                observe_rivals(model, i, capability, safety_effort, z)
-            } else {
-                Seen::default()
-            };
-            let own = Own {
-                capability: capability[i],
-                safety: safety[i],
-                hazard_rate: rates[i],
-                risk_perception: lab.risk_perception,
-            };
-            let decision = lab.policy.decide_seen(lab.safety_share, &own, &seen);
+            let z = (!exact).then_some(&observation_z[..]);
+            let decision = decide(model, i, capability, safety_effort, safety[i], rates[i], z);
             paused[i] = decision.paused;
             delayed[i] = decision.delayed;
             paused_steps[i] += u32::from(decision.paused);
@@ -534,12 +523,42 @@ pub fn frontier(capability: &[f64]) -> f64 {
     capability.iter().copied().fold(f64::NEG_INFINITY, max_num)
 }
 
+/// Lab `i`'s decision for the step, from the state at its start (the labs'
+/// capabilities and last safety efforts, its own safety and hazard rate):
+/// what it sees of its rivals, with the step's observation normals `z` (of
+/// every observing lab, in order) or exactly (`None`), then its rules.
+#[inline(always)]
+pub(super) fn decide(
+    model: &RaceModel,
+    i: usize,
+    capability: &[f64],
+    safety_effort: &[f64],
+    safety: f64,
+    hazard_rate: f64,
+    z: Option<&[f64]>,
+) -> Decision {
+    let lab = &model.kernels[i];
+    let seen = if lab.observes {
+        let z = z.map(|z| &z[lab.observation_offset..]);
+        observe_rivals(model, i, capability, safety_effort, z)
+    } else {
+        Seen::default()
+    };
+    let own = Own {
+        capability: capability[i],
+        safety,
+        hazard_rate,
+        risk_perception: lab.risk_perception,
+    };
+    lab.policy.decide_seen(lab.safety_share, &own, &seen)
+}
+
 /// What lab `i` sees of its rivals this step, folded as its rules read it
 /// ([`Seen`]): `Chat_ij = C_j + sd_c z`, `shat_ij = clamp(e_s_j + sd_s z', 0, 1)`
 /// for each rival `j` in lab order, with `z` the lab's observation normals,
 /// or exactly (`None`, a disclosure step).
 #[inline]
-pub(super) fn observe_rivals(
+fn observe_rivals(
     model: &RaceModel,
     i: usize,
     capability: &[f64],
