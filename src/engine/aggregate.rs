@@ -558,8 +558,10 @@ impl Aggregate {
         }
     }
 
-    /// Adds another aggregate (e.g. of other blocks or another shard).
+    /// Adds another aggregate (e.g. of other blocks or another shard) that
+    /// keeps the same [`Detail`].
     pub fn merge(&mut self, other: &Aggregate) {
+        assert_eq!(self.detail, other.detail, "aggregates of one detail merge");
         self.runs += other.runs;
         self.p.merge(&other.p);
         self.p_sq.merge(&other.p_sq);

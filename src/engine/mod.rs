@@ -15,7 +15,7 @@ pub mod state;
 pub mod streams;
 
 pub use aggregate::{Aggregate, BlockStats, Detail};
-pub use lanes::{LANES, LaneWorkspace, simulate_runs, simulate_runs_one_by_one};
+pub use lanes::{LANES, LaneWorkspace, lanes_available, simulate_runs, simulate_runs_one_by_one};
 pub use normal::standard_normal;
 pub use run::{LabRecord, RaceModel, RunRecord, StepRecorder, StepState, Workspace, simulate_run};
 pub use streams::{Purpose, Streams};
@@ -135,7 +135,7 @@ pub fn simulate_range<S: BlockSink>(
     control: &Control<'_>,
 ) -> Result<Aggregate, Stopped<S::Error>> {
     assert!(
-        range.start % BLOCK_RUNS == 0 && range.start <= range.end,
+        range.start.is_multiple_of(BLOCK_RUNS) && range.start <= range.end,
         "a run range starts at a block boundary"
     );
     let streams = Streams::new(seed);

@@ -24,7 +24,7 @@ fn value(e: &mut Encoder, s: &ValueSum) {
 impl Aggregate {
     /// The aggregate as bytes (see the module's documentation).
     pub fn to_bytes(&self) -> Vec<u8> {
-        debug_assert!(
+        assert!(
             self.detail == super::Detail::Steps,
             "only a per-step aggregate is saved"
         );

@@ -57,10 +57,6 @@ pub fn exp(x: f64) -> f64 {
 /// [`exp`] of four lanes with AVX2, the same bits as `exp` of each: the
 /// operations of the fast path one for one (the table read by a gather),
 /// and `exp` itself for any lane outside it.
-///
-/// # Safety
-///
-/// The processor must have AVX2 (callers compiled with it have checked).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 #[inline]

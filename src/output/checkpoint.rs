@@ -133,7 +133,7 @@ pub fn load(dir: &Path, labs: usize, steps: u32) -> Result<Option<Saved>, String
         .map_err(|e| format!("{}: {e}", bin.display()))?;
     let id = &checkpoint.identity;
     let next = checkpoint.next_run;
-    let aligned = |run: u64| run % crate::engine::BLOCK_RUNS == 0;
+    let aligned = |run: u64| run.is_multiple_of(crate::engine::BLOCK_RUNS);
     let in_range = id.first_run <= next && next <= id.end_run && id.end_run <= id.runs;
     if !(in_range && aligned(id.first_run) && (aligned(next) || next == id.end_run)) {
         return Err(format!(

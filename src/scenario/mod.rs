@@ -81,7 +81,7 @@ pub struct Observation {
 impl Observation {
     /// Whether observations at step `t` are exact.
     pub fn is_exact(&self, t: u32) -> bool {
-        (self.disclosure_every > 0 && t % self.disclosure_every == 0)
+        (self.disclosure_every > 0 && t.is_multiple_of(self.disclosure_every))
             || (self.capability_noise == 0.0 && self.safety_noise == 0.0)
     }
 }
