@@ -18,7 +18,9 @@
 
 use super::game_file::Game;
 use super::table::{Payoff, SeatTable, SymmetricTable};
-use crate::engine::{Control, LabRecord, RaceModel, Streams, Workspace, simulate_run};
+use crate::engine::{
+    BlockStats, Control, LabRecord, LaneWorkspace, RaceModel, RunRecord, Streams, simulate_runs,
+};
 use crate::model::hazard::catastrophe_probability;
 use rayon::prelude::*;
 use std::sync::atomic::Ordering;
@@ -188,26 +190,41 @@ impl Sums {
     }
 }
 
-/// Simulates runs `range` of every profile.
+/// Simulates runs `range` of every profile (in lanes where the processor
+/// has them), then adds them up run by run, in run order.
 fn simulate_block(plan: &Plan, streams: &Streams, range: std::ops::Range<u64>) -> Sums {
     let mut sums = Sums::new(plan);
-    let mut ws = Workspace::default();
-    let mut labs: Vec<LabRecord> = Vec::new();
-    let mut utilities: Vec<Vec<f64>> = vec![Vec::new(); plan.models.len()];
+    let mut ws = LaneWorkspace::default();
+    let profiles: Vec<(Vec<RunRecord>, Vec<LabRecord>)> = plan
+        .models
+        .iter()
+        .map(|model| {
+            let (mut records, mut labs) = (Vec::new(), Vec::new());
+            let mut stats = BlockStats::summary(model.lab_count());
+            let runs = range.clone();
+            simulate_runs(
+                model,
+                streams,
+                runs,
+                &mut ws,
+                &mut stats,
+                &mut records,
+                &mut labs,
+            );
+            (records, labs)
+        })
+        .collect();
     let mut values = vec![0.0; plan.slots.len()];
-    for run in range {
-        for (p, model) in plan.models.iter().enumerate() {
-            labs.clear();
-            let record = simulate_run(model, streams, run, &mut ws, &mut (), &mut labs);
-            utilities[p].clear();
-            utilities[p].extend(labs.iter().map(|l| l.utility));
-            let q = catastrophe_probability(record.cumulative_hazard);
+    for k in 0..(range.end - range.start) as usize {
+        for (p, (records, _)) in profiles.iter().enumerate() {
+            let q = catastrophe_probability(records[k].cumulative_hazard);
             sums.catastrophe[p].0 += q;
             sums.catastrophe[p].1 += q * q;
         }
         for (v, slot) in values.iter_mut().zip(&plan.slots) {
-            let u = &utilities[slot.profile];
-            *v = slot.seats.iter().map(|&i| u[i]).sum::<f64>() / slot.seats.len() as f64;
+            let n = plan.models[slot.profile].lab_count();
+            let u = &profiles[slot.profile].1[k * n..(k + 1) * n];
+            *v = slot.seats.iter().map(|&i| u[i].utility).sum::<f64>() / slot.seats.len() as f64;
         }
         for (s, &v) in sums.payoff.iter_mut().zip(&values) {
             s.0 += v;
