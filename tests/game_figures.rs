@@ -194,6 +194,24 @@ fn dsair_and_precipice_draw_their_figures_and_plot_redraws_the_same_bytes() {
     check_figures(&precipice, &["disaster"], (384, 288), (400, 300));
     let page = fs::read_to_string(dsair.join("index.html")).unwrap();
     assert!(page.contains("p_r &gt; 0.3377") && page.contains("p_r &gt; 0.7751"));
+    // The colour bar keeps a margin from the figure's right edge (it was
+    // drawn flush against it): no rectangle but the background reaches it.
+    let svg = fs::read_to_string(dsair.join("figures/heatmap.svg")).unwrap();
+    let attribute = |line: &str, name: &str| -> f64 {
+        let start = line.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        line[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    let rects: Vec<(f64, f64)> = svg
+        .lines()
+        .filter(|l| l.starts_with("<rect"))
+        .map(|l| (attribute(l, "x"), attribute(l, "width")))
+        .collect();
+    let width = rects[0].1;
+    let right = rects[1..].iter().map(|(x, w)| x + w).fold(0.0, f64::max);
+    assert!(
+        right <= width - 8.0,
+        "the colour bar ends at {right} of {width}"
+    );
     let page = fs::read_to_string(precipice.join("index.html")).unwrap();
     assert!(page.contains("no information") && page.contains("closed form"));
 

@@ -886,7 +886,9 @@ where
     DB::ErrorType: 'static,
 {
     let (w, _) = area.dim_in_pixel();
-    let (main, scale_area) = area.split_horizontally(w - (70.0 * pt) as u32);
+    // The colour scale's column: its labels, the bar, and a margin to the
+    // figure's right edge.
+    let (main, scale_area) = area.split_horizontally(w - (80.0 * pt) as u32);
     let named = !h.x_names.is_empty() || !h.y_names.is_empty();
     let nx = h.x_values.len().max(h.x_names.len());
     let ny = h.y_values.len().max(h.y_names.len());
@@ -1100,6 +1102,7 @@ where
         .margin_top((30.0 * pt) as u32)
         .margin_bottom((38.0 * pt) as u32)
         .margin_left((6.0 * pt) as u32)
+        .margin_right((10.0 * pt) as u32)
         .y_label_area_size((40.0 * pt) as u32)
         .build_cartesian_2d(0.0..1.0, lo..hi)?;
     scale
