@@ -279,40 +279,14 @@ impl BlockStats {
         h: &[f64; LANES],
         racing: &[bool; LANES],
     ) {
-        // The number of lanes as a constant, so that the loops below unroll.
-        let add = match count {
-            4 => Self::add_lanes_of::<4>,
-            3 => Self::add_lanes_of::<3>,
-            2 => Self::add_lanes_of::<2>,
-            _ => Self::add_lanes_of::<1>,
-        };
-        add(
-            self, k, capability, safety, paused, delayed, frontier, h, racing,
-        );
-    }
-
-    /// [`add_lanes`](Self::add_lanes) of lanes `0..C`.
-    #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
-    fn add_lanes_of<const C: usize>(
-        &mut self,
-        k: usize,
-        capability: &[[f64; LANES]],
-        safety: &[[f64; LANES]],
-        paused: &[[bool; LANES]],
-        delayed: &[[bool; LANES]],
-        frontier: &[f64; LANES],
-        h: &[f64; LANES],
-        racing: &[bool; LANES],
-    ) {
-        const { assert!(C >= 1 && C <= LANES) };
+        let count = count.min(LANES);
         let n = self.labs;
         let rows = self.steps.len();
-        for l in 0..C {
+        for l in 0..count {
             self.run_h[l * rows + k] = h[l];
             self.run_frontier[l * rows + k] = frontier[l];
         }
-        let ones = |b: &[bool; LANES]| b[..C].iter().map(|&b| u64::from(b)).sum::<u64>();
+        let ones = |b: &[bool; LANES]| b[..count].iter().map(|&b| u64::from(b)).sum::<u64>();
         self.steps[k].racing += ones(racing);
         let sums = &mut self.lab_steps[k * n..(k + 1) * n];
         let labs = capability
@@ -322,7 +296,7 @@ impl BlockStats {
         for (row, ((c, s), (p, d))) in sums.iter_mut().zip(labs) {
             // Lane by lane into each sum: the order of run after run.
             let (mut capability, mut safety) = (row.capability, row.safety);
-            for l in 0..C {
+            for l in 0..count {
                 capability += c[l];
                 safety += s[l];
             }
