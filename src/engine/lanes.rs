@@ -22,11 +22,12 @@
 
 use super::aggregate::BlockStats;
 use super::normal::standard_normal;
-use super::run::{LabRecord, RaceModel, RunRecord, Workspace, culprit, decide, simulate_run};
+use super::run::{
+    LabRecord, RaceModel, RunRecord, Workspace, culprit, decide, fate_threshold, simulate_run,
+};
 use super::streams::{Purpose, Streams};
 use crate::model::hazard::win_hazard;
 use crate::model::payoff::utility;
-use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 /// Runs simulated together: four `f64` are one AVX2 register.
@@ -360,19 +361,9 @@ mod avx2 {
         };
         let mut threshold = [f64::INFINITY; LANES];
         for (l, t) in threshold.iter_mut().enumerate().take(count) {
-            let mut fate = streams.stream(run(l), Purpose::Fate);
-            *t = -(1.0 - fate.random::<f64>()).ln();
+            *t = fate_threshold(streams, run(l));
         }
-        let mut records: [RunRecord; LANES] = std::array::from_fn(|l| RunRecord {
-            run: run(l),
-            cumulative_hazard: 0.0,
-            catastrophe_step: None,
-            culprit: None,
-            winner: None,
-            win_step: None,
-            frontier: 0.0,
-            first_alarm_step: None,
-        });
+        let mut records: [RunRecord; LANES] = std::array::from_fn(|l| RunRecord::start(run(l)));
         let mut active: [bool; LANES] = std::array::from_fn(|l| l < count);
         // Each won run's frozen tail: its first step and frontier.
         let mut tails: [Option<(usize, f64)>; LANES] = [None; LANES];

@@ -152,6 +152,20 @@ pub struct RunRecord {
 }
 
 impl RunRecord {
+    /// Run `run` before its first step: nothing has happened yet.
+    pub(crate) fn start(run: u64) -> Self {
+        RunRecord {
+            run,
+            cumulative_hazard: 0.0,
+            catastrophe_step: None,
+            culprit: None,
+            winner: None,
+            win_step: None,
+            frontier: 0.0,
+            first_alarm_step: None,
+        }
+    }
+
     /// The expected estimate `1 - exp(-H)`.
     pub fn catastrophe_probability(&self) -> f64 {
         hazard::catastrophe_probability(self.cumulative_hazard)
@@ -307,22 +321,10 @@ pub fn simulate_run<R: StepRecorder>(
 ) -> RunRecord {
     let n = model.lab_count();
     ws.reset(model);
-    let mut fate = streams.stream(run, Purpose::Fate);
     let mut growth = streams.stream(run, Purpose::Growth);
     let mut observation = streams.stream(run, Purpose::Observation);
-    // E = -ln U with U in (0, 1]: the catastrophe strikes when H reaches E.
-    let fate_threshold = -(1.0 - fate.random::<f64>()).ln();
-
-    let mut record = RunRecord {
-        run,
-        cumulative_hazard: 0.0,
-        catastrophe_step: None,
-        culprit: None,
-        winner: None,
-        win_step: None,
-        frontier: 0.0,
-        first_alarm_step: None,
-    };
+    let fate_threshold = fate_threshold(streams, run);
+    let mut record = RunRecord::start(run);
     let mut h = 0.0;
 
     // Every buffer as a slice of the lab count, for the whole run.
@@ -588,6 +590,13 @@ fn observe_rivals(
         }
     }
     seen
+}
+
+/// Run `run`'s fate threshold `E = -ln U`, `U` in (0, 1] its fate stream's
+/// one uniform: the catastrophe strikes when `H` reaches `E`.
+pub(super) fn fate_threshold(streams: &Streams, run: u64) -> f64 {
+    let mut fate = streams.stream(run, Purpose::Fate);
+    -(1.0 - fate.random::<f64>()).ln()
 }
 
 /// The lab in whose share of the step's hazard the fate threshold fell:
