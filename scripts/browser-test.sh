@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 if ! command -v chromium >/dev/null 2>&1; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 fi
-cargo test --test report_browser -- --ignored --nocapture
+cargo test --test report_browser -- --nocapture
