@@ -6,13 +6,14 @@ use crate::builtin::{self, BuiltIn};
 use crate::engine::Aggregate;
 use crate::engine::{self, Control, RaceModel, Stopped};
 use crate::output::checkpoint::{self, CheckpointSink, Identity};
+use crate::output::folder::{self, Folder, Kind, Scope};
 use crate::output::{self, FigureOptions, RunInfo, ScenarioResult, rows::RowWriter};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::shard::ShardSpec;
 use anyhow::Context as _;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 /// Where a scenario comes from.
@@ -40,21 +41,7 @@ impl Source {
     }
 }
 
-/// Raised by SIGINT or SIGTERM (see [`install_interrupt_handler`]); the
-/// engine checks it between waves of blocks, a fraction of a second apart.
-pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
-/// Makes Ctrl-C and SIGTERM stop a run cleanly: the first signal raises
-/// [`INTERRUPTED`]; a second one exits at once.
-pub fn install_interrupt_handler() -> anyhow::Result<()> {
-    ctrlc::set_handler(|| {
-        if INTERRUPTED.swap(true, Ordering::SeqCst) {
-            eprintln!("\ninterrupted again: exiting at once");
-            std::process::exit(130);
-        }
-    })
-    .context("cannot install the Ctrl-C handler")
-}
+pub use crate::interrupt::{INTERRUPTED, install_interrupt_handler, interrupted};
 
 /// A run stopped by a signal. Everything it names as finished is whole;
 /// the scenario it stopped in wrote no output, but its progress may be
@@ -98,11 +85,6 @@ pub struct Abandoned {
     pub total: u64,
     /// What `completed` counts, e.g. `cells`.
     pub unit: &'static str,
-}
-
-/// Whether a signal has asked the command to stop (see [`INTERRUPTED`]).
-pub fn interrupted() -> bool {
-    INTERRUPTED.load(Ordering::SeqCst)
 }
 
 /// How a scenario's run begins.
@@ -158,11 +140,12 @@ pub fn plan(
         }
         return Ok(Plan::Fresh);
     }
-    let whole = dir.join("manifest.json").is_file() || dir.join(crate::shard::MANIFEST).is_file();
     match (c.complete, resume) {
-        (true, true) if whole => Ok(Plan::Done(saved)),
-        (true, _) => Ok(Plan::Fresh),
-        (false, true) => {
+        (true, true) if c.written => Ok(Plan::Done(saved)),
+        (true, false) => Ok(Plan::Fresh),
+        // Simulated in full but not written (stopped while writing): the
+        // resume writes its outputs.
+        (true, true) | (false, true) => {
             if !quiet {
                 eprintln!(
                     "resuming {} from run {} of {}",
@@ -237,75 +220,6 @@ fn test_stop_after() -> Option<u64> {
     std::env::var("AIRACE_TEST_STOP_AFTER").ok()?.parse().ok()
 }
 
-/// Names of everything airace writes in an output folder.
-const OUR_NAMES: &[&str] = &[
-    "summary.json",
-    "summary.csv",
-    "timeseries.csv",
-    "runs.csv",
-    "labs.csv",
-    "scenario.toml",
-    "manifest.json",
-    "index.html",
-    "comparison.csv",
-    "sweep.csv",
-    crate::sweep::REPRODUCE_FILE,
-    "figures",
-    "points",
-    crate::shard::MANIFEST,
-    crate::shard::AGGREGATE,
-];
-
-/// Checks that airace may write into `dir`: it does not exist, is empty, or
-/// holds only what airace writes; anything else needs `force`. Then makes
-/// sure the folder can be created and written, before any work is done.
-pub fn claim_folder(dir: &Path, force: bool) -> Result<(), InputError> {
-    claim_folder_for(dir, OUR_NAMES, force)
-}
-
-/// [`claim_folder`] for a folder in which airace writes the names `ours`
-/// (and hidden files of its own).
-pub fn claim_folder_for(dir: &Path, ours: &[&str], force: bool) -> Result<(), InputError> {
-    if dir.exists() {
-        if !dir.is_dir() {
-            return Err(InputError::Usage(format!(
-                "{} exists and is not a folder: choose another --out or --name",
-                dir.display()
-            )));
-        }
-        let entries = std::fs::read_dir(dir).map_err(|e| {
-            InputError::Usage(format!("cannot read output folder {}: {e}", dir.display()))
-        })?;
-        let mut foreign: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|name| !name.starts_with('.') && !ours.contains(&name.as_str()))
-            .collect();
-        foreign.sort();
-        if !foreign.is_empty() && !force {
-            let shown: Vec<&str> = foreign.iter().take(5).map(String::as_str).collect();
-            return Err(InputError::Usage(format!(
-                "{} holds files airace did not write ({}{}): choose another --out, or add --force to write \
-                 airace's files beside them (airace never deletes files it did not create)",
-                dir.display(),
-                shown.join(", "),
-                if foreign.len() > 5 { ", ..." } else { "" }
-            )));
-        }
-    }
-    let cannot = |e: std::io::Error| {
-        InputError::Usage(format!(
-            "cannot write to output folder {}: {e}",
-            dir.display()
-        ))
-    };
-    std::fs::create_dir_all(dir).map_err(cannot)?;
-    let probe = dir.join(format!(".airace-write-test-{}", std::process::id()));
-    std::fs::write(&probe, b"airace").map_err(cannot)?;
-    std::fs::remove_file(&probe).map_err(cannot)?;
-    Ok(())
-}
-
 /// Input the user must fix: reported with exit code 2, before any output.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
@@ -313,6 +227,12 @@ pub enum InputError {
     Scenarios(Vec<ScenarioError>),
     #[error("{0}")]
     Usage(String),
+}
+
+impl From<folder::Refused> for InputError {
+    fn from(refused: folder::Refused) -> Self {
+        InputError::Usage(refused.0)
+    }
 }
 
 /// Everything `airace run` needs.
@@ -419,34 +339,31 @@ pub fn run(config: &RunConfig) -> anyhow::Result<RunReport> {
 pub(crate) struct Created(Vec<PathBuf>);
 
 impl Created {
-    /// [`claim_folder`], noting the folders it makes.
-    fn claim(&mut self, dir: &Path, force: bool) -> Result<(), InputError> {
-        self.claim_for(dir, OUR_NAMES, force)
-    }
-
-    /// [`claim_folder_for`], noting the folders it makes.
-    pub(crate) fn claim_for(
+    /// [`Folder::claim`], noting the folders it makes.
+    pub(crate) fn claim(
         &mut self,
         dir: &Path,
-        ours: &[&str],
+        kind: Kind,
         force: bool,
-    ) -> Result<(), InputError> {
+    ) -> Result<Folder, InputError> {
         let mut missing = Vec::new();
         let mut next = Some(dir);
         while let Some(d) = next.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
             missing.push(d.to_path_buf());
             next = d.parent();
         }
-        let claimed = claim_folder_for(dir, ours, force);
+        let claimed = Folder::claim(dir, kind, force);
         self.0.extend(missing);
-        claimed
+        Ok(claimed?)
     }
 
-    /// Removes the folders made that are empty, deepest first.
+    /// Removes the folders made that hold nothing (but, at most, airace's
+    /// record of them, listing no file, and their lock), deepest first.
     pub(crate) fn remove_empty(&self) {
         let mut made: Vec<&PathBuf> = self.0.iter().collect();
         made.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
         for dir in made {
+            folder::remove_if_unused(dir);
             let _ = std::fs::remove_dir(dir); // fails, as it should, if not empty
         }
     }
@@ -528,10 +445,15 @@ fn run_in(config: &RunConfig, created: &mut Created) -> anyhow::Result<RunReport
         comparison: comparison_name.as_deref().filter(|_| names.len() > 1),
     };
     // Every check before any work: folders, checkpoints.
+    let kind = match config.shard {
+        Some(_) => Kind::ScenarioShard,
+        None => Kind::Scenario,
+    };
     let mut plans = Vec::new();
+    let mut claims = Vec::new();
     for s in &scenarios {
         let dir = folder(s);
-        created.claim(&dir, config.force)?;
+        claims.push(created.claim(&dir, kind, config.force)?);
         plans.push(plan(
             &dir,
             &job.identity(s),
@@ -544,9 +466,10 @@ fn run_in(config: &RunConfig, created: &mut Created) -> anyhow::Result<RunReport
         .as_ref()
         .filter(|_| scenarios.len() > 1 && config.shard.is_none())
         .map(|name| config.out.join(name));
-    if let Some(dir) = &comparison_dir {
-        created.claim(dir, config.force)?;
-    }
+    let comparison_folder = match &comparison_dir {
+        Some(dir) => Some(created.claim(dir, Kind::Comparison, config.force)?),
+        None => None,
+    };
     let mut runner = Runner::new(
         config.threads,
         sized.iter().map(|s| s.meta.runs).sum(),
@@ -555,10 +478,15 @@ fn run_in(config: &RunConfig, created: &mut Created) -> anyhow::Result<RunReport
     let started = Instant::now();
     let mut results = Vec::new();
     let mut folders = Vec::new();
-    for ((scenario, source), plan) in scenarios.into_iter().zip(&sources).zip(plans) {
-        let dir = folder(&scenario);
+    for (((scenario, source), plan), claim) in scenarios
+        .into_iter()
+        .zip(&sources)
+        .zip(plans)
+        .zip(&mut claims)
+    {
         let info = runner.info(source.describe(), &config.command_line);
-        let result = runner.run_scenario(scenario, &dir, &job, plan, info)?;
+        let result = runner.run_scenario(scenario, claim, &job, plan, info)?;
+        let dir = claim.dir().to_path_buf();
         runner.finished.push(dir.clone());
         results.push(result);
         folders.push(dir);
@@ -572,10 +500,10 @@ fn run_in(config: &RunConfig, created: &mut Created) -> anyhow::Result<RunReport
     let progress = runner.progress;
     progress.finish_and_clear();
 
-    let comparison = match comparison_dir {
-        Some(dir) => {
-            write_comparison(&dir, &results, &config.figures)?;
-            Some(dir.join(output::comparison::FILE_NAME))
+    let comparison = match comparison_folder {
+        Some(mut dir) => {
+            write_comparison(&mut dir, &results, &config.figures)?;
+            Some(dir.path(output::comparison::FILE_NAME))
         }
         None => None,
     };
@@ -596,50 +524,48 @@ fn run_in(config: &RunConfig, created: &mut Created) -> anyhow::Result<RunReport
     })
 }
 
-/// Writes a comparison folder: `comparison.csv`, its figures and page.
+/// Writes a comparison folder: `comparison.csv`, its figures and page,
+/// all or nothing.
 pub fn write_comparison(
-    dir: &Path,
+    folder: &mut Folder,
     results: &[ScenarioResult],
     figures: &FigureOptions,
 ) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create output folder {}", dir.display()))?;
-    let path = dir.join(output::comparison::FILE_NAME);
-    output::atomic::stage(&path, &output::comparison::render(results))
-        .and_then(|f| f.commit())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    write_comparison_extras(dir, figures)
-}
-
-/// The figures and page of a comparison folder, drawn from its CSV files
-/// and its scenarios' (siblings of the folder).
-fn write_comparison_extras(dir: &Path, figures: &FigureOptions) -> anyhow::Result<()> {
+    let csv = output::comparison::render(results);
+    let data = crate::plot::comparison_data_from(folder.dir(), &csv)?;
     let drawn = match figures.size {
-        Some(size) => crate::plot::comparison(dir, &size)?,
+        Some(size) => crate::plot::comparison_of(&data, &size)?,
         None => Vec::new(),
     };
-    let table = crate::plot::data::Table::read(&dir.join(output::comparison::FILE_NAME))?;
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let page = output::report::comparison_page(&name, &table, &drawn)?;
-    write_page(dir, &drawn, &page)
+    let page = output::report::comparison_page(&data.name, &data.table, &drawn)?;
+    let cannot = || format!("cannot write to {}", folder.dir().display());
+    let table = folder
+        .stage(output::comparison::FILE_NAME, &csv)
+        .with_context(cannot)?;
+    write_page(folder, vec![table], &drawn, &page, Scope::Whole)
 }
 
-/// Writes a folder's figures and its report page, all staged first and then
-/// renamed into place.
-fn write_page(dir: &Path, drawn: &[crate::plot::Drawn], page: &str) -> anyhow::Result<()> {
-    let mut staged = output::stage_figures(dir, drawn)?;
-    staged.push(output::atomic::stage(
-        &dir.join(output::report::FILE_NAME),
-        page.as_bytes(),
-    )?);
-    for f in staged {
-        f.commit()
-            .with_context(|| format!("cannot write to {}", dir.display()))?;
-    }
-    Ok(())
+/// Commits `staged` with a folder's figures and its report page, all or
+/// nothing.
+fn write_page(
+    folder: &mut Folder,
+    mut staged: Vec<output::atomic::AtomicFile>,
+    drawn: &[crate::plot::Drawn],
+    page: &str,
+    scope: Scope,
+) -> anyhow::Result<()> {
+    let dir = folder.dir().to_path_buf();
+    let cannot = || format!("cannot write to {}", dir.display());
+    staged.extend(output::stage_figures(folder, drawn).with_context(cannot)?);
+    staged.push(
+        folder
+            .stage(output::report::FILE_NAME, page.as_bytes())
+            .with_context(cannot)?,
+    );
+    folder
+        .commit(staged, None, scope)
+        .map_err(folder::into_anyhow)
+        .with_context(cannot)
 }
 
 /// `airace plot`: redraws the figures (and report page) of output folders
@@ -663,58 +589,95 @@ pub fn plot(dirs: &[PathBuf], size: &crate::plot::Size) -> anyhow::Result<Vec<Pa
     Ok(written)
 }
 
-/// [`plot`] for one folder.
+/// [`plot`] for one folder: redraws it as the kind its record names.
 fn plot_folder(dir: &Path, size: &crate::plot::Size) -> anyhow::Result<()> {
-    if dir.join(SWEEP_FILE).is_file() {
-        write_sweep_extras(dir, &FigureOptions { size: Some(*size) })?;
-    } else if dir.join(output::comparison::FILE_NAME).is_file() {
-        write_comparison_extras(dir, &FigureOptions { size: Some(*size) })?;
-    } else if dir.join("timeseries.csv").is_file() {
-        let data = crate::plot::ScenarioData::read(dir)?;
-        let read = |f: &str| {
-            std::fs::read(dir.join(f)).map_err(|source| crate::plot::DataError::Read {
-                path: dir.join(f).display().to_string(),
-                source,
-            })
+    use crate::plot::game_figures::{Files, GameFolder};
+    let Some(mut folder) = Folder::open(dir)? else {
+        let why = if dir.is_dir() {
+            match GameFolder::detect(dir) {
+                Some(_) => "it holds no record of airace's (.airace-record.json): it was written by an older airace, or copied without its hidden files (cp -r copies them)".to_string(),
+                None if dir.join("manifest.json").is_file() => "it holds no record of airace's (.airace-record.json): it was written by an older airace, or copied without its hidden files (cp -r copies them)".to_string(),
+                None => "it holds no record of airace's (.airace-record.json), so airace did not write it".to_string(),
+            }
+        } else {
+            "it is not a folder".to_string()
         };
-        let drawn = crate::plot::scenario(
-            &data.name,
-            &read("timeseries.csv")?,
-            &read("summary.csv")?,
-            size,
-        )?;
-        let text = |f: &str| read(f).map(|b| String::from_utf8_lossy(&b).into_owned());
-        let description = serde_json::from_str::<serde_json::Value>(&text("summary.json")?)
-            .ok()
-            .and_then(|v| {
-                v.get("description")
-                    .and_then(|d| d.as_str())
-                    .map(str::to_string)
-            })
-            .unwrap_or_default();
-        let page = output::report::scenario_page(
-            &data,
-            &description,
-            &drawn,
-            &text("scenario.toml")?,
-            &text("manifest.json")?,
-        );
-        write_page(dir, &drawn, &page)?;
-    } else if let Some(kind) = crate::plot::game_figures::GameFolder::detect(dir) {
-        let files = crate::plot::game_figures::Files::read(dir, kind.files())?;
-        let drawn = crate::plot::game_folder(kind, &files, size)?;
-        let page = output::game_report::page(kind, &files, &drawn)?;
-        write_page(dir, &drawn, &page)?;
-    } else {
         return Err(InputError::Usage(format!(
-            "{} is not an airace output folder: it has none of timeseries.csv (a scenario), \
-             comparison.csv (a comparison), sweep.csv (a sweep), payoffs.csv (a game), \
-             heatmap.csv (dsair) or disaster.csv (precipice)",
+            "{} is not an airace output folder: {why}",
             dir.display()
         ))
         .into());
+    };
+    let figures = FigureOptions { size: Some(*size) };
+    match folder.kind() {
+        Kind::Sweep => {
+            let csv = read_data(dir, SWEEP_FILE)?;
+            let (drawn, page) = sweep_page(dir, &csv, &figures)?;
+            write_page(&mut folder, Vec::new(), &drawn, &page, Scope::Page)?;
+        }
+        Kind::Comparison => {
+            let data = crate::plot::comparison_data(dir)?;
+            let drawn = crate::plot::comparison_of(&data, size)?;
+            let page = output::report::comparison_page(&data.name, &data.table, &drawn)?;
+            write_page(&mut folder, Vec::new(), &drawn, &page, Scope::Page)?;
+        }
+        Kind::Scenario => {
+            let data = crate::plot::ScenarioData::read(dir)?;
+            let drawn = crate::plot::scenario(
+                &data.name,
+                &read_data(dir, "timeseries.csv")?,
+                &read_data(dir, "summary.csv")?,
+                size,
+            )?;
+            let text =
+                |f: &str| read_data(dir, f).map(|b| String::from_utf8_lossy(&b).into_owned());
+            let description = serde_json::from_str::<serde_json::Value>(&text("summary.json")?)
+                .ok()
+                .and_then(|v| {
+                    v.get("description")
+                        .and_then(|d| d.as_str())
+                        .map(str::to_string)
+                })
+                .unwrap_or_default();
+            let page = output::report::scenario_page(
+                &data,
+                &description,
+                &drawn,
+                &text("scenario.toml")?,
+                &text("manifest.json")?,
+            );
+            write_page(&mut folder, Vec::new(), &drawn, &page, Scope::Page)?;
+        }
+        Kind::Game | Kind::Dsair | Kind::Precipice => {
+            let kind = match folder.kind() {
+                Kind::Game => GameFolder::Game,
+                Kind::Dsair => GameFolder::Dsair,
+                _ => GameFolder::Precipice,
+            };
+            let files = Files::read(dir, kind.files())?;
+            let drawn = crate::plot::game_folder(kind, &files, size)?;
+            let page = output::game_report::page(kind, &files, &drawn)?;
+            write_page(&mut folder, Vec::new(), &drawn, &page, Scope::Page)?;
+        }
+        Kind::ScenarioShard | Kind::SweepShard => {
+            return Err(InputError::Usage(format!(
+                "{} is {}, which has no figures: merge the shards (airace merge) and plot the \
+                 merged folder",
+                dir.display(),
+                folder.kind().label()
+            ))
+            .into());
+        }
     }
     Ok(())
+}
+
+/// The bytes of a folder's data file, or the error `airace plot` reports.
+fn read_data(dir: &Path, name: &str) -> Result<Vec<u8>, crate::plot::DataError> {
+    std::fs::read(dir.join(name)).map_err(|source| crate::plot::DataError::Read {
+        path: dir.join(name).display().to_string(),
+        source,
+    })
 }
 
 /// Everything `airace sweep` needs.
@@ -808,7 +771,11 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
         None => config.out.join(&name),
     };
     crate::resources::check_sweep(&plan.points[points.clone()], points.start, &origin, config)?;
-    created.claim(&dir, config.force)?;
+    let kind = match config.shard {
+        Some(_) => Kind::SweepShard,
+        None => Kind::Sweep,
+    };
+    let mut folder = created.claim(&dir, kind, config.force)?;
 
     let total: u64 = plan.points[points.clone()]
         .iter()
@@ -834,6 +801,21 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
         command_scenarios: &[],
         comparison: None,
     };
+    let point_count = plan.points.len();
+    let sweep_name = name.as_str();
+    let at_point = |k: usize| {
+        move |e: anyhow::Error| {
+            if is_interrupted(&e) {
+                e.context(format!(
+                    "sweep {sweep_name} stopped at point {} of {point_count} and wrote no \
+                     sweep.csv (run it again to start over)",
+                    k + 1
+                ))
+            } else {
+                e
+            }
+        }
+    };
     for k in points.clone() {
         let point = &plan.points[k];
         let summary = if config.keep_points {
@@ -842,11 +824,19 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
                 format!("{origin} at sweep point {}", k + 1),
                 &config.command_line,
             );
+            let mut point_folder = Folder::claim(&point_dir, Kind::Scenario, false)?;
             runner
-                .run_scenario(point.scenario.clone(), &point_dir, &job, Plan::Fresh, info)?
+                .run_scenario(
+                    point.scenario.clone(),
+                    &mut point_folder,
+                    &job,
+                    Plan::Fresh,
+                    info,
+                )
+                .map_err(at_point(k))?
                 .summary
         } else {
-            let aggregate = runner.simulate(&point.scenario)?;
+            let aggregate = runner.simulate(&point.scenario).map_err(at_point(k))?;
             output::Summary::new(&point.scenario, point.scenario.meta.seed, &aggregate)
         };
         csv.push_str(&format!("{},{}", k + 1, plan.design.name()));
@@ -878,7 +868,8 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
             plan_fnv: crate::stats::codec::fnv_hex(fingerprint.as_bytes()),
         };
         let manifest = crate::shard::ShardManifest::new(&name, spec, plan.seed, unit, &info);
-        crate::shard::write_sweep_shard(&dir, csv.as_bytes(), &reproduce, manifest)
+        crate::shard::write_sweep_shard(&mut folder, csv.as_bytes(), &reproduce, manifest)
+            .map_err(folder::into_anyhow)
             .with_context(|| format!("cannot write to {}", dir.display()))?;
         if !config.quiet {
             println!(
@@ -893,18 +884,14 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
         }
         return Ok(dir);
     }
-    output::atomic::stage(&dir.join(SWEEP_FILE), csv.as_bytes())
-        .and_then(|f| f.commit())
-        .with_context(|| format!("cannot write {}", dir.join(SWEEP_FILE).display()))?;
-    let extras = write_sweep_extras(&dir, &config.figures)?;
     let info = runner.info(origin.clone(), &config.command_line);
-    write_sweep_record(
-        &dir,
+    write_sweep(
+        &mut folder,
         &csv,
         &plan.to_toml(config.runs),
         plan.seed,
         &info,
-        extras,
+        &config.figures,
     )?;
     if !config.quiet {
         println!(
@@ -923,54 +910,67 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
     Ok(dir)
 }
 
-/// Writes a sweep folder's `sweep.toml` (`reproduce`, which runs the sweep
-/// again) and, last, its `manifest.json`, from its `sweep.csv`, seed and
-/// invocation; `extras` are the figures and page written before them.
-pub fn write_sweep_record(
-    dir: &Path,
+/// Writes a sweep folder whole: `sweep.csv`, `sweep.toml` (`reproduce`,
+/// which runs the sweep again), the figures and page, and last its
+/// `manifest.json`, all or nothing.
+pub fn write_sweep(
+    folder: &mut Folder,
     csv: &str,
     reproduce: &str,
     seed: u64,
     info: &RunInfo,
-    extras: Vec<String>,
+    figures: &FigureOptions,
 ) -> anyhow::Result<()> {
+    let (drawn, page) = sweep_page(folder.dir(), csv.as_bytes(), figures)?;
     let mut outputs = vec![
         SWEEP_FILE.to_string(),
         crate::sweep::REPRODUCE_FILE.to_string(),
     ];
-    outputs.extend(extras);
+    outputs.extend(output::page_outputs(&drawn));
     let manifest = output::manifest::SweepManifest::new(csv, seed, info, &outputs).to_bytes();
+    let dir = folder.dir().to_path_buf();
     let cannot = || format!("cannot write to {}", dir.display());
-    let toml = output::atomic::stage(
-        &dir.join(crate::sweep::REPRODUCE_FILE),
-        reproduce.as_bytes(),
-    )
-    .with_context(cannot)?;
-    let json = output::atomic::stage(&dir.join("manifest.json"), &manifest).with_context(cannot)?;
-    let previous = output::previous_outputs(dir);
-    toml.commit().with_context(cannot)?;
-    json.commit().with_context(cannot)?;
-    let current: Vec<&str> = outputs.iter().map(String::as_str).collect();
-    output::remove_stale(dir, &previous, &current).with_context(cannot)
+    let mut staged = vec![
+        folder
+            .stage(SWEEP_FILE, csv.as_bytes())
+            .with_context(cannot)?,
+        folder
+            .stage(crate::sweep::REPRODUCE_FILE, reproduce.as_bytes())
+            .with_context(cannot)?,
+    ];
+    staged.extend(output::stage_figures(folder, &drawn).with_context(cannot)?);
+    staged.push(
+        folder
+            .stage(output::report::FILE_NAME, page.as_bytes())
+            .with_context(cannot)?,
+    );
+    let manifest = folder
+        .stage("manifest.json", &manifest)
+        .with_context(cannot)?;
+    folder
+        .commit(staged, Some(manifest), Scope::Whole)
+        .map_err(folder::into_anyhow)
+        .with_context(cannot)
 }
 
-/// The figures and page of a sweep folder, from its `sweep.csv`; returns
-/// the files written, relative to `dir`.
-pub fn write_sweep_extras(dir: &Path, figures: &FigureOptions) -> anyhow::Result<Vec<String>> {
-    let bytes = std::fs::read(dir.join(SWEEP_FILE))
-        .with_context(|| format!("cannot read {}", dir.join(SWEEP_FILE).display()))?;
+/// The figures and page of the sweep in `dir`, from the bytes of its
+/// `sweep.csv`.
+fn sweep_page(
+    dir: &Path,
+    csv: &[u8],
+    figures: &FigureOptions,
+) -> anyhow::Result<(Vec<crate::plot::Drawn>, String)> {
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let drawn = match figures.size {
-        Some(size) => crate::plot::sweep(&name, &bytes, &size)?,
+        Some(size) => crate::plot::sweep(&name, csv, &size)?,
         None => Vec::new(),
     };
-    let table = crate::plot::data::Table::parse(&bytes, &format!("{name}/{SWEEP_FILE}"))?;
+    let table = crate::plot::data::Table::parse(csv, &format!("{name}/{SWEEP_FILE}"))?;
     let page = output::report::sweep_page(&name, &table, &drawn);
-    write_page(dir, &drawn, &page)?;
-    Ok(output::page_outputs(&drawn))
+    Ok((drawn, page))
 }
 
 /// Runs scenarios one after another on a pool of worker threads, with one
@@ -1017,13 +1017,13 @@ impl Runner {
     pub fn run_scenario(
         &mut self,
         scenario: Scenario,
-        dir: &Path,
+        folder: &mut Folder,
         job: &ScenarioJob<'_>,
         plan: Plan,
         info: RunInfo,
     ) -> anyhow::Result<ScenarioResult> {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create output folder {}", dir.display()))?;
+        let dir_buf = folder.dir().to_path_buf();
+        let dir = dir_buf.as_path();
         let identity = job.identity(&scenario);
         let range = identity.first_run..identity.end_run;
         let (labs, steps) = (scenario.lab_count(), scenario.meta.steps);
@@ -1035,11 +1035,10 @@ impl Runner {
             }
             Plan::Resume(saved) => {
                 let c = &saved.checkpoint;
-                (
-                    saved.aggregate,
-                    c.next_run,
-                    Some((c.runs_csv_bytes, c.labs_csv_bytes)),
-                )
+                let prefixes = c.prefixes().map_err(|e| {
+                    InputError::Usage(format!("cannot resume {}: {e}", dir.display()))
+                })?;
+                (saved.aggregate, c.next_run, Some(prefixes))
             }
             Plan::Fresh => {
                 checkpoint::remove(dir).with_context(|| {
@@ -1077,16 +1076,22 @@ impl Runner {
             progress: &progress_from(progress, done),
             cancel: &INTERRUPTED,
         };
-        let outcome = self.pool.install(|| {
-            engine::simulate_range(
-                &model,
-                scenario.meta.seed,
-                next_run..range.end,
-                start,
-                &mut sink,
-                &control,
-            )
-        });
+        let outcome = if next_run == range.end {
+            // Simulated in full by an earlier process that was stopped
+            // while writing: only the outputs are left to write.
+            Ok(start)
+        } else {
+            self.pool.install(|| {
+                engine::simulate_range(
+                    &model,
+                    scenario.meta.seed,
+                    next_run..range.end,
+                    start,
+                    &mut sink,
+                    &control,
+                )
+            })
+        };
         let aggregate = match outcome {
             Ok(aggregate) => aggregate,
             Err(Stopped::Cancelled {
@@ -1126,7 +1131,7 @@ impl Runner {
             .map(|r| r.finish().into())
             .unwrap_or_default();
         let result = ScenarioResult::new(scenario, aggregate, info);
-        match job.shard {
+        let written = match job.shard {
             Some(spec) => {
                 let unit = crate::shard::Unit::Scenario {
                     runs: result.scenario.meta.runs,
@@ -1146,14 +1151,33 @@ impl Runner {
                     unit,
                     &result.info,
                 );
-                crate::shard::write_scenario_shard(dir, &result, streamed, manifest)
-                    .map_err(anyhow::Error::from)
+                crate::shard::write_scenario_shard(folder, &result, streamed, manifest)
+                    .map_err(folder::into_anyhow)
             }
-            None => output::write_scenario(dir, &result, streamed, job.figures)
-                .map_err(anyhow::Error::from),
+            None => output::write_scenario(folder, &result, streamed, job.figures)
+                .map_err(output::WriteError::into_anyhow),
+        };
+        if let Err(e) = written {
+            if e.downcast_ref::<crate::interrupt::StoppedWriting>()
+                .is_some()
+            {
+                // Simulated in full, stopped while writing: the complete
+                // checkpoint (rows included) stays for --resume.
+                progress.finish_and_clear();
+                return Err(anyhow::Error::new(Interrupted {
+                    scenario: result.scenario.meta.name.clone(),
+                    completed: range.end - range.start,
+                    total: range.end - range.start,
+                    finished: self.finished.clone(),
+                    checkpoint: Some(work.clone()),
+                }));
+            }
+            return Err(e.context(format!("cannot write results to {}", dir.display())));
         }
-        .with_context(|| format!("cannot write results to {}", dir.display()))?;
-        if !job.keep_complete {
+        if job.keep_complete {
+            sink.mark_written()
+                .with_context(|| format!("cannot save a checkpoint in {}", work.display()))?;
+        } else {
             checkpoint::remove(dir).with_context(|| format!("cannot remove {}", work.display()))?;
         }
         Ok(result)
@@ -1382,10 +1406,16 @@ fn validate_file(path: &Path) -> Result<String, ScenarioError> {
 
 /// Whether a signal stopped the run (exit code 130).
 pub fn is_interrupted(error: &anyhow::Error) -> bool {
-    error.downcast_ref::<Interrupted>().is_some() || error.downcast_ref::<Abandoned>().is_some()
+    error.downcast_ref::<Interrupted>().is_some()
+        || error.downcast_ref::<Abandoned>().is_some()
+        || error
+            .downcast_ref::<crate::interrupt::StoppedWriting>()
+            .is_some()
 }
 
 /// Whether an error is the user's input to fix (exit code 2).
 pub fn is_input_error(error: &anyhow::Error) -> bool {
-    error.downcast_ref::<InputError>().is_some() || error.downcast_ref::<ScenarioError>().is_some()
+    error.downcast_ref::<InputError>().is_some()
+        || error.downcast_ref::<ScenarioError>().is_some()
+        || error.downcast_ref::<folder::Refused>().is_some()
 }

@@ -10,6 +10,7 @@ pub mod app;
 pub mod builtin;
 pub mod engine;
 pub mod game;
+pub mod interrupt;
 pub mod model;
 pub mod output;
 pub mod plot;

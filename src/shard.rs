@@ -13,7 +13,8 @@
 
 use crate::app::{self, InputError};
 use crate::engine::{Aggregate, BLOCK_RUNS};
-use crate::output::atomic::{self, AtomicFile};
+use crate::output::atomic::AtomicFile;
+use crate::output::folder::{self, CommitError, Folder, Kind, Scope, Written};
 use crate::output::rows::{LABS_FILE, LABS_HEADER, RUNS_FILE, RUNS_HEADER};
 use crate::output::{self, FigureOptions, RunInfo, ScenarioResult};
 use crate::scenario::Scenario;
@@ -30,7 +31,7 @@ pub const MANIFEST: &str = "shard.json";
 pub const AGGREGATE: &str = "aggregate.bin";
 const FORMAT: &str = "airace-shard";
 /// 2: a sweep shard holds its sweep's `sweep.toml`.
-const FORMAT_VERSION: u32 = 2;
+const FORMAT_VERSION: u32 = 3;
 
 /// Shard `k` of `n` (1-based), as typed after `--shard`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,8 +154,9 @@ pub struct ShardManifest {
     pub seed: u64,
     #[serde(flatten)]
     pub unit: Unit,
-    /// The files beside it and their sizes in bytes.
-    pub files: BTreeMap<String, u64>,
+    /// The files beside it, each with its size and CRC-32: a file changed
+    /// or damaged since is refused by merge.
+    pub files: BTreeMap<String, Written>,
     /// Where the scenario came from.
     pub source: String,
     pub threads: usize,
@@ -186,64 +188,59 @@ impl ShardManifest {
     }
 }
 
-/// Writes a scenario shard's outputs into `dir`: the row files (already
-/// streamed), `aggregate.bin`, `scenario.toml`, then `shard.json`.
+/// Writes a scenario shard's outputs into its folder, all or nothing: the
+/// row files (already streamed), `aggregate.bin`, `scenario.toml`, then
+/// `shard.json`, which lists each with its size and CRC-32.
 pub fn write_scenario_shard(
-    dir: &Path,
+    folder: &mut Folder,
     result: &ScenarioResult,
     streamed: Vec<AtomicFile>,
     mut manifest: ShardManifest,
-) -> std::io::Result<()> {
-    let mut staged = Vec::new();
-    for f in streamed {
+) -> Result<(), CommitError> {
+    let mut staged = streamed;
+    let aggregate = result.aggregate.to_bytes();
+    let toml = output::Export::render(&output::manifest::ScenarioToml, result);
+    staged.push(folder.stage(AGGREGATE, &aggregate)?);
+    staged.push(folder.stage("scenario.toml", &toml)?);
+    list_files(&mut manifest, &staged);
+    let json = folder.stage(MANIFEST, &manifest.to_bytes())?;
+    folder.commit(staged, Some(json), Scope::Whole)
+}
+
+/// Lists `staged` in the shard's manifest, with sizes and checksums.
+fn list_files(manifest: &mut ShardManifest, staged: &[AtomicFile]) {
+    for f in staged {
         let name = f
             .target()
             .file_name()
-            .map(|n| n.to_string_lossy().into_owned());
-        manifest.files.insert(name.unwrap_or_default(), f.len());
-        staged.push(f);
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        manifest.files.insert(
+            name,
+            Written {
+                bytes: f.len(),
+                crc32: folder::hex(f.crc()),
+            },
+        );
     }
-    let aggregate = result.aggregate.to_bytes();
-    let toml = output::Export::render(&output::manifest::ScenarioToml, result);
-    manifest
-        .files
-        .insert(AGGREGATE.into(), aggregate.len() as u64);
-    manifest
-        .files
-        .insert("scenario.toml".into(), toml.len() as u64);
-    staged.push(atomic::stage(&dir.join(AGGREGATE), &aggregate)?);
-    staged.push(atomic::stage(&dir.join("scenario.toml"), &toml)?);
-    staged.push(atomic::stage(&dir.join(MANIFEST), &manifest.to_bytes())?);
-    for f in staged {
-        f.commit()?;
-    }
-    Ok(())
 }
 
-/// Writes a sweep shard's outputs: `sweep.csv` (its points' rows), the
-/// sweep's `sweep.toml` (the same in every shard), then `shard.json`. Kept
-/// points are already in `dir/points/`.
+/// Writes a sweep shard's outputs, all or nothing: `sweep.csv` (its points'
+/// rows), the sweep's `sweep.toml` (the same in every shard), then
+/// `shard.json`. Kept points are already in `points/`.
 pub fn write_sweep_shard(
-    dir: &Path,
+    folder: &mut Folder,
     csv: &[u8],
     reproduce: &str,
     mut manifest: ShardManifest,
-) -> std::io::Result<()> {
-    manifest
-        .files
-        .insert(app::SWEEP_FILE.into(), csv.len() as u64);
-    manifest
-        .files
-        .insert(crate::sweep::REPRODUCE_FILE.into(), reproduce.len() as u64);
-    let csv = atomic::stage(&dir.join(app::SWEEP_FILE), csv)?;
-    let toml = atomic::stage(
-        &dir.join(crate::sweep::REPRODUCE_FILE),
-        reproduce.as_bytes(),
-    )?;
-    let json = atomic::stage(&dir.join(MANIFEST), &manifest.to_bytes())?;
-    csv.commit()?;
-    toml.commit()?;
-    json.commit()
+) -> Result<(), CommitError> {
+    let staged = vec![
+        folder.stage(app::SWEEP_FILE, csv)?,
+        folder.stage(crate::sweep::REPRODUCE_FILE, reproduce.as_bytes())?,
+    ];
+    list_files(&mut manifest, &staged);
+    let json = folder.stage(MANIFEST, &manifest.to_bytes())?;
+    folder.commit(staged, Some(json), Scope::Whole)
 }
 
 /// Everything `airace merge` needs.
@@ -323,13 +320,21 @@ fn find(inputs: &[PathBuf]) -> Result<Vec<Found>, InputError> {
                     path.display()
                 )));
             }
-            for (file, &size) in &manifest.files {
-                let found = std::fs::metadata(dir.join(file)).map(|m| m.len()).ok();
-                if found != Some(size) {
+            for (file, want) in &manifest.files {
+                let path = dir.join(file);
+                let safe = !file.is_empty() && !file.contains(['/', '\\']) && file != "..";
+                let found = if safe { folder::checksum(&path).ok() } else { None };
+                if found.as_ref() != Some(want) {
                     return Err(InputError::Usage(format!(
-                        "shard {} is damaged: {file} should hold {size} bytes but {}",
+                        "shard {} is damaged: {file} should hold {} bytes with CRC-32 {} but {}",
                         dir.display(),
-                        found.map_or("is missing".to_string(), |f| format!("holds {f}"))
+                        want.bytes,
+                        want.crc32,
+                        match found {
+                            None => "is missing".to_string(),
+                            Some(f) if f.bytes != want.bytes => format!("holds {}", f.bytes),
+                            Some(f) => format!("its CRC-32 is {} (changed or damaged)", f.crc32),
+                        }
                     )));
                 }
             }
@@ -609,26 +614,39 @@ pub fn merge(config: &MergeConfig) -> anyhow::Result<MergeReport> {
             ))
             .into());
         }
-        app::claim_folder(dir, config.force)?;
     }
+    let mut claims = Vec::new();
+    for dir in &dirs {
+        let kind = if comparison
+            .as_ref()
+            .is_some_and(|c| config.out.join(c) == *dir)
+        {
+            Kind::Comparison
+        } else if sweeps.iter().any(|g| config.out.join(&g.name) == *dir) {
+            Kind::Sweep
+        } else {
+            Kind::Scenario
+        };
+        claims.push(Folder::claim(dir, kind, config.force)?);
+    }
+    let mut claims = claims.into_iter();
 
     let mut results = Vec::new();
     let mut folders = Vec::new();
     for ready in scenarios {
-        let dir = config.out.join(&ready.group.name);
-        results.push(write_scenario_group(ready, &dir, config)?);
-        folders.push(dir);
+        let mut folder = claims.next().expect("one claim a folder");
+        results.push(write_scenario_group(ready, &mut folder, config)?);
+        folders.push(folder.dir().to_path_buf());
     }
     for g in sweeps {
-        let dir = config.out.join(&g.name);
-        write_sweep_group(&g, &dir, config)?;
-        folders.push(dir);
+        let mut folder = claims.next().expect("one claim a folder");
+        write_sweep_group(&g, &mut folder, config)?;
+        folders.push(folder.dir().to_path_buf());
     }
-    let comparison = match comparison {
-        Some(name) => {
-            let dir = config.out.join(name);
-            app::write_comparison(&dir, &results, &config.figures)?;
-            Some(dir)
+    let comparison = match claims.next() {
+        Some(mut folder) => {
+            app::write_comparison(&mut folder, &results, &config.figures)?;
+            Some(folder.dir().to_path_buf())
         }
         None => None,
     };
@@ -753,9 +771,10 @@ fn concatenate(
 
 fn write_scenario_group(
     ready: ReadyScenario,
-    dir: &Path,
+    folder: &mut Folder,
     config: &MergeConfig,
 ) -> anyhow::Result<ScenarioResult> {
+    let dir = folder.dir().to_path_buf();
     let first = ready.group.first().clone();
     let Unit::Scenario { run_rows, .. } = first.unit else {
         unreachable!("grouped as a scenario")
@@ -771,12 +790,19 @@ fn write_scenario_group(
     };
     let info = merged_info(&first, config);
     let result = ScenarioResult::new(ready.scenario, ready.aggregate, info);
-    output::write_scenario(dir, &result, streamed, &config.figures)
+    output::write_scenario(folder, &result, streamed, &config.figures)
+        .map_err(output::WriteError::into_anyhow)
         .with_context(|| format!("cannot write results to {}", dir.display()))?;
     Ok(result)
 }
 
-fn write_sweep_group(group: &Group, dir: &Path, config: &MergeConfig) -> anyhow::Result<()> {
+fn write_sweep_group(
+    group: &Group,
+    folder: &mut Folder,
+    config: &MergeConfig,
+) -> anyhow::Result<()> {
+    let dir_buf = folder.dir().to_path_buf();
+    let dir = dir_buf.as_path();
     let mut expected = 0;
     let mut header: Option<String> = None;
     let mut csv = Vec::new();
@@ -837,22 +863,18 @@ fn write_sweep_group(group: &Group, dir: &Path, config: &MergeConfig) -> anyhow:
             copy_tree(&points, &dir.join("points"))?;
         }
     }
-    atomic::stage(&dir.join(app::SWEEP_FILE), &csv)
-        .and_then(|f| f.commit())
-        .with_context(|| format!("cannot write {}", dir.join(app::SWEEP_FILE).display()))?;
-    let extras = app::write_sweep_extras(dir, &config.figures)?;
     let first = group.first();
     let path = group.shards[0].dir.join(crate::sweep::REPRODUCE_FILE);
     let reproduce = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
     let info = merged_info(first, config);
-    app::write_sweep_record(
-        dir,
+    app::write_sweep(
+        folder,
         &String::from_utf8_lossy(&csv),
         &reproduce,
         first.seed,
         &info,
-        extras,
+        &config.figures,
     )
 }
 

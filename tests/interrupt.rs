@@ -83,10 +83,13 @@ fn interrupt_after(signal: &str, wait: Duration) {
         stderr.contains("its progress is saved in") && stderr.contains("--resume"),
         "{stderr}"
     );
-    // Nothing that looks like an output: only the hidden checkpoint.
+    // Nothing that looks like an output: only the hidden checkpoint, and
+    // airace's record of the folder (which owns the checkpoint) and lock.
     let left = files_under(dir.path());
     assert!(
-        left.iter().all(|f| f.contains("/.airace-checkpoint/")),
+        left.iter().all(|f| f.contains("/.airace-checkpoint/")
+            || f.ends_with("/race/.airace-record.json")
+            || f.ends_with("/race/.airace-lock")),
         "an interrupted run left files: {left:?}"
     );
     assert!(
@@ -135,7 +138,7 @@ fn a_folder_with_other_files_needs_force_and_keeps_them() {
     assert_eq!(refused.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&refused.stderr)
-            .contains("holds files airace did not write (notes.txt)")
+            .contains("holds notes.txt that airace did not write")
     );
     assert!(!dir.path().join("race/summary.json").exists());
     let forced = run(true);
@@ -289,7 +292,10 @@ fn a_stopped_command_leaves_no_empty_folders() {
         .unwrap();
     assert_eq!(stopped.status.code(), Some(130));
     assert_eq!(entries(&into), ["race"]);
-    assert_eq!(entries(&into.join("race")), [".airace-checkpoint"]);
+    assert_eq!(
+        entries(&into.join("race")),
+        [".airace-checkpoint", ".airace-lock", ".airace-record.json"]
+    );
 
     // A sweep stopped in its first point, into that folder and into a new one.
     let stop_sweep = |into: &std::path::Path| {

@@ -7,7 +7,8 @@ use super::race_game::{self, Estimates, PayoffTable};
 use crate::app::{self, InputError, thread_pool};
 use crate::engine::Control;
 use crate::output::FigureOptions;
-use crate::output::atomic::{self, AtomicFile};
+use crate::output::atomic::AtomicFile;
+use crate::output::folder::{self, CommitError, Folder, Kind, Scope};
 use crate::plot::game_figures::{Files, GameFolder};
 use anyhow::Context as _;
 use std::io::Write;
@@ -54,7 +55,7 @@ pub fn run_game(config: &GameConfig) -> anyhow::Result<GameReport> {
     }
     let pool = thread_pool(config.threads)?;
     let dir = config.out.join(&game.scenario.meta.name);
-    let created = claim_folder(&dir, GameFolder::Game, config.force)?;
+    let (created, mut folder) = claim_folder(&dir, GameFolder::Game, config.force)?;
     let stopped = |completed| {
         abandon(
             &created,
@@ -78,15 +79,14 @@ pub fn run_game(config: &GameConfig) -> anyhow::Result<GameReport> {
     bar.finish_and_clear();
     let estimates = estimates.map_err(stopped)?;
     let analysis = pool.install(|| analysis::analyse(&game, &estimates));
-    let source = std::fs::read_to_string(&config.file)
-        .with_context(|| format!("cannot read {}", config.file.display()))?;
+    let source = crate::scenario::SourceFile::read(&config.file)?.text;
     // The last point at which a signal stops the command: writing is
     // short, and atomic.
     if app::interrupted() {
         return Err(stopped(runs));
     }
     write_game(
-        &dir,
+        &mut folder,
         config,
         &game,
         &estimates,
@@ -112,20 +112,21 @@ pub fn run_game(config: &GameConfig) -> anyhow::Result<GameReport> {
     })
 }
 
-/// Checks that airace may write the files of a `kind` folder into `dir`:
-/// [`app::claim_folder_for`] with that folder's data files, its figures and
-/// its page.
-/// Returns the folders it made, for [`abandon`].
+/// Claims `dir` for a folder of `kind` ([`Folder::claim`]), before any
+/// work. Returns the folders it made, for [`abandon`], and the folder.
 pub(crate) fn claim_folder(
     dir: &Path,
     kind: GameFolder,
     force: bool,
-) -> Result<app::Created, InputError> {
-    let mut ours = kind.files().to_vec();
-    ours.extend([crate::plot::FIGURES_DIR, crate::output::report::FILE_NAME]);
+) -> Result<(app::Created, Folder), InputError> {
+    let kind = match kind {
+        GameFolder::Game => Kind::Game,
+        GameFolder::Dsair => Kind::Dsair,
+        GameFolder::Precipice => Kind::Precipice,
+    };
     let mut created = app::Created::default();
-    created.claim_for(dir, &ours, force)?;
-    Ok(created)
+    let folder = created.claim(dir, kind, force)?;
+    Ok((created, folder))
 }
 
 /// The error of a command that a signal stopped before it wrote anything;
@@ -150,27 +151,20 @@ fn manifest_bytes(manifest: &serde_json::Value) -> Vec<u8> {
     bytes
 }
 
-/// Stages every file (`figures/NAME` creates the folder), then commits them
-/// with the manifest last, so a folder with a manifest is whole.
+/// Stages every file, then commits them with the manifest last, all or
+/// nothing, so a folder with a manifest is whole.
 pub fn commit_all(
-    dir: &Path,
+    folder: &mut Folder,
     files: Vec<(String, Vec<u8>)>,
     manifest: serde_json::Value,
-) -> std::io::Result<()> {
+) -> Result<(), CommitError> {
     let mut staged: Vec<AtomicFile> = Vec::new();
     for (name, bytes) in &files {
-        let path = dir.join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        staged.push(atomic::stage(&path, bytes)?);
+        staged.push(folder.stage(name, bytes)?);
     }
     let bytes = manifest_bytes(&manifest);
-    let manifest = atomic::stage(&dir.join("manifest.json"), &bytes)?;
-    for f in staged {
-        f.commit()?;
-    }
-    manifest.commit()
+    let manifest = folder.stage("manifest.json", &bytes)?;
+    folder.commit(staged, Some(manifest), Scope::Whole)
 }
 
 /// Draws the figures (unless `figures` says none) and the report page of a
@@ -178,7 +172,7 @@ pub fn commit_all(
 /// and to the manifest's `outputs`, and commits everything, the manifest
 /// last. `airace plot` draws the same from the files on disk.
 pub fn commit_with_figures(
-    dir: &Path,
+    dir: &mut Folder,
     kind: GameFolder,
     mut files: Vec<(String, Vec<u8>)>,
     mut manifest: serde_json::Value,
@@ -209,12 +203,14 @@ pub fn commit_with_figures(
         files.push((format!("{stem}.png"), d.png));
     }
     files.push((crate::output::report::FILE_NAME.into(), page.into_bytes()));
+    let shown = dir.dir().display().to_string();
     commit_all(dir, files, manifest)
-        .with_context(|| format!("cannot write results to {}", dir.display()))
+        .map_err(folder::into_anyhow)
+        .with_context(|| format!("cannot write results to {shown}"))
 }
 
 fn write_game(
-    dir: &Path,
+    dir: &mut Folder,
     config: &GameConfig,
     game: &Game,
     e: &Estimates,

@@ -12,7 +12,7 @@
 //! airace's own and is removed when the command completes.
 
 use super::atomic;
-use super::rows::RowWriter;
+use super::rows::{LABS_FILE, Prefix, RUNS_FILE, RowWriter};
 use crate::engine::{Aggregate, Block, BlockSink};
 use crate::stats::codec::fnv_hex;
 use serde::{Deserialize, Serialize};
@@ -90,8 +90,38 @@ pub struct Checkpoint {
     pub complete: bool,
     pub runs_csv_bytes: u64,
     pub labs_csv_bytes: u64,
+    /// CRC-32 of those first bytes of each row file, 8 hex digits: a row
+    /// file changed or damaged since is refused on resume.
+    pub runs_csv_crc32: String,
+    pub labs_csv_crc32: String,
     /// FNV-1a of `aggregate.bin`, in hex.
     pub aggregate_fnv: String,
+    /// The scenario's outputs are written (a command of several scenarios
+    /// keeps its finished scenarios' checkpoints until it ends).
+    #[serde(default)]
+    pub written: bool,
+}
+
+impl Checkpoint {
+    /// What the checkpoint says of `runs.csv` and `labs.csv`.
+    pub fn prefixes(&self) -> Result<[Prefix; 2], String> {
+        let crc = |hex: &str, name: &str| {
+            u32::from_str_radix(hex, 16)
+                .ok()
+                .filter(|_| hex.len() == 8)
+                .ok_or_else(|| format!("{name}_crc32 {hex:?} is not 8 hex digits"))
+        };
+        Ok([
+            Prefix {
+                bytes: self.runs_csv_bytes,
+                crc32: crc(&self.runs_csv_crc32, "runs_csv")?,
+            },
+            Prefix {
+                bytes: self.labs_csv_bytes,
+                crc32: crc(&self.labs_csv_crc32, "labs_csv")?,
+            },
+        ])
+    }
 }
 
 /// A checkpoint read back, with its aggregate.
@@ -153,10 +183,56 @@ pub fn load(dir: &Path, labs: usize, steps: u32) -> Result<Option<Saved>, String
             checkpoint.next_run
         ));
     }
+    // Once the outputs are written, the rows are in them, not here.
+    if checkpoint.identity.run_rows && !checkpoint.written {
+        let prefixes = checkpoint
+            .prefixes()
+            .map_err(|e| format!("{} is damaged: {e}", path.display()))?;
+        for (name, p) in [RUNS_FILE, LABS_FILE].into_iter().zip(prefixes) {
+            check_prefix(&work.join(name), p)?;
+        }
+    }
     Ok(Some(Saved {
         checkpoint,
         aggregate,
     }))
+}
+
+/// Checks that the row file at `path` begins with the bytes a checkpoint
+/// recorded of it: at least `p.bytes` of them, with CRC-32 `p.crc32`.
+fn check_prefix(path: &Path, p: Prefix) -> Result<(), String> {
+    use std::io::Read;
+    let shown = path.display();
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let found = file
+        .metadata()
+        .map_err(|e| format!("cannot read {shown}: {e}"))?
+        .len();
+    if found < p.bytes {
+        return Err(format!(
+            "{shown} holds {found} bytes, fewer than the {} its checkpoint recorded",
+            p.bytes
+        ));
+    }
+    let mut hasher = crc32fast::Hasher::new();
+    let mut prefix = file.take(p.bytes);
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = prefix
+            .read(&mut buf)
+            .map_err(|e| format!("cannot read {shown}: {e}"))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    if hasher.finalize() != p.crc32 {
+        return Err(format!(
+            "{shown} does not hold the bytes its checkpoint recorded (CRC-32 differs): it was \
+             changed or damaged since"
+        ));
+    }
+    Ok(())
 }
 
 /// Saves a checkpoint: the aggregate, then `checkpoint.json`, each atomically.
@@ -169,9 +245,10 @@ pub fn save(
     rows: Option<&mut RowWriter>,
 ) -> io::Result<()> {
     let work = folder(dir);
-    let (runs_csv_bytes, labs_csv_bytes) = match rows {
+    let none = Prefix { bytes: 0, crc32: 0 };
+    let [runs, labs] = match rows {
         Some(rows) => rows.sync()?,
-        None => (0, 0),
+        None => [none, none],
     };
     let bytes = aggregate.to_bytes();
     let checkpoint = Checkpoint {
@@ -179,14 +256,31 @@ pub fn save(
         identity: identity.clone(),
         next_run,
         complete,
-        runs_csv_bytes,
-        labs_csv_bytes,
+        runs_csv_bytes: runs.bytes,
+        labs_csv_bytes: labs.bytes,
+        runs_csv_crc32: super::folder::hex(runs.crc32),
+        labs_csv_crc32: super::folder::hex(labs.crc32),
         aggregate_fnv: fnv_hex(&bytes),
+        written: false,
     };
     atomic::stage(&work.join(AGGREGATE), &bytes)?.commit()?;
-    let mut json = serde_json::to_vec_pretty(&checkpoint).expect("a checkpoint serializes");
+    write_json(&work, &checkpoint)
+}
+
+fn write_json(work: &Path, checkpoint: &Checkpoint) -> io::Result<()> {
+    let mut json = serde_json::to_vec_pretty(checkpoint).expect("a checkpoint serializes");
     json.push(b'\n');
     atomic::stage(&work.join(FILE), &json)?.commit()
+}
+
+/// Notes in `dir`'s checkpoint that the scenario's outputs are written.
+pub fn mark_written(dir: &Path) -> io::Result<()> {
+    let work = folder(dir);
+    let bytes = std::fs::read(work.join(FILE))?;
+    let mut checkpoint: Checkpoint = serde_json::from_slice(&bytes)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+    checkpoint.written = true;
+    write_json(&work, &checkpoint)
 }
 
 /// Removes `dir`'s checkpoint folder and what airace put in it.
@@ -224,6 +318,11 @@ impl CheckpointSink<'_> {
         self.saved = true;
         self.last = Instant::now();
         Ok(())
+    }
+
+    /// Notes in the checkpoint that the outputs are written.
+    pub fn mark_written(&self) -> io::Result<()> {
+        mark_written(self.dir)
     }
 
     /// The run stopped before its end: keeps the checkpoint, and the rows it

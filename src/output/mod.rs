@@ -2,12 +2,15 @@
 //! (hyperfine's `export/`), each rendered to bytes and written atomically.
 //! Per-run rows are streamed by [`rows::RowWriter`] while the engine runs.
 //!
-//! Nothing is renamed into place until every file of a scenario is ready,
-//! and `manifest.json` is renamed last: a folder with a manifest is whole.
+//! Every folder is written through [`folder::Folder`]: airace's record of
+//! what it wrote there decides what is its own, and nothing is renamed into
+//! place until every file of the folder is ready, `manifest.json` last: a
+//! folder with a manifest is whole.
 
 pub mod atomic;
 pub mod checkpoint;
 pub mod comparison;
+pub mod folder;
 pub mod format;
 pub mod game_report;
 pub mod manifest;
@@ -23,7 +26,6 @@ use crate::Scenario;
 use crate::engine::Aggregate;
 use atomic::AtomicFile;
 use std::io;
-use std::path::Path;
 
 /// A finished scenario: what was run and what came out.
 #[derive(Debug, Clone)]
@@ -77,14 +79,28 @@ pub enum WriteError {
     Io(#[from] io::Error),
     #[error("cannot draw figures: {0}")]
     Plot(#[from] crate::plot::DataError),
+    #[error(transparent)]
+    Commit(#[from] folder::CommitError),
 }
 
-/// Renders every output of `result` into `dir` (data files, figures and the
-/// report page) and commits them together with the already-staged
-/// `streamed` files; the manifest comes last, so a folder with a manifest
-/// is whole.
+impl WriteError {
+    /// As an `anyhow` error whose type tells the exit code: a refusal
+    /// ([`folder::Refused`]) and a signal
+    /// ([`crate::interrupt::StoppedWriting`]) stay themselves.
+    pub fn into_anyhow(self) -> anyhow::Error {
+        match self {
+            WriteError::Commit(e) => folder::into_anyhow(e),
+            other => anyhow::Error::new(other),
+        }
+    }
+}
+
+/// Renders every output of `result` into its folder (data files, figures
+/// and the report page) and commits them together with the already-staged
+/// `streamed` files, all or nothing; the manifest comes last, so a folder
+/// with a manifest is whole.
 pub fn write_scenario(
-    dir: &Path,
+    folder: &mut folder::Folder,
     result: &ScenarioResult,
     streamed: Vec<AtomicFile>,
     figures: &FigureOptions,
@@ -114,15 +130,23 @@ pub fn write_scenario(
         }
         None => Vec::new(),
     };
+    if crate::interrupt::interrupted() {
+        // Drawing can take a while: a signal during it stops here.
+        return Err(WriteError::Commit(folder::CommitError::Stopped(
+            crate::interrupt::StoppedWriting {
+                folder: folder.dir().to_path_buf(),
+            },
+        )));
+    }
     outputs.extend(page_outputs(&drawn));
     let record = manifest::ManifestJson { outputs };
     let manifest = record.render(result);
 
     let mut staged = streamed;
     for (name, bytes) in &rendered {
-        staged.push(atomic::stage(&dir.join(name), bytes)?);
+        staged.push(folder.stage(name, bytes)?);
     }
-    staged.extend(stage_figures(dir, &drawn)?);
+    staged.extend(stage_figures(folder, &drawn)?);
     let data =
         crate::plot::ScenarioData::parse(name, bytes("timeseries.csv"), bytes("summary.csv"))?;
     let page = report::scenario_page(
@@ -132,17 +156,9 @@ pub fn write_scenario(
         &String::from_utf8_lossy(bytes("scenario.toml")),
         &String::from_utf8_lossy(&manifest),
     );
-    staged.push(atomic::stage(
-        &dir.join(report::FILE_NAME),
-        page.as_bytes(),
-    )?);
-    staged.push(atomic::stage(&dir.join("manifest.json"), &manifest)?);
-    let previous = previous_outputs(dir);
-    for file in staged {
-        file.commit()?;
-    }
-    let current: Vec<&str> = record.outputs.iter().map(String::as_str).collect();
-    remove_stale(dir, &previous, &current)?;
+    staged.push(folder.stage(report::FILE_NAME, page.as_bytes())?);
+    let manifest = folder.stage("manifest.json", &manifest)?;
+    folder.commit(staged, Some(manifest), folder::Scope::Whole)?;
     Ok(())
 }
 
@@ -158,138 +174,16 @@ pub fn page_outputs(drawn: &[crate::plot::Drawn]) -> Vec<String> {
     files
 }
 
-/// The files the manifest in `dir` lists as written with it (none if there
-/// is no readable manifest), as far as they are names airace writes: an
-/// entry like `../x` is not followed.
-pub fn previous_outputs(dir: &Path) -> Vec<String> {
-    std::fs::read(dir.join("manifest.json"))
-        .ok()
-        .map(|bytes| {
-            manifest_outputs(&bytes)
-                .into_iter()
-                .filter(|name| is_output_name(name))
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The `outputs` of a manifest's bytes.
-fn manifest_outputs(bytes: &[u8]) -> Vec<&str> {
-    #[derive(serde::Deserialize)]
-    struct Outputs<'a> {
-        #[serde(borrow)]
-        outputs: Vec<&'a str>,
-    }
-    serde_json::from_slice::<Outputs<'_>>(bytes)
-        .map(|m| m.outputs)
-        .unwrap_or_default()
-}
-
-/// A file name airace writes in a scenario folder: a plain name, or
-/// `figures/NAME.svg` / `.png`.
-fn is_output_name(name: &str) -> bool {
-    // Not empty, not hidden (nor `..`), no further folder.
-    let plain = |n: &str| !n.is_empty() && !n.starts_with('.') && !n.contains(['/', '\\']);
-    match name.split_once('/') {
-        None => plain(name),
-        Some((dir, file)) => {
-            dir == crate::plot::FIGURES_DIR
-                && plain(file)
-                && (file.ends_with(".svg") || file.ends_with(".png"))
-        }
-    }
-}
-
-/// Removes from `dir` what an earlier command wrote there (`previous`, from
-/// its manifest by [`previous_outputs`], which keeps only names airace
-/// writes) and this one did not (`current`), and then `figures/` if
-/// that leaves it empty: a folder never holds, beside new results, the
-/// `runs.csv` or figures of another run. Only files a manifest of airace's
-/// lists are touched.
-pub fn remove_stale(dir: &Path, previous: &[String], current: &[&str]) -> io::Result<()> {
-    for name in previous {
-        if current.contains(&name.as_str()) {
-            continue;
-        }
-        match std::fs::remove_file(dir.join(name)) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
-    }
-    let figures = dir.join(crate::plot::FIGURES_DIR);
-    if std::fs::read_dir(&figures).is_ok_and(|mut entries| entries.next().is_none()) {
-        std::fs::remove_dir(&figures)?;
-    }
-    Ok(())
-}
-
 /// Stages `figures/<stem>.svg` and `.png` for each drawn figure.
-pub fn stage_figures(dir: &Path, drawn: &[crate::plot::Drawn]) -> io::Result<Vec<AtomicFile>> {
+pub fn stage_figures(
+    folder: &folder::Folder,
+    drawn: &[crate::plot::Drawn],
+) -> io::Result<Vec<AtomicFile>> {
     let mut staged = Vec::new();
-    if drawn.is_empty() {
-        return Ok(staged);
-    }
-    let figures = dir.join(crate::plot::FIGURES_DIR);
-    std::fs::create_dir_all(&figures)?;
     for d in drawn {
-        staged.push(atomic::stage(
-            &figures.join(format!("{}.svg", d.stem)),
-            d.svg.as_bytes(),
-        )?);
-        staged.push(atomic::stage(
-            &figures.join(format!("{}.png", d.stem)),
-            &d.png,
-        )?);
+        let name = |ext: &str| format!("{}/{}.{ext}", crate::plot::FIGURES_DIR, d.stem);
+        staged.push(folder.stage(&name("svg"), d.svg.as_bytes())?);
+        staged.push(folder.stage(&name("png"), &d.png)?);
     }
     Ok(staged)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_names_airace_writes_are_taken_from_a_manifest() {
-        for name in [
-            "runs.csv",
-            "index.html",
-            "figures/risk.png",
-            "figures/a.svg",
-        ] {
-            assert!(is_output_name(name), "{name}");
-        }
-        for name in [
-            "",
-            "..",
-            "../x.csv",
-            "/etc/passwd",
-            "figures/../x.png",
-            "figures/x.txt",
-            "points/0001",
-            ".airace-checkpoint",
-            "a\\b",
-        ] {
-            assert!(!is_output_name(name), "{name}");
-        }
-    }
-
-    #[test]
-    fn a_stale_file_outside_the_folder_is_never_removed() {
-        let root = tempfile::tempdir().unwrap();
-        let dir = root.path().join("scenario");
-        std::fs::create_dir(&dir).unwrap();
-        std::fs::write(root.path().join("x.csv"), "keep").unwrap();
-        std::fs::write(dir.join("runs.csv"), "stale").unwrap();
-        std::fs::write(
-            dir.join("manifest.json"),
-            r#"{"outputs": ["../x.csv", "runs.csv", "summary.csv"]}"#,
-        )
-        .unwrap();
-        let previous = previous_outputs(&dir);
-        assert_eq!(previous, ["runs.csv", "summary.csv"]);
-        remove_stale(&dir, &previous, &["summary.csv"]).unwrap();
-        assert!(!dir.join("runs.csv").exists());
-        assert!(root.path().join("x.csv").exists());
-    }
 }

@@ -14,6 +14,13 @@ pub const RUNS_HEADER: &str = "run,cumulative_hazard,p_catastrophe,catastrophe,c
 pub const LABS_HEADER: &str =
     "run,lab,capability,safety,resources,paused_steps,delayed_steps,won,utility\n";
 
+/// The first bytes of a row file, as a checkpoint records them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Prefix {
+    pub bytes: u64,
+    pub crc32: u32,
+}
+
 /// Writes the per-run files of one scenario to temporary files, to be
 /// committed with the rest of the outputs.
 pub struct RowWriter {
@@ -37,17 +44,21 @@ impl RowWriter {
     }
 
     /// Goes on with the files of [`create_in`](Self::create_in) left by an
-    /// interrupted run, cut back to the lengths its checkpoint recorded.
+    /// interrupted run, cut back to the lengths its checkpoint recorded,
+    /// whose bytes must have the CRC-32s it recorded.
     pub fn reopen_in(
         work: &Path,
         dir: &Path,
         names: Vec<String>,
-        (runs, labs): (u64, u64),
+        [runs, labs]: [Prefix; 2],
     ) -> io::Result<Self> {
+        let reopen = |name: &str, p: Prefix| {
+            AtomicFile::reopen_at(work.join(name), &dir.join(name), p.bytes, p.crc32)
+        };
         Ok(RowWriter {
             names,
-            runs: AtomicFile::reopen_at(work.join(RUNS_FILE), &dir.join(RUNS_FILE), runs)?,
-            labs: AtomicFile::reopen_at(work.join(LABS_FILE), &dir.join(LABS_FILE), labs)?,
+            runs: reopen(RUNS_FILE, runs)?,
+            labs: reopen(LABS_FILE, labs)?,
         })
     }
 
@@ -57,11 +68,15 @@ impl RowWriter {
         Ok(RowWriter { names, runs, labs })
     }
 
-    /// Flushes both files to disk; returns their lengths.
-    pub fn sync(&mut self) -> io::Result<(u64, u64)> {
+    /// Flushes both files to disk; returns what they hold (`runs.csv`'s
+    /// then `labs.csv`'s).
+    pub fn sync(&mut self) -> io::Result<[Prefix; 2]> {
         self.runs.sync()?;
         self.labs.sync()?;
-        Ok((self.runs.len(), self.labs.len()))
+        Ok([&self.runs, &self.labs].map(|f| Prefix {
+            bytes: f.len(),
+            crc32: f.crc(),
+        }))
     }
 
     /// Leaves both files in place if dropped uncommitted.

@@ -61,6 +61,11 @@ pub fn comparison(dir: &Path, size: &Size) -> Result<Vec<Drawn>, DataError> {
     Ok(draw_all(figures::comparison_figures(&data)?, size))
 }
 
+/// [`comparison`] of data already read ([`comparison_data_from`]).
+pub fn comparison_of(data: &figures::ComparisonData, size: &Size) -> Result<Vec<Drawn>, DataError> {
+    Ok(draw_all(figures::comparison_figures(data)?, size))
+}
+
 /// The figures of a sweep from the bytes of its `sweep.csv`.
 pub fn sweep(name: &str, sweep_csv: &[u8], size: &Size) -> Result<Vec<Drawn>, DataError> {
     let table = data::Table::parse(sweep_csv, &format!("{name}/sweep.csv"))?;
@@ -79,6 +84,20 @@ pub fn game_folder(
 /// Reads a comparison folder and the folders of its scenarios.
 pub fn comparison_data(dir: &Path) -> Result<figures::ComparisonData, DataError> {
     let table = data::Table::read(&dir.join(crate::output::comparison::FILE_NAME))?;
+    comparison_with(dir, table)
+}
+
+/// [`comparison_data`] with the bytes of its `comparison.csv`.
+pub fn comparison_data_from(
+    dir: &Path,
+    table: &[u8],
+) -> Result<figures::ComparisonData, DataError> {
+    let origin = dir.join(crate::output::comparison::FILE_NAME);
+    let table = data::Table::parse(table, &origin.display().to_string())?;
+    comparison_with(dir, table)
+}
+
+fn comparison_with(dir: &Path, table: data::Table) -> Result<figures::ComparisonData, DataError> {
     let root = dir.parent().unwrap_or(Path::new("."));
     let scenarios = table
         .text("scenario")?

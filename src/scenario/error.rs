@@ -28,9 +28,25 @@ pub enum ScenarioError {
         path: PathBuf,
         error: std::io::Error,
     },
-    /// The path names something that is not a regular file.
+    /// The path names a folder.
     #[error("{}: is a directory, not a scenario file (give the path of a .toml file)", path.display())]
     NotAFile { path: PathBuf },
+    /// The path names a FIFO, a device or a socket.
+    #[error(
+        "{}: is not a regular file (a pipe, a device or a socket): airace reads scenario, game \
+         and exploration files only from regular files",
+        path.display()
+    )]
+    NotRegular { path: PathBuf },
+    /// The file is larger than airace reads.
+    #[error(
+        "{}: is larger than {} MB (or grew while it was read): a scenario, game or exploration \
+         file must be a text file of at most {} MB",
+        path.display(),
+        super::MAX_FILE_BYTES / 1_000_000,
+        super::MAX_FILE_BYTES / 1_000_000
+    )]
+    TooLarge { path: PathBuf },
     /// The file was read but is not a valid scenario.
     #[error("{}", render(origin, problems))]
     Invalid {
@@ -121,8 +137,27 @@ pub fn span_start(source: &str, span: &Range<usize>) -> (usize, usize) {
     line_col(source, span.start)
 }
 
+/// Text from a file as an error message shows it: control characters (a
+/// terminal's escape sequences among them) escaped, and at most 60
+/// characters of it.
+pub fn shown(text: &str) -> String {
+    let escaped: String = text.escape_debug().collect();
+    match escaped.char_indices().nth(60) {
+        Some((cut, _)) => format!("{}...", &escaped[..cut]),
+        None => escaped,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn text_from_a_file_is_shown_escaped_and_short() {
+        assert_eq!(super::shown("a\u{1b}[31mb"), "a\\u{1b}[31mb");
+        let long = "x".repeat(500);
+        assert_eq!(super::shown(&long).len(), 63);
+        assert_eq!(crate::scenario::keys::format_number(1e308), "1e308");
+    }
+
     use super::*;
 
     #[test]

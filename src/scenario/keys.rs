@@ -87,6 +87,9 @@ impl Range {
 pub fn format_number(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{x:.1}").trim_end_matches(".0").to_string()
+    } else if x.is_finite() && x.abs() >= 1e15 {
+        // `{}` would write every one of up to 309 digits.
+        format!("{x:e}")
     } else {
         format!("{x}")
     }

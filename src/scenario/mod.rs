@@ -16,6 +16,13 @@ pub use validate::valid_name;
 
 /// What a name (of a scenario, lab, strategy or output folder) may be, as
 /// [`valid_name`] checks it.
+/// The largest scenario, game or exploration file airace reads (10 MB).
+pub const MAX_FILE_BYTES: u64 = 10_000_000;
+
+/// The longest `scenario.description`, in characters: it is copied into
+/// every output folder.
+pub const MAX_DESCRIPTION: usize = 10_000;
+
 pub const NAME_RULE: &str = "letters, digits, '_', '-' and '.', not starting with '.', at most \
      100 characters, and not NA, NaN, null or None (CSV readers take those for missing values)";
 pub(crate) use validate::toml_key_path;
@@ -122,15 +129,37 @@ impl SourceFile {
     /// Reads a file that must be UTF-8 text; a folder, an unreadable file or
     /// a binary one is a [`ScenarioError`] that says so.
     pub fn read(path: &Path) -> Result<SourceFile, ScenarioError> {
-        if path.is_dir() {
+        use std::io::Read;
+        let unreadable = |error| ScenarioError::Read {
+            path: path.to_path_buf(),
+            error,
+        };
+        // Looked at before it is opened: opening a FIFO blocks.
+        let meta = std::fs::metadata(path).map_err(unreadable)?;
+        if meta.is_dir() {
             return Err(ScenarioError::NotAFile {
                 path: path.to_path_buf(),
             });
         }
-        let bytes = std::fs::read(path).map_err(|error| ScenarioError::Read {
-            path: path.to_path_buf(),
-            error,
-        })?;
+        if !meta.is_file() {
+            return Err(ScenarioError::NotRegular {
+                path: path.to_path_buf(),
+            });
+        }
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(ScenarioError::TooLarge {
+                path: path.to_path_buf(),
+            });
+        }
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(unreadable)?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(ScenarioError::TooLarge {
+                path: path.to_path_buf(),
+            });
+        }
         let origin = path.display().to_string();
         let text = String::from_utf8(bytes).map_err(|e| ScenarioError::Invalid {
             origin: origin.clone(),

@@ -433,7 +433,21 @@ impl<'a> Checker<'a> {
         let description = m
             .description
             .as_ref()
-            .map(|d| d.get_ref().clone())
+            .map(|d| {
+                let chars = d.get_ref().chars().count();
+                if chars > super::MAX_DESCRIPTION {
+                    self.problem(
+                        Some(d.span()),
+                        "scenario.description",
+                        format!(
+                            "the description is {chars} characters long: allowed at most {} \
+                             (it is copied into every output; keep longer notes in a comment)",
+                            super::MAX_DESCRIPTION
+                        ),
+                    );
+                }
+                d.get_ref().clone()
+            })
             .unwrap_or_default();
         let seed = self.integer(&m.seed, "scenario.seed", &table);
         let runs = self.integer(&m.runs, "scenario.runs", &table);
@@ -824,7 +838,11 @@ impl<'a> Checker<'a> {
             self.problem(
                 span,
                 path,
-                format!("`{name}` is not a valid name: allowed {}", super::NAME_RULE),
+                format!(
+                    "`{}` is not a valid name: allowed {}",
+                    super::error::shown(name),
+                    super::NAME_RULE
+                ),
             );
         }
     }

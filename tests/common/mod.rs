@@ -118,11 +118,17 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// Every file under `dir` (hidden ones too) by relative path, with its
 /// bytes; from `manifest.json`, the fields that record the invocation
-/// (`threads`, `command_line`, `merged_shards`) are left out.
+/// (`threads`, `command_line`, `merged_shards`) are left out, and so are
+/// airace's bookkeeping of the folder (its record, which lists the
+/// manifest's checksum, and its lock, which holds the writer's process id).
 pub fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut all = Vec::new();
     files(dir, &mut all);
     all.into_iter()
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name != ".airace-record.json" && name != ".airace-lock"
+        })
         .map(|p| {
             let rel = p.strip_prefix(dir).unwrap().display().to_string();
             let mut bytes = fs::read(&p).unwrap();

@@ -187,7 +187,7 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
         selection: config.selection,
     };
     let dir = config.out.join(&config.name);
-    let created = claim_folder(&dir, GameFolder::Dsair, config.force)?;
+    let (created, mut folder) = claim_folder(&dir, GameFolder::Dsair, config.force)?;
     let pool = thread_pool(config.threads)?;
     let fine: Vec<f64> = range(0.0, 1.0, 0.01);
     let total = (speeds.len() * risks.len() + REPORTED_SPEEDS.len() * fine.len()) as u64;
@@ -277,7 +277,13 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
         "command_line": config.command_line,
         "outputs": outputs,
     });
-    commit_with_figures(&dir, GameFolder::Dsair, files, manifest, &config.figures)?;
+    commit_with_figures(
+        &mut folder,
+        GameFolder::Dsair,
+        files,
+        manifest,
+        &config.figures,
+    )?;
     if !config.quiet {
         println!(
             "airace classic dsair: b = {}, c = {}, B = {}, W = {}, Z = {}, beta = {}; {} x {} cells, {} races per pairing, seed {}\n",
@@ -538,7 +544,7 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
         })
         .collect();
     let dir = config.out.join(&config.name);
-    let created = claim_folder(&dir, GameFolder::Precipice, config.force)?;
+    let (created, mut folder) = claim_folder(&dir, GameFolder::Precipice, config.force)?;
     let pool = thread_pool(config.threads)?;
     let total = (games.len() + Regime::ALL.len() * HEADLINE_REPLICATIONS as usize) as u64;
     let finished = AtomicU64::new(0);
@@ -627,7 +633,7 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
         "outputs": outputs,
     });
     commit_with_figures(
-        &dir,
+        &mut folder,
         GameFolder::Precipice,
         files,
         manifest,
