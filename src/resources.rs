@@ -48,6 +48,11 @@ const BASE_BYTES: u64 = 16 << 20;
 /// pixel for each figure drawn at once (one per thread).
 const FIGURE_BYTES: u64 = 16 << 20;
 const BITMAP_BYTES_PER_PIXEL: u64 = 3;
+/// Drawing figures from the time series: its cells parsed (as text, then
+/// as numbers) and each lab's lines in the SVG, per cell of
+/// `timeseries.csv` (measured: 31 bytes a cell with 1,000 and with 500 labs
+/// over 1,500 steps; see the test of measured peaks below).
+const FIGURE_BYTES_PER_CELL: u64 = 40;
 /// A scenario's figures on disk: 4 PNGs and their SVGs. A PNG compresses
 /// better the larger it is (measured: 0.12 bytes a pixel at the default
 /// 1300 x 800, 0.03 at 7800 x 4800), so it is estimated as
@@ -89,6 +94,9 @@ const CELL_BYTES: u64 = 16;
 pub struct Estimate {
     /// Peak memory while it runs.
     pub memory: u64,
+    /// Of which its aggregate, which the command holds until it ends (a
+    /// comparison is made of every scenario's).
+    pub aggregate: u64,
     /// Its output files.
     pub disk: u64,
     /// Of which per-run rows.
@@ -179,13 +187,17 @@ pub fn estimate(shape: &Shape) -> Estimate {
         .max(1);
 
     // The time series, rendered in memory (12 columns, and 4 per lab).
-    let timeseries = rows * (12 + 4 * labs) * CELL_BYTES;
+    let cells = rows * (12 + 4 * labs);
+    let timeseries = cells * CELL_BYTES;
+    // The aggregate, and its bytes when a checkpoint saves it.
     let memory = BASE_BYTES
-        + aggregate
+        + 2 * aggregate
         + blocks * (block_stats + records + formatted)
         + 2 * timeseries
         + shape.figure_pixels.map_or(0, |p| {
-            FIGURE_BYTES + shape.threads as u64 * BITMAP_BYTES_PER_PIXEL * p
+            FIGURE_BYTES
+                + shape.threads as u64 * BITMAP_BYTES_PER_PIXEL * p
+                + cells * FIGURE_BYTES_PER_CELL
         });
 
     // Digits the growing numbers (the frontier; each lab's capability,
@@ -210,6 +222,7 @@ pub fn estimate(shape: &Shape) -> Estimate {
         .map_or(0, |p| FIGURES_PER_SCENARIO * figure_bytes(p, rows));
     Estimate {
         memory,
+        aggregate,
         disk: rows_on_disk + timeseries + figures,
         rows: rows_on_disk,
     }
@@ -217,8 +230,9 @@ pub fn estimate(shape: &Shape) -> Estimate {
 
 /// Refuses, before any folder is made or any work done, scenarios that
 /// would need more memory than is available or write more than the output
-/// folder's file system has free. Scenarios run one after another, so each
-/// must fit in memory alone, while their files add up.
+/// folder's file system has free. Scenarios run one after another, each
+/// beside the aggregates of those before it (the command keeps them for
+/// its comparison), while their files add up.
 fn check<'a>(
     scenarios: impl IntoIterator<Item = (&'a Scenario, String)>,
     threads: Option<usize>,
@@ -230,19 +244,27 @@ fn check<'a>(
     let memory = limit(MEMORY_LIMIT_VAR)?.or_else(available_memory);
     let disk = limit(DISK_LIMIT_VAR)?.or_else(|| free_space(out));
     let mut written = 0;
+    let mut held = 0;
     for (scenario, origin) in scenarios {
         let shape = Shape::new(scenario, threads, run_rows, figures);
-        let need = estimate(&shape);
+        let mut need = estimate(&shape);
+        need.memory += held;
+        held += need.aggregate;
         if let Some(available) = memory.filter(|&a| need.memory > a) {
             return Err(InputError::Usage(format!(
                 "{origin}: {} steps x {} labs on {threads} thread(s) need about {} of memory, \
-                 but {} is available: use fewer steps or labs, or fewer --threads (each thread \
+                 but {} is available: use fewer steps or labs{}, or fewer --threads (each thread \
                  holds {BLOCKS_PER_THREAD} blocks of {BLOCK_RUNS} runs; results do not depend on \
                  the thread count)",
                 shape.steps,
                 shape.labs,
                 bytes(need.memory),
                 bytes(available),
+                if shape.figure_pixels.is_some() {
+                    ", --no-plots (drawing the figures reads the whole time series)"
+                } else {
+                    ""
+                },
             )));
         }
         written += need.disk;
@@ -423,9 +445,18 @@ mod tests {
         }
     }
 
-    /// Peak resident memory (`/usr/bin/time -v`, KiB) of `airace run` with
-    /// `--no-plots` on a debug build, for each shape; the estimate must be
-    /// at least that and at most twice it.
+    /// `shape` with figures of the default size.
+    fn plotted(shape: Shape) -> Shape {
+        Shape {
+            figure_pixels: Some(1300 * 800),
+            ..shape
+        }
+    }
+
+    /// Peak resident memory (`/usr/bin/time -v`, KiB) of `airace run` on a
+    /// debug build (with `--no-plots` unless `plotted`), for each shape; the
+    /// estimate must be at least that (an upper bound) and at most 2.25
+    /// times it.
     #[test]
     fn memory_estimates_bound_measured_peaks_within_a_factor_of_two() {
         let measured = [
@@ -443,6 +474,14 @@ mod tests {
             (race(4096, 5000, 3, 1, false), 415_924),
             (race(8192, 5000, 3, 2, false), 762_836),
             (race(4096, 10_000, 3, 1, false), 1_103_596),
+            // Many labs, with and without figures (default size, 1300 x
+            // 800 pixels): the estimate was 25-45% low before figures'
+            // parsed time series and the aggregate's checkpoint bytes
+            // counted.
+            (race(200, 1500, 1000, 2, true), 488_900),
+            (plotted(race(200, 1500, 1000, 2, true)), 679_780),
+            (race(200, 1500, 500, 2, true), 252_924),
+            (plotted(race(200, 1500, 500, 2, true)), 347_404),
         ];
         let mut table = String::new();
         let mut ok = true;
@@ -450,7 +489,7 @@ mod tests {
             let rss = kib * 1024;
             let e = estimate(&shape).memory;
             let ratio = e as f64 / rss as f64;
-            ok &= (1.0..=2.0).contains(&ratio);
+            ok &= (1.0..=2.25).contains(&ratio);
             table.push_str(&format!(
                 "{:>6} steps {:>3} labs {} thread(s) decisive {:5}: measured {:>10}, estimate {:>10}, ratio {ratio:.2}\n",
                 shape.steps, shape.labs, shape.threads, shape.decisive, bytes(rss), bytes(e)
@@ -459,7 +498,7 @@ mod tests {
         eprintln!("{table}");
         assert!(
             ok,
-            "estimates out of [1, 2] times the measured peaks:\n{table}"
+            "estimates out of [1, 2.25] times the measured peaks:\n{table}"
         );
     }
 
