@@ -62,7 +62,12 @@ const FIGURES_PER_SCENARIO: u64 = 4;
 
 /// Bytes of one figure's PNG and SVG.
 fn figure_bytes(pixels: u64, rows: u64) -> u64 {
-    (20.0 * (pixels as f64).powf(0.65)) as u64 + (16 << 10) + 32 * rows
+    (20.0 * (pixels as f64).powf(0.65)) as u64 + svg_bytes(rows)
+}
+
+/// Bytes of one figure's SVG.
+fn svg_bytes(rows: u64) -> u64 {
+    (16 << 10) + 32 * rows
 }
 /// Bookkeeping of one heap allocation by the allocator.
 const ALLOCATION_BYTES: u64 = 16;
@@ -217,9 +222,10 @@ pub fn estimate(shape: &Shape) -> Estimate {
     } else {
         0
     };
-    let figures = shape
-        .figure_pixels
-        .map_or(0, |p| FIGURES_PER_SCENARIO * figure_bytes(p, rows));
+    // The figures, and the report page, which inlines each SVG once more.
+    let figures = shape.figure_pixels.map_or(0, |p| {
+        FIGURES_PER_SCENARIO * (figure_bytes(p, rows) + svg_bytes(rows))
+    });
     Estimate {
         memory,
         aggregate,
