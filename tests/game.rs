@@ -325,8 +325,8 @@ fn dsair_gives_the_heatmap_and_the_boundary_curves() {
             .find(|r| r["speed"] == s && r["risk"] == p)
             .unwrap()
     };
-    assert!(number(at("1.500000", "0.000000"), "unsafe_frequency") > 0.99);
-    assert!(number(at("3.000000", "1.000000"), "unsafe_frequency") < 0.01);
+    assert!(number(at("1.5", "0"), "unsafe_frequency") > 0.99);
+    assert!(number(at("3", "1"), "unsafe_frequency") < 0.01);
     let boundaries = rows(&dir.join("boundaries.csv"));
     assert_eq!(boundaries.len(), 2);
     let b = &boundaries[1];
@@ -338,6 +338,18 @@ fn dsair_gives_the_heatmap_and_the_boundary_curves() {
         (number(b, "safe_risk_dominant_above") - (1.0 - 51.0 / 455.0)).abs() < 1e-9,
         "{b:?}"
     );
+    // The file holds exactly the f64 airace computed, not a rounding of it.
+    let game = airace::game::classic::dsair::Dsair::paper(3.0, 0.0);
+    for (column, x) in [
+        ("society_prefers_safe_above", game.society_threshold()),
+        ("safe_risk_dominant_above", game.risk_dominance_threshold()),
+        (
+            "safe_more_frequent_above",
+            game.finite_population_threshold(100),
+        ),
+    ] {
+        assert_eq!(number(b, column).to_bits(), x.to_bits(), "{column}: {b:?}");
+    }
     assert_eq!(rows(&dir.join("curves.csv")).len(), 2 * 101);
     let summary = json(&dir.join("summary.json"));
     let reported = summary["reported_speeds"].as_array().unwrap();
@@ -404,7 +416,7 @@ fn precipice_gives_disaster_probabilities_by_regime() {
     for h in headline {
         let row = disaster
             .iter()
-            .find(|r| r["regime"] == h["regime"].as_str().unwrap() && r["mu"] == "1.000000")
+            .find(|r| r["regime"] == h["regime"].as_str().unwrap() && r["mu"] == "1")
             .unwrap();
         assert_eq!(row["solves"], "5", "{row:?}");
         for (column, key) in [
@@ -418,7 +430,7 @@ fn precipice_gives_disaster_probabilities_by_regime() {
             );
         }
     }
-    let other = disaster.iter().find(|r| r["mu"] == "0.500000").unwrap();
+    let other = disaster.iter().find(|r| r["mu"] == "0.5").unwrap();
     assert_eq!(other["solves"], "1", "{other:?}");
 }
 

@@ -327,7 +327,7 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
 }
 
 fn json_bytes(mut value: serde_json::Value) -> Vec<u8> {
-    format::round_json(&mut value, 10);
+    format::clean_json(&mut value);
     let mut bytes = serde_json::to_vec_pretty(&value).expect("JSON serializes");
     bytes.push(b'\n');
     bytes
