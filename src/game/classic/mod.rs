@@ -12,7 +12,7 @@
 //! |---|---|---|
 //! | `dsair/heatmap.csv` | UNSAFE frequency (simulated and closed form) over the `(s, p_r)` plane, with the payoff matrix | the paper's central heatmap |
 //! | `dsair/boundaries.csv` | for each `s`, the `p_r` where society prefers SAFE, where SAFE is risk-dominant, where SAFE becomes the more frequent | the two boundary curves over the heatmap |
-//! | `dsair/curves.csv` | UNSAFE frequency against `p_r` at `s = 1.5` and `s = 3` | frequency curves |
+//! | `dsair/curves.csv` | UNSAFE frequency against `p_r` at `s = 1`, `1.5` and `3` | frequency curves |
 //! | `precipice/disaster.csv` | equilibrium probability of disaster per regime as `mu`, `e`, `n` vary, with the closed form; the headline game `n = 2, e = 1, mu = 1` as the mean of its solves (`solves`) | disaster vs `mu`, a line per regime, panels by `e` and `n` |
 //! | `precipice/strategies.csv` | the equilibrium safety per information cell | safety vs capability (or lead) |
 
@@ -87,8 +87,10 @@ impl Default for DsairConfig {
     }
 }
 
-/// The speeds reported in the summary (the closing note of the issue).
-pub const REPORTED_SPEEDS: [f64; 2] = [1.5, 3.0];
+/// The speeds reported in the summary, the console and `curves.csv`:
+/// `s = 1`, where SAFE and UNSAFE finish together (the tie rule decides the
+/// prize), and two speeds where UNSAFE is faster.
+pub const REPORTED_SPEEDS: [f64; 3] = [1.0, 1.5, 3.0];
 
 /// `lo, lo + step, ..., hi` (the last within rounding of `hi`).
 fn range(lo: f64, hi: f64, step: f64) -> Vec<f64> {
@@ -249,6 +251,7 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
         "model": "DSAIR (Han, Pereira, Santos & Lenaerts, JAIR 2020)",
         "parameters": {
             "benefit_b": g.benefit, "safety_cost_c": g.safety_cost, "prize_B": g.prize, "steps_W": g.steps,
+            "tie": g.tie.name(),
             "population_Z": config.population, "selection_beta": config.selection,
             "runs_per_cell": config.runs, "seed": config.seed,
         },
@@ -280,13 +283,17 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
     commit_with_figures(&dir, GameFolder::Dsair, files, manifest, &config.figures)?;
     if !config.quiet {
         println!(
-            "airace classic dsair: b = {}, c = {}, B = {}, W = {}, Z = {}, beta = {}; {} x {} cells, {} races per pairing, seed {}\n",
+            "airace classic dsair: b = {}, c = {}, B = {}, W = {}, Z = {}, beta = {}, tie at s = 1 to {}; {} x {} cells, {} races per pairing, seed {}\n",
             g.benefit,
             g.safety_cost,
             g.prize,
             g.steps,
             config.population,
             config.selection,
+            match g.tie {
+                dsair::Tie::Unsafe => "UNSAFE (the paper's matrix)",
+                dsair::Tie::Split => "both (split)",
+            },
             speeds.len(),
             risks.len(),
             config.runs,
