@@ -435,6 +435,42 @@ fn precipice_gives_disaster_probabilities_by_regime() {
     assert_eq!(other["solves"], "1", "{other:?}");
 }
 
+/// Regression: `classic precipice` always also solved (five times) and
+/// printed the game n = 2, e = 1, mu = 1, whatever it was asked for.
+#[test]
+fn precipice_solves_only_the_games_asked_for() {
+    let out = tempfile::tempdir().unwrap();
+    let run = airace()
+        .args([
+            "classic",
+            "precipice",
+            "--teams",
+            "3",
+            "--enmity",
+            "0.5",
+            "--mu",
+            "2",
+        ])
+        .args(common::QUICK_PRECIPICE)
+        .args(["--no-plots", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+    assert!(!stdout.contains("n = 2, e = 1, mu = 1"), "{stdout}");
+    assert!(stdout.contains("3 equilibria"), "{stdout}");
+    let dir = out.path().join("precipice");
+    let disaster = rows(&dir.join("disaster.csv"));
+    assert_eq!(disaster.len(), 3);
+    assert!(
+        disaster
+            .iter()
+            .all(|r| r["teams"] == "3" && r["solves"] == "1")
+    );
+    let summary = json(&dir.join("summary.json"));
+    assert_eq!(summary["headline_n2_e1_mu1"].as_array().unwrap().len(), 0);
+}
+
 #[test]
 fn bad_classic_options_exit_with_2() {
     airace()

@@ -466,14 +466,18 @@ impl Default for PrecipiceConfig {
 pub struct PrecipiceReport {
     /// The sweep, in the order of `disaster.csv`.
     pub equilibria: Vec<precipice::Equilibrium>,
-    /// `n = 2, e = 1, mu = 1` in each regime.
+    /// `n = 2, e = 1, mu = 1` in each regime, if it was asked for (else empty).
     pub headline: Vec<Headline>,
     pub folder: PathBuf,
 }
 
 /// Independent solves of each headline game, to measure how far the
-/// equilibrium search itself (finite sample, grid) moves the answer.
+/// equilibrium search itself (finite sample, grid) moves the answer; made
+/// only when the headline game is among the games asked for.
 pub const HEADLINE_REPLICATIONS: u64 = 5;
+
+/// Games the console lists when the headline game was not asked for.
+const CONSOLE_ROWS: usize = 12;
 
 /// One regime of the headline game `n = 2, e = 1, mu = 1`, solved
 /// [`HEADLINE_REPLICATIONS`] times with consecutive seeds.
@@ -547,7 +551,22 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
     let dir = config.out.join(&config.name);
     let created = claim_folder(&dir, GameFolder::Precipice, config.force)?;
     let pool = thread_pool(config.threads)?;
-    let total = (games.len() + Regime::ALL.len() * HEADLINE_REPLICATIONS as usize) as u64;
+    // The headline game is replicated only when it was asked for; its
+    // sweep solve (seed + 0) is the first replication.
+    let headline_game = Precipice {
+        teams: 2,
+        enmity: 1.0,
+        mu: 1.0,
+    };
+    let extra_solves: Vec<(Regime, u64)> = if games.iter().any(|(_, g)| *g == headline_game) {
+        Regime::ALL
+            .iter()
+            .flat_map(|&r| (1..HEADLINE_REPLICATIONS).map(move |k| (r, k)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let total = (games.len() + extra_solves.len()) as u64;
     let finished = AtomicU64::new(0);
     let cancel = &crate::app::INTERRUPTED;
     let solve = |r: Regime, g: &Precipice, solver: &Solver| {
@@ -555,21 +574,12 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
         finished.fetch_add(u64::from(e.is_some()), Ordering::Relaxed);
         e
     };
-    let headline_game = Precipice {
-        teams: 2,
-        enmity: 1.0,
-        mu: 1.0,
-    };
     let solved = pool.install(|| {
         let sweep: Vec<precipice::Equilibrium> = games
             .par_iter()
             .map(|(r, g)| solve(*r, g, s))
             .collect::<Option<_>>()?;
-        let runs: Vec<(Regime, u64)> = Regime::ALL
-            .iter()
-            .flat_map(|&r| (0..HEADLINE_REPLICATIONS).map(move |k| (r, k)))
-            .collect();
-        let solved: Vec<precipice::Equilibrium> = runs
+        let extra: Vec<precipice::Equilibrium> = extra_solves
             .par_iter()
             .map(|&(r, k)| {
                 let solver = Solver {
@@ -579,7 +589,17 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
                 solve(r, &headline_game, &solver)
             })
             .collect::<Option<_>>()?;
-        Some((sweep, headline(&solved)))
+        let headline = if extra.is_empty() {
+            Vec::new()
+        } else {
+            let first = Regime::ALL.iter().filter_map(|&r| {
+                sweep
+                    .iter()
+                    .find(|e| e.regime == r && e.game == headline_game)
+            });
+            headline(&first.cloned().chain(extra).collect::<Vec<_>>())
+        };
+        Some((sweep, headline))
     });
     let stopped = || {
         abandon(
@@ -649,21 +669,46 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
             s.bins,
             s.seed
         );
-        println!(
-            "n = 2, e = 1, mu = 1 ({HEADLINE_REPLICATIONS} independent solves; SE from their spread):"
-        );
-        println!(
-            "{:>16}  {:>22}  {:>12}  {:>10}",
-            "regime", "P(disaster) ± 2 SE", "closed form", "converged"
-        );
-        for h in &headline {
+        if headline.is_empty() {
             println!(
-                "{:>16}  {:>22}  {:>12.4}  {:>10}",
-                h.regime.name(),
-                format!("{:.4} ± {:.4}", h.p_disaster.mean, 2.0 * h.p_disaster.se),
-                h.closed_form,
-                format!("{}/{}", h.converged, h.replications.len())
+                "{:>16}  {:>5}  {:>5}  {:>6}  {:>22}  {:>12}  {:>10}",
+                "regime", "n", "e", "mu", "P(disaster) ± 2 SE", "closed form", "converged"
             );
+            for e in equilibria.iter().take(CONSOLE_ROWS) {
+                println!(
+                    "{:>16}  {:>5}  {:>5}  {:>6}  {:>22}  {:>12.4}  {:>10}",
+                    e.regime.name(),
+                    e.game.teams,
+                    e.game.enmity,
+                    e.game.mu,
+                    format!("{:.4} ± {:.4}", e.p_disaster.mean, 2.0 * e.p_disaster.se),
+                    precipice::closed_form_disaster(e.regime, &e.game),
+                    e.converged
+                );
+            }
+            if equilibria.len() > CONSOLE_ROWS {
+                println!(
+                    "... and {} more in disaster.csv",
+                    equilibria.len() - CONSOLE_ROWS
+                );
+            }
+        } else {
+            println!(
+                "n = 2, e = 1, mu = 1 ({HEADLINE_REPLICATIONS} independent solves; SE from their spread):"
+            );
+            println!(
+                "{:>16}  {:>22}  {:>12}  {:>10}",
+                "regime", "P(disaster) ± 2 SE", "closed form", "converged"
+            );
+            for h in &headline {
+                println!(
+                    "{:>16}  {:>22}  {:>12.4}  {:>10}",
+                    h.regime.name(),
+                    format!("{:.4} ± {:.4}", h.p_disaster.mean, 2.0 * h.p_disaster.se),
+                    h.closed_form,
+                    format!("{}/{}", h.converged, h.replications.len())
+                );
+            }
         }
         let unconverged = equilibria.iter().filter(|e| !e.converged).count();
         if unconverged > 0 {
