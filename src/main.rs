@@ -170,6 +170,17 @@ struct DsairArgs {
     /// Step of p_r (from 0 to 1).
     #[arg(long, default_value_t = 0.02)]
     risk_step: f64,
+    /// Who gets the prize B when SAFE and UNSAFE finish together (s = 1):
+    /// `unsafe`, as the paper's payoff matrix gives it, or `split` between them.
+    #[arg(long, value_enum, default_value_t = TieArg::Unsafe)]
+    tie: TieArg,
+}
+
+/// `--tie` of `classic dsair`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum TieArg {
+    Unsafe,
+    Split,
 }
 
 #[derive(clap::Args)]
@@ -569,6 +580,10 @@ fn run_classic(model: ClassicModel) -> anyhow::Result<()> {
                     safety_cost: a.cost,
                     prize: a.prize,
                     steps: a.steps,
+                    tie: match a.tie {
+                        TieArg::Unsafe => classic::dsair::Tie::Unsafe,
+                        TieArg::Split => classic::dsair::Tie::Split,
+                    },
                     ..defaults.game
                 },
                 population: a.population,

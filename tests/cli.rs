@@ -462,3 +462,69 @@ fn per_run_rows_are_tidy_csv() {
         assert!(summary["p_win"][lab]["ci_low"].is_number());
     }
 }
+
+/// Regression: numbers were written with 10 (probabilities) or 6 decimals,
+/// so a CSV value was not the number airace computed, and 1e-11 read as 0.
+/// Now every CSV and JSON number is the shortest decimal that reads back to
+/// the same f64: the CSV and the JSON summaries agree to the last bit, and
+/// a share recomputed from the per-run rows is the summary's exactly.
+#[test]
+fn numbers_in_csv_and_json_read_back_to_the_same_f64() {
+    let dir = tempfile::tempdir().unwrap();
+    airace()
+        .args([
+            "run",
+            "scenarios/rsp-2026.toml",
+            "--quiet",
+            "--runs",
+            "60",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let d = dir.path().join("rsp-2026");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&fs::read(d.join("summary.json")).unwrap()).unwrap();
+    let csv = fs::read_to_string(d.join("summary.csv")).unwrap();
+    let mut compared = 0;
+    for line in csv.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let (metric, lab) = (cells[0], cells[1]);
+        let entry = if lab.is_empty() {
+            &summary[metric]
+        } else if summary[metric].get(lab).is_some() {
+            &summary[metric][lab]
+        } else {
+            &summary["labs"][lab][metric]
+        };
+        let json = match entry.get("mean") {
+            Some(mean) => mean,
+            None => entry,
+        };
+        if let (Some(json), Ok(text)) = (json.as_f64(), cells[2].parse::<f64>()) {
+            assert_eq!(text.to_bits(), json.to_bits(), "{line} vs {json}");
+            compared += 1;
+        }
+    }
+    assert!(compared >= 10, "only {compared} numbers compared");
+    // The sampled catastrophe share is the count of runs.csv's 1s over 60.
+    let runs = fs::read_to_string(d.join("runs.csv")).unwrap();
+    let header: Vec<&str> = runs.lines().next().unwrap().split(',').collect();
+    let column = header.iter().position(|&c| c == "catastrophe").unwrap();
+    let count = runs
+        .lines()
+        .skip(1)
+        .filter(|l| l.split(',').nth(column) == Some("1"))
+        .count();
+    let share = csv
+        .lines()
+        .find(|l| l.starts_with("p_catastrophe_sampled,"))
+        .unwrap()
+        .split(',')
+        .nth(2)
+        .unwrap()
+        .parse::<f64>()
+        .unwrap();
+    assert_eq!(share, count as f64 / 60.0);
+}

@@ -325,8 +325,8 @@ fn dsair_gives_the_heatmap_and_the_boundary_curves() {
             .find(|r| r["speed"] == s && r["risk"] == p)
             .unwrap()
     };
-    assert!(number(at("1.500000", "0.000000"), "unsafe_frequency") > 0.99);
-    assert!(number(at("3.000000", "1.000000"), "unsafe_frequency") < 0.01);
+    assert!(number(at("1.5", "0"), "unsafe_frequency") > 0.99);
+    assert!(number(at("3", "1"), "unsafe_frequency") < 0.01);
     let boundaries = rows(&dir.join("boundaries.csv"));
     assert_eq!(boundaries.len(), 2);
     let b = &boundaries[1];
@@ -338,14 +338,27 @@ fn dsair_gives_the_heatmap_and_the_boundary_curves() {
         (number(b, "safe_risk_dominant_above") - (1.0 - 51.0 / 455.0)).abs() < 1e-9,
         "{b:?}"
     );
-    assert_eq!(rows(&dir.join("curves.csv")).len(), 2 * 101);
+    // The file holds exactly the f64 airace computed, not a rounding of it.
+    let game = airace::game::classic::dsair::Dsair::paper(3.0, 0.0);
+    for (column, x) in [
+        ("society_prefers_safe_above", game.society_threshold()),
+        ("safe_risk_dominant_above", game.risk_dominance_threshold()),
+        (
+            "safe_more_frequent_above",
+            game.finite_population_threshold(100),
+        ),
+    ] {
+        assert_eq!(number(b, column).to_bits(), x.to_bits(), "{column}: {b:?}");
+    }
+    assert_eq!(rows(&dir.join("curves.csv")).len(), 3 * 101);
     let summary = json(&dir.join("summary.json"));
     let reported = summary["reported_speeds"].as_array().unwrap();
-    assert_eq!(reported.len(), 2);
+    assert_eq!(reported.len(), 3);
+    assert_eq!(reported[0]["speed"], 1.0);
     // Regression: the console and summary.json took the 50% crossing from
     // the fine curves, boundaries.csv from the heatmap's grid, and they
     // differed (0.7857 vs 0.786434 at s = 1.5): now one computation.
-    for (point, row) in reported.iter().zip(&boundaries) {
+    for (point, row) in reported[1..].iter().zip(&boundaries) {
         let half = point["simulated_half"].as_f64().unwrap();
         assert!(
             (number(row, "half_unsafe_simulated") - half).abs() < 1e-9,
@@ -404,7 +417,7 @@ fn precipice_gives_disaster_probabilities_by_regime() {
     for h in headline {
         let row = disaster
             .iter()
-            .find(|r| r["regime"] == h["regime"].as_str().unwrap() && r["mu"] == "1.000000")
+            .find(|r| r["regime"] == h["regime"].as_str().unwrap() && r["mu"] == "1")
             .unwrap();
         assert_eq!(row["solves"], "5", "{row:?}");
         for (column, key) in [
@@ -418,8 +431,44 @@ fn precipice_gives_disaster_probabilities_by_regime() {
             );
         }
     }
-    let other = disaster.iter().find(|r| r["mu"] == "0.500000").unwrap();
+    let other = disaster.iter().find(|r| r["mu"] == "0.5").unwrap();
     assert_eq!(other["solves"], "1", "{other:?}");
+}
+
+/// Regression: `classic precipice` always also solved (five times) and
+/// printed the game n = 2, e = 1, mu = 1, whatever it was asked for.
+#[test]
+fn precipice_solves_only_the_games_asked_for() {
+    let out = tempfile::tempdir().unwrap();
+    let run = airace()
+        .args([
+            "classic",
+            "precipice",
+            "--teams",
+            "3",
+            "--enmity",
+            "0.5",
+            "--mu",
+            "2",
+        ])
+        .args(common::QUICK_PRECIPICE)
+        .args(["--no-plots", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+    assert!(!stdout.contains("n = 2, e = 1, mu = 1"), "{stdout}");
+    assert!(stdout.contains("3 equilibria"), "{stdout}");
+    let dir = out.path().join("precipice");
+    let disaster = rows(&dir.join("disaster.csv"));
+    assert_eq!(disaster.len(), 3);
+    assert!(
+        disaster
+            .iter()
+            .all(|r| r["teams"] == "3" && r["solves"] == "1")
+    );
+    let summary = json(&dir.join("summary.json"));
+    assert_eq!(summary["headline_n2_e1_mu1"].as_array().unwrap().len(), 0);
 }
 
 #[test]
@@ -434,4 +483,68 @@ fn bad_classic_options_exit_with_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--speed-min"));
+}
+
+/// Regression: at s = 1 airace shared the prize between SAFE and UNSAFE,
+/// so its risk-dominance boundary was 0.019 where the paper's matrix gives
+/// 1 - 52/154 = 0.662, and UNSAFE's tiny frequencies (of order 1e-11 at
+/// p_r = 1) were written as 0. By default the paper's matrix holds at s = 1
+/// too; `--tie split` keeps the shared prize.
+#[test]
+fn dsair_at_speed_one_is_the_papers_by_default() {
+    let out = tempfile::tempdir().unwrap();
+    let args = [
+        "classic",
+        "dsair",
+        "--runs",
+        "200",
+        "--speed-min",
+        "1",
+        "--speed-max",
+        "1",
+        "--risk-step",
+        "0.25",
+        "--no-plots",
+        "--quiet",
+        "--out",
+    ];
+    airace().args(args).arg(out.path()).assert().success();
+    let dir = out.path().join("dsair");
+    let b = &rows(&dir.join("boundaries.csv"))[0];
+    assert!((number(b, "society_prefers_safe_above") - 1.0 / 52.0).abs() < 1e-12);
+    assert!((number(b, "safe_risk_dominant_above") - 102.0 / 154.0).abs() < 1e-12);
+    let heatmap = rows(&dir.join("heatmap.csv"));
+    let at = |risk: f64| {
+        heatmap
+            .iter()
+            .find(|r| number(r, "risk") == risk)
+            .unwrap()
+            .clone()
+    };
+    // In the dilemma zone UNSAFE holds the population, as in the paper.
+    for risk in [0.25, 0.5] {
+        assert!(number(&at(risk), "unsafe_frequency_closed_form") > 0.99);
+    }
+    // Certain disaster: UNSAFE is rare, but not zero, and the file says so.
+    let tiny = number(&at(1.0), "unsafe_frequency_closed_form");
+    assert!(tiny > 1e-13 && tiny < 1e-10, "{tiny}");
+    let closed_form = number(&at(0.5), "pi_su_closed_form");
+    assert!((closed_form - 1.0).abs() < 1e-12, "pi_SU = b/2 - c");
+    assert_eq!(
+        json(&dir.join("summary.json"))["parameters"]["tie"],
+        "unsafe"
+    );
+
+    airace()
+        .args(args)
+        .arg(out.path())
+        .args(["--tie", "split", "--name", "split"])
+        .assert()
+        .success();
+    let dir = out.path().join("split");
+    let b = &rows(&dir.join("boundaries.csv"))[0];
+    assert!((number(b, "safe_risk_dominant_above") - 2.0 / 104.0).abs() < 1e-12);
+    let heatmap = rows(&dir.join("heatmap.csv"));
+    let half = heatmap.iter().find(|r| number(r, "risk") == 0.5).unwrap();
+    assert!(number(half, "unsafe_frequency_closed_form") < 0.01);
 }

@@ -530,7 +530,7 @@ mod tests {
         assert_eq!(flow.lines().count(), 102);
         let s = stationary_csv(&names, a.stationary.as_ref().unwrap());
         assert_eq!(s.lines().count(), 3);
-        assert!(mixed_csv(&names, &a).contains("0.5000000000,true,"));
+        assert!(mixed_csv(&names, &a).contains("0.5,true,"));
         assert_eq!(
             profile_label(&PayoffTable::Symmetric(t.clone()), 1),
             "1 hawk + 1 dove"

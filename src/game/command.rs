@@ -262,7 +262,7 @@ fn write_game(
     }
     let mut summary =
         serde_json::to_value(analysis::summary(game, e, a)).expect("a summary serializes");
-    crate::output::format::round_json(&mut summary, 10);
+    crate::output::format::clean_json(&mut summary);
     let mut json = serde_json::to_vec_pretty(&summary).expect("a summary serializes");
     json.push(b'\n');
     files.push(("summary.json".into(), json));

@@ -387,17 +387,24 @@ fn precipice_page(files: &Files, drawn: &[Drawn]) -> String {
         escape(&files.name),
         escape(model)
     );
-    out.push_str(
-        "<h2>Probability of disaster by information regime</h2>\n<p>Two teams, enmity e = 1, capabilities uniform \
-         on [0, 1] (n = 2, e = 1, μ = 1); the interval is from independent solves of the equilibrium, so it \
-         covers the search's error as well as the evaluation's.</p>\n<table>\n<tr><th>what teams know</th>\
-         <th>P(disaster) [95% interval]</th><th>closed form</th><th>solves converged</th></tr>\n",
-    );
     let empty = Vec::new();
     let headline = summary
         .get("headline_n2_e1_mu1")
         .and_then(|v| v.as_array())
         .unwrap_or(&empty);
+    if headline.is_empty() {
+        out.push_str(
+            "<p>The game n = 2, e = 1, μ = 1 was not among the games solved: \
+             every equilibrium is in <code>disaster.csv</code> and the figures below.</p>\n",
+        );
+    } else {
+        out.push_str(
+            "<h2>Probability of disaster by information regime</h2>\n<p>Two teams, enmity e = 1, capabilities uniform \
+             on [0, 1] (n = 2, e = 1, μ = 1); the interval is from independent solves of the equilibrium, so it \
+             covers the search's error as well as the evaluation's.</p>\n<table>\n<tr><th>what teams know</th>\
+             <th>P(disaster) [95% interval]</th><th>closed form</th><th>solves converged</th></tr>\n",
+        );
+    }
     for h in headline {
         let regime = h.get("regime").and_then(|r| r.as_str()).unwrap_or("");
         let _ = writeln!(
@@ -414,7 +421,9 @@ fn precipice_page(files: &Files, drawn: &[Drawn]) -> String {
             h.get("replications").and_then(|c| c.as_u64()).unwrap_or(0),
         );
     }
-    out.push_str("</table>\n");
+    if !headline.is_empty() {
+        out.push_str("</table>\n");
+    }
     if let Some(note) = summary.get("note").and_then(|n| n.as_str()) {
         let _ = writeln!(out, "<p class=\"note\">{}</p>", escape(note));
     }

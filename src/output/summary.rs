@@ -1,7 +1,7 @@
 //! The headline numbers of a scenario with their 95% intervals, computed
 //! once from the aggregate and written as `summary.json` and `summary.csv`.
 
-use super::format::{self, PROB_DECIMALS};
+use super::format;
 use super::{Export, ScenarioResult};
 use crate::engine::Aggregate;
 use crate::stats::{Estimate, normal_interval, wilson_interval};
@@ -138,7 +138,7 @@ impl Export for SummaryJson {
 
     fn render(&self, result: &ScenarioResult) -> Vec<u8> {
         let mut value = serde_json::to_value(&result.summary).expect("summary serializes");
-        format::round_json(&mut value, PROB_DECIMALS as i32);
+        format::clean_json(&mut value);
         let mut bytes = serde_json::to_vec_pretty(&value).expect("summary serializes");
         bytes.push(b'\n');
         bytes

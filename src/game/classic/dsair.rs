@@ -24,10 +24,14 @@
 //! The simulated race counts the last round as the fraction of a round the
 //! winner needs to finish (so an UNSAFE race lasts exactly `W / s` rounds
 //! even when `s` does not divide `W`); otherwise it follows the rules
-//! above, and disasters are drawn. The paper's matrix is written for
-//! `s > 1`; at `s = 1` SAFE and UNSAFE finish together, and both the race
-//! and the closed forms here share `B` between them, as between equals (the
-//! paper's matrix taken at `s = 1` would give it all to UNSAFE).
+//! above, and disasters are drawn. At `s = 1` SAFE and UNSAFE finish
+//! together. By default ([`Tie::Unsafe`]) the prize then goes to UNSAFE, as
+//! the paper's matrix gives it at every `s` including `s = 1` (`pi_SU = b/2
+//! - c`, `pi_US = (1 - p_r)(B/W + b/2)`), so the heatmap and both boundary
+//! curves are the published ones; [`Tie::Split`] (`--tie split`) shares it,
+//! as between equals (then `pi_SU = B/(2W) + b/2 - c = pi_SS` and
+//! `pi_US = (1 - p_r) K_UU`). Races between two players of the same
+//! strategy always share it.
 //!
 //! The evolutionary analysis is the paper's: pairwise-comparison imitation
 //! in a population of `Z = 100` with selection intensity `beta = 0.01`,
@@ -54,6 +58,26 @@ pub const SAFE: usize = 0;
 /// Strategy index of UNSAFE.
 pub const UNSAFE: usize = 1;
 
+/// Who gets the prize when SAFE and UNSAFE finish together (`s = 1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tie {
+    /// The paper's payoff matrix taken at `s = 1`: all to UNSAFE (the default).
+    Unsafe,
+    /// Shared equally, as between two players of the same strategy.
+    Split,
+}
+
+impl Tie {
+    /// The name used on the command line and in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tie::Unsafe => "unsafe",
+            Tie::Split => "split",
+        }
+    }
+}
+
 /// The parameters of one DSAIR game.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Dsair {
@@ -69,11 +93,13 @@ pub struct Dsair {
     pub speed: f64,
     /// `p_r`: probability that an UNSAFE player's disaster wipes out its gains.
     pub risk: f64,
+    /// Who gets the prize when SAFE and UNSAFE finish together.
+    pub tie: Tie,
 }
 
 impl Dsair {
-    /// The paper's defaults: `b = 4, c = 1, B = 10^4, W = 100`, with the
-    /// given speed and risk.
+    /// The paper's defaults: `b = 4, c = 1, B = 10^4, W = 100`, the
+    /// paper's tie rule, with the given speed and risk.
     pub fn paper(speed: f64, risk: f64) -> Self {
         Dsair {
             benefit: 4.0,
@@ -82,6 +108,7 @@ impl Dsair {
             steps: 100.0,
             speed,
             risk,
+            tie: Tie::Unsafe,
         }
     }
 
@@ -90,11 +117,11 @@ impl Dsair {
     }
 
     /// The shares of the prize SAFE and UNSAFE get when they race each
-    /// other: all to UNSAFE when it is faster (`s > 1`, the paper's case);
-    /// at `s = 1` they finish together and share it, the tie rule the race
-    /// follows between equals.
+    /// other: all to UNSAFE when it is faster (`s > 1`) and, by the paper's
+    /// matrix, also when they finish together (`s = 1`); shared at `s = 1`
+    /// under [`Tie::Split`].
     fn mixed_race_prize_shares(&self) -> (f64, f64) {
-        if self.speed > 1.0 {
+        if self.speed > 1.0 || self.tie == Tie::Unsafe {
             (0.0, 1.0)
         } else {
             (0.5, 0.5)
@@ -122,9 +149,10 @@ impl Dsair {
     }
 
     /// The paper's long-run payoff matrix: `[i][j]` is the payoff of `i`
-    /// against `j`. The paper writes it for `s > 1`; at `s = 1` SAFE and
-    /// UNSAFE tie and share the prize (`pi_SU = pi_SS`, `pi_US = (1 - p_r)
-    /// K_UU`), as the simulated race does.
+    /// against `j`, at every `s` including `s = 1` under [`Tie::Unsafe`].
+    /// Under [`Tie::Split`] at `s = 1` SAFE and UNSAFE share the prize
+    /// (`pi_SU = pi_SS`, `pi_US = (1 - p_r) K_UU`), as the simulated race
+    /// then does.
     pub fn closed_form(&self) -> [[f64; 2]; 2] {
         let (ss, su) = self.safe_payoffs();
         let (us, uu) = self.unsafe_gains();
@@ -183,10 +211,15 @@ impl Dsair {
             // Within rounding of the finish line is there.
             let done = [0, 1].map(|i| to_finish[i] <= t * (1.0 + 1e-12));
             if done[0] || done[1] {
-                let winners = done.iter().filter(|&&d| d).count() as f64;
+                let mut winners = done;
+                // SAFE and UNSAFE together: the paper's matrix gives UNSAFE the prize.
+                if done[0] && done[1] && strategies[0] != strategies[1] && self.tie == Tie::Unsafe {
+                    winners = strategies.map(|s| s == UNSAFE);
+                }
+                let count = winners.iter().filter(|&&d| d).count() as f64;
                 for i in 0..2 {
-                    if done[i] {
-                        earned[i] += self.prize / winners;
+                    if winners[i] {
+                        earned[i] += self.prize / count;
                     }
                 }
                 break;
@@ -450,9 +483,79 @@ mod tests {
         let g = Dsair::paper(2.0, 0.3);
         assert_eq!(g.race([SAFE, UNSAFE], [0.9, 0.1])[1], 0.0);
         assert!(g.race([SAFE, UNSAFE], [0.1, 0.9])[1] > 0.0);
-        // At s = 1 the players tie and share the prize.
+        // At s = 1 they finish together: by the paper's matrix the prize
+        // goes to UNSAFE; under --tie split they share it.
         let r = Dsair::paper(1.0, 0.0).race([SAFE, UNSAFE], [0.5, 0.5]);
+        assert!((r[0] - (2.0 - 1.0)).abs() < 1e-9, "{r:?}");
+        assert!((r[1] - (100.0 + 2.0)).abs() < 1e-9, "{r:?}");
+        let split = Dsair {
+            tie: Tie::Split,
+            ..Dsair::paper(1.0, 0.0)
+        };
+        let r = split.race([SAFE, UNSAFE], [0.5, 0.5]);
+        assert!((r[0] - (50.0 + 2.0 - 1.0)).abs() < 1e-9, "{r:?}");
         assert!((r[1] - (50.0 + 2.0)).abs() < 1e-9, "{r:?}");
+        // Equals share the prize under either rule.
+        for g in [Dsair::paper(1.0, 0.0), split] {
+            let r = g.race([UNSAFE, UNSAFE], [0.5, 0.5]);
+            assert!(
+                (r[0] - 52.0).abs() < 1e-9 && (r[1] - 52.0).abs() < 1e-9,
+                "{r:?}"
+            );
+        }
+    }
+
+    /// The paper's payoff matrix, written out as Han et al. give it, with
+    /// `p = 1 - p_r`:
+    /// `pi_SS = B/(2W) + b/2 - c`, `pi_SU = b/(s+1) - c`,
+    /// `pi_US = p (s B/W + s b/(s+1))`, `pi_UU = p (s B/(2W) + b/2)`,
+    /// and its two boundaries `p_r = 1 - pi_SS / (s B/(2W) + b/2)` (society)
+    /// and `p_r = 1 - (pi_SS + pi_SU) / (3 s B/(2W) + s b/(s+1) + b/2)`
+    /// (risk dominance), at every `s` including 1 by default.
+    #[test]
+    fn the_default_is_the_papers_matrix_at_every_speed_including_one() {
+        let (b, c, prize, w) = (4.0, 1.0, 1e4, 100.0);
+        for speed in [1.0, 1.1, 1.5, 2.0, 3.0, 5.0] {
+            for risk in [0.0, 0.3, 0.9] {
+                let s = speed;
+                let p = 1.0 - risk;
+                let paper = [
+                    [prize / (2.0 * w) + b / 2.0 - c, b / (s + 1.0) - c],
+                    [
+                        p * (s * prize / w + s * b / (s + 1.0)),
+                        p * (s * prize / (2.0 * w) + b / 2.0),
+                    ],
+                ];
+                let ours = Dsair::paper(speed, risk).closed_form();
+                for i in 0..2 {
+                    for j in 0..2 {
+                        assert!(
+                            (ours[i][j] - paper[i][j]).abs() < 1e-12,
+                            "s = {s}, [{i}][{j}]"
+                        );
+                    }
+                }
+            }
+            let g = Dsair::paper(speed, 0.0);
+            let ss = prize / (2.0 * w) + b / 2.0 - c;
+            let society = 1.0 - ss / (speed * prize / (2.0 * w) + b / 2.0);
+            let dominance = 1.0
+                - (ss + b / (speed + 1.0) - c)
+                    / (3.0 * speed * prize / (2.0 * w) + speed * b / (speed + 1.0) + b / 2.0);
+            assert!((g.society_threshold() - society).abs() < 1e-12);
+            assert!((g.risk_dominance_threshold() - dominance).abs() < 1e-12);
+        }
+        // At s = 1: 1 - 51/52 and 1 - 52/154, the paper's 0.019 and 0.662.
+        let g = Dsair::paper(1.0, 0.0);
+        assert!((g.society_threshold() - 1.0 / 52.0).abs() < 1e-12);
+        assert!((g.risk_dominance_threshold() - 102.0 / 154.0).abs() < 1e-12);
+        // Under --tie split both boundaries sit at 1 - 51/52 and 1 - 102/104.
+        let split = Dsair {
+            tie: Tie::Split,
+            ..g
+        };
+        assert!((split.society_threshold() - 1.0 / 52.0).abs() < 1e-12);
+        assert!((split.risk_dominance_threshold() - 2.0 / 104.0).abs() < 1e-12);
     }
 
     /// The simulated long-run payoffs agree with the paper's closed forms

@@ -12,7 +12,7 @@
 //! |---|---|---|
 //! | `dsair/heatmap.csv` | UNSAFE frequency (simulated and closed form) over the `(s, p_r)` plane, with the payoff matrix | the paper's central heatmap |
 //! | `dsair/boundaries.csv` | for each `s`, the `p_r` where society prefers SAFE, where SAFE is risk-dominant, where SAFE becomes the more frequent | the two boundary curves over the heatmap |
-//! | `dsair/curves.csv` | UNSAFE frequency against `p_r` at `s = 1.5` and `s = 3` | frequency curves |
+//! | `dsair/curves.csv` | UNSAFE frequency against `p_r` at `s = 1`, `1.5` and `3` | frequency curves |
 //! | `precipice/disaster.csv` | equilibrium probability of disaster per regime as `mu`, `e`, `n` vary, with the closed form; the headline game `n = 2, e = 1, mu = 1` as the mean of its solves (`solves`) | disaster vs `mu`, a line per regime, panels by `e` and `n` |
 //! | `precipice/strategies.csv` | the equilibrium safety per information cell | safety vs capability (or lead) |
 
@@ -87,8 +87,10 @@ impl Default for DsairConfig {
     }
 }
 
-/// The speeds reported in the summary (the closing note of the issue).
-pub const REPORTED_SPEEDS: [f64; 2] = [1.5, 3.0];
+/// The speeds reported in the summary, the console and `curves.csv`:
+/// `s = 1`, where SAFE and UNSAFE finish together (the tie rule decides the
+/// prize), and two speeds where UNSAFE is faster.
+pub const REPORTED_SPEEDS: [f64; 3] = [1.0, 1.5, 3.0];
 
 /// `lo, lo + step, ..., hi` (the last within rounding of `hi`).
 fn range(lo: f64, hi: f64, step: f64) -> Vec<f64> {
@@ -249,6 +251,7 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
         "model": "DSAIR (Han, Pereira, Santos & Lenaerts, JAIR 2020)",
         "parameters": {
             "benefit_b": g.benefit, "safety_cost_c": g.safety_cost, "prize_B": g.prize, "steps_W": g.steps,
+            "tie": g.tie.name(),
             "population_Z": config.population, "selection_beta": config.selection,
             "runs_per_cell": config.runs, "seed": config.seed,
         },
@@ -286,13 +289,17 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
     )?;
     if !config.quiet {
         println!(
-            "airace classic dsair: b = {}, c = {}, B = {}, W = {}, Z = {}, beta = {}; {} x {} cells, {} races per pairing, seed {}\n",
+            "airace classic dsair: b = {}, c = {}, B = {}, W = {}, Z = {}, beta = {}, tie at s = 1 to {}; {} x {} cells, {} races per pairing, seed {}\n",
             g.benefit,
             g.safety_cost,
             g.prize,
             g.steps,
             config.population,
             config.selection,
+            match g.tie {
+                dsair::Tie::Unsafe => "UNSAFE (the paper's matrix)",
+                dsair::Tie::Split => "both (split)",
+            },
             speeds.len(),
             risks.len(),
             config.runs,
@@ -333,7 +340,7 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
 }
 
 fn json_bytes(mut value: serde_json::Value) -> Vec<u8> {
-    format::round_json(&mut value, 10);
+    format::clean_json(&mut value);
     let mut bytes = serde_json::to_vec_pretty(&value).expect("JSON serializes");
     bytes.push(b'\n');
     bytes
@@ -465,14 +472,18 @@ impl Default for PrecipiceConfig {
 pub struct PrecipiceReport {
     /// The sweep, in the order of `disaster.csv`.
     pub equilibria: Vec<precipice::Equilibrium>,
-    /// `n = 2, e = 1, mu = 1` in each regime.
+    /// `n = 2, e = 1, mu = 1` in each regime, if it was asked for (else empty).
     pub headline: Vec<Headline>,
     pub folder: PathBuf,
 }
 
 /// Independent solves of each headline game, to measure how far the
-/// equilibrium search itself (finite sample, grid) moves the answer.
+/// equilibrium search itself (finite sample, grid) moves the answer; made
+/// only when the headline game is among the games asked for.
 pub const HEADLINE_REPLICATIONS: u64 = 5;
+
+/// Games the console lists when the headline game was not asked for.
+const CONSOLE_ROWS: usize = 12;
 
 /// One regime of the headline game `n = 2, e = 1, mu = 1`, solved
 /// [`HEADLINE_REPLICATIONS`] times with consecutive seeds.
@@ -546,7 +557,22 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
     let dir = config.out.join(&config.name);
     let (created, mut folder) = claim_folder(&dir, GameFolder::Precipice, config.force)?;
     let pool = thread_pool(config.threads)?;
-    let total = (games.len() + Regime::ALL.len() * HEADLINE_REPLICATIONS as usize) as u64;
+    // The headline game is replicated only when it was asked for; its
+    // sweep solve (seed + 0) is the first replication.
+    let headline_game = Precipice {
+        teams: 2,
+        enmity: 1.0,
+        mu: 1.0,
+    };
+    let extra_solves: Vec<(Regime, u64)> = if games.iter().any(|(_, g)| *g == headline_game) {
+        Regime::ALL
+            .iter()
+            .flat_map(|&r| (1..HEADLINE_REPLICATIONS).map(move |k| (r, k)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let total = (games.len() + extra_solves.len()) as u64;
     let finished = AtomicU64::new(0);
     let cancel = &crate::app::INTERRUPTED;
     let solve = |r: Regime, g: &Precipice, solver: &Solver| {
@@ -554,21 +580,12 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
         finished.fetch_add(u64::from(e.is_some()), Ordering::Relaxed);
         e
     };
-    let headline_game = Precipice {
-        teams: 2,
-        enmity: 1.0,
-        mu: 1.0,
-    };
     let solved = pool.install(|| {
         let sweep: Vec<precipice::Equilibrium> = games
             .par_iter()
             .map(|(r, g)| solve(*r, g, s))
             .collect::<Option<_>>()?;
-        let runs: Vec<(Regime, u64)> = Regime::ALL
-            .iter()
-            .flat_map(|&r| (0..HEADLINE_REPLICATIONS).map(move |k| (r, k)))
-            .collect();
-        let solved: Vec<precipice::Equilibrium> = runs
+        let extra: Vec<precipice::Equilibrium> = extra_solves
             .par_iter()
             .map(|&(r, k)| {
                 let solver = Solver {
@@ -578,7 +595,17 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
                 solve(r, &headline_game, &solver)
             })
             .collect::<Option<_>>()?;
-        Some((sweep, headline(&solved)))
+        let headline = if extra.is_empty() {
+            Vec::new()
+        } else {
+            let first = Regime::ALL.iter().filter_map(|&r| {
+                sweep
+                    .iter()
+                    .find(|e| e.regime == r && e.game == headline_game)
+            });
+            headline(&first.cloned().chain(extra).collect::<Vec<_>>())
+        };
+        Some((sweep, headline))
     });
     let stopped = || {
         abandon(
@@ -648,21 +675,46 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
             s.bins,
             s.seed
         );
-        println!(
-            "n = 2, e = 1, mu = 1 ({HEADLINE_REPLICATIONS} independent solves; SE from their spread):"
-        );
-        println!(
-            "{:>16}  {:>22}  {:>12}  {:>10}",
-            "regime", "P(disaster) ± 2 SE", "closed form", "converged"
-        );
-        for h in &headline {
+        if headline.is_empty() {
             println!(
-                "{:>16}  {:>22}  {:>12.4}  {:>10}",
-                h.regime.name(),
-                format!("{:.4} ± {:.4}", h.p_disaster.mean, 2.0 * h.p_disaster.se),
-                h.closed_form,
-                format!("{}/{}", h.converged, h.replications.len())
+                "{:>16}  {:>5}  {:>5}  {:>6}  {:>22}  {:>12}  {:>10}",
+                "regime", "n", "e", "mu", "P(disaster) ± 2 SE", "closed form", "converged"
             );
+            for e in equilibria.iter().take(CONSOLE_ROWS) {
+                println!(
+                    "{:>16}  {:>5}  {:>5}  {:>6}  {:>22}  {:>12.4}  {:>10}",
+                    e.regime.name(),
+                    e.game.teams,
+                    e.game.enmity,
+                    e.game.mu,
+                    format!("{:.4} ± {:.4}", e.p_disaster.mean, 2.0 * e.p_disaster.se),
+                    precipice::closed_form_disaster(e.regime, &e.game),
+                    e.converged
+                );
+            }
+            if equilibria.len() > CONSOLE_ROWS {
+                println!(
+                    "... and {} more in disaster.csv",
+                    equilibria.len() - CONSOLE_ROWS
+                );
+            }
+        } else {
+            println!(
+                "n = 2, e = 1, mu = 1 ({HEADLINE_REPLICATIONS} independent solves; SE from their spread):"
+            );
+            println!(
+                "{:>16}  {:>22}  {:>12}  {:>10}",
+                "regime", "P(disaster) ± 2 SE", "closed form", "converged"
+            );
+            for h in &headline {
+                println!(
+                    "{:>16}  {:>22}  {:>12.4}  {:>10}",
+                    h.regime.name(),
+                    format!("{:.4} ± {:.4}", h.p_disaster.mean, 2.0 * h.p_disaster.se),
+                    h.closed_form,
+                    format!("{}/{}", h.converged, h.replications.len())
+                );
+            }
         }
         let unconverged = equilibria.iter().filter(|e| !e.converged).count();
         if unconverged > 0 {
