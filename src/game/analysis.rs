@@ -187,7 +187,7 @@ fn strategies(table: &PayoffTable) -> &[String] {
 pub fn payoffs_csv(e: &Estimates) -> String {
     let z = crate::stats::interval::Z95;
     let mut out = format!(
-        "profile,{},{},payoff,payoff_se,payoff_ci_low,payoff_ci_high,p_catastrophe,p_catastrophe_se\n",
+        "profile,{},{},payoff,payoff_se,payoff_ci_low,payoff_ci_high,p_catastrophe,p_catastrophe_se,runs\n",
         profile_header(&e.table),
         match e.table {
             PayoffTable::Symmetric(_) => "strategy,players",
@@ -233,7 +233,7 @@ pub fn payoffs_csv(e: &Estimates) -> String {
         format::prob(&mut out, e.catastrophe[p].mean);
         out.push(',');
         format::prob(&mut out, e.catastrophe[p].se);
-        out.push('\n');
+        let _ = writeln!(out, ",{}", e.profile_runs[p]);
     }
     out
 }
@@ -242,15 +242,12 @@ pub fn payoffs_csv(e: &Estimates) -> String {
 pub fn deviations_csv(e: &Estimates, a: &Analysis) -> String {
     let names = strategies(&e.table);
     let mut out = format!(
-        "profile,{},deviator,from,to,target_profile,gain,gain_se,verdict\n",
+        "profile,{},deviator,from,to,target_profile,gain,gain_se,p_value,runs,verdict\n",
         profile_header(&e.table)
     );
     for c in &a.checks {
         for d in &c.deviations {
-            let deviator = match &e.table {
-                PayoffTable::Symmetric(_) => names[d.from].clone(),
-                PayoffTable::Seats(t) => t.seats()[d.deviator].clone(),
-            };
+            let deviator = deviator_name(&e.table, d);
             let _ = write!(
                 out,
                 "{},{},{deviator},{},{},{},",
@@ -263,16 +260,35 @@ pub fn deviations_csv(e: &Estimates, a: &Analysis) -> String {
             format::prob(&mut out, d.gain.mean);
             out.push(',');
             format::prob(&mut out, d.gain.se);
-            let _ = writeln!(out, ",{}", verdict_word(d.verdict));
+            out.push(',');
+            if let Some(p) = nash::p_value(d.gain) {
+                format::prob(&mut out, p);
+            }
+            let _ = writeln!(
+                out,
+                ",{},{}",
+                e.deviation_runs(c.profile, d.deviator, d.to),
+                verdict_word(d.verdict)
+            );
         }
     }
     out
 }
 
+/// Who deviates: a seat's name, or in a symmetric game "a player of" the
+/// strategy it leaves (named by the strategy).
+pub fn deviator_name(table: &PayoffTable, d: &nash::Deviation) -> String {
+    match table {
+        PayoffTable::Symmetric(t) => t.strategies()[d.from].clone(),
+        PayoffTable::Seats(t) => t.seats()[d.deviator].clone(),
+    }
+}
+
 fn verdict_word(v: nash::Verdict) -> &'static str {
     match v {
         nash::Verdict::Gains => "gains",
-        nash::Verdict::Ties => "ties",
+        nash::Verdict::Equal => "equal",
+        nash::Verdict::Undecided => "undecided",
         nash::Verdict::Loses => "loses",
     }
 }
@@ -282,6 +298,7 @@ pub fn status_word(s: Status) -> &'static str {
     match s {
         Status::Strict => "strict",
         Status::Weak => "weak",
+        Status::Undecided => "undecided",
         Status::NotEquilibrium => "no",
     }
 }
@@ -290,32 +307,39 @@ pub fn status_word(s: Status) -> &'static str {
 pub fn equilibria_csv(e: &Estimates, a: &Analysis) -> String {
     let names = strategies(&e.table);
     let mut out = format!(
-        "profile,{},equilibrium,deviations_gaining,deviations_tied,best_deviation_from,best_deviation_to,best_gain,best_gain_se,p_catastrophe\n",
+        "profile,{},equilibrium,deviations_gaining,deviations_undecided,deviations_equal,best_deviation_seat,best_deviation_from,best_deviation_to,best_gain,best_gain_se,p_catastrophe,runs\n",
         profile_header(&e.table)
     );
     for c in &a.checks {
         let count = |v| c.deviations.iter().filter(|d| d.verdict == v).count();
         let _ = write!(
             out,
-            "{},{},{},{},{},",
+            "{},{},{},{},{},{},",
             c.profile,
             profile_cells(&e.table, c.profile),
             status_word(c.status),
             count(nash::Verdict::Gains),
-            count(nash::Verdict::Ties)
+            count(nash::Verdict::Undecided),
+            count(nash::Verdict::Equal)
         );
         match c.best_deviation() {
             Some(d) => {
-                let _ = write!(out, "{},{},", names[d.from], names[d.to]);
+                let _ = write!(
+                    out,
+                    "{},{},{},",
+                    deviator_name(&e.table, d),
+                    names[d.from],
+                    names[d.to]
+                );
                 format::prob(&mut out, d.gain.mean);
                 out.push(',');
                 format::prob(&mut out, d.gain.se);
             }
-            None => out.push_str(",,,"),
+            None => out.push_str(",,,,"),
         }
         out.push(',');
         format::prob(&mut out, e.catastrophe[c.profile].mean);
-        out.push('\n');
+        let _ = writeln!(out, ",{}", e.profile_runs[c.profile]);
     }
     out
 }
@@ -435,6 +459,9 @@ pub struct Summary {
     pub symmetric: bool,
     pub strategies: Vec<String>,
     pub runs: u64,
+    /// The most runs any profile got (more than `runs` where runs were
+    /// added to undecided profiles).
+    pub max_runs: u64,
     pub seed: u64,
     pub note: &'static str,
     pub equilibria: Vec<EquilibriumSummary>,
@@ -463,10 +490,13 @@ pub struct StationarySummary {
     pub distribution: Vec<(String, f64)>,
 }
 
-pub const NOTE: &str = "Payoffs are each strategy's expected utility U_i (DESIGN.md) with its standard error; \
-    profiles share common random numbers and deviation gains are estimated from paired runs. A deviation whose gain \
-    is within 2 standard errors of zero is a tie: a profile with no gaining deviation is an equilibrium, strict if \
-    every deviation loses beyond 2 standard errors, weak if some tie.";
+pub const NOTE: &str = "Payoffs are each strategy's expected utility U_i (README, 'The model in brief') with its standard error; \
+    profiles share common random numbers and deviation gains are estimated from paired runs. Every deviation's gain \
+    is tested against zero (two-sided, normal) and the table's deviations are corrected together by Holm's method at \
+    family-wise level 5%: a decided gain gains or loses, the others are undecided at this many runs; only a gain of \
+    exactly zero with zero standard error is equal. A profile is a strict equilibrium if every deviation loses, weak \
+    if none gains or is undecided and some are equal, undecided if none gains and some are undecided, no if some \
+    deviation gains.";
 
 pub fn summary(game: &Game, e: &Estimates, a: &Analysis) -> Summary {
     let names = strategies(&e.table).to_vec();
@@ -477,6 +507,7 @@ pub fn summary(game: &Game, e: &Estimates, a: &Analysis) -> Summary {
         symmetric: game.symmetric,
         strategies: names.clone(),
         runs: e.runs,
+        max_runs: e.max_runs(),
         seed: e.seed,
         note: NOTE,
         equilibria: a

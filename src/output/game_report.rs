@@ -27,13 +27,17 @@ fn caption(stem: &str) -> &'static str {
     match stem {
         "payoffs" => {
             "Each cell is the expected payoff of a player that plays the column's strategy while the others play the \
-             row's. Outlined cells are best responses to the row (no other strategy gains beyond 2 standard errors). \
-             A dot marks a cell whose profile is an equilibrium: filled if strict, open if weak (some deviation ties)."
+             row's. Outlined cells are best responses to the row (no other strategy gains, each gain tested against \
+             zero with Holm's correction over the table at family-wise level 5%). A dot marks a cell whose profile is \
+             an equilibrium: filled if strict, open if weak (some deviation to the same strategy under another name); \
+             a question mark one whose verdict is undecided at these runs (no deviation gains, some cannot be told \
+             from zero)."
         }
         s if s.starts_with("payoffs-") => {
             "Each cell is this seat's expected payoff when it plays the column's strategy and the other seats play \
-             the row's. Outlined cells are its best responses to the row (no other strategy gains beyond 2 standard \
-             errors). A dot marks a cell whose profile is an equilibrium: filled if strict, open if weak."
+             the row's. Outlined cells are its best responses to the row (no other strategy gains, Holm-corrected at \
+             5%). A dot marks a cell whose profile is an equilibrium: filled if strict, open if weak; a question mark \
+             one whose verdict is undecided at these runs."
         }
         "replicator" => {
             "Replicator dynamics of an infinite population: strategies earning more than the average grow. With \
@@ -139,16 +143,27 @@ fn game_page(files: &Files, drawn: &[Drawn]) -> Result<String, DataError> {
     let runs = summary.get("runs").and_then(|v| v.as_u64());
     let seed = summary.get("seed").and_then(|v| v.as_u64());
     if let (Some(runs), Some(seed)) = (runs, seed) {
+        let most = summary
+            .get("max_runs")
+            .and_then(|v| v.as_u64())
+            .unwrap_or(runs);
+        let added = if most > runs {
+            format!(
+                ", and up to {most} times where a deviation's verdict was undecided (the runs column of each table)"
+            )
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "<p class=\"note\">Every profile simulated {runs} times with seed {seed} (common random numbers).</p>"
+            "<p class=\"note\">Every profile simulated {runs} times with seed {seed} (common random numbers){added}.</p>"
         );
     }
 
     out.push_str("<h2>Equilibria</h2>\n");
     let equilibria: Vec<_> = g.equilibria.iter().filter(|e| e.status != "no").collect();
     if equilibria.is_empty() {
-        out.push_str("<p>No profile is a pure equilibrium: in each, some player gains beyond 2 standard errors by deviating.</p>\n");
+        out.push_str("<p>No profile is decided to be a pure equilibrium: in each, some player gains by deviating, or a deviation's gain is undecided at these runs (see <code>deviations.csv</code>).</p>\n");
     } else {
         out.push_str(
             "<table>\n<tr><th>profile</th><th>equilibrium</th><th>P(catastrophe) [95% interval]</th>\

@@ -682,6 +682,7 @@ fn payoff_heatmap(
                     text[j][s] = format!("{WEAK} {}", text[j][s]);
                     weak = true;
                 }
+                "undecided" => text[j][s] = format!("? {}", text[j][s]),
                 _ => {}
             }
         }
