@@ -279,6 +279,60 @@ fn the_shipped_games_verdicts_are_stable_across_seeds() {
     }
 }
 
+/// Every game reports at least one Nash equilibrium in mixed strategies,
+/// solved exactly on its table (epsilon 0), with its epsilon's SE; the
+/// three-seat game, which has no pure equilibrium at these runs, gets one
+/// in which some seat mixes.
+#[test]
+fn every_game_reports_a_mixed_equilibrium_with_its_epsilon() {
+    let out = tempfile::tempdir().unwrap();
+    for (file, seats) in [
+        ("scenarios/games/pause-or-race.toml", 1),
+        ("scenarios/games/pause-or-race-seats.toml", 3),
+    ] {
+        let dir = play(out.path(), file, &["--runs", "2000", "--no-adaptive"]);
+        let rows = rows(&dir.join("nash_mixed.csv"));
+        assert!(
+            !rows.is_empty() && rows.len().is_multiple_of(seats),
+            "{file}"
+        );
+        for r in &rows {
+            assert_eq!(r["solved"], "true", "{r:?}");
+            assert!(number(r, "epsilon").abs() < 1e-8, "{r:?}");
+            assert!(number(r, "epsilon_se") >= 0.0, "{r:?}");
+            let total: f64 = ["p_race", "p_pause-2023", "p_rsp-2026"]
+                .iter()
+                .map(|c| number(r, c))
+                .sum();
+            assert!((total - 1.0).abs() < 1e-9, "{r:?}");
+        }
+        let mixes = |r: &std::collections::BTreeMap<String, String>| {
+            ["p_race", "p_pause-2023", "p_rsp-2026"]
+                .iter()
+                .filter(|c| number(r, c) > 0.0)
+                .count()
+                > 1
+        };
+        assert!(rows.iter().any(mixes), "{file}: some equilibrium mixes");
+        // A mix's epsilon is uncertain: its gains combine estimated payoffs.
+        assert!(
+            rows.iter()
+                .filter(|r| mixes(r))
+                .all(|r| number(r, "epsilon_se") > 0.0)
+        );
+        if seats == 1 {
+            // The replicator's main rest point is a symmetric equilibrium.
+            assert!(
+                rows.iter()
+                    .any(|r| mixes(r) && r["replicator_starts"].parse::<usize>().unwrap() > 0),
+                "{rows:?}"
+            );
+        }
+        let summary = json(&dir.join("summary.json"));
+        assert!(!summary["nash_mixed"].as_array().unwrap().is_empty());
+    }
+}
+
 #[test]
 fn game_results_do_not_depend_on_the_thread_count() {
     let out = tempfile::tempdir().unwrap();

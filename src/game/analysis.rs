@@ -7,6 +7,7 @@
 //! | `deviations.csv` | every unilateral deviation: gain, SE, verdict | arrows on the heatmap |
 //! | `equilibria.csv` | each profile: strict / weak / not an equilibrium | marks on the heatmap |
 //! | `mixed.csv` | two strategies: the mixed equilibria | marks on the flow |
+//! | `nash_mixed.csv` | every game: Nash equilibria in mixed strategies (symmetric ones in a symmetric game), each with its epsilon and, for a symmetric game, the replicator starts that end there | |
 //! | `replicator_flow.csv` | replicator velocity on a grid of the simplex | replicator flow |
 //! | `replicator_paths.csv` | trajectories from a grid of starting points | replicator flow |
 //! | `stationary.csv`, `fixation.csv` | small-mutation stationary distribution, fixation probabilities | stationary distribution bars |
@@ -14,6 +15,7 @@
 
 use super::fermi::{self, Population, Stationary};
 use super::game_file::Game;
+use super::mixed::{self, MixedNash};
 use super::nash::{self, MixedEquilibrium, ProfileCheck, Status};
 use super::race_game::{Estimates, PayoffTable};
 use super::replicator::{self, Integration, Replicator, RestPoint, Trajectory};
@@ -28,6 +30,9 @@ pub struct Analysis {
     pub checks: Vec<ProfileCheck>,
     /// Two strategies only.
     pub mixed: Vec<MixedEquilibrium>,
+    /// Nash equilibria in mixed strategies (symmetric ones in a symmetric
+    /// game; pure ones included), at least one.
+    pub nash_mixed: Vec<MixedNash>,
     /// Symmetric games only (empty otherwise), as are the fields below.
     pub trajectories: Vec<Trajectory>,
     pub rest_points: Vec<RestPoint>,
@@ -54,6 +59,7 @@ pub fn analyse(game: &Game, estimates: &Estimates) -> Analysis {
         PayoffTable::Seats(t) => Analysis {
             checks: nash::check_seats(t),
             mixed: Vec::new(),
+            nash_mixed: mixed::seats(t),
             trajectories: Vec::new(),
             rest_points: Vec::new(),
             flow: Vec::new(),
@@ -107,6 +113,7 @@ pub fn analyse_symmetric(
     Analysis {
         checks: nash::check_symmetric(table),
         mixed: nash::mixed_equilibria(table),
+        nash_mixed: mixed::symmetric(table),
         rest_points: replicator::rest_points(&trajectories),
         trajectories,
         flow,
@@ -375,6 +382,55 @@ pub fn mixed_csv(names: &[String], a: &Analysis) -> String {
     out
 }
 
+/// A rest point within this distance (largest coordinate difference) of
+/// a symmetric mixed equilibrium is that equilibrium.
+const REST_POINT_MATCH: f64 = 0.01;
+
+/// The replicator starts that end at a symmetric equilibrium `x`.
+pub fn replicator_starts(a: &Analysis, x: &[f64]) -> usize {
+    a.rest_points
+        .iter()
+        .filter(|r| {
+            r.x.iter()
+                .zip(x)
+                .all(|(a, b)| (a - b).abs() < REST_POINT_MATCH)
+        })
+        .map(|r| r.starts)
+        .sum()
+}
+
+/// `nash_mixed.csv`: each mixed equilibrium, a row per seat (one row,
+/// `every player`, in a symmetric game).
+pub fn nash_mixed_csv(table: &PayoffTable, a: &Analysis) -> String {
+    let names = strategies(table);
+    let symmetric = matches!(table, PayoffTable::Symmetric(_));
+    let mut out = format!(
+        "equilibrium,seat,{},epsilon,epsilon_se,solved{}\n",
+        frequency_header("p_", names),
+        if symmetric { ",replicator_starts" } else { "" }
+    );
+    for (k, eq) in a.nash_mixed.iter().enumerate() {
+        for (i, row) in eq.mix.iter().enumerate() {
+            let seat = match table {
+                PayoffTable::Symmetric(_) => "every player".to_string(),
+                PayoffTable::Seats(t) => t.seats()[i].clone(),
+            };
+            let _ = write!(out, "{k},{seat},");
+            probs(&mut out, row);
+            out.push(',');
+            format::prob(&mut out, eq.epsilon);
+            out.push(',');
+            format::prob(&mut out, eq.epsilon_se);
+            let _ = write!(out, ",{}", eq.solved);
+            if symmetric {
+                let _ = write!(out, ",{}", replicator_starts(a, row));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// `replicator_flow.csv`: frequencies, velocities and mean payoff on a grid.
 pub fn flow_csv(names: &[String], a: &Analysis) -> String {
     let mut out = format!(
@@ -467,6 +523,10 @@ pub struct Summary {
     pub equilibria: Vec<EquilibriumSummary>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub mixed_equilibria: Vec<MixedEquilibrium>,
+    /// Nash equilibria in mixed strategies (symmetric ones in a symmetric
+    /// game), each a probability per strategy for each seat (one row for
+    /// every player in a symmetric game).
+    pub nash_mixed: Vec<MixedNash>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub replicator_rest_points: Vec<RestPoint>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -523,6 +583,7 @@ pub fn summary(game: &Game, e: &Estimates, a: &Analysis) -> Summary {
             })
             .collect(),
         mixed_equilibria: a.mixed.clone(),
+        nash_mixed: a.nash_mixed.clone(),
         replicator_rest_points: a.rest_points.clone(),
         stationary: a.stationary.as_ref().map(|s| StationarySummary {
             population: game.population,

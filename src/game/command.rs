@@ -256,6 +256,10 @@ fn write_game(
             analysis::equilibria_csv(e, a).into_bytes(),
         ),
     ];
+    files.push((
+        "nash_mixed.csv".into(),
+        analysis::nash_mixed_csv(&e.table, a).into_bytes(),
+    ));
     if let PayoffTable::Symmetric(t) = &e.table {
         let names = t.strategies();
         if names.len() == 2 {
@@ -419,6 +423,55 @@ fn print_report(game: &Game, e: &Estimates, a: &Analysis, profiles: u64, secs: f
             m.x_low,
             m.x_high,
             if m.stable { "stable" } else { "unstable" }
+        );
+    }
+    let symmetric = matches!(e.table, PayoffTable::Symmetric(_));
+    let _ = writeln!(
+        out,
+        "Nash equilibria in mixed strategies{} (epsilon = largest gain of a pure deviation ± 2 SE):",
+        if symmetric {
+            ", everyone playing the same mix"
+        } else {
+            ""
+        }
+    );
+    for eq in &a.nash_mixed {
+        let rows: Vec<String> = eq
+            .mix
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let x: Vec<String> = names
+                    .iter()
+                    .zip(row)
+                    .filter(|(_, p)| **p > 0.0)
+                    .map(|(n, p)| format!("{n} {p:.3}"))
+                    .collect();
+                match &e.table {
+                    PayoffTable::Symmetric(_) => x.join(", "),
+                    PayoffTable::Seats(t) => format!("{}: {}", t.seats()[i], x.join(", ")),
+                }
+            })
+            .collect();
+        let replicator = if symmetric {
+            format!(
+                "; replicator: {} starts end here",
+                analysis::replicator_starts(a, &eq.mix[0])
+            )
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "  {}{}: epsilon {:.4} ± {:.4}{replicator}",
+            rows.join("; "),
+            if eq.solved {
+                ""
+            } else {
+                " (approximate: the least-epsilon point of a grid)"
+            },
+            eq.epsilon,
+            2.0 * eq.epsilon_se
         );
     }
     if !a.rest_points.is_empty() {

@@ -215,6 +215,63 @@ fn game_page(files: &Files, drawn: &[Drawn]) -> Result<String, DataError> {
             );
         }
     }
+    if let Some(found) = summary.get("nash_mixed").and_then(|v| v.as_array()) {
+        out.push_str(
+            "<p>Nash equilibria in mixed strategies (in a symmetric game, everyone playing the same mix), found by \
+             solving each support's indifference conditions; ε is the largest gain of any pure deviation (± 2 SE from \
+             the payoffs' standard errors):</p>\n<ul>\n",
+        );
+        let seats = g.seat_names();
+        for eq in found {
+            let rows: Vec<String> = eq
+                .get("mix")
+                .and_then(|m| m.as_array())
+                .map(|rows| {
+                    rows.iter()
+                        .enumerate()
+                        .map(|(i, row)| {
+                            let x: Vec<String> = row
+                                .as_array()
+                                .map(|xs| {
+                                    xs.iter()
+                                        .zip(&g.strategies)
+                                        .filter(|(x, _)| x.as_f64().unwrap_or(0.0) > 0.0)
+                                        .map(|(x, s)| {
+                                            format!(
+                                                "{} {:.3}",
+                                                escape(s),
+                                                x.as_f64().unwrap_or(f64::NAN)
+                                            )
+                                        })
+                                        .collect()
+                                })
+                                .unwrap_or_default();
+                            match seats.get(i) {
+                                Some(seat) if rows.len() > 1 => {
+                                    format!("{}: {}", escape(seat), x.join(", "))
+                                }
+                                _ => x.join(", "),
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let number = |k: &str| eq.get(k).and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
+            let _ = writeln!(
+                out,
+                "<li>{}: ε = {:.4} ± {:.4}{}</li>",
+                rows.join("; "),
+                number("epsilon"),
+                2.0 * number("epsilon_se"),
+                if eq.get("solved").and_then(|v| v.as_bool()) == Some(false) {
+                    " (approximate: the least-ε point of a grid)"
+                } else {
+                    ""
+                }
+            );
+        }
+        out.push_str("</ul>\n");
+    }
     if let Some(rest) = summary
         .get("replicator_rest_points")
         .and_then(|v| v.as_array())
