@@ -96,6 +96,17 @@ struct GameArgs {
     /// Folder under which the game gets its folder.
     #[arg(long, default_value = "output")]
     out: PathBuf,
+    /// Add runs, in seeded rounds, to the profiles of deviations whose
+    /// verdict is undecided, until each is decided or --max-runs is reached
+    /// [default: true].
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    adaptive: Option<bool>,
+    /// Turn --adaptive off: every profile gets --runs runs.
+    #[arg(long, conflicts_with = "adaptive")]
+    no_adaptive: bool,
+    /// With --adaptive, the most runs any profile gets [default: 16 x --runs].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=16_000_000_000))]
+    max_runs: Option<u64>,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -556,6 +567,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 force: args.output.force,
                 figures: args.output.figures(),
                 command_line: std::env::args().collect(),
+                adaptive: !args.no_adaptive && args.adaptive.unwrap_or(true),
+                max_runs: args.max_runs,
             })?;
         }
         Command::Classic { model } => run_classic(model)?,

@@ -94,7 +94,7 @@ fn the_shipped_game_gives_every_table() {
     assert!(
         equilibria
             .iter()
-            .all(|r| ["strict", "weak", "no"].contains(&r["equilibrium"].as_str()))
+            .all(|r| ["strict", "weak", "undecided", "no"].contains(&r["equilibrium"].as_str()))
     );
     // Every deviation of every profile: 2 per strategy present.
     assert_eq!(rows(&dir.join("deviations.csv")).len(), 36);
@@ -124,6 +124,213 @@ fn the_shipped_game_gives_every_table() {
         manifest["reproduce"],
         "airace game game.toml --runs 300 --seed 1"
     );
+}
+
+/// Runs a shipped game quietly, without figures, and returns its folder.
+fn play(out: &Path, file: &str, extra: &[&str]) -> std::path::PathBuf {
+    airace()
+        .args(["game", file, "-q", "--no-plots", "--out"])
+        .arg(out)
+        .args(extra)
+        .assert()
+        .success();
+    let stem = Path::new(file).file_stem().unwrap().to_str().unwrap();
+    out.join(stem)
+}
+
+/// `(profile, deviator, to) -> verdict` of a game folder.
+fn verdicts(dir: &Path) -> std::collections::BTreeMap<(String, String, String), String> {
+    rows(&dir.join("deviations.csv"))
+        .into_iter()
+        .map(|r| {
+            (
+                (r["profile"].clone(), r["deviator"].clone(), r["to"].clone()),
+                r["verdict"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn adaptive_runs_go_to_the_undecided_profiles_only() {
+    let out = tempfile::tempdir().unwrap();
+    let file = "scenarios/games/pause-or-race.toml";
+    let fixed = play(
+        &out.path().join("fixed"),
+        file,
+        &["--runs", "300", "--no-adaptive"],
+    );
+    let before = verdicts(&fixed);
+    let undecided = before.values().filter(|v| *v == "undecided").count();
+    assert!(undecided > 0, "300 runs leave some deviation undecided");
+    assert!(
+        rows(&fixed.join("payoffs.csv"))
+            .iter()
+            .all(|r| r["runs"] == "300")
+    );
+    let grown = play(
+        &out.path().join("grown"),
+        file,
+        &["--runs", "300", "--max-runs", "76800"],
+    );
+    let after = verdicts(&grown);
+    assert!(after.values().filter(|v| *v == "undecided").count() < undecided);
+    // A deviation decided at 300 runs got no runs and keeps its verdict.
+    for r in rows(&grown.join("deviations.csv")) {
+        let key = (r["profile"].clone(), r["deviator"].clone(), r["to"].clone());
+        if before[&key] != "undecided" && r["runs"] == "300" {
+            assert_eq!(before[&key], r["verdict"], "{key:?}");
+        }
+        let runs: u64 = r["runs"].parse().unwrap();
+        assert!(
+            (300..=76800).contains(&runs)
+                && runs.is_multiple_of(300)
+                && (runs / 300).is_power_of_two(),
+            "{r:?}"
+        );
+    }
+    let runs: Vec<u64> = rows(&grown.join("payoffs.csv"))
+        .iter()
+        .map(|r| r["runs"].parse().unwrap())
+        .collect();
+    assert!(
+        runs.contains(&300) && runs.iter().any(|&r| r > 300),
+        "{runs:?}"
+    );
+    let manifest = json(&grown.join("manifest.json"));
+    assert_eq!(
+        manifest["reproduce"],
+        "airace game game.toml --runs 300 --seed 1 --max-runs 76800"
+    );
+    // The console names what stays undecided, with its runs.
+    airace()
+        .args([
+            "game",
+            file,
+            "--no-plots",
+            "--runs",
+            "300",
+            "--no-adaptive",
+            "--force",
+            "--out",
+        ])
+        .arg(out.path().join("fixed"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("undecided at 300 runs: "));
+    airace()
+        .args([
+            "game",
+            file,
+            "--runs",
+            "300",
+            "--adaptive",
+            "false",
+            "--no-adaptive",
+        ])
+        .assert()
+        .code(2);
+}
+
+/// Each shipped game's verdicts over seeds 1 to 5 (1,000 runs, up to 8,000
+/// where undecided): every deviation is decided the same way by every seed
+/// that decides it, and no profile is a weak equilibrium (no two
+/// strategies are the same, so no deviation is an exact tie).
+#[test]
+fn the_shipped_games_verdicts_are_stable_across_seeds() {
+    let out = tempfile::tempdir().unwrap();
+    for file in [
+        "scenarios/games/pause-or-race.toml",
+        "scenarios/games/pause-or-race-seats.toml",
+    ] {
+        let mut seen: std::collections::BTreeMap<_, std::collections::BTreeSet<String>> =
+            Default::default();
+        let mut status: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+            Default::default();
+        for seed in 1..=5 {
+            let seed = seed.to_string();
+            let dir = play(
+                &out.path().join(&seed),
+                file,
+                &["--runs", "1000", "--max-runs", "8000", "--seed", &seed],
+            );
+            for (key, v) in verdicts(&dir) {
+                if v != "undecided" {
+                    seen.entry(key).or_default().insert(v);
+                }
+            }
+            for r in rows(&dir.join("equilibria.csv")) {
+                if r["equilibrium"] != "undecided" {
+                    status
+                        .entry(r["profile"].clone())
+                        .or_default()
+                        .insert(r["equilibrium"].clone());
+                }
+            }
+        }
+        for (key, v) in &seen {
+            assert_eq!(v.len(), 1, "{file}: {key:?} decided as {v:?}");
+            assert!(!v.contains("equal"), "{file}: {key:?}");
+        }
+        for (profile, v) in &status {
+            assert_eq!(v.len(), 1, "{file}: profile {profile} is {v:?}");
+            assert!(!v.contains("weak"), "{file}: profile {profile}");
+        }
+    }
+}
+
+/// Every game reports at least one Nash equilibrium in mixed strategies,
+/// solved exactly on its table (epsilon 0), with its epsilon's SE; the
+/// three-seat game, which has no pure equilibrium at these runs, gets one
+/// in which some seat mixes.
+#[test]
+fn every_game_reports_a_mixed_equilibrium_with_its_epsilon() {
+    let out = tempfile::tempdir().unwrap();
+    for (file, seats) in [
+        ("scenarios/games/pause-or-race.toml", 1),
+        ("scenarios/games/pause-or-race-seats.toml", 3),
+    ] {
+        let dir = play(out.path(), file, &["--runs", "2000", "--no-adaptive"]);
+        let rows = rows(&dir.join("nash_mixed.csv"));
+        assert!(
+            !rows.is_empty() && rows.len().is_multiple_of(seats),
+            "{file}"
+        );
+        for r in &rows {
+            assert_eq!(r["solved"], "true", "{r:?}");
+            assert!(number(r, "epsilon").abs() < 1e-8, "{r:?}");
+            assert!(number(r, "epsilon_se") >= 0.0, "{r:?}");
+            let total: f64 = ["p_race", "p_pause-2023", "p_rsp-2026"]
+                .iter()
+                .map(|c| number(r, c))
+                .sum();
+            assert!((total - 1.0).abs() < 1e-9, "{r:?}");
+        }
+        let mixes = |r: &std::collections::BTreeMap<String, String>| {
+            ["p_race", "p_pause-2023", "p_rsp-2026"]
+                .iter()
+                .filter(|c| number(r, c) > 0.0)
+                .count()
+                > 1
+        };
+        assert!(rows.iter().any(mixes), "{file}: some equilibrium mixes");
+        // A mix's epsilon is uncertain: its gains combine estimated payoffs.
+        assert!(
+            rows.iter()
+                .filter(|r| mixes(r))
+                .all(|r| number(r, "epsilon_se") > 0.0)
+        );
+        if seats == 1 {
+            // The replicator's main rest point is a symmetric equilibrium.
+            assert!(
+                rows.iter()
+                    .any(|r| mixes(r) && r["replicator_starts"].parse::<usize>().unwrap() > 0),
+                "{rows:?}"
+            );
+        }
+        let summary = json(&dir.join("summary.json"));
+        assert!(!summary["nash_mixed"].as_array().unwrap().is_empty());
+    }
 }
 
 #[test]
@@ -168,6 +375,7 @@ fn the_seat_game_reproduces_the_shipped_scenarios() {
             "scenarios/games/pause-or-race-seats.toml",
             "--runs",
             "150",
+            "--no-adaptive",
             "-q",
             "--out",
         ])

@@ -7,6 +7,7 @@
 //! | `deviations.csv` | every unilateral deviation: gain, SE, verdict | arrows on the heatmap |
 //! | `equilibria.csv` | each profile: strict / weak / not an equilibrium | marks on the heatmap |
 //! | `mixed.csv` | two strategies: the mixed equilibria | marks on the flow |
+//! | `nash_mixed.csv` | every game: Nash equilibria in mixed strategies (symmetric ones in a symmetric game), each with its epsilon and, for a symmetric game, the replicator starts that end there | |
 //! | `replicator_flow.csv` | replicator velocity on a grid of the simplex | replicator flow |
 //! | `replicator_paths.csv` | trajectories from a grid of starting points | replicator flow |
 //! | `stationary.csv`, `fixation.csv` | small-mutation stationary distribution, fixation probabilities | stationary distribution bars |
@@ -14,6 +15,7 @@
 
 use super::fermi::{self, Population, Stationary};
 use super::game_file::Game;
+use super::mixed::{self, MixedNash};
 use super::nash::{self, MixedEquilibrium, ProfileCheck, Status};
 use super::race_game::{Estimates, PayoffTable};
 use super::replicator::{self, Integration, Replicator, RestPoint, Trajectory};
@@ -28,6 +30,9 @@ pub struct Analysis {
     pub checks: Vec<ProfileCheck>,
     /// Two strategies only.
     pub mixed: Vec<MixedEquilibrium>,
+    /// Nash equilibria in mixed strategies (symmetric ones in a symmetric
+    /// game; pure ones included), at least one.
+    pub nash_mixed: Vec<MixedNash>,
     /// Symmetric games only (empty otherwise), as are the fields below.
     pub trajectories: Vec<Trajectory>,
     pub rest_points: Vec<RestPoint>,
@@ -54,6 +59,7 @@ pub fn analyse(game: &Game, estimates: &Estimates) -> Analysis {
         PayoffTable::Seats(t) => Analysis {
             checks: nash::check_seats(t),
             mixed: Vec::new(),
+            nash_mixed: mixed::seats(t),
             trajectories: Vec::new(),
             rest_points: Vec::new(),
             flow: Vec::new(),
@@ -107,6 +113,7 @@ pub fn analyse_symmetric(
     Analysis {
         checks: nash::check_symmetric(table),
         mixed: nash::mixed_equilibria(table),
+        nash_mixed: mixed::symmetric(table),
         rest_points: replicator::rest_points(&trajectories),
         trajectories,
         flow,
@@ -187,7 +194,7 @@ fn strategies(table: &PayoffTable) -> &[String] {
 pub fn payoffs_csv(e: &Estimates) -> String {
     let z = crate::stats::interval::Z95;
     let mut out = format!(
-        "profile,{},{},payoff,payoff_se,payoff_ci_low,payoff_ci_high,p_catastrophe,p_catastrophe_se\n",
+        "profile,{},{},payoff,payoff_se,payoff_ci_low,payoff_ci_high,p_catastrophe,p_catastrophe_se,runs\n",
         profile_header(&e.table),
         match e.table {
             PayoffTable::Symmetric(_) => "strategy,players",
@@ -233,7 +240,7 @@ pub fn payoffs_csv(e: &Estimates) -> String {
         format::prob(&mut out, e.catastrophe[p].mean);
         out.push(',');
         format::prob(&mut out, e.catastrophe[p].se);
-        out.push('\n');
+        let _ = writeln!(out, ",{}", e.profile_runs[p]);
     }
     out
 }
@@ -242,15 +249,12 @@ pub fn payoffs_csv(e: &Estimates) -> String {
 pub fn deviations_csv(e: &Estimates, a: &Analysis) -> String {
     let names = strategies(&e.table);
     let mut out = format!(
-        "profile,{},deviator,from,to,target_profile,gain,gain_se,verdict\n",
+        "profile,{},deviator,from,to,target_profile,gain,gain_se,p_value,runs,verdict\n",
         profile_header(&e.table)
     );
     for c in &a.checks {
         for d in &c.deviations {
-            let deviator = match &e.table {
-                PayoffTable::Symmetric(_) => names[d.from].clone(),
-                PayoffTable::Seats(t) => t.seats()[d.deviator].clone(),
-            };
+            let deviator = deviator_name(&e.table, d);
             let _ = write!(
                 out,
                 "{},{},{deviator},{},{},{},",
@@ -263,16 +267,35 @@ pub fn deviations_csv(e: &Estimates, a: &Analysis) -> String {
             format::prob(&mut out, d.gain.mean);
             out.push(',');
             format::prob(&mut out, d.gain.se);
-            let _ = writeln!(out, ",{}", verdict_word(d.verdict));
+            out.push(',');
+            if let Some(p) = nash::p_value(d.gain) {
+                format::prob(&mut out, p);
+            }
+            let _ = writeln!(
+                out,
+                ",{},{}",
+                e.deviation_runs(c.profile, d.deviator, d.to),
+                verdict_word(d.verdict)
+            );
         }
     }
     out
 }
 
+/// Who deviates: a seat's name, or in a symmetric game "a player of" the
+/// strategy it leaves (named by the strategy).
+pub fn deviator_name(table: &PayoffTable, d: &nash::Deviation) -> String {
+    match table {
+        PayoffTable::Symmetric(t) => t.strategies()[d.from].clone(),
+        PayoffTable::Seats(t) => t.seats()[d.deviator].clone(),
+    }
+}
+
 fn verdict_word(v: nash::Verdict) -> &'static str {
     match v {
         nash::Verdict::Gains => "gains",
-        nash::Verdict::Ties => "ties",
+        nash::Verdict::Equal => "equal",
+        nash::Verdict::Undecided => "undecided",
         nash::Verdict::Loses => "loses",
     }
 }
@@ -282,6 +305,7 @@ pub fn status_word(s: Status) -> &'static str {
     match s {
         Status::Strict => "strict",
         Status::Weak => "weak",
+        Status::Undecided => "undecided",
         Status::NotEquilibrium => "no",
     }
 }
@@ -290,32 +314,39 @@ pub fn status_word(s: Status) -> &'static str {
 pub fn equilibria_csv(e: &Estimates, a: &Analysis) -> String {
     let names = strategies(&e.table);
     let mut out = format!(
-        "profile,{},equilibrium,deviations_gaining,deviations_tied,best_deviation_from,best_deviation_to,best_gain,best_gain_se,p_catastrophe\n",
+        "profile,{},equilibrium,deviations_gaining,deviations_undecided,deviations_equal,best_deviation_seat,best_deviation_from,best_deviation_to,best_gain,best_gain_se,p_catastrophe,runs\n",
         profile_header(&e.table)
     );
     for c in &a.checks {
         let count = |v| c.deviations.iter().filter(|d| d.verdict == v).count();
         let _ = write!(
             out,
-            "{},{},{},{},{},",
+            "{},{},{},{},{},{},",
             c.profile,
             profile_cells(&e.table, c.profile),
             status_word(c.status),
             count(nash::Verdict::Gains),
-            count(nash::Verdict::Ties)
+            count(nash::Verdict::Undecided),
+            count(nash::Verdict::Equal)
         );
         match c.best_deviation() {
             Some(d) => {
-                let _ = write!(out, "{},{},", names[d.from], names[d.to]);
+                let _ = write!(
+                    out,
+                    "{},{},{},",
+                    deviator_name(&e.table, d),
+                    names[d.from],
+                    names[d.to]
+                );
                 format::prob(&mut out, d.gain.mean);
                 out.push(',');
                 format::prob(&mut out, d.gain.se);
             }
-            None => out.push_str(",,,"),
+            None => out.push_str(",,,,"),
         }
         out.push(',');
         format::prob(&mut out, e.catastrophe[c.profile].mean);
-        out.push('\n');
+        let _ = writeln!(out, ",{}", e.profile_runs[c.profile]);
     }
     out
 }
@@ -347,6 +378,55 @@ pub fn mixed_csv(names: &[String], a: &Analysis) -> String {
         out.push(',');
         format::prob(&mut out, m.x_high);
         out.push('\n');
+    }
+    out
+}
+
+/// A rest point within this distance (largest coordinate difference) of
+/// a symmetric mixed equilibrium is that equilibrium.
+const REST_POINT_MATCH: f64 = 0.01;
+
+/// The replicator starts that end at a symmetric equilibrium `x`.
+pub fn replicator_starts(a: &Analysis, x: &[f64]) -> usize {
+    a.rest_points
+        .iter()
+        .filter(|r| {
+            r.x.iter()
+                .zip(x)
+                .all(|(a, b)| (a - b).abs() < REST_POINT_MATCH)
+        })
+        .map(|r| r.starts)
+        .sum()
+}
+
+/// `nash_mixed.csv`: each mixed equilibrium, a row per seat (one row,
+/// `every player`, in a symmetric game).
+pub fn nash_mixed_csv(table: &PayoffTable, a: &Analysis) -> String {
+    let names = strategies(table);
+    let symmetric = matches!(table, PayoffTable::Symmetric(_));
+    let mut out = format!(
+        "equilibrium,seat,{},epsilon,epsilon_se,solved{}\n",
+        frequency_header("p_", names),
+        if symmetric { ",replicator_starts" } else { "" }
+    );
+    for (k, eq) in a.nash_mixed.iter().enumerate() {
+        for (i, row) in eq.mix.iter().enumerate() {
+            let seat = match table {
+                PayoffTable::Symmetric(_) => "every player".to_string(),
+                PayoffTable::Seats(t) => t.seats()[i].clone(),
+            };
+            let _ = write!(out, "{k},{seat},");
+            probs(&mut out, row);
+            out.push(',');
+            format::prob(&mut out, eq.epsilon);
+            out.push(',');
+            format::prob(&mut out, eq.epsilon_se);
+            let _ = write!(out, ",{}", eq.solved);
+            if symmetric {
+                let _ = write!(out, ",{}", replicator_starts(a, row));
+            }
+            out.push('\n');
+        }
     }
     out
 }
@@ -435,11 +515,18 @@ pub struct Summary {
     pub symmetric: bool,
     pub strategies: Vec<String>,
     pub runs: u64,
+    /// The most runs any profile got (more than `runs` where runs were
+    /// added to undecided profiles).
+    pub max_runs: u64,
     pub seed: u64,
     pub note: &'static str,
     pub equilibria: Vec<EquilibriumSummary>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub mixed_equilibria: Vec<MixedEquilibrium>,
+    /// Nash equilibria in mixed strategies (symmetric ones in a symmetric
+    /// game), each a probability per strategy for each seat (one row for
+    /// every player in a symmetric game).
+    pub nash_mixed: Vec<MixedNash>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub replicator_rest_points: Vec<RestPoint>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -463,10 +550,13 @@ pub struct StationarySummary {
     pub distribution: Vec<(String, f64)>,
 }
 
-pub const NOTE: &str = "Payoffs are each strategy's expected utility U_i (DESIGN.md) with its standard error; \
-    profiles share common random numbers and deviation gains are estimated from paired runs. A deviation whose gain \
-    is within 2 standard errors of zero is a tie: a profile with no gaining deviation is an equilibrium, strict if \
-    every deviation loses beyond 2 standard errors, weak if some tie.";
+pub const NOTE: &str = "Payoffs are each strategy's expected utility U_i (README, 'The model in brief') with its standard error; \
+    profiles share common random numbers and deviation gains are estimated from paired runs. Every deviation's gain \
+    is tested against zero (two-sided, normal) and the table's deviations are corrected together by Holm's method at \
+    family-wise level 5%: a decided gain gains or loses, the others are undecided at this many runs; only a gain of \
+    exactly zero with zero standard error is equal. A profile is a strict equilibrium if every deviation loses, weak \
+    if none gains or is undecided and some are equal, undecided if none gains and some are undecided, no if some \
+    deviation gains.";
 
 pub fn summary(game: &Game, e: &Estimates, a: &Analysis) -> Summary {
     let names = strategies(&e.table).to_vec();
@@ -477,6 +567,7 @@ pub fn summary(game: &Game, e: &Estimates, a: &Analysis) -> Summary {
         symmetric: game.symmetric,
         strategies: names.clone(),
         runs: e.runs,
+        max_runs: e.max_runs(),
         seed: e.seed,
         note: NOTE,
         equilibria: a
@@ -492,6 +583,7 @@ pub fn summary(game: &Game, e: &Estimates, a: &Analysis) -> Summary {
             })
             .collect(),
         mixed_equilibria: a.mixed.clone(),
+        nash_mixed: a.nash_mixed.clone(),
         replicator_rest_points: a.rest_points.clone(),
         stationary: a.stationary.as_ref().map(|s| StationarySummary {
             population: game.population,

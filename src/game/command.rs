@@ -3,6 +3,7 @@
 
 use super::analysis::{self, Analysis};
 use super::game_file::Game;
+use super::nash;
 use super::race_game::{self, Estimates, PayoffTable};
 use crate::app::{self, InputError, thread_pool};
 use crate::engine::Control;
@@ -34,6 +35,10 @@ pub struct GameConfig {
     pub figures: FigureOptions,
     /// Recorded in the manifest.
     pub command_line: Vec<String>,
+    /// Add runs to the profiles of undecided deviations.
+    pub adaptive: bool,
+    /// The cap on any profile's runs with `adaptive` (default 16 x runs).
+    pub max_runs: Option<u64>,
 }
 
 /// What `airace game` produced.
@@ -75,7 +80,25 @@ pub fn run_game(config: &GameConfig) -> anyhow::Result<GameReport> {
         progress: &|done| bar.set_position(done),
         cancel: &app::INTERRUPTED,
     };
-    let estimates = pool.install(|| race_game::estimate_payoffs(&game, runs, seed, &control));
+    let adaptive = if config.adaptive {
+        race_game::Adaptive {
+            enabled: true,
+            max_runs: config
+                .max_runs
+                .unwrap_or(race_game::Adaptive::default_for(runs).max_runs),
+        }
+    } else {
+        race_game::Adaptive::OFF
+    };
+    if adaptive.enabled && adaptive.max_runs < runs {
+        return Err(InputError::Usage(format!(
+            "--max-runs {} is below --runs {runs}: the cap on a profile's runs must be at least the runs every profile gets",
+            adaptive.max_runs
+        ))
+        .into());
+    }
+    let estimates =
+        pool.install(|| race_game::estimate_adaptive(&game, runs, seed, adaptive, &control));
     bar.finish_and_clear();
     let estimates = estimates.map_err(stopped)?;
     let analysis = pool.install(|| analysis::analyse(&game, &estimates));
@@ -229,6 +252,10 @@ fn write_game(
             analysis::equilibria_csv(e, a).into_bytes(),
         ),
     ];
+    files.push((
+        "nash_mixed.csv".into(),
+        analysis::nash_mixed_csv(&e.table, a).into_bytes(),
+    ));
     if let PayoffTable::Symmetric(t) = &e.table {
         let names = t.strategies();
         if names.len() == 2 {
@@ -276,9 +303,22 @@ fn write_game(
         "threads": threads,
         "command_line": config.command_line,
         "outputs": outputs,
-        "reproduce": format!("airace game game.toml --runs {} --seed {}", e.runs, e.seed),
+        "adaptive": config.adaptive,
+        "max_runs": e.max_runs(),
+        "reproduce": reproduce(config, e),
     });
     commit_with_figures(dir, GameFolder::Game, files, manifest, &config.figures)
+}
+
+/// The command that writes the same files again.
+fn reproduce(config: &GameConfig, e: &Estimates) -> String {
+    let mut cmd = format!("airace game game.toml --runs {} --seed {}", e.runs, e.seed);
+    match (config.adaptive, config.max_runs) {
+        (false, _) => cmd.push_str(" --no-adaptive"),
+        (true, Some(cap)) => cmd.push_str(&format!(" --max-runs {cap}")),
+        (true, None) => {}
+    }
+    cmd
 }
 
 fn print_report(game: &Game, e: &Estimates, a: &Analysis, profiles: u64, secs: f64, dir: &Path) {
@@ -333,8 +373,43 @@ fn print_report(game: &Game, e: &Estimates, a: &Analysis, profiles: u64, secs: f
     }
     let _ = writeln!(
         out,
-        "\n(equilibrium: strict = every deviation loses beyond 2 SE; weak = none gains, some within 2 SE (a tie); no = some deviation gains)"
+        "\n(equilibrium: strict = every deviation loses; weak = none gains or is undecided, some have exactly equal payoff; \
+         undecided = none gains, some undecided; no = some deviation gains. Gains tested against 0, Holm-corrected over \
+         all {} deviations at family-wise level {}%)",
+        a.checks.iter().map(|c| c.deviations.len()).sum::<usize>(),
+        nash::FAMILY_LEVEL * 100.0
     );
+    if e.rounds > 0 {
+        let refined = e.profile_runs.iter().filter(|&&r| r > e.runs).count();
+        let _ = writeln!(
+            out,
+            "adaptive: {} rounds added runs to {refined} profiles with undecided deviations (up to {} runs)",
+            e.rounds,
+            e.max_runs()
+        );
+    }
+    for c in &a.checks {
+        for d in c
+            .deviations
+            .iter()
+            .filter(|d| d.verdict == nash::Verdict::Undecided)
+        {
+            let _ = writeln!(
+                out,
+                "undecided at {} runs: {}: {} switching {} -> {} gains {:.4} ± {:.4} (± 2 SE)",
+                e.deviation_runs(c.profile, d.deviator, d.to),
+                labels[c.profile],
+                match &e.table {
+                    PayoffTable::Symmetric(_) => "a player".to_string(),
+                    PayoffTable::Seats(t) => t.seats()[d.deviator].clone(),
+                },
+                names[d.from],
+                names[d.to],
+                d.gain.mean,
+                2.0 * d.gain.se
+            );
+        }
+    }
     for m in &a.mixed {
         let _ = writeln!(
             out,
@@ -344,6 +419,55 @@ fn print_report(game: &Game, e: &Estimates, a: &Analysis, profiles: u64, secs: f
             m.x_low,
             m.x_high,
             if m.stable { "stable" } else { "unstable" }
+        );
+    }
+    let symmetric = matches!(e.table, PayoffTable::Symmetric(_));
+    let _ = writeln!(
+        out,
+        "Nash equilibria in mixed strategies{} (epsilon = largest gain of a pure deviation ± 2 SE):",
+        if symmetric {
+            ", everyone playing the same mix"
+        } else {
+            ""
+        }
+    );
+    for eq in &a.nash_mixed {
+        let rows: Vec<String> = eq
+            .mix
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let x: Vec<String> = names
+                    .iter()
+                    .zip(row)
+                    .filter(|(_, p)| **p > 0.0)
+                    .map(|(n, p)| format!("{n} {p:.3}"))
+                    .collect();
+                match &e.table {
+                    PayoffTable::Symmetric(_) => x.join(", "),
+                    PayoffTable::Seats(t) => format!("{}: {}", t.seats()[i], x.join(", ")),
+                }
+            })
+            .collect();
+        let replicator = if symmetric {
+            format!(
+                "; replicator: {} starts end here",
+                analysis::replicator_starts(a, &eq.mix[0])
+            )
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "  {}{}: epsilon {:.4} ± {:.4}{replicator}",
+            rows.join("; "),
+            if eq.solved {
+                ""
+            } else {
+                " (approximate: the least-epsilon point of a grid)"
+            },
+            eq.epsilon,
+            2.0 * eq.epsilon_se
         );
     }
     if !a.rest_points.is_empty() {

@@ -18,6 +18,7 @@ pub mod classic;
 pub mod command;
 pub mod fermi;
 pub mod game_file;
+pub mod mixed;
 pub mod nash;
 pub mod race_game;
 pub mod replicator;

@@ -1,12 +1,25 @@
 //! Equilibria read off a payoff table, honest about sampling error.
 //!
 //! A profile is a pure Nash equilibrium when no player gains by switching
-//! strategy alone. With estimated payoffs "gains" needs a margin: a
-//! deviation whose gain is within [`TIE_SES`] standard errors of zero is a
-//! *tie* (the data cannot tell), not a win. So a profile is a *strict*
-//! equilibrium when every deviation loses by more than that margin, a
-//! *weak* one when none wins but some tie, and no equilibrium when some
-//! deviation wins.
+//! strategy alone. With estimated payoffs every unilateral deviation's gain
+//! `d` (estimated from paired runs, standard error `se`) is a hypothesis
+//! test of `d = 0`, two-sided, `z = d / se`, `p = erfc(|z| / sqrt 2)`. The
+//! table's deviations are one family of tests, corrected together by
+//! Holm's step-down method at family-wise level [`FAMILY_LEVEL`]: sorted by
+//! `p`, the `k`-th smallest of `K` is decided when it and every smaller one
+//! has `p <= alpha / (K - k + 1)`. A decided gain *gains* or *loses* by its
+//! sign; the others are *undecided* at this many runs. Only a gain that is
+//! exactly zero with zero standard error (two strategies with the same
+//! payoff in every paired run, or equal exact payoffs) is *equal*.
+//!
+//! So a profile is a *strict* equilibrium when every deviation loses, a
+//! *weak* one when none gains or is undecided and some are exactly equal,
+//! *undecided* when none gains but some are undecided, and no equilibrium
+//! when some deviation gains. With probability at least `1 - alpha` no
+//! deviation of the table is decided with the wrong sign (for the runs
+//! fixed in advance; adding runs to undecided profiles and testing again,
+//! as `airace game` does, is sequential testing, whose error can exceed
+//! `alpha` somewhat).
 //!
 //! For a symmetric game of two strategies the symmetric mixed equilibria
 //! are the frequencies `x` of the first strategy at which both earn the
@@ -17,54 +30,124 @@
 use super::table::{Payoff, SeatTable, SymmetricTable, binomial};
 use serde::Serialize;
 
-/// A deviation gain within this many standard errors of zero is a tie.
-pub const TIE_SES: f64 = 2.0;
+/// The family-wise error level of the table's deviation verdicts.
+pub const FAMILY_LEVEL: f64 = 0.05;
+
+/// The half-width, in standard errors, of the band around a mixed
+/// equilibrium within which the gain cannot be told from zero.
+pub const BAND_SES: f64 = 2.0;
 
 /// Differences below this (relative to the payoffs' size) are rounding,
-/// so that exactly equal payoffs of a hand-made table tie.
+/// so that exactly equal payoffs of a hand-made table are equal.
 const ROUNDING: f64 = 1e-12;
 
 /// What a unilateral deviation does to the deviator's payoff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
-    /// Gains by more than `TIE_SES` standard errors: breaks the profile.
+    /// Gains (decided at the family-wise level): breaks the profile.
     Gains,
-    /// Within `TIE_SES` standard errors of zero.
-    Ties,
-    /// Loses by more than `TIE_SES` standard errors.
+    /// Exactly the same payoff: zero gain with zero standard error.
+    Equal,
+    /// The sign of the gain is not decided at this many runs.
+    Undecided,
+    /// Loses (decided at the family-wise level).
     Loses,
 }
 
-impl Verdict {
-    /// The verdict on a gain estimate.
-    pub fn of(gain: Payoff, scale: f64) -> Verdict {
-        let margin = TIE_SES * gain.se + ROUNDING * scale.max(1.0);
-        if gain.mean > margin {
-            Verdict::Gains
-        } else if gain.mean < -margin {
-            Verdict::Loses
-        } else {
-            Verdict::Ties
+/// The two-sided p-value of a gain against zero, or `None` when the gain
+/// is exact (zero standard error): then its sign alone decides.
+pub fn p_value(gain: Payoff) -> Option<f64> {
+    if gain.se > 0.0 {
+        Some(libm::erfc(
+            (gain.mean / gain.se).abs() / std::f64::consts::SQRT_2,
+        ))
+    } else {
+        None
+    }
+}
+
+/// A deviation's gain as tested: its estimate, whether the two strategies
+/// are known to be the same (the gain is then zero in expectation, whatever
+/// the sample says), and whether both payoffs are exact (zero standard
+/// error, as in a closed-form table).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tested {
+    pub gain: Payoff,
+    pub same_strategy: bool,
+    pub exact: bool,
+}
+
+impl Tested {
+    /// An estimated gain of two different strategies.
+    pub fn estimated(gain: Payoff) -> Self {
+        Tested {
+            gain,
+            same_strategy: false,
+            exact: false,
         }
     }
+}
+
+/// Verdicts on a family of gains, Holm-corrected at family-wise level
+/// `level`; `scale` is the size of the payoffs (for rounding). A gain of
+/// zero with zero standard error is *equal* only when its payoffs are
+/// exact; from a sample (every paired run happened to give the same
+/// payoff) it is undecided.
+pub fn verdicts(gains: &[Tested], scale: f64, level: f64) -> Vec<Verdict> {
+    let rounding = ROUNDING * scale.max(1.0);
+    let sign = |g: &Payoff| {
+        if g.mean > 0.0 {
+            Verdict::Gains
+        } else {
+            Verdict::Loses
+        }
+    };
+    let mut out: Vec<Verdict> = gains
+        .iter()
+        .map(|t| match p_value(t.gain) {
+            _ if t.same_strategy => Verdict::Equal,
+            None if t.gain.mean.abs() <= rounding && t.exact => Verdict::Equal,
+            None if t.gain.mean.abs() <= rounding => Verdict::Undecided,
+            None => sign(&t.gain),
+            Some(_) => Verdict::Undecided,
+        })
+        .collect();
+    let mut tested: Vec<(usize, f64)> = gains
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !t.same_strategy)
+        .filter_map(|(i, t)| p_value(t.gain).map(|p| (i, p)))
+        .collect();
+    tested.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    let family = tested.len();
+    for (k, &(i, p)) in tested.iter().enumerate() {
+        if p > level / (family - k) as f64 {
+            break;
+        }
+        out[i] = sign(&gains[i].gain);
+    }
+    out
 }
 
 /// Whether a profile is an equilibrium.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
-    /// Every deviation loses beyond the sampling margin.
+    /// Every deviation loses.
     Strict,
-    /// No deviation gains, but some tie: an equilibrium within sampling error.
+    /// No deviation gains or is undecided; some have exactly equal payoff.
     Weak,
-    /// Some deviation gains beyond the sampling margin.
+    /// No deviation gains, but some are undecided at this many runs.
+    Undecided,
+    /// Some deviation gains.
     NotEquilibrium,
 }
 
 impl Status {
+    /// Strict or weak: decided to be an equilibrium.
     pub fn is_equilibrium(self) -> bool {
-        self != Status::NotEquilibrium
+        matches!(self, Status::Strict | Status::Weak)
     }
 }
 
@@ -92,9 +175,12 @@ pub struct ProfileCheck {
 
 impl ProfileCheck {
     fn new(profile: usize, deviations: Vec<Deviation>) -> Self {
-        let status = if deviations.iter().any(|d| d.verdict == Verdict::Gains) {
+        let any = |v| deviations.iter().any(|d| d.verdict == v);
+        let status = if any(Verdict::Gains) {
             Status::NotEquilibrium
-        } else if deviations.iter().any(|d| d.verdict == Verdict::Ties) {
+        } else if any(Verdict::Undecided) {
+            Status::Undecided
+        } else if any(Verdict::Equal) {
             Status::Weak
         } else {
             Status::Strict
@@ -118,63 +204,115 @@ fn scale(range: (f64, f64)) -> f64 {
     range.0.abs().max(range.1.abs())
 }
 
+/// Gives every deviation of the table its verdict, as one Holm family, and
+/// groups them by profile.
+fn decide(
+    profiles: usize,
+    mut deviations: Vec<(usize, Deviation)>,
+    tested: &[Tested],
+    scale: f64,
+) -> Vec<ProfileCheck> {
+    for ((_, d), v) in deviations
+        .iter_mut()
+        .zip(verdicts(tested, scale, FAMILY_LEVEL))
+    {
+        d.verdict = v;
+    }
+    let mut by_profile = vec![Vec::new(); profiles];
+    for (p, d) in deviations {
+        by_profile[p].push(d);
+    }
+    by_profile
+        .into_iter()
+        .enumerate()
+        .map(|(p, ds)| ProfileCheck::new(p, ds))
+        .collect()
+}
+
 /// Checks every profile of a symmetric game. Profiles with a missing payoff
 /// are checked on the deviations that can be evaluated.
 pub fn check_symmetric(table: &SymmetricTable) -> Vec<ProfileCheck> {
     let m = table.strategies().len();
-    let scale = scale(table.payoff_range());
-    (0..table.profiles().len())
-        .map(|p| {
-            let counts = &table.profiles()[p];
-            let mut deviations = Vec::new();
-            for from in (0..m).filter(|&s| counts[s] > 0) {
-                for to in (0..m).filter(|&t| t != from) {
-                    if let (Some(target), Some(gain)) =
-                        (table.deviation_target(p, from, to), table.gain(p, from, to))
-                    {
-                        deviations.push(Deviation {
+    let mut deviations = Vec::new();
+    let mut tested = Vec::new();
+    for p in 0..table.profiles().len() {
+        let counts = &table.profiles()[p];
+        for from in (0..m).filter(|&s| counts[s] > 0) {
+            for to in (0..m).filter(|&t| t != from) {
+                if let (Some(target), Some(gain)) =
+                    (table.deviation_target(p, from, to), table.gain(p, from, to))
+                {
+                    tested.push(Tested {
+                        gain,
+                        same_strategy: table.identical(from, to),
+                        exact: exact(table.payoff(p, from), table.payoff(target, to)),
+                    });
+                    deviations.push((
+                        p,
+                        Deviation {
                             deviator: from,
                             from,
                             to,
                             target,
                             gain,
-                            verdict: Verdict::of(gain, scale),
-                        });
-                    }
+                            verdict: Verdict::Undecided,
+                        },
+                    ));
                 }
             }
-            ProfileCheck::new(p, deviations)
-        })
-        .collect()
+        }
+    }
+    decide(
+        table.profiles().len(),
+        deviations,
+        &tested,
+        scale(table.payoff_range()),
+    )
+}
+
+/// Whether both payoffs of a deviation are exact.
+fn exact(before: Option<Payoff>, after: Option<Payoff>) -> bool {
+    before.is_some_and(|p| p.se == 0.0) && after.is_some_and(|p| p.se == 0.0)
 }
 
 /// Checks every profile of a seat game.
 pub fn check_seats(table: &SeatTable) -> Vec<ProfileCheck> {
     let m = table.strategies().len();
-    let scale = scale(table.payoff_range());
-    (0..table.profiles().len())
-        .map(|p| {
-            let mut deviations = Vec::new();
-            for seat in 0..table.seats().len() {
-                let from = table.profiles()[p][seat];
-                for to in (0..m).filter(|&t| t != from) {
-                    if let (Some(target), Some(gain)) =
-                        (table.deviation_target(p, seat, to), table.gain(p, seat, to))
-                    {
-                        deviations.push(Deviation {
+    let mut deviations = Vec::new();
+    let mut tested = Vec::new();
+    for p in 0..table.profiles().len() {
+        for seat in 0..table.seats().len() {
+            let from = table.profiles()[p][seat];
+            for to in (0..m).filter(|&t| t != from) {
+                if let (Some(target), Some(gain)) =
+                    (table.deviation_target(p, seat, to), table.gain(p, seat, to))
+                {
+                    tested.push(Tested {
+                        gain,
+                        same_strategy: table.identical(from, to),
+                        exact: exact(table.payoff(p, seat), table.payoff(target, seat)),
+                    });
+                    deviations.push((
+                        p,
+                        Deviation {
                             deviator: seat,
                             from,
                             to,
                             target,
                             gain,
-                            verdict: Verdict::of(gain, scale),
-                        });
-                    }
+                            verdict: Verdict::Undecided,
+                        },
+                    ));
                 }
             }
-            ProfileCheck::new(p, deviations)
-        })
-        .collect()
+        }
+    }
+    decide(
+        table.profiles().len(),
+        deviations,
+        &tested,
+        scale(table.payoff_range()),
+    )
 }
 
 /// A symmetric mixed equilibrium of a two-strategy game.
@@ -185,7 +323,7 @@ pub struct MixedEquilibrium {
     /// Stable under the replicator dynamics (the gain `f_A - f_B` falls
     /// through zero as `x` grows).
     pub stable: bool,
-    /// The frequencies around `x` at which the gain is within `TIE_SES`
+    /// The frequencies around `x` at which the gain is within `BAND_SES`
     /// standard errors of zero: where the equilibrium could be, given the
     /// sampling error (standard errors of the table's deviation gains
     /// combined as if independent).
@@ -269,7 +407,7 @@ pub fn mixed_equilibria(table: &SymmetricTable) -> Vec<MixedEquilibrium> {
         };
         // The band: grid points next to the root whose gain is within the
         // sampling margin of zero.
-        let within = |k: usize| values[k].mean.abs() <= TIE_SES * values[k].se;
+        let within = |k: usize| values[k].mean.abs() <= BAND_SES * values[k].se;
         let mut low = i;
         while low > 0 && within(low - 1) {
             low -= 1;
@@ -353,10 +491,11 @@ mod tests {
     }
 
     #[test]
-    fn a_gain_within_two_standard_errors_is_a_tie() {
+    fn a_gain_the_data_cannot_sign_is_undecided_not_a_weak_equilibrium() {
         let p = |mean: f64, se: f64| Payoff { mean, se };
         // Stag hunt-like, but the deviation from (B, B) to A gains 0.15 with
-        // a standard error of 0.1: within 2 SE, a tie, so (B, B) is weak.
+        // a standard error of 0.1 (z = 1.5, p = 0.13): undecided, and so is
+        // (B, B). Before, a gain within 2 SE made (B, B) a "weak" equilibrium.
         let t = SymmetricTable::from_matrix(
             names(&["A", "B"]),
             &[
@@ -368,20 +507,70 @@ mod tests {
         let bb = t.monomorphic(1);
         t.set_gain_se(bb, 1, 0, 0.1);
         let checks = check_symmetric(&t);
-        assert_eq!(checks[bb].status, Status::Weak);
-        assert_eq!(checks[bb].deviations[0].verdict, Verdict::Ties);
+        assert_eq!(checks[bb].status, Status::Undecided);
+        assert_eq!(checks[bb].deviations[0].verdict, Verdict::Undecided);
+        assert!(!checks[bb].status.is_equilibrium());
         assert_eq!(checks[t.monomorphic(0)].status, Status::Strict);
-        // The same gain with half the error is a win: (B, B) breaks.
+        // The same gain with half the error (z = 3, p = 0.0027, below the
+        // Holm threshold 0.05 / 2 for the second-largest p of four) gains.
         t.set_gain_se(bb, 1, 0, 0.05);
         assert_eq!(check_symmetric(&t)[bb].status, Status::NotEquilibrium);
-        // Exactly equal exact payoffs tie.
+        // Exactly equal exact payoffs are equal: every profile is weak.
         let flat =
             SymmetricTable::from_matrix(names(&["A", "B"]), &exact(&[&[1.0, 1.0], &[1.0, 1.0]]));
+        for c in check_symmetric(&flat) {
+            assert_eq!(c.status, Status::Weak);
+            assert!(c.deviations.iter().all(|d| d.verdict == Verdict::Equal));
+        }
+    }
+
+    #[test]
+    fn holm_corrects_the_family_of_deviations() {
+        let g = |mean: f64| Tested::estimated(Payoff { mean, se: 1.0 });
+        // z = 2.2: p = 0.0278, decided alone at 5%.
+        assert_eq!(verdicts(&[g(2.2)], 1.0, 0.05), vec![Verdict::Gains]);
+        assert_eq!(verdicts(&[g(-2.2)], 1.0, 0.05), vec![Verdict::Loses]);
+        // Among nine clear gains (p = 0) Holm tests it last, at 0.05 / 1,
+        // and decides it; among nine undecided ones (z = 0.5) it is tested
+        // first, at 0.05 / 10, and stays undecided.
+        let mut decided = vec![g(50.0); 9];
+        decided.push(g(2.2));
         assert!(
-            check_symmetric(&flat)
+            verdicts(&decided, 1.0, 0.05)
                 .iter()
-                .all(|c| c.status == Status::Weak)
+                .all(|&v| v == Verdict::Gains)
         );
+        let mut family = vec![g(0.5); 9];
+        family.push(g(2.2));
+        assert!(
+            verdicts(&family, 1.0, 0.05)
+                .iter()
+                .all(|&v| v == Verdict::Undecided)
+        );
+        // z = 3.5 (p = 4.7e-4 < 0.05 / 10) is decided among them.
+        family[9] = g(3.5);
+        assert_eq!(verdicts(&family, 1.0, 0.05)[9], Verdict::Gains);
+        // Exact gains: equal when zero, else decided by their sign.
+        let exact = |mean| Tested {
+            gain: Payoff::exact(mean),
+            same_strategy: false,
+            exact: true,
+        };
+        assert_eq!(
+            verdicts(&[exact(0.0), exact(-1e-3)], 1.0, 0.05),
+            vec![Verdict::Equal, Verdict::Loses]
+        );
+        // A zero gain with zero error from a sample (every paired run gave
+        // the same payoff) proves nothing: undecided.
+        let sampled = Tested::estimated(Payoff::exact(0.0));
+        assert_eq!(verdicts(&[sampled], 1.0, 0.05), vec![Verdict::Undecided]);
+        // Two names for one strategy are equal whatever the sample says.
+        let same = Tested {
+            same_strategy: true,
+            ..g(3.0)
+        };
+        assert_eq!(verdicts(&[same], 1.0, 0.05), vec![Verdict::Equal]);
+        assert!((p_value(g(1.959964).gain).unwrap() - 0.05).abs() < 1e-6);
     }
 
     #[test]

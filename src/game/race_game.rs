@@ -42,8 +42,16 @@ pub struct Estimates {
     pub table: PayoffTable,
     /// Expected probability of catastrophe `1 - exp(-H)` in each profile.
     pub catastrophe: Vec<Payoff>,
+    /// Runs asked for: every profile has at least these.
     pub runs: u64,
     pub seed: u64,
+    /// Runs of each profile (more than `runs` where runs were added).
+    pub profile_runs: Vec<u64>,
+    /// Runs of each deviation's paired gain, keyed `(profile, from, to)`
+    /// (symmetric) or `(profile, seat, to)`.
+    pub deviation_runs: std::collections::BTreeMap<(usize, usize, usize), u64>,
+    /// Rounds of added runs.
+    pub rounds: u32,
 }
 
 /// One payoff being estimated: a strategy (symmetric) or seat (seat game)
@@ -65,7 +73,18 @@ struct Plan {
     deviations: Vec<(usize, usize)>,
     /// `(profile, from, to)` (symmetric) or `(profile, seat, to)` of each.
     deviation_keys: Vec<(usize, usize, usize)>,
+    /// `(profile, target profile)` of each.
+    deviation_profiles: Vec<(usize, usize)>,
     table: PayoffTable,
+}
+
+/// Pairs of strategies with the same policy under different names.
+fn identical_pairs(game: &Game) -> Vec<(usize, usize)> {
+    let s = &game.strategies;
+    (0..s.len())
+        .flat_map(|a| ((a + 1)..s.len()).map(move |b| (a, b)))
+        .filter(|&(a, b)| s[a].policy == s[b].policy)
+        .collect()
 }
 
 fn plan(game: &Game) -> Plan {
@@ -83,8 +102,12 @@ fn plan(game: &Game) -> Plan {
     let mut slot_of = std::collections::BTreeMap::new();
     let mut deviations = Vec::new();
     let mut deviation_keys = Vec::new();
+    let mut deviation_profiles = Vec::new();
     if game.symmetric {
-        let table = SymmetricTable::new(names, n);
+        let mut table = SymmetricTable::new(names, n);
+        for (a, b) in identical_pairs(game) {
+            table.mark_identical(a, b);
+        }
         let mut models = Vec::new();
         for (p, counts) in table.profiles().iter().enumerate() {
             let seats: Vec<usize> = counts
@@ -108,6 +131,7 @@ fn plan(game: &Game) -> Plan {
                     if let Some(target) = table.deviation_target(p, from, to) {
                         deviations.push((slot_of[&(p, from)], slot_of[&(target, to)]));
                         deviation_keys.push((p, from, to));
+                        deviation_profiles.push((p, target));
                     }
                 }
             }
@@ -117,11 +141,15 @@ fn plan(game: &Game) -> Plan {
             slots,
             deviations,
             deviation_keys,
+            deviation_profiles,
             table: PayoffTable::Symmetric(table),
         }
     } else {
         let seat_names = game.scenario.labs.iter().map(|l| l.name.clone()).collect();
-        let table = SeatTable::new(names, seat_names);
+        let mut table = SeatTable::new(names, seat_names);
+        for (a, b) in identical_pairs(game) {
+            table.mark_identical(a, b);
+        }
         let mut models = Vec::new();
         for (p, profile) in table.profiles().iter().enumerate() {
             models.push(model(profile));
@@ -140,6 +168,7 @@ fn plan(game: &Game) -> Plan {
                     if let Some(target) = table.deviation_target(p, seat, to) {
                         deviations.push((slot_of[&(p, seat)], slot_of[&(target, seat)]));
                         deviation_keys.push((p, seat, to));
+                        deviation_profiles.push((p, target));
                     }
                 }
             }
@@ -149,16 +178,19 @@ fn plan(game: &Game) -> Plan {
             slots,
             deviations,
             deviation_keys,
+            deviation_profiles,
             table: PayoffTable::Seats(table),
         }
     }
 }
 
 /// Sums over runs of payoffs, squared payoffs, deviation gains and
-/// catastrophe probabilities.
+/// catastrophe probabilities, with the runs each was summed over (a
+/// profile's runs; a deviation's runs are those of both its profiles).
 #[derive(Debug, Clone)]
 struct Sums {
-    runs: u64,
+    profile_runs: Vec<u64>,
+    deviation_runs: Vec<u64>,
     payoff: Vec<(f64, f64)>,
     gain: Vec<(f64, f64)>,
     catastrophe: Vec<(f64, f64)>,
@@ -167,7 +199,8 @@ struct Sums {
 impl Sums {
     fn new(plan: &Plan) -> Self {
         Sums {
-            runs: 0,
+            profile_runs: vec![0; plan.models.len()],
+            deviation_runs: vec![0; plan.deviations.len()],
             payoff: vec![(0.0, 0.0); plan.slots.len()],
             gain: vec![(0.0, 0.0); plan.deviations.len()],
             catastrophe: vec![(0.0, 0.0); plan.models.len()],
@@ -175,7 +208,14 @@ impl Sums {
     }
 
     fn add(&mut self, other: &Sums) {
-        self.runs += other.runs;
+        for (a, b) in [
+            (&mut self.profile_runs, &other.profile_runs),
+            (&mut self.deviation_runs, &other.deviation_runs),
+        ] {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
         let pairs = [
             (&mut self.payoff, &other.payoff),
             (&mut self.gain, &other.gain),
@@ -190,52 +230,77 @@ impl Sums {
     }
 }
 
-/// Simulates runs `range` of every profile (in lanes where the processor
-/// has them), then adds them up run by run, in run order.
-fn simulate_block(plan: &Plan, streams: &Streams, range: std::ops::Range<u64>) -> Sums {
+/// Simulates runs `range` of the `active` profiles (in lanes where the
+/// processor has them), then adds them up run by run, in run order; a
+/// deviation's gain is added when both its profiles are active.
+fn simulate_block(
+    plan: &Plan,
+    streams: &Streams,
+    range: std::ops::Range<u64>,
+    active: &[bool],
+) -> Sums {
     let mut sums = Sums::new(plan);
     let mut ws = LaneWorkspace::default();
-    let profiles: Vec<(Vec<RunRecord>, Vec<LabRecord>)> = plan
+    let profiles: Vec<Option<(Vec<RunRecord>, Vec<LabRecord>)>> = plan
         .models
         .iter()
-        .map(|model| {
+        .zip(active)
+        .map(|(model, &on)| {
+            if !on {
+                return None;
+            }
             let (mut records, mut labs) = (Vec::new(), Vec::new());
             let mut stats = BlockStats::summary(model.lab_count());
-            let runs = range.clone();
             simulate_runs(
                 model,
                 streams,
-                runs,
+                range.clone(),
                 &mut ws,
                 &mut stats,
                 &mut records,
                 &mut labs,
             );
-            (records, labs)
+            Some((records, labs))
         })
         .collect();
+    let runs = range.end - range.start;
     let mut values = vec![0.0; plan.slots.len()];
-    for k in 0..(range.end - range.start) as usize {
-        for (p, (records, _)) in profiles.iter().enumerate() {
-            let q = catastrophe_probability(records[k].cumulative_hazard);
-            sums.catastrophe[p].0 += q;
-            sums.catastrophe[p].1 += q * q;
+    for k in 0..runs as usize {
+        for (p, profile) in profiles.iter().enumerate() {
+            if let Some((records, _)) = profile {
+                let q = catastrophe_probability(records[k].cumulative_hazard);
+                sums.catastrophe[p].0 += q;
+                sums.catastrophe[p].1 += q * q;
+            }
         }
-        for (v, slot) in values.iter_mut().zip(&plan.slots) {
-            let n = plan.models[slot.profile].lab_count();
-            let u = &profiles[slot.profile].1[k * n..(k + 1) * n];
-            *v = slot.seats.iter().map(|&i| u[i].utility).sum::<f64>() / slot.seats.len() as f64;
+        for ((v, s), slot) in values.iter_mut().zip(&mut sums.payoff).zip(&plan.slots) {
+            if let Some((_, labs)) = &profiles[slot.profile] {
+                let n = plan.models[slot.profile].lab_count();
+                let u = &labs[k * n..(k + 1) * n];
+                *v =
+                    slot.seats.iter().map(|&i| u[i].utility).sum::<f64>() / slot.seats.len() as f64;
+                s.0 += *v;
+                s.1 += *v * *v;
+            }
         }
-        for (s, &v) in sums.payoff.iter_mut().zip(&values) {
-            s.0 += v;
-            s.1 += v * v;
+        for ((s, &(a, b)), &(p, q)) in sums
+            .gain
+            .iter_mut()
+            .zip(&plan.deviations)
+            .zip(&plan.deviation_profiles)
+        {
+            if active[p] && active[q] {
+                let d = values[b] - values[a];
+                s.0 += d;
+                s.1 += d * d;
+            }
         }
-        for (s, &(a, b)) in sums.gain.iter_mut().zip(&plan.deviations) {
-            let d = values[b] - values[a];
-            s.0 += d;
-            s.1 += d * d;
-        }
-        sums.runs += 1;
+    }
+    for (r, &on) in sums.profile_runs.iter_mut().zip(active) {
+        *r = if on { runs } else { 0 };
+    }
+    for (r, &(p, q)) in sums.deviation_runs.iter_mut().zip(&plan.deviation_profiles) {
+        *r = if active[p] && active[q] { runs } else { 0 };
     }
     sums
 }
@@ -255,6 +320,68 @@ fn estimate((sum, sum_sq): (f64, f64), n: u64) -> Payoff {
     }
 }
 
+/// Adding runs to the profiles whose verdicts are undecided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Adaptive {
+    /// Off: every profile gets the same runs and nothing is added.
+    pub enabled: bool,
+    /// The most runs any profile gets.
+    pub max_runs: u64,
+}
+
+impl Adaptive {
+    /// No runs added.
+    pub const OFF: Adaptive = Adaptive {
+        enabled: false,
+        max_runs: 0,
+    };
+
+    /// The default cap: 16 times the runs asked for.
+    pub fn default_for(runs: u64) -> Adaptive {
+        Adaptive {
+            enabled: true,
+            max_runs: runs.saturating_mul(16),
+        }
+    }
+}
+
+/// Simulates runs `start..end` of the `active` profiles in blocks, adding
+/// each wave's blocks to `total` in run order. `Err` if cancelled.
+fn simulate_range(
+    plan: &Plan,
+    streams: &Streams,
+    (start, end): (u64, u64),
+    active: &[bool],
+    total: &mut Sums,
+    control: &Control<'_>,
+    report: bool,
+) -> Result<(), ()> {
+    let blocks = (end - start).div_ceil(BLOCK);
+    let wave = crate::engine::wave_blocks(rayon::current_num_threads());
+    let mut next = 0;
+    while next < blocks {
+        if control.cancel.load(Ordering::Relaxed) {
+            return Err(());
+        }
+        let last = (next + wave).min(blocks);
+        let done: Vec<Sums> = (next..last)
+            .into_par_iter()
+            .map(|b| {
+                let from = start + b * BLOCK;
+                simulate_block(plan, streams, from..(from + BLOCK).min(end), active)
+            })
+            .collect();
+        for s in &done {
+            total.add(s);
+        }
+        if report {
+            (control.progress)(((last * BLOCK).min(end - start)).min(end));
+        }
+        next = last;
+    }
+    Ok(())
+}
+
 /// Simulates `runs` runs of every profile of `game` with master seed `seed`
 /// in the current rayon pool, reporting the runs done to `control` and
 /// checking its cancel flag between waves of blocks (a fraction of a
@@ -265,52 +392,136 @@ pub fn estimate_payoffs(
     seed: u64,
     control: &Control<'_>,
 ) -> Result<Estimates, u64> {
+    estimate_adaptive(game, runs, seed, Adaptive::OFF, control)
+}
+
+/// [`estimate_payoffs`], then, if `adaptive` is on, rounds of added runs:
+/// while some deviation's verdict is undecided (see [`super::nash`]) and the
+/// runs are below the cap, the profiles of the undecided deviations (both
+/// ends of each) get as many new runs as have been done so far (run
+/// indices `R..min(2R, cap)`, the same for every profile of the round, so
+/// that gains stay paired and the result is one function of the seed).
+pub fn estimate_adaptive(
+    game: &Game,
+    runs: u64,
+    seed: u64,
+    adaptive: Adaptive,
+    control: &Control<'_>,
+) -> Result<Estimates, u64> {
     let plan = plan(game);
     let streams = Streams::new(seed);
-    let blocks = runs.div_ceil(BLOCK);
-    let wave = crate::engine::wave_blocks(rayon::current_num_threads());
     let mut total = Sums::new(&plan);
-    let mut next = 0;
-    while next < blocks {
-        if control.cancel.load(Ordering::Relaxed) {
-            return Err(total.runs);
+    let everyone = vec![true; plan.models.len()];
+    let base = runs;
+    simulate_range(
+        &plan,
+        &streams,
+        (0, runs),
+        &everyone,
+        &mut total,
+        control,
+        true,
+    )
+    .map_err(|_| total.profile_runs[0])?;
+    let mut done = runs;
+    let mut rounds = 0;
+    loop {
+        let estimates = finish(&plan, &total, base, seed, rounds);
+        if !adaptive.enabled || done >= adaptive.max_runs {
+            return Ok(estimates);
         }
-        let end = (next + wave).min(blocks);
-        let done: Vec<Sums> = (next..end)
-            .into_par_iter()
-            .map(|b| simulate_block(&plan, &streams, b * BLOCK..((b + 1) * BLOCK).min(runs)))
-            .collect();
-        for s in &done {
-            total.add(s);
+        let active = estimates.undecided_profiles();
+        if !active.iter().any(|&a| a) {
+            return Ok(estimates);
         }
-        (control.progress)(total.runs);
-        next = end;
+        let end = done.saturating_mul(2).min(adaptive.max_runs);
+        simulate_range(
+            &plan,
+            &streams,
+            (done, end),
+            &active,
+            &mut total,
+            control,
+            false,
+        )
+        .map_err(|_| base)?;
+        done = end;
+        rounds += 1;
     }
-    let mut table = plan.table;
+}
+
+/// The estimates from the sums.
+fn finish(plan: &Plan, total: &Sums, runs: u64, seed: u64, rounds: u32) -> Estimates {
+    let mut table = plan.table.clone();
     for (slot, &sums) in plan.slots.iter().zip(&total.payoff) {
-        let payoff = estimate(sums, total.runs);
+        let payoff = estimate(sums, total.profile_runs[slot.profile]);
         match &mut table {
             PayoffTable::Symmetric(t) => t.set(slot.profile, slot.key, payoff),
             PayoffTable::Seats(t) => t.set(slot.profile, slot.key, payoff),
         }
     }
-    for (&(p, a, b), &sums) in plan.deviation_keys.iter().zip(&total.gain) {
-        let se = estimate(sums, total.runs).se;
+    let mut deviation_runs = std::collections::BTreeMap::new();
+    for ((&(p, a, b), &sums), &n) in plan
+        .deviation_keys
+        .iter()
+        .zip(&total.gain)
+        .zip(&total.deviation_runs)
+    {
+        let gain = estimate(sums, n);
+        deviation_runs.insert((p, a, b), n);
         match &mut table {
-            PayoffTable::Symmetric(t) => t.set_gain_se(p, a, b, se),
-            PayoffTable::Seats(t) => t.set_gain_se(p, a, b, se),
+            PayoffTable::Symmetric(t) => t.set_gain(p, a, b, gain),
+            PayoffTable::Seats(t) => t.set_gain(p, a, b, gain),
         }
     }
-    Ok(Estimates {
+    Estimates {
         table,
         catastrophe: total
             .catastrophe
             .iter()
-            .map(|&s| estimate(s, total.runs))
+            .zip(&total.profile_runs)
+            .map(|(&s, &n)| estimate(s, n))
             .collect(),
-        runs: total.runs,
+        runs,
         seed,
-    })
+        profile_runs: total.profile_runs.clone(),
+        deviation_runs,
+        rounds,
+    }
+}
+
+impl Estimates {
+    /// The profiles at either end of a deviation whose verdict is
+    /// undecided, as a flag per profile.
+    pub fn undecided_profiles(&self) -> Vec<bool> {
+        let checks = match &self.table {
+            PayoffTable::Symmetric(t) => super::nash::check_symmetric(t),
+            PayoffTable::Seats(t) => super::nash::check_seats(t),
+        };
+        let mut active = vec![false; self.catastrophe.len()];
+        for c in &checks {
+            for d in &c.deviations {
+                if d.verdict == super::nash::Verdict::Undecided {
+                    active[c.profile] = true;
+                    active[d.target] = true;
+                }
+            }
+        }
+        active
+    }
+
+    /// The most runs any profile got.
+    pub fn max_runs(&self) -> u64 {
+        self.profile_runs.iter().copied().max().unwrap_or(self.runs)
+    }
+
+    /// The runs of a deviation's paired gain, keyed as the table's gains.
+    pub fn deviation_runs(&self, profile: usize, deviator: usize, to: usize) -> u64 {
+        self.deviation_runs
+            .get(&(profile, deviator, to))
+            .copied()
+            .unwrap_or(self.runs)
+    }
 }
 
 #[cfg(test)]

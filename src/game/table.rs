@@ -90,9 +90,13 @@ pub struct SymmetricTable {
     /// `[profile][strategy]`: present iff the strategy is used in the profile
     /// and its payoff has been set.
     payoffs: Vec<Vec<Option<Payoff>>>,
-    /// Paired standard error of the gain of a player of `from` in `profile`
-    /// switching to `to`, keyed `(profile, from, to)`.
-    gain_se: BTreeMap<(usize, usize, usize), f64>,
+    /// Paired estimate of the gain of a player of `from` in `profile`
+    /// switching to `to`, keyed `(profile, from, to)`: its mean (when
+    /// estimated on its own runs) and standard error.
+    gain_se: BTreeMap<(usize, usize, usize), (Option<f64>, f64)>,
+    /// Pairs of strategies known to be the same (the same policy), so
+    /// that a switch between them provably leaves the payoff unchanged.
+    identical: std::collections::BTreeSet<(usize, usize)>,
 }
 
 impl SymmetricTable {
@@ -114,6 +118,7 @@ impl SymmetricTable {
             index,
             payoffs,
             gain_se: BTreeMap::new(),
+            identical: Default::default(),
         }
     }
 
@@ -179,9 +184,28 @@ impl SymmetricTable {
         self.payoffs[profile][strategy]
     }
 
+    /// Records that strategies `a` and `b` are the same strategy under two
+    /// names: a switch between them is an exact tie in expectation.
+    pub fn mark_identical(&mut self, a: usize, b: usize) {
+        self.identical.insert((a.min(b), a.max(b)));
+    }
+
+    /// Whether strategies `a` and `b` are marked the same.
+    pub fn identical(&self, a: usize, b: usize) -> bool {
+        self.identical.contains(&(a.min(b), a.max(b)))
+    }
+
     /// Records the paired standard error of a deviation's gain.
     pub fn set_gain_se(&mut self, profile: usize, from: usize, to: usize, se: f64) {
-        self.gain_se.insert((profile, from, to), se);
+        self.gain_se.insert((profile, from, to), (None, se));
+    }
+
+    /// Records a deviation's gain estimated from its own paired runs (which
+    /// may be more than either payoff's when runs were added to both
+    /// profiles only).
+    pub fn set_gain(&mut self, profile: usize, from: usize, to: usize, gain: Payoff) {
+        self.gain_se
+            .insert((profile, from, to), (Some(gain.mean), gain.se));
     }
 
     /// The profile after one player of `from` switches to `to`.
@@ -201,15 +225,11 @@ impl SymmetricTable {
         let target = self.deviation_target(profile, from, to)?;
         let before = self.payoff(profile, from)?;
         let after = self.payoff(target, to)?;
-        let se = self
-            .gain_se
-            .get(&(profile, from, to))
-            .copied()
-            .unwrap_or_else(|| before.se.hypot(after.se));
-        Some(Payoff {
-            mean: after.mean - before.mean,
-            se,
-        })
+        Some(paired(
+            self.gain_se.get(&(profile, from, to)).copied(),
+            before,
+            after,
+        ))
     }
 
     /// Whether every strategy used in every profile has a payoff.
@@ -246,6 +266,22 @@ pub(crate) fn test_matrix(rows: &[&[f64]]) -> SymmetricTable {
     SymmetricTable::from_matrix(n, &m)
 }
 
+/// A deviation's gain: the recorded paired estimate, else the difference
+/// of the payoffs with the recorded paired standard error, else with the
+/// independent-estimates one.
+fn paired(recorded: Option<(Option<f64>, f64)>, before: Payoff, after: Payoff) -> Payoff {
+    match recorded {
+        Some((mean, se)) => Payoff {
+            mean: mean.unwrap_or(after.mean - before.mean),
+            se,
+        },
+        None => Payoff {
+            mean: after.mean - before.mean,
+            se: before.se.hypot(after.se),
+        },
+    }
+}
+
 /// The smallest and largest mean of the payoffs known.
 fn range_of(payoffs: &[Vec<Option<Payoff>>]) -> (f64, f64) {
     payoffs
@@ -267,8 +303,10 @@ pub struct SeatTable {
     profiles: Vec<Vec<usize>>,
     /// `[profile][seat]`.
     payoffs: Vec<Vec<Option<Payoff>>>,
-    /// Keyed `(profile, seat, to)`.
-    gain_se: BTreeMap<(usize, usize, usize), f64>,
+    /// Keyed `(profile, seat, to)`, as in [`SymmetricTable`].
+    gain_se: BTreeMap<(usize, usize, usize), (Option<f64>, f64)>,
+    /// As in [`SymmetricTable`].
+    identical: std::collections::BTreeSet<(usize, usize)>,
 }
 
 impl SeatTable {
@@ -294,6 +332,7 @@ impl SeatTable {
             profiles,
             payoffs,
             gain_se: BTreeMap::new(),
+            identical: Default::default(),
         }
     }
 
@@ -332,8 +371,25 @@ impl SeatTable {
         range_of(&self.payoffs)
     }
 
+    /// Records that strategies `a` and `b` are the same strategy under two
+    /// names: a switch between them is an exact tie in expectation.
+    pub fn mark_identical(&mut self, a: usize, b: usize) {
+        self.identical.insert((a.min(b), a.max(b)));
+    }
+
+    /// Whether strategies `a` and `b` are marked the same.
+    pub fn identical(&self, a: usize, b: usize) -> bool {
+        self.identical.contains(&(a.min(b), a.max(b)))
+    }
+
     pub fn set_gain_se(&mut self, profile: usize, seat: usize, to: usize, se: f64) {
-        self.gain_se.insert((profile, seat, to), se);
+        self.gain_se.insert((profile, seat, to), (None, se));
+    }
+
+    /// Records a deviation's gain estimated from its own paired runs.
+    pub fn set_gain(&mut self, profile: usize, seat: usize, to: usize, gain: Payoff) {
+        self.gain_se
+            .insert((profile, seat, to), (Some(gain.mean), gain.se));
     }
 
     /// The profile after `seat` switches to `to`.
@@ -351,15 +407,11 @@ impl SeatTable {
         let target = self.deviation_target(profile, seat, to)?;
         let before = self.payoff(profile, seat)?;
         let after = self.payoff(target, seat)?;
-        let se = self
-            .gain_se
-            .get(&(profile, seat, to))
-            .copied()
-            .unwrap_or_else(|| before.se.hypot(after.se));
-        Some(Payoff {
-            mean: after.mean - before.mean,
-            se,
-        })
+        Some(paired(
+            self.gain_se.get(&(profile, seat, to)).copied(),
+            before,
+            after,
+        ))
     }
 }
 

@@ -27,13 +27,17 @@ fn caption(stem: &str) -> &'static str {
     match stem {
         "payoffs" => {
             "Each cell is the expected payoff of a player that plays the column's strategy while the others play the \
-             row's. Outlined cells are best responses to the row (no other strategy gains beyond 2 standard errors). \
-             A dot marks a cell whose profile is an equilibrium: filled if strict, open if weak (some deviation ties)."
+             row's. Outlined cells are best responses to the row (no other strategy gains, each gain tested against \
+             zero with Holm's correction over the table at family-wise level 5%). A dot marks a cell whose profile is \
+             an equilibrium: filled if strict, open if weak (some deviation to the same strategy under another name); \
+             a question mark one whose verdict is undecided at these runs (no deviation gains, some cannot be told \
+             from zero)."
         }
         s if s.starts_with("payoffs-") => {
             "Each cell is this seat's expected payoff when it plays the column's strategy and the other seats play \
-             the row's. Outlined cells are its best responses to the row (no other strategy gains beyond 2 standard \
-             errors). A dot marks a cell whose profile is an equilibrium: filled if strict, open if weak."
+             the row's. Outlined cells are its best responses to the row (no other strategy gains, Holm-corrected at \
+             5%). A dot marks a cell whose profile is an equilibrium: filled if strict, open if weak; a question mark \
+             one whose verdict is undecided at these runs."
         }
         "replicator" => {
             "Replicator dynamics of an infinite population: strategies earning more than the average grow. With \
@@ -139,16 +143,27 @@ fn game_page(files: &Files, drawn: &[Drawn]) -> Result<String, DataError> {
     let runs = summary.get("runs").and_then(|v| v.as_u64());
     let seed = summary.get("seed").and_then(|v| v.as_u64());
     if let (Some(runs), Some(seed)) = (runs, seed) {
+        let most = summary
+            .get("max_runs")
+            .and_then(|v| v.as_u64())
+            .unwrap_or(runs);
+        let added = if most > runs {
+            format!(
+                ", and up to {most} times where a deviation's verdict was undecided (the runs column of each table)"
+            )
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "<p class=\"note\">Every profile simulated {runs} times with seed {seed} (common random numbers).</p>"
+            "<p class=\"note\">Every profile simulated {runs} times with seed {seed} (common random numbers){added}.</p>"
         );
     }
 
     out.push_str("<h2>Equilibria</h2>\n");
     let equilibria: Vec<_> = g.equilibria.iter().filter(|e| e.status != "no").collect();
     if equilibria.is_empty() {
-        out.push_str("<p>No profile is a pure equilibrium: in each, some player gains beyond 2 standard errors by deviating.</p>\n");
+        out.push_str("<p>No profile is decided to be a pure equilibrium: in each, some player gains by deviating, or a deviation's gain is undecided at these runs (see <code>deviations.csv</code>).</p>\n");
     } else {
         out.push_str(
             "<table>\n<tr><th>profile</th><th>equilibrium</th><th>P(catastrophe) [95% interval]</th>\
@@ -199,6 +214,63 @@ fn game_page(files: &Files, drawn: &[Drawn]) -> Result<String, DataError> {
                 }
             );
         }
+    }
+    if let Some(found) = summary.get("nash_mixed").and_then(|v| v.as_array()) {
+        out.push_str(
+            "<p>Nash equilibria in mixed strategies (in a symmetric game, everyone playing the same mix), found by \
+             solving each support's indifference conditions; ε is the largest gain of any pure deviation (± 2 SE from \
+             the payoffs' standard errors):</p>\n<ul>\n",
+        );
+        let seats = g.seat_names();
+        for eq in found {
+            let rows: Vec<String> = eq
+                .get("mix")
+                .and_then(|m| m.as_array())
+                .map(|rows| {
+                    rows.iter()
+                        .enumerate()
+                        .map(|(i, row)| {
+                            let x: Vec<String> = row
+                                .as_array()
+                                .map(|xs| {
+                                    xs.iter()
+                                        .zip(&g.strategies)
+                                        .filter(|(x, _)| x.as_f64().unwrap_or(0.0) > 0.0)
+                                        .map(|(x, s)| {
+                                            format!(
+                                                "{} {:.3}",
+                                                escape(s),
+                                                x.as_f64().unwrap_or(f64::NAN)
+                                            )
+                                        })
+                                        .collect()
+                                })
+                                .unwrap_or_default();
+                            match seats.get(i) {
+                                Some(seat) if rows.len() > 1 => {
+                                    format!("{}: {}", escape(seat), x.join(", "))
+                                }
+                                _ => x.join(", "),
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let number = |k: &str| eq.get(k).and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
+            let _ = writeln!(
+                out,
+                "<li>{}: ε = {:.4} ± {:.4}{}</li>",
+                rows.join("; "),
+                number("epsilon"),
+                2.0 * number("epsilon_se"),
+                if eq.get("solved").and_then(|v| v.as_bool()) == Some(false) {
+                    " (approximate: the least-ε point of a grid)"
+                } else {
+                    ""
+                }
+            );
+        }
+        out.push_str("</ul>\n");
     }
     if let Some(rest) = summary
         .get("replicator_rest_points")

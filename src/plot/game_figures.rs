@@ -348,6 +348,14 @@ impl Profiles {
 }
 
 impl GameTables {
+    /// The seats' names of a seat game (empty for a symmetric game).
+    pub fn seat_names(&self) -> Vec<String> {
+        match &self.kind {
+            Kind::Seats { seats } => seats.clone(),
+            Kind::Symmetric { .. } => Vec::new(),
+        }
+    }
+
     /// Reads `payoffs.csv`, `deviations.csv` and `equilibria.csv`.
     pub fn read(files: &Files) -> Result<GameTables, DataError> {
         let payoffs = files.table("payoffs.csv")?;
@@ -682,6 +690,7 @@ fn payoff_heatmap(
                     text[j][s] = format!("{WEAK} {}", text[j][s]);
                     weak = true;
                 }
+                "undecided" => text[j][s] = format!("? {}", text[j][s]),
                 _ => {}
             }
         }
