@@ -1052,10 +1052,11 @@ impl Runner {
         std::fs::create_dir_all(&work)
             .with_context(|| format!("cannot create {}", work.display()))?;
         let names: Vec<String> = scenario.labs.iter().map(|l| l.name.clone()).collect();
+        let columns = crate::output::rows::LabColumns::of(&scenario);
         let rows = match (job.run_rows, row_lens) {
             (false, _) => None,
-            (true, None) => Some(RowWriter::create_in(&work, dir, names)),
-            (true, Some(lens)) => Some(RowWriter::reopen_in(&work, dir, names, lens)),
+            (true, None) => Some(RowWriter::create_in(&work, dir, names, columns)),
+            (true, Some(lens)) => Some(RowWriter::reopen_in(&work, dir, names, columns, lens)),
         }
         .transpose()
         .with_context(|| format!("cannot write per-run rows to {}", work.display()))?;
