@@ -1371,14 +1371,19 @@ fn validate_file(path: &Path) -> Result<String, ScenarioError> {
     }
     let s = Scenario::from_str_named(&file.text, &file.origin, &file.stem)?;
     crate::sweep::check_table(&file.text, &file.origin, &file.stem)?;
-    Ok(format!(
+    let mut line = format!(
         "ok: {} ({} labs, {} runs of {} steps, seed {})",
         s.meta.name,
         s.labs.len(),
         s.meta.runs,
         s.meta.steps,
         s.meta.seed
-    ))
+    );
+    // Sound but probably not what was meant: said, the file still valid.
+    for warning in s.warnings() {
+        line.push_str(&format!("\nwarning: {}: {warning}", file.origin));
+    }
+    Ok(line)
 }
 
 /// Whether a signal stopped the run (exit code 130).

@@ -255,6 +255,34 @@ impl Scenario {
             .collect()
     }
 
+    /// What is sound but probably not meant: a conditional pause whose
+    /// quorum the labs' policies can never meet, a regulation that starts
+    /// after the last step.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        for (lab, in_force) in self.labs.iter().zip(self.in_force()) {
+            if in_force == Some(false) {
+                warnings.push(format!(
+                    "lab `{}`: its conditional_pause can never be in force: the policies of the \
+                     other labs never bind as many of them as its quorum asks (it runs as if \
+                     the rule were not there)",
+                    lab.name
+                ));
+            }
+        }
+        for r in &self.regulation {
+            if r.start >= self.meta.steps {
+                warnings.push(format!(
+                    "regulation `{}` starts at step {}, after the last step ({}): it never applies",
+                    r.name,
+                    r.start,
+                    self.meta.steps - 1
+                ));
+            }
+        }
+        warnings
+    }
+
     /// Whether a lab has a `conditional_pause` rule.
     pub fn uses_conditional_pause(&self) -> bool {
         self.in_force().iter().any(Option::is_some)
