@@ -1051,10 +1051,11 @@ impl Runner {
         std::fs::create_dir_all(&work)
             .with_context(|| format!("cannot create {}", work.display()))?;
         let names: Vec<String> = scenario.labs.iter().map(|l| l.name.clone()).collect();
+        let columns = crate::output::rows::LabColumns::of(&scenario);
         let rows = match (job.run_rows, row_lens) {
             (false, _) => None,
-            (true, None) => Some(RowWriter::create_in(&work, dir, names)),
-            (true, Some(lens)) => Some(RowWriter::reopen_in(&work, dir, names, lens)),
+            (true, None) => Some(RowWriter::create_in(&work, dir, names, columns)),
+            (true, Some(lens)) => Some(RowWriter::reopen_in(&work, dir, names, columns, lens)),
         }
         .transpose()
         .with_context(|| format!("cannot write per-run rows to {}", work.display()))?;
@@ -1394,14 +1395,19 @@ fn validate_file(path: &Path) -> Result<String, ScenarioError> {
     }
     let s = Scenario::from_str_named(&file.text, &file.origin, &file.stem)?;
     crate::sweep::check_table(&file.text, &file.origin, &file.stem)?;
-    Ok(format!(
+    let mut line = format!(
         "ok: {} ({} labs, {} runs of {} steps, seed {})",
         s.meta.name,
         s.labs.len(),
         s.meta.runs,
         s.meta.steps,
         s.meta.seed
-    ))
+    );
+    // Sound but probably not what was meant: said, the file still valid.
+    for warning in s.warnings() {
+        line.push_str(&format!("\nwarning: {}: {warning}", file.origin));
+    }
+    Ok(line)
 }
 
 /// Whether a signal stopped the run (exit code 130).

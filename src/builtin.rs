@@ -23,6 +23,14 @@ pub const SHIPPED: &[BuiltIn] = shipped![
     "lone-2026",
     "transparency-never",
     "transparency-every-3",
+    "fuzzy-red-lines",
+    "conditional-pause",
+    "conditional-pause-defector",
+    "regulation",
+    "regulation-all",
+    "roadmaps-and-reports",
+    "roadmaps-and-reports-6",
+    "match-commitment",
 ];
 
 /// The policy regimes compared by `airace run` with no scenario.

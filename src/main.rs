@@ -516,7 +516,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Validate { scenarios } => {
             let (sound, problems) = app::validate_files(&scenarios);
             for line in sound {
-                println!("{line}");
+                // Warnings go to stderr, the verdicts to stdout.
+                for part in line.lines() {
+                    if part.starts_with("warning: ") {
+                        eprintln!("{part}");
+                    } else {
+                        println!("{part}");
+                    }
+                }
             }
             problems?;
         }

@@ -15,7 +15,7 @@ use crate::app::{self, InputError};
 use crate::engine::{Aggregate, BLOCK_RUNS};
 use crate::output::atomic::AtomicFile;
 use crate::output::folder::{self, CommitError, Folder, Kind, Scope, Written};
-use crate::output::rows::{LABS_FILE, LABS_HEADER, RUNS_FILE, RUNS_HEADER};
+use crate::output::rows::{LABS_FILE, LabColumns, RUNS_FILE, RUNS_HEADER};
 use crate::output::{self, FigureOptions, RunInfo, ScenarioResult};
 use crate::scenario::Scenario;
 use anyhow::Context as _;
@@ -783,7 +783,12 @@ fn write_scenario_group(
     let streamed = if run_rows {
         vec![
             concatenate(&shard_dirs, RUNS_FILE, RUNS_HEADER, &dir.join(RUNS_FILE))?,
-            concatenate(&shard_dirs, LABS_FILE, LABS_HEADER, &dir.join(LABS_FILE))?,
+            concatenate(
+                &shard_dirs,
+                LABS_FILE,
+                &LabColumns::of(&ready.scenario).header(),
+                &dir.join(LABS_FILE),
+            )?,
         ]
     } else {
         Vec::new()

@@ -527,4 +527,89 @@ fn numbers_in_csv_and_json_read_back_to_the_same_f64() {
         .parse::<f64>()
         .unwrap();
     assert_eq!(share, count as f64 / 60.0);
+
+#[test]
+fn validate_warns_of_a_quorum_never_met_and_a_regulation_after_the_last_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("warned.toml");
+    let lab = |name: &str, policy: &str| {
+        format!(
+            "[[labs]]\nname = \"{name}\"\ncapability = 1.0\nsafety = 1.0\ncapability_rate = 0.1\n\
+             safety_rate = 0.1\npolicy = [{policy}]\n"
+        )
+    };
+    let conditional = "{ rule = \"conditional_pause\", thresholds = [3.0], quorum = 2 }";
+    let text = format!(
+        "[scenario]\nsteps = 24\n{}{}{}\n[[regulation]]\nname = \"late\"\nlabs = [\"*\"]\nstart = 30\n\
+         thresholds = [3.0]\n",
+        lab("A", conditional),
+        lab("B", conditional),
+        lab("C", "{ rule = \"race\" }"),
+    );
+    fs::write(&path, text).unwrap();
+    let output = airace()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let (stdout, stderr) = (
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    );
+    assert!(stdout.starts_with("ok: warned (3 labs"), "{stdout}");
+    assert!(!stdout.contains("warning"), "{stdout}");
+    for needle in [
+        "lab `A`: its conditional_pause can never be in force",
+        "lab `B`: its conditional_pause can never be in force",
+        "regulation `late` starts at step 30, after the last step (23): it never applies",
+    ] {
+        assert!(stderr.contains(needle), "{needle} in {stderr}");
+    }
+    assert!(!stderr.contains("lab `C`"), "{stderr}");
+}
+
+#[test]
+fn a_scenario_with_the_new_mechanics_reports_their_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    airace()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "run",
+            "scenarios/regulation.toml",
+            "scenarios/fuzzy-red-lines.toml",
+        ])
+        .args(["--runs", "300", "--no-plots", "--quiet", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let read = |p: &str| fs::read_to_string(dir.path().join(p)).unwrap();
+    let labs = read("regulation/labs.csv");
+    assert!(
+        labs.starts_with(
+            "run,lab,capability,safety,resources,paused_steps,delayed_steps,won,utility,\
+             violating_steps,times_caught,penalty_steps\n"
+        ),
+        "{labs}"
+    );
+    assert!(
+        read("regulation/timeseries.csv")
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",under_penalty")
+    );
+    let summary = read("regulation/summary.json");
+    assert!(summary.contains("\"penalty_steps_mean\""));
+    assert!(!summary.contains("unnoticed_steps_mean"));
+    let fuzzy = read("fuzzy-red-lines/labs.csv");
+    assert!(
+        fuzzy
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",utility,unnoticed_steps")
+    );
+    assert!(read("fuzzy-red-lines/summary.csv").contains("unnoticed_steps_mean,Frontier,"));
 }

@@ -69,3 +69,50 @@ fn golden_outputs() {
         );
     }
 }
+
+/// The scenarios of the extensions (fuzzy evaluations, conditional pause,
+/// regulation, roadmaps and reports, commitment matching), small runs at a
+/// fixed seed.
+#[test]
+fn golden_outputs_of_the_extensions() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = [
+        "fuzzy-red-lines",
+        "conditional-pause",
+        "regulation",
+        "roadmaps-and-reports",
+        "match-commitment",
+    ];
+    Command::cargo_bin("airace")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("run")
+        .args(names.map(|n| format!("scenarios/{n}.toml")))
+        .args(["--quiet", "--no-plots", "--runs", "600", "--seed", "3"])
+        .args(["--threads", "2", "--name", "extensions", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let read = |p: &str| fs::read_to_string(dir.path().join(p)).unwrap();
+    insta::assert_snapshot!(
+        "extensions-comparison.csv",
+        read("extensions/comparison.csv")
+    );
+    for name in names {
+        insta::assert_snapshot!(
+            format!("{name}-summary.csv"),
+            read(&format!("{name}/summary.csv"))
+        );
+    }
+    for name in ["fuzzy-red-lines", "regulation"] {
+        insta::assert_snapshot!(
+            format!("{name}-labs.csv-head"),
+            head(&read(&format!("{name}/labs.csv")), 13)
+        );
+    }
+    insta::assert_snapshot!("regulation-summary.json", read("regulation/summary.json"));
+    insta::assert_snapshot!(
+        "regulation-timeseries.csv-head",
+        head(&read("regulation/timeseries.csv"), 40)
+    );
+}

@@ -23,11 +23,22 @@ fn rule() -> impl Strategy<Value = String> {
         )),
         (
             -0.2f64..0.5,
-            prop_oneof![Just("mean"), Just("max"), Just("leader")]
+            prop_oneof![Just("mean"), Just("max"), Just("leader")],
+            prop_oneof![Just("effort"), Just("commitment")]
         )
-            .prop_map(|(m, r)| format!(
-                "{{ rule = \"match_competitors\", margin = {m}, reference = \"{r}\" }}"
+            .prop_map(|(m, r, o)| format!(
+                "{{ rule = \"match_competitors\", margin = {m}, reference = \"{r}\", observe = \"{o}\" }}"
             )),
+        // QUORUM is replaced by a quorum the scenario's labs allow.
+        (0.5f64..8.0, 0u32..3).prop_map(|(t, q)| format!(
+            "{{ rule = \"conditional_pause\", thresholds = [{t}, {}], quorum = QUORUM{q} }}",
+            t + 2.0
+        )),
+        (0u32..10, 0.0f64..5.0, 1u32..30, 0.0f64..=1.0).prop_map(|(t, s, dt, c)| format!(
+            "{{ rule = \"safety_roadmap\", milestones = [[{t}, {s}], [{}, {}]], catch_up = {c} }}",
+            t + dt,
+            s + 1.0
+        )),
         (-1.0f64..2.0, 0.0f64..0.05, 0.0f64..=1.0).prop_map(|(l, r, s)| format!(
             "{{ rule = \"delay_if_leading\", lead = {l}, risk = {r}, slowdown = {s} }}"
         )),
@@ -40,11 +51,18 @@ fn lab(index: usize) -> impl Strategy<Value = String> {
         (0.0f64..0.3, 0.0f64..0.3, 0.0f64..=1.0, 0.0f64..4.0),
         1usize..=2,
         prop::collection::vec(rule(), 0..3),
+        (
+            prop_oneof![Just(0.0), 0.0f64..1.0],
+            prop_oneof![Just(0.0), -1.5f64..1.0],
+            prop_oneof![Just(0.0), 0.0f64..1.5],
+            0u32..4,
+        ),
     )
-        .prop_map(move |((c, s, r), (g, h, share, rp), count, rules)| {
+        .prop_map(move |((c, s, r), (g, h, share, rp), count, rules, (en, eb, rn, every))| {
             format!(
                 "[[labs]]\nname = \"L{index}\"\ncount = {count}\ncapability = {c}\nsafety = {s}\nresources = {r}\n\
                  capability_rate = {g}\nsafety_rate = {h}\nsafety_share = {share}\nrisk_perception = {rp}\n\
+                 evaluation_noise = {en}\nevaluation_bias = {eb}\nrisk_noise = {rn}\nrisk_report_every = {every}\n\
                  policy = [{}]\n",
                 rules.join(", ")
             )
@@ -59,20 +77,38 @@ fn scenario() -> impl Strategy<Value = String> {
         (0.0f64..0.01, 0.0f64..8.0, 0.0f64..1.0, 0.0f64..1.0, 0.0f64..0.3),
         (0.0f64..2.0, 0.0f64..0.3, 0u32..5),
         prop::collection::vec(0usize..1, 1..=3),
+        prop::option::of((0u32..10, 0.5f64..6.0, 0.0f64..=1.0, 0.0f64..=1.0, 0u32..5)),
     )
-        .prop_flat_map(|(a, b, h, o, labs)| {
+        .prop_flat_map(|(a, b, h, o, labs, regulation)| {
             let labs: Vec<_> = (0..labs.len()).map(lab).collect();
-            (Just((a, b, h, o)), labs)
+            (Just((a, b, h, o, regulation)), labs)
         })
-        .prop_map(|(((steps, decisive, returns, noise, spill), (gamma, growth, market), (base, danger, a, b, win), (oc, os, every)), labs)| {
+        .prop_map(|(((steps, decisive, returns, noise, spill), (gamma, growth, market), (base, danger, a, b, win), (oc, os, every), regulation), labs)| {
             let decisive = decisive.map(|d| format!("decisive_capability = {d}\n")).unwrap_or_default();
+            // Quorums of at most the number of other labs.
+            let total: u32 = labs
+                .iter()
+                .map(|l| l.split("count = ").nth(1).unwrap()[..1].parse::<u32>().unwrap())
+                .sum();
+            let mut labs = labs.join("");
+            for q in 0..3 {
+                labs = labs.replace(&format!("QUORUM{q}"), &q.min(total - 1).to_string());
+            }
+            let regulation = regulation
+                .map(|(start, t, compliance, audit, penalty)| {
+                    format!(
+                        "[[regulation]]\nname = \"law\"\nlabs = [\"*\"]\nstart = {start}\nthresholds = [{t}, {}]\n\
+                         compliance = {compliance}\naudit = {audit}\npenalty = {penalty}\n",
+                        t + 2.0
+                    )
+                })
+                .unwrap_or_default();
             format!(
                 "[scenario]\nname = \"prop\"\nseed = 9\nruns = 40\nsteps = {steps}\n\
                  [world]\n{decisive}returns = {returns}\ncapability_noise = {noise}\nspillover = {spill}\n\
                  frontier_access = {gamma}\nresource_growth = {growth}\nmarket_feedback = {market}\n\
                  [world.hazard]\nbase = {base}\ndanger = {danger}\ncapability_slope = {a}\ngap_slope = {b}\nwin = {win}\n\
-                 [world.observation]\ncapability_noise = {oc}\nsafety_noise = {os}\ndisclosure_every = {every}\n{}",
-                labs.join("")
+                 [world.observation]\ncapability_noise = {oc}\nsafety_noise = {os}\ndisclosure_every = {every}\n{labs}{regulation}",
             )
         })
 }
@@ -201,9 +237,13 @@ fn the_generator_makes_valid_scenarios_of_every_rule() {
     use proptest::test_runner::TestRunner;
     let mut runner = TestRunner::deterministic();
     let mut seen = std::collections::BTreeSet::new();
+    let (mut regulated, mut fuzzy, mut reporting) = (0, 0, 0);
     for _ in 0..50 {
         let text = scenario().new_tree(&mut runner).unwrap().current();
         let s = Scenario::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        regulated += usize::from(s.uses_regulation());
+        fuzzy += usize::from(s.labs.iter().any(|l| l.is_fuzzy()));
+        reporting += usize::from(s.labs.iter().any(|l| l.risk_report_every > 0));
         for l in &s.labs {
             for r in &l.policy {
                 seen.insert(
@@ -216,5 +256,6 @@ fn the_generator_makes_valid_scenarios_of_every_rule() {
             }
         }
     }
-    assert_eq!(seen.len(), 4, "{seen:?}");
+    assert_eq!(seen.len(), 6, "{seen:?}");
+    assert!(regulated > 0 && fuzzy > 0 && reporting > 0);
 }

@@ -48,7 +48,7 @@ fn a_run_too_big_for_memory_is_refused_with_the_estimate() {
             .args(["run", TOO_BIG, "--threads", "2"])
             .env("AIRACE_MEMORY_LIMIT", "1G"),
         &out,
-        &format!("error: {TOO_BIG}: {}", memory_message("42.3 GiB")),
+        &format!("error: {TOO_BIG}: {}", memory_message("42.4 GiB")),
     );
 }
 
@@ -71,7 +71,7 @@ fn a_sweep_too_big_for_memory_is_refused_with_the_estimate() {
         // Less than a run's: the points write no per-run rows.
         &format!(
             "error: {TOO_BIG} at sweep point 1: {}",
-            memory_message("41.7 GiB")
+            memory_message("41.8 GiB")
         ),
     );
 }

@@ -145,6 +145,7 @@ fn a_lone_lab_with_no_rivals_is_unaffected_by_matching() {
         airace::policy::MatchCompetitors {
             margin: 0.5,
             reference: airace::policy::Reference::Max,
+            observe: airace::policy::Observe::Effort,
         },
     )];
     assert_eq!(simulate(&base), simulate(&matched));

@@ -95,6 +95,8 @@ pub(crate) struct StepSums {
     p_sq: f64,
     frontier: f64,
     racing: u64,
+    /// Labs under a regulation's penalty, over the block's runs.
+    penalized: u64,
 }
 
 /// A block's sums for one step and lab.
@@ -223,6 +225,7 @@ impl BlockStats {
             row.paused += u64::from(paused);
             row.delayed += u64::from(delayed);
         }
+        self.steps[k].penalized += s.penalized.iter().map(|&p| u64::from(p)).sum::<u64>();
     }
 }
 
@@ -275,6 +278,7 @@ impl BlockStats {
         safety: &[[f64; LANES]],
         paused: &[[bool; LANES]],
         delayed: &[[bool; LANES]],
+        penalized: &[[bool; LANES]],
         frontier: &[f64; LANES],
         h: &[f64; LANES],
         racing: &[bool; LANES],
@@ -304,6 +308,7 @@ impl BlockStats {
             row.paused += ones(p);
             row.delayed += ones(d);
         }
+        self.steps[k].penalized += penalized.iter().map(ones).sum::<u64>();
     }
 
     /// The end of lane `l`'s run, added to the last step: its `H` and
@@ -359,6 +364,11 @@ pub struct LabTotals {
     pub culprit: u64,
     pub paused_steps: u64,
     pub delayed_steps: u64,
+    /// The extensions' counts (zero where their mechanic is not used).
+    pub unnoticed_steps: u64,
+    pub violating_steps: u64,
+    pub times_caught: u64,
+    pub penalty_steps: u64,
     pub utility: ValueSum,
     pub utility_sq: ValueSum,
     pub capability: ValueSum,
@@ -376,6 +386,8 @@ pub struct StepTotals {
     pub frontier: ValueSum,
     pub frontier_sketch: QuantileSketch,
     pub racing: u64,
+    /// Labs under a regulation's penalty, summed over labs and runs.
+    pub penalized: u64,
     /// One per lab.
     pub capability: Vec<ValueSum>,
     pub safety: Vec<ValueSum>,
@@ -481,6 +493,10 @@ impl Aggregate {
                 let t = &mut self.labs[i];
                 t.paused_steps += u64::from(l.paused_steps);
                 t.delayed_steps += u64::from(l.delayed_steps);
+                t.unnoticed_steps += u64::from(l.unnoticed_steps);
+                t.violating_steps += u64::from(l.violating_steps);
+                t.times_caught += u64::from(l.times_caught);
+                t.penalty_steps += u64::from(l.penalty_steps);
                 let u = &mut utility[i];
                 u.0 += l.utility;
                 u.1 += l.utility * l.utility;
@@ -522,6 +538,7 @@ impl Aggregate {
             s.frontier.add(b.frontier);
             s.frontier_sketch.merge(&block.frontier_sketch[k]);
             s.racing += b.racing;
+            s.penalized += block.steps[k].penalized;
             for i in 0..n {
                 let b = &block.lab_steps[k * n + i];
                 s.capability[i].add(b.capability);
@@ -550,6 +567,10 @@ impl Aggregate {
             a.culprit += b.culprit;
             a.paused_steps += b.paused_steps;
             a.delayed_steps += b.delayed_steps;
+            a.unnoticed_steps += b.unnoticed_steps;
+            a.violating_steps += b.violating_steps;
+            a.times_caught += b.times_caught;
+            a.penalty_steps += b.penalty_steps;
             a.utility.merge(&b.utility);
             a.utility_sq.merge(&b.utility_sq);
             a.capability.merge(&b.capability);
@@ -563,6 +584,7 @@ impl Aggregate {
             a.frontier.merge(&b.frontier);
             a.frontier_sketch.merge(&b.frontier_sketch);
             a.racing += b.racing;
+            a.penalized += b.penalized;
             for i in 0..a.capability.len() {
                 a.capability[i].merge(&b.capability[i]);
                 a.safety[i].merge(&b.safety[i]);

@@ -23,7 +23,8 @@
 use super::aggregate::BlockStats;
 use super::normal::standard_normal;
 use super::run::{
-    LabRecord, RaceModel, RunRecord, Workspace, culprit, decide, fate_threshold, simulate_run,
+    LabRecord, LabTally, RaceModel, Rates, RunRecord, Workspace, culprit, decide, decide_extended,
+    fate_threshold, simulate_run,
 };
 use super::streams::{Purpose, Streams};
 use crate::model::hazard::win_hazard;
@@ -58,6 +59,13 @@ pub struct LaneWorkspace {
     delayed: Vec<[bool; LANES]>,
     paused_steps: Vec<[u32; LANES]>,
     delayed_steps: Vec<[u32; LANES]>,
+    penalized: Vec<[bool; LANES]>,
+    /// The extensions' counts, lane by lane (`n` labs per lane).
+    tallies: Vec<LabTally>,
+    /// Committed shares, lane by lane (`n` labs per lane), and one lane's
+    /// for the step being decided.
+    committed: Vec<f64>,
+    lane_next_committed: Vec<f64>,
     /// Each lane's observation normals for the step, `observation_draws`
     /// per lane.
     observation_z: Vec<f64>,
@@ -92,10 +100,19 @@ impl LaneWorkspace {
         self.ceiling.clear();
         self.ceiling.resize(n, [f64::INFINITY; LANES]);
         self.z.resize(n, [0.0; LANES]);
-        for v in [&mut self.paused, &mut self.delayed] {
+        for v in [&mut self.paused, &mut self.delayed, &mut self.penalized] {
             v.clear();
             v.resize(n, [false; LANES]);
         }
+        self.tallies.clear();
+        self.tallies.resize(LANES * n, LabTally::default());
+        self.committed.clear();
+        for _ in 0..LANES {
+            self.committed.extend_from_slice(&start.safety_effort);
+        }
+        self.lane_next_committed.clear();
+        self.lane_next_committed
+            .extend_from_slice(&start.safety_effort);
         for v in [&mut self.paused_steps, &mut self.delayed_steps] {
             v.clear();
             v.resize(n, [0; LANES]);
@@ -177,9 +194,11 @@ fn decide_lane(
     record: &mut RunRecord,
     step: u32,
 ) {
-    // (Only a model without observation draws has no observation stream.)
+    // (Only a model without observation draws and extensions has no
+    // observation stream.)
     let draws = model.observation_draws;
-    if let (false, Some(rng)) = (exact, observation) {
+    let mut rng = observation;
+    if let (false, Some(rng)) = (exact, rng.as_deref_mut()) {
         for z in &mut ws.observation_z[l * draws..(l + 1) * draws] {
             *z = standard_normal(rng);
         }
@@ -189,21 +208,49 @@ fn decide_lane(
         ws.lane_effort[i] = e[l];
     }
     let mut alarm = false;
+    let n = model.lab_count();
+    let t = step - 1;
     for (i, lab) in model.kernels.iter().enumerate() {
-        if lab.policy.is_race() {
+        if !lab.decides {
             continue;
         }
         let z = (!exact).then_some(&ws.observation_z[l * draws..(l + 1) * draws]);
         let (safety, rate) = (ws.safety[i][l], ws.rates[i][l]);
-        let decision = decide(
-            model,
-            i,
-            &ws.lane_capability,
-            &ws.lane_effort,
-            safety,
-            rate,
-            z,
-        );
+        let decision = if model.extended {
+            let rng = rng
+                .as_deref_mut()
+                .expect("an extended model always has an observation stream");
+            let tally = &mut ws.tallies[l * n + i];
+            let (decision, committed_share) = decide_extended(
+                model,
+                i,
+                t,
+                Rates {
+                    capability: &ws.lane_capability,
+                    safety_effort: &ws.lane_effort,
+                    committed: &ws.committed[l * n..(l + 1) * n],
+                },
+                safety,
+                rate,
+                z,
+                rng,
+                tally,
+            );
+            ws.lane_next_committed[i] = committed_share;
+            ws.penalized[i][l] = tally.oversight.penalized;
+            decision
+        } else {
+            decide(
+                model,
+                i,
+                t,
+                &ws.lane_capability,
+                &ws.lane_effort,
+                safety,
+                rate,
+                z,
+            )
+        };
         ws.paused[i][l] = decision.paused;
         ws.delayed[i][l] = decision.delayed;
         ws.paused_steps[i][l] += u32::from(decision.paused);
@@ -214,6 +261,9 @@ fn decide_lane(
     }
     if alarm && record.first_alarm_step.is_none() {
         record.first_alarm_step = Some(step);
+    }
+    if model.tracks_commitment {
+        ws.committed[l * n..(l + 1) * n].copy_from_slice(&ws.lane_next_committed);
     }
 }
 
@@ -345,14 +395,14 @@ mod avx2 {
         let steps = model.steps;
         let g = &model.growth;
         let hazard = &model.hazard;
-        let decides = model.kernels.iter().any(|k| !k.policy.is_race());
+        let decides = model.kernels.iter().any(|k| k.decides);
         ws.reset(model);
 
         let run = |l: usize| first + l as u64;
         // Lanes past `count` hold no run: they start stopped and never draw.
         let mut growth: [ChaCha8Rng; LANES] =
             std::array::from_fn(|l| streams.stream(run(l), Purpose::Growth));
-        let mut observation: Vec<ChaCha8Rng> = if model.observation_draws > 0 {
+        let mut observation: Vec<ChaCha8Rng> = if model.observation_draws > 0 || model.extended {
             (0..count)
                 .map(|l| streams.stream(run(l), Purpose::Observation))
                 .collect()
@@ -389,6 +439,7 @@ mod avx2 {
                 &ws.safety,
                 &ws.paused,
                 &ws.delayed,
+                &ws.penalized,
                 &frontier_lanes,
                 &h,
                 &[true; LANES],
@@ -561,6 +612,7 @@ mod avx2 {
                     &ws.safety,
                     &ws.paused,
                     &ws.delayed,
+                    &ws.penalized,
                     &frontier_lanes,
                     &h,
                     &racing,
@@ -575,8 +627,13 @@ mod avx2 {
                     if step < steps {
                         tails[l] = Some((step as usize + 1, frontier_lanes[l]));
                     }
-                    for (p, d) in ws.paused.iter_mut().zip(&mut ws.delayed) {
-                        (p[l], d[l]) = (false, false);
+                    for ((p, d), f) in ws
+                        .paused
+                        .iter_mut()
+                        .zip(&mut ws.delayed)
+                        .zip(&mut ws.penalized)
+                    {
+                        (p[l], d[l], f[l]) = (false, false, false);
                     }
                 }
             }
@@ -590,6 +647,7 @@ mod avx2 {
                 &ws.safety,
                 &ws.paused,
                 &ws.delayed,
+                &ws.penalized,
                 &frontier_lanes,
                 &h,
                 &[false; LANES],
@@ -616,6 +674,10 @@ mod avx2 {
                     ws.capability[i][l],
                     total[l],
                 ),
+                unnoticed_steps: ws.tallies[l * n + i].unnoticed_steps,
+                violating_steps: ws.tallies[l * n + i].oversight.violating_steps,
+                times_caught: ws.tallies[l * n + i].oversight.times_caught,
+                penalty_steps: ws.tallies[l * n + i].oversight.penalty_steps,
             }));
             runs_out.push(record);
         }
@@ -717,6 +779,45 @@ mod tests {
             let [lanes, one_by_one] = both_ways(&s, 0..203);
             assert!(lanes.0 == one_by_one.0, "{world}: records differ");
             assert!(lanes.1 == one_by_one.1, "{world}: statistics differ");
+        }
+    }
+
+    #[test]
+    fn lanes_give_the_bits_of_one_run_at_a_time_with_the_extensions() {
+        let labs = "[[labs]]\nname = \"A\"\ncapability = 1.0\nsafety = 1.0\ncapability_rate = 0.3\nsafety_rate = 0.1\n\
+                    evaluation_noise = 0.4\nevaluation_bias = -0.3\nrisk_report_every = 3\n\
+                    policy = [{ rule = \"conditional_pause\", thresholds = [2.0, 3.5], required = [1.5, 3.0], quorum = 1 }, \
+                    { rule = \"safety_roadmap\", milestones = [[2, 1.2], [10, 2.5]], catch_up = 0.4 }]\n\
+                    [[labs]]\nname = \"B\"\ncount = 2\ncapability = 1.2\nsafety = 0.5\ncapability_rate = 0.3\nsafety_rate = 0.05\n\
+                    risk_noise = 0.8\n\
+                    policy = [{ rule = \"match_competitors\", margin = 0.05, reference = \"max\", observe = \"commitment\" }, \
+                    { rule = \"match_competitors\", reference = \"mean\" }, \
+                    { rule = \"delay_if_leading\", lead = 0.0, risk = 0.0005, slowdown = 0.5 }, \
+                    { rule = \"unilateral_pause\", thresholds = [3.0] }]\n\
+                    [[labs]]\nname = \"C\"\ncapability = 0.8\nsafety = 0.0\ncapability_rate = 0.4\nsafety_rate = 0.0\n\
+                    policy = [{ rule = \"conditional_pause\", thresholds = [2.5], quorum = 3 }]\n\
+                    [[regulation]]\nname = \"national\"\nlabs = [\"A\", \"B\"]\nthresholds = [1.8, 2.6]\ncompliance = 0.6\naudit = 0.5\npenalty = 3\n\
+                    [[regulation]]\nname = \"treaty\"\nlabs = [\"*\"]\nstart = 4\nthresholds = [2.2]\ncompliance = 0.3\naudit = 0.2\npenalty = 2\n";
+        for world in [
+            "decisive_capability = 4.0\nobservation.disclosure_every = 4\n",
+            "observation.capability_noise = 0.0\nobservation.safety_noise = 0.0\n",
+            "hazard.base = 0.05\ndecisive_capability = 3.0\n",
+        ] {
+            let s = Scenario::from_str(&format!("[scenario]\nsteps = 25\n[world]\n{world}{labs}"))
+                .unwrap();
+            assert!(RaceModel::new(&s).extended);
+            let [lanes, one_by_one] = both_ways(&s, 0..203);
+            assert!(lanes.0 == one_by_one.0, "{world}: records differ");
+            assert!(lanes.1 == one_by_one.1, "{world}: statistics differ");
+            for needle in [
+                "violating_steps: 0",
+                "penalty_steps: 0",
+                "unnoticed_steps: 0",
+            ] {
+                let seen_nonzero =
+                    lanes.0.matches(needle).count() < lanes.0.matches("utility").count();
+                assert!(seen_nonzero, "{world}: every {needle}");
+            }
         }
     }
 

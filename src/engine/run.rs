@@ -13,13 +13,15 @@
 
 use super::normal::standard_normal;
 use super::streams::{Purpose, Streams};
+use crate::model::evaluation::{believed_hazard, measured_capability};
 use crate::model::growth::{GrowthParams, capped_capability, max_num};
 use crate::model::hazard::{hazard_rate, win_hazard};
 use crate::model::payoff::utility;
+use crate::model::regulation::{Oversight, Regulation};
 use crate::model::{Power, hazard};
-use crate::policy::{CompiledPolicy, Decision, Own, Seen};
+use crate::policy::{Commitment, CompiledPolicy, Decision, Own, Seen, bound_labs};
 use crate::scenario::{Hazard, Lab, Observation, Payoff, Scenario};
-use rand::RngExt;
+use rand::{Rng, RngExt};
 
 /// A scenario compiled for the hot loop: exponents turned into [`Power`]s,
 /// policies into [`CompiledPolicy`]s, which labs observe their rivals and
@@ -41,6 +43,20 @@ pub struct RaceModel {
     pub(super) observation_draws: usize,
     /// The state every run starts from.
     pub(super) start: Start,
+    /// The scenario's regulations.
+    pub regulations: Vec<Regulation>,
+    /// Per lab: whether its `conditional_pause` commitment is in force
+    /// (the quorum fixed point), `None` for a lab without one.
+    pub in_force: Vec<Option<bool>>,
+    /// Whether a mechanic of the extensions is used that the plain decision
+    /// does not make: fuzzy evaluations, risk reports, regulation or
+    /// commitment matching. Without them a run takes the plain path, which
+    /// draws and computes exactly as before they existed.
+    pub(super) extended: bool,
+    /// Whether some lab matches what its rivals committed to.
+    pub(super) tracks_commitment: bool,
+    /// Per lab `risk_report_every` (empty when no lab reports).
+    pub(super) reports: Vec<u32>,
 }
 
 /// One lab's constants, as the hot loop reads them.
@@ -57,6 +73,14 @@ pub(super) struct LabKernel {
     pub(super) observation_offset: usize,
     /// `e_c` of a lab whose policy never changes its base decision.
     pub(super) race_effort: f64,
+    /// Whether the lab decides each step (its policy can change its
+    /// decision, or an extension acts on it).
+    pub(super) decides: bool,
+    pub(super) evaluation_bias: f64,
+    pub(super) evaluation_noise: f64,
+    pub(super) risk_noise: f64,
+    /// The regulations covering the lab, by index.
+    pub(super) regulations: Vec<usize>,
 }
 
 /// The initial state of every lab, and its hazard rate.
@@ -76,10 +100,23 @@ impl RaceModel {
         // Each observing lab draws a pair of normals per rival, in lab order.
         let pairs = labs.len().saturating_sub(1);
         let mut observation_draws = 0;
-        let kernels = labs
+        // The quorum fixed point, once, from the policies.
+        let commitments: Vec<Commitment> = labs.iter().map(|l| Commitment::of(&l.policy)).collect();
+        let bound = bound_labs(&commitments);
+        let in_force = scenario.in_force();
+        let regulations = scenario.regulation.clone();
+        let kernels: Vec<LabKernel> = labs
             .iter()
-            .map(|l| {
+            .enumerate()
+            .map(|(i, l)| {
                 let observes = labs.len() > 1 && l.policy.iter().any(|r| r.reads_observations());
+                let policy = CompiledPolicy::new_bound(&l.policy, |c| c.in_force(&bound, i));
+                let regulated: Vec<usize> = regulations
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.labs.contains(&l.name))
+                    .map(|(k, _)| k)
+                    .collect();
                 let observation_offset = observation_draws;
                 if observes {
                     observation_draws += 2 * pairs;
@@ -89,13 +126,28 @@ impl RaceModel {
                     safety_rate: l.safety_rate,
                     safety_share: l.safety_share,
                     risk_perception: l.risk_perception,
-                    policy: CompiledPolicy::new(&l.policy),
+                    decides: !policy.is_race() || l.is_fuzzy() || !regulated.is_empty(),
+                    policy,
                     observes,
                     observation_offset,
                     race_effort: Decision::base(l.safety_share).capability_effort(),
+                    evaluation_bias: l.evaluation_bias,
+                    evaluation_noise: l.evaluation_noise,
+                    risk_noise: l.risk_noise,
+                    regulations: regulated,
                 }
             })
             .collect();
+        let tracks_commitment = kernels.iter().any(|k| k.policy.observes_commitment());
+        let reports: Vec<u32> = if labs.iter().any(|l| l.risk_report_every > 0) {
+            labs.iter().map(|l| l.risk_report_every).collect()
+        } else {
+            Vec::new()
+        };
+        let extended = labs.iter().any(Lab::is_fuzzy)
+            || !reports.is_empty()
+            || kernels.iter().any(|k| !k.regulations.is_empty())
+            || tracks_commitment;
         let start = Start {
             capability: labs.iter().map(|l| l.capability).collect(),
             safety: labs.iter().map(|l| l.safety).collect(),
@@ -124,7 +176,26 @@ impl RaceModel {
             kernels,
             observation_draws,
             start,
+            regulations,
+            in_force,
+            extended,
+            tracks_commitment,
+            reports,
         }
+    }
+
+    /// Whether some lab is under a regulation (its outputs then report the
+    /// regulation's counts).
+    pub fn has_regulation(&self) -> bool {
+        self.kernels.iter().any(|k| !k.regulations.is_empty())
+    }
+
+    /// Whether some lab measures its capability inexactly (its outputs then
+    /// report the steps above a threshold it did not notice).
+    pub fn has_fuzzy_evaluations(&self) -> bool {
+        self.kernels
+            .iter()
+            .any(|k| k.evaluation_bias != 0.0 || k.evaluation_noise != 0.0)
     }
 
     pub fn lab_count(&self) -> usize {
@@ -192,6 +263,22 @@ pub struct LabRecord {
     pub paused_steps: u32,
     pub delayed_steps: u32,
     pub utility: f64,
+    /// Steps spent at or above a pause threshold the lab measured itself
+    /// below (fuzzy evaluations; 0 without them).
+    pub unnoticed_steps: u32,
+    /// Steps in which the lab violated a regulation.
+    pub violating_steps: u32,
+    /// Violations detected by an audit.
+    pub times_caught: u32,
+    /// Steps spent paused under a penalty.
+    pub penalty_steps: u32,
+}
+
+/// What the extensions keep of one lab during a run.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct LabTally {
+    pub(super) oversight: Oversight,
+    pub(super) unnoticed_steps: u32,
 }
 
 /// The state of a run after a step, as recorders see it.
@@ -201,6 +288,8 @@ pub struct StepState<'a> {
     pub safety: &'a [f64],
     pub paused: &'a [bool],
     pub delayed: &'a [bool],
+    /// Whether each lab is paused under a regulation's penalty.
+    pub penalized: &'a [bool],
     /// The highest capability, `max_i C_i` (as [`frontier`] computes it).
     pub frontier: f64,
     pub cumulative_hazard: f64,
@@ -257,6 +346,12 @@ pub struct Workspace {
     delayed: Vec<bool>,
     paused_steps: Vec<u32>,
     delayed_steps: Vec<u32>,
+    /// The extensions' counts, per lab.
+    tallies: Vec<LabTally>,
+    penalized: Vec<bool>,
+    /// Each lab's committed share last step, and this step's.
+    committed: Vec<f64>,
+    next_committed: Vec<f64>,
     /// This step's decisions: `e_c` and the capability ceiling.
     capability_effort: Vec<f64>,
     ceiling: Vec<f64>,
@@ -297,13 +392,19 @@ impl Workspace {
             .extend(model.kernels.iter().map(|k| k.race_effort));
         self.ceiling.clear();
         self.ceiling.resize(n, f64::INFINITY);
-        for v in [&mut self.paused, &mut self.delayed] {
+        for v in [&mut self.paused, &mut self.delayed, &mut self.penalized] {
             v.clear();
             v.resize(n, false);
         }
         for v in [&mut self.paused_steps, &mut self.delayed_steps] {
             v.clear();
             v.resize(n, 0);
+        }
+        self.tallies.clear();
+        self.tallies.resize(n, LabTally::default());
+        for v in [&mut self.committed, &mut self.next_committed] {
+            v.clear();
+            v.extend_from_slice(&start.safety_effort);
         }
         self.observation_z.resize(model.observation_draws, 0.0);
     }
@@ -342,11 +443,17 @@ pub fn simulate_run<R: StepRecorder>(
         delayed,
         paused_steps,
         delayed_steps,
+        tallies,
+        penalized,
+        committed,
+        next_committed,
         capability_effort,
         ceiling,
         noise,
         observation_z,
     } = ws;
+    let (tallies, penalized) = (&mut tallies[..n], &mut penalized[..n]);
+    let (committed, next_committed) = (&mut committed[..n], &mut next_committed[..n]);
     let mut capability = &mut capability[..n];
     let mut safety = &mut safety[..n];
     let mut resources = &mut resources[..n];
@@ -367,7 +474,9 @@ pub fn simulate_run<R: StepRecorder>(
     let mut frontier = self::frontier(capability);
     recorder.record(
         0,
-        &state(capability, safety, paused, delayed, frontier, 0.0, true),
+        &state(
+            capability, safety, paused, delayed, penalized, frontier, 0.0, true,
+        ),
     );
     // and the sum of C.
     let mut total: f64 = capability.iter().sum();
@@ -385,11 +494,41 @@ pub fn simulate_run<R: StepRecorder>(
         }
         let mut alarm = false;
         for (i, lab) in kernels.iter().enumerate() {
-            if lab.policy.is_race() {
+            if !lab.decides {
                 continue; // its effort and ceiling never change
             }
             let z = (!exact).then_some(&observation_z[..]);
-            let decision = decide(model, i, capability, safety_effort, safety[i], rates[i], z);
+            let decision = if model.extended {
+                let (decision, committed_share) = decide_extended(
+                    model,
+                    i,
+                    t,
+                    Rates {
+                        capability,
+                        safety_effort,
+                        committed,
+                    },
+                    safety[i],
+                    rates[i],
+                    z,
+                    &mut observation,
+                    &mut tallies[i],
+                );
+                next_committed[i] = committed_share;
+                penalized[i] = tallies[i].oversight.penalized;
+                decision
+            } else {
+                decide(
+                    model,
+                    i,
+                    t,
+                    capability,
+                    safety_effort,
+                    safety[i],
+                    rates[i],
+                    z,
+                )
+            };
             paused[i] = decision.paused;
             delayed[i] = decision.delayed;
             paused_steps[i] += u32::from(decision.paused);
@@ -400,6 +539,9 @@ pub fn simulate_run<R: StepRecorder>(
         }
         if alarm && record.first_alarm_step.is_none() {
             record.first_alarm_step = Some(step);
+        }
+        if model.tracks_commitment {
+            committed.copy_from_slice(next_committed);
         }
 
         // Grow. The growth stream's normals, one per lab in lab order, and
@@ -466,15 +608,22 @@ pub fn simulate_run<R: StepRecorder>(
             // lab pausing or delaying in a race that is over.
             recorder.record(
                 step,
-                &state(capability, safety, paused, delayed, frontier, h, false),
+                &state(
+                    capability, safety, paused, delayed, penalized, frontier, h, false,
+                ),
             );
             paused.fill(false);
             delayed.fill(false);
-            let frozen = state(capability, safety, paused, delayed, frontier, h, false);
+            penalized.fill(false);
+            let frozen = state(
+                capability, safety, paused, delayed, penalized, frontier, h, false,
+            );
             recorder.record_frozen(step + 1..=model.steps, &frozen);
             break;
         }
-        let racing = state(capability, safety, paused, delayed, frontier, h, true);
+        let racing = state(
+            capability, safety, paused, delayed, penalized, frontier, h, true,
+        );
         recorder.record(step, &racing);
     }
     recorder.finish_run();
@@ -494,16 +643,22 @@ pub fn simulate_run<R: StepRecorder>(
             capability[i],
             total,
         ),
+        unnoticed_steps: tallies[i].unnoticed_steps,
+        violating_steps: tallies[i].oversight.violating_steps,
+        times_caught: tallies[i].oversight.times_caught,
+        penalty_steps: tallies[i].oversight.penalty_steps,
     }));
     record
 }
 
 #[inline]
+#[allow(clippy::too_many_arguments)]
 pub(super) fn state<'a>(
     capability: &'a [f64],
     safety: &'a [f64],
     paused: &'a [bool],
     delayed: &'a [bool],
+    penalized: &'a [bool],
     frontier: f64,
     cumulative_hazard: f64,
     racing: bool,
@@ -513,6 +668,7 @@ pub(super) fn state<'a>(
         safety,
         paused,
         delayed,
+        penalized,
         frontier,
         cumulative_hazard,
         racing,
@@ -530,9 +686,11 @@ pub fn frontier(capability: &[f64]) -> f64 {
 /// what it sees of its rivals, with the step's observation normals `z` (of
 /// every observing lab, in order) or exactly (`None`), then its rules.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 pub(super) fn decide(
     model: &RaceModel,
     i: usize,
+    t: u32,
     capability: &[f64],
     safety_effort: &[f64],
     safety: f64,
@@ -542,39 +700,136 @@ pub(super) fn decide(
     let lab = &model.kernels[i];
     let seen = if lab.observes {
         let z = z.map(|z| &z[lab.observation_offset..]);
-        observe_rivals(model, i, capability, safety_effort, z)
+        observe_rivals(model, i, t, capability, safety_effort, None, z).0
     } else {
         Seen::default()
     };
     let own = Own {
         capability: capability[i],
+        measured: capability[i],
+        step: t,
         safety,
         hazard_rate,
         risk_perception: lab.risk_perception,
     };
-    lab.policy.decide_seen(lab.safety_share, &own, &seen)
+    lab.policy.decide_seen(lab.safety_share, &own, &seen, &seen)
 }
 
-/// What lab `i` sees of its rivals this step, folded as its rules read it
+/// The labs' state at the start of a step that a decision reads of them
+/// all: capabilities, safety efforts spent and shares committed last step.
+#[derive(Clone, Copy)]
+pub(super) struct Rates<'a> {
+    pub(super) capability: &'a [f64],
+    pub(super) safety_effort: &'a [f64],
+    pub(super) committed: &'a [f64],
+}
+
+/// Lab `i`'s decision for step `t` with the extensions (DESIGN's
+/// "Extensions"), and its committed share (for rivals who match
+/// commitments): what it sees of its rivals (risk reports exact); its own
+/// measurement `Ctilde_i` and believed hazard, with their normals drawn
+/// from `rng` (the observation stream, after the step's observation
+/// normals) when their noise is not zero; its rules; then a penalty owed
+/// and its regulations, whose uniforms come from `rng` too. Counts go to
+/// `tally`.
+#[inline]
+#[allow(clippy::too_many_arguments)]
+pub(super) fn decide_extended<R: Rng>(
+    model: &RaceModel,
+    i: usize,
+    t: u32,
+    state: Rates<'_>,
+    safety: f64,
+    hazard_rate: f64,
+    z: Option<&[f64]>,
+    rng: &mut R,
+    tally: &mut LabTally,
+) -> (Decision, f64) {
+    let lab = &model.kernels[i];
+    let (seen, committed) = if lab.observes {
+        let z = z.map(|z| &z[lab.observation_offset..]);
+        let commitments = lab.policy.observes_commitment().then_some(state.committed);
+        observe_rivals(
+            model,
+            i,
+            t,
+            state.capability,
+            state.safety_effort,
+            commitments,
+            z,
+        )
+    } else {
+        (Seen::default(), Seen::default())
+    };
+    let c = state.capability[i];
+    let measured = if lab.evaluation_noise != 0.0 {
+        let z = standard_normal(rng);
+        measured_capability(c, lab.evaluation_bias, lab.evaluation_noise, z)
+    } else {
+        measured_capability(c, lab.evaluation_bias, 0.0, 0.0)
+    };
+    let believed = if lab.risk_noise != 0.0 {
+        believed_hazard(hazard_rate, lab.risk_noise, standard_normal(rng))
+    } else {
+        hazard_rate
+    };
+    let own = Own {
+        capability: c,
+        measured,
+        step: t,
+        safety,
+        hazard_rate: believed,
+        risk_perception: lab.risk_perception,
+    };
+    let mut decision = lab
+        .policy
+        .decide_seen(lab.safety_share, &own, &seen, &committed);
+    let committed_share = decision.share;
+    tally.oversight.serve_penalty(c, &mut decision);
+    let mut violated = false;
+    for &r in &lab.regulations {
+        violated |=
+            model.regulations[r].apply(t, c, safety, &mut decision, rng, &mut tally.oversight);
+    }
+    tally.oversight.violating_steps += u32::from(violated);
+    tally.unnoticed_steps += u32::from(decision.unnoticed);
+    (decision, committed_share)
+}
+
+/// What lab `i` sees of its rivals at step `t`, folded as its rules read it
 /// ([`Seen`]): `Chat_ij = C_j + sd_c z`, `shat_ij = clamp(e_s_j + sd_s z', 0, 1)`
 /// for each rival `j` in lab order, with `z` the lab's observation normals,
-/// or exactly (`None`, a disclosure step).
-#[inline]
+/// or exactly (`None`, a disclosure step; or a rival's risk report, whose
+/// normals are drawn all the same). With `committed`, also the rivals'
+/// committed shares, seen through the same noise `z'` (the second fold).
+#[inline(always)]
 fn observe_rivals(
     model: &RaceModel,
     i: usize,
+    t: u32,
     capability: &[f64],
     effort: &[f64],
+    committed: Option<&[f64]>,
     z: Option<&[f64]>,
-) -> Seen {
+) -> (Seen, Seen) {
     let rivals = capability.len() - 1;
     // Rivals in lab order, the lab itself left out: j = k below i, k + 1 from it.
     let rival = |k: usize| k + usize::from(k >= i);
+    let any_reports = !model.reports.is_empty();
+    let reports = |j: usize| {
+        let every = model.reports[j];
+        any_reports && every > 0 && t.is_multiple_of(every)
+    };
     let mut seen = Seen::default();
+    let mut seen_committed = Seen::default();
     match z {
         None => {
             for k in 0..rivals {
-                seen.add(capability[rival(k)], effort[rival(k)]);
+                let j = rival(k);
+                seen.add(capability[j], effort[j]);
+                if let Some(committed) = committed {
+                    seen_committed.add(capability[j], committed[j]);
+                }
             }
         }
         Some(z) => {
@@ -582,14 +837,20 @@ fn observe_rivals(
             let sd_s = model.observation.safety_noise;
             for (k, pair) in z[..2 * rivals].chunks_exact(2).enumerate() {
                 let j = rival(k);
-                seen.add(
-                    capability[j] + sd_c * pair[0],
-                    (effort[j] + sd_s * pair[1]).clamp(0.0, 1.0),
-                );
+                let (zc, zs) = if any_reports && reports(j) {
+                    (0.0, 0.0)
+                } else {
+                    (pair[0], pair[1])
+                };
+                let seen_capability = capability[j] + sd_c * zc;
+                seen.add(seen_capability, (effort[j] + sd_s * zs).clamp(0.0, 1.0));
+                if let Some(committed) = committed {
+                    seen_committed.add(seen_capability, (committed[j] + sd_s * zs).clamp(0.0, 1.0));
+                }
             }
         }
     }
-    seen
+    (seen, seen_committed)
 }
 
 /// Run `run`'s fate threshold `E = -ln U`, `U` in (0, 1] its fate stream's
@@ -726,6 +987,115 @@ mod tests {
         let (_, lab_records, trace) = run_once(&s, 1);
         assert!(trace.0.iter().all(|(_, c, _, _)| c[0] <= 1.5));
         assert!(lab_records[0].paused_steps > 0);
+    }
+
+    /// One lab growing without noise toward a threshold it never has the
+    /// safety to pass, with `extra` lab keys and `more` of the file.
+    fn lone_lab(extra: &str, more: &str) -> Scenario {
+        Scenario::from_str(&format!(
+            "[scenario]\nsteps = 60\n[world]\ncapability_noise = 0.0\n\
+             [[labs]]\nname = \"A\"\ncapability = 1.0\nsafety = 0.5\ncapability_rate = 0.2\nsafety_rate = 0.0\n{extra}\n{more}"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn an_evaluation_biased_by_minus_b_pauses_at_the_true_threshold_plus_b() {
+        let pause =
+            "policy = [{ rule = \"unilateral_pause\", thresholds = [2.0], required = [9.0] }]";
+        let exact = lone_lab(pause, "");
+        let (_, labs, _) = run_once(&exact, 0);
+        assert_eq!(labs[0].capability, 2.0);
+        assert_eq!(labs[0].unnoticed_steps, 0);
+        let biased = lone_lab(&format!("evaluation_bias = -0.5\n{pause}"), "");
+        let (_, labs, trace) = run_once(&biased, 0);
+        assert!(
+            (labs[0].capability - 2.5).abs() < 1e-12,
+            "{}",
+            labs[0].capability
+        );
+        // Paused from the step it reached 2.5 (measured 2.0) to the end.
+        let reached = trace
+            .0
+            .iter()
+            .position(|(_, c, _, _)| c[0] >= 2.5 - 1e-12)
+            .unwrap();
+        assert_eq!(labs[0].paused_steps as usize, 60 - reached);
+        // Unnoticed: every step begun at C in [2.0, 2.5).
+        let unnoticed = trace.0[..60]
+            .iter()
+            .filter(|(_, c, _, _)| c[0] >= 2.0 && c[0] < 2.5 - 1e-12)
+            .count();
+        assert!(unnoticed > 0);
+        assert_eq!(labs[0].unnoticed_steps as usize, unnoticed);
+    }
+
+    #[test]
+    fn with_audit_one_and_compliance_zero_each_violation_costs_exactly_the_penalty() {
+        let regulation = "[[regulation]]\nname = \"law\"\nlabs = [\"A\"]\nthresholds = [1.5]\n\
+                          compliance = 0.0\naudit = 1.0\npenalty = 4\n";
+        let s = lone_lab("", regulation);
+        let (_, labs, trace) = run_once(&s, 0);
+        let l = labs[0];
+        // Steps begun at or above the threshold: a violation (caught at
+        // once) and then 4 steps of penalty, over and over.
+        let at = trace.0[..60]
+            .iter()
+            .position(|(_, c, _, _)| c[0] >= 1.5)
+            .unwrap();
+        let after = (60 - at) as u32;
+        assert_eq!(l.violating_steps, l.times_caught);
+        assert_eq!(l.violating_steps, after.div_ceil(5));
+        assert_eq!(l.penalty_steps, after - l.violating_steps);
+        assert_eq!(l.paused_steps, l.penalty_steps);
+        // No growth at all while under a penalty.
+        let grows: Vec<bool> = trace.0[at..]
+            .windows(2)
+            .map(|w| w[1].1[0] > w[0].1[0])
+            .collect();
+        let expected: Vec<bool> = (0..grows.len()).map(|k| k % 5 == 0).collect();
+        assert_eq!(grows, expected);
+    }
+
+    #[test]
+    fn the_quorum_fixed_point_is_decided_before_the_run() {
+        let lab = |name: &str, policy: &str| {
+            format!(
+                "[[labs]]\nname = \"{name}\"\ncapability = 1.0\nsafety = 1.0\ncapability_rate = 0.1\nsafety_rate = 0.1\npolicy = [{policy}]\n"
+            )
+        };
+        let conditional = "{ rule = \"conditional_pause\", thresholds = [3.0], quorum = 2 }";
+        let all = [
+            lab("A", conditional),
+            lab("B", conditional),
+            lab("C", conditional),
+        ]
+        .concat();
+        let s = Scenario::from_str(&format!("[scenario]\nsteps = 5\n{all}")).unwrap();
+        assert_eq!(RaceModel::new(&s).in_force, vec![Some(true); 3]);
+        let racer = lab("C", "{ rule = \"race\" }");
+        let two = [lab("A", conditional), lab("B", conditional), racer].concat();
+        let s = Scenario::from_str(&format!("[scenario]\nsteps = 5\n{two}")).unwrap();
+        assert_eq!(
+            RaceModel::new(&s).in_force,
+            vec![Some(false), Some(false), None]
+        );
+    }
+
+    #[test]
+    fn without_the_new_keys_the_model_takes_the_plain_path() {
+        for name in [
+            "race",
+            "pause-2023",
+            "rsp-2026",
+            "lone-pause",
+            "lone-2026",
+            "transparency-never",
+            "transparency-every-3",
+        ] {
+            let s = crate::builtin::load(name).unwrap();
+            assert!(!RaceModel::new(&s).extended, "{name}");
+        }
     }
 
     #[test]

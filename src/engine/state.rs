@@ -12,7 +12,7 @@ use crate::stats::codec::{DecodeError, Decoder, Encoder, fnv1a};
 use crate::stats::{ProbSum, QuantileSketch, ValueSum};
 
 const MAGIC: &[u8; 16] = b"AIRACE-AGGREGATE";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 fn prob(e: &mut Encoder, s: &ProbSum) {
     e.i128(s.units());
@@ -43,7 +43,16 @@ impl Aggregate {
             value(&mut e, s);
         }
         for l in &self.labs {
-            for x in [l.wins, l.culprit, l.paused_steps, l.delayed_steps] {
+            for x in [
+                l.wins,
+                l.culprit,
+                l.paused_steps,
+                l.delayed_steps,
+                l.unnoticed_steps,
+                l.violating_steps,
+                l.times_caught,
+                l.penalty_steps,
+            ] {
                 e.u64(x);
             }
             for s in [
@@ -63,6 +72,7 @@ impl Aggregate {
             value(&mut e, &s.frontier);
             s.frontier_sketch.encode(&mut e);
             e.u64(s.racing);
+            e.u64(s.penalized);
             for i in 0..self.labs.len() {
                 value(&mut e, &s.capability[i]);
                 value(&mut e, &s.safety[i]);
@@ -121,6 +131,10 @@ impl Aggregate {
                 culprit: d.u64()?,
                 paused_steps: d.u64()?,
                 delayed_steps: d.u64()?,
+                unnoticed_steps: d.u64()?,
+                violating_steps: d.u64()?,
+                times_caught: d.u64()?,
+                penalty_steps: d.u64()?,
                 utility: v(&mut d)?,
                 utility_sq: v(&mut d)?,
                 capability: v(&mut d)?,
@@ -140,6 +154,7 @@ impl Aggregate {
                 (p(&mut d)?, p(&mut d)?, d.u64()?, v(&mut d)?);
             let sketch = QuantileSketch::decode(&mut d)?;
             let racing = d.u64()?;
+            let penalized = d.u64()?;
             for i in 0..labs {
                 capability[i] = v(&mut d)?;
                 safety[i] = v(&mut d)?;
@@ -152,6 +167,7 @@ impl Aggregate {
             s.frontier = frontier;
             s.frontier_sketch = sketch;
             s.racing = racing;
+            s.penalized = penalized;
         }
         if !d.is_empty() {
             return Err(DecodeError(format!(

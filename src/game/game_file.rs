@@ -285,6 +285,26 @@ fn check(
             scenario.labs.len()
         }
     };
+    for (i, strategy) in strategies.iter().flatten().enumerate() {
+        for rule in &strategy.policy {
+            if let Rule::ConditionalPause(c) = rule {
+                if c.quorum as usize > players - 1 {
+                    problems.push(Problem {
+                        line_col: game_at,
+                        key_path: format!("game.strategies[{i}].policy"),
+                        message: format!(
+                            "strategy `{}`: quorum {} is more than the {} other players: \
+                             allowed 0 <= quorum <= {}",
+                            strategy.name,
+                            c.quorum,
+                            players - 1,
+                            players - 1
+                        ),
+                    });
+                }
+            }
+        }
+    }
     for lab in &mut scenario.labs {
         lab.policy.clear();
     }
@@ -479,8 +499,10 @@ fn strategies(
 /// Checks a policy written at `span` of `source` as the policy of a one-lab
 /// scenario, and moves its problems back to the game file.
 fn policy(source: &str, span: Range<usize>, path: &str) -> Result<Vec<Rule>, Vec<Problem>> {
-    const PREFIX: &str = "[scenario]\nsteps = 1\n[[labs]]\nname = \"strategy\"\ncapability = 1.0\n\
-                          safety = 1.0\ncapability_rate = 0.0\nsafety_rate = 0.0\npolicy = ";
+    // As many labs as a game may have players, so that a conditional
+    // pause's quorum is checked against the players by `game` itself.
+    const PREFIX: &str = "[scenario]\nsteps = 1\n[[labs]]\nname = \"strategy\"\ncount = 100\n\
+                          capability = 1.0\nsafety = 1.0\ncapability_rate = 0.0\nsafety_rate = 0.0\npolicy = ";
     let text = source.get(span.clone()).unwrap_or("");
     let synthetic = format!("{PREFIX}{text}\n");
     let (prefix_line, prefix_col) = line_col(PREFIX, PREFIX.len());

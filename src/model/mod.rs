@@ -2,9 +2,11 @@
 //! functions of plain numbers, so each can be tested against the document
 //! on its own. The engine strings them together.
 
+pub mod evaluation;
 pub mod exp;
 pub mod growth;
 pub mod hazard;
 pub mod payoff;
+pub mod regulation;
 
 pub use growth::Power;

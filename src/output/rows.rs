@@ -21,10 +21,52 @@ pub struct Prefix {
     pub crc32: u32,
 }
 
+/// The columns of `labs.csv` beyond [`LABS_HEADER`]'s, there only when the
+/// scenario uses their mechanic, so that scenarios without them write the
+/// same bytes as before the mechanics existed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LabColumns {
+    /// `in_force` of each lab's conditional pause (empty for a lab without one).
+    pub in_force: Option<Vec<Option<bool>>>,
+    /// `unnoticed_steps` (fuzzy evaluations).
+    pub unnoticed: bool,
+    /// `violating_steps,times_caught,penalty_steps` (regulation).
+    pub regulation: bool,
+}
+
+impl LabColumns {
+    pub fn of(scenario: &crate::Scenario) -> Self {
+        LabColumns {
+            in_force: scenario
+                .uses_conditional_pause()
+                .then(|| scenario.in_force()),
+            unnoticed: scenario.uses_fuzzy_evaluations(),
+            regulation: scenario.uses_regulation(),
+        }
+    }
+
+    /// The header line of `labs.csv`.
+    pub fn header(&self) -> String {
+        let mut header = LABS_HEADER.trim_end().to_string();
+        if self.in_force.is_some() {
+            header.push_str(",in_force");
+        }
+        if self.unnoticed {
+            header.push_str(",unnoticed_steps");
+        }
+        if self.regulation {
+            header.push_str(",violating_steps,times_caught,penalty_steps");
+        }
+        header.push('\n');
+        header
+    }
+}
+
 /// Writes the per-run files of one scenario to temporary files, to be
 /// committed with the rest of the outputs.
 pub struct RowWriter {
     names: Vec<String>,
+    columns: LabColumns,
     runs: AtomicFile,
     labs: AtomicFile,
 }
@@ -35,11 +77,17 @@ pub const LABS_FILE: &str = "labs.csv";
 
 impl RowWriter {
     /// Writes `work/runs.csv` and `work/labs.csv`, to be renamed into `dir`.
-    pub fn create_in(work: &Path, dir: &Path, names: Vec<String>) -> io::Result<Self> {
+    pub fn create_in(
+        work: &Path,
+        dir: &Path,
+        names: Vec<String>,
+        columns: LabColumns,
+    ) -> io::Result<Self> {
         Self::open(
             AtomicFile::create_at(work.join(RUNS_FILE), &dir.join(RUNS_FILE))?,
             AtomicFile::create_at(work.join(LABS_FILE), &dir.join(LABS_FILE))?,
             names,
+            columns,
         )
     }
 
@@ -50,6 +98,7 @@ impl RowWriter {
         work: &Path,
         dir: &Path,
         names: Vec<String>,
+        columns: LabColumns,
         [runs, labs]: [Prefix; 2],
     ) -> io::Result<Self> {
         let reopen = |name: &str, p: Prefix| {
@@ -57,15 +106,26 @@ impl RowWriter {
         };
         Ok(RowWriter {
             names,
+            columns,
             runs: reopen(RUNS_FILE, runs)?,
             labs: reopen(LABS_FILE, labs)?,
         })
     }
 
-    fn open(mut runs: AtomicFile, mut labs: AtomicFile, names: Vec<String>) -> io::Result<Self> {
+    fn open(
+        mut runs: AtomicFile,
+        mut labs: AtomicFile,
+        names: Vec<String>,
+        columns: LabColumns,
+    ) -> io::Result<Self> {
         runs.write_all(RUNS_HEADER.as_bytes())?;
-        labs.write_all(LABS_HEADER.as_bytes())?;
-        Ok(RowWriter { names, runs, labs })
+        labs.write_all(columns.header().as_bytes())?;
+        Ok(RowWriter {
+            names,
+            columns,
+            runs,
+            labs,
+        })
     }
 
     /// Flushes both files to disk; returns what they hold (`runs.csv`'s
@@ -97,7 +157,7 @@ pub(crate) const RUN_ROW_CAPACITY: usize = 96;
 pub(crate) const LAB_ROW_CAPACITY: usize = 80;
 
 /// Formats a block's rows: (`runs.csv` rows, `labs.csv` rows).
-pub fn format_block(block: &Block, names: &[String]) -> (String, String) {
+pub fn format_block(block: &Block, names: &[String], columns: &LabColumns) -> (String, String) {
     let mut runs = String::with_capacity(block.runs.len() * RUN_ROW_CAPACITY);
     let mut labs = String::with_capacity(block.labs.len() * LAB_ROW_CAPACITY);
     let n = names.len();
@@ -143,6 +203,23 @@ pub fn format_block(block: &Block, names: &[String]) -> (String, String) {
                 ",0,"
             });
             format::value(&mut labs, l.utility);
+            if let Some(in_force) = &columns.in_force {
+                labs.push_str(match in_force[i] {
+                    Some(true) => ",1",
+                    Some(false) => ",0",
+                    None => ",",
+                });
+            }
+            if columns.unnoticed {
+                labs.push(',');
+                labs.push_str(&l.unnoticed_steps.to_string());
+            }
+            if columns.regulation {
+                for x in [l.violating_steps, l.times_caught, l.penalty_steps] {
+                    labs.push(',');
+                    labs.push_str(&x.to_string());
+                }
+            }
             labs.push('\n');
         }
     }
@@ -154,7 +231,7 @@ impl BlockSink for RowWriter {
     type Error = io::Error;
 
     fn prepare(&self, block: &Block) -> Self::Prepared {
-        format_block(block, &self.names)
+        format_block(block, &self.names, &self.columns)
     }
 
     fn consume(&mut self, _: &Block, (runs, labs): Self::Prepared) -> io::Result<()> {

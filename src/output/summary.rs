@@ -38,6 +38,22 @@ pub struct LabSummary {
     pub final_resources_mean: f64,
     /// Share of runs whose sampled catastrophe this lab caused.
     pub p_culprit: Estimate,
+    /// The extensions' numbers, present only where the scenario uses the
+    /// mechanic (so that other summaries keep their bytes): whether the
+    /// lab's conditional pause is in force,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_force: Option<bool>,
+    /// steps per run above a pause threshold it measured itself below,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unnoticed_steps_mean: Option<f64>,
+    /// and, under regulation, steps violating, times caught and steps
+    /// under penalty, per run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub violating_steps_mean: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub times_caught_mean: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub penalty_steps_mean: Option<f64>,
 }
 
 /// A map that keeps lab order (serialized as a JSON object).
@@ -80,6 +96,10 @@ impl Summary {
         let last = a.steps.last().expect("there is always the initial step");
         let names = scenario.labs.iter().map(|l| l.name.clone());
         let frontier = normal_interval(a.frontier.value(), a.frontier_sq.value(), n, None);
+        let in_force = scenario.in_force();
+        let fuzzy = scenario.uses_fuzzy_evaluations();
+        let regulated = scenario.uses_regulation();
+        let per_run = |count: u64, used: bool| used.then(|| count as f64 / runs);
         Summary {
             scenario: scenario.meta.name.clone(),
             description: scenario.meta.description.clone(),
@@ -107,7 +127,7 @@ impl Summary {
             },
             labs: ByLab(
                 names
-                    .zip(a.labs.iter().map(|l| {
+                    .zip(a.labs.iter().zip(&in_force).map(|(l, &in_force)| {
                         let u = normal_interval(l.utility.value(), l.utility_sq.value(), n, None);
                         LabSummary {
                             paused_steps_mean: l.paused_steps as f64 / runs,
@@ -119,6 +139,11 @@ impl Summary {
                             final_safety_mean: l.safety.value() / runs,
                             final_resources_mean: l.resources.value() / runs,
                             p_culprit: wilson_interval(l.culprit, n),
+                            in_force,
+                            unnoticed_steps_mean: per_run(l.unnoticed_steps, fuzzy),
+                            violating_steps_mean: per_run(l.violating_steps, regulated),
+                            times_caught_mean: per_run(l.times_caught, regulated),
+                            penalty_steps_mean: per_run(l.penalty_steps, regulated),
                         }
                     }))
                     .collect(),
@@ -250,6 +275,20 @@ impl Export for SummaryCsv {
                 one(l.final_resources_mean),
                 Precision::Value,
             ));
+            if let Some(in_force) = l.in_force {
+                let x = if in_force { 1.0 } else { 0.0 };
+                rows.push(("in_force", lab, one(x), Precision::Value));
+            }
+            for (metric, x) in [
+                ("unnoticed_steps_mean", l.unnoticed_steps_mean),
+                ("violating_steps_mean", l.violating_steps_mean),
+                ("times_caught_mean", l.times_caught_mean),
+                ("penalty_steps_mean", l.penalty_steps_mean),
+            ] {
+                if let Some(x) = x {
+                    rows.push((metric, lab, one(x), Precision::Value));
+                }
+            }
         }
         rows.extend(s.labs.0.iter().map(|(lab, l)| {
             (

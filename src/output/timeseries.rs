@@ -44,8 +44,15 @@ impl Export for TimeseriesCsv {
                 out.push_str(name);
             }
         }
+        // The fraction of labs under a regulation's penalty, only where a
+        // regulation is (other files keep their bytes).
+        let regulated = result.scenario.uses_regulation();
+        if regulated {
+            out.push_str(",under_penalty");
+        }
         out.push('\n');
         let runs = a.runs as f64;
+        let lab_runs = runs * names.len() as f64;
         let mut sampled = 0;
         for (k, s) in a.steps.iter().enumerate() {
             sampled += s.catastrophes;
@@ -74,6 +81,10 @@ impl Export for TimeseriesCsv {
             for &count in s.paused.iter().chain(&s.delayed) {
                 out.push(',');
                 format::prob(&mut out, count as f64 / runs);
+            }
+            if regulated {
+                out.push(',');
+                format::prob(&mut out, s.penalized as f64 / lab_runs);
             }
             out.push('\n');
         }

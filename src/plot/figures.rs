@@ -168,7 +168,8 @@ pub fn outcomes(d: &ScenarioData) -> Result<Figure, DataError> {
 }
 
 /// Policy activity: the fraction of runs in which each lab is paused
-/// (solid) or delayed (dashed), by step.
+/// (solid) or delayed (dashed), by step; under a regulation, also the
+/// fraction of labs paused by a penalty (black, dotted).
 pub fn policy(d: &ScenarioData) -> Result<Figure, DataError> {
     let t = &d.timeseries;
     let step = t.column("step")?;
@@ -187,6 +188,15 @@ pub fn policy(d: &ScenarioData) -> Result<Figure, DataError> {
             dash: Dash::Dashed,
             width: 1.5,
             points: points(&step, &t.column(&format!("delayed_{lab}"))?),
+        });
+    }
+    if t.header().iter().any(|h| h == "under_penalty") {
+        lines.push(Line {
+            label: "labs under penalty".into(),
+            color: BLACK,
+            dash: Dash::Dotted,
+            width: 2.0,
+            points: points(&step, &t.column("under_penalty")?),
         });
     }
     Ok(Figure::Line(LineChart {

@@ -2,6 +2,8 @@
 //! competitors": the lab's safety share never falls below the observed share
 //! of its rivals plus a margin.
 
+#[cfg(test)]
+use super::test_view;
 use super::{Decision, Seen, View};
 use serde::Serialize;
 
@@ -17,18 +19,45 @@ pub enum Reference {
     Leader,
 }
 
-/// `match_competitors { margin = 0, reference = "mean" }`.
+/// What of a rival's safety the lab matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Observe {
+    /// The safety effort the rival spent last step, including what a pause,
+    /// a delay or a penalty moved to safety.
+    #[default]
+    Effort,
+    /// The rival's committed share last step: its `safety_share` raised by
+    /// its own `match_competitors` and `safety_roadmap` rules, without what
+    /// pauses, delays and penalties forced.
+    Commitment,
+}
+
+impl Observe {
+    fn is_effort(&self) -> bool {
+        *self == Observe::Effort
+    }
+}
+
+/// `match_competitors { margin = 0, reference = "mean", observe = "effort" }`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MatchCompetitors {
     pub margin: f64,
     pub reference: Reference,
+    /// Left out of a written scenario when it is the default, so that
+    /// scenarios without it write what they wrote before it existed.
+    #[serde(skip_serializing_if = "Observe::is_effort")]
+    pub observe: Observe,
 }
 
 impl MatchCompetitors {
     /// `share = max(share, min(1, ref + margin))`; nothing without rivals.
     #[inline]
     pub fn apply(&self, view: &View<'_>, decision: &mut Decision) {
-        let shares = view.rival_share;
+        let shares = match self.observe {
+            Observe::Effort => view.rival_share,
+            Observe::Commitment => view.rival_commitment,
+        };
         if shares.is_empty() {
             return;
         }
@@ -71,12 +100,17 @@ fn mean(shares: &[f64]) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Decision, test_view};
+    use super::super::Decision;
     use super::*;
 
     fn share_after(reference: Reference, margin: f64, caps: &[f64], shares: &[f64]) -> f64 {
         let mut d = Decision::base(0.1);
-        MatchCompetitors { margin, reference }.apply(&test_view(1.0, 1.0, caps, shares), &mut d);
+        MatchCompetitors {
+            margin,
+            reference,
+            observe: Observe::Effort,
+        }
+        .apply(&test_view(1.0, 1.0, caps, shares), &mut d);
         d.share
     }
 
@@ -117,6 +151,31 @@ mod tests {
     fn never_lowers_the_share_and_caps_at_one() {
         assert_eq!(share_after(Reference::Mean, 0.0, &[1.0], &[0.05]), 0.1);
         assert_eq!(share_after(Reference::Mean, 0.5, &[1.0], &[0.9]), 1.0);
+    }
+
+    #[test]
+    fn commitment_matching_reads_committed_shares_not_spent_effort() {
+        // Two rivals: one paused last step (all effort on safety) while
+        // committed to 0.2; the other spent and committed 0.3.
+        let caps = [2.0, 3.0];
+        let effort = [1.0, 0.3];
+        let committed = [0.2, 0.3];
+        let view = View {
+            rival_commitment: &committed,
+            ..test_view(1.0, 1.0, &caps, &effort)
+        };
+        let share = |observe| {
+            let mut d = Decision::base(0.1);
+            MatchCompetitors {
+                margin: 0.0,
+                reference: Reference::Max,
+                observe,
+            }
+            .apply(&view, &mut d);
+            d.share
+        };
+        assert_eq!(share(Observe::Effort), 1.0, "matches the pause's effort");
+        assert_eq!(share(Observe::Commitment), 0.3);
     }
 
     #[test]

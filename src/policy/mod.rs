@@ -6,13 +6,17 @@
 //! the same rules with `race` dropped and each delay rule's risk threshold
 //! worked out once.
 
+mod conditional_pause;
 mod delay_if_leading;
 mod match_competitors;
+mod safety_roadmap;
 mod unilateral_pause;
 
+pub use conditional_pause::{Commitment, ConditionalPause, bound_labs};
 pub use delay_if_leading::{DelayIfLeading, RiskTest};
-pub use match_competitors::{MatchCompetitors, Reference};
-pub use unilateral_pause::UnilateralPause;
+pub use match_competitors::{MatchCompetitors, Observe, Reference};
+pub use safety_roadmap::SafetyRoadmap;
+pub use unilateral_pause::{UnilateralPause, blocked_threshold};
 
 use serde::Serialize;
 
@@ -25,6 +29,8 @@ pub enum Rule {
     UnilateralPause(UnilateralPause),
     MatchCompetitors(MatchCompetitors),
     DelayIfLeading(DelayIfLeading),
+    ConditionalPause(ConditionalPause),
+    SafetyRoadmap(SafetyRoadmap),
 }
 
 impl Rule {
@@ -35,7 +41,8 @@ impl Rule {
     }
 
     /// Applies the rule to the decision so far, keeping the more cautious
-    /// of the two.
+    /// of the two. A `conditional_pause` applies as in force: the engine
+    /// leaves out those that are not ([`CompiledPolicy::new_bound`]).
     #[inline]
     pub fn apply(&self, view: &View<'_>, decision: &mut Decision) {
         match self {
@@ -43,6 +50,8 @@ impl Rule {
             Rule::UnilateralPause(rule) => rule.apply(view, decision),
             Rule::MatchCompetitors(rule) => rule.apply(view, decision),
             Rule::DelayIfLeading(rule) => rule.apply(view, decision),
+            Rule::ConditionalPause(rule) => rule.pause().apply(view, decision),
+            Rule::SafetyRoadmap(rule) => rule.apply(view.step, view.safety, decision),
         }
     }
 }
@@ -50,8 +59,13 @@ impl Rule {
 /// What a lab knows when it decides, at the start of a step.
 #[derive(Debug, Clone, Copy)]
 pub struct View<'a> {
-    /// The lab's own capability C_i (known exactly).
+    /// The lab's own capability C_i (true; pauses read `measured`).
     pub capability: f64,
+    /// What the lab measures of its own capability, `Ctilde_i` (fuzzy
+    /// evaluations; `C_i` itself when they are exact).
+    pub measured: f64,
+    /// The step `t` (0-based) being decided.
+    pub step: u32,
     /// The lab's own safety S_i (known exactly).
     pub safety: f64,
     /// The lab's own hazard rate lambda_i at the start of the step.
@@ -62,6 +76,9 @@ pub struct View<'a> {
     pub rival_capability: &'a [f64],
     /// Observed safety share of each rival, in lab order.
     pub rival_share: &'a [f64],
+    /// Observed committed share of each rival, in lab order (read by
+    /// `match_competitors` with `observe = "commitment"`).
+    pub rival_commitment: &'a [f64],
 }
 
 impl View<'_> {
@@ -69,6 +86,8 @@ impl View<'_> {
     pub fn own(&self) -> Own {
         Own {
             capability: self.capability,
+            measured: self.measured,
+            step: self.step,
             safety: self.safety,
             hazard_rate: self.hazard_rate,
             risk_perception: self.risk_perception,
@@ -81,6 +100,8 @@ impl View<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Own {
     pub capability: f64,
+    pub measured: f64,
+    pub step: u32,
     pub safety: f64,
     pub hazard_rate: f64,
     pub risk_perception: f64,
@@ -99,6 +120,8 @@ pub struct Decision {
     pub paused: bool,
     /// A delay rule slowed the lab this step.
     pub delayed: bool,
+    /// The lab is at or above a pause threshold it measures itself below.
+    pub unnoticed: bool,
 }
 
 impl Decision {
@@ -110,6 +133,7 @@ impl Decision {
             ceiling: f64::INFINITY,
             paused: false,
             delayed: false,
+            unnoticed: false,
         }
     }
 
@@ -145,22 +169,40 @@ pub fn decide(rules: &[Rule], safety_share: f64, view: &View<'_>) -> Decision {
 pub struct CompiledPolicy {
     pauses: Vec<UnilateralPause>,
     matches: Vec<MatchCompetitors>,
+    /// `match_competitors` with `observe = "commitment"`.
+    commitment_matches: Vec<MatchCompetitors>,
+    roadmaps: Vec<SafetyRoadmap>,
     delays: Vec<(DelayIfLeading, RiskTest)>,
 }
 
 impl CompiledPolicy {
+    /// Every rule, each `conditional_pause` as in force.
     pub fn new(rules: &[Rule]) -> Self {
+        Self::new_bound(rules, |_| true)
+    }
+
+    /// The rules, with each `conditional_pause` kept as a pause where
+    /// `in_force` says it is in force and left out where not.
+    pub fn new_bound(rules: &[Rule], in_force: impl Fn(&ConditionalPause) -> bool) -> Self {
         let mut policy = CompiledPolicy {
             pauses: Vec::new(),
             matches: Vec::new(),
+            commitment_matches: Vec::new(),
+            roadmaps: Vec::new(),
             delays: Vec::new(),
         };
         for rule in rules {
             match rule {
                 Rule::Race => {}
                 Rule::UnilateralPause(r) => policy.pauses.push(r.clone()),
+                Rule::MatchCompetitors(r) if r.observe == Observe::Commitment => {
+                    policy.commitment_matches.push(r.clone())
+                }
                 Rule::MatchCompetitors(r) => policy.matches.push(r.clone()),
                 Rule::DelayIfLeading(r) => policy.delays.push((r.clone(), RiskTest::new(r.risk))),
+                Rule::ConditionalPause(r) if in_force(r) => policy.pauses.push(r.pause()),
+                Rule::ConditionalPause(_) => {}
+                Rule::SafetyRoadmap(r) => policy.roadmaps.push(r.clone()),
             }
         }
         policy
@@ -169,26 +211,50 @@ impl CompiledPolicy {
     /// No rule changes anything: the decision is always the base one.
     #[inline]
     pub fn is_race(&self) -> bool {
-        self.pauses.is_empty() && self.matches.is_empty() && self.delays.is_empty()
+        self.pauses.is_empty()
+            && self.matches.is_empty()
+            && self.commitment_matches.is_empty()
+            && self.roadmaps.is_empty()
+            && self.delays.is_empty()
+    }
+
+    /// Whether a rule matches what rivals committed to (not what they spent).
+    pub fn observes_commitment(&self) -> bool {
+        !self.commitment_matches.is_empty()
     }
 
     /// Applies every rule, starting from the lab's base share.
     #[inline]
     pub fn decide(&self, safety_share: f64, view: &View<'_>) -> Decision {
         let seen = Seen::of(view.rival_capability, view.rival_share);
-        self.decide_seen(safety_share, &view.own(), &seen)
+        let committed = Seen::of(view.rival_capability, view.rival_commitment);
+        self.decide_seen(safety_share, &view.own(), &seen, &committed)
     }
 
     /// [`decide`](Self::decide) from the lab's own state and what it saw of
     /// its rivals, folded: what the engine calls, once per lab and step.
+    /// `committed` folds the rivals' committed shares (read only by
+    /// commitment matching).
     #[inline(always)]
-    pub fn decide_seen(&self, safety_share: f64, own: &Own, seen: &Seen) -> Decision {
+    pub fn decide_seen(
+        &self,
+        safety_share: f64,
+        own: &Own,
+        seen: &Seen,
+        committed: &Seen,
+    ) -> Decision {
         let mut decision = Decision::base(safety_share);
         for rule in &self.pauses {
-            rule.apply_own(own.capability, own.safety, &mut decision);
+            rule.apply_measured(own.capability, own.measured, own.safety, &mut decision);
         }
         for rule in &self.matches {
             rule.apply_seen(seen, &mut decision);
+        }
+        for rule in &self.commitment_matches {
+            rule.apply_seen(committed, &mut decision);
+        }
+        for rule in &self.roadmaps {
+            rule.apply(own.step, own.safety, &mut decision);
         }
         if !self.delays.is_empty() {
             let y = -own.risk_perception * own.hazard_rate;
@@ -297,11 +363,14 @@ pub(crate) fn test_view<'a>(
 ) -> View<'a> {
     View {
         capability,
+        measured: capability,
+        step: 0,
         safety,
         hazard_rate: 0.0,
         risk_perception: 1.0,
         rival_capability,
         rival_share,
+        rival_commitment: rival_share,
     }
 }
 
@@ -322,10 +391,12 @@ mod tests {
             Rule::MatchCompetitors(MatchCompetitors {
                 margin: 0.0,
                 reference: Reference::Max,
+                observe: Observe::Effort,
             }),
             Rule::MatchCompetitors(MatchCompetitors {
                 margin: 0.0,
                 reference: Reference::Mean,
+                observe: Observe::Effort,
             }),
             Rule::UnilateralPause(UnilateralPause {
                 thresholds: vec![5.0],
@@ -355,6 +426,21 @@ mod tests {
                 Rule::MatchCompetitors(MatchCompetitors {
                     margin: 0.01,
                     reference,
+                    observe: Observe::Effort,
+                }),
+                Rule::MatchCompetitors(MatchCompetitors {
+                    margin: -0.05,
+                    reference,
+                    observe: Observe::Commitment,
+                }),
+                Rule::SafetyRoadmap(SafetyRoadmap {
+                    milestones: vec![(0, 1.5), (3, 2.5)],
+                    catch_up: 0.45,
+                }),
+                Rule::ConditionalPause(ConditionalPause {
+                    thresholds: vec![3.0],
+                    required: vec![3.2],
+                    quorum: 1,
                 }),
                 Rule::UnilateralPause(UnilateralPause {
                     thresholds: vec![2.0, 4.0],
@@ -372,16 +458,20 @@ mod tests {
                 let x = k as f64 / 4000.0;
                 let view = View {
                     capability: 1.0 + 4.0 * x,
+                    measured: 1.0 + 4.0 * x - 0.5 * (19.0 * x).fract(),
+                    step: k % 5,
                     safety: 1.0 + 3.0 * (7.0 * x).fract(),
                     hazard_rate: 0.004 * (13.0 * x).fract(),
                     risk_perception: 0.5 + (3.0 * x).fract(),
                     rival_capability: &[1.0 + 3.0 * (5.0 * x).fract(), 2.0, 1.0 + 2.0 * x],
                     rival_share: &[0.1, (11.0 * x).fract(), (17.0 * x).fract()],
+                    rival_commitment: &[0.2, (23.0 * x).fract(), 0.05],
                 };
                 for rivals in 0..=3 {
                     let view = View {
                         rival_capability: &view.rival_capability[..rivals],
                         rival_share: &view.rival_share[..rivals],
+                        rival_commitment: &view.rival_commitment[..rivals],
                         ..view
                     };
                     assert_eq!(compiled.decide(0.1, &view), decide(&rules, 0.1, &view));

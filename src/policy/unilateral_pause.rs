@@ -18,23 +18,43 @@ impl UnilateralPause {
     /// grow past it, and pauses once it has reached it.
     #[inline]
     pub fn apply(&self, view: &View<'_>, decision: &mut Decision) {
-        self.apply_own(view.capability, view.safety, decision);
+        self.apply_measured(view.capability, view.measured, view.safety, decision);
     }
 
-    /// [`apply`](Self::apply) from the lab's own capability and safety, all
-    /// the rule reads.
+    /// [`apply`](Self::apply) from the lab's own capability `C_i`, its
+    /// measurement of it `Ctilde_i` and its safety, all the rule reads.
+    ///
+    /// The lab compares what it measures with the threshold,
+    /// `paused |= Ctilde_i >= blocked`, and stops where it believes the
+    /// threshold is: `ceiling = min(ceiling, blocked - (Ctilde_i - C_i))`.
+    /// With an exact measurement (`Ctilde_i = C_i`) that is the 2023 rule
+    /// to the bit. A step with `C_i >= blocked > Ctilde_i` is above a
+    /// threshold the lab believes it is below (`unnoticed`).
     #[inline]
-    pub fn apply_own(&self, capability: f64, safety: f64, decision: &mut Decision) {
-        // Thresholds ascend, so the first blocked one is the lowest.
-        let blocked = self
-            .thresholds
-            .iter()
-            .zip(&self.required)
-            .find(|&(_, &required)| safety < required)
-            .map_or(f64::INFINITY, |(&threshold, _)| threshold);
-        decision.ceiling = decision.ceiling.min(blocked);
-        decision.paused |= capability >= blocked;
+    pub fn apply_measured(
+        &self,
+        capability: f64,
+        measured: f64,
+        safety: f64,
+        decision: &mut Decision,
+    ) {
+        let blocked = blocked_threshold(&self.thresholds, &self.required, safety);
+        decision.ceiling = decision.ceiling.min(blocked - (measured - capability));
+        decision.paused |= measured >= blocked;
+        decision.unnoticed |= capability >= blocked && measured < blocked;
     }
+}
+
+/// `blocked = min { thresholds[k] : S < required[k] }` (infinity when safety
+/// clears every bar): the pause's and the regulation's threshold.
+#[inline]
+pub fn blocked_threshold(thresholds: &[f64], required: &[f64], safety: f64) -> f64 {
+    // Thresholds ascend, so the first blocked one is the lowest.
+    thresholds
+        .iter()
+        .zip(required)
+        .find(|&(_, &required)| safety < required)
+        .map_or(f64::INFINITY, |(&threshold, _)| threshold)
 }
 
 #[cfg(test)]
@@ -71,6 +91,23 @@ mod tests {
         rule().apply(&test_view(3.0, 3.5, &[], &[]), &mut d);
         assert_eq!(d.ceiling, 6.0);
         assert!(!d.paused);
+    }
+
+    #[test]
+    fn an_evaluation_that_underrates_by_b_binds_at_threshold_plus_b() {
+        // Bias -0.5, no noise: Ctilde = C - 0.5.
+        let mut d = Decision::base(0.1);
+        rule().apply_measured(3.2, 2.7, 1.0, &mut d);
+        assert_eq!(d.ceiling, 3.5, "the lab stops where it believes 3.0 is");
+        assert!(!d.paused);
+        assert!(d.unnoticed, "above 3.0 but measured below it");
+        let mut d = Decision::base(0.1);
+        rule().apply_measured(3.5, 3.0, 1.0, &mut d);
+        assert!(
+            d.paused,
+            "measured at the threshold: the pause binds at 3.0 + 0.5"
+        );
+        assert!(!d.unnoticed);
     }
 
     #[test]

@@ -103,6 +103,8 @@ pub enum Kind {
     Text,
     FloatList,
     RuleList,
+    TextList,
+    PairList,
 }
 
 impl Kind {
@@ -113,6 +115,8 @@ impl Kind {
             Kind::Text => "string",
             Kind::FloatList => "list of numbers",
             Kind::RuleList => "list of rules",
+            Kind::TextList => "list of strings",
+            Kind::PairList => "list of [step, safety] pairs",
         }
     }
 }
@@ -163,16 +167,29 @@ impl Key {
     pub fn allowed(&self) -> String {
         match self.kind {
             Kind::Float | Kind::Integer | Kind::FloatList => self.range.describe(self.name()),
-            Kind::Text | Kind::RuleList => self.doc_allowed().to_string(),
+            Kind::Text | Kind::RuleList | Kind::TextList | Kind::PairList => {
+                self.doc_allowed().to_string()
+            }
         }
     }
 
     fn doc_allowed(&self) -> &'static str {
         match self.path {
-            "scenario.name" | "labs.name" => super::NAME_RULE,
+            "scenario.name" | "labs.name" | "regulation.name" => super::NAME_RULE,
             "scenario.description" => "any text",
             "rule.match_competitors.reference" => "\"mean\", \"max\" or \"leader\"",
-            "labs.policy" => "rules race, unilateral_pause, match_competitors, delay_if_leading",
+            "rule.match_competitors.observe" => "\"effort\" or \"commitment\"",
+            "labs.policy" => {
+                "rules race, unilateral_pause, match_competitors, delay_if_leading, \
+                 conditional_pause, safety_roadmap"
+            }
+            "regulation.labs" => {
+                "names of labs: an expanded name (Frontier-2), the name of an entry with count > 1 \
+                 (all its labs), or \"*\" (every lab)"
+            }
+            "rule.safety_roadmap.milestones" => {
+                "[step, safety] pairs: steps whole numbers >= 0, strictly ascending; safety >= 0"
+            }
             _ => "",
         }
     }
@@ -448,6 +465,38 @@ pub const KEYS: &[Key] = &[
         "Multiplies the hazard the lab believes it runs (delay_if_leading).",
     ),
     key(
+        "labs.evaluation_noise",
+        Kind::Float,
+        Default::Float(0.0),
+        Range::new(In(0.0), In(BIG)),
+        None,
+        "sd of the lab's measurement of its own capability, which pauses compare with their thresholds.",
+    ),
+    key(
+        "labs.evaluation_bias",
+        Kind::Float,
+        Default::Float(0.0),
+        Range::new(In(-BIG), In(BIG)),
+        None,
+        "Added to that measurement (< 0: evaluations underrate the lab's models).",
+    ),
+    key(
+        "labs.risk_noise",
+        Kind::Float,
+        Default::Float(0.0),
+        Range::new(In(0.0), In(10.0)),
+        None,
+        "sd of a lognormal factor (mean 1) on the hazard the lab believes it runs (delay_if_leading).",
+    ),
+    key(
+        "labs.risk_report_every",
+        Kind::Integer,
+        Default::Integer(0),
+        Range::new(In(0.0), In(100_000.0)),
+        None,
+        "k > 0: on steps t with t % k == 0 every rival observes this lab's capability and safety effort exactly; 0 = never.",
+    ),
+    key(
         "labs.policy",
         Kind::RuleList,
         Default::Absent("race"),
@@ -488,6 +537,14 @@ pub const KEYS: &[Key] = &[
         "Which observed rival share to match: the mean, the max, or that of the apparent leader.",
     ),
     key(
+        "rule.match_competitors.observe",
+        Kind::Text,
+        Default::Text("effort"),
+        Range::ANY,
+        None,
+        "What is matched: the safety effort rivals spent last step (pauses and delays included), or the share they committed to.",
+    ),
+    key(
         "rule.delay_if_leading.lead",
         Kind::Float,
         Default::Float(0.0),
@@ -510,6 +567,46 @@ pub const KEYS: &[Key] = &[
         UNIT,
         None,
         "Fraction of capability effort given up while delaying (moved to safety).",
+    ),
+    key(
+        "rule.conditional_pause.thresholds",
+        Kind::FloatList,
+        Default::Required,
+        Range::new(Ex(0.0), In(BIG)),
+        Some("[3.0, 6.0]"),
+        "As unilateral_pause's, binding only while the commitment is in force.",
+    ),
+    key(
+        "rule.conditional_pause.required",
+        Kind::FloatList,
+        Default::Absent("the thresholds"),
+        Range::new(In(0.0), In(BIG)),
+        None,
+        "Safety needed to pass each threshold; one per threshold.",
+    ),
+    key(
+        "rule.conditional_pause.quorum",
+        Kind::Integer,
+        Default::Required,
+        Range::new(In(0.0), In(1000.0)),
+        Some("2"),
+        "In force when at least this many other labs are bound by a pause (at most the number of other labs).",
+    ),
+    key(
+        "rule.safety_roadmap.milestones",
+        Kind::PairList,
+        Default::Required,
+        Range::ANY,
+        Some("[[12, 2.0], [36, 4.0]]"),
+        "Published safety targets: linear between milestones, none before the first, the last after it.",
+    ),
+    key(
+        "rule.safety_roadmap.catch_up",
+        Kind::Float,
+        Default::Float(0.5),
+        UNIT,
+        None,
+        "Safety share kept while the lab's safety is below the roadmap's target.",
     ),
     key(
         "payoff.win",
@@ -535,6 +632,70 @@ pub const KEYS: &[Key] = &[
         None,
         "V_cat: loss to every lab in a catastrophe.",
     ),
+    key(
+        "regulation.name",
+        Kind::Text,
+        Default::Required,
+        Range::ANY,
+        Some("\"national\""),
+        "Names the regulation in outputs.",
+    ),
+    key(
+        "regulation.labs",
+        Kind::TextList,
+        Default::Required,
+        Range::ANY,
+        Some("[\"*\"]"),
+        "The labs under it; a lab may be under several regulations.",
+    ),
+    key(
+        "regulation.start",
+        Kind::Integer,
+        Default::Integer(0),
+        Range::new(In(0.0), In(100_000.0)),
+        None,
+        "First step (0-based) it applies.",
+    ),
+    key(
+        "regulation.thresholds",
+        Kind::FloatList,
+        Default::Required,
+        Range::new(Ex(0.0), In(BIG)),
+        Some("[3.0, 5.0, 7.0]"),
+        "Capability levels, strictly ascending, a regulated lab may not pass until its safety clears the matching bar.",
+    ),
+    key(
+        "regulation.required",
+        Kind::FloatList,
+        Default::Absent("the thresholds"),
+        Range::new(In(0.0), In(BIG)),
+        None,
+        "Safety needed to pass each threshold; one per threshold.",
+    ),
+    key(
+        "regulation.compliance",
+        Kind::Float,
+        Default::Float(1.0),
+        UNIT,
+        None,
+        "Probability per step that a lab at a blocked threshold obeys (pauses).",
+    ),
+    key(
+        "regulation.audit",
+        Kind::Float,
+        Default::Float(0.1),
+        UNIT,
+        None,
+        "Probability per step that a violation is detected.",
+    ),
+    key(
+        "regulation.penalty",
+        Kind::Integer,
+        Default::Integer(6),
+        Range::new(In(0.0), In(100_000.0)),
+        None,
+        "Steps of forced pause (no capability growth at all) after a detected violation.",
+    ),
 ];
 
 /// The rules a lab's policy may contain, in the order they are documented.
@@ -551,6 +712,14 @@ pub const RULES: &[(&str, &str)] = &[
     (
         "delay_if_leading",
         "2026 policy: slow down when the lab believes it leads by `lead` and judges its risk significant.",
+    ),
+    (
+        "conditional_pause",
+        "The 2023 pause as an assurance contract: binds only while at least `quorum` other labs are bound by a pause (decided once, before the race).",
+    ),
+    (
+        "safety_roadmap",
+        "Published safety targets: while safety is below the roadmap's target, the safety share is at least `catch_up`.",
     ),
 ];
 
@@ -653,6 +822,21 @@ pub fn template() -> String {
         "policy = [\n  { rule = \"match_competitors\", margin = 0.0, reference = \"mean\" },\n  \
          { rule = \"delay_if_leading\", lead = 0.0, risk = 0.002, slowdown = 1.0 },\n]\n",
     );
+    out.push_str(
+        "\n# Binding regulation (optional): one [[regulation]] entry per regulation.\n\
+         # Remove the leading '# ' of the lines below to use one.\n# [[regulation]]\n",
+    );
+    for k in keys_under("regulation") {
+        let mut entry = String::new();
+        write_key(&mut entry, k, "");
+        for line in entry.lines() {
+            if line.starts_with('#') {
+                let _ = writeln!(out, "#{line}");
+            } else {
+                let _ = writeln!(out, "# {line}");
+            }
+        }
+    }
     out
 }
 

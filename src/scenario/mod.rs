@@ -27,6 +27,7 @@ pub const NAME_RULE: &str = "letters, digits, '_', '-' and '.', not starting wit
      100 characters, and not NA, NaN, null or None (CSV readers take those for missing values)";
 pub(crate) use validate::toml_key_path;
 
+pub use crate::model::regulation::Regulation;
 use crate::policy::Rule;
 use serde::Serialize;
 use std::path::Path;
@@ -40,6 +41,9 @@ pub struct Scenario {
     pub payoff: Payoff,
     /// Labs after `count` expansion, in file order.
     pub labs: Vec<Lab>,
+    /// `[[regulation]]` entries, in file order (left out when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regulation: Vec<Regulation>,
 }
 
 /// The `[scenario]` table.
@@ -104,7 +108,36 @@ pub struct Lab {
     pub safety_rate: f64,
     pub safety_share: f64,
     pub risk_perception: f64,
+    /// sd of the lab's measurement of its own capability (fuzzy evaluations).
+    /// This and the next three are left out of a written scenario when
+    /// zero, so that scenarios without them write what they wrote before.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub evaluation_noise: f64,
+    /// Added to that measurement (< 0: the lab underrates its models).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub evaluation_bias: f64,
+    /// sd of the lognormal factor on the hazard the lab believes it runs.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub risk_noise: f64,
+    /// k > 0: on steps with t % k == 0 every rival observes this lab exactly.
+    #[serde(skip_serializing_if = "is_zero_u32")]
+    pub risk_report_every: u32,
     pub policy: Vec<Rule>,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+
+fn is_zero_u32(x: &u32) -> bool {
+    *x == 0
+}
+
+impl Lab {
+    /// Whether the lab uses fuzzy evaluations or risk reports.
+    pub fn is_fuzzy(&self) -> bool {
+        self.evaluation_noise != 0.0 || self.evaluation_bias != 0.0 || self.risk_noise != 0.0
+    }
 }
 
 /// The `[payoff]` table: the values in a lab's utility (DESIGN.md, Payoffs).
@@ -210,6 +243,78 @@ impl Scenario {
     /// Number of labs.
     pub fn lab_count(&self) -> usize {
         self.labs.len()
+    }
+
+    /// Whether a regulation is in the scenario (its outputs then report
+    /// violations, audits and penalties).
+    pub fn uses_regulation(&self) -> bool {
+        !self.regulation.is_empty()
+    }
+
+    /// Whether a lab measures its own capability inexactly (its outputs then
+    /// report the steps above a threshold it did not notice).
+    pub fn uses_fuzzy_evaluations(&self) -> bool {
+        self.labs
+            .iter()
+            .any(|l| l.evaluation_noise != 0.0 || l.evaluation_bias != 0.0)
+    }
+
+    /// Per lab: whether its `conditional_pause` commitment is in force, by
+    /// the quorum fixed point over every lab's policy ([`bound_labs`]);
+    /// `None` for a lab without one.
+    ///
+    /// [`bound_labs`]: crate::policy::bound_labs
+    pub fn in_force(&self) -> Vec<Option<bool>> {
+        use crate::policy::{Commitment, bound_labs};
+        let commitments: Vec<Commitment> = self
+            .labs
+            .iter()
+            .map(|l| Commitment::of(&l.policy))
+            .collect();
+        let bound = bound_labs(&commitments);
+        self.labs
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                l.policy.iter().find_map(|r| match r {
+                    Rule::ConditionalPause(c) => Some(c.in_force(&bound, i)),
+                    _ => None,
+                })
+            })
+            .collect()
+    }
+
+    /// What is sound but probably not meant: a conditional pause whose
+    /// quorum the labs' policies can never meet, a regulation that starts
+    /// after the last step.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        for (lab, in_force) in self.labs.iter().zip(self.in_force()) {
+            if in_force == Some(false) {
+                warnings.push(format!(
+                    "lab `{}`: its conditional_pause can never be in force: the policies of the \
+                     other labs never bind as many of them as its quorum asks (it runs as if \
+                     the rule were not there)",
+                    lab.name
+                ));
+            }
+        }
+        for r in &self.regulation {
+            if r.start >= self.meta.steps {
+                warnings.push(format!(
+                    "regulation `{}` starts at step {}, after the last step ({}): it never applies",
+                    r.name,
+                    r.start,
+                    self.meta.steps - 1
+                ));
+            }
+        }
+        warnings
+    }
+
+    /// Whether a lab has a `conditional_pause` rule.
+    pub fn uses_conditional_pause(&self) -> bool {
+        self.in_force().iter().any(Option::is_some)
     }
 }
 

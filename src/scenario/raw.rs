@@ -16,6 +16,7 @@ pub struct RawFile {
     pub world: Option<Sp<RawWorld>>,
     pub labs: Option<Sp<Vec<Sp<RawLab>>>>,
     pub payoff: Option<Sp<RawPayoff>>,
+    pub regulation: Option<Sp<Vec<Sp<RawRegulation>>>>,
     /// A parameter sweep (read by `airace sweep`; a plain run ignores it).
     pub sweep: Option<toml::Value>,
 }
@@ -74,7 +75,24 @@ pub struct RawLab {
     pub safety_rate: Option<Sp<f64>>,
     pub safety_share: Option<Sp<f64>>,
     pub risk_perception: Option<Sp<f64>>,
+    pub evaluation_noise: Option<Sp<f64>>,
+    pub evaluation_bias: Option<Sp<f64>>,
+    pub risk_noise: Option<Sp<f64>>,
+    pub risk_report_every: Option<Sp<i64>>,
     pub policy: Option<Sp<Vec<Sp<RawRule>>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRegulation {
+    pub name: Option<Sp<String>>,
+    pub labs: Option<Sp<Vec<Sp<String>>>>,
+    pub start: Option<Sp<i64>>,
+    pub thresholds: Option<Sp<Vec<Sp<f64>>>>,
+    pub required: Option<Sp<Vec<Sp<f64>>>>,
+    pub compliance: Option<Sp<f64>>,
+    pub audit: Option<Sp<f64>>,
+    pub penalty: Option<Sp<i64>>,
 }
 
 /// A rule with the union of every rule's keys; stage two checks that only
@@ -91,6 +109,10 @@ pub struct RawRule {
     pub lead: Option<Sp<f64>>,
     pub risk: Option<Sp<f64>>,
     pub slowdown: Option<Sp<f64>>,
+    pub quorum: Option<Sp<i64>>,
+    pub observe: Option<Sp<String>>,
+    pub milestones: Option<Sp<Vec<Sp<Vec<Sp<f64>>>>>>,
+    pub catch_up: Option<Sp<f64>>,
 }
 
 impl RawRule {
@@ -110,6 +132,10 @@ impl RawRule {
         add("lead", self.lead.as_ref().map(|v| v.span()));
         add("risk", self.risk.as_ref().map(|v| v.span()));
         add("slowdown", self.slowdown.as_ref().map(|v| v.span()));
+        add("quorum", self.quorum.as_ref().map(|v| v.span()));
+        add("observe", self.observe.as_ref().map(|v| v.span()));
+        add("milestones", self.milestones.as_ref().map(|v| v.span()));
+        add("catch_up", self.catch_up.as_ref().map(|v| v.span()));
         keys
     }
 }

@@ -4,9 +4,12 @@
 
 use super::error::{Problem, line_col};
 use super::keys::{self, Default, Kind, key_spec};
-use super::raw::{RawFile, RawLab, RawRule, Sp};
-use super::{Hazard, Lab, Meta, Observation, Payoff, Scenario, World};
-use crate::policy::{DelayIfLeading, MatchCompetitors, Reference, Rule, UnilateralPause};
+use super::raw::{RawFile, RawLab, RawRegulation, RawRule, Sp};
+use super::{Hazard, Lab, Meta, Observation, Payoff, Regulation, Scenario, World};
+use crate::policy::{
+    ConditionalPause, DelayIfLeading, MatchCompetitors, Observe, Reference, Rule, SafetyRoadmap,
+    UnilateralPause,
+};
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -51,6 +54,8 @@ pub fn parse(source: &str, default_name: &str) -> Result<Scenario, Vec<Problem>>
     let mut checker = Checker {
         source,
         problems: Vec::new(),
+        quorums: Vec::new(),
+        entries: Vec::new(),
     };
     let scenario = checker.scenario(raw, default_name);
     // A key blanked for its type is not missing from its table.
@@ -232,7 +237,10 @@ fn key_for(path: &str) -> Option<&'static keys::Key> {
             .iter()
             .filter(|k| k.path.starts_with("rule.") && k.name() == name);
         let key = rule_keys.next()?;
-        rule_keys.next().is_none().then_some(key)
+        // A name several rules share (thresholds) counts when they agree.
+        rule_keys
+            .all(|k| k.kind == key.kind && k.range == key.range && k.example == key.example)
+            .then_some(key)
     })
 }
 
@@ -273,6 +281,11 @@ fn unknown_key_hint(message: &str) -> Option<String> {
 struct Checker<'a> {
     source: &'a str,
     problems: Vec<Problem>,
+    /// Each `conditional_pause` quorum with its place, checked against the
+    /// number of labs once they are all expanded.
+    quorums: Vec<(i64, Range<usize>, String)>,
+    /// Each `[[labs]]` entry's name and the names it expanded into.
+    entries: Vec<(String, Vec<String>)>,
 }
 
 /// Where a value sits: its key path for messages and its span for line:col.
@@ -388,12 +401,169 @@ impl<'a> Checker<'a> {
         let world = self.world(&raw);
         let payoff = self.payoff(&raw);
         let labs = self.labs(&raw);
+        let others = labs.len().saturating_sub(1);
+        for (quorum, span, path) in std::mem::take(&mut self.quorums) {
+            if quorum > others as i64 {
+                self.problem(
+                    Some(span),
+                    path,
+                    format!(
+                        "quorum {quorum} is more than the {others} other labs of the scenario: \
+                         allowed 0 <= quorum <= {others}"
+                    ),
+                );
+            }
+        }
+        let regulation = self.regulations(&raw, &labs);
         Scenario {
             meta,
             world,
             payoff,
             labs,
+            regulation,
         }
+    }
+
+    fn regulations(&mut self, raw: &RawFile, labs: &[Lab]) -> Vec<Regulation> {
+        let Some(list) = &raw.regulation else {
+            return Vec::new();
+        };
+        list.get_ref()
+            .iter()
+            .enumerate()
+            .map(|(i, r)| self.regulation(r, &format!("regulation[{i}]"), labs))
+            .collect()
+    }
+
+    fn regulation(&mut self, raw: &Sp<RawRegulation>, path: &str, labs: &[Lab]) -> Regulation {
+        let table = Place {
+            path,
+            span: Some(raw.span()),
+        };
+        let r = raw.get_ref();
+        let name = match &r.name {
+            Some(n) => {
+                self.check_name(n.get_ref(), &format!("{path}.name"), Some(n.span()));
+                n.get_ref().clone()
+            }
+            None => {
+                self.missing(&table, key_spec("regulation.name"), &format!("{path}.name"));
+                String::new()
+            }
+        };
+        let mut covered = vec![false; labs.len()];
+        match &r.labs {
+            None => self.missing(&table, key_spec("regulation.labs"), &format!("{path}.labs")),
+            Some(list) => {
+                if list.get_ref().is_empty() {
+                    self.problem(
+                        Some(list.span()),
+                        format!("{path}.labs"),
+                        "labs is empty: name at least one lab, or \"*\" for every lab",
+                    );
+                }
+                for (k, pattern) in list.get_ref().iter().enumerate() {
+                    let p = pattern.get_ref().as_str();
+                    let by_entry = self
+                        .entries
+                        .iter()
+                        .find(|(entry, names)| entry == p && names.len() > 1);
+                    let matched: Vec<usize> = if p == "*" {
+                        (0..labs.len()).collect()
+                    } else if let Some((_, names)) = by_entry {
+                        (0..labs.len())
+                            .filter(|&i| names.contains(&labs[i].name))
+                            .collect()
+                    } else {
+                        (0..labs.len()).filter(|&i| labs[i].name == p).collect()
+                    };
+                    if matched.is_empty() {
+                        let names: Vec<&str> = labs.iter().map(|l| l.name.as_str()).collect();
+                        self.problem(
+                            Some(pattern.span()),
+                            format!("{path}.labs[{k}]"),
+                            format!(
+                                "no lab is named `{p}`: the labs are {}; allowed {}",
+                                names.join(", "),
+                                key_spec("regulation.labs").allowed()
+                            ),
+                        );
+                    }
+                    for i in matched {
+                        covered[i] = true;
+                    }
+                }
+            }
+        }
+        let start = self.integer(&r.start, "regulation.start", &table);
+        let (thresholds, required) = self.thresholds(
+            &r.thresholds,
+            &r.required,
+            "regulation.thresholds",
+            "regulation.required",
+            &table,
+        );
+        Regulation {
+            name,
+            labs: labs
+                .iter()
+                .zip(&covered)
+                .filter(|(_, c)| **c)
+                .map(|(l, _)| l.name.clone())
+                .collect(),
+            start: start.clamp(0, u32::MAX as i64) as u32,
+            thresholds,
+            required,
+            compliance: self.float(&r.compliance, "regulation.compliance", &table),
+            audit: self.float(&r.audit, "regulation.audit", &table),
+            penalty: self
+                .integer(&r.penalty, "regulation.penalty", &table)
+                .clamp(0, u32::MAX as i64) as u32,
+        }
+    }
+
+    /// A threshold list and its safety bars (default: the thresholds),
+    /// checked as the pause's: strictly ascending, not empty, one bar each.
+    fn thresholds(
+        &mut self,
+        raw_thresholds: &Option<Sp<Vec<Sp<f64>>>>,
+        raw_required: &Option<Sp<Vec<Sp<f64>>>>,
+        thresholds_key: &str,
+        required_key: &str,
+        table: &Place<'_>,
+    ) -> (Vec<f64>, Vec<f64>) {
+        let path = table.path;
+        let thresholds = self.float_list(raw_thresholds, thresholds_key, table);
+        let required = match raw_required {
+            None => thresholds.clone(),
+            Some(_) => self.float_list(raw_required, required_key, table),
+        };
+        if thresholds.windows(2).any(|w| w[0] >= w[1]) {
+            self.problem(
+                raw_thresholds.as_ref().map(|t| t.span()),
+                format!("{path}.thresholds"),
+                format!("thresholds {thresholds:?} are not strictly ascending: list each capability level once, lowest first"),
+            );
+        }
+        if raw_thresholds.is_some() && thresholds.is_empty() {
+            self.problem(
+                raw_thresholds.as_ref().map(|t| t.span()),
+                format!("{path}.thresholds"),
+                "thresholds is empty: give at least one capability level",
+            );
+        }
+        if required.len() != thresholds.len() {
+            self.problem(
+                raw_required.as_ref().map(|t| t.span()),
+                format!("{path}.required"),
+                format!(
+                    "required has {} values but thresholds has {}: give one safety bar per threshold",
+                    required.len(),
+                    thresholds.len()
+                ),
+            );
+        }
+        (thresholds, required)
     }
 
     fn meta(&mut self, raw: &RawFile, default_name: &str) -> Meta {
@@ -602,6 +772,7 @@ impl<'a> Checker<'a> {
             let Some((template, count, name_span)) = self.lab(lab, &path) else {
                 continue;
             };
+            let first = expanded.len();
             for k in 1..=count {
                 let name = if count == 1 {
                     template.name.clone()
@@ -630,6 +801,8 @@ impl<'a> Checker<'a> {
                     ..template.clone()
                 });
             }
+            let names = expanded[first..].iter().map(|l| l.name.clone()).collect();
+            self.entries.push((template.name.clone(), names));
         }
         expanded
     }
@@ -661,6 +834,12 @@ impl<'a> Checker<'a> {
             safety_rate: self.float(&l.safety_rate, "labs.safety_rate", &table),
             safety_share: self.float(&l.safety_share, "labs.safety_share", &table),
             risk_perception: self.float(&l.risk_perception, "labs.risk_perception", &table),
+            evaluation_noise: self.float(&l.evaluation_noise, "labs.evaluation_noise", &table),
+            evaluation_bias: self.float(&l.evaluation_bias, "labs.evaluation_bias", &table),
+            risk_noise: self.float(&l.risk_noise, "labs.risk_noise", &table),
+            risk_report_every: self
+                .integer(&l.risk_report_every, "labs.risk_report_every", &table)
+                .clamp(0, u32::MAX as i64) as u32,
             policy: self.policy(l, path),
         };
         let count = usize::try_from(count)
@@ -739,44 +918,41 @@ impl<'a> Checker<'a> {
         let rule = match rule_name {
             "race" => Rule::Race,
             "unilateral_pause" => {
-                let thresholds =
-                    self.float_list(&r.thresholds, "rule.unilateral_pause.thresholds", &table);
-                let required = match &r.required {
-                    None => thresholds.clone(),
-                    Some(_) => {
-                        self.float_list(&r.required, "rule.unilateral_pause.required", &table)
-                    }
-                };
-                if thresholds.windows(2).any(|w| w[0] >= w[1]) {
-                    self.problem(
-                        r.thresholds.as_ref().map(|t| t.span()),
-                        format!("{path}.thresholds"),
-                        format!("thresholds {thresholds:?} are not strictly ascending: list each capability level once, lowest first"),
-                    );
-                }
-                if r.thresholds.is_some() && thresholds.is_empty() {
-                    self.problem(
-                        r.thresholds.as_ref().map(|t| t.span()),
-                        format!("{path}.thresholds"),
-                        "thresholds is empty: give at least one capability level",
-                    );
-                }
-                if required.len() != thresholds.len() {
-                    self.problem(
-                        r.required.as_ref().map(|t| t.span()),
-                        format!("{path}.required"),
-                        format!(
-                            "required has {} values but thresholds has {}: give one safety bar per threshold",
-                            required.len(),
-                            thresholds.len()
-                        ),
-                    );
-                }
+                let (thresholds, required) = self.thresholds(
+                    &r.thresholds,
+                    &r.required,
+                    "rule.unilateral_pause.thresholds",
+                    "rule.unilateral_pause.required",
+                    &table,
+                );
                 Rule::UnilateralPause(UnilateralPause {
                     thresholds,
                     required,
                 })
             }
+            "conditional_pause" => {
+                let (thresholds, required) = self.thresholds(
+                    &r.thresholds,
+                    &r.required,
+                    "rule.conditional_pause.thresholds",
+                    "rule.conditional_pause.required",
+                    &table,
+                );
+                let quorum = self.integer(&r.quorum, "rule.conditional_pause.quorum", &table);
+                if let Some(q) = &r.quorum {
+                    self.quorums
+                        .push((quorum, q.span(), format!("{path}.quorum")));
+                }
+                Rule::ConditionalPause(ConditionalPause {
+                    thresholds,
+                    required,
+                    quorum: quorum.clamp(0, u32::MAX as i64) as u32,
+                })
+            }
+            "safety_roadmap" => Rule::SafetyRoadmap(SafetyRoadmap {
+                milestones: self.milestones(&r.milestones, &table),
+                catch_up: self.float(&r.catch_up, "rule.safety_roadmap.catch_up", &table),
+            }),
             "match_competitors" => {
                 let margin = self.float(&r.margin, "rule.match_competitors.margin", &table);
                 let reference = match &r.reference {
@@ -798,7 +974,29 @@ impl<'a> Checker<'a> {
                         }
                     },
                 };
-                Rule::MatchCompetitors(MatchCompetitors { margin, reference })
+                let observe = match &r.observe {
+                    None => Observe::Effort,
+                    Some(v) => match v.get_ref().as_str() {
+                        "effort" => Observe::Effort,
+                        "commitment" => Observe::Commitment,
+                        other => {
+                            self.problem(
+                                Some(v.span()),
+                                format!("{path}.observe"),
+                                format!(
+                                    "unknown observe `{other}`: allowed {}",
+                                    key_spec("rule.match_competitors.observe").allowed()
+                                ),
+                            );
+                            Observe::Effort
+                        }
+                    },
+                };
+                Rule::MatchCompetitors(MatchCompetitors {
+                    margin,
+                    reference,
+                    observe,
+                })
             }
             "delay_if_leading" => Rule::DelayIfLeading(DelayIfLeading {
                 lead: self.float(&r.lead, "rule.delay_if_leading.lead", &table),
@@ -808,6 +1006,85 @@ impl<'a> Checker<'a> {
             _ => unreachable!("rule names were checked above"),
         };
         (!foreign).then_some(rule)
+    }
+
+    /// A roadmap's `[[step, safety], ...]`: whole steps >= 0, strictly
+    /// ascending, safety in range.
+    fn milestones(
+        &mut self,
+        value: &Option<Sp<Vec<Sp<Vec<Sp<f64>>>>>>,
+        table: &Place<'_>,
+    ) -> Vec<(u32, f64)> {
+        let key = key_spec("rule.safety_roadmap.milestones");
+        let path = join(table.path, key.name());
+        let Some(list) = value else {
+            self.missing(table, key, &path);
+            return Vec::new();
+        };
+        if list.get_ref().is_empty() {
+            self.problem(
+                Some(list.span()),
+                path.clone(),
+                format!("milestones is empty: allowed {}", key.allowed()),
+            );
+        }
+        let mut out: Vec<(u32, f64)> = Vec::new();
+        for (i, pair) in list.get_ref().iter().enumerate() {
+            let at = format!("{path}[{i}]");
+            let values = pair.get_ref();
+            let [step, safety] = values.as_slice() else {
+                self.problem(
+                    Some(pair.span()),
+                    at,
+                    format!(
+                        "a milestone is a pair [step, safety], found {} values: allowed {}",
+                        values.len(),
+                        key.allowed()
+                    ),
+                );
+                continue;
+            };
+            let (t, s) = (*step.get_ref(), *safety.get_ref());
+            if !(t.is_finite() && t >= 0.0 && t.fract() == 0.0 && t <= 100_000.0) {
+                self.problem(
+                    Some(step.span()),
+                    format!("{at}[0]"),
+                    format!(
+                        "step {} is not a whole number from 0 to 100000: allowed {}",
+                        keys::format_number(t),
+                        key.allowed()
+                    ),
+                );
+                continue;
+            }
+            if !(s.is_finite() && (0.0..=1e6).contains(&s)) {
+                self.problem(
+                    Some(safety.span()),
+                    format!("{at}[1]"),
+                    format!(
+                        "safety {} is out of range: allowed 0 <= safety <= 1000000",
+                        keys::format_number(s)
+                    ),
+                );
+                continue;
+            }
+            if let Some(&(previous, _)) = out.last() {
+                if t as u32 <= previous {
+                    self.problem(
+                        Some(step.span()),
+                        format!("{at}[0]"),
+                        format!(
+                            "milestone steps are not strictly ascending: step {} comes after step {previous}; \
+                             list each step once, earliest first",
+                            t as u32
+                        ),
+                    );
+                    continue;
+                }
+            }
+            out.push((t as u32, s));
+        }
+        out
     }
 
     fn float_list(
