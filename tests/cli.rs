@@ -527,6 +527,7 @@ fn numbers_in_csv_and_json_read_back_to_the_same_f64() {
         .parse::<f64>()
         .unwrap();
     assert_eq!(share, count as f64 / 60.0);
+}
 
 #[test]
 fn validate_warns_of_a_quorum_never_met_and_a_regulation_after_the_last_step() {
