@@ -478,3 +478,18 @@ fn a_full_disk_leaves_the_folder_as_it_was() {
         );
     }
 }
+
+#[test]
+fn a_users_file_in_the_checkpoint_folder_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run_race(dir.path(), &["--no-plots"]).status.success());
+    let work = dir.path().join("race/.airace-checkpoint");
+    fs::create_dir_all(&work).unwrap();
+    fs::write(work.join("notes.txt"), "mine").unwrap();
+    assert!(
+        run_race(dir.path(), &["--no-plots", "--seed", "3"])
+            .status
+            .success()
+    );
+    assert_eq!(fs::read_to_string(work.join("notes.txt")).unwrap(), "mine");
+}

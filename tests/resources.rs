@@ -30,12 +30,18 @@ fn assert_refused(cmd: &mut Command, out: &Path, expected: &str) {
     assert!(!out.exists(), "created {}", out.display());
 }
 
-/// The memory refusal, for an estimate of `size`.
-fn memory_message(size: &str) -> String {
+/// The memory refusal, for an estimate of `size` (with figures to draw,
+/// `plots`, it suggests `--no-plots` too).
+fn memory_message(size: &str, plots: bool) -> String {
     format!(
         "100000 steps x 1002 labs on 2 thread(s) need about {size} of memory, but 1.0 GiB is \
-         available: use fewer steps or labs, or fewer --threads (each thread holds 4 blocks of \
-         1024 runs; results do not depend on the thread count)\n"
+         available: use fewer steps or labs{}, or fewer --threads (each thread holds 4 blocks of \
+         1024 runs; results do not depend on the thread count)\n",
+        if plots {
+            ", --no-plots (drawing the figures reads the whole time series)"
+        } else {
+            ""
+        }
     )
 }
 
@@ -48,7 +54,7 @@ fn a_run_too_big_for_memory_is_refused_with_the_estimate() {
             .args(["run", TOO_BIG, "--threads", "2"])
             .env("AIRACE_MEMORY_LIMIT", "1G"),
         &out,
-        &format!("error: {TOO_BIG}: {}", memory_message("42.4 GiB")),
+        &format!("error: {TOO_BIG}: {}", memory_message("62.0 GiB", true)),
     );
 }
 
@@ -71,7 +77,7 @@ fn a_sweep_too_big_for_memory_is_refused_with_the_estimate() {
         // Less than a run's: the points write no per-run rows.
         &format!(
             "error: {TOO_BIG} at sweep point 1: {}",
-            memory_message("41.8 GiB")
+            memory_message("46.4 GiB", false)
         ),
     );
 }
@@ -114,7 +120,7 @@ fn without_rows_the_disk_refusal_names_steps_and_figures() {
             .env("AIRACE_DISK_LIMIT", "300K"),
         &out,
         &format!(
-            "error: scenarios/race.toml: 200 runs x 3 labs x 120 steps would write about 761.1 KiB \
+            "error: scenarios/race.toml: 200 runs x 3 labs x 120 steps would write about 840.2 KiB \
              into {}, but its file system has 300.0 KiB free: free some space, use fewer steps, or \
              draw smaller figures (--dpi, --width, --height) or none (--no-plots)\n",
             out.display()

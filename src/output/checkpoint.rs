@@ -283,12 +283,32 @@ pub fn mark_written(dir: &Path) -> io::Result<()> {
     write_json(&work, &checkpoint)
 }
 
-/// Removes `dir`'s checkpoint folder and what airace put in it.
+/// Removes what airace put in `dir`'s checkpoint folder (its files, by
+/// name, and their temporary files), then the folder if that empties it:
+/// a file of the user's in it stays, and so does the folder.
 pub fn remove(dir: &Path) -> io::Result<()> {
     let work = folder(dir);
-    match std::fs::remove_dir_all(&work) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
+    let entries = match std::fs::read_dir(&work) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let ours = [FILE, AGGREGATE, RUNS_FILE, LABS_FILE];
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let temp_of_ours = ours
+            .iter()
+            .any(|f| name.starts_with(&format!(".{f}.airace-tmp-")));
+        if (ours.contains(&name.as_str()) || temp_of_ours) && entry.file_type()?.is_file() {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    match std::fs::remove_dir(&work) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        // Not empty: something of the user's is in it.
+        Err(_) => Ok(()),
     }
 }
 

@@ -35,10 +35,21 @@ pub fn draw_all(figures: Vec<(String, Figure)>, size: &Size) -> Vec<Drawn> {
     render::register_fonts();
     figures
         .into_par_iter()
-        .map(|(stem, figure)| Drawn {
-            stem,
-            svg: render::svg(&figure, size),
-            png: render::png(&figure, size),
+        .map(|(stem, figure)| {
+            // A signal stops the drawing between figures (and formats): the
+            // caller then commits nothing (see `crate::output::folder`).
+            let stopped = crate::interrupt::interrupted;
+            let svg = if stopped() {
+                String::new()
+            } else {
+                render::svg(&figure, size)
+            };
+            let png = if stopped() {
+                Vec::new()
+            } else {
+                render::png(&figure, size)
+            };
+            Drawn { stem, svg, png }
         })
         .collect()
 }
