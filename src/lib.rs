@@ -9,6 +9,7 @@
 pub mod app;
 pub mod builtin;
 pub mod engine;
+pub mod explore;
 pub mod game;
 pub mod model;
 pub mod output;
