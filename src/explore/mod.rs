@@ -8,6 +8,7 @@
 //! against known answers; the exploration file and command build on them.
 
 pub mod design;
+pub mod file;
 pub mod morris;
 pub mod prim;
 pub mod robustness;

@@ -169,7 +169,7 @@ pub struct Wanted {
 
 /// One step of a path into the scenario document, to find a value's line.
 #[derive(Debug, Clone, PartialEq)]
-enum Step {
+pub(crate) enum Step {
     Key(String),
     Index(usize),
 }
@@ -200,7 +200,7 @@ impl TableProblem {
 }
 
 /// `sweep.parameter[0].range` for the steps of a path.
-fn key_path_text(at: &[Step]) -> String {
+pub(crate) fn key_path_text(at: &[Step]) -> String {
     let mut text = String::new();
     for step in at {
         match step {
@@ -217,7 +217,7 @@ fn key_path_text(at: &[Step]) -> String {
 
 /// The line and column where the value at `at` is written: of its key for
 /// a table's entry, of the element for a list's.
-fn line_col_of(source: &str, at: &[Step]) -> Option<(usize, usize)> {
+pub(crate) fn line_col_of(source: &str, at: &[Step]) -> Option<(usize, usize)> {
     use toml::de::{DeTable, DeValue};
     let doc = DeTable::parse(source).ok()?;
     let mut table = Some(doc.get_ref());
