@@ -318,6 +318,13 @@ impl Condition {
     }
 }
 
+/// What the command line replaces in the file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Overrides {
+    pub runs: Option<u64>,
+    pub seed: Option<u64>,
+}
+
 /// A checked exploration, every experiment's scenario built.
 #[derive(Debug, Clone)]
 pub struct Exploration {
@@ -397,10 +404,10 @@ fn expand(text: &str, doc: &Table) -> Vec<String> {
 
 impl Exploration {
     /// Reads and checks the exploration file at `path`.
-    pub fn load(path: &Path) -> Result<Exploration, ScenarioError> {
+    pub fn load(path: &Path, overrides: Overrides) -> Result<Exploration, ScenarioError> {
         let file = SourceFile::read(path)?;
         let dir = path.parent().unwrap_or(Path::new(""));
-        Exploration::from_str_named(&file.text, &file.origin, &file.stem, dir)
+        Exploration::from_str_named(&file.text, &file.origin, &file.stem, dir, overrides)
     }
 
     /// Checks the exploration `source` (named `origin`; scenario files of
@@ -410,6 +417,7 @@ impl Exploration {
         origin: &str,
         default_name: &str,
         dir: &Path,
+        overrides: Overrides,
     ) -> Result<Exploration, ScenarioError> {
         let invalid = |list: Vec<Problem>| ScenarioError::Invalid {
             origin: origin.to_string(),
@@ -492,6 +500,7 @@ impl Exploration {
             }
         };
         let runs = whole("runs", first.as_ref().map(|s| s.meta.runs), &mut p).unwrap_or(1);
+        let runs = overrides.runs.unwrap_or(runs);
         let seed = match explore.get("seed") {
             None => first.as_ref().map_or(1, |s| s.meta.seed),
             Some(Value::Integer(n)) if *n >= 0 => *n as u64,
@@ -503,6 +512,7 @@ impl Exploration {
                 0
             }
         };
+        let seed = overrides.seed.unwrap_or(seed);
         let uncertainties = read_uncertainties(explore, &policies, &mut p);
         let k = uncertainties.len();
         let worlds = whole("worlds", None, &mut p);
@@ -1451,7 +1461,13 @@ safety_rate = 0.05
 "#;
 
     fn load(explore: &str) -> Result<Exploration, ScenarioError> {
-        Exploration::from_str_named(&format!("{BASE}{explore}"), "x.toml", "x", Path::new("."))
+        Exploration::from_str_named(
+            &format!("{BASE}{explore}"),
+            "x.toml",
+            "x",
+            Path::new("."),
+            Overrides::default(),
+        )
     }
 
     fn message(explore: &str) -> String {
