@@ -352,21 +352,45 @@ fn summary(
                 100.0 * row.best_share.ci_high
             ));
         }
-        let mut top: Vec<&tables::Sensitivity> = sensitivity
-            .iter()
-            .filter(|s| s.outcome == o && matches!(s.subject, tables::Subject::Difference(..)))
-            .collect();
-        top.sort_by(|a, b| b.measures[1].1.total_cmp(&a.measures[1].1));
-        if let Some(best) = top.first() {
-            let m = best.measures[1];
+        // Which unknowns decide each policy's difference from the first
+        // (the reference): the two largest ST (or mu*).
+        for p in 1..e.policies.len() {
+            let subject = tables::Subject::Difference(0, p);
+            let mut rows: Vec<&tables::Sensitivity> = sensitivity
+                .iter()
+                .filter(|s| s.outcome == o && s.subject == subject)
+                .collect();
+            if rows.is_empty() {
+                continue;
+            }
+            // ST for Sobol' (the second measure), mu* for Morris (the first).
+            let main = |s: &tables::Sensitivity| {
+                s.measures
+                    .iter()
+                    .find(|m| m.0 == "ST" || m.0 == "mu_star")
+                    .copied()
+                    .expect("a sensitivity has ST or mu*")
+            };
+            rows.sort_by(|a, b| main(b).1.total_cmp(&main(a).1));
+            let top: Vec<String> = rows
+                .iter()
+                .take(2)
+                .map(|s| {
+                    let m = main(s);
+                    if m.2.is_finite() {
+                        format!(
+                            "{} ({} {:.2} [{:.2}, {:.2}])",
+                            e.uncertainties[s.parameter].name, m.0, m.1, m.2, m.3
+                        )
+                    } else {
+                        format!("{} ({} {:.3})", e.uncertainties[s.parameter].name, m.0, m.1)
+                    }
+                })
+                .collect();
             out.push_str(&format!(
-                "  what decides the largest difference, {}: {} ({} {:.3} [{:.3}, {:.3}])\n",
-                best.subject.name(e),
-                e.uncertainties[best.parameter].name,
-                m.0,
-                m.1,
-                m.2,
-                m.3
+                "  what decides {}: {}\n",
+                subject.name(e),
+                top.join(", ")
             ));
         }
     }

@@ -453,7 +453,10 @@ pub fn convergence(e: &Exploration, r: &Results) -> Vec<Check> {
                 };
                 key(a).total_cmp(&key(b))
             })
-            .map_or_else(String::new, |x| e.uncertainties[x.parameter].name.clone())
+            .map_or_else(
+                || "(the outcome does not vary)".to_string(),
+                |x| e.uncertainties[x.parameter].name.clone(),
+            )
     };
     let (a, b) = (sensitivities(e, r, &first), sensitivities(e, r, &second));
     if !a.is_empty() || !b.is_empty() {
