@@ -1574,6 +1574,23 @@ when = "racing.p_catastrophe > as-is.p_catastrophe + 0.01"
     }
 
     #[test]
+    fn the_shipped_exploration_is_sound() {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/explore/headline-claims.toml");
+        let e = Exploration::load(&path, Overrides::default()).unwrap();
+        assert_eq!(e.uncertainties.len(), 10);
+        assert_eq!(e.policies.len(), 5);
+        assert_eq!(e.points.len(), 128 * 12);
+        assert_eq!(e.conditions.len(), 3);
+        // The lone pause's Frontier pauses; its rivals race.
+        let s = e.scenario(0, 3).unwrap();
+        assert!(matches!(
+            s.labs[0].policy[0],
+            crate::policy::Rule::UnilateralPause(_)
+        ));
+    }
+
+    #[test]
     fn conditions_compare_policies_in_a_world() {
         let e = load(GOOD).unwrap();
         let c = &e.conditions[0];
