@@ -850,9 +850,9 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
             output::Summary::new(&point.scenario, point.scenario.meta.seed, &aggregate)
         };
         csv.push_str(&format!("{},{}", k + 1, plan.design.name()));
-        for v in &point.values {
+        for (p, v) in plan.parameters.iter().zip(&point.values) {
             csv.push(',');
-            csv.push_str(&crate::scenario::keys::format_number(*v));
+            csv.push_str(&p.cell(*v));
         }
         csv.push_str(&format!(",{}", summary.runs));
         output::comparison::metric_cells(&mut csv, &summary);
