@@ -1355,6 +1355,29 @@ fn validate_file(path: &Path) -> Result<String, ScenarioError> {
         .text
         .parse::<toml::Table>()
         .is_ok_and(|table| table.get("game").is_some_and(toml::Value::is_table));
+    let is_exploration = file
+        .text
+        .parse::<toml::Table>()
+        .is_ok_and(|table| table.get("explore").is_some_and(toml::Value::is_table));
+    if is_exploration {
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let e = crate::explore::file::Exploration::from_str_named(
+            &file.text,
+            &file.origin,
+            &file.stem,
+            dir,
+            Default::default(),
+        )?;
+        return Ok(format!(
+            "ok: exploration {} ({} design, {} worlds x {} policies x {} runs, seed {})",
+            e.name,
+            e.design.name(),
+            e.points.len(),
+            e.policies.len(),
+            e.runs,
+            e.seed
+        ));
+    }
     if is_game {
         let g = crate::game::game_file::Game::from_str_named(&file.text, &file.origin, &file.stem)?;
         return Ok(format!(

@@ -135,6 +135,11 @@ struct ExploreArgs {
     /// Write into an output folder that holds files airace did not write.
     #[arg(long)]
     force: bool,
+    /// Do not draw figures.
+    #[arg(long)]
+    no_plots: bool,
+    #[command(flatten)]
+    figure: FigureArgs,
 }
 
 #[derive(Subcommand)]
@@ -426,7 +431,8 @@ impl Command {
                 ClassicModel::Dsair(a) => drawn(&a.common.output),
                 ClassicModel::Precipice(a) => drawn(&a.common.output),
             },
-            Command::Validate { .. } | Command::New { .. } | Command::Explore(_) => None,
+            Command::Explore(a) => (!a.no_plots).then_some(&a.figure),
+            Command::Validate { .. } | Command::New { .. } => None,
         }
     }
 }
@@ -577,6 +583,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 quiet: args.quiet,
                 force: args.force,
                 command_line: std::env::args().collect(),
+                figures: args.figure.options(args.no_plots),
             })?;
         }
         Command::Plot { dirs, figure } => {

@@ -26,15 +26,23 @@ fn explore(file: &Path, out: &Path, extra: &[&str]) {
         .success();
 }
 
+/// Every file under `dir` (a folder's bytes are empty), by name.
 fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
         .unwrap()
-        .map(|e| {
+        .flat_map(|e| {
             let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                fs::read(e.path()).unwrap(),
-            )
+            let name = e.file_name().to_string_lossy().into_owned();
+            if e.path().is_dir() {
+                let mut inner: Vec<(String, Vec<u8>)> = files(&e.path())
+                    .into_iter()
+                    .map(|(n, b)| (format!("{name}/{n}"), b))
+                    .collect();
+                inner.insert(0, (name, Vec::new()));
+                inner
+            } else {
+                vec![(name, fs::read(e.path()).unwrap())]
+            }
         })
         .collect();
     out.sort();
@@ -53,13 +61,18 @@ fn the_template_runs_and_gives_the_same_bytes_for_any_thread_count() {
         files(&one.join("my-question-explore")),
         files(&two.join("my-question-explore")),
     );
-    let names: Vec<&str> = a.iter().map(|f| f.0.as_str()).collect();
+    let names: Vec<&str> = a
+        .iter()
+        .map(|f| f.0.as_str())
+        .filter(|n| !n.starts_with("figures/"))
+        .collect();
     assert_eq!(
         names,
         [
             "convergence.csv",
             "discovery.csv",
             "experiments.csv",
+            "figures",
             "manifest.json",
             "pairwise.csv",
             "robustness.csv"
@@ -70,7 +83,31 @@ fn the_template_runs_and_gives_the_same_bytes_for_any_thread_count() {
     for (x, y) in a.iter().zip(&b).filter(|(x, _)| x.0 != "manifest.json") {
         assert!(x == y, "{} differs between 1 and 2 threads", x.0);
     }
-    let experiments = String::from_utf8(a[2].1.clone()).unwrap();
+    // The figures: per outcome the policies and, per condition, PRIM's
+    // peeling (this design has no sensitivity figure), as SVG and PNG.
+    let figures: Vec<&str> = a
+        .iter()
+        .filter_map(|f| f.0.strip_prefix("figures/"))
+        .collect();
+    assert_eq!(
+        figures,
+        [
+            "Frontier.p_win-policies.png",
+            "Frontier.p_win-policies.svg",
+            "discovery-1.png",
+            "discovery-1.svg",
+            "p_catastrophe-policies.png",
+            "p_catastrophe-policies.svg"
+        ]
+    );
+    let experiments = String::from_utf8(
+        a.iter()
+            .find(|f| f.0 == "experiments.csv")
+            .unwrap()
+            .1
+            .clone(),
+    )
+    .unwrap();
     // A header and 16 worlds x 3 policies.
     assert_eq!(experiments.lines().count(), 1 + 16 * 3);
     assert!(experiments.starts_with(
@@ -167,4 +204,28 @@ fn bad_explorations_are_refused_with_their_place_and_nothing_is_written() {
             .stderr(predicate::str::is_match(r"bad\.toml:\d+:\d+").unwrap());
         assert!(!out.exists(), "{message}: nothing may be written");
     }
+}
+
+#[test]
+fn validate_checks_an_exploration_as_explore_reads_it() {
+    airace()
+        .args(["validate", "scenarios/explore/headline-claims.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "ok: exploration headline-claims (sobol design, 1536 worlds x 5 policies x 200 runs, seed 1)",
+        ));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.toml");
+    fs::write(
+        &file,
+        template().replace("world.spillover", "world.spilover"),
+    )
+    .unwrap();
+    airace()
+        .arg("validate")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `world.spillover`?"));
 }

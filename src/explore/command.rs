@@ -28,6 +28,8 @@ pub struct ExploreConfig {
     pub force: bool,
     /// Recorded in the manifest.
     pub command_line: Vec<String>,
+    /// Figures to draw (size), or none.
+    pub figures: crate::output::FigureOptions,
 }
 
 /// What `airace explore` produced.
@@ -108,6 +110,7 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
     let dir = config.out.join(&name);
     let mut ours: Vec<&str> = tables::FILES.to_vec();
     ours.push(crate::output::report::FILE_NAME);
+    ours.push(crate::plot::FIGURES_DIR);
     let mut created = app::Created::default();
     created.claim_for(&dir, &ours, config.force)?;
     let abandon = |completed: u64| {
@@ -203,16 +206,26 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
         tables::CONVERGENCE,
         tables::convergence_csv(&checks).into_bytes(),
     ));
+    let drawn = match config.figures.size {
+        Some(size) => crate::plot::draw_all(
+            super::figures::figures(e, &results, &sensitivity, &found),
+            &size,
+        ),
+        None => Vec::new(),
+    };
     let names: Vec<String> = files
         .iter()
         .map(|(n, _)| n.to_string())
+        .chain(drawn.iter().flat_map(|d| {
+            ["svg", "png"].map(|ext| format!("{}/{}.{ext}", crate::plot::FIGURES_DIR, d.stem))
+        }))
         .chain([tables::MANIFEST.to_string()])
         .collect();
     files.push((tables::MANIFEST, manifest(e, config, &names)));
     if app::interrupted() {
         return Err(abandon(experiments as u64));
     }
-    write_all(&dir, &files)?;
+    write_all(&dir, &files, &drawn)?;
     if !config.quiet {
         print!(
             "{}",
@@ -237,9 +250,15 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
     })
 }
 
-/// Stages every file, then commits them: a failure leaves none behind.
-fn write_all(dir: &Path, files: &[(&str, Vec<u8>)]) -> anyhow::Result<()> {
-    let staged: Vec<AtomicFile> = files
+/// Stages every file and figure, then commits them, the manifest last: a
+/// failure while staging leaves none behind.
+fn write_all(
+    dir: &Path,
+    files: &[(&str, Vec<u8>)],
+    drawn: &[crate::plot::Drawn],
+) -> anyhow::Result<()> {
+    let (manifest, tables) = files.split_last().expect("the manifest is last");
+    let mut staged: Vec<AtomicFile> = tables
         .iter()
         .map(|(name, bytes)| {
             let target = dir.join(name);
@@ -247,6 +266,15 @@ fn write_all(dir: &Path, files: &[(&str, Vec<u8>)]) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", target.display()))
         })
         .collect::<anyhow::Result<_>>()?;
+    staged.extend(
+        crate::output::stage_figures(dir, drawn)
+            .map_err(|e| anyhow::anyhow!("cannot write figures in {}: {e}", dir.display()))?,
+    );
+    let target = dir.join(manifest.0);
+    staged.push(
+        atomic::stage(&target, &manifest.1)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", target.display()))?,
+    );
     for f in staged {
         let target = f.target().to_path_buf();
         f.commit()

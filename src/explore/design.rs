@@ -266,6 +266,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::needless_range_loop)]
     fn morris_moves_one_factor_by_delta_per_step() {
         let (r, k, p) = (20, 4, 4);
         let design = morris(r, k, p, 5);

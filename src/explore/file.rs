@@ -626,7 +626,7 @@ impl Exploration {
                 "nothing is uncertain: add [[explore.uncertainty]] entries with a key and a distribution",
             );
         }
-        let lab_lists: Vec<Vec<String>> = policies.iter().map(|pol| lab_names_run(pol)).collect();
+        let lab_lists: Vec<Vec<String>> = policies.iter().map(lab_names_run).collect();
         let outcomes = read_outcomes(explore, &lab_lists, &mut p);
         let conditions = read_conditions(explore, &policies, &outcomes, &mut p);
         if !p.list.is_empty() {

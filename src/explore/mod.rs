@@ -9,6 +9,7 @@
 
 pub mod command;
 pub mod design;
+pub mod figures;
 pub mod file;
 pub mod morris;
 pub mod prim;

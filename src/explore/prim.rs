@@ -114,6 +114,8 @@ fn count(x: &[Vec<f64>], y: &[bool], bounds: &[(f64, f64)]) -> (usize, usize) {
 
 /// Runs PRIM on worlds `x` (one row per world, one column per parameter)
 /// with `y` the condition in each world. `None` without worlds.
+// Parameters are columns of the rows `x[i]`: indexing by parameter reads best.
+#[allow(clippy::needless_range_loop)]
 pub fn discover(x: &[Vec<f64>], y: &[bool], settings: &Settings) -> Option<Discovery> {
     let n = x.len();
     if n == 0 {
@@ -228,7 +230,7 @@ pub fn discover(x: &[Vec<f64>], y: &[bool], settings: &Settings) -> Option<Disco
         let z = (h_box as f64 - n_box as f64 * d_rel) / spread;
         // A relaxed box of density 1 (or 0) cannot be beaten by the
         // restriction: z is then 0/0 or -x/0, and the restriction goes.
-        if !(z > ONE_SIDED_5) {
+        if z.is_nan() || z <= ONE_SIDED_5 {
             pruned = relaxed;
         }
     }

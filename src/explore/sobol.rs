@@ -46,7 +46,7 @@ fn point(out: &SaltelliOutputs, rows: &[usize]) -> Option<Vec<(f64, f64)>> {
         .map(|&j| (out.a[j] - mean).powi(2) + (out.b[j] - mean).powi(2))
         .sum::<f64>()
         / (2.0 * n);
-    if !(variance > 0.0) {
+    if variance.is_nan() || variance <= 0.0 {
         return None;
     }
     Some(
