@@ -659,6 +659,15 @@ fn plot_folder(dir: &Path, size: &crate::plot::Size) -> anyhow::Result<()> {
             let page = output::game_report::page(kind, &files, &drawn)?;
             write_page(&mut folder, Vec::new(), &drawn, &page, Scope::Page)?;
         }
+        Kind::Exploration => {
+            return Err(InputError::Usage(format!(
+                "{} is an exploration: its figures are drawn by airace explore, from the \
+                 experiments it runs, not redrawn from its tables (run airace explore again, \
+                 with --width/--height/--dpi)",
+                dir.display()
+            ))
+            .into());
+        }
         Kind::ScenarioShard | Kind::SweepShard => {
             return Err(InputError::Usage(format!(
                 "{} is {}, which has no figures: merge the shards (airace merge) and plot the \
@@ -840,9 +849,9 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
             output::Summary::new(&point.scenario, point.scenario.meta.seed, &aggregate)
         };
         csv.push_str(&format!("{},{}", k + 1, plan.design.name()));
-        for v in &point.values {
+        for (p, v) in plan.parameters.iter().zip(&point.values) {
             csv.push(',');
-            csv.push_str(&crate::scenario::keys::format_number(*v));
+            csv.push_str(&p.cell(*v));
         }
         csv.push_str(&format!(",{}", summary.runs));
         output::comparison::metric_cells(&mut csv, &summary);
@@ -1380,6 +1389,29 @@ fn validate_file(path: &Path) -> Result<String, ScenarioError> {
         .text
         .parse::<toml::Table>()
         .is_ok_and(|table| table.get("game").is_some_and(toml::Value::is_table));
+    let is_exploration = file
+        .text
+        .parse::<toml::Table>()
+        .is_ok_and(|table| table.get("explore").is_some_and(toml::Value::is_table));
+    if is_exploration {
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let e = crate::explore::file::Exploration::from_str_named(
+            &file.text,
+            &file.origin,
+            &file.stem,
+            dir,
+            Default::default(),
+        )?;
+        return Ok(format!(
+            "ok: exploration {} ({} design, {} worlds x {} policies x {} runs, seed {})",
+            e.name,
+            e.design.name(),
+            e.points.len(),
+            e.policies.len(),
+            e.runs,
+            e.seed
+        ));
+    }
     if is_game {
         let g = crate::game::game_file::Game::from_str_named(&file.text, &file.origin, &file.stem)?;
         return Ok(format!(

@@ -9,6 +9,7 @@
 pub mod app;
 pub mod builtin;
 pub mod engine;
+pub mod explore;
 pub mod game;
 pub mod interrupt;
 pub mod model;

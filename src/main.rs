@@ -41,7 +41,11 @@ enum Command {
         scenarios: Vec<PathBuf>,
     },
     /// Print an annotated template scenario with every key and its default.
-    New,
+    New {
+        /// Print an annotated exploration file instead (for `airace explore`).
+        #[arg(long)]
+        explore: bool,
+    },
     /// Sweep scenario keys over values (a grid) or ranges (a Latin hypercube).
     #[command(after_help = SWEEP_EXAMPLES)]
     Sweep(SweepArgs),
@@ -59,6 +63,9 @@ enum Command {
     /// Simulate every profile of a game of policies; find its equilibria.
     #[command(after_help = GAME_EXAMPLES)]
     Game(GameArgs),
+    /// Run every policy on many sampled worlds: robustness, regret, Sobol'/Morris sensitivity, PRIM.
+    #[command(after_help = EXPLORE_EXAMPLES)]
+    Explore(ExploreArgs),
     /// Reproduce a published model of AI races.
     #[command(after_help = GAME_EXAMPLES)]
     Classic {
@@ -109,6 +116,41 @@ struct GameArgs {
     max_runs: Option<u64>,
     #[command(flatten)]
     output: OutputArgs,
+}
+
+const EXPLORE_EXAMPLES: &str = "\
+Examples:
+  airace new --explore > my-explore.toml    start from an annotated exploration file
+  airace explore my-explore.toml            -> output/<name>-explore/
+  airace explore scenarios/explore/headline-claims.toml --runs 200 --seed 7";
+
+#[derive(clap::Args)]
+struct ExploreArgs {
+    /// The exploration file: a scenario with an [explore] table (or only the table).
+    file: PathBuf,
+    /// Runs of every experiment (world x policy; overrides the file).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    runs: Option<u64>,
+    /// Seed of the design and of every run (overrides the file).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+    seed: Option<u64>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
+    /// Folder under which the exploration gets its folder.
+    #[arg(long, default_value = "output")]
+    out: PathBuf,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Write into an output folder that holds files airace did not write.
+    #[arg(long)]
+    force: bool,
+    /// Do not draw figures.
+    #[arg(long)]
+    no_plots: bool,
+    #[command(flatten)]
+    figure: FigureArgs,
 }
 
 #[derive(Subcommand)]
@@ -411,7 +453,8 @@ impl Command {
                 ClassicModel::Dsair(a) => drawn(&a.common.output),
                 ClassicModel::Precipice(a) => drawn(&a.common.output),
             },
-            Command::Validate { .. } | Command::New => None,
+            Command::Explore(a) => (!a.no_plots).then_some(&a.figure),
+            Command::Validate { .. } | Command::New { .. } => None,
         }
     }
 }
@@ -557,7 +600,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 command_line: std::env::args().collect(),
             })?;
         }
-        Command::New => print!("{}", airace::scenario::keys::template()),
+        Command::New { explore: false } => print!("{}", airace::scenario::keys::template()),
+        Command::New { explore: true } => print!("{}", airace::explore::template::TEMPLATE),
+        Command::Explore(args) => {
+            airace::explore::run_explore(&airace::explore::ExploreConfig {
+                file: args.file,
+                runs: args.runs,
+                seed: args.seed,
+                threads: args.threads.map(|t| t as usize),
+                out: args.out,
+                quiet: args.quiet,
+                force: args.force,
+                command_line: std::env::args().collect(),
+                figures: args.figure.options(args.no_plots),
+            })?;
+        }
         Command::Plot { dirs, figure } => {
             for dir in app::plot(&dirs, &figure.size())? {
                 println!("figures: {}", dir.display());

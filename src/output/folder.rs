@@ -62,6 +62,8 @@ pub enum Kind {
     Dsair,
     /// `airace classic precipice`.
     Precipice,
+    /// `airace explore`.
+    Exploration,
 }
 
 impl Kind {
@@ -76,6 +78,7 @@ impl Kind {
             Kind::Game => "a game's analysis",
             Kind::Dsair => "the DSAIR model's results",
             Kind::Precipice => "the precipice model's results",
+            Kind::Exploration => "an exploration",
         }
     }
 
@@ -89,7 +92,7 @@ impl Kind {
             Kind::ScenarioShard => &[super::checkpoint::DIR],
             Kind::Sweep => &[crate::plot::FIGURES_DIR, "points"],
             Kind::SweepShard => &["points"],
-            Kind::Comparison | Kind::Game | Kind::Dsair | Kind::Precipice => {
+            Kind::Comparison | Kind::Game | Kind::Dsair | Kind::Precipice | Kind::Exploration => {
                 &[crate::plot::FIGURES_DIR]
             }
         }
@@ -737,6 +740,11 @@ fn kind_names(kind: Kind) -> Vec<&'static str> {
         Kind::Game => game(GameFolder::Game),
         Kind::Dsair => game(GameFolder::Dsair),
         Kind::Precipice => game(GameFolder::Precipice),
+        Kind::Exploration => {
+            let mut names = crate::explore::tables::FILES.to_vec();
+            names.push(page);
+            names
+        }
     }
 }
 
@@ -852,6 +860,7 @@ pub fn all_names() -> BTreeSet<&'static str> {
         Kind::Game,
         Kind::Dsair,
         Kind::Precipice,
+        Kind::Exploration,
     ]
     .into_iter()
     .flat_map(kind_names)

@@ -94,6 +94,28 @@ impl Table {
             .collect()
     }
 
+    /// A column of numbers, or of text (a sweep's categorical key) as the
+    /// index of each value in order of first appearance: 0, 1, 2, ...
+    pub fn column_or_codes(&self, name: &str) -> Result<Vec<f64>, DataError> {
+        match self.column(name) {
+            Ok(numbers) => Ok(numbers),
+            Err(e) => {
+                let text = self.text(name).map_err(|_| e)?;
+                let mut seen: Vec<&str> = Vec::new();
+                Ok(text
+                    .iter()
+                    .map(|v| match seen.iter().position(|s| s == v) {
+                        Some(i) => i as f64,
+                        None => {
+                            seen.push(v);
+                            (seen.len() - 1) as f64
+                        }
+                    })
+                    .collect())
+            }
+        }
+    }
+
     /// A text column.
     pub fn text(&self, name: &str) -> Result<Vec<String>, DataError> {
         let i = *self.index.get(name).ok_or_else(|| DataError::Invalid {

@@ -388,7 +388,32 @@ pub fn sweep_figures(t: &Table, name: &str) -> Result<Vec<(String, Figure)>, Dat
         t.column("p_catastrophe_ci_low")?,
         t.column("p_catastrophe_ci_high")?,
     );
-    let columns: Vec<Vec<f64>> = keys.iter().map(|k| t.column(k)).collect::<Result<_, _>>()?;
+    // A categorical key is drawn at 0, 1, 2, ... in the order of its
+    // values, which its label names.
+    let columns: Vec<Vec<f64>> = keys
+        .iter()
+        .map(|k| t.column_or_codes(k))
+        .collect::<Result<_, _>>()?;
+    let keys: Vec<String> = keys
+        .into_iter()
+        .map(|k| {
+            if t.column(&k).is_ok() {
+                return k;
+            }
+            let mut values: Vec<String> = Vec::new();
+            for v in t.text(&k).unwrap_or_default() {
+                if !values.contains(&v) {
+                    values.push(v);
+                }
+            }
+            let codes: Vec<String> = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| format!("{i} = {v}"))
+                .collect();
+            format!("{k} ({})", codes.join(", "))
+        })
+        .collect();
     let mut figures = Vec::new();
     if design != "grid" {
         for (k, key) in keys.iter().enumerate() {

@@ -19,6 +19,8 @@ pub struct RawFile {
     pub regulation: Option<Sp<Vec<Sp<RawRegulation>>>>,
     /// A parameter sweep (read by `airace sweep`; a plain run ignores it).
     pub sweep: Option<toml::Value>,
+    /// An exploration (read by `airace explore`; a plain run ignores it).
+    pub explore: Option<toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]

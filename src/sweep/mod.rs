@@ -28,12 +28,37 @@ pub enum Values {
     List(Vec<f64>),
     /// A range for Latin hypercube sampling.
     Range(f64, f64),
+    /// Grid values of a key that takes text (such as a rule's
+    /// `reference`), in the order given; a point holds the index of its
+    /// value.
+    Categories(Vec<String>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parameter {
     pub key: KeyPath,
     pub values: Values,
+}
+
+impl Parameter {
+    /// A point's value of this parameter as written in `sweep.csv` and
+    /// messages: the number, or the text of a categorical value.
+    pub fn cell(&self, value: f64) -> String {
+        match &self.values {
+            Values::Categories(c) => c[value as usize].clone(),
+            _ => crate::scenario::keys::format_number(value),
+        }
+    }
+
+    /// Sets this parameter to a point's `value` in `doc`.
+    fn set(&self, doc: &mut Table, value: f64) {
+        match &self.values {
+            Values::Categories(c) => self
+                .key
+                .set_value(doc, Value::String(c[value as usize].clone())),
+            _ => self.key.set(doc, value),
+        }
+    }
 }
 
 /// How the points were chosen.
@@ -115,6 +140,10 @@ impl Sweep {
                 t.insert("key".into(), Value::String(p.key.text.clone()));
                 match &p.values {
                     Values::List(v) => t.insert("values".into(), floats(v)),
+                    Values::Categories(c) => t.insert(
+                        "values".into(),
+                        Value::Array(c.iter().map(|x| Value::String(x.clone())).collect()),
+                    ),
                     Values::Range(low, high) => t.insert("range".into(), floats(&[*low, *high])),
                 };
                 Value::Table(t)
@@ -131,7 +160,10 @@ impl Sweep {
     }
 }
 
-/// A `--set` argument before its key is checked: `KEY=V1,V2` or `KEY=LOW..HIGH`.
+/// A `--set` argument before its key is checked: `KEY=V1,V2` or
+/// `KEY=LOW..HIGH`. A list with a value that is not a number is a list of
+/// categories (`KEY=mean,max`); whether the key takes text is checked with
+/// the key.
 pub fn parse_set(text: &str) -> Result<(String, Values), String> {
     let (key, values) = text
         .split_once('=')
@@ -153,7 +185,16 @@ pub fn parse_set(text: &str) -> Result<(String, Values), String> {
             }
             Values::Range(low, high)
         }
-        None => Values::List(values.split(',').map(number).collect::<Result<_, _>>()?),
+        None => {
+            let parsed: Result<Vec<f64>, String> = values.split(',').map(number).collect();
+            match parsed {
+                Ok(list) => Values::List(list),
+                Err(e) if values.trim().is_empty() => return Err(e),
+                Err(_) => {
+                    Values::Categories(values.split(',').map(|v| v.trim().to_string()).collect())
+                }
+            }
+        }
     };
     Ok((key.trim().to_string(), values))
 }
@@ -169,7 +210,7 @@ pub struct Wanted {
 
 /// One step of a path into the scenario document, to find a value's line.
 #[derive(Debug, Clone, PartialEq)]
-enum Step {
+pub(crate) enum Step {
     Key(String),
     Index(usize),
 }
@@ -200,7 +241,7 @@ impl TableProblem {
 }
 
 /// `sweep.parameter[0].range` for the steps of a path.
-fn key_path_text(at: &[Step]) -> String {
+pub(crate) fn key_path_text(at: &[Step]) -> String {
     let mut text = String::new();
     for step in at {
         match step {
@@ -217,7 +258,7 @@ fn key_path_text(at: &[Step]) -> String {
 
 /// The line and column where the value at `at` is written: of its key for
 /// a table's entry, of the element for a list's.
-fn line_col_of(source: &str, at: &[Step]) -> Option<(usize, usize)> {
+pub(crate) fn line_col_of(source: &str, at: &[Step]) -> Option<(usize, usize)> {
     use toml::de::{DeTable, DeValue};
     let doc = DeTable::parse(source).ok()?;
     let mut table = Some(doc.get_ref());
@@ -340,10 +381,23 @@ fn parse_table(doc: &Table) -> Result<(Vec<Wanted>, Option<usize>), Vec<TablePro
         let values = match (p.get("values"), p.get("range")) {
             (Some(v), None) => match numbers(v) {
                 Some(list) if !list.is_empty() => Some(Values::List(list)),
+                _ if v
+                    .as_array()
+                    .is_some_and(|a| !a.is_empty() && a.iter().all(|x| x.is_str())) =>
+                {
+                    Some(Values::Categories(
+                        v.as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|x| x.as_str().map(str::to_string))
+                            .collect(),
+                    ))
+                }
                 _ => {
                     problems.push(TableProblem::new(
                         at(Some("values")),
-                        "must be a list of one or more finite numbers, e.g. values = [0.1, 0.2]",
+                        "must be a list of one or more finite numbers, e.g. values = [0.1, 0.2], \
+                         or of strings for a key that takes text, e.g. values = [\"mean\", \"max\"]",
                     ));
                     None
                 }
@@ -495,10 +549,35 @@ impl Sweep {
         let mut problems = Vec::new();
         let mut parameters = Vec::new();
         for w in wanted {
-            match KeyPath::parse(&w.key, &doc) {
+            let parsed = match &w.values {
+                Values::Categories(c) => KeyPath::parse_any(&w.key, &doc).and_then(|path| {
+                    if path.spec.kind == crate::scenario::keys::Kind::Text {
+                        Ok(path)
+                    } else {
+                        // A numeric key given text: said as before there
+                        // were categories.
+                        let bad = c
+                            .iter()
+                            .find(|v| v.parse::<f64>().is_err())
+                            .cloned()
+                            .unwrap_or_default();
+                        Err(format!(
+                            "`{}` takes {}: `{bad}` is not a finite number",
+                            w.key,
+                            match path.spec.kind {
+                                crate::scenario::keys::Kind::Float
+                                | crate::scenario::keys::Kind::Integer => "numbers",
+                                _ => "no list of values here (sweep a key that takes a number or a string)",
+                            }
+                        ))
+                    }
+                }),
+                _ => KeyPath::parse(&w.key, &doc),
+            };
+            match parsed {
                 Ok(path) => {
                     let field = match w.values {
-                        Values::List(_) => "values",
+                        Values::List(_) | Values::Categories(_) => "values",
                         Values::Range(..) => "range",
                     };
                     problems.extend(fractional(&path, &w.values).map(|e| at(w.entry, field, e)));
@@ -551,7 +630,7 @@ impl Sweep {
         for (k, vals) in values.into_iter().enumerate() {
             let mut point_doc = doc.clone();
             for (p, v) in parameters.iter().zip(&vals) {
-                p.key.set(&mut point_doc, *v);
+                p.set(&mut point_doc, *v);
             }
             let text = toml::to_string(&point_doc).expect("a TOML table serializes");
             let label = describe(&parameters, &vals);
@@ -623,13 +702,7 @@ pub fn describe(parameters: &[Parameter], values: &[f64]) -> String {
     parameters
         .iter()
         .zip(values)
-        .map(|(p, v)| {
-            format!(
-                "{}={}",
-                p.key.text,
-                crate::scenario::keys::format_number(*v)
-            )
-        })
+        .map(|(p, v)| format!("{}={}", p.key.text, p.cell(*v)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -638,8 +711,14 @@ pub fn describe(parameters: &[Parameter], values: &[f64]) -> String {
 pub fn grid(parameters: &[Parameter]) -> Result<Vec<Vec<f64>>, String> {
     let mut points: Vec<Vec<f64>> = vec![Vec::new()];
     for p in parameters {
-        let Values::List(values) = &p.values else {
-            unreachable!("a grid has lists only")
+        let indices: Vec<f64>;
+        let values = match &p.values {
+            Values::List(values) => values,
+            Values::Categories(c) => {
+                indices = (0..c.len()).map(|i| i as f64).collect();
+                &indices
+            }
+            Values::Range(..) => unreachable!("a grid has lists only"),
         };
         if values.is_empty() {
             return Err(format!("sweep key `{}` has no values", p.key.text));
@@ -740,10 +819,76 @@ safety_rate = 0.1
                 .unwrap_err()
                 .contains("LOW < HIGH")
         );
+        // Text is a list of categories; the key decides whether it may be.
+        assert_eq!(
+            set("labs.A.policy.0.reference=mean, max"),
+            (
+                "labs.A.policy.0.reference".into(),
+                Values::Categories(vec!["mean".into(), "max".into()])
+            )
+        );
+        let err = Sweep::new(
+            BASE,
+            "b.toml",
+            "b",
+            vec![set("world.returns=0.5,a")],
+            None,
+            None,
+        )
+        .unwrap_err();
         assert!(
-            parse_set("world.returns=a")
-                .unwrap_err()
-                .contains("`a` is not a finite number")
+            rendered(err)[0].contains("`world.returns` takes numbers: `a` is not a finite number"),
+        );
+    }
+
+    /// Regression: `--set labs.Alpha.policy.0.reference=mean,max` was
+    /// refused as "not a finite number".
+    #[test]
+    fn categorical_values_sweep_a_key_that_takes_text() {
+        let base = BASE.replace(
+            "safety_rate = 0.1\n",
+            "safety_rate = 0.1\npolicy = [{ rule = \"match_competitors\" }]\n",
+        );
+        let s = Sweep::new(
+            &base,
+            "b.toml",
+            "b",
+            vec![set("labs.A.policy.0.reference=mean,max,leader")],
+            None,
+            None,
+        )
+        .unwrap();
+        let references: Vec<String> = s
+            .points
+            .iter()
+            .map(|p| match &s.points[0].scenario.labs[0].policy[0] {
+                crate::policy::Rule::MatchCompetitors(_) => s.parameters[0].cell(p.values[0]),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(references, ["mean", "max", "leader"]);
+        assert!(
+            s.points[1]
+                .scenario
+                .to_toml()
+                .contains("reference = \"max\"")
+        );
+        assert!(
+            s.to_toml(None)
+                .contains("values = [\"mean\", \"max\", \"leader\"]")
+        );
+        let err = Sweep::new(
+            &base,
+            "b.toml",
+            "b",
+            vec![set("labs.A.policy.0.reference=mean,median")],
+            None,
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            rendered(err)[0]
+                .contains("unknown reference `median`: allowed \"mean\", \"max\" or \"leader\""),
         );
     }
 

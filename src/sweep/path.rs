@@ -98,10 +98,24 @@ fn unknown(text: &str, doc: &Table, why: &str) -> String {
 }
 
 impl KeyPath {
-    /// Checks `text` against the scenario document `doc`.
+    /// Checks `text`, a numeric key, against the scenario document `doc`.
     pub fn parse(text: &str, doc: &Table) -> Result<KeyPath, String> {
+        KeyPath::parse_kind(text, doc, false)
+    }
+
+    /// Checks `text`, a key of any kind (a number, a string such as a rule's
+    /// `reference`, or a lab's whole `policy` list), against `doc`; set it
+    /// with [`KeyPath::set_value`].
+    pub fn parse_any(text: &str, doc: &Table) -> Result<KeyPath, String> {
+        KeyPath::parse_kind(text, doc, true)
+    }
+
+    fn parse_kind(text: &str, doc: &Table, any: bool) -> Result<KeyPath, String> {
         let parts: Vec<&str> = text.split('.').collect();
-        let numeric = |spec: &'static keys::Key| matches!(spec.kind, Kind::Float | Kind::Integer);
+        let numeric =
+            |spec: &'static keys::Key| any || matches!(spec.kind, Kind::Float | Kind::Integer);
+        let rule_key = |spec: &'static keys::Key| any || spec.kind == Kind::Float;
+        let kind = if any { "key" } else { "numeric key" };
         match parts.as_slice() {
             ["labs", _, ..] => {
                 let entries = labs(doc);
@@ -124,7 +138,9 @@ impl KeyPath {
                         let spec = keys::KEYS
                             .iter()
                             .find(|k| k.path == format!("labs.{key}") && numeric(k))
-                            .ok_or_else(|| unknown(text, doc, "is not a numeric key of a lab"))?;
+                            .ok_or_else(|| {
+                                unknown(text, doc, &format!("is not a {kind} of a lab"))
+                            })?;
                         Ok(KeyPath {
                             text: text.into(),
                             spec,
@@ -153,15 +169,9 @@ impl KeyPath {
                             .unwrap_or("");
                         let spec = keys::KEYS
                             .iter()
-                            .find(|k| {
-                                k.path == format!("rule.{rule_name}.{key}") && k.kind == Kind::Float
-                            })
+                            .find(|k| k.path == format!("rule.{rule_name}.{key}") && rule_key(k))
                             .ok_or_else(|| {
-                                unknown(
-                                    text,
-                                    doc,
-                                    &format!("is not a numeric key of rule {rule_name}"),
-                                )
+                                unknown(text, doc, &format!("is not a {kind} of rule {rule_name}"))
                             })?;
                         Ok(KeyPath {
                             text: text.into(),
@@ -189,7 +199,9 @@ impl KeyPath {
                 let spec = keys::KEYS
                     .iter()
                     .find(|k| k.path == text && numeric(k))
-                    .ok_or_else(|| unknown(text, doc, "is not a numeric key of the scenario"))?;
+                    .ok_or_else(|| {
+                        unknown(text, doc, &format!("is not a {kind} of the scenario"))
+                    })?;
                 Ok(KeyPath {
                     text: text.into(),
                     spec,
@@ -211,6 +223,27 @@ impl KeyPath {
         } else {
             Value::Float(value)
         };
+        self.set_value(doc, v);
+    }
+
+    /// The key's value in `doc`, if the file gives one.
+    pub fn get<'d>(&self, doc: &'d Table) -> Option<&'d Value> {
+        match &self.target {
+            Target::Table(parts) => {
+                let mut table = doc;
+                for part in &parts[..parts.len() - 1] {
+                    table = table.get(part)?.as_table()?;
+                }
+                table.get(&parts[parts.len() - 1])
+            }
+            Target::Lab(index, key) => labs(doc).get(*index)?.get(key),
+            Target::Rule { lab, rule, key } => rules(labs(doc).get(*lab)?).get(*rule)?.get(key),
+        }
+    }
+
+    /// Sets the key to the TOML value `v` in `doc`, creating tables as
+    /// needed; the scenario's own checks judge the value when it is read.
+    pub fn set_value(&self, doc: &mut Table, v: Value) {
         match &self.target {
             Target::Table(parts) => {
                 let mut table = doc;

@@ -1,0 +1,505 @@
+//! The tables of an exploration's folder, from the outcomes of every
+//! experiment already in memory: `experiments.csv`, `robustness.csv`,
+//! `pairwise.csv`, `sensitivity.csv`, `discovery.csv` and
+//! `convergence.csv`. Pure functions of the numbers: the same bytes for
+//! any thread count. Numbers are written shortest-round-trip (`{}`); a
+//! number that does not exist (a standard error no run estimates, the win
+//! step when no lab won) is an empty cell.
+
+use super::design::{MorrisDesign, SaltelliOutputs, morris};
+use super::file::{Design, Exploration};
+use super::prim::{self, Discovery};
+use super::robustness::{self, Better};
+use super::{morris as morris_effects, sobol};
+
+pub const EXPERIMENTS: &str = "experiments.csv";
+pub const ROBUSTNESS: &str = "robustness.csv";
+pub const PAIRWISE: &str = "pairwise.csv";
+pub const SENSITIVITY: &str = "sensitivity.csv";
+pub const DISCOVERY: &str = "discovery.csv";
+pub const CONVERGENCE: &str = "convergence.csv";
+pub const MANIFEST: &str = "manifest.json";
+
+/// Every file an exploration's folder may hold.
+pub const FILES: &[&str] = &[
+    EXPERIMENTS,
+    ROBUSTNESS,
+    PAIRWISE,
+    SENSITIVITY,
+    DISCOVERY,
+    CONVERGENCE,
+    MANIFEST,
+];
+
+/// The outcomes of every experiment: `value[world][policy][outcome]`, and
+/// each one's standard error over its runs (NaN where none is estimated).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Results {
+    pub value: Vec<Vec<Vec<f64>>>,
+    pub se: Vec<Vec<Vec<f64>>>,
+}
+
+fn num(out: &mut String, x: f64) {
+    if x.is_finite() {
+        out.push_str(&format!("{x}"));
+    }
+}
+
+/// A CSV field, quoted when it must be.
+fn field(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// `experiments.csv`: one row per world and policy.
+pub fn experiments(e: &Exploration, r: &Results) -> String {
+    let mut out = String::from("world,policy");
+    for u in &e.uncertainties {
+        out.push(',');
+        out.push_str(&field(&u.name));
+    }
+    for o in &e.outcomes {
+        out.push_str(&format!(",{n},{n}_se", n = field(&o.name)));
+    }
+    out.push('\n');
+    for w in 0..e.points.len() {
+        let cells = e.cells(w);
+        for (p, policy) in e.policies.iter().enumerate() {
+            out.push_str(&format!("{},{}", w + 1, field(&policy.name)));
+            for c in &cells {
+                out.push(',');
+                out.push_str(&field(c));
+            }
+            for o in 0..e.outcomes.len() {
+                out.push(',');
+                num(&mut out, r.value[w][p][o]);
+                out.push(',');
+                num(&mut out, r.se[w][p][o]);
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// `values[world][policy]` of outcome `o` over the worlds `worlds`.
+fn table(r: &Results, o: usize, worlds: &[usize]) -> Vec<Vec<f64>> {
+    worlds
+        .iter()
+        .map(|&w| r.value[w][..].iter().map(|v| v[o]).collect())
+        .collect()
+}
+
+/// `robustness.csv`: per outcome and policy.
+pub fn robustness(e: &Exploration, r: &Results) -> String {
+    let all: Vec<usize> = (0..e.points.len()).collect();
+    let mut out = String::from(
+        "outcome,better,policy,worlds,mean,q05,q50,q95,worst,regret_mean,regret_max,\
+         best_worlds,best_share,best_share_ci_low,best_share_ci_high\n",
+    );
+    for (o, outcome) in e.outcomes.iter().enumerate() {
+        let rows = robustness::robustness(&table(r, o, &all), outcome.better);
+        for (p, row) in rows.iter().enumerate() {
+            out.push_str(&format!(
+                "{},{},{},{}",
+                field(&outcome.name),
+                outcome.better.name(),
+                field(&e.policies[p].name),
+                all.len()
+            ));
+            for x in [
+                row.mean,
+                row.q05,
+                row.q50,
+                row.q95,
+                row.worst,
+                row.regret_mean,
+                row.regret_max,
+            ] {
+                out.push(',');
+                num(&mut out, x);
+            }
+            out.push_str(&format!(",{}", row.best_worlds));
+            for x in [
+                row.best_share.mean,
+                row.best_share.ci_low,
+                row.best_share.ci_high,
+            ] {
+                out.push(',');
+                num(&mut out, x);
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// `pairwise.csv`: "A beats B in x% of worlds", per outcome.
+pub fn pairwise(e: &Exploration, r: &Results) -> String {
+    let all: Vec<usize> = (0..e.points.len()).collect();
+    let mut out = String::from(
+        "outcome,better,policy,other,worlds,wins,ties,share,share_ci_low,share_ci_high\n",
+    );
+    for (o, outcome) in e.outcomes.iter().enumerate() {
+        for pair in robustness::pairwise(&table(r, o, &all), outcome.better) {
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{}",
+                field(&outcome.name),
+                outcome.better.name(),
+                field(&e.policies[pair.a].name),
+                field(&e.policies[pair.b].name),
+                all.len(),
+                pair.wins,
+                pair.ties
+            ));
+            for x in [pair.share.mean, pair.share.ci_low, pair.share.ci_high] {
+                out.push(',');
+                num(&mut out, x);
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// What the sensitivity of an outcome is computed for: one policy, or the
+/// difference `a − b` between two policies in each world.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Policy(usize),
+    Difference(usize, usize),
+}
+
+impl Subject {
+    pub fn all(policies: usize) -> Vec<Subject> {
+        let mut out: Vec<Subject> = (0..policies).map(Subject::Policy).collect();
+        for a in 0..policies {
+            for b in a + 1..policies {
+                out.push(Subject::Difference(a, b));
+            }
+        }
+        out
+    }
+
+    pub fn name(self, e: &Exploration) -> String {
+        match self {
+            Subject::Policy(p) => e.policies[p].name.clone(),
+            Subject::Difference(a, b) => {
+                format!("{} - {}", e.policies[a].name, e.policies[b].name)
+            }
+        }
+    }
+
+    fn of(self, r: &Results, w: usize, o: usize) -> f64 {
+        match self {
+            Subject::Policy(p) => r.value[w][p][o],
+            Subject::Difference(a, b) => r.value[w][a][o] - r.value[w][b][o],
+        }
+    }
+}
+
+/// One row of a sensitivity analysis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sensitivity {
+    pub outcome: usize,
+    pub subject: Subject,
+    pub parameter: usize,
+    /// `S1`/`ST` (Sobol') or `mu_star`/`mu`/`sigma` (Morris), each with
+    /// its interval where there is one.
+    pub measures: Vec<(&'static str, f64, f64, f64)>,
+}
+
+/// The Morris design an exploration drew (the trajectories' moves).
+fn morris_design(e: &Exploration) -> Option<MorrisDesign> {
+    match e.design {
+        Design::Morris {
+            trajectories,
+            levels,
+        } => Some(morris(trajectories, e.uncertainties.len(), levels, e.seed)),
+        _ => None,
+    }
+}
+
+/// Sensitivity of every outcome for every subject, over the base samples
+/// (Sobol') or trajectories (Morris) `units` (all, or a half for the
+/// convergence check). Empty for designs without a sensitivity method.
+pub fn sensitivities(e: &Exploration, r: &Results, units: &[usize]) -> Vec<Sensitivity> {
+    let k = e.uncertainties.len();
+    let mut out = Vec::new();
+    let subjects = Subject::all(e.policies.len());
+    for o in 0..e.outcomes.len() {
+        for (si, &subject) in subjects.iter().enumerate() {
+            let y: Vec<f64> = (0..e.points.len()).map(|w| subject.of(r, w, o)).collect();
+            match e.design {
+                Design::Sobol { .. } => {
+                    let split = SaltelliOutputs::split(&y, k).subset(units);
+                    let seed = e
+                        .seed
+                        .wrapping_add((o * subjects.len() + si) as u64)
+                        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                    if let Some(indices) = sobol::indices(&split, sobol::BOOTSTRAP_RESAMPLES, seed)
+                    {
+                        for (i, x) in indices.iter().enumerate() {
+                            out.push(Sensitivity {
+                                outcome: o,
+                                subject,
+                                parameter: i,
+                                measures: vec![
+                                    ("S1", x.s1, x.s1_low, x.s1_high),
+                                    ("ST", x.st, x.st_low, x.st_high),
+                                ],
+                            });
+                        }
+                    }
+                }
+                Design::Morris { .. } => {
+                    let full = morris_design(e).expect("a Morris design");
+                    let design = MorrisDesign {
+                        points: Vec::new(),
+                        moves: units.iter().map(|&t| full.moves[t].clone()).collect(),
+                        k,
+                    };
+                    let ys: Vec<f64> = units
+                        .iter()
+                        .flat_map(|&t| y[t * (k + 1)..(t + 1) * (k + 1)].iter().copied())
+                        .collect();
+                    for (i, x) in morris_effects::effects(&design, &ys).iter().enumerate() {
+                        out.push(Sensitivity {
+                            outcome: o,
+                            subject,
+                            parameter: i,
+                            measures: vec![
+                                ("mu_star", x.mu_star, f64::NAN, f64::NAN),
+                                ("mu", x.mu, f64::NAN, f64::NAN),
+                                ("sigma", x.sigma, f64::NAN, f64::NAN),
+                            ],
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// The units sensitivity is computed over: base samples or trajectories.
+pub fn sensitivity_units(e: &Exploration) -> usize {
+    match e.design {
+        Design::Sobol { base } => base,
+        Design::Morris { trajectories, .. } => trajectories,
+        _ => e.points.len(),
+    }
+}
+
+/// `sensitivity.csv`, tidy: one row per measure.
+pub fn sensitivity(e: &Exploration, rows: &[Sensitivity]) -> String {
+    let mut out = String::from("outcome,subject,parameter,method,measure,value,ci_low,ci_high\n");
+    let method = match e.design {
+        Design::Sobol { .. } => "sobol",
+        _ => "morris",
+    };
+    for row in rows {
+        for (measure, value, low, high) in &row.measures {
+            out.push_str(&format!(
+                "{},{},{},{method},{measure},",
+                field(&e.outcomes[row.outcome].name),
+                field(&row.subject.name(e)),
+                field(&e.uncertainties[row.parameter].name)
+            ));
+            num(&mut out, *value);
+            out.push(',');
+            num(&mut out, *low);
+            out.push(',');
+            num(&mut out, *high);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// PRIM for every condition, over all worlds (worlds whose condition
+/// cannot be judged, as when an outcome is NaN, count as not holding).
+pub fn discoveries(e: &Exploration, r: &Results) -> Vec<Discovery> {
+    e.conditions
+        .iter()
+        .filter_map(|c| {
+            let y: Vec<bool> = (0..e.points.len()).map(|w| c.holds(&r.value[w])).collect();
+            prim::discover(&e.values, &y, &prim::Settings::default())
+        })
+        .collect()
+}
+
+/// `discovery.csv`: each condition's peeling trajectory (box 0 is every
+/// world), then its chosen box after pruning (`box` = `chosen`), with
+/// every parameter's bounds.
+pub fn discovery(e: &Exploration, found: &[Discovery]) -> String {
+    let mut out = String::from("condition,when,box,support,hits,coverage,density,restricted");
+    for u in &e.uncertainties {
+        out.push_str(&format!(",{n}_low,{n}_high", n = field(&u.name)));
+    }
+    out.push('\n');
+    for (c, d) in e.conditions.iter().zip(found) {
+        let rows = d
+            .trajectory
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (i.to_string(), s))
+            .chain([("chosen".to_string(), d.chosen_box())]);
+        for (label, s) in rows {
+            out.push_str(&format!(
+                "{},{},{label},{},{},",
+                field(&c.name),
+                field(&c.text),
+                s.support,
+                s.hits
+            ));
+            num(&mut out, s.coverage);
+            out.push(',');
+            num(&mut out, s.density);
+            out.push_str(&format!(",{}", s.restricted));
+            for (low, high) in &s.bounds {
+                out.push(',');
+                num(&mut out, *low);
+                out.push(',');
+                num(&mut out, *high);
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// One check of the convergence table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    pub outcome: String,
+    pub subject: String,
+    pub check: &'static str,
+    pub first: String,
+    pub second: String,
+}
+
+impl Check {
+    pub fn agrees(&self) -> bool {
+        self.first == self.second
+    }
+}
+
+/// Policies by mean outcome over `worlds`, best first.
+fn ranking(e: &Exploration, r: &Results, o: usize, worlds: &[usize]) -> String {
+    let rows = robustness::robustness(&table(r, o, worlds), e.outcomes[o].better);
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&a, &b| {
+        let c = rows[a].mean.total_cmp(&rows[b].mean);
+        match e.outcomes[o].better {
+            Better::Lower => c,
+            Better::Higher => c.reverse(),
+        }
+    });
+    order
+        .iter()
+        .map(|&p| e.policies[p].name.as_str())
+        .collect::<Vec<_>>()
+        .join(" > ")
+}
+
+/// The analyses repeated on the first and the second half of the worlds
+/// (of the base samples for Sobol', of the trajectories for Morris): the
+/// ranking of policies by mean outcome, and the most influential unknown
+/// (largest `ST` or `mu*`) per outcome and subject.
+pub fn convergence(e: &Exploration, r: &Results) -> Vec<Check> {
+    let units = sensitivity_units(e);
+    let half = units / 2;
+    // Sobol' base samples and Morris trajectories split in two runs (the
+    // first half of a Sobol' sequence of 2^m points is a net of its own);
+    // sampled or factorial worlds split odd and even.
+    let (first, second): (Vec<usize>, Vec<usize>) = match e.design {
+        Design::Sobol { .. } | Design::Morris { .. } => {
+            ((0..half).collect(), (half..units).collect())
+        }
+        _ => (0..units).partition(|i| i % 2 == 0),
+    };
+    // The worlds of a set of units.
+    let worlds = |u: &[usize]| -> Vec<usize> {
+        let per = e.points.len() / units.max(1);
+        u.iter().flat_map(|&i| i * per..(i + 1) * per).collect()
+    };
+    let mut checks = Vec::new();
+    if half == 0 {
+        return checks;
+    }
+    for (o, outcome) in e.outcomes.iter().enumerate() {
+        checks.push(Check {
+            outcome: outcome.name.clone(),
+            subject: "all policies".into(),
+            check: "ranking by mean",
+            first: ranking(e, r, o, &worlds(&first)),
+            second: ranking(e, r, o, &worlds(&second)),
+        });
+    }
+    let top = |rows: &[Sensitivity], o: usize, s: Subject| -> String {
+        rows.iter()
+            .filter(|x| x.outcome == o && x.subject == s)
+            .max_by(|a, b| {
+                let key = |x: &Sensitivity| {
+                    x.measures
+                        .iter()
+                        .find(|m| m.0 == "ST" || m.0 == "mu_star")
+                        .map_or(f64::NAN, |m| m.1)
+                };
+                key(a).total_cmp(&key(b))
+            })
+            .map_or_else(
+                || "(the outcome does not vary)".to_string(),
+                |x| e.uncertainties[x.parameter].name.clone(),
+            )
+    };
+    let (a, b) = (sensitivities(e, r, &first), sensitivities(e, r, &second));
+    if !a.is_empty() || !b.is_empty() {
+        for (o, outcome) in e.outcomes.iter().enumerate() {
+            for s in Subject::all(e.policies.len()) {
+                checks.push(Check {
+                    outcome: outcome.name.clone(),
+                    subject: s.name(e),
+                    check: "most influential unknown",
+                    first: top(&a, o, s),
+                    second: top(&b, o, s),
+                });
+            }
+        }
+    }
+    checks
+}
+
+/// `convergence.csv`.
+pub fn convergence_csv(checks: &[Check]) -> String {
+    let mut out = String::from("outcome,subject,check,first_half,second_half,agree\n");
+    for c in checks {
+        out.push_str(&format!(
+            "{},{},{},{},{},{}\n",
+            field(&c.outcome),
+            field(&c.subject),
+            c.check,
+            field(&c.first),
+            field(&c.second),
+            c.agrees()
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_quoted_when_needed() {
+        assert_eq!(field("a"), "a");
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(field("x,\"y\""), "\"x,\"\"y\"\"\"");
+    }
+}

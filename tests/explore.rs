@@ -1,0 +1,231 @@
+//! `airace explore` as a researcher meets it: the printed template run
+//! small, its tables checked, the same bytes for any thread count, and bad
+//! exploration files refused with file:line:col, exit 2 and nothing written.
+
+mod common;
+
+use common::airace;
+use predicates::prelude::*;
+use std::fs;
+use std::path::Path;
+
+fn template() -> String {
+    let out = airace().args(["new", "--explore"]).output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn explore(file: &Path, out: &Path, extra: &[&str]) {
+    airace()
+        .arg("explore")
+        .arg(file)
+        .args(["--runs", "40", "--quiet", "--out"])
+        .arg(out)
+        .args(extra)
+        .assert()
+        .success();
+}
+
+/// Every file under `dir` (a folder's bytes are empty), by name.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
+        .unwrap()
+        .flat_map(|e| {
+            let e = e.unwrap();
+            let name = e.file_name().to_string_lossy().into_owned();
+            if e.path().is_dir() {
+                let mut inner: Vec<(String, Vec<u8>)> = files(&e.path())
+                    .into_iter()
+                    .map(|(n, b)| (format!("{name}/{n}"), b))
+                    .collect();
+                inner.insert(0, (name, Vec::new()));
+                inner
+            } else {
+                vec![(name, fs::read(e.path()).unwrap())]
+            }
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn the_template_runs_and_gives_the_same_bytes_for_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("q.toml");
+    fs::write(&file, template().replace("worlds = 64", "worlds = 16")).unwrap();
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    explore(&file, &one, &["--threads", "1"]);
+    explore(&file, &two, &["--threads", "2"]);
+    let (a, b) = (
+        files(&one.join("my-question-explore")),
+        files(&two.join("my-question-explore")),
+    );
+    let names: Vec<&str> = a
+        .iter()
+        .map(|f| f.0.as_str())
+        .filter(|n| !n.starts_with("figures/"))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "convergence.csv",
+            "discovery.csv",
+            "experiments.csv",
+            "figures",
+            "manifest.json",
+            "pairwise.csv",
+            "robustness.csv"
+        ]
+    );
+    // Every table is the same bytes; the manifest records the command
+    // line, which names the thread count.
+    for (x, y) in a.iter().zip(&b).filter(|(x, _)| x.0 != "manifest.json") {
+        assert!(x == y, "{} differs between 1 and 2 threads", x.0);
+    }
+    // The figures: per outcome the policies and, per condition, PRIM's
+    // peeling (this design has no sensitivity figure), as SVG and PNG.
+    let figures: Vec<&str> = a
+        .iter()
+        .filter_map(|f| f.0.strip_prefix("figures/"))
+        .collect();
+    assert_eq!(
+        figures,
+        [
+            "Frontier.p_win-policies.png",
+            "Frontier.p_win-policies.svg",
+            "discovery-1.png",
+            "discovery-1.svg",
+            "p_catastrophe-policies.png",
+            "p_catastrophe-policies.svg"
+        ]
+    );
+    let experiments = String::from_utf8(
+        a.iter()
+            .find(|f| f.0 == "experiments.csv")
+            .unwrap()
+            .1
+            .clone(),
+    )
+    .unwrap();
+    // A header and 16 worlds x 3 policies.
+    assert_eq!(experiments.lines().count(), 1 + 16 * 3);
+    assert!(experiments.starts_with(
+        "world,policy,world.hazard.gap_slope,world.spillover,labs.*.safety_rate,\
+         p_catastrophe,p_catastrophe_se,Frontier.p_win,Frontier.p_win_se\n"
+    ));
+    // Common random numbers: in every world the three policies' rows share
+    // the world's parameters.
+    let rows: Vec<Vec<&str>> = experiments
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    for world in rows.chunks(3) {
+        assert!(
+            world
+                .iter()
+                .all(|r| r[0] == world[0][0] && r[2..5] == world[0][2..5])
+        );
+    }
+}
+
+#[test]
+fn a_sobol_exploration_writes_indices_with_intervals() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("q.toml");
+    let text = template()
+        .replace("design = \"latin_hypercube\"", "design = \"sobol\"")
+        .replace("worlds = 64", "worlds = 8");
+    fs::write(&file, text).unwrap();
+    explore(&file, dir.path(), &[]);
+    let csv = fs::read_to_string(dir.path().join("my-question-explore/sensitivity.csv")).unwrap();
+    assert!(csv.starts_with("outcome,subject,parameter,method,measure,value,ci_low,ci_high\n"));
+    // 2 outcomes x (3 policies + 3 differences) x 3 unknowns x (S1, ST),
+    // less lone-pause's Frontier.p_win: the paused Frontier never wins, in
+    // any world, and an outcome that does not vary has no indices.
+    assert_eq!(csv.lines().count(), 1 + 2 * 6 * 3 * 2 - 3 * 2, "{csv}");
+    assert!(!csv.contains("Frontier.p_win,lone-pause,"));
+    assert!(csv.contains("p_catastrophe,lone-pause - rsp-2026,world.spillover,sobol,ST,"));
+    let experiments =
+        fs::read_to_string(dir.path().join("my-question-explore/experiments.csv")).unwrap();
+    // N (k + 2) worlds.
+    assert_eq!(experiments.lines().count(), 1 + 8 * 5 * 3);
+}
+
+#[test]
+fn bad_explorations_are_refused_with_their_place_and_nothing_is_written() {
+    let cases = [
+        (
+            "key = \"world.spillover\"",
+            "key = \"world.spilover\"",
+            "did you mean `world.spillover`?",
+        ),
+        (
+            "uniform = [0.2, 0.6]",
+            "uniform = [0.6, 0.2]",
+            "empty or inverted",
+        ),
+        (
+            "reference = \"mean\" }",
+            "reference = \"median\" }",
+            "\"mean\", \"max\" or \"leader\"",
+        ),
+        (
+            "when = \"lone-pause.p_catastrophe > race.p_catastrophe\"",
+            "when = \"lone-pause.p_catastrophe > racing.p_catastrophe\"",
+            "names no policy: the policies are race, lone-pause, rsp-2026",
+        ),
+        (
+            "worlds = 64",
+            "worlds = 2",
+            "more base samples than unknowns",
+        ),
+    ];
+    for (from, to, message) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("bad.toml");
+        let text = template();
+        assert!(text.contains(from), "{from}");
+        let mut text = text.replacen(from, to, 1);
+        if to == "worlds = 2" {
+            text = text.replacen("design = \"latin_hypercube\"", "design = \"sobol\"", 1);
+        }
+        fs::write(&file, text).unwrap();
+        let out = dir.path().join("out");
+        airace()
+            .arg("explore")
+            .arg(&file)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message))
+            .stderr(predicate::str::is_match(r"bad\.toml:\d+:\d+").unwrap());
+        assert!(!out.exists(), "{message}: nothing may be written");
+    }
+}
+
+#[test]
+fn validate_checks_an_exploration_as_explore_reads_it() {
+    airace()
+        .args(["validate", "scenarios/explore/headline-claims.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "ok: exploration headline-claims (sobol design, 1536 worlds x 5 policies x 200 runs, seed 1)",
+        ));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.toml");
+    fs::write(
+        &file,
+        template().replace("world.spillover", "world.spilover"),
+    )
+    .unwrap();
+    airace()
+        .arg("validate")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `world.spillover`?"));
+}
