@@ -184,20 +184,6 @@ impl RaceModel {
         }
     }
 
-    /// Whether some lab is under a regulation (its outputs then report the
-    /// regulation's counts).
-    pub fn has_regulation(&self) -> bool {
-        self.kernels.iter().any(|k| !k.regulations.is_empty())
-    }
-
-    /// Whether some lab measures its capability inexactly (its outputs then
-    /// report the steps above a threshold it did not notice).
-    pub fn has_fuzzy_evaluations(&self) -> bool {
-        self.kernels
-            .iter()
-            .any(|k| k.evaluation_bias != 0.0 || k.evaluation_noise != 0.0)
-    }
-
     pub fn lab_count(&self) -> usize {
         self.labs.len()
     }
