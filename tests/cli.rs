@@ -613,4 +613,12 @@ fn a_scenario_with_the_new_mechanics_reports_their_columns() {
             .ends_with(",utility,unnoticed_steps")
     );
     assert!(read("fuzzy-red-lines/summary.csv").contains("unnoticed_steps_mean,Frontier,"));
+    let header = read("fuzzy-red-lines/timeseries.csv");
+    assert!(
+        header
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",delayed_Upstart,unnoticed")
+    );
 }

@@ -97,6 +97,8 @@ pub(crate) struct StepSums {
     racing: u64,
     /// Labs under a regulation's penalty, over the block's runs.
     penalized: u64,
+    /// Labs above a pause threshold they measure themselves below.
+    unnoticed: u64,
 }
 
 /// A block's sums for one step and lab.
@@ -226,6 +228,7 @@ impl BlockStats {
             row.delayed += u64::from(delayed);
         }
         self.steps[k].penalized += s.penalized.iter().map(|&p| u64::from(p)).sum::<u64>();
+        self.steps[k].unnoticed += s.unnoticed.iter().map(|&u| u64::from(u)).sum::<u64>();
     }
 }
 
@@ -279,6 +282,7 @@ impl BlockStats {
         paused: &[[bool; LANES]],
         delayed: &[[bool; LANES]],
         penalized: &[[bool; LANES]],
+        unnoticed: &[[bool; LANES]],
         frontier: &[f64; LANES],
         h: &[f64; LANES],
         racing: &[bool; LANES],
@@ -309,6 +313,7 @@ impl BlockStats {
             row.delayed += ones(d);
         }
         self.steps[k].penalized += penalized.iter().map(ones).sum::<u64>();
+        self.steps[k].unnoticed += unnoticed.iter().map(ones).sum::<u64>();
     }
 
     /// The end of lane `l`'s run, added to the last step: its `H` and
@@ -388,6 +393,9 @@ pub struct StepTotals {
     pub racing: u64,
     /// Labs under a regulation's penalty, summed over labs and runs.
     pub penalized: u64,
+    /// Labs above a pause threshold they measure themselves below, summed
+    /// over labs and runs.
+    pub unnoticed: u64,
     /// One per lab.
     pub capability: Vec<ValueSum>,
     pub safety: Vec<ValueSum>,
@@ -539,6 +547,7 @@ impl Aggregate {
             s.frontier_sketch.merge(&block.frontier_sketch[k]);
             s.racing += b.racing;
             s.penalized += block.steps[k].penalized;
+            s.unnoticed += block.steps[k].unnoticed;
             for i in 0..n {
                 let b = &block.lab_steps[k * n + i];
                 s.capability[i].add(b.capability);
@@ -585,6 +594,7 @@ impl Aggregate {
             a.frontier_sketch.merge(&b.frontier_sketch);
             a.racing += b.racing;
             a.penalized += b.penalized;
+            a.unnoticed += b.unnoticed;
             for i in 0..a.capability.len() {
                 a.capability[i].merge(&b.capability[i]);
                 a.safety[i].merge(&b.safety[i]);

@@ -60,6 +60,7 @@ pub struct LaneWorkspace {
     paused_steps: Vec<[u32; LANES]>,
     delayed_steps: Vec<[u32; LANES]>,
     penalized: Vec<[bool; LANES]>,
+    unnoticed: Vec<[bool; LANES]>,
     /// The extensions' counts, lane by lane (`n` labs per lane).
     tallies: Vec<LabTally>,
     /// Committed shares, lane by lane (`n` labs per lane), and one lane's
@@ -100,7 +101,12 @@ impl LaneWorkspace {
         self.ceiling.clear();
         self.ceiling.resize(n, [f64::INFINITY; LANES]);
         self.z.resize(n, [0.0; LANES]);
-        for v in [&mut self.paused, &mut self.delayed, &mut self.penalized] {
+        for v in [
+            &mut self.paused,
+            &mut self.delayed,
+            &mut self.penalized,
+            &mut self.unnoticed,
+        ] {
             v.clear();
             v.resize(n, [false; LANES]);
         }
@@ -238,6 +244,7 @@ fn decide_lane(
             );
             ws.lane_next_committed[i] = committed_share;
             ws.penalized[i][l] = tally.oversight.penalized;
+            ws.unnoticed[i][l] = decision.unnoticed;
             decision
         } else {
             decide(
@@ -440,6 +447,7 @@ mod avx2 {
                 &ws.paused,
                 &ws.delayed,
                 &ws.penalized,
+                &ws.unnoticed,
                 &frontier_lanes,
                 &h,
                 &[true; LANES],
@@ -613,6 +621,7 @@ mod avx2 {
                     &ws.paused,
                     &ws.delayed,
                     &ws.penalized,
+                    &ws.unnoticed,
                     &frontier_lanes,
                     &h,
                     &racing,
@@ -627,13 +636,13 @@ mod avx2 {
                     if step < steps {
                         tails[l] = Some((step as usize + 1, frontier_lanes[l]));
                     }
-                    for ((p, d), f) in ws
+                    for ((p, d), (f, u)) in ws
                         .paused
                         .iter_mut()
                         .zip(&mut ws.delayed)
-                        .zip(&mut ws.penalized)
+                        .zip(ws.penalized.iter_mut().zip(&mut ws.unnoticed))
                     {
-                        (p[l], d[l], f[l]) = (false, false, false);
+                        (p[l], d[l], f[l], u[l]) = (false, false, false, false);
                     }
                 }
             }
@@ -648,6 +657,7 @@ mod avx2 {
                 &ws.paused,
                 &ws.delayed,
                 &ws.penalized,
+                &ws.unnoticed,
                 &frontier_lanes,
                 &h,
                 &[false; LANES],

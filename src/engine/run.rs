@@ -184,20 +184,6 @@ impl RaceModel {
         }
     }
 
-    /// Whether some lab is under a regulation (its outputs then report the
-    /// regulation's counts).
-    pub fn has_regulation(&self) -> bool {
-        self.kernels.iter().any(|k| !k.regulations.is_empty())
-    }
-
-    /// Whether some lab measures its capability inexactly (its outputs then
-    /// report the steps above a threshold it did not notice).
-    pub fn has_fuzzy_evaluations(&self) -> bool {
-        self.kernels
-            .iter()
-            .any(|k| k.evaluation_bias != 0.0 || k.evaluation_noise != 0.0)
-    }
-
     pub fn lab_count(&self) -> usize {
         self.labs.len()
     }
@@ -290,6 +276,9 @@ pub struct StepState<'a> {
     pub delayed: &'a [bool],
     /// Whether each lab is paused under a regulation's penalty.
     pub penalized: &'a [bool],
+    /// Whether each lab is at or above a pause threshold it measured
+    /// itself below (fuzzy evaluations).
+    pub unnoticed: &'a [bool],
     /// The highest capability, `max_i C_i` (as [`frontier`] computes it).
     pub frontier: f64,
     pub cumulative_hazard: f64,
@@ -349,6 +338,7 @@ pub struct Workspace {
     /// The extensions' counts, per lab.
     tallies: Vec<LabTally>,
     penalized: Vec<bool>,
+    unnoticed: Vec<bool>,
     /// Each lab's committed share last step, and this step's.
     committed: Vec<f64>,
     next_committed: Vec<f64>,
@@ -392,7 +382,12 @@ impl Workspace {
             .extend(model.kernels.iter().map(|k| k.race_effort));
         self.ceiling.clear();
         self.ceiling.resize(n, f64::INFINITY);
-        for v in [&mut self.paused, &mut self.delayed, &mut self.penalized] {
+        for v in [
+            &mut self.paused,
+            &mut self.delayed,
+            &mut self.penalized,
+            &mut self.unnoticed,
+        ] {
             v.clear();
             v.resize(n, false);
         }
@@ -445,6 +440,7 @@ pub fn simulate_run<R: StepRecorder>(
         delayed_steps,
         tallies,
         penalized,
+        unnoticed,
         committed,
         next_committed,
         capability_effort,
@@ -453,6 +449,7 @@ pub fn simulate_run<R: StepRecorder>(
         observation_z,
     } = ws;
     let (tallies, penalized) = (&mut tallies[..n], &mut penalized[..n]);
+    let unnoticed = &mut unnoticed[..n];
     let (committed, next_committed) = (&mut committed[..n], &mut next_committed[..n]);
     let mut capability = &mut capability[..n];
     let mut safety = &mut safety[..n];
@@ -475,7 +472,7 @@ pub fn simulate_run<R: StepRecorder>(
     recorder.record(
         0,
         &state(
-            capability, safety, paused, delayed, penalized, frontier, 0.0, true,
+            capability, safety, paused, delayed, penalized, unnoticed, frontier, 0.0, true,
         ),
     );
     // and the sum of C.
@@ -516,6 +513,7 @@ pub fn simulate_run<R: StepRecorder>(
                 );
                 next_committed[i] = committed_share;
                 penalized[i] = tallies[i].oversight.penalized;
+                unnoticed[i] = decision.unnoticed;
                 decision
             } else {
                 decide(
@@ -609,20 +607,21 @@ pub fn simulate_run<R: StepRecorder>(
             recorder.record(
                 step,
                 &state(
-                    capability, safety, paused, delayed, penalized, frontier, h, false,
+                    capability, safety, paused, delayed, penalized, unnoticed, frontier, h, false,
                 ),
             );
             paused.fill(false);
             delayed.fill(false);
             penalized.fill(false);
+            unnoticed.fill(false);
             let frozen = state(
-                capability, safety, paused, delayed, penalized, frontier, h, false,
+                capability, safety, paused, delayed, penalized, unnoticed, frontier, h, false,
             );
             recorder.record_frozen(step + 1..=model.steps, &frozen);
             break;
         }
         let racing = state(
-            capability, safety, paused, delayed, penalized, frontier, h, true,
+            capability, safety, paused, delayed, penalized, unnoticed, frontier, h, true,
         );
         recorder.record(step, &racing);
     }
@@ -659,6 +658,7 @@ pub(super) fn state<'a>(
     paused: &'a [bool],
     delayed: &'a [bool],
     penalized: &'a [bool],
+    unnoticed: &'a [bool],
     frontier: f64,
     cumulative_hazard: f64,
     racing: bool,
@@ -669,6 +669,7 @@ pub(super) fn state<'a>(
         paused,
         delayed,
         penalized,
+        unnoticed,
         frontier,
         cumulative_hazard,
         racing,

@@ -73,6 +73,7 @@ impl Aggregate {
             s.frontier_sketch.encode(&mut e);
             e.u64(s.racing);
             e.u64(s.penalized);
+            e.u64(s.unnoticed);
             for i in 0..self.labs.len() {
                 value(&mut e, &s.capability[i]);
                 value(&mut e, &s.safety[i]);
@@ -155,6 +156,7 @@ impl Aggregate {
             let sketch = QuantileSketch::decode(&mut d)?;
             let racing = d.u64()?;
             let penalized = d.u64()?;
+            let unnoticed = d.u64()?;
             for i in 0..labs {
                 capability[i] = v(&mut d)?;
                 safety[i] = v(&mut d)?;
@@ -168,6 +170,7 @@ impl Aggregate {
             s.frontier_sketch = sketch;
             s.racing = racing;
             s.penalized = penalized;
+            s.unnoticed = unnoticed;
         }
         if !d.is_empty() {
             return Err(DecodeError(format!(

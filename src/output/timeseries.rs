@@ -50,6 +50,12 @@ impl Export for TimeseriesCsv {
         if regulated {
             out.push_str(",under_penalty");
         }
+        // The fraction of labs above a pause threshold they measure
+        // themselves below, only with fuzzy evaluations.
+        let fuzzy = result.scenario.uses_fuzzy_evaluations();
+        if fuzzy {
+            out.push_str(",unnoticed");
+        }
         out.push('\n');
         let runs = a.runs as f64;
         let lab_runs = runs * names.len() as f64;
@@ -85,6 +91,10 @@ impl Export for TimeseriesCsv {
             if regulated {
                 out.push(',');
                 format::prob(&mut out, s.penalized as f64 / lab_runs);
+            }
+            if fuzzy {
+                out.push(',');
+                format::prob(&mut out, s.unnoticed as f64 / lab_runs);
             }
             out.push('\n');
         }

@@ -169,7 +169,9 @@ pub fn outcomes(d: &ScenarioData) -> Result<Figure, DataError> {
 
 /// Policy activity: the fraction of runs in which each lab is paused
 /// (solid) or delayed (dashed), by step; under a regulation, also the
-/// fraction of labs paused by a penalty (black, dotted).
+/// fraction of labs paused by a penalty (black, dotted), and with fuzzy
+/// evaluations the fraction above a threshold they measure themselves
+/// below (grey, long dashes).
 pub fn policy(d: &ScenarioData) -> Result<Figure, DataError> {
     let t = &d.timeseries;
     let step = t.column("step")?;
@@ -197,6 +199,15 @@ pub fn policy(d: &ScenarioData) -> Result<Figure, DataError> {
             dash: Dash::Dotted,
             width: 2.0,
             points: points(&step, &t.column("under_penalty")?),
+        });
+    }
+    if t.header().iter().any(|h| h == "unnoticed") {
+        lines.push(Line {
+            label: "labs past an unnoticed threshold".into(),
+            color: GREY,
+            dash: Dash::LongDashed,
+            width: 2.0,
+            points: points(&step, &t.column("unnoticed")?),
         });
     }
     Ok(Figure::Line(LineChart {

@@ -9,6 +9,9 @@ use toml::Spanned;
 
 pub type Sp<T> = Spanned<T>;
 
+/// A roadmap's `[[step, safety], ...]` as written.
+pub type RawMilestones = Sp<Vec<Sp<Vec<Sp<f64>>>>>;
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFile {
@@ -113,7 +116,7 @@ pub struct RawRule {
     pub slowdown: Option<Sp<f64>>,
     pub quorum: Option<Sp<i64>>,
     pub observe: Option<Sp<String>>,
-    pub milestones: Option<Sp<Vec<Sp<Vec<Sp<f64>>>>>>,
+    pub milestones: Option<RawMilestones>,
     pub catch_up: Option<Sp<f64>>,
 }
 

@@ -4,7 +4,7 @@
 
 use super::error::{Problem, line_col};
 use super::keys::{self, Default, Kind, key_spec};
-use super::raw::{RawFile, RawLab, RawRegulation, RawRule, Sp};
+use super::raw::{RawFile, RawLab, RawMilestones, RawRegulation, RawRule, Sp};
 use super::{Hazard, Lab, Meta, Observation, Payoff, Regulation, Scenario, World};
 use crate::policy::{
     ConditionalPause, DelayIfLeading, MatchCompetitors, Observe, Reference, Rule, SafetyRoadmap,
@@ -1010,11 +1010,7 @@ impl<'a> Checker<'a> {
 
     /// A roadmap's `[[step, safety], ...]`: whole steps >= 0, strictly
     /// ascending, safety in range.
-    fn milestones(
-        &mut self,
-        value: &Option<Sp<Vec<Sp<Vec<Sp<f64>>>>>>,
-        table: &Place<'_>,
-    ) -> Vec<(u32, f64)> {
+    fn milestones(&mut self, value: &Option<RawMilestones>, table: &Place<'_>) -> Vec<(u32, f64)> {
         let key = key_spec("rule.safety_roadmap.milestones");
         let path = join(table.path, key.name());
         let Some(list) = value else {

@@ -38,7 +38,11 @@ const SEED: &str = "scenario.seed";
 pub fn known_paths(doc: &Table) -> Vec<String> {
     let mut paths: Vec<String> = keys::KEYS
         .iter()
-        .filter(|k| !k.path.starts_with("labs.") && !k.path.starts_with("rule."))
+        .filter(|k| {
+            !k.path.starts_with("labs.")
+                && !k.path.starts_with("rule.")
+                && !k.path.starts_with("regulation.")
+        })
         .filter(|k| matches!(k.kind, Kind::Float | Kind::Integer) && k.path != SEED)
         .map(|k| k.path.to_string())
         .collect();
@@ -190,6 +194,10 @@ impl KeyPath {
                     )),
                 }
             }
+            ["regulation", ..] => Err(format!(
+                "`{text}`: the keys of [[regulation]] entries cannot be swept: write one \
+                 scenario file per value and compare them with `airace run FILE...`"
+            )),
             _ if text == SEED => Err(format!(
                 "`{SEED}` cannot be swept: a sweep runs every point with one seed (common \
                  random numbers: the points differ only in their parameters); set the sweep's \
@@ -328,6 +336,23 @@ policy = [{ rule = "match_competitors" }, { rule = "delay_if_leading", risk = 0.
 
     fn doc() -> Table {
         DOC.parse().unwrap()
+    }
+
+    #[test]
+    fn regulation_keys_are_refused_not_set() {
+        // A regression: `regulation.audit` was taken for a table key and
+        // setting it into the [[regulation]] array panicked.
+        let d: Table = (DOC.to_string()
+            + "[[regulation]]\nname = \"r\"\nlabs = [\"*\"]\nthresholds = [3.0]\n")
+            .parse()
+            .unwrap();
+        let e = KeyPath::parse("regulation.audit", &d).unwrap_err();
+        assert!(e.contains("cannot be swept"), "{e}");
+        assert!(
+            known_paths(&d)
+                .iter()
+                .all(|p| !p.starts_with("regulation."))
+        );
     }
 
     #[test]
