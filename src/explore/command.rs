@@ -276,7 +276,7 @@ fn manifest(e: &Exploration, config: &ExploreConfig, files: &[String]) -> Vec<u8
     let uncertainties: Vec<_> = e
         .uncertainties
         .iter()
-        .map(|u| json!({ "name": u.name, "distribution": format!("{:?}", u.distribution), "scale": u.scale }))
+        .map(|u| json!({ "name": u.name, "distribution": u.distribution.describe(), "scale": u.scale }))
         .collect();
     let outcomes: Vec<_> = e
         .outcomes

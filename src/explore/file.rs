@@ -154,6 +154,36 @@ impl Distribution {
         }
     }
 
+    /// The distribution as the file writes it, e.g. `uniform = [0.2, 0.6]`.
+    pub fn describe(&self) -> String {
+        match self {
+            Distribution::Uniform(low, high) => {
+                format!(
+                    "uniform = [{}, {}]",
+                    format_number(*low),
+                    format_number(*high)
+                )
+            }
+            Distribution::LogUniform(low, high) => {
+                format!(
+                    "log_uniform = [{}, {}]",
+                    format_number(*low),
+                    format_number(*high)
+                )
+            }
+            Distribution::Integers(low, high) => format!("integers = [{low}, {high}]"),
+            Distribution::Values(values, weights) => {
+                let values: Vec<String> = values.iter().map(Value::to_string).collect();
+                let weights: Vec<String> = weights.iter().map(|w| format_number(*w)).collect();
+                format!(
+                    "values = [{}], weights = [{}]",
+                    values.join(", "),
+                    weights.join(", ")
+                )
+            }
+        }
+    }
+
     /// The values worth trying on the scenario before anything runs: the
     /// ends of a range, every discrete value.
     fn probes(&self) -> Vec<f64> {
