@@ -33,6 +33,11 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .flat_map(|e| {
             let e = e.unwrap();
             let name = e.file_name().to_string_lossy().into_owned();
+            if name == ".airace-record.json" || name == ".airace-lock" {
+                // airace's bookkeeping of the folder (the record lists the
+                // manifest's checksum; the lock, the writer's process id).
+                return Vec::new();
+            }
             if e.path().is_dir() {
                 let mut inner: Vec<(String, Vec<u8>)> = files(&e.path())
                     .into_iter()
