@@ -247,6 +247,12 @@ impl Folder {
     /// are not airace's (without `force`), or holds a file of the user's
     /// where airace would write one of its own (even with `force`).
     pub fn claim(dir: &Path, kind: Kind, force: bool) -> Result<Folder, Refused> {
+        Folder::claim_for(dir, kind, force, Scope::Whole)
+    }
+
+    /// [`claim`](Self::claim) for a commit of `scope`: only a file of the
+    /// user's where that scope writes stands in the way.
+    fn claim_for(dir: &Path, kind: Kind, force: bool, scope: Scope) -> Result<Folder, Refused> {
         let shown = dir.display();
         match std::fs::symlink_metadata(dir) {
             Ok(m) if m.is_dir() => {}
@@ -266,14 +272,14 @@ impl Folder {
         // A first look, before anything is created: a refusal writes nothing.
         if dir.is_dir() {
             let record = read_record(dir)?;
-            check(dir, kind, record.as_ref(), force)?;
+            check(dir, kind, record.as_ref(), force, scope)?;
         }
         let cannot = |e: io::Error| Refused(format!("cannot write to output folder {shown}: {e}"));
         std::fs::create_dir_all(dir).map_err(cannot)?;
         let lock = lock(dir)?;
         // Under the lock, the look that counts.
         let record = read_record(dir)?;
-        let survey = check(dir, kind, record.as_ref(), force)?;
+        let survey = check(dir, kind, record.as_ref(), force, scope)?;
         let mut folder = Folder {
             dir: dir.to_path_buf(),
             kind,
@@ -300,7 +306,7 @@ impl Folder {
     pub fn open(dir: &Path) -> Result<Option<Folder>, Refused> {
         match read_record(dir)? {
             None => Ok(None),
-            Some(record) => Folder::claim(dir, record.kind, true).map(Some),
+            Some(record) => Folder::claim_for(dir, record.kind, true, Scope::Page).map(Some),
         }
     }
 
@@ -568,7 +574,13 @@ fn read_record(dir: &Path) -> Result<Option<Record>, Refused> {
 
 /// Looks at every entry of `dir` and decides whether a `kind` folder may be
 /// written there.
-fn check(dir: &Path, kind: Kind, record: Option<&Record>, force: bool) -> Result<Survey, Refused> {
+fn check(
+    dir: &Path,
+    kind: Kind,
+    record: Option<&Record>,
+    force: bool,
+    scope: Scope,
+) -> Result<Survey, Refused> {
     let shown = dir.display();
     if let Some(r) = record.filter(|r| r.kind != kind) {
         return Err(Refused(format!(
@@ -578,8 +590,9 @@ fn check(dir: &Path, kind: Kind, record: Option<&Record>, force: bool) -> Result
             kind.label()
         )));
     }
-    let survey = survey(dir, kind, record)
+    let mut survey = survey(dir, kind, record)
         .map_err(|e| Refused(format!("cannot read output folder {shown}: {e}")))?;
+    survey.colliding.retain(|name| scope.covers(name) || name == crate::plot::FIGURES_DIR);
     if !survey.colliding.is_empty() {
         let legacy = record.is_none() && survey.colliding.iter().any(|n| n == "manifest.json");
         return Err(Refused(format!(
