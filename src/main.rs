@@ -208,6 +208,17 @@ struct PrecipiceArgs {
     /// Bins of own capability (private information; 4x as many gap bins when all know all).
     #[arg(long, default_value_t = 40)]
     bins: usize,
+    /// Which equilibrium where there are several (all informed, enmity < 1): the most safe
+    /// (the leader takes min(1, D/e) of its lead D) or the least safe (min(1, D)).
+    #[arg(long, value_enum, default_value_t = EquilibriumArg::MostSafe)]
+    equilibrium: EquilibriumArg,
+}
+
+/// `--equilibrium` of `classic precipice`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum EquilibriumArg {
+    MostSafe,
+    LeastSafe,
 }
 
 #[derive(clap::Args)]
@@ -611,6 +622,10 @@ fn run_classic(model: ClassicModel) -> anyhow::Result<()> {
                     grid: a.grid,
                     bins: a.bins,
                     seed: a.common.seed,
+                    selection: match a.equilibrium {
+                        EquilibriumArg::MostSafe => classic::precipice::Selection::MostSafe,
+                        EquilibriumArg::LeastSafe => classic::precipice::Selection::LeastSafe,
+                    },
                     ..defaults.solver
                 },
                 threads: a.common.threads.map(|t| t as usize),

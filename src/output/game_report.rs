@@ -401,7 +401,8 @@ fn precipice_page(files: &Files, drawn: &[Drawn]) -> String {
         out.push_str(
             "<h2>Probability of disaster by information regime</h2>\n<p>Two teams, enmity e = 1, capabilities uniform \
              on [0, 1] (n = 2, e = 1, μ = 1); the interval is from independent solves of the equilibrium, so it \
-             covers the search's error as well as the evaluation's.</p>\n<table>\n<tr><th>what teams know</th>\
+             covers the search's error as well as the evaluation's, and it spans the discretisation bias, \
+             measured against solves on a grid and bins half as fine.</p>\n<table>\n<tr><th>what teams know</th>\
              <th>P(disaster) [95% interval]</th><th>closed form</th><th>solves converged</th></tr>\n",
         );
     }
@@ -411,11 +412,21 @@ fn precipice_page(files: &Files, drawn: &[Drawn]) -> String {
             out,
             "<tr><td>{}</td><td>{}</td><td>{:.4}</td><td>{} of {}</td></tr>",
             escape(&regime_label(regime)),
-            with_se(
-                number(h.get("p_disaster")),
-                number(h.get("p_disaster_se")),
-                4
-            ),
+            match (h.get("p_disaster_ci_low"), h.get("p_disaster_ci_high")) {
+                (Some(low), Some(high)) => interval(
+                    Estimate {
+                        mean: number(h.get("p_disaster")),
+                        ci_low: number(Some(low)),
+                        ci_high: number(Some(high)),
+                    },
+                    4
+                ),
+                _ => with_se(
+                    number(h.get("p_disaster")),
+                    number(h.get("p_disaster_se")),
+                    4
+                ),
+            },
             number(h.get("closed_form")),
             h.get("converged").and_then(|c| c.as_u64()).unwrap_or(0),
             h.get("replications").and_then(|c| c.as_u64()).unwrap_or(0),
