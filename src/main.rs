@@ -41,7 +41,11 @@ enum Command {
         scenarios: Vec<PathBuf>,
     },
     /// Print an annotated template scenario with every key and its default.
-    New,
+    New {
+        /// Print a game file instead: the scenario keys, the [game] keys and two strategies.
+        #[arg(long)]
+        game: bool,
+    },
     /// Sweep scenario keys over values (a grid) or ranges (a Latin hypercube).
     #[command(after_help = SWEEP_EXAMPLES)]
     Sweep(SweepArgs),
@@ -411,7 +415,7 @@ impl Command {
                 ClassicModel::Dsair(a) => drawn(&a.common.output),
                 ClassicModel::Precipice(a) => drawn(&a.common.output),
             },
-            Command::Validate { .. } | Command::New => None,
+            Command::Validate { .. } | Command::New { .. } => None,
         }
     }
 }
@@ -550,7 +554,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 command_line: std::env::args().collect(),
             })?;
         }
-        Command::New => print!("{}", airace::scenario::keys::template()),
+        Command::New { game } => print!(
+            "{}",
+            if game {
+                airace::scenario::keys::game_template()
+            } else {
+                airace::scenario::keys::template()
+            }
+        ),
         Command::Plot { dirs, figure } => {
             for dir in app::plot(&dirs, &figure.size())? {
                 println!("figures: {}", dir.display());

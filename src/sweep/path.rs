@@ -38,7 +38,11 @@ const SEED: &str = "scenario.seed";
 pub fn known_paths(doc: &Table) -> Vec<String> {
     let mut paths: Vec<String> = keys::KEYS
         .iter()
-        .filter(|k| !k.path.starts_with("labs.") && !k.path.starts_with("rule."))
+        .filter(|k| {
+            !k.path.starts_with("labs.")
+                && !k.path.starts_with("rule.")
+                && !k.path.starts_with("game.")
+        })
         .filter(|k| matches!(k.kind, Kind::Float | Kind::Integer) && k.path != SEED)
         .map(|k| k.path.to_string())
         .collect();
