@@ -92,10 +92,22 @@ impl Default for DsairConfig {
 /// prize), and two speeds where UNSAFE is faster.
 pub const REPORTED_SPEEDS: [f64; 3] = [1.0, 1.5, 3.0];
 
-/// `lo, lo + step, ..., hi` (the last within rounding of `hi`).
+/// `lo, lo + step, ..., hi` (the last within rounding of `hi`), each the
+/// nearest `f64` to its decimal value when that has at most 12 decimals
+/// (so the files say `1.7`, not `1.7000000000000002`).
 fn range(lo: f64, hi: f64, step: f64) -> Vec<f64> {
     let n = ((hi - lo) / step + 1e-9).floor() as usize;
-    (0..=n).map(|i| lo + i as f64 * step).collect()
+    (0..=n)
+        .map(|i| {
+            let x = lo + i as f64 * step;
+            let decimal = (x * 1e12).round() / 1e12;
+            if (decimal - x).abs() <= 1e-9 * x.abs().max(1.0) {
+                decimal
+            } else {
+                x
+            }
+        })
+        .collect()
 }
 
 fn usage(message: String) -> anyhow::Error {
@@ -954,5 +966,8 @@ mod tests {
         assert_eq!(range(0.0, 1.0, 0.02).len(), 51);
         assert!((range(0.0, 1.0, 0.02)[50] - 1.0).abs() < 1e-12);
         assert_eq!(range(0.25, 3.0, 0.25).len(), 12);
+        // Grid values are the decimals they stand for.
+        assert_eq!(range(1.0, 5.0, 0.1)[7], 1.7);
+        assert_eq!(range(0.0, 1.0, 0.02)[35], 0.7);
     }
 }
