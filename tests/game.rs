@@ -545,6 +545,7 @@ fn dsair_at_speed_one_is_the_papers_by_default() {
         json(&dir.join("summary.json"))["parameters"]["tie"],
         "unsafe"
     );
+    assert!(read(&dir.join("index.html")).contains("at s = 1 the prize goes to UNSAFE"));
 
     airace()
         .args(args)
@@ -558,4 +559,5 @@ fn dsair_at_speed_one_is_the_papers_by_default() {
     let heatmap = rows(&dir.join("heatmap.csv"));
     let half = heatmap.iter().find(|r| number(r, "risk") == 0.5).unwrap();
     assert!(number(half, "unsafe_frequency_closed_form") < 0.01);
+    assert!(read(&dir.join("index.html")).contains("share the prize (--tie split)"));
 }

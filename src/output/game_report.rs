@@ -315,11 +315,15 @@ fn dsair_page(files: &Files, drawn: &[Drawn]) -> String {
         let get = |k: &str| number(p.get(k));
         let _ = writeln!(
             out,
-            "<p class=\"note\">b = {}, c = {}, B = {}, W = {}; population Z = {}, selection β = {}; {} races per pairing and cell, seed {}.</p>",
+            "<p class=\"note\">b = {}, c = {}, B = {}, W = {}; {}; population Z = {}, selection β = {}; {} races per pairing and cell, seed {}.</p>",
             get("benefit_b"),
             get("safety_cost_c"),
             get("prize_B"),
             get("steps_W"),
+            match p.get("tie").and_then(|t| t.as_str()) {
+                Some("split") => "at s = 1 SAFE and UNSAFE share the prize (--tie split)",
+                _ => "at s = 1 the prize goes to UNSAFE, as in the paper's payoff matrix",
+            },
             get("population_Z"),
             get("selection_beta"),
             get("runs_per_cell"),
