@@ -43,8 +43,11 @@ enum Command {
     /// Print an annotated template scenario with every key and its default.
     New {
         /// Print an annotated exploration file instead (for `airace explore`).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "game")]
         explore: bool,
+        /// Print a game file instead: the scenario keys, the [game] keys and two strategies.
+        #[arg(long)]
+        game: bool,
     },
     /// Sweep scenario keys over values (a grid) or ranges (a Latin hypercube).
     #[command(after_help = SWEEP_EXAMPLES)]
@@ -261,6 +264,17 @@ struct PrecipiceArgs {
     /// Bins of own capability (private information; 4x as many gap bins when all know all).
     #[arg(long, default_value_t = 40)]
     bins: usize,
+    /// Which equilibrium where there are several (all informed, enmity < 1): the most safe
+    /// (the leader takes min(1, D/e) of its lead D) or the least safe (min(1, D)).
+    #[arg(long, value_enum, default_value_t = EquilibriumArg::MostSafe)]
+    equilibrium: EquilibriumArg,
+}
+
+/// `--equilibrium` of `classic precipice`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum EquilibriumArg {
+    MostSafe,
+    LeastSafe,
 }
 
 #[derive(clap::Args)]
@@ -600,8 +614,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 command_line: std::env::args().collect(),
             })?;
         }
-        Command::New { explore: false } => print!("{}", airace::scenario::keys::template()),
-        Command::New { explore: true } => print!("{}", airace::explore::template::TEMPLATE),
+        Command::New { explore: true, .. } => {
+            print!("{}", airace::explore::template::TEMPLATE)
+        }
+        Command::New { game: true, .. } => print!("{}", airace::scenario::keys::game_template()),
+        Command::New { .. } => print!("{}", airace::scenario::keys::template()),
         Command::Explore(args) => {
             airace::explore::run_explore(&airace::explore::ExploreConfig {
                 file: args.file,
@@ -688,6 +705,10 @@ fn run_classic(model: ClassicModel) -> anyhow::Result<()> {
                     grid: a.grid,
                     bins: a.bins,
                     seed: a.common.seed,
+                    selection: match a.equilibrium {
+                        EquilibriumArg::MostSafe => classic::precipice::Selection::MostSafe,
+                        EquilibriumArg::LeastSafe => classic::precipice::Selection::LeastSafe,
+                    },
                     ..defaults.solver
                 },
                 threads: a.common.threads.map(|t| t as usize),

@@ -622,3 +622,41 @@ fn a_scenario_with_the_new_mechanics_reports_their_columns() {
             .ends_with(",delayed_Upstart,unnoticed")
     );
 }
+
+/// `airace new --game` prints a game file that `airace validate` and
+/// `airace game` accept as printed (the `[game]` keys were documented only
+/// in the shipped files' comments).
+#[test]
+fn the_game_template_validates_and_plays() {
+    let out = airace().args(["new", "--game"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for key in [
+        "players = 3",
+        "population = 50",
+        "selection = 10.0",
+        "replicator_grid = 10",
+        "[[game.strategies]]",
+    ] {
+        assert!(text.contains(key), "{key}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mygame.toml");
+    fs::write(&file, &text).unwrap();
+    airace()
+        .arg("validate")
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "ok: game mygame (3 players, 2 strategies",
+        ));
+    airace()
+        .arg("game")
+        .arg(&file)
+        .args(["--runs", "20", "--no-plots", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    assert!(dir.path().join("mygame").join("summary.json").is_file());
+}

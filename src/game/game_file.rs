@@ -36,6 +36,7 @@
 use super::table::symmetric_profile_count;
 use crate::policy::Rule;
 use crate::scenario::error::line_col;
+use crate::scenario::keys::key_spec;
 use crate::scenario::{Lab, Problem, Scenario, ScenarioError};
 use serde::Deserialize;
 use std::ops::Range;
@@ -238,11 +239,12 @@ fn check(
     let players = match &g.players {
         Some(p) => {
             let n = *p.get_ref();
-            if !(2..=100).contains(&n) {
+            let spec = key_spec("game.players");
+            if !spec.range.contains(n as f64) {
                 problems.push(Problem {
                     line_col: at(p.span()),
                     key_path: "game.players".into(),
-                    message: format!("{n} is out of range: allowed 2 <= players <= 100"),
+                    message: format!("{n} is out of range: allowed {}", spec.allowed()),
                 });
                 return None;
             }
@@ -319,26 +321,29 @@ fn check(
     let population = match &g.population {
         Some(z) => {
             let v = *z.get_ref();
-            if v < players as i64 || v > 100_000 {
+            let spec = key_spec("game.population");
+            if v < players as i64 || !spec.range.contains(v as f64) {
                 problems.push(Problem {
                     line_col: at(z.span()),
                     key_path: "game.population".into(),
                     message: format!(
-                        "{v} is out of range: allowed {players} (the players in one game) <= population <= 100000"
+                        "{v} is out of range: allowed {}, and at least {players} (the players in one game)",
+                        spec.allowed()
                     ),
                 });
             }
             v.max(0) as usize
         }
-        None => DEFAULT_POPULATION.max(players),
+        None => (key_spec("game.population").default_f64() as usize).max(players),
     };
     let mut beta = |value: &Spanned<f64>, path: String| {
         let x = *value.get_ref();
-        if !(x.is_finite() && (0.0..=1e6).contains(&x)) {
+        let spec = key_spec("game.selection");
+        if !spec.range.contains(x) {
             problems.push(Problem {
                 line_col: at(value.span()),
                 key_path: path,
-                message: format!("{x} is out of range: allowed 0 <= selection <= 1000000"),
+                message: format!("{x} is out of range: allowed {}", spec.allowed()),
             });
         }
         x
@@ -346,7 +351,9 @@ fn check(
     let selection = g
         .selection
         .as_ref()
-        .map_or(DEFAULT_SELECTION, |s| beta(s, "game.selection".into()));
+        .map_or(key_spec("game.selection").default_f64(), |s| {
+            beta(s, "game.selection".into())
+        });
     let selection_sweep = match &g.selection_sweep {
         Some(list) => list
             .get_ref()
@@ -359,16 +366,17 @@ fn check(
     let replicator_grid = match &g.replicator_grid {
         Some(r) => {
             let v = *r.get_ref();
-            if !(2..=200).contains(&v) {
+            let spec = key_spec("game.replicator_grid");
+            if !spec.range.contains(v as f64) {
                 problems.push(Problem {
                     line_col: at(r.span()),
                     key_path: "game.replicator_grid".into(),
-                    message: format!("{v} is out of range: allowed 2 <= replicator_grid <= 200"),
+                    message: format!("{v} is out of range: allowed {}", spec.allowed()),
                 });
             }
             v.clamp(2, 200) as usize
         }
-        None => DEFAULT_REPLICATOR_GRID,
+        None => key_spec("game.replicator_grid").default_f64() as usize,
     };
     let strategies = strategies?;
     let game = Game {
@@ -805,5 +813,49 @@ policy = [
         text = text.replace("population = 30", "population = 200");
         let p = problems(&text);
         assert!(p[0].contains("profiles to simulate"), "{p:?}");
+    }
+
+    /// The `[game]` keys are in the scenario key table (which drives the
+    /// README reference and `airace new --game`), with the defaults the
+    /// analysis uses, and the game template validates.
+    #[test]
+    fn the_game_keys_are_in_the_key_table_and_the_template_validates() {
+        use crate::scenario::keys::{game_template, key_spec, keys_under, markdown_reference};
+        let names: Vec<&str> = keys_under("game").map(|k| k.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "players",
+                "population",
+                "selection",
+                "selection_sweep",
+                "replicator_grid",
+                "strategies"
+            ]
+        );
+        assert_eq!(
+            key_spec("game.population").default_f64(),
+            DEFAULT_POPULATION as f64
+        );
+        assert_eq!(key_spec("game.selection").default_f64(), DEFAULT_SELECTION);
+        assert_eq!(
+            key_spec("game.replicator_grid").default_f64(),
+            DEFAULT_REPLICATOR_GRID as f64
+        );
+        let reference = markdown_reference();
+        let template = game_template();
+        for name in names {
+            assert!(reference.contains(&format!("`game.{name}`")), "{name}");
+            assert!(template.contains(name), "{name}");
+        }
+        let game = Game::from_str_named(&template, "template.toml", "template").unwrap();
+        assert_eq!((game.players(), game.strategies.len()), (3, 2));
+        assert!(game.symmetric);
+        // Out-of-range values are refused with the table's allowed range.
+        let bad = template.replace("replicator_grid = 10", "replicator_grid = 1");
+        let err = Game::from_str_named(&bad, "bad.toml", "bad")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("allowed 2 <= replicator_grid <= 200"), "{err}");
     }
 }

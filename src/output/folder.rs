@@ -592,7 +592,9 @@ fn check(
     }
     let mut survey = survey(dir, kind, record)
         .map_err(|e| Refused(format!("cannot read output folder {shown}: {e}")))?;
-    survey.colliding.retain(|name| scope.covers(name) || name == crate::plot::FIGURES_DIR);
+    survey
+        .colliding
+        .retain(|name| scope.covers(name) || name == crate::plot::FIGURES_DIR);
     if !survey.colliding.is_empty() {
         let legacy = record.is_none() && survey.colliding.iter().any(|n| n == "manifest.json");
         return Err(Refused(format!(

@@ -387,11 +387,15 @@ fn dsair_page(files: &Files, drawn: &[Drawn]) -> String {
         let get = |k: &str| number(p.get(k));
         let _ = writeln!(
             out,
-            "<p class=\"note\">b = {}, c = {}, B = {}, W = {}; population Z = {}, selection β = {}; {} races per pairing and cell, seed {}.</p>",
+            "<p class=\"note\">b = {}, c = {}, B = {}, W = {}; {}; population Z = {}, selection β = {}; {} races per pairing and cell, seed {}.</p>",
             get("benefit_b"),
             get("safety_cost_c"),
             get("prize_B"),
             get("steps_W"),
+            match p.get("tie").and_then(|t| t.as_str()) {
+                Some("split") => "at s = 1 SAFE and UNSAFE share the prize (--tie split)",
+                _ => "at s = 1 the prize goes to UNSAFE, as in the paper's payoff matrix",
+            },
             get("population_Z"),
             get("selection_beta"),
             get("runs_per_cell"),
@@ -473,7 +477,8 @@ fn precipice_page(files: &Files, drawn: &[Drawn]) -> String {
         out.push_str(
             "<h2>Probability of disaster by information regime</h2>\n<p>Two teams, enmity e = 1, capabilities uniform \
              on [0, 1] (n = 2, e = 1, μ = 1); the interval is from independent solves of the equilibrium, so it \
-             covers the search's error as well as the evaluation's.</p>\n<table>\n<tr><th>what teams know</th>\
+             covers the search's error as well as the evaluation's, and it spans the discretisation bias, \
+             measured against solves on a grid and bins half as fine.</p>\n<table>\n<tr><th>what teams know</th>\
              <th>P(disaster) [95% interval]</th><th>closed form</th><th>solves converged</th></tr>\n",
         );
     }
@@ -483,11 +488,21 @@ fn precipice_page(files: &Files, drawn: &[Drawn]) -> String {
             out,
             "<tr><td>{}</td><td>{}</td><td>{:.4}</td><td>{} of {}</td></tr>",
             escape(&regime_label(regime)),
-            with_se(
-                number(h.get("p_disaster")),
-                number(h.get("p_disaster_se")),
-                4
-            ),
+            match (h.get("p_disaster_ci_low"), h.get("p_disaster_ci_high")) {
+                (Some(low), Some(high)) => interval(
+                    Estimate {
+                        mean: number(h.get("p_disaster")),
+                        ci_low: number(Some(low)),
+                        ci_high: number(Some(high)),
+                    },
+                    4
+                ),
+                _ => with_se(
+                    number(h.get("p_disaster")),
+                    number(h.get("p_disaster_se")),
+                    4
+                ),
+            },
             number(h.get("closed_form")),
             h.get("converged").and_then(|c| c.as_u64()).unwrap_or(0),
             h.get("replications").and_then(|c| c.as_u64()).unwrap_or(0),

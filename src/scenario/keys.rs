@@ -105,6 +105,8 @@ pub enum Kind {
     RuleList,
     TextList,
     PairList,
+    /// `[[game.strategies]]`: named policies.
+    StrategyList,
 }
 
 impl Kind {
@@ -117,6 +119,7 @@ impl Kind {
             Kind::RuleList => "list of rules",
             Kind::TextList => "list of strings",
             Kind::PairList => "list of [step, safety] pairs",
+            Kind::StrategyList => "list of strategies",
         }
     }
 }
@@ -167,7 +170,7 @@ impl Key {
     pub fn allowed(&self) -> String {
         match self.kind {
             Kind::Float | Kind::Integer | Kind::FloatList => self.range.describe(self.name()),
-            Kind::Text | Kind::RuleList | Kind::TextList | Kind::PairList => {
+            Kind::Text | Kind::RuleList | Kind::TextList | Kind::PairList | Kind::StrategyList => {
                 self.doc_allowed().to_string()
             }
         }
@@ -190,6 +193,7 @@ impl Key {
             "rule.safety_roadmap.milestones" => {
                 "[step, safety] pairs: steps whole numbers >= 0, strictly ascending; safety >= 0"
             }
+            "game.strategies" => "at least 2, each a `name` and a `policy` as in `labs.policy`",
             _ => "",
         }
     }
@@ -696,6 +700,54 @@ pub const KEYS: &[Key] = &[
         None,
         "Steps of forced pause (no capability growth at all) after a detected violation.",
     ),
+    key(
+        "game.players",
+        Kind::Integer,
+        Default::Absent("the number of labs"),
+        Range::new(In(2.0), In(100.0)),
+        Some("3"),
+        "Game files only: players in one game. With one [[labs]] template every player is a copy of it (a symmetric game); otherwise give exactly one lab per player.",
+    ),
+    key(
+        "game.population",
+        Kind::Integer,
+        Default::Integer(50),
+        Range::new(In(2.0), In(100_000.0)),
+        None,
+        "Game files only: Z, the population of labs that imitate each other in the finite-population analysis; at least `players` (the default is 50 or `players` if more).",
+    ),
+    key(
+        "game.selection",
+        Kind::Float,
+        Default::Float(10.0),
+        Range::new(In(0.0), In(BIG)),
+        None,
+        "Game files only: beta, the intensity of selection of the pairwise-comparison imitation (payoffs are between -V_cat and V_win).",
+    ),
+    key(
+        "game.selection_sweep",
+        Kind::FloatList,
+        Default::Absent("21 values of beta from 0.01 to 1000, four per decade"),
+        Range::new(In(0.0), In(BIG)),
+        Some("[0.1, 1.0, 10.0, 100.0]"),
+        "Game files only: values of beta at which the stationary distribution is also computed.",
+    ),
+    key(
+        "game.replicator_grid",
+        Kind::Integer,
+        Default::Integer(10),
+        Range::new(In(2.0), In(200.0)),
+        None,
+        "Game files only: replicator trajectories start from every population share k / replicator_grid inside the simplex.",
+    ),
+    key(
+        "game.strategies",
+        Kind::StrategyList,
+        Default::Required,
+        Range::ANY,
+        Some("[[game.strategies]] tables"),
+        "Game files only: the strategies, `[[game.strategies]]` tables each with a `name` and a `policy` (a player's policy is its strategy; a game's labs have none).",
+    ),
 ];
 
 /// The rules a lab's policy may contain, in the order they are documented.
@@ -837,6 +889,71 @@ pub fn template() -> String {
             }
         }
     }
+    out
+}
+
+/// An annotated game file, printed by `airace new --game`: the scenario
+/// template's world, payoff and one lab template (with no policy: a
+/// player's policy is its strategy), then the `[game]` keys at their
+/// defaults and two strategies. `airace validate` and `airace game`
+/// accept it as printed.
+pub fn game_template() -> String {
+    let mut out = String::new();
+    out.push_str(
+        "# airace game template: a scenario (world, payoff, one lab template) plus a [game] table.\n\
+         # Every key is shown with its default and allowed values; keys marked (required) must be given.\n\
+         # Check it with `airace validate FILE.toml`; analyse it with `airace game FILE.toml`.\n",
+    );
+    for table in [
+        "scenario",
+        "world",
+        "world.hazard",
+        "world.observation",
+        "payoff",
+    ] {
+        let _ = writeln!(out, "\n[{table}]");
+        for k in keys_under(table) {
+            write_key(&mut out, k, "");
+        }
+    }
+    out.push_str(
+        "\n# The lab every player is (no policy: a player's policy is its strategy).\n[[labs]]\n",
+    );
+    for k in keys_under("labs") {
+        if k.kind != Kind::RuleList {
+            write_key(&mut out, k, "");
+        }
+    }
+    out.push_str("\n[game]\n");
+    for k in keys_under("game") {
+        match k.path {
+            "game.strategies" => {}
+            "game.players" => {
+                let _ = writeln!(
+                    out,
+                    "# {} Allowed: {}. Omitted = {}.",
+                    k.doc,
+                    k.allowed(),
+                    absent_meaning(k)
+                );
+                let _ = writeln!(out, "players = {}", k.example.unwrap_or("3"));
+            }
+            _ => write_key(&mut out, k, ""),
+        }
+    }
+    let strategies = key_spec("game.strategies");
+    let _ = writeln!(
+        out,
+        "\n# {} (required) Allowed: {}.",
+        strategies.doc,
+        strategies.allowed()
+    );
+    out.push_str(
+        "[[game.strategies]]\nname = \"race\"\npolicy = [{ rule = \"race\" }]\n\n\
+         [[game.strategies]]\nname = \"rsp-2026\"\npolicy = [\n  \
+         { rule = \"match_competitors\", margin = 0.0, reference = \"mean\" },\n  \
+         { rule = \"delay_if_leading\", lead = 0.5, risk = 0.002, slowdown = 0.5 },\n]\n",
+    );
     out
 }
 

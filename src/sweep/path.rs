@@ -42,6 +42,7 @@ pub fn known_paths(doc: &Table) -> Vec<String> {
             !k.path.starts_with("labs.")
                 && !k.path.starts_with("rule.")
                 && !k.path.starts_with("regulation.")
+                && !k.path.starts_with("game.")
         })
         .filter(|k| matches!(k.kind, Kind::Float | Kind::Integer) && k.path != SEED)
         .map(|k| k.path.to_string())

@@ -26,9 +26,9 @@
 //! even when `s` does not divide `W`); otherwise it follows the rules
 //! above, and disasters are drawn. At `s = 1` SAFE and UNSAFE finish
 //! together. By default ([`Tie::Unsafe`]) the prize then goes to UNSAFE, as
-//! the paper's matrix gives it at every `s` including `s = 1` (`pi_SU = b/2
-//! - c`, `pi_US = (1 - p_r)(B/W + b/2)`), so the heatmap and both boundary
-//! curves are the published ones; [`Tie::Split`] (`--tie split`) shares it,
+//! the paper's matrix gives it at every `s` including `s = 1`
+//! (`pi_SU = b/2 - c`, `pi_US = (1 - p_r)(B/W + b/2)`), so the heatmap and
+//! both boundary curves are the published ones; [`Tie::Split`] (`--tie split`) shares it,
 //! as between equals (then `pi_SU = B/(2W) + b/2 - c = pi_SS` and
 //! `pi_US = (1 - p_r) K_UU`). Races between two players of the same
 //! strategy always share it.

@@ -27,7 +27,7 @@ use crate::output::FigureOptions;
 use crate::output::format;
 use crate::plot::game_figures::GameFolder;
 use dsair::Dsair;
-use precipice::{Precipice, Regime, Solver};
+use precipice::{Precipice, Regime, Selection, Solver};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -92,10 +92,22 @@ impl Default for DsairConfig {
 /// prize), and two speeds where UNSAFE is faster.
 pub const REPORTED_SPEEDS: [f64; 3] = [1.0, 1.5, 3.0];
 
-/// `lo, lo + step, ..., hi` (the last within rounding of `hi`).
+/// `lo, lo + step, ..., hi` (the last within rounding of `hi`), each the
+/// nearest `f64` to its decimal value when that has at most 12 decimals
+/// (so the files say `1.7`, not `1.7000000000000002`).
 fn range(lo: f64, hi: f64, step: f64) -> Vec<f64> {
     let n = ((hi - lo) / step + 1e-9).floor() as usize;
-    (0..=n).map(|i| lo + i as f64 * step).collect()
+    (0..=n)
+        .map(|i| {
+            let x = lo + i as f64 * step;
+            let decimal = (x * 1e12).round() / 1e12;
+            if (decimal - x).abs() <= 1e-9 * x.abs().max(1.0) {
+                decimal
+            } else {
+                x
+            }
+        })
+        .collect()
 }
 
 fn usage(message: String) -> anyhow::Error {
@@ -497,6 +509,19 @@ pub struct Headline {
     pub closed_form: f64,
     pub converged: usize,
     pub replications: Vec<precipice::Equilibrium>,
+    /// The same solves on a grid and bins half as fine.
+    pub coarse: crate::game::table::Payoff,
+    /// `p_2h - p_h`: the discretisation bias of `p_disaster`, measured
+    /// against the coarse solves. The bias is close to linear in the grid
+    /// step and the bin width `h` (`p_h = p + b h`), which the coarse
+    /// solves double, so `p_2h - p_h = b h`, the bias of `p_h`.
+    pub discretisation_bias: f64,
+    /// `p_h - (p_2h - p_h)`: `p_disaster` extrapolated to zero step (Richardson).
+    pub extrapolated: f64,
+    /// A 95% interval covering the sampling and the discretisation: from
+    /// the smaller to the larger of `p_disaster` and `extrapolated`, each
+    /// widened by 2 of its SEs.
+    pub interval: (f64, f64),
 }
 
 /// Finds the equilibria of every regime over the sweep and writes them.
@@ -572,7 +597,17 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
     } else {
         Vec::new()
     };
-    let total = (games.len() + extra_solves.len()) as u64;
+    // The headline's solves again on a grid and bins half as fine, to
+    // measure the discretisation bias.
+    let coarse_solves: Vec<(Regime, u64)> = if extra_solves.is_empty() {
+        Vec::new()
+    } else {
+        Regime::ALL
+            .iter()
+            .flat_map(|&r| (0..HEADLINE_REPLICATIONS).map(move |k| (r, k)))
+            .collect()
+    };
+    let total = (games.len() + extra_solves.len() + coarse_solves.len()) as u64;
     let finished = AtomicU64::new(0);
     let cancel = &crate::app::INTERRUPTED;
     let solve = |r: Regime, g: &Precipice, solver: &Solver| {
@@ -595,6 +630,18 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
                 solve(r, &headline_game, &solver)
             })
             .collect::<Option<_>>()?;
+        let coarse: Vec<precipice::Equilibrium> = coarse_solves
+            .par_iter()
+            .map(|&(r, k)| {
+                let solver = Solver {
+                    seed: s.seed.wrapping_add(k),
+                    grid: (s.grid / 2).max(2),
+                    bins: (s.bins / 2).max(1),
+                    ..*s
+                };
+                solve(r, &headline_game, &solver)
+            })
+            .collect::<Option<_>>()?;
         let headline = if extra.is_empty() {
             Vec::new()
         } else {
@@ -603,7 +650,7 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
                     .iter()
                     .find(|e| e.regime == r && e.game == headline_game)
             });
-            headline(&first.cloned().chain(extra).collect::<Vec<_>>())
+            headline(&first.cloned().chain(extra).collect::<Vec<_>>(), &coarse)
         };
         Some((sweep, headline))
     });
@@ -625,12 +672,22 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
     let summary = serde_json::json!({
         "model": "Racing to the precipice (Armstrong, Bostrom & Shulman, AI & Society 2016)",
         "solver": s,
+        "equilibrium": s.selection.name(),
         "note": "p_disaster = 1 - E[safety of the winner] in the symmetric equilibrium found by best-response \
-                 iteration on simulated capabilities; closed forms are derived in src/game/classic/precipice.rs.",
+                 iteration on simulated capabilities (all informed with enmity e < 1, where every leader safety \
+                 from min(1, D) to min(1, D/e) is an equilibrium, the one selected by `equilibrium`); closed forms \
+                 are derived in src/game/classic/precipice.rs. The headline's interval covers the spread of its \
+                 solves and the discretisation bias, measured against solves on a grid and bins half as fine \
+                 (p_disaster_coarse) and extrapolated to zero step (p_disaster_extrapolated).",
         "headline_n2_e1_mu1": headline.iter().map(|h| serde_json::json!({
             "regime": h.regime.name(),
             "p_disaster": h.p_disaster.mean,
             "p_disaster_se": h.p_disaster.se,
+            "p_disaster_coarse": h.coarse.mean,
+            "discretisation_bias": h.discretisation_bias,
+            "p_disaster_extrapolated": h.extrapolated,
+            "p_disaster_ci_low": h.interval.0,
+            "p_disaster_ci_high": h.interval.1,
             "closed_form": h.closed_form,
             "replications": HEADLINE_REPLICATIONS,
             "converged": h.converged,
@@ -668,11 +725,12 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
     )?;
     if !config.quiet {
         println!(
-            "airace classic precipice: {} equilibria ({} draws, safety grid 1/{}, {} bins), seed {}\n",
+            "airace classic precipice: {} equilibria ({} draws, safety grid 1/{}, {} bins, {} where several), seed {}\n",
             equilibria.len(),
             s.draws,
             s.grid,
             s.bins,
+            s.selection.name().replace('_', " "),
             s.seed
         );
         if headline.is_empty() {
@@ -688,7 +746,7 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
                     e.game.enmity,
                     e.game.mu,
                     format!("{:.4} ± {:.4}", e.p_disaster.mean, 2.0 * e.p_disaster.se),
-                    precipice::closed_form_disaster(e.regime, &e.game),
+                    precipice::closed_form_disaster(e.regime, &e.game, e.selection),
                     e.converged
                 );
             }
@@ -700,17 +758,26 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
             }
         } else {
             println!(
-                "n = 2, e = 1, mu = 1 ({HEADLINE_REPLICATIONS} independent solves; SE from their spread):"
+                "n = 2, e = 1, mu = 1 ({HEADLINE_REPLICATIONS} independent solves, SE from their spread; \
+                 discretisation bias against solves on a grid and bins half as fine; \
+                 the 95% interval covers both):"
             );
             println!(
-                "{:>16}  {:>22}  {:>12}  {:>10}",
-                "regime", "P(disaster) ± 2 SE", "closed form", "converged"
+                "{:>16}  {:>20}  {:>15}  {:>18}  {:>12}  {:>10}",
+                "regime",
+                "P(disaster) ± 2 SE",
+                "discretisation",
+                "95% interval",
+                "closed form",
+                "converged"
             );
             for h in &headline {
                 println!(
-                    "{:>16}  {:>22}  {:>12.4}  {:>10}",
+                    "{:>16}  {:>20}  {:>15}  {:>18}  {:>12.4}  {:>10}",
                     h.regime.name(),
                     format!("{:.4} ± {:.4}", h.p_disaster.mean, 2.0 * h.p_disaster.se),
+                    format!("{:+.4}", h.discretisation_bias),
+                    format!("[{:.4}, {:.4}]", h.interval.0, h.interval.1),
                     h.closed_form,
                     format!("{}/{}", h.converged, h.replications.len())
                 );
@@ -731,8 +798,24 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
     })
 }
 
-/// Groups the replications of each regime (in `Regime::ALL` order).
-fn headline(solved: &[precipice::Equilibrium]) -> Vec<Headline> {
+/// Mean of the solves' disaster probabilities, with the SE of their spread.
+fn spread(solves: &[&precipice::Equilibrium]) -> crate::game::table::Payoff {
+    let n = solves.len() as f64;
+    let mean = solves.iter().map(|e| e.p_disaster.mean).sum::<f64>() / n;
+    let var = solves
+        .iter()
+        .map(|e| (e.p_disaster.mean - mean).powi(2))
+        .sum::<f64>()
+        / (n - 1.0).max(1.0);
+    crate::game::table::Payoff {
+        mean,
+        se: (var / n).sqrt(),
+    }
+}
+
+/// Groups the replications of each regime (in `Regime::ALL` order), with
+/// their coarse counterparts.
+fn headline(solved: &[precipice::Equilibrium], coarse: &[precipice::Equilibrium]) -> Vec<Headline> {
     Regime::ALL
         .iter()
         .map(|&regime| {
@@ -741,20 +824,30 @@ fn headline(solved: &[precipice::Equilibrium]) -> Vec<Headline> {
                 .filter(|e| e.regime == regime)
                 .cloned()
                 .collect();
-            let n = replications.len() as f64;
-            let mean = replications.iter().map(|e| e.p_disaster.mean).sum::<f64>() / n;
-            let var = replications
-                .iter()
-                .map(|e| (e.p_disaster.mean - mean).powi(2))
-                .sum::<f64>()
-                / (n - 1.0).max(1.0);
+            let p = spread(&replications.iter().collect::<Vec<_>>());
+            let c = spread(
+                &coarse
+                    .iter()
+                    .filter(|e| e.regime == regime)
+                    .collect::<Vec<_>>(),
+            );
+            let extrapolated = 2.0 * p.mean - c.mean;
+            let extrapolated_se = (4.0 * p.se * p.se + c.se * c.se).sqrt();
             Headline {
                 regime,
-                p_disaster: crate::game::table::Payoff {
-                    mean,
-                    se: (var / n).sqrt(),
-                },
-                closed_form: precipice::closed_form_disaster(regime, &replications[0].game),
+                p_disaster: p,
+                coarse: c,
+                discretisation_bias: c.mean - p.mean,
+                extrapolated,
+                interval: (
+                    (p.mean - 2.0 * p.se).min(extrapolated - 2.0 * extrapolated_se),
+                    (p.mean + 2.0 * p.se).max(extrapolated + 2.0 * extrapolated_se),
+                ),
+                closed_form: precipice::closed_form_disaster(
+                    regime,
+                    &replications[0].game,
+                    replications[0].selection,
+                ),
                 converged: replications.iter().filter(|e| e.converged).count(),
                 replications,
             }
@@ -772,7 +865,9 @@ fn headline(solved: &[precipice::Equilibrium]) -> Vec<Headline> {
 /// solves, `converged` whether all converged.
 pub fn disaster_csv(equilibria: &[precipice::Equilibrium], headline: &[Headline]) -> String {
     let mut out = String::from(
-        "regime,teams,enmity,mu,solves,p_disaster,p_disaster_se,p_disaster_closed_form,iterations,converged,max_regret\n",
+        "regime,teams,enmity,mu,solves,p_disaster,p_disaster_se,p_disaster_closed_form,iterations,converged,max_regret,\
+         equilibrium,p_disaster_most_safe_closed_form,p_disaster_least_safe_closed_form,\
+         discretisation_bias,p_disaster_ci_low,p_disaster_ci_high\n",
     );
     for e in equilibria {
         let replicated = headline
@@ -804,9 +899,40 @@ pub fn disaster_csv(equilibria: &[precipice::Equilibrium], headline: &[Headline]
         out.push(',');
         format::prob(&mut out, p.se);
         out.push(',');
-        format::prob(&mut out, precipice::closed_form_disaster(e.regime, &e.game));
+        format::prob(
+            &mut out,
+            precipice::closed_form_disaster(e.regime, &e.game, e.selection),
+        );
         let _ = write!(out, ",{iterations},{converged},");
         format::prob(&mut out, max_regret);
+        let several = precipice::several_equilibria(e.regime, &e.game);
+        let _ = write!(
+            out,
+            ",{},",
+            if several {
+                e.selection.name()
+            } else {
+                "unique"
+            }
+        );
+        format::prob(
+            &mut out,
+            precipice::closed_form_disaster(e.regime, &e.game, Selection::MostSafe),
+        );
+        out.push(',');
+        format::prob(
+            &mut out,
+            precipice::closed_form_disaster(e.regime, &e.game, Selection::LeastSafe),
+        );
+        match replicated {
+            Some(h) => {
+                for x in [h.discretisation_bias, h.interval.0, h.interval.1] {
+                    out.push(',');
+                    format::prob(&mut out, x);
+                }
+            }
+            None => out.push_str(",,,"),
+        }
         out.push('\n');
     }
     out
@@ -846,5 +972,8 @@ mod tests {
         assert_eq!(range(0.0, 1.0, 0.02).len(), 51);
         assert!((range(0.0, 1.0, 0.02)[50] - 1.0).abs() < 1e-12);
         assert_eq!(range(0.25, 3.0, 0.25).len(), 12);
+        // Grid values are the decimals they stand for.
+        assert_eq!(range(1.0, 5.0, 0.1)[7], 1.7);
+        assert_eq!(range(0.0, 1.0, 0.02)[35], 0.7);
     }
 }

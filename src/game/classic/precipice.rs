@@ -80,6 +80,36 @@ pub struct Precipice {
     pub mu: f64,
 }
 
+/// Which equilibrium of a regime with several the search looks for.
+///
+/// All informed with enmity `e < 1`, every leader safety from `min(1, D)`
+/// to `min(1, D/e)` (`D` the lead) is an equilibrium: the runner-up
+/// undercuts a leader taking `s` only if winning with safety just under
+/// `s - D` beats the `(1 - e) s` it gets from the leader's safe AI, that is
+/// only if `s > D/e`. The other regimes have one equilibrium each, which
+/// both selections find.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Selection {
+    /// The least safe: searched from no safety, ties broken toward less.
+    /// The leader takes `min(1, D)`, kept there by rivals ready to undercut
+    /// with no safety, a weakly dominated strategy.
+    LeastSafe,
+    /// The most safe: searched from full safety, ties broken toward more.
+    /// The leader takes `min(1, D/e)`, the most the runner-up tolerates;
+    /// every team gets more than in the least safe one.
+    MostSafe,
+}
+
+impl Selection {
+    pub fn name(self) -> &'static str {
+        match self {
+            Selection::LeastSafe => "least_safe",
+            Selection::MostSafe => "most_safe",
+        }
+    }
+}
+
 /// How equilibria are searched for.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Solver {
@@ -99,6 +129,8 @@ pub struct Solver {
     /// `PAYOFF_FLOOR` where that is smaller) by deviating.
     pub tolerance: f64,
     pub seed: u64,
+    /// Which equilibrium to find where there are several.
+    pub selection: Selection,
 }
 
 impl Default for Solver {
@@ -111,6 +143,7 @@ impl Default for Solver {
             max_iterations: 300,
             tolerance: 0.02,
             seed: 1,
+            selection: Selection::MostSafe,
         }
     }
 }
@@ -132,6 +165,8 @@ pub struct Equilibrium {
     pub max_regret: f64,
     /// `1 - E[s_winner]`, on fresh draws.
     pub p_disaster: Payoff,
+    /// The equilibrium selected where the regime has several.
+    pub selection: Selection,
 }
 
 impl Equilibrium {
@@ -401,6 +436,24 @@ pub fn solve_until(
         cell_of,
         cells: cell_count(regime, bins),
     };
+    if regime == Regime::Public && solver.selection == Selection::MostSafe && game.enmity < 1.0 {
+        let strategy = most_safe_public(game, &sample, bins, solver.grid);
+        let (_, regret, relative) = sample.best_responses(&strategy, game.enmity, solver.grid);
+        if cancel.load(Ordering::Relaxed) {
+            return None;
+        }
+        return Some(Equilibrium {
+            regime,
+            game: *game,
+            p_disaster: disaster(regime, game, bins, &strategy, solver),
+            safety: strategy,
+            bins,
+            iterations: 1,
+            converged: relative <= solver.tolerance,
+            max_regret: regret,
+            selection: solver.selection,
+        });
+    }
     let mut strategy = vec![0.0; sample.cells];
     let (mut converged, mut iterations, mut max_regret) = (false, 0, f64::INFINITY);
     let grid_step = 1.0 / solver.grid as f64;
@@ -467,7 +520,53 @@ pub fn solve_until(
         iterations,
         converged,
         max_regret,
+        selection: solver.selection,
     })
+}
+
+/// The most safe equilibrium of the all-informed regime, on the draws.
+///
+/// Each leader cell takes the most grid safety `x` at which, in none of
+/// the cell's draws, the runner-up (`D` behind) gains by undercutting: its
+/// best undercut, the most grid safety strictly below `x - D`, must not
+/// beat the `(1 - e) x` it gets from the leader's safe AI. (Rivals further
+/// behind gain less by undercutting.) That is `x = min(1, D/e)` for the
+/// cell's smallest lead, up to the grid. Each gap cell then stands ready to
+/// undercut any more: its safety is the leader's of the same bin less the
+/// bin's smallest gap, which the runner-up's undercut matches exactly (it
+/// is indifferent, so this is a best response). `solve_until` checks the
+/// result by the regret of every cell, as for the searched equilibria.
+fn most_safe_public(game: &Precipice, sample: &Sample, bins: usize, grid: usize) -> Vec<f64> {
+    let n = game.teams;
+    let step = 1.0 / grid as f64;
+    // The smallest lead that fell in each leader cell.
+    let mut smallest = vec![f64::INFINITY; bins];
+    for c in sample.draws.chunks_exact(n) {
+        let (_, top, second) = top_two(c);
+        let lead = top - second;
+        let k = ((lead / game.mu * bins as f64) as usize).min(bins - 1);
+        smallest[k] = smallest[k].min(lead);
+    }
+    let tolerated = |x: f64, lead: f64| {
+        let room = x - lead;
+        room <= 0.0 || ((room / step).ceil() - 1.0).max(0.0) * step <= (1.0 - game.enmity) * x
+    };
+    let mut strategy = vec![0.0; 2 * bins];
+    for (k, &lead) in smallest.iter().enumerate() {
+        if lead.is_finite() {
+            let g = (0..=grid)
+                .rev()
+                .find(|&g| tolerated(g as f64 * step, lead))
+                .unwrap_or(0);
+            strategy[k] = g as f64 * step;
+        }
+    }
+    fill_empty_cells(&mut strategy, &sample.cell_of, 2 * bins, bins);
+    let width = game.mu / bins as f64;
+    for j in 0..bins {
+        strategy[bins + j] = (strategy[j] - j as f64 * width).clamp(0.0, 1.0);
+    }
+    strategy
 }
 
 /// Cells no draw fell in keep the strategy of their nearest neighbour of
@@ -528,8 +627,28 @@ fn disaster(
     }
 }
 
-/// The closed-form disaster probability derived in the module docs.
-pub fn closed_form_disaster(regime: Regime, game: &Precipice) -> f64 {
+/// Whether `regime` has more than one equilibrium in `game` (all informed
+/// with enmity below 1), so that the selection matters.
+pub fn several_equilibria(regime: Regime, game: &Precipice) -> bool {
+    regime == Regime::Public && game.enmity < 1.0
+}
+
+/// The closed-form disaster probability derived in the module docs, of the
+/// selected equilibrium. All informed, the most safe equilibrium's leader
+/// takes `min(1, D/e)` where the least safe one's takes `min(1, D)`: as
+/// `D/e` is the lead of a game with capabilities on `[0, mu/e]`, its
+/// disaster probability is the least safe one's at `mu/e` (0 at `e = 0`).
+pub fn closed_form_disaster(regime: Regime, game: &Precipice, selection: Selection) -> f64 {
+    if selection == Selection::MostSafe && several_equilibria(regime, game) {
+        if game.enmity == 0.0 {
+            return 0.0;
+        }
+        let wider = Precipice {
+            mu: game.mu / game.enmity,
+            ..*game
+        };
+        return closed_form_disaster(regime, &wider, Selection::LeastSafe);
+    }
     let (n, e, mu) = (game.teams as f64, game.enmity, game.mu);
     match regime {
         Regime::NoInformation => {
@@ -571,7 +690,23 @@ pub fn closed_form_safety(eq: &Equilibrium, k: usize) -> f64 {
             }
         }
         "own_capability" => (mid / (1.0 + (g.teams as f64 - 1.0) * g.enmity)).min(1.0),
+        "leader_lead" if eq.selection == Selection::MostSafe && g.enmity < 1.0 => {
+            if g.enmity == 0.0 {
+                1.0
+            } else {
+                (mid / g.enmity).min(1.0)
+            }
+        }
         "leader_lead" => mid.min(1.0),
+        // Ready to undercut a leader that took more than min(1, G/e).
+        _ if eq.selection == Selection::MostSafe && g.enmity < 1.0 => {
+            let leader = if g.enmity == 0.0 {
+                1.0
+            } else {
+                (mid / g.enmity).min(1.0)
+            };
+            (leader - mid).max(0.0)
+        }
         _ => 0.0,
     }
 }
@@ -589,6 +724,7 @@ mod tests {
             max_iterations: 200,
             tolerance: 0.02,
             seed: 5,
+            selection: Selection::LeastSafe,
         }
     }
 
@@ -616,7 +752,7 @@ mod tests {
                 "{game:?}: {} vs {s}",
                 eq.safety[0]
             );
-            let exact = closed_form_disaster(Regime::NoInformation, &game);
+            let exact = closed_form_disaster(Regime::NoInformation, &game, Selection::LeastSafe);
             assert!(
                 (eq.p_disaster.mean - exact).abs() <= 0.03,
                 "{game:?}: {:?} vs {exact}",
@@ -638,7 +774,7 @@ mod tests {
                 eq.safety[k]
             );
         }
-        let exact = closed_form_disaster(Regime::Private, &game);
+        let exact = closed_form_disaster(Regime::Private, &game, Selection::LeastSafe);
         assert!((exact - 2.0 / 3.0).abs() < 1e-12);
         assert!(
             (eq.p_disaster.mean - exact).abs() <= 0.02,
@@ -652,7 +788,7 @@ mod tests {
         let game = base();
         let eq = solve(Regime::Public, &game, &quick());
         assert!(eq.converged, "{eq:?}");
-        let exact = closed_form_disaster(Regime::Public, &game);
+        let exact = closed_form_disaster(Regime::Public, &game, Selection::LeastSafe);
         assert!((exact - 2.0 / 3.0).abs() < 1e-12);
         assert!(
             (eq.p_disaster.mean - exact).abs() <= 0.03,
@@ -662,6 +798,68 @@ mod tests {
         // More information, more danger (weakly, at e = 1).
         let none = solve(Regime::NoInformation, &game, &quick());
         assert!(none.p_disaster.mean < eq.p_disaster.mean - 0.1);
+    }
+
+    /// Regression: all informed with e < 1 the search found only the least
+    /// safe of a range of equilibria. Both ends are found now, each at its
+    /// closed form (n = 2, e = 1/2, mu = 1: 2/3 and 5/12), with no cell able
+    /// to gain by deviating; at e = 1 the two coincide.
+    #[test]
+    fn all_informed_with_enmity_below_one_has_a_least_and_a_most_safe_equilibrium() {
+        let game = Precipice {
+            enmity: 0.5,
+            ..base()
+        };
+        let least = solve(Regime::Public, &game, &quick());
+        let most = solve(
+            Regime::Public,
+            &game,
+            &Solver {
+                selection: Selection::MostSafe,
+                ..quick()
+            },
+        );
+        for (eq, selection, exact) in [
+            (&least, Selection::LeastSafe, 2.0 / 3.0),
+            (&most, Selection::MostSafe, 5.0 / 12.0),
+        ] {
+            assert!(eq.converged && eq.max_regret < 0.01, "{eq:?}");
+            let closed = closed_form_disaster(Regime::Public, &game, selection);
+            assert!((closed - exact).abs() < 1e-12);
+            assert!(
+                (eq.p_disaster.mean - exact).abs() < 0.015,
+                "{selection:?}: {:?} vs {exact}",
+                eq.p_disaster
+            );
+        }
+        // The most safe leader takes about its lead over e, capped at 1.
+        for k in 2..40 {
+            let expected = closed_form_safety(&most, k);
+            assert!((most.safety[k] - expected).abs() <= 0.04, "cell {k}");
+        }
+        let equal = Precipice {
+            enmity: 1.0,
+            ..base()
+        };
+        assert_eq!(
+            closed_form_disaster(Regime::Public, &equal, Selection::MostSafe),
+            closed_form_disaster(Regime::Public, &equal, Selection::LeastSafe)
+        );
+        assert_eq!(
+            closed_form_disaster(Regime::Private, &game, Selection::MostSafe),
+            closed_form_disaster(Regime::Private, &game, Selection::LeastSafe)
+        );
+        // E[min(1, D/e)] by Monte Carlo: the most safe closed form.
+        let draws = capabilities(200_000, &game, 3, 7);
+        let mean = draws
+            .chunks_exact(2)
+            .map(|c| {
+                let (_, a, b) = top_two(c);
+                ((a - b) / 0.5).min(1.0)
+            })
+            .sum::<f64>()
+            / 200_000.0;
+        assert!((1.0 - mean - 5.0 / 12.0).abs() < 0.005, "{mean}");
     }
 
     #[test]
@@ -682,7 +880,7 @@ mod tests {
                 })
                 .sum::<f64>()
                 / 200_000.0;
-            let exact = 1.0 - closed_form_disaster(Regime::Public, &game);
+            let exact = 1.0 - closed_form_disaster(Regime::Public, &game, Selection::LeastSafe);
             assert!(
                 (mean - exact).abs() < 0.005,
                 "{teams} {mu}: {mean} vs {exact}"
@@ -694,7 +892,7 @@ mod tests {
                 .map(|c| (top_two(c).1 / a).min(1.0))
                 .sum::<f64>()
                 / 200_000.0;
-            let exact = 1.0 - closed_form_disaster(Regime::Private, &game);
+            let exact = 1.0 - closed_form_disaster(Regime::Private, &game, Selection::LeastSafe);
             assert!(
                 (mean - exact).abs() < 0.005,
                 "{teams} {mu}: {mean} vs {exact}"
