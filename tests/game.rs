@@ -108,6 +108,22 @@ fn the_shipped_game_gives_every_table() {
             .sum();
         assert!((sum - 1.0).abs() < 1e-9, "{r:?}");
     }
+    // The exact stationary distribution with mutation, swept over mu, and
+    // the sentence saying when the small-mutation answer applies.
+    let mutation = rows(&dir.join("mutation_sweep.csv"));
+    assert_eq!(mutation.len(), 14);
+    for r in &mutation {
+        let sum: f64 = ["share_race", "share_pause-2023", "share_rsp-2026"]
+            .iter()
+            .map(|s| number(r, s))
+            .sum();
+        assert!((sum - 1.0).abs() < 1e-8, "{r:?}");
+    }
+    assert!(
+        summary_note(&dir).contains("small-mutation stationary distribution"),
+        "{}",
+        summary_note(&dir)
+    );
     let flow = rows(&dir.join("replicator_flow.csv"));
     assert_eq!(flow.len(), 231, "the simplex at resolution 20");
     let summary = json(&dir.join("summary.json"));
@@ -124,6 +140,14 @@ fn the_shipped_game_gives_every_table() {
         manifest["reproduce"],
         "airace game game.toml --runs 300 --seed 1"
     );
+}
+
+/// The summary's sentence on when the small-mutation answer applies.
+fn summary_note(dir: &Path) -> String {
+    json(&dir.join("summary.json"))["stationary"]["mutation_note"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
 }
 
 /// Runs a shipped game quietly, without figures, and returns its folder.

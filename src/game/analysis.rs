@@ -11,6 +11,7 @@
 //! | `replicator_flow.csv` | replicator velocity on a grid of the simplex | replicator flow |
 //! | `replicator_paths.csv` | trajectories from a grid of starting points | replicator flow |
 //! | `stationary.csv`, `fixation.csv` | small-mutation stationary distribution, fixation probabilities | stationary distribution bars |
+//! | `mutation_sweep.csv` | exact stationary shares of the imitation process with mutation rate mu, beside the small-mutation limit | |
 //! | `stationary_sweep.csv` | stationary distribution as the selection intensity moves | stationary vs parameter |
 
 use super::fermi::{self, Population, Stationary};
@@ -41,6 +42,39 @@ pub struct Analysis {
     pub stationary: Option<Stationary>,
     /// `(beta, distribution)`.
     pub sweep: Vec<(f64, Vec<f64>)>,
+    /// The exact stationary distribution at each mutation rate of
+    /// [`fermi::MUTATION_SWEEP`] (at the game's `Z` and `beta`).
+    pub mutation: Vec<fermi::WithMutation>,
+}
+
+/// Shares within this total variation distance of the small-mutation
+/// limit are "the small-mutation answer".
+pub const LIMIT_TOLERANCE: f64 = 0.05;
+
+impl Analysis {
+    /// The sentence saying when the small-mutation answer applies, if
+    /// there is a sweep over the mutation rate.
+    pub fn limit_sentence(&self) -> Option<String> {
+        let limit = &self.stationary.as_ref()?.distribution;
+        if self.mutation.is_empty() {
+            return None;
+        }
+        let smallest = self
+            .mutation
+            .iter()
+            .map(|w| w.mutation)
+            .fold(f64::INFINITY, f64::min);
+        Some(
+            match fermi::limit_applies_below(&self.mutation, limit, LIMIT_TOLERANCE) {
+                Some(mu) => format!(
+                    "The small-mutation stationary distribution applies (the exact shares are within {LIMIT_TOLERANCE} of it in total variation) for mutation rates mu <= {mu:e} of those swept; at higher rates the exact shares differ from it (mutation_sweep.csv)."
+                ),
+                None => format!(
+                    "The small-mutation stationary distribution does not apply at any swept mutation rate down to {smallest:e}: the exact shares stay more than {LIMIT_TOLERANCE} from it in total variation (mutation_sweep.csv)."
+                ),
+            },
+        )
+    }
 }
 
 /// Resolution of the flow grid: fine in one dimension, coarser in more.
@@ -65,6 +99,7 @@ pub fn analyse(game: &Game, estimates: &Estimates) -> Analysis {
             flow: Vec::new(),
             stationary: None,
             sweep: Vec::new(),
+            mutation: Vec::new(),
         },
         PayoffTable::Symmetric(t) => analyse_symmetric(
             t,
@@ -121,6 +156,19 @@ pub fn analyse_symmetric(
         sweep: sweep
             .iter()
             .filter_map(|&b| at(b).map(|s| (b, s.distribution)))
+            .collect(),
+        mutation: fermi::MUTATION_SWEEP
+            .iter()
+            .filter_map(|&mu| {
+                fermi::with_mutation(
+                    table,
+                    &Population {
+                        size: population,
+                        selection,
+                    },
+                    mu,
+                )
+            })
             .collect(),
     }
 }
@@ -494,6 +542,30 @@ pub fn fixation_csv(names: &[String], s: &Stationary, population: usize) -> Stri
     out
 }
 
+/// `mutation_sweep.csv`: one row per mutation rate: the mean share of each
+/// strategy, the probability the population is all one strategy, and the
+/// total variation distance of the shares from the small-mutation limit.
+pub fn mutation_csv(names: &[String], a: &Analysis) -> String {
+    let mut out = format!(
+        "mutation,{},{},distance_from_small_mutation_limit\n",
+        frequency_header("share_", names),
+        frequency_header("all_", names)
+    );
+    let limit = a.stationary.as_ref().map(|s| &s.distribution);
+    for w in &a.mutation {
+        let _ = write!(out, "{:e},", w.mutation);
+        probs(&mut out, &w.share);
+        out.push(',');
+        probs(&mut out, &w.monomorphic);
+        out.push(',');
+        if let Some(limit) = limit {
+            format::prob(&mut out, fermi::distance_from_limit(w, limit));
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// `stationary_sweep.csv`: one row per selection intensity.
 pub fn sweep_csv(names: &[String], a: &Analysis) -> String {
     let mut out = format!("selection,{}\n", names.join(","));
@@ -548,6 +620,9 @@ pub struct StationarySummary {
     pub population: usize,
     pub selection: f64,
     pub distribution: Vec<(String, f64)>,
+    /// When the small-mutation answer applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mutation_note: Option<String>,
 }
 
 pub const NOTE: &str = "Payoffs are each strategy's expected utility U_i (README, 'The model in brief') with its standard error; \
@@ -593,6 +668,7 @@ pub fn summary(game: &Game, e: &Estimates, a: &Analysis) -> Summary {
                 .cloned()
                 .zip(s.distribution.iter().copied())
                 .collect(),
+            mutation_note: a.limit_sentence(),
         }),
     }
 }

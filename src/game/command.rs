@@ -286,6 +286,12 @@ fn write_game(
                 analysis::fixation_csv(names, s, game.population).into_bytes(),
             ));
         }
+        if !a.mutation.is_empty() {
+            files.push((
+                "mutation_sweep.csv".into(),
+                analysis::mutation_csv(names, a).into_bytes(),
+            ));
+        }
         files.push((
             "stationary_sweep.csv".into(),
             analysis::sweep_csv(names, a).into_bytes(),
@@ -502,6 +508,9 @@ fn print_report(game: &Game, e: &Estimates, a: &Analysis, profiles: u64, secs: f
             game.selection,
             d.join(", ")
         );
+        if let Some(sentence) = a.limit_sentence() {
+            let _ = writeln!(out, "{sentence}");
+        }
     }
     let _ = writeln!(out, "results: {}", dir.display());
 }

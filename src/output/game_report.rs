@@ -331,10 +331,16 @@ fn game_page(files: &Files, drawn: &[Drawn]) -> Result<String, DataError> {
             .collect();
         let _ = writeln!(
             out,
-            "<p>Stationary distribution{}: {}.</p>",
+            "<p>Stationary distribution{} in the limit of rare mutations: {}.</p>",
             escape(&at),
             d.join(", ")
         );
+        if let Some(note) = summary
+            .pointer("/stationary/mutation_note")
+            .and_then(|v| v.as_str())
+        {
+            let _ = writeln!(out, "<p>{}</p>", escape(note));
+        }
     }
 
     out.push_str(
