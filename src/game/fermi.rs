@@ -637,7 +637,7 @@ mod tests {
             .map(|&mu| with_mutation(&t, &population, mu).unwrap())
             .collect();
         let below = limit_applies_below(&sweep, &limit, 0.05).unwrap();
-        assert!(below < 0.5 && below >= 1e-9, "{below}");
+        assert!((1e-9..0.5).contains(&below), "{below}");
         assert!(with_mutation(&t, &population, 0.0).is_none());
     }
 }
