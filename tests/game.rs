@@ -124,6 +124,14 @@ fn the_shipped_game_gives_every_table() {
         "{}",
         summary_note(&dir)
     );
+    // The rest points recomputed on resampled tables, with their agreement.
+    let robust = rows(&dir.join("replicator_bootstrap.csv"));
+    assert!(!robust.is_empty());
+    for r in &robust {
+        assert_eq!(r["replicates"], "20");
+        let agreeing: usize = r["agreeing"].parse().unwrap();
+        assert_eq!(r["moves_with_noise"] == "true", agreeing < 19, "{r:?}");
+    }
     let flow = rows(&dir.join("replicator_flow.csv"));
     assert_eq!(flow.len(), 231, "the simplex at resolution 20");
     let summary = json(&dir.join("summary.json"));

@@ -42,10 +42,20 @@ pub struct Analysis {
     pub stationary: Option<Stationary>,
     /// `(beta, distribution)`.
     pub sweep: Vec<(f64, Vec<f64>)>,
+    /// The rest points with their agreement over resampled tables.
+    pub robust: Vec<replicator::RobustRestPoint>,
     /// The exact stationary distribution at each mutation rate of
     /// [`fermi::MUTATION_SWEEP`] (at the game's `Z` and `beta`).
     pub mutation: Vec<fermi::WithMutation>,
 }
+
+/// Resampled payoff tables on which the replicator's rest points are
+/// recomputed.
+pub const BOOTSTRAP_REPLICATES: usize = 20;
+
+/// The seed of their ChaCha8 stream (fixed: the table itself carries the
+/// game's seed).
+pub const BOOTSTRAP_SEED: u64 = 0x5eed_b007;
 
 /// Shares within this total variation distance of the small-mutation
 /// limit are "the small-mutation answer".
@@ -100,6 +110,7 @@ pub fn analyse(game: &Game, estimates: &Estimates) -> Analysis {
             stationary: None,
             sweep: Vec::new(),
             mutation: Vec::new(),
+            robust: Vec::new(),
         },
         PayoffTable::Symmetric(t) => analyse_symmetric(
             t,
@@ -157,6 +168,13 @@ pub fn analyse_symmetric(
             .iter()
             .filter_map(|&b| at(b).map(|s| (b, s.distribution)))
             .collect(),
+        robust: replicator::bootstrap(
+            table,
+            &replicator::interior_grid(m, grid.max(m)),
+            BOOTSTRAP_REPLICATES,
+            BOOTSTRAP_SEED,
+        )
+        .unwrap_or_default(),
         mutation: fermi::MUTATION_SWEEP
             .iter()
             .filter_map(|&mu| {
@@ -542,6 +560,22 @@ pub fn fixation_csv(names: &[String], s: &Stationary, population: usize) -> Stri
     out
 }
 
+/// `replicator_bootstrap.csv`: each rest point, the starts that reach it,
+/// and on how many resampled tables it is found again.
+pub fn bootstrap_csv(names: &[String], a: &Analysis) -> String {
+    let mut out = format!(
+        "{},starts,replicates,agreeing,mean_share_of_starts,moves_with_noise\n",
+        frequency_header("x_", names)
+    );
+    for r in &a.robust {
+        probs(&mut out, &r.x);
+        let _ = write!(out, ",{},{},{},", r.starts, r.replicates, r.agreeing);
+        format::prob(&mut out, r.mean_share);
+        let _ = writeln!(out, ",{}", r.moves_with_noise);
+    }
+    out
+}
+
 /// `mutation_sweep.csv`: one row per mutation rate: the mean share of each
 /// strategy, the probability the population is all one strategy, and the
 /// total variation distance of the shares from the small-mutation limit.
@@ -601,6 +635,9 @@ pub struct Summary {
     pub nash_mixed: Vec<MixedNash>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub replicator_rest_points: Vec<RestPoint>,
+    /// The rest points recomputed on resampled payoff tables.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub replicator_bootstrap: Vec<replicator::RobustRestPoint>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stationary: Option<StationarySummary>,
 }
@@ -660,6 +697,7 @@ pub fn summary(game: &Game, e: &Estimates, a: &Analysis) -> Summary {
         mixed_equilibria: a.mixed.clone(),
         nash_mixed: a.nash_mixed.clone(),
         replicator_rest_points: a.rest_points.clone(),
+        replicator_bootstrap: a.robust.clone(),
         stationary: a.stationary.as_ref().map(|s| StationarySummary {
             population: game.population,
             selection: game.selection,

@@ -286,6 +286,12 @@ fn write_game(
                 analysis::fixation_csv(names, s, game.population).into_bytes(),
             ));
         }
+        if !a.robust.is_empty() {
+            files.push((
+                "replicator_bootstrap.csv".into(),
+                analysis::bootstrap_csv(names, a).into_bytes(),
+            ));
+        }
         if !a.mutation.is_empty() {
             files.push((
                 "mutation_sweep.csv".into(),
@@ -493,6 +499,25 @@ fn print_report(game: &Game, e: &Estimates, a: &Analysis, profiles: u64, secs: f
                 .map(|(n, x)| format!("{n} {x:.3}"))
                 .collect();
             let _ = writeln!(out, "  {} ({} starts)", x.join(", "), r.starts);
+        }
+        for r in &a.robust {
+            let x: Vec<String> = names
+                .iter()
+                .zip(&r.x)
+                .map(|(n, x)| format!("{n} {x:.3}"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  on {} tables resampled from the payoffs' SEs, {} is reached again on {}{}",
+                r.replicates,
+                x.join(", "),
+                r.agreeing,
+                if r.moves_with_noise {
+                    ": it MOVES WITH THE NOISE (the payoff differences that decide it are within sampling error)"
+                } else {
+                    ""
+                }
+            );
         }
     }
     if let Some(s) = &a.stationary {
