@@ -323,12 +323,12 @@ fn every_game_reports_a_mixed_equilibrium_with_its_epsilon() {
         ("scenarios/games/pause-or-race-seats.toml", 3),
     ] {
         let dir = play(out.path(), file, &["--runs", "2000", "--no-adaptive"]);
-        let rows = rows(&dir.join("nash_mixed.csv"));
+        let found = rows(&dir.join("nash_mixed.csv"));
         assert!(
-            !rows.is_empty() && rows.len().is_multiple_of(seats),
+            !found.is_empty() && found.len().is_multiple_of(seats),
             "{file}"
         );
-        for r in &rows {
+        for r in &found {
             assert_eq!(r["solved"], "true", "{r:?}");
             assert!(number(r, "epsilon").abs() < 1e-8, "{r:?}");
             assert!(number(r, "epsilon_se") >= 0.0, "{r:?}");
@@ -345,23 +345,37 @@ fn every_game_reports_a_mixed_equilibrium_with_its_epsilon() {
                 .count()
                 > 1
         };
-        assert!(rows.iter().any(mixes), "{file}: some equilibrium mixes");
+        assert!(found.iter().any(mixes), "{file}: some equilibrium mixes");
         // A mix's epsilon is uncertain: its gains combine estimated payoffs.
         assert!(
-            rows.iter()
+            found
+                .iter()
                 .filter(|r| mixes(r))
                 .all(|r| number(r, "epsilon_se") > 0.0)
         );
         if seats == 1 {
             // The replicator's main rest point is a symmetric equilibrium.
             assert!(
-                rows.iter()
+                found
+                    .iter()
                     .any(|r| mixes(r) && r["replicator_starts"].parse::<usize>().unwrap() > 0),
-                "{rows:?}"
+                "{found:?}"
             );
         }
         let summary = json(&dir.join("summary.json"));
         assert!(!summary["nash_mixed"].as_array().unwrap().is_empty());
+        // The best deviation names who deviates: a seat in the seat game.
+        for r in rows(&dir.join("equilibria.csv")) {
+            let who = r["best_deviation_seat"].as_str();
+            if seats == 3 {
+                assert!(
+                    ["Frontier", "Challenger", "Upstart"].contains(&who),
+                    "{r:?}"
+                );
+            } else {
+                assert_eq!(who, r["best_deviation_from"], "{r:?}");
+            }
+        }
     }
 }
 

@@ -119,8 +119,13 @@ fn deviation(e: &ProfileStatus) -> String {
     if e.best_from.is_empty() {
         return "none".to_string();
     }
+    let who = if e.best_seat.is_empty() || e.best_seat == e.best_from {
+        String::new()
+    } else {
+        format!("{}: ", escape(&e.best_seat))
+    };
     format!(
-        "{} → {}: {:.4} ± {:.4}",
+        "{who}{} → {}: {:.4} ± {:.4}",
         escape(&e.best_from),
         escape(&e.best_to),
         e.best_gain,
