@@ -147,6 +147,15 @@ pub fn analyse_symmetric(
             (x, v, mean)
         })
         .collect();
+    let rest_points = replicator::rest_points(&trajectories);
+    let robust = replicator::bootstrap_from(
+        table,
+        &replicator::interior_grid(m, grid.max(m)),
+        &rest_points,
+        BOOTSTRAP_REPLICATES,
+        BOOTSTRAP_SEED,
+    )
+    .unwrap_or_default();
     let at = |beta: f64| {
         fermi::stationary(
             table,
@@ -160,7 +169,7 @@ pub fn analyse_symmetric(
         checks: nash::check_symmetric(table),
         mixed: nash::mixed_equilibria(table),
         nash_mixed: mixed::symmetric(table),
-        rest_points: replicator::rest_points(&trajectories),
+        rest_points,
         trajectories,
         flow,
         stationary: at(selection),
@@ -168,13 +177,7 @@ pub fn analyse_symmetric(
             .iter()
             .filter_map(|&b| at(b).map(|s| (b, s.distribution)))
             .collect(),
-        robust: replicator::bootstrap(
-            table,
-            &replicator::interior_grid(m, grid.max(m)),
-            BOOTSTRAP_REPLICATES,
-            BOOTSTRAP_SEED,
-        )
-        .unwrap_or_default(),
+        robust,
         mutation: fermi::MUTATION_SWEEP
             .iter()
             .filter_map(|&mu| {

@@ -237,6 +237,23 @@ pub fn bootstrap(
     replicates: usize,
     seed: u64,
 ) -> Option<Vec<RobustRestPoint>> {
+    let field = Replicator::new(table)?;
+    let trajectories: Vec<Trajectory> = starts
+        .iter()
+        .map(|x| field.integrate(x, &Integration::default()))
+        .collect();
+    bootstrap_from(table, starts, &rest_points(&trajectories), replicates, seed)
+}
+
+/// [`bootstrap`] of the rest points `base` already found from `starts` on
+/// the estimated table (with the default integration).
+pub fn bootstrap_from(
+    table: &SymmetricTable,
+    starts: &[Vec<f64>],
+    base: &[RestPoint],
+    replicates: usize,
+    seed: u64,
+) -> Option<Vec<RobustRestPoint>> {
     use rand::SeedableRng;
     use rand_distr::{Distribution, StandardNormal};
     // Shorter than the default (time 1,000 in units of 1 / spread), so
@@ -256,7 +273,6 @@ pub fn bootstrap(
             .collect();
         Some(rest_points(&trajectories))
     };
-    let base = ends(table)?;
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let mut agreeing = vec![0usize; base.len()];
     let mut share = vec![0.0; base.len()];
@@ -292,10 +308,10 @@ pub fn bootstrap(
         }
     }
     Some(
-        base.into_iter()
+        base.iter()
             .enumerate()
             .map(|(k, r)| RobustRestPoint {
-                x: r.x,
+                x: r.x.clone(),
                 starts: r.starts,
                 replicates,
                 agreeing: agreeing[k],
