@@ -108,6 +108,30 @@ fn the_shipped_game_gives_every_table() {
             .sum();
         assert!((sum - 1.0).abs() < 1e-9, "{r:?}");
     }
+    // The exact stationary distribution with mutation, swept over mu, and
+    // the sentence saying when the small-mutation answer applies.
+    let mutation = rows(&dir.join("mutation_sweep.csv"));
+    assert_eq!(mutation.len(), 14);
+    for r in &mutation {
+        let sum: f64 = ["share_race", "share_pause-2023", "share_rsp-2026"]
+            .iter()
+            .map(|s| number(r, s))
+            .sum();
+        assert!((sum - 1.0).abs() < 1e-8, "{r:?}");
+    }
+    assert!(
+        summary_note(&dir).contains("small-mutation stationary distribution"),
+        "{}",
+        summary_note(&dir)
+    );
+    // The rest points recomputed on resampled tables, with their agreement.
+    let robust = rows(&dir.join("replicator_bootstrap.csv"));
+    assert!(!robust.is_empty());
+    for r in &robust {
+        assert_eq!(r["replicates"], "20");
+        let agreeing: usize = r["agreeing"].parse().unwrap();
+        assert_eq!(r["moves_with_noise"] == "true", agreeing < 19, "{r:?}");
+    }
     let flow = rows(&dir.join("replicator_flow.csv"));
     assert_eq!(flow.len(), 231, "the simplex at resolution 20");
     let summary = json(&dir.join("summary.json"));
@@ -124,6 +148,14 @@ fn the_shipped_game_gives_every_table() {
         manifest["reproduce"],
         "airace game game.toml --runs 300 --seed 1"
     );
+}
+
+/// The summary's sentence on when the small-mutation answer applies.
+fn summary_note(dir: &Path) -> String {
+    json(&dir.join("summary.json"))["stationary"]["mutation_note"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
 }
 
 /// Runs a shipped game quietly, without figures, and returns its folder.
@@ -291,12 +323,12 @@ fn every_game_reports_a_mixed_equilibrium_with_its_epsilon() {
         ("scenarios/games/pause-or-race-seats.toml", 3),
     ] {
         let dir = play(out.path(), file, &["--runs", "2000", "--no-adaptive"]);
-        let rows = rows(&dir.join("nash_mixed.csv"));
+        let found = rows(&dir.join("nash_mixed.csv"));
         assert!(
-            !rows.is_empty() && rows.len().is_multiple_of(seats),
+            !found.is_empty() && found.len().is_multiple_of(seats),
             "{file}"
         );
-        for r in &rows {
+        for r in &found {
             assert_eq!(r["solved"], "true", "{r:?}");
             assert!(number(r, "epsilon").abs() < 1e-8, "{r:?}");
             assert!(number(r, "epsilon_se") >= 0.0, "{r:?}");
@@ -313,23 +345,37 @@ fn every_game_reports_a_mixed_equilibrium_with_its_epsilon() {
                 .count()
                 > 1
         };
-        assert!(rows.iter().any(mixes), "{file}: some equilibrium mixes");
+        assert!(found.iter().any(mixes), "{file}: some equilibrium mixes");
         // A mix's epsilon is uncertain: its gains combine estimated payoffs.
         assert!(
-            rows.iter()
+            found
+                .iter()
                 .filter(|r| mixes(r))
                 .all(|r| number(r, "epsilon_se") > 0.0)
         );
         if seats == 1 {
             // The replicator's main rest point is a symmetric equilibrium.
             assert!(
-                rows.iter()
+                found
+                    .iter()
                     .any(|r| mixes(r) && r["replicator_starts"].parse::<usize>().unwrap() > 0),
-                "{rows:?}"
+                "{found:?}"
             );
         }
         let summary = json(&dir.join("summary.json"));
         assert!(!summary["nash_mixed"].as_array().unwrap().is_empty());
+        // The best deviation names who deviates: a seat in the seat game.
+        for r in rows(&dir.join("equilibria.csv")) {
+            let who = r["best_deviation_seat"].as_str();
+            if seats == 3 {
+                assert!(
+                    ["Frontier", "Challenger", "Upstart"].contains(&who),
+                    "{r:?}"
+                );
+            } else {
+                assert_eq!(who, r["best_deviation_from"], "{r:?}");
+            }
+        }
     }
 }
 

@@ -11,6 +11,7 @@
 //! | `replicator_flow.csv` | replicator velocity on a grid of the simplex | replicator flow |
 //! | `replicator_paths.csv` | trajectories from a grid of starting points | replicator flow |
 //! | `stationary.csv`, `fixation.csv` | small-mutation stationary distribution, fixation probabilities | stationary distribution bars |
+//! | `mutation_sweep.csv` | exact stationary shares of the imitation process with mutation rate mu, beside the small-mutation limit | |
 //! | `stationary_sweep.csv` | stationary distribution as the selection intensity moves | stationary vs parameter |
 
 use super::fermi::{self, Population, Stationary};
@@ -41,6 +42,49 @@ pub struct Analysis {
     pub stationary: Option<Stationary>,
     /// `(beta, distribution)`.
     pub sweep: Vec<(f64, Vec<f64>)>,
+    /// The rest points with their agreement over resampled tables.
+    pub robust: Vec<replicator::RobustRestPoint>,
+    /// The exact stationary distribution at each mutation rate of
+    /// [`fermi::MUTATION_SWEEP`] (at the game's `Z` and `beta`).
+    pub mutation: Vec<fermi::WithMutation>,
+}
+
+/// Resampled payoff tables on which the replicator's rest points are
+/// recomputed.
+pub const BOOTSTRAP_REPLICATES: usize = 20;
+
+/// The seed of their ChaCha8 stream (fixed: the table itself carries the
+/// game's seed).
+pub const BOOTSTRAP_SEED: u64 = 0x5eed_b007;
+
+/// Shares within this total variation distance of the small-mutation
+/// limit are "the small-mutation answer".
+pub const LIMIT_TOLERANCE: f64 = 0.05;
+
+impl Analysis {
+    /// The sentence saying when the small-mutation answer applies, if
+    /// there is a sweep over the mutation rate.
+    pub fn limit_sentence(&self) -> Option<String> {
+        let limit = &self.stationary.as_ref()?.distribution;
+        if self.mutation.is_empty() {
+            return None;
+        }
+        let smallest = self
+            .mutation
+            .iter()
+            .map(|w| w.mutation)
+            .fold(f64::INFINITY, f64::min);
+        Some(
+            match fermi::limit_applies_below(&self.mutation, limit, LIMIT_TOLERANCE) {
+                Some(mu) => format!(
+                    "The small-mutation stationary distribution applies (the exact shares are within {LIMIT_TOLERANCE} of it in total variation) for mutation rates mu <= {mu:e} of those swept; at higher rates the exact shares differ from it (mutation_sweep.csv)."
+                ),
+                None => format!(
+                    "The small-mutation stationary distribution does not apply at any swept mutation rate down to {smallest:e}: the exact shares stay more than {LIMIT_TOLERANCE} from it in total variation (mutation_sweep.csv)."
+                ),
+            },
+        )
+    }
 }
 
 /// Resolution of the flow grid: fine in one dimension, coarser in more.
@@ -65,6 +109,8 @@ pub fn analyse(game: &Game, estimates: &Estimates) -> Analysis {
             flow: Vec::new(),
             stationary: None,
             sweep: Vec::new(),
+            mutation: Vec::new(),
+            robust: Vec::new(),
         },
         PayoffTable::Symmetric(t) => analyse_symmetric(
             t,
@@ -101,6 +147,15 @@ pub fn analyse_symmetric(
             (x, v, mean)
         })
         .collect();
+    let rest_points = replicator::rest_points(&trajectories);
+    let robust = replicator::bootstrap_from(
+        table,
+        &replicator::interior_grid(m, grid.max(m)),
+        &rest_points,
+        BOOTSTRAP_REPLICATES,
+        BOOTSTRAP_SEED,
+    )
+    .unwrap_or_default();
     let at = |beta: f64| {
         fermi::stationary(
             table,
@@ -114,13 +169,27 @@ pub fn analyse_symmetric(
         checks: nash::check_symmetric(table),
         mixed: nash::mixed_equilibria(table),
         nash_mixed: mixed::symmetric(table),
-        rest_points: replicator::rest_points(&trajectories),
+        rest_points,
         trajectories,
         flow,
         stationary: at(selection),
         sweep: sweep
             .iter()
             .filter_map(|&b| at(b).map(|s| (b, s.distribution)))
+            .collect(),
+        robust,
+        mutation: fermi::MUTATION_SWEEP
+            .iter()
+            .filter_map(|&mu| {
+                fermi::with_mutation(
+                    table,
+                    &Population {
+                        size: population,
+                        selection,
+                    },
+                    mu,
+                )
+            })
             .collect(),
     }
 }
@@ -494,6 +563,46 @@ pub fn fixation_csv(names: &[String], s: &Stationary, population: usize) -> Stri
     out
 }
 
+/// `replicator_bootstrap.csv`: each rest point, the starts that reach it,
+/// and on how many resampled tables it is found again.
+pub fn bootstrap_csv(names: &[String], a: &Analysis) -> String {
+    let mut out = format!(
+        "{},starts,replicates,agreeing,mean_share_of_starts,moves_with_noise\n",
+        frequency_header("x_", names)
+    );
+    for r in &a.robust {
+        probs(&mut out, &r.x);
+        let _ = write!(out, ",{},{},{},", r.starts, r.replicates, r.agreeing);
+        format::prob(&mut out, r.mean_share);
+        let _ = writeln!(out, ",{}", r.moves_with_noise);
+    }
+    out
+}
+
+/// `mutation_sweep.csv`: one row per mutation rate: the mean share of each
+/// strategy, the probability the population is all one strategy, and the
+/// total variation distance of the shares from the small-mutation limit.
+pub fn mutation_csv(names: &[String], a: &Analysis) -> String {
+    let mut out = format!(
+        "mutation,{},{},distance_from_small_mutation_limit\n",
+        frequency_header("share_", names),
+        frequency_header("all_", names)
+    );
+    let limit = a.stationary.as_ref().map(|s| &s.distribution);
+    for w in &a.mutation {
+        let _ = write!(out, "{:e},", w.mutation);
+        probs(&mut out, &w.share);
+        out.push(',');
+        probs(&mut out, &w.monomorphic);
+        out.push(',');
+        if let Some(limit) = limit {
+            format::prob(&mut out, fermi::distance_from_limit(w, limit));
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// `stationary_sweep.csv`: one row per selection intensity.
 pub fn sweep_csv(names: &[String], a: &Analysis) -> String {
     let mut out = format!("selection,{}\n", names.join(","));
@@ -529,6 +638,9 @@ pub struct Summary {
     pub nash_mixed: Vec<MixedNash>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub replicator_rest_points: Vec<RestPoint>,
+    /// The rest points recomputed on resampled payoff tables.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub replicator_bootstrap: Vec<replicator::RobustRestPoint>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stationary: Option<StationarySummary>,
 }
@@ -548,6 +660,9 @@ pub struct StationarySummary {
     pub population: usize,
     pub selection: f64,
     pub distribution: Vec<(String, f64)>,
+    /// When the small-mutation answer applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mutation_note: Option<String>,
 }
 
 pub const NOTE: &str = "Payoffs are each strategy's expected utility U_i (README, 'The model in brief') with its standard error; \
@@ -585,6 +700,7 @@ pub fn summary(game: &Game, e: &Estimates, a: &Analysis) -> Summary {
         mixed_equilibria: a.mixed.clone(),
         nash_mixed: a.nash_mixed.clone(),
         replicator_rest_points: a.rest_points.clone(),
+        replicator_bootstrap: a.robust.clone(),
         stationary: a.stationary.as_ref().map(|s| StationarySummary {
             population: game.population,
             selection: game.selection,
@@ -593,6 +709,7 @@ pub fn summary(game: &Game, e: &Estimates, a: &Analysis) -> Summary {
                 .cloned()
                 .zip(s.distribution.iter().copied())
                 .collect(),
+            mutation_note: a.limit_sentence(),
         }),
     }
 }

@@ -282,6 +282,18 @@ fn write_game(
                 analysis::fixation_csv(names, s, game.population).into_bytes(),
             ));
         }
+        if !a.robust.is_empty() {
+            files.push((
+                "replicator_bootstrap.csv".into(),
+                analysis::bootstrap_csv(names, a).into_bytes(),
+            ));
+        }
+        if !a.mutation.is_empty() {
+            files.push((
+                "mutation_sweep.csv".into(),
+                analysis::mutation_csv(names, a).into_bytes(),
+            ));
+        }
         files.push((
             "stationary_sweep.csv".into(),
             analysis::sweep_csv(names, a).into_bytes(),
@@ -484,6 +496,25 @@ fn print_report(game: &Game, e: &Estimates, a: &Analysis, profiles: u64, secs: f
                 .collect();
             let _ = writeln!(out, "  {} ({} starts)", x.join(", "), r.starts);
         }
+        for r in &a.robust {
+            let x: Vec<String> = names
+                .iter()
+                .zip(&r.x)
+                .map(|(n, x)| format!("{n} {x:.3}"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  on {} tables resampled from the payoffs' SEs, {} is reached again on {}{}",
+                r.replicates,
+                x.join(", "),
+                r.agreeing,
+                if r.moves_with_noise {
+                    ": it MOVES WITH THE NOISE (the payoff differences that decide it are within sampling error)"
+                } else {
+                    ""
+                }
+            );
+        }
     }
     if let Some(s) = &a.stationary {
         let d: Vec<String> = names
@@ -498,6 +529,9 @@ fn print_report(game: &Game, e: &Estimates, a: &Analysis, profiles: u64, secs: f
             game.selection,
             d.join(", ")
         );
+        if let Some(sentence) = a.limit_sentence() {
+            let _ = writeln!(out, "{sentence}");
+        }
     }
     let _ = writeln!(out, "results: {}", dir.display());
 }

@@ -203,6 +203,212 @@ pub fn stationary_of_log_rates(log_rates: &[Vec<f64>]) -> Vec<f64> {
     log_pi.iter().map(|x| (x - total).exp()).collect()
 }
 
+/// The exact stationary distribution of the imitation process with
+/// mutation at rate `mu`, over every composition of the population.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WithMutation {
+    pub mutation: f64,
+    /// Compositions of the population (states of the chain).
+    pub states: usize,
+    /// Mean share of the population playing each strategy.
+    pub share: Vec<f64>,
+    /// Probability that the whole population plays each strategy.
+    pub monomorphic: Vec<f64>,
+}
+
+/// The most band entries [`with_mutation`] will store (about 160 MB).
+const BAND_LIMIT: usize = 20_000_000;
+
+/// Average payoff of a player of `s` when the population's composition is
+/// `k` (`k[s] >= 1`): its `n - 1` co-players are drawn without replacement
+/// from the other `Z - 1` (multivariate hypergeometric).
+fn fitness_in(table: &SymmetricTable, k: &[usize], s: usize) -> Option<f64> {
+    let n = table.players();
+    let z: usize = k.iter().sum();
+    let mut others = k.to_vec();
+    others[s] -= 1;
+    let draws = binomial(z - 1, n - 1);
+    let mut f = 0.0;
+    for c in super::table::compositions(n - 1, k.len()) {
+        let w: f64 = c
+            .iter()
+            .zip(&others)
+            .map(|(&ci, &ki)| binomial(ki, ci))
+            .product::<f64>()
+            / draws;
+        if w > 0.0 {
+            let mut counts = c;
+            counts[s] += 1;
+            f += w * table.payoff(table.index_of(&counts)?, s)?.mean;
+        }
+    }
+    Some(f)
+}
+
+/// The stationary distribution of the finite-population process with
+/// mutation, solved exactly. Each step one of the `Z` players, of strategy
+/// `i` (probability `k_i / Z`), changes: with probability `mu` it mutates to
+/// one of the other `m - 1` strategies at random; otherwise it meets a
+/// random other player, of strategy `j` (probability `k_j / (Z - 1)`), and
+/// copies it with probability `1 / (1 + exp(-beta (f_j - f_i)))`. So
+///
+/// `T(k -> k - e_i + e_j) = (k_i / Z) (mu / (m - 1) + (1 - mu) (k_j / (Z - 1)) fermi(f_j - f_i))`.
+///
+/// The chain over the `C(Z + m - 1, m - 1)` compositions (1,326 for `Z =
+/// 50`, `m = 3`) is irreducible for `mu > 0`; its stationary distribution
+/// is found by Grassmann–Taksar–Heyman elimination on the banded transition
+/// matrix (compositions in order, a move changes two counts by one, so the
+/// band is about `Z` wide for three strategies): exact up to rounding, with
+/// no subtraction, so accurate when `mu` is tiny. `None` if a payoff is
+/// missing, `mu` is not in (0, 1], or the band would exceed 20 million
+/// entries.
+pub fn with_mutation(
+    table: &SymmetricTable,
+    population: &Population,
+    mu: f64,
+) -> Option<WithMutation> {
+    let m = table.strategies().len();
+    let z = population.size;
+    if !(mu > 0.0 && mu <= 1.0) || z < table.players() || z < 2 || m < 2 {
+        return None;
+    }
+    let states = super::table::compositions(z, m);
+    let index: std::collections::BTreeMap<&[usize], usize> = states
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.as_slice(), i))
+        .collect();
+    let fermi = |d: f64| 1.0 / (1.0 + (-population.selection * d).exp());
+    // Transitions as (from, to, probability).
+    let mut moves = Vec::new();
+    for (a, k) in states.iter().enumerate() {
+        let f: Vec<Option<f64>> = (0..m)
+            .map(|s| {
+                if k[s] > 0 {
+                    fitness_in(table, k, s)
+                } else {
+                    Some(0.0)
+                }
+            })
+            .collect();
+        for i in (0..m).filter(|&i| k[i] > 0) {
+            for j in (0..m).filter(|&j| j != i) {
+                let imitate = if k[j] > 0 {
+                    (k[j] as f64 / (z - 1) as f64) * fermi(f[j]? - f[i]?)
+                } else {
+                    0.0
+                };
+                let p = (k[i] as f64 / z as f64) * (mu / (m - 1) as f64 + (1.0 - mu) * imitate);
+                let mut next = k.clone();
+                next[i] -= 1;
+                next[j] += 1;
+                moves.push((a, index[next.as_slice()], p));
+            }
+        }
+    }
+    let band = moves
+        .iter()
+        .map(|&(a, b, _)| a.abs_diff(b))
+        .max()
+        .unwrap_or(0);
+    let width = 2 * band + 1;
+    if states.len().saturating_mul(width) > BAND_LIMIT {
+        return None;
+    }
+    let pi = gth_banded(states.len(), band, &moves);
+    let mut share = vec![0.0; m];
+    let mut monomorphic = vec![0.0; m];
+    for (k, &p) in states.iter().zip(&pi) {
+        for s in 0..m {
+            share[s] += p * k[s] as f64 / z as f64;
+            if k[s] == z {
+                monomorphic[s] = p;
+            }
+        }
+    }
+    Some(WithMutation {
+        mutation: mu,
+        states: states.len(),
+        share,
+        monomorphic,
+    })
+}
+
+/// The stationary distribution of a chain of `n` states whose transitions
+/// (`(from, to, probability)`, no self-loops) stay within `band` of the
+/// diagonal, by Grassmann–Taksar–Heyman elimination in band storage
+/// (elimination keeps the band).
+fn gth_banded(n: usize, band: usize, moves: &[(usize, usize, f64)]) -> Vec<f64> {
+    let width = 2 * band + 1;
+    let mut p = vec![0.0; n * width];
+    let at = |i: usize, j: usize| i * width + (j + band - i);
+    for &(a, b, x) in moves {
+        p[at(a, b)] += x;
+    }
+    let mut out = vec![0.0; n];
+    for k in (1..n).rev() {
+        let lo = k.saturating_sub(band);
+        let s: f64 = (lo..k).map(|j| p[at(k, j)]).sum();
+        out[k] = s;
+        if s <= 0.0 {
+            continue;
+        }
+        for i in lo..k {
+            let pik = p[at(i, k)] / s;
+            if pik == 0.0 {
+                continue;
+            }
+            p[at(i, k)] = pik;
+            for j in lo..k {
+                if j != i {
+                    let pkj = p[at(k, j)];
+                    p[at(i, j)] += pik * pkj;
+                }
+            }
+        }
+    }
+    let mut pi = vec![0.0; n];
+    pi[0] = 1.0;
+    for j in 1..n {
+        let lo = j.saturating_sub(band);
+        pi[j] = (lo..j).map(|i| pi[i] * p[at(i, j)]).sum();
+    }
+    let total: f64 = pi.iter().sum();
+    pi.iter().map(|x| x / total).collect()
+}
+
+/// The mutation rates of the sweep written by `airace game`.
+pub const MUTATION_SWEEP: [f64; 14] = [
+    0.1, 0.03, 0.01, 3e-3, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-10, 1e-12, 1e-14, 1e-16,
+];
+
+/// How far the shares at a mutation rate are from the small-mutation
+/// limit: total variation distance `(1/2) sum_s |share_s - limit_s|`.
+pub fn distance_from_limit(w: &WithMutation, limit: &[f64]) -> f64 {
+    0.5 * w
+        .share
+        .iter()
+        .zip(limit)
+        .map(|(a, b)| (a - b).abs())
+        .sum::<f64>()
+}
+
+/// The largest swept rate below which (it and every smaller rate) the
+/// shares are within `tolerance` of the small-mutation limit, if any.
+pub fn limit_applies_below(sweep: &[WithMutation], limit: &[f64], tolerance: f64) -> Option<f64> {
+    let mut sorted: Vec<&WithMutation> = sweep.iter().collect();
+    sorted.sort_by(|a, b| a.mutation.total_cmp(&b.mutation));
+    let mut best = None;
+    for w in sorted {
+        if distance_from_limit(w, limit) <= tolerance {
+            best = Some(w.mutation);
+        } else {
+            break;
+        }
+    }
+    best
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,5 +557,87 @@ mod tests {
             vec![0.0, 0.0, 0.0],
         ];
         assert_eq!(stationary_of_rates(&rates), vec![0.0, 0.0, 1.0]);
+    }
+
+    /// A two-strategy chain is a birth–death chain: with `k` players of
+    /// the first strategy, `pi(k + 1) / pi(k) = T+(k) / T-(k + 1)`, with
+    /// `T+(k) = ((Z - k)/Z) (mu + (1 - mu) (k/(Z - 1)) fermi(f_0 - f_1))` and
+    /// `T-(k) = (k/Z) (mu + (1 - mu) ((Z - k)/(Z - 1)) fermi(f_1 - f_0))`.
+    #[test]
+    fn with_mutation_matches_the_birth_death_closed_form() {
+        let hd = matrix(&[&[-1.0, 2.0], &[0.0, 1.0]]);
+        let z = 20;
+        let beta = 2.0;
+        let population = Population {
+            size: z,
+            selection: beta,
+        };
+        let fermi = |d: f64| 1.0 / (1.0 + (-beta * d).exp());
+        for mu in [0.2, 0.01, 1e-6] {
+            let mut pi = vec![1.0];
+            for k in 0..z {
+                // k first-strategy players: fitness of each strategy.
+                let f = |kk: usize, s: usize| fitness_in(&hd, &[kk, z - kk], s).unwrap();
+                let up = if k < z {
+                    let imitate = if k > 0 {
+                        (k as f64 / (z - 1) as f64) * fermi(f(k, 0) - f(k, 1))
+                    } else {
+                        0.0
+                    };
+                    ((z - k) as f64 / z as f64) * (mu + (1.0 - mu) * imitate)
+                } else {
+                    0.0
+                };
+                let k1 = k + 1;
+                let imitate = if k1 < z {
+                    ((z - k1) as f64 / (z - 1) as f64) * fermi(f(k1, 1) - f(k1, 0))
+                } else {
+                    0.0
+                };
+                let down = (k1 as f64 / z as f64) * (mu + (1.0 - mu) * imitate);
+                pi.push(pi[k] * up / down);
+            }
+            let total: f64 = pi.iter().sum();
+            let share: f64 = pi
+                .iter()
+                .enumerate()
+                .map(|(k, p)| p / total * k as f64 / z as f64)
+                .sum();
+            let w = with_mutation(&hd, &population, mu).unwrap();
+            assert_eq!(w.states, z + 1);
+            assert!((w.share[0] - share).abs() < 1e-12, "{mu}: {w:?} vs {share}");
+            assert!((w.monomorphic[0] - pi[z] / total).abs() < 1e-12);
+            assert!((w.share.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn rare_mutations_give_the_small_mutation_limit_and_fifty_by_three_has_1326_states() {
+        // A coordination game with a payoff-dominant corner.
+        let t = matrix(&[&[2.0, 0.0, 0.0], &[0.0, 1.0, 0.0], &[0.0, 0.0, 1.5]]);
+        let population = Population {
+            size: 50,
+            selection: 1.0,
+        };
+        let limit = stationary(&t, &population).unwrap().distribution;
+        let rare = with_mutation(&t, &population, 1e-9).unwrap();
+        assert_eq!(rare.states, 1326);
+        for s in 0..3 {
+            assert!(
+                (rare.share[s] - limit[s]).abs() < 1e-5,
+                "{rare:?} vs {limit:?}"
+            );
+            assert!((rare.monomorphic[s] - limit[s]).abs() < 1e-5);
+        }
+        // Frequent mutation pulls the shares towards uniform.
+        let frequent = with_mutation(&t, &population, 0.5).unwrap();
+        assert!(distance_from_limit(&frequent, &limit) > 0.1, "{frequent:?}");
+        let sweep: Vec<WithMutation> = [0.5, 1e-3, 1e-6, 1e-9]
+            .iter()
+            .map(|&mu| with_mutation(&t, &population, mu).unwrap())
+            .collect();
+        let below = limit_applies_below(&sweep, &limit, 0.05).unwrap();
+        assert!((1e-9..0.5).contains(&below), "{below}");
+        assert!(with_mutation(&t, &population, 0.0).is_none());
     }
 }

@@ -119,8 +119,13 @@ fn deviation(e: &ProfileStatus) -> String {
     if e.best_from.is_empty() {
         return "none".to_string();
     }
+    let who = if e.best_seat.is_empty() || e.best_seat == e.best_from {
+        String::new()
+    } else {
+        format!("{}: ", escape(&e.best_seat))
+    };
     format!(
-        "{} → {}: {:.4} ± {:.4}",
+        "{who}{} → {}: {:.4} ± {:.4}",
         escape(&e.best_from),
         escape(&e.best_to),
         e.best_gain,
@@ -331,10 +336,16 @@ fn game_page(files: &Files, drawn: &[Drawn]) -> Result<String, DataError> {
             .collect();
         let _ = writeln!(
             out,
-            "<p>Stationary distribution{}: {}.</p>",
+            "<p>Stationary distribution{} in the limit of rare mutations: {}.</p>",
             escape(&at),
             d.join(", ")
         );
+        if let Some(note) = summary
+            .pointer("/stationary/mutation_note")
+            .and_then(|v| v.as_str())
+        {
+            let _ = writeln!(out, "<p>{}</p>", escape(note));
+        }
     }
 
     out.push_str(

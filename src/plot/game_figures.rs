@@ -112,6 +112,9 @@ pub const GAME_FILES: &[&str] = &[
     "stationary.csv",
     "fixation.csv",
     "stationary_sweep.csv",
+    "mutation_sweep.csv",
+    "nash_mixed.csv",
+    "replicator_bootstrap.csv",
     "summary.json",
     "game.toml",
     "manifest.json",
@@ -279,6 +282,9 @@ pub struct GameTables {
 pub struct ProfileStatus {
     pub profile: Vec<usize>,
     pub status: String,
+    /// Who would deviate: a seat's name (seat games) or the strategy it
+    /// leaves; empty in folders written before the column existed.
+    pub best_seat: String,
     pub best_from: String,
     pub best_to: String,
     pub best_gain: f64,
@@ -567,12 +573,16 @@ fn read_equilibria(t: &Table, keys: Vec<Vec<usize>>) -> Result<Vec<ProfileStatus
     let status = t.text("equilibrium")?;
     let (from, to) = (t.text("best_deviation_from")?, t.text("best_deviation_to")?);
     let (gain, gain_se) = (t.column("best_gain")?, t.column("best_gain_se")?);
+    let seat = t
+        .text("best_deviation_seat")
+        .unwrap_or_else(|_| vec![String::new(); from.len()]);
     Ok(keys
         .into_iter()
         .enumerate()
         .map(|(r, profile)| ProfileStatus {
             profile,
             status: status[r].clone(),
+            best_seat: seat[r].clone(),
             best_from: from[r].clone(),
             best_to: to[r].clone(),
             best_gain: gain[r],
