@@ -593,14 +593,15 @@ pub fn plot(dirs: &[PathBuf], size: &crate::plot::Size) -> anyhow::Result<Vec<Pa
 fn plot_folder(dir: &Path, size: &crate::plot::Size) -> anyhow::Result<()> {
     use crate::plot::game_figures::{Files, GameFolder};
     let Some(mut folder) = Folder::open(dir)? else {
-        let why = if dir.is_dir() {
-            match GameFolder::detect(dir) {
-                Some(_) => "it holds no record of airace's (.airace-record.json): it was written by an older airace, or copied without its hidden files (cp -r copies them)".to_string(),
-                None if dir.join("manifest.json").is_file() => "it holds no record of airace's (.airace-record.json): it was written by an older airace, or copied without its hidden files (cp -r copies them)".to_string(),
-                None => "it holds no record of airace's (.airace-record.json), so airace did not write it".to_string(),
-            }
+        let looks_written =
+            GameFolder::detect(dir).is_some() || dir.join("manifest.json").is_file();
+        let why = if !dir.is_dir() {
+            "it is not a folder"
+        } else if looks_written {
+            "it holds no record of airace's (.airace-record.json): it was written by an older \
+             airace, or copied without its hidden files (cp -r copies them)"
         } else {
-            "it is not a folder".to_string()
+            "it holds no record of airace's (.airace-record.json), so airace did not write it"
         };
         return Err(InputError::Usage(format!(
             "{} is not an airace output folder: {why}",
