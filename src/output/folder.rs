@@ -26,7 +26,7 @@
 
 use super::atomic::{self, AtomicFile};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -862,24 +862,6 @@ fn sync_dir(dir: &Path) {
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
-}
-
-/// The set of every kind's names, for tests and `airace plot`.
-pub fn all_names() -> BTreeSet<&'static str> {
-    [
-        Kind::Scenario,
-        Kind::ScenarioShard,
-        Kind::Comparison,
-        Kind::Sweep,
-        Kind::SweepShard,
-        Kind::Game,
-        Kind::Dsair,
-        Kind::Precipice,
-        Kind::Exploration,
-    ]
-    .into_iter()
-    .flat_map(kind_names)
-    .collect()
 }
 
 #[cfg(test)]
