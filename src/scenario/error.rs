@@ -102,17 +102,19 @@ fn render(origin: &str, problems: &[Problem]) -> String {
 }
 
 impl Problem {
-    /// `file:line:col: key: message`.
+    /// `file:line:col: key: message`, with control characters from the
+    /// file (a terminal's escape sequences) escaped, never echoed raw.
     pub fn render(&self, origin: &str) -> String {
         let place = match self.line_col {
             Some((line, col)) => format!("{origin}:{line}:{col}"),
             None => origin.to_string(),
         };
-        if self.key_path.is_empty() {
+        let line = if self.key_path.is_empty() {
             format!("{place}: {}", self.message)
         } else {
             format!("{place}: {}: {}", self.key_path, self.message)
-        }
+        };
+        escape_controls(&line)
     }
 }
 
@@ -137,6 +139,22 @@ pub fn span_start(source: &str, span: &Range<usize>) -> (usize, usize) {
     line_col(source, span.start)
 }
 
+/// `text` with its control characters (but for line breaks) escaped.
+fn escape_controls(text: &str) -> String {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' {
+                c.escape_debug().collect()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Text from a file as an error message shows it: control characters (a
 /// terminal's escape sequences among them) escaped, and at most 60
 /// characters of it.
@@ -150,6 +168,18 @@ pub fn shown(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn escape_bytes_in_a_problem_are_never_echoed_raw() {
+        let p = Problem {
+            line_col: Some((3, 1)),
+            key_path: "scenario".into(),
+            message: "unknown field `\u{1b}[31mred`".into(),
+        };
+        let shown = p.render("f.toml");
+        assert!(!shown.contains('\u{1b}'), "{shown}");
+        assert!(shown.contains("\\u{1b}[31mred"), "{shown}");
+    }
+
     #[test]
     fn text_from_a_file_is_shown_escaped_and_short() {
         assert_eq!(super::shown("a\u{1b}[31mb"), "a\\u{1b}[31mb");
