@@ -36,28 +36,11 @@ fn design_rng(seed: u64, stream: u64) -> ChaCha8Rng {
     rng
 }
 
-/// A Latin hypercube of `n` points in `k` dimensions.
+/// A Latin hypercube of `n` points in `k` dimensions of the unit cube
+/// ([`crate::sweep::stratified`], as sweeps draw theirs).
 pub fn latin_hypercube(n: usize, k: usize, seed: u64) -> Vec<Vec<f64>> {
     let mut rng = design_rng(seed, 1);
-    let mut columns = Vec::with_capacity(k);
-    for _ in 0..k {
-        let mut strata: Vec<usize> = (0..n).collect();
-        for i in (1..n).rev() {
-            let j = rng.random_range(0..=i);
-            strata.swap(i, j);
-        }
-        let column: Vec<f64> = strata
-            .iter()
-            .map(|&s| {
-                let u: f64 = rng.random();
-                (s as f64 + u) / n as f64
-            })
-            .collect();
-        columns.push(column);
-    }
-    (0..n)
-        .map(|i| columns.iter().map(|c| c[i]).collect())
-        .collect()
+    crate::sweep::stratified(&mut rng, n, k, |_, s, u| (s as f64 + u) / n as f64)
 }
 
 /// The Sobol' sequence's scramble seed from the exploration's 64-bit seed.

@@ -747,26 +747,42 @@ pub fn grid(parameters: &[Parameter]) -> Result<Vec<Vec<f64>>, String> {
 pub fn latin_hypercube(parameters: &[Parameter], n: usize, seed: u64) -> Vec<Vec<f64>> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(u64::MAX);
-    let mut columns = Vec::new();
-    for p in parameters {
+    stratified(&mut rng, n, parameters.len(), |column, s, u| {
+        let p = &parameters[column];
         let Values::Range(low, high) = p.values else {
             unreachable!("a Latin hypercube has ranges only")
         };
+        let x = low + (high - low) * (s as f64 + u) / n as f64;
+        if p.key.is_integer() { x.round() } else { x }
+    })
+}
+
+/// The draws of a Latin hypercube of `n` points in `k` dimensions, column
+/// by column: a Fisher–Yates permutation of the `n` strata, then one
+/// uniform `u` in each; `place(column, stratum, u)` turns them into the
+/// coordinate. Returns the points (rows). Sweeps and explorations share it,
+/// each with its own generator and scale.
+pub(crate) fn stratified<R: rand::Rng>(
+    rng: &mut R,
+    n: usize,
+    k: usize,
+    place: impl Fn(usize, usize, f64) -> f64,
+) -> Vec<Vec<f64>> {
+    let mut columns = Vec::with_capacity(k);
+    for column in 0..k {
         let mut strata: Vec<usize> = (0..n).collect();
-        // Fisher–Yates with the sweep's generator.
         for i in (1..n).rev() {
             let j = rng.random_range(0..=i);
             strata.swap(i, j);
         }
-        let column: Vec<f64> = strata
+        let values: Vec<f64> = strata
             .iter()
             .map(|&s| {
                 let u: f64 = rng.random();
-                let x = low + (high - low) * (s as f64 + u) / n as f64;
-                if p.key.is_integer() { x.round() } else { x }
+                place(column, s, u)
             })
             .collect();
-        columns.push(column);
+        columns.push(values);
     }
     (0..n)
         .map(|i| columns.iter().map(|c| c[i]).collect())
