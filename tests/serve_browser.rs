@@ -260,7 +260,12 @@ fn a_student_changes_a_policy_and_a_slider_and_replays_a_race() {
 
     // The URL holds the state: a fresh load of it shows the same numbers.
     let href = b.eval("location.href").as_str().unwrap().to_string();
-    b.eval("document.body.dataset.state = 'waiting'");
+    // (A new document: navigating to the same page with another hash would not reload it.)
+    b.call("Page.navigate", json!({ "url": "about:blank" }));
+    b.wait_for(
+        "document.readyState === 'complete' && !document.getElementById('p-cat')",
+        "a blank page",
+    );
     b.call("Page.navigate", json!({ "url": href }));
     b.wait_for(
         "document.body && document.body.dataset.state === 'done'",
@@ -288,6 +293,20 @@ fn a_student_changes_a_policy_and_a_slider_and_replays_a_race() {
         .unwrap();
     assert!(lines >= 7, "{lines} paths in the race chart");
     b.screenshot("3-one-race");
+
+    // The game: a prisoner's dilemma (race against pause pays 5) has racing
+    // as its only equilibrium; at 2 pausing together becomes one too.
+    b.eval("document.querySelector('.tab[data-tab=\"game\"]').click(); true");
+    b.wait_for("document.body.dataset.game === 'done'", "the game analysis");
+    let pure = |b: &mut Browser| b.eval("document.getElementById('equilibria').dataset.pure");
+    assert_eq!(pure(&mut b), json!("race vs race"));
+    b.eval(
+        "document.body.dataset.game = 'waiting'; const c = document.getElementById('payoff-1-0'); \
+         c.value = '2'; c.dispatchEvent(new Event('input')); true",
+    );
+    b.wait_for("document.body.dataset.game === 'done'", "the changed game");
+    assert_eq!(pure(&mut b), json!("pause vs pause; race vs race"));
+    b.screenshot("4-game");
     b.eval("document.querySelector('.tab[data-tab=\"lessons\"]').click(); true");
-    b.screenshot("4-lessons");
+    b.screenshot("5-lessons");
 }

@@ -376,7 +376,10 @@ fn check(request: &Value) -> Answer {
                 "ok": true,
                 "toml": scenario.to_toml(),
                 "warnings": scenario.warnings(),
-                "limits": check_limits(&[&scenario]).err().map(|a| String::from_utf8_lossy(&a.body).into_owned()),
+                // What a run of it would be refused for, if anything.
+                "refused": check_limits(&[&scenario]).err().map(|a| {
+                    serde_json::from_slice::<Value>(&a.body).unwrap_or_default()["error"].clone()
+                }),
             }),
         ),
         Err(refusal) => refusal,
@@ -482,7 +485,11 @@ fn stream_run(state: &State, request: Request, plan: RunPlan, started: Instant) 
     let Some(mut stream) = Stream::start(request, "application/x-ndjson") else {
         return;
     };
-    let first = json!({ "toml": plan.toml, "name": plan.scenario.meta.name });
+    let first = json!({
+        "toml": plan.toml,
+        "name": plan.scenario.meta.name,
+        "warnings": plan.scenario.warnings(),
+    });
     if !stream.send(&line(&first)) {
         return;
     }

@@ -44,7 +44,9 @@ function pct(x) {
 
 function num(x, digits = 3) {
   if (x === null || x === undefined || Number.isNaN(x)) return '–';
-  return Number(x).toPrecision(digits).replace(/\.?0+$/, '');
+  if (Math.abs(x) < 1e-9) return '0';
+  const text = Number(x).toPrecision(digits);
+  return text.includes('e') ? text : text.replace(/\.(\d*?)0+$/, '.$1').replace(/\.$/, '');
 }
 
 function interval(e) {
@@ -127,11 +129,18 @@ function textField(label, path, get, set, choices) {
 }
 
 /// A list field (thresholds, milestones) edited as JSON.
-function listField(label, path, get, set) {
-  const input = el('input', { type: 'text', value: JSON.stringify(get() ?? []), 'aria-label': label });
+function listField(label, path, get, set, keyPath) {
+  const value = get();
+  const input = el('input', {
+    type: 'text', value: value === undefined ? '' : JSON.stringify(value), 'aria-label': label,
+    placeholder: (app.keys[keyPath] || {}).allowed || '',
+  });
   input.addEventListener('change', () => {
-    let v;
-    try { v = JSON.parse(input.value); } catch (e) { v = input.value; }
+    let v = null;
+    // Empty: the key is left out (its default); not JSON: sent as typed, for the server to explain.
+    if (input.value.trim() !== '') {
+      try { v = JSON.parse(input.value); } catch (e) { v = input.value; }
+    }
     set(v);
   });
   return el('div', { class: 'field', 'data-path': path }, el('label', {}, label), input, el('span'));
@@ -237,7 +246,7 @@ function ruleEditor(lab, i, rule, j) {
       const choices = key === 'reference' ? ['mean', 'max', 'leader'] : key === 'observe' ? ['effort', 'commitment'] : null;
       box.append(textField(key, where, () => rule[key] ?? spec.default, set, choices));
     } else {
-      box.append(listField(key, where, () => rule[key], set));
+      box.append(listField(key, where, () => rule[key], set, path));
     }
   }
   return box;
@@ -290,7 +299,12 @@ async function run() {
         buffer = buffer.slice(cut + 1);
         if (app.controller !== controller) return;
         const msg = JSON.parse(line);
-        if (msg.toml !== undefined) app.toml = msg.toml;
+        if (msg.toml !== undefined) {
+          app.toml = msg.toml;
+          const w = $('warnings');
+          w.hidden = !msg.warnings.length;
+          w.textContent = msg.warnings.map((x) => `warning: ${x}`).join('\n');
+        }
         else if (msg.current) showRefinement(msg, performance.now() - sent);
       }
     }
@@ -424,7 +438,7 @@ function drawRace() {
   const r = app.replay;
   if (!r) return;
   const t = app.time;
-  const W = 900, H = 470, L = 50, R = 150, top = 20, h1 = 260, gap = 40, h2 = 110;
+  const W = 900, H = 500, L = 50, R = 170, top = 20, h1 = 260, gap = 40, h2 = 110;
   const x = (s) => L + (W - L - R) * s / Math.max(1, r.steps);
   let cmax = 0;
   for (const lab of r.labs) for (const v of lab.capability.concat(lab.safety)) cmax = Math.max(cmax, v);
@@ -461,6 +475,11 @@ function drawRace() {
     svg += `<line x1="${cx}" y1="${top}" x2="${cx}" y2="${top + h1 + gap + h2}" stroke="#c0392b" stroke-width="2"/><text x="${cx + 3}" y="${top + h1 + gap + 12}" fill="#c0392b">catastrophe (${r.culprit})</text>`;
   }
   svg += `<text x="${W - R + 8}" y="${top + h1 + gap + 16}">${pct(r.p_catastrophe[t])} by step ${t}</text>`;
+  const axis = top + h1 + gap + h2;
+  for (const s of [0, Math.round(r.steps / 4), Math.round(r.steps / 2), Math.round(3 * r.steps / 4), r.steps]) {
+    svg += `<text x="${x(s)}" y="${axis + 16}" text-anchor="middle">${s}</text>`;
+  }
+  svg += `<text x="${(L + W - R) / 2}" y="${axis + 32}" text-anchor="middle">step (months)</text>`;
   svg += '</svg>';
   $('race-chart').innerHTML = svg;
   const table = $('race-state');
@@ -591,7 +610,8 @@ function flowSvg(r) {
     }
     for (const [p] of r.rest_points) svg += `<circle cx="${x(p[0])}" cy="${y(0)}" r="5" fill="#000"/>`;
     for (const p of r.nash) svg += `<circle cx="${x(p[0])}" cy="${y(0)}" r="8" fill="none" stroke="#c0392b" stroke-width="2"/>`;
-    svg += `<text x="${L}" y="${H - 12}">share of ${r.strategies[0]}: 0 (all ${r.strategies[1]}) to 1 (all ${r.strategies[0]}); curve: d(share)/dt; black dots: where the dynamics rest; red rings: Nash equilibria</text>`;
+    svg += `<text x="${L}" y="${H - 22}">share of ${r.strategies[0]}: 0 (all ${r.strategies[1]}) to 1 (all ${r.strategies[0]})</text>`;
+    svg += `<text x="${L}" y="${H - 6}">curve: d(share)/dt; black dots: where the dynamics rest; red rings: Nash equilibria</text>`;
   } else {
     const corner = [[W / 2, 30], [40, H - 40], [W - 40, H - 40]];
     const at = (p) => [0, 1].map((k) => p[0] * corner[0][k] + p[1] * corner[1][k] + p[2] * corner[2][k]);
