@@ -109,6 +109,16 @@ impl Browser {
         }
     }
 
+    /// The window as it is (1400 x 1000), for the README.
+    fn window_screenshot(&mut self, name: &str) -> PathBuf {
+        let shot = self.call("Page.captureScreenshot", json!({ "format": "png" }));
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/serve-screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, base64(shot["data"].as_str().unwrap())).unwrap();
+        path
+    }
+
     fn screenshot(&mut self, name: &str) -> PathBuf {
         let height = self
             .eval("document.documentElement.scrollHeight")
@@ -255,6 +265,7 @@ fn a_student_changes_a_policy_and_a_slider_and_replays_a_race() {
     assert!(["higher", "lower", "undecided"].contains(&verdict.as_str().unwrap()));
     let figures = b.eval("document.querySelectorAll('#figures figure svg').length");
     assert_eq!(figures, json!(4));
+    b.window_screenshot("readme");
     let shot = b.screenshot("2-policy-and-slider");
     println!("screenshot: {}", shot.display());
 
