@@ -406,3 +406,46 @@ fn another_host_than_loopback_is_served_with_a_warning() {
     let _ = child.wait();
     assert!(first.starts_with("warning: serving on 0.0.0.0"), "{first}");
 }
+
+#[test]
+fn the_game_endpoint_finds_equilibria_and_refuses_malformed_games() {
+    let server = rsp();
+    let game = |payoffs: Value| {
+        server.post(
+            "/api/game",
+            &json!({ "strategies": ["pause", "race"], "payoffs": payoffs }),
+        )
+    };
+    let dilemma = game(json!([[3, 0], [5, 1]]));
+    assert_eq!(dilemma.status, 200, "{}", dilemma.text());
+    let equilibria = |v: &Value| -> Vec<String> {
+        v["profiles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["status"] != "not an equilibrium")
+            .map(|p| p["label"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(equilibria(&dilemma.json()), ["race vs race"]);
+    let assurance = game(json!([[3, 0], [2, 1]])).json();
+    assert_eq!(equilibria(&assurance), ["pause vs pause", "race vs race"]);
+    let stationary = assurance["stationary"].as_array().unwrap();
+    let total: f64 = stationary.iter().map(|x| x.as_f64().unwrap()).sum();
+    assert!((total - 1.0).abs() < 1e-9);
+    let ragged = game(json!([[3, 0], [2]]));
+    assert_eq!(ragged.status, 422);
+    assert!(ragged.text().contains("2 x 2"));
+    let unknown = server.post(
+        "/api/game",
+        &json!({ "strategies": ["a", "b"], "payof": [] }),
+    );
+    assert_eq!(unknown.status, 400);
+    assert!(unknown.text().contains("payof"));
+    let five = server.post(
+        "/api/game",
+        &json!({ "strategies": ["a", "b", "c", "d", "e"], "payoffs": vec![vec![0.0; 5]; 5] }),
+    );
+    assert_eq!(five.status, 422);
+    assert!(five.text().contains("2 to 4"));
+}

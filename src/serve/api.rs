@@ -295,10 +295,7 @@ struct PageProblem {
 
 /// The scenario the page sent, validated; the TOML it was read from.
 pub fn scenario_from_page(value: &Value) -> Result<(Scenario, String), Refusal> {
-    let Some(table @ Value::Object(_)) = Some(value) else {
-        return Err(Answer::error(400, "the scenario is not a JSON object"));
-    };
-    let text = match to_toml(table, "") {
+    let text = match to_toml(value, "") {
         Some(toml::Value::Table(t)) => toml::to_string(&t).map_err(|e| {
             Answer::error(400, format!("the scenario cannot be written as TOML: {e}"))
         })?,

@@ -265,18 +265,17 @@ pub fn refine(
                 },
             }
         });
+        let current_view = current.view(true, base.as_ref());
+        let baseline_view = base.as_ref().map(|b| b.view(false, None));
         let refinement = Refinement {
             runs: end,
             total,
             done: end == total,
-            elapsed_ms: 0.0,
-            current: current.view(true, base.as_ref()),
-            baseline: base.as_ref().map(|b| b.view(false, None)),
-            difference,
-        };
-        let refinement = Refinement {
+            // Figures included: the time until this answer could be sent.
             elapsed_ms: started.elapsed().as_secs_f64() * 1e3,
-            ..refinement
+            current: current_view,
+            baseline: baseline_view,
+            difference,
         };
         if !emit(&refinement) {
             return false;
