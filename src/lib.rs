@@ -18,6 +18,7 @@ pub mod plot;
 pub mod policy;
 pub mod resources;
 pub mod scenario;
+pub mod serve;
 pub mod shard;
 pub mod stats;
 pub mod sweep;

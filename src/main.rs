@@ -75,6 +75,34 @@ enum Command {
         #[command(subcommand)]
         model: ClassicModel,
     },
+    /// Explore a scenario in the browser: a local web app (127.0.0.1, a free port).
+    #[command(after_help = SERVE_EXAMPLES)]
+    Serve(ServeArgs),
+}
+
+const SERVE_EXAMPLES: &str = "\
+Examples:
+  airace serve                              the explorer on the shipped rsp-2026 scenario
+  airace serve scenarios/lone-pause.toml --open
+  airace serve my.toml --port 8080          a fixed port instead of a free one";
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// The scenario to start from [default: the shipped rsp-2026]. The server
+    /// reads only this file, once, and writes none.
+    scenario: Option<PathBuf>,
+    /// Port to listen on [default: a free one, printed].
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Address to listen on. Anything but loopback lets other machines use it (with a warning).
+    #[arg(long, default_value = "127.0.0.1")]
+    host: std::net::IpAddr,
+    /// Open the page in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Worker threads of the simulations [default: all cores]. Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
 }
 
 const GAME_EXAMPLES: &str = "\
@@ -468,7 +496,7 @@ impl Command {
                 ClassicModel::Precipice(a) => drawn(&a.common.output),
             },
             Command::Explore(a) => (!a.no_plots).then_some(&a.figure),
-            Command::Validate { .. } | Command::New { .. } => None,
+            Command::Validate { .. } | Command::New { .. } | Command::Serve(_) => None,
         }
     }
 }
@@ -653,6 +681,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             })?;
         }
         Command::Classic { model } => run_classic(model)?,
+        Command::Serve(args) => airace::serve::run(&airace::serve::ServeConfig {
+            file: args.scenario,
+            host: args.host,
+            port: args.port,
+            open: args.open,
+            threads: args.threads.map(|t| t as usize),
+        })?,
     }
     Ok(())
 }

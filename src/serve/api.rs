@@ -1,0 +1,560 @@
+//! The explorer's HTTP endpoints: the page and its assets, and a JSON API
+//! over the library.
+//!
+//! | endpoint | answer |
+//! |---|---|
+//! | `GET /`, `/app.js`, `/style.css` | the page (inside the binary) |
+//! | `GET /api/start` | the scenario the server started with, the key table, the rules, the shipped scenarios |
+//! | `GET /api/scenario?name=N` | a shipped scenario |
+//! | `POST /api/check` | `{scenario}`: the scenario file it makes, or the problems `airace validate` finds |
+//! | `POST /api/run` | `{page, scenario, baseline?}`: refinements, one JSON object a line |
+//! | `POST /api/replay` | `{scenario, pick, run?}`: one race step by step |
+//! | `POST /api/game` | `{strategies, payoffs, population?, selection?}`: equilibria, replicator flow, stationary distribution |
+//!
+//! The page holds a scenario as JSON of the same shape as the TOML file
+//! (`scenario`, `world`, `labs`, ...). The server writes it as TOML and
+//! reads that with the scenario reader, so every value goes through the
+//! same validation, with the same messages, as a file does; and the TOML it
+//! returns is the file the page downloads.
+
+use super::State;
+use super::refine;
+use super::replay::{self, Pick};
+use crate::scenario::Scenario;
+use crate::scenario::keys::{self, Bound, Kind};
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::io::{Read, Write};
+use std::time::Instant;
+use tiny_http::{Header, Method, Request, Response};
+
+/// The largest request body read (1 MB): a scenario of many labs fits.
+pub const MAX_BODY: u64 = 1 << 20;
+
+/// The most simulated lab-steps (runs x steps x labs, baseline included) of
+/// one request: about ten seconds of this machine's two cores. Larger
+/// studies are for `airace run`, which checkpoints and can be sharded.
+pub const MAX_LAB_STEPS: f64 = 2e9;
+
+/// The most labs the explorer shows as cards.
+pub const MAX_LABS: usize = 100;
+
+/// The most memory one request's simulation may hold, as `airace run`
+/// estimates it (`crate::resources::estimate`).
+pub const MAX_MEMORY: u64 = 512 << 20;
+
+/// The name a scenario from the page has in messages.
+pub const ORIGIN: &str = "explorer";
+
+/// An answer that is not a stream.
+pub struct Answer {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    fn json(status: u16, value: &impl Serialize) -> Answer {
+        Answer {
+            status,
+            content_type: "application/json",
+            body: serde_json::to_vec(value).expect("answers serialize"),
+        }
+    }
+
+    fn error(status: u16, message: impl Into<String>) -> Answer {
+        Answer::json(status, &json!({ "error": message.into() }))
+    }
+}
+
+/// A refused request: its status and JSON body.
+type Refusal = Answer;
+
+/// Answers one request.
+pub fn handle(state: &State, mut request: Request) {
+    let started = Instant::now();
+    let url = request.url().to_string();
+    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+    let method = request.method().clone();
+    let answer = match (&method, path) {
+        (Method::Get, "/" | "/index.html") => {
+            asset(super::assets::INDEX_HTML, "text/html; charset=utf-8")
+        }
+        (Method::Get, "/app.js") => asset(super::assets::APP_JS, "text/javascript; charset=utf-8"),
+        (Method::Get, "/style.css") => asset(super::assets::STYLE_CSS, "text/css; charset=utf-8"),
+        (Method::Get, "/api/start") => Answer::json(200, &start(state)),
+        (Method::Get, "/api/scenario") => shipped(query),
+        (Method::Post, "/api/check") => match body(&mut request) {
+            Ok(v) => check(&v),
+            Err(refusal) => refusal,
+        },
+        (Method::Post, "/api/replay") => match body(&mut request) {
+            Ok(v) => replay_request(&v),
+            Err(refusal) => refusal,
+        },
+        (Method::Post, "/api/game") => match body(&mut request) {
+            Ok(v) => game_request(v),
+            Err(refusal) => refusal,
+        },
+        (Method::Post, "/api/run") => match body(&mut request).and_then(|v| run_plan(&v)) {
+            Ok(plan) => return stream_run(state, request, plan, started),
+            Err(refusal) => refusal,
+        },
+        (_, "/" | "/index.html" | "/app.js" | "/style.css" | "/api/start" | "/api/scenario") => {
+            Answer::error(405, format!("{path} answers GET only"))
+        }
+        (_, "/api/check" | "/api/run" | "/api/replay" | "/api/game") => {
+            Answer::error(405, format!("{path} answers POST only"))
+        }
+        _ => Answer::error(404, format!("no such page: {path}")),
+    };
+    let response = Response::from_data(answer.body)
+        .with_status_code(answer.status)
+        .with_header(header("Content-Type", answer.content_type))
+        .with_header(header("Cache-Control", "no-store"));
+    // A client that went away is no one's problem.
+    let _ = request.respond(response);
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("headers are ASCII")
+}
+
+fn asset(text: &str, content_type: &'static str) -> Answer {
+    Answer {
+        status: 200,
+        content_type,
+        body: text.as_bytes().to_vec(),
+    }
+}
+
+/// The request's body as JSON, at most [`MAX_BODY`] bytes.
+fn body(request: &mut Request) -> Result<Value, Refusal> {
+    if request.body_length().is_some_and(|n| n as u64 > MAX_BODY) {
+        return Err(Answer::error(
+            413,
+            format!("the request is larger than {MAX_BODY} bytes"),
+        ));
+    }
+    let mut bytes = Vec::new();
+    request
+        .as_reader()
+        .take(MAX_BODY + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Answer::error(400, format!("cannot read the request: {e}")))?;
+    if bytes.len() as u64 > MAX_BODY {
+        return Err(Answer::error(
+            413,
+            format!("the request is larger than {MAX_BODY} bytes"),
+        ));
+    }
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Answer::error(400, format!("the request is not JSON: {e}")))
+}
+
+/// A key of the scenario format as the page reads it.
+#[derive(Serialize)]
+struct PageKey {
+    path: &'static str,
+    kind: &'static str,
+    default: Value,
+    /// Inclusive or exclusive bounds; `null`: none on that side.
+    low: Option<f64>,
+    low_inclusive: bool,
+    high: Option<f64>,
+    high_inclusive: bool,
+    example: Option<&'static str>,
+    allowed: String,
+    doc: &'static str,
+}
+
+fn page_keys() -> Vec<PageKey> {
+    let bound = |b: Bound| match b {
+        Bound::Unbounded => (None, true),
+        Bound::Inclusive(x) => (Some(x), true),
+        Bound::Exclusive(x) => (Some(x), false),
+    };
+    keys::KEYS
+        .iter()
+        .filter(|k| !k.path.starts_with("game.") && !k.path.starts_with("sweep."))
+        .map(|k| {
+            let (low, low_inclusive) = bound(k.range.low);
+            let (high, high_inclusive) = bound(k.range.high);
+            PageKey {
+                path: k.path,
+                kind: match k.kind {
+                    Kind::Float => "float",
+                    Kind::Integer => "integer",
+                    Kind::Text => "text",
+                    Kind::FloatList => "float_list",
+                    Kind::RuleList => "rule_list",
+                    Kind::TextList => "text_list",
+                    Kind::PairList => "pair_list",
+                    Kind::StrategyList => "strategy_list",
+                },
+                default: match k.default {
+                    keys::Default::Float(x) => json!(x),
+                    keys::Default::Integer(i) => json!(i),
+                    keys::Default::Text(t) => json!(t),
+                    keys::Default::Required | keys::Default::Absent(_) => Value::Null,
+                },
+                low,
+                low_inclusive,
+                high,
+                high_inclusive,
+                example: k.example,
+                allowed: k.allowed(),
+                doc: k.doc,
+            }
+        })
+        .collect()
+}
+
+/// `GET /api/start`.
+fn start(state: &State) -> Value {
+    json!({
+        "scenario": state.initial,
+        "source": state.source,
+        "toml": state.initial.to_toml(),
+        "keys": page_keys(),
+        "rules": keys::RULES.iter().map(|(name, doc)| json!({ "name": name, "doc": doc })).collect::<Vec<_>>(),
+        "shipped": crate::builtin::SHIPPED.iter().map(|b| b.name).collect::<Vec<_>>(),
+        "limits": {
+            "lab_steps": MAX_LAB_STEPS,
+            "labs": MAX_LABS,
+            "body_bytes": MAX_BODY,
+        },
+        "version": env!("CARGO_PKG_VERSION"),
+    })
+}
+
+/// `GET /api/scenario?name=N`: a shipped scenario, as `start` gives one.
+fn shipped(query: &str) -> Answer {
+    let name = query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("name="))
+        .unwrap_or_default();
+    match crate::builtin::load(name) {
+        Some(s) => Answer::json(
+            200,
+            &json!({ "scenario": s, "source": format!("built-in:{name}"), "toml": s.to_toml() }),
+        ),
+        None => Answer::error(
+            404,
+            format!(
+                "no shipped scenario `{}`: there are {}",
+                crate::scenario::error::shown(name),
+                crate::builtin::SHIPPED
+                    .iter()
+                    .map(|b| b.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+    }
+}
+
+/// The names of the integer keys; every other number is written as a float
+/// (the page's `1` may mean `1.0`).
+fn is_integer_key(name: &str) -> bool {
+    keys::KEYS
+        .iter()
+        .any(|k| k.kind == Kind::Integer && k.name() == name)
+}
+
+/// A JSON value as TOML (`null`s left out, as an absent key).
+fn to_toml(value: &Value, key: &str) -> Option<toml::Value> {
+    Some(match value {
+        Value::Null => return None,
+        Value::Bool(b) => toml::Value::Boolean(*b),
+        Value::Number(n) => match (is_integer_key(key), n.as_i64()) {
+            (true, Some(i)) => toml::Value::Integer(i),
+            _ => toml::Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => toml::Value::String(s.clone()),
+        Value::Array(items) => {
+            toml::Value::Array(items.iter().filter_map(|v| to_toml(v, key)).collect())
+        }
+        Value::Object(map) => toml::Value::Table(
+            map.iter()
+                .filter_map(|(k, v)| to_toml(v, k).map(|v| (k.clone(), v)))
+                .collect(),
+        ),
+    })
+}
+
+/// A problem as the page shows it.
+#[derive(Serialize)]
+struct PageProblem {
+    key_path: String,
+    message: String,
+    /// As `airace validate` prints it, the file being the TOML the page
+    /// sent (returned beside).
+    text: String,
+}
+
+/// The scenario the page sent, validated; the TOML it was read from.
+pub fn scenario_from_page(value: &Value) -> Result<(Scenario, String), Refusal> {
+    let text = match to_toml(value, "") {
+        Some(toml::Value::Table(t)) => toml::to_string(&t).map_err(|e| {
+            Answer::error(400, format!("the scenario cannot be written as TOML: {e}"))
+        })?,
+        _ => return Err(Answer::error(400, "the scenario is not a JSON object")),
+    };
+    match Scenario::from_str_named(&text, ORIGIN, ORIGIN) {
+        Ok(scenario) => Ok((scenario, text)),
+        Err(e) => {
+            let problems: Vec<PageProblem> = e
+                .problems()
+                .iter()
+                .map(|p| PageProblem {
+                    key_path: p.key_path.clone(),
+                    message: p.message.clone(),
+                    text: p.render(ORIGIN),
+                })
+                .collect();
+            Err(Answer::json(
+                422,
+                &json!({ "error": e.to_string(), "problems": problems, "toml": text }),
+            ))
+        }
+    }
+}
+
+/// Refuses a scenario whose simulation would exceed what one request may do.
+pub fn check_limits(scenarios: &[&Scenario]) -> Result<(), Refusal> {
+    let mut lab_steps = 0.0;
+    for s in scenarios {
+        if s.lab_count() > MAX_LABS {
+            return Err(Answer::error(
+                422,
+                format!(
+                    "{} labs: the explorer shows at most {MAX_LABS}; run larger scenarios with `airace run`",
+                    s.lab_count()
+                ),
+            ));
+        }
+        let shape = crate::resources::Shape::new(s, 1, false, None);
+        let memory = crate::resources::estimate(&shape).memory;
+        if memory > MAX_MEMORY {
+            return Err(Answer::error(
+                422,
+                format!(
+                    "{} steps x {} labs need about {} MB of memory; the explorer allows {} MB a \
+                     request: use fewer steps or labs, or `airace run`",
+                    s.meta.steps,
+                    s.lab_count(),
+                    memory >> 20,
+                    MAX_MEMORY >> 20
+                ),
+            ));
+        }
+        lab_steps += s.meta.runs as f64 * f64::from(s.meta.steps) * s.lab_count() as f64;
+    }
+    if lab_steps > MAX_LAB_STEPS {
+        return Err(Answer::error(
+            422,
+            format!(
+                "runs x steps x labs is {lab_steps:.3e} (baseline included); the explorer \
+                 simulates at most {MAX_LAB_STEPS:.0e} a request: use fewer runs, or `airace run` \
+                 (it checkpoints and can be sharded)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// `POST /api/check`.
+fn check(request: &Value) -> Answer {
+    match scenario_from_page(&request["scenario"]) {
+        Ok((scenario, _)) => Answer::json(
+            200,
+            &json!({
+                "ok": true,
+                "toml": scenario.to_toml(),
+                "warnings": scenario.warnings(),
+                // What a run of it would be refused for, if anything.
+                "refused": check_limits(&[&scenario]).err().map(|a| {
+                    serde_json::from_slice::<Value>(&a.body).unwrap_or_default()["error"].clone()
+                }),
+            }),
+        ),
+        Err(refusal) => refusal,
+    }
+}
+
+/// A run to stream: the page, its scenario and baseline.
+pub struct RunPlan {
+    page: String,
+    scenario: Scenario,
+    toml: String,
+    baseline: Option<Scenario>,
+}
+
+/// `POST /api/run`, before anything is simulated.
+fn run_plan(request: &Value) -> Result<RunPlan, Refusal> {
+    let page = match &request["page"] {
+        Value::String(s) if !s.is_empty() && s.len() <= 100 => s.clone(),
+        _ => {
+            return Err(Answer::error(
+                400,
+                "`page` must be a string of 1 to 100 characters naming the page",
+            ));
+        }
+    };
+    let (scenario, _) = scenario_from_page(&request["scenario"])?;
+    let baseline = match &request["baseline"] {
+        Value::Null => None,
+        b => {
+            let (mut base, _) = scenario_from_page(b)?;
+            // Common random numbers: the same seed and runs as the scenario.
+            base.meta.seed = scenario.meta.seed;
+            base.meta.runs = scenario.meta.runs;
+            Some(base)
+        }
+    };
+    let mut all = vec![&scenario];
+    all.extend(baseline.as_ref());
+    check_limits(&all)?;
+    let toml = scenario.to_toml();
+    Ok(RunPlan {
+        page,
+        scenario,
+        toml,
+        baseline,
+    })
+}
+
+/// A streamed answer: the status line and headers, then the body in
+/// pieces, each flushed at once (chunked under HTTP/1.1; under HTTP/1.0 the
+/// connection's end ends it).
+struct Stream {
+    out: Box<dyn Write + Send>,
+    chunked: bool,
+}
+
+impl Stream {
+    fn start(request: Request, content_type: &str) -> Option<Stream> {
+        let chunked = !matches!(request.http_version(), tiny_http::HTTPVersion(1, 0));
+        let mut out = request.into_writer();
+        let framing = if chunked {
+            "Transfer-Encoding: chunked"
+        } else {
+            "Connection: close"
+        };
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nCache-Control: no-store\r\n{framing}\r\n\r\n"
+        );
+        out.write_all(head.as_bytes())
+            .and_then(|_| out.flush())
+            .ok()?;
+        Some(Stream { out, chunked })
+    }
+
+    /// Sends `bytes`; `false` if the client went away.
+    fn send(&mut self, bytes: &[u8]) -> bool {
+        let out = &mut self.out;
+        let sent = if self.chunked {
+            write!(out, "{:x}\r\n", bytes.len())
+                .and_then(|_| out.write_all(bytes))
+                .and_then(|_| out.write_all(b"\r\n"))
+        } else {
+            out.write_all(bytes)
+        };
+        sent.and_then(|_| out.flush()).is_ok()
+    }
+
+    fn end(mut self) {
+        if self.chunked {
+            let _ = self
+                .out
+                .write_all(b"0\r\n\r\n")
+                .and_then(|_| self.out.flush());
+        }
+    }
+}
+
+/// Streams the refinements of `plan`: a JSON object a line, the first
+/// carrying the scenario file that reproduces them, then a [`refine::Refinement`]
+/// a line, and `{"cancelled": true}` if a newer run of the page stopped it.
+fn stream_run(state: &State, request: Request, plan: RunPlan, started: Instant) {
+    let cancel = state.start_run(&plan.page);
+    let Some(mut stream) = Stream::start(request, "application/x-ndjson") else {
+        return;
+    };
+    let first = json!({
+        "toml": plan.toml,
+        "name": plan.scenario.meta.name,
+        "warnings": plan.scenario.warnings(),
+    });
+    if !stream.send(&line(&first)) {
+        return;
+    }
+    let finished = refine::refine(
+        &state.pool,
+        plan.scenario,
+        plan.baseline,
+        &cancel,
+        started,
+        |r| stream.send(&line(r)),
+    );
+    if !finished {
+        stream.send(&line(&json!({ "cancelled": true })));
+    }
+    stream.end();
+}
+
+fn line(value: &impl Serialize) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec(value).expect("refinements serialize");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// `POST /api/replay`.
+fn replay_request(request: &Value) -> Answer {
+    let (scenario, _) = match scenario_from_page(&request["scenario"]) {
+        Ok(s) => s,
+        Err(refusal) => return refusal,
+    };
+    if let Err(refusal) = check_limits(&[&scenario]) {
+        return refusal;
+    }
+    let kind = request["pick"].as_str().unwrap_or("run");
+    let pick = match Pick::parse(kind, request["run"].as_u64()) {
+        Some(p) => p,
+        None => {
+            return Answer::error(
+                400,
+                format!(
+                    "`pick` is `{}`: allowed \"run\" (with a `run` number >= 0), \
+                     \"lone_pauser_lost\", \"catastrophe\" or \"unwarned\"",
+                    crate::scenario::error::shown(kind)
+                ),
+            );
+        }
+    };
+    match replay::replay(&scenario, pick) {
+        Ok(r) => Answer::json(200, &r),
+        Err(e) => Answer::error(422, e.to_string()),
+    }
+}
+
+/// `POST /api/game`.
+fn game_request(request: Value) -> Answer {
+    let input: super::game::GameInput = match serde_json::from_value(request) {
+        Ok(input) => input,
+        Err(e) => {
+            return Answer::error(
+                400,
+                format!(
+                    "the game must be {{strategies: [names], payoffs: [[numbers]], population?, \
+                     selection?}}: {e}"
+                ),
+            );
+        }
+    };
+    match super::game::analyse(&input) {
+        Ok(view) => Answer::json(200, &view),
+        Err(e) => Answer::error(422, e.0),
+    }
+}

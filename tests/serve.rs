@@ -1,0 +1,451 @@
+//! `airace serve` over HTTP: every endpoint, every refusal, and the numbers
+//! it shows equal to `airace run` of the scenario it offers for download.
+
+mod serve_support;
+
+use serde_json::{Value, json};
+use serve_support::{Server, airace_run};
+use std::io::{BufRead, BufReader};
+use std::time::{Duration, Instant};
+
+fn rsp() -> Server {
+    Server::start(&["scenarios/rsp-2026.toml", "--threads", "2"])
+}
+
+/// The scenario the server started with, as the page gets it.
+fn start_scenario(server: &Server) -> Value {
+    let start = server.get("/api/start").json();
+    start["scenario"].clone()
+}
+
+#[test]
+fn the_page_and_its_assets_are_served_from_the_binary() {
+    let server = rsp();
+    let page = server.get("/");
+    assert_eq!(page.status, 200);
+    assert!(page.headers.contains("text/html"), "{}", page.headers);
+    assert!(page.text().contains("airace explorer"));
+    for (path, kind) in [("/app.js", "javascript"), ("/style.css", "text/css")] {
+        let reply = server.get(path);
+        assert_eq!(reply.status, 200, "{path}");
+        assert!(reply.headers.contains(kind), "{path}: {}", reply.headers);
+        assert!(!reply.body.is_empty());
+    }
+    // No CDN: nothing the page loads comes from elsewhere.
+    for path in ["/", "/app.js", "/style.css"] {
+        // The SVG namespace is a name, not a download.
+        let text = server
+            .get(path)
+            .text()
+            .replace("http://www.w3.org/2000/svg", "");
+        assert!(
+            !text.contains("https://") && !text.contains("http://"),
+            "{path} loads from the network"
+        );
+    }
+}
+
+#[test]
+fn unknown_pages_and_wrong_methods_are_refused() {
+    let server = rsp();
+    let missing = server.get("/etc/passwd");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("no such page")
+    );
+    assert_eq!(server.get("/../Cargo.toml").status, 404);
+    let wrong = server.get("/api/run");
+    assert_eq!(wrong.status, 405);
+    assert!(wrong.text().contains("POST only"));
+    assert_eq!(server.post("/api/start", &json!({})).status, 405);
+}
+
+#[test]
+fn start_gives_the_scenario_the_key_table_and_the_rules() {
+    let server = rsp();
+    let start = server.get("/api/start").json();
+    assert_eq!(start["source"], "scenarios/rsp-2026.toml");
+    assert_eq!(start["scenario"]["scenario"]["name"], "rsp-2026");
+    assert_eq!(start["scenario"]["labs"].as_array().unwrap().len(), 3);
+    let keys = start["keys"].as_array().unwrap();
+    let returns = keys.iter().find(|k| k["path"] == "world.returns").unwrap();
+    assert_eq!(
+        (returns["low"].as_f64(), returns["low_inclusive"].as_bool()),
+        (Some(0.0), Some(false))
+    );
+    assert_eq!(returns["high"].as_f64(), Some(1.0));
+    assert_eq!(returns["allowed"], "0 < returns <= 1");
+    let rules: Vec<&str> = start["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"unilateral_pause") && rules.contains(&"delay_if_leading"));
+    let shipped = server.get("/api/scenario?name=lone-pause").json();
+    assert_eq!(shipped["scenario"]["scenario"]["name"], "lone-pause");
+    let missing = server.get("/api/scenario?name=nope");
+    assert_eq!(missing.status, 404);
+    assert!(missing.text().contains("rsp-2026"));
+}
+
+#[test]
+fn check_gives_the_file_or_the_problems_validate_gives() {
+    let server = rsp();
+    let mut scenario = start_scenario(&server);
+    let ok = server.post("/api/check", &json!({ "scenario": scenario }));
+    assert_eq!(ok.status, 200);
+    assert_eq!(ok.json()["ok"], true);
+    scenario["world"]["returns"] = json!(1.5);
+    scenario["labs"][1]["policy"][1]["risk"] = json!("high");
+    let bad = server.post("/api/check", &json!({ "scenario": scenario }));
+    assert_eq!(bad.status, 422);
+    let body = bad.json();
+    let problems = body["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 2, "{body}");
+    let paths: Vec<&str> = problems
+        .iter()
+        .map(|p| p["key_path"].as_str().unwrap())
+        .collect();
+    assert!(paths.contains(&"world.returns"), "{paths:?}");
+    assert!(paths.iter().any(|p| p.ends_with("risk")), "{paths:?}");
+    // `airace validate` of the very file the page sent says the same.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("explorer");
+    std::fs::write(&file, body["toml"].as_str().unwrap()).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_airace"))
+        .current_dir(dir.path())
+        .args(["validate", "explorer"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for p in problems {
+        let text = p["text"].as_str().unwrap();
+        assert!(
+            stderr.contains(text),
+            "validate says:\n{stderr}\nthe server:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn the_numbers_shown_equal_airace_run_of_the_downloaded_scenario() {
+    let server = rsp();
+    let mut scenario = start_scenario(&server);
+    // A change as a student makes it: the Upstart races.
+    scenario["labs"][2]["policy"] = json!([{ "rule": "race" }]);
+    scenario["world"]["spillover"] = json!(0.05);
+    let t = Instant::now();
+    let reply = server.post("/api/run", &json!({ "page": "p1", "scenario": scenario }));
+    let total = t.elapsed();
+    assert_eq!(reply.status, 200);
+    let lines = reply.lines();
+    let toml = lines[0]["toml"].as_str().unwrap().to_string();
+    let runs: Vec<u64> = lines[1..]
+        .iter()
+        .map(|l| l["runs"].as_u64().unwrap())
+        .collect();
+    assert_eq!(runs, [1024, 4096, 10_000]);
+    let first_ms = lines[1]["elapsed_ms"].as_f64().unwrap();
+    let last = lines.last().unwrap();
+    assert_eq!(last["done"], true);
+    eprintln!(
+        "3-lab scenario: first answer ({} runs) after {first_ms:.0} ms, all 10,000 after {:.0} ms \
+         on the server ({:.0} ms with the transfer) [test profile]",
+        runs[0],
+        last["elapsed_ms"].as_f64().unwrap(),
+        total.as_secs_f64() * 1e3
+    );
+    let (summary, dir) = airace_run(&toml, "rsp-2026");
+    let shown = &last["current"]["summary"];
+    for key in [
+        "p_catastrophe",
+        "p_catastrophe_sampled",
+        "p_catastrophe_unwarned",
+        "p_win",
+        "labs",
+    ] {
+        assert_eq!(shown[key], summary[key], "{key}");
+    }
+    assert_eq!(shown["runs"], 10_000);
+    // The figures are those `airace run` draws, byte for byte.
+    let figures = last["current"]["figures"].as_array().unwrap();
+    assert_eq!(figures.len(), 4);
+    for f in figures {
+        let stem = f["stem"].as_str().unwrap();
+        let drawn =
+            std::fs::read_to_string(dir.path().join(format!("out/rsp-2026/figures/{stem}.svg")))
+                .unwrap();
+        assert!(f["svg"].as_str().unwrap() == drawn, "figure {stem} differs");
+    }
+    // An early refinement is `airace run --runs 1024`.
+    let (early, _dir) = airace_run(&toml.replace("runs = 10000", "runs = 1024"), "rsp-2026");
+    assert_eq!(
+        lines[1]["current"]["summary"]["p_catastrophe"],
+        early["p_catastrophe"]
+    );
+}
+
+#[test]
+fn a_pinned_baseline_is_compared_with_common_random_numbers() {
+    let server = rsp();
+    let baseline = start_scenario(&server);
+    let mut scenario = baseline.clone();
+    scenario["scenario"]["runs"] = json!(3000);
+    for lab in scenario["labs"].as_array_mut().unwrap() {
+        lab["policy"] = json!([{ "rule": "race" }]);
+    }
+    let reply = server.post(
+        "/api/run",
+        &json!({ "page": "p2", "scenario": scenario, "baseline": baseline }),
+    );
+    let last = reply.lines().pop().unwrap();
+    // The baseline ran with the scenario's runs (and seed).
+    assert_eq!(last["baseline"]["summary"]["runs"], 3000);
+    let d = &last["difference"];
+    let (mean, low, high) = (
+        d["p_catastrophe"]["mean"].as_f64().unwrap(),
+        d["p_catastrophe"]["ci_low"].as_f64().unwrap(),
+        d["p_catastrophe"]["ci_high"].as_f64().unwrap(),
+    );
+    let p = |s: &str| {
+        last[s]["summary"]["p_catastrophe"]["mean"]
+            .as_f64()
+            .unwrap()
+    };
+    let diff = p("current") - p("baseline");
+    assert!((mean - diff).abs() < 1e-12, "{mean} vs {diff}");
+    assert!(low <= mean && mean <= high);
+    let verdict = d["verdict"].as_str().unwrap();
+    assert_eq!(
+        verdict,
+        if low > 0.0 {
+            "higher"
+        } else if high < 0.0 {
+            "lower"
+        } else {
+            "undecided"
+        }
+    );
+    // Paired, the interval is narrower than the two intervals side by side.
+    let half = |s: &str| {
+        let e = &last[s]["summary"]["p_catastrophe"];
+        (e["ci_high"].as_f64().unwrap() - e["ci_low"].as_f64().unwrap()) / 2.0
+    };
+    assert!(high - low < 2.0 * (half("current") + half("baseline")));
+}
+
+#[test]
+fn requests_beyond_the_limits_are_refused_with_the_clis_messages() {
+    let server = rsp();
+    let scenario = start_scenario(&server);
+    let refused = |s: &Value| {
+        let r = server.post("/api/run", &json!({ "page": "p3", "scenario": s }));
+        assert_eq!(r.status, 422, "{}", r.text());
+        r.json()["error"].as_str().unwrap().to_string()
+    };
+    // 10^12 runs: the scenario file's own limit, said as `validate` says it.
+    let mut huge = scenario.clone();
+    huge["scenario"]["runs"] = json!(1_000_000_000_000u64);
+    let message = refused(&huge);
+    assert!(
+        message.contains("scenario.runs") && message.contains("1000000000"),
+        "{message}"
+    );
+    // Within the file's limits but more work than a request may do.
+    let mut long = scenario.clone();
+    long["scenario"]["runs"] = json!(100_000_000);
+    assert!(refused(&long).contains("at most"));
+    // 10^6 labs cannot even be sent; 101 can, and are refused.
+    let mut many = scenario.clone();
+    let lab = scenario["labs"][0].clone();
+    many["labs"] = Value::Array(
+        (0..101)
+            .map(|i| {
+                let mut l = lab.clone();
+                l["name"] = json!(format!("L{i}"));
+                l
+            })
+            .collect(),
+    );
+    assert!(refused(&many).contains("at most 100"));
+    let big = vec![b' '; (1 << 20) + 10];
+    assert_eq!(server.post_bytes("/api/run", &big).status, 413);
+    assert_eq!(server.post_bytes("/api/run", b"{not json").status, 400);
+    let no_page = server.post("/api/run", &json!({ "scenario": scenario }));
+    assert_eq!(no_page.status, 400);
+    assert!(no_page.text().contains("`page`"));
+}
+
+#[test]
+fn a_new_run_from_the_same_page_cancels_the_old_one_and_the_server_stays_responsive() {
+    let server = rsp();
+    let mut scenario = start_scenario(&server);
+    scenario["scenario"]["runs"] = json!(2_000_000);
+    let body = json!({ "page": "same", "scenario": scenario }).to_string();
+    let stream = serve_support::open(&server.address, "POST", "/api/run", Some(body.as_bytes()));
+    let mut reader = BufReader::new(stream);
+    // Headers, then the first lines of the stream.
+    let mut line = String::new();
+    let mut seen = String::new();
+    while !seen.contains("\"runs\":1024") {
+        line.clear();
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "the stream ended early: {seen}"
+        );
+        seen.push_str(&line);
+    }
+    // While it runs, other requests are answered at once.
+    let t = Instant::now();
+    assert_eq!(server.get("/api/start").status, 200);
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+    // The same page asks again: the first run stops.
+    let mut small = scenario.clone();
+    small["scenario"]["runs"] = json!(1000);
+    let again = server.post("/api/run", &json!({ "page": "same", "scenario": small }));
+    assert_eq!(again.lines().last().unwrap()["done"], true);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
+    assert!(rest.contains("\"cancelled\":true"), "{rest}");
+    assert!(!rest.contains("\"done\":true"));
+}
+
+#[test]
+fn replay_gives_one_race_step_by_step() {
+    let server = rsp();
+    let lone = server.get("/api/scenario?name=lone-pause").json()["scenario"].clone();
+    let r = server.post(
+        "/api/replay",
+        &json!({ "scenario": lone, "pick": "lone_pauser_lost" }),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = r.json();
+    let steps = r["steps"].as_u64().unwrap() as usize;
+    assert_eq!(r["p_catastrophe"].as_array().unwrap().len(), steps + 1);
+    let labs = r["labs"].as_array().unwrap();
+    let cautious: Vec<&Value> = labs
+        .iter()
+        .filter(|l| l["paused_steps"].as_u64().unwrap() + l["delayed_steps"].as_u64().unwrap() > 0)
+        .collect();
+    assert_eq!(cautious.len(), 1);
+    assert_ne!(r["winner"], cautious[0]["name"]);
+    assert!(r["winner"].is_string());
+    let by_number = server.post(
+        "/api/replay",
+        &json!({ "scenario": lone, "pick": "run", "run": 3 }),
+    );
+    assert_eq!(by_number.json()["run"], 3);
+    let past = server.post(
+        "/api/replay",
+        &json!({ "scenario": lone, "pick": "run", "run": 1_000_000 }),
+    );
+    assert_eq!(past.status, 422);
+    assert!(past.text().contains("does not exist"));
+    let unknown = server.post("/api/replay", &json!({ "scenario": lone, "pick": "best" }));
+    assert_eq!(unknown.status, 400);
+    assert!(unknown.text().contains("lone_pauser_lost"));
+}
+
+#[test]
+fn ctrl_c_stops_the_server_cleanly() {
+    let mut server = rsp();
+    assert_eq!(server.get("/").status, 200);
+    server.interrupt();
+    let t = Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "still running after Ctrl-C"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    let mut out = String::new();
+    std::io::Read::read_to_string(server.child.stdout.as_mut().unwrap(), &mut out).unwrap();
+    assert!(out.contains("stopped"), "{out}");
+}
+
+#[test]
+fn a_bad_scenario_file_is_refused_before_serving() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_airace"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["serve", "tests/fixtures/no-such-file.toml", "--port", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-file.toml"));
+}
+
+#[test]
+fn another_host_than_loopback_is_served_with_a_warning() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_airace"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["serve", "--host", "0.0.0.0", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stderr.as_mut().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(first.starts_with("warning: serving on 0.0.0.0"), "{first}");
+}
+
+#[test]
+fn the_game_endpoint_finds_equilibria_and_refuses_malformed_games() {
+    let server = rsp();
+    let game = |payoffs: Value| {
+        server.post(
+            "/api/game",
+            &json!({ "strategies": ["pause", "race"], "payoffs": payoffs }),
+        )
+    };
+    let dilemma = game(json!([[3, 0], [5, 1]]));
+    assert_eq!(dilemma.status, 200, "{}", dilemma.text());
+    let equilibria = |v: &Value| -> Vec<String> {
+        v["profiles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["status"] != "not an equilibrium")
+            .map(|p| p["label"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(equilibria(&dilemma.json()), ["race vs race"]);
+    let assurance = game(json!([[3, 0], [2, 1]])).json();
+    assert_eq!(equilibria(&assurance), ["pause vs pause", "race vs race"]);
+    let stationary = assurance["stationary"].as_array().unwrap();
+    let total: f64 = stationary.iter().map(|x| x.as_f64().unwrap()).sum();
+    assert!((total - 1.0).abs() < 1e-9);
+    let ragged = game(json!([[3, 0], [2]]));
+    assert_eq!(ragged.status, 422);
+    assert!(ragged.text().contains("2 x 2"));
+    let unknown = server.post(
+        "/api/game",
+        &json!({ "strategies": ["a", "b"], "payof": [] }),
+    );
+    assert_eq!(unknown.status, 400);
+    assert!(unknown.text().contains("payof"));
+    let five = server.post(
+        "/api/game",
+        &json!({ "strategies": ["a", "b", "c", "d", "e"], "payoffs": vec![vec![0.0; 5]; 5] }),
+    );
+    assert_eq!(five.status, 422);
+    assert!(five.text().contains("2 to 4"));
+}
