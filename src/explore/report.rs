@@ -708,3 +708,66 @@ fn headline(t: &Tables, outcome: &str, better: &str) -> Result<String, DataError
     text.push('.');
     Ok(text)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROBUSTNESS_CSV: &str =
+        "outcome,better,policy,worlds,mean,q05,q50,q95,worst,regret_mean,regret_max,\
+best_worlds,best_share,best_share_ci_low,best_share_ci_high
+p,lower,a,100,0.2,0.1,0.2,0.3,0.4,0.01,0.1,60,0.6,0.5,0.69
+p,lower,b,100,0.25,0.1,0.2,0.3,0.5,0.06,0.2,40,0.4,0.31,0.5
+";
+    const CONVERGENCE_CSV: &str = "outcome,subject,check,first_half,second_half,agree
+p,all policies,ranking by mean,a > b,a > b,true
+";
+
+    fn tables(pairwise: &str) -> Tables {
+        let files: [(&str, &[u8]); 3] = [
+            (ROBUSTNESS, ROBUSTNESS_CSV.as_bytes()),
+            (PAIRWISE, pairwise.as_bytes()),
+            (CONVERGENCE, CONVERGENCE_CSV.as_bytes()),
+        ];
+        Tables::parse("t", &files).unwrap()
+    }
+
+    fn pairwise(ab: (f64, f64, f64), ba: (f64, f64, f64)) -> String {
+        format!(
+            "outcome,better,policy,other,worlds,wins,ties,share,share_ci_low,share_ci_high\n\
+             p,lower,a,b,100,0,0,{},{},{}\np,lower,b,a,100,0,0,{},{},{}\n",
+            ab.0, ab.1, ab.2, ba.0, ba.1, ba.2
+        )
+    }
+
+    #[test]
+    fn the_headline_names_the_least_regret_policy_and_says_when_it_is_undecided() {
+        // a beats b in 70% [60, 78] of worlds, b beats a in 30% [22, 40]:
+        // the intervals do not overlap.
+        let decided = tables(&pairwise((0.7, 0.6, 0.78), (0.3, 0.22, 0.4)));
+        let text = headline(&decided, "p", "lower").unwrap();
+        assert!(text.contains("<b>a</b> has the least regret"), "{text}");
+        assert!(
+            text.contains("best in 60.0% [50.0, 69.0] of worlds"),
+            "{text}"
+        );
+        assert!(text.contains("it is more robust"), "{text}");
+        assert!(text.contains("does better in 70.0% [60.0, 78.0]"), "{text}");
+        // 52% [42, 62] against 48% [38, 58]: within noise.
+        let close = tables(&pairwise((0.52, 0.42, 0.62), (0.48, 0.38, 0.58)));
+        let text = headline(&close, "p", "lower").unwrap();
+        assert!(text.contains("undecided at this many worlds"), "{text}");
+    }
+
+    #[test]
+    fn a_page_without_sensitivity_or_conditions_still_reads() {
+        let t = tables(&pairwise((0.7, 0.6, 0.78), (0.3, 0.22, 0.4)));
+        assert_eq!(t.policies().unwrap(), ["a", "b"]);
+        assert!(t.unknowns().unwrap().is_empty());
+        let page = page(&t, &[], "{\"design\": \"latin_hypercube\"}").unwrap();
+        assert!(page.contains("latin_hypercube design"));
+        assert!(page.contains("agree on all 1 checks"));
+        assert!(page.contains("Not drawn (--no-plots)"));
+        assert!(!page.contains("Where the conditions hold"));
+    }
+}
