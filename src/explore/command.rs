@@ -417,18 +417,18 @@ pub fn write_exploration(
 ) -> anyhow::Result<Analysis> {
     let units: Vec<usize> = (0..tables::sensitivity_units(e)).collect();
     let sensitivity = pool.install(|| tables::sensitivities(e, results, &units));
-    let found = tables::discoveries(e, &results);
-    let checks = pool.install(|| tables::convergence(e, &results));
+    let found = tables::discoveries(e, results);
+    let checks = pool.install(|| tables::convergence(e, results));
     let mut files: Vec<(&str, Vec<u8>)> = vec![
         (
             tables::EXPERIMENTS,
-            tables::experiments(e, &results).into_bytes(),
+            tables::experiments(e, results).into_bytes(),
         ),
         (
             tables::ROBUSTNESS,
-            tables::robustness(e, &results).into_bytes(),
+            tables::robustness(e, results).into_bytes(),
         ),
-        (tables::PAIRWISE, tables::pairwise(e, &results).into_bytes()),
+        (tables::PAIRWISE, tables::pairwise(e, results).into_bytes()),
     ];
     if !sensitivity.is_empty() {
         files.push((
