@@ -216,7 +216,7 @@ fn progress_from(bar: &indicatif::ProgressBar, done: u64) -> impl Fn(u64) + Sync
     }
 }
 
-fn test_stop_after() -> Option<u64> {
+pub(crate) fn test_stop_after() -> Option<u64> {
     std::env::var("AIRACE_TEST_STOP_AFTER").ok()?.parse().ok()
 }
 
@@ -661,15 +661,10 @@ fn plot_folder(dir: &Path, size: &crate::plot::Size) -> anyhow::Result<()> {
             write_page(&mut folder, Vec::new(), &drawn, &page, Scope::Page)?;
         }
         Kind::Exploration => {
-            return Err(InputError::Usage(format!(
-                "{} is an exploration: its figures are drawn by airace explore, from the \
-                 experiments it runs, not redrawn from its tables (run airace explore again, \
-                 with --width/--height/--dpi)",
-                dir.display()
-            ))
-            .into());
+            let (drawn, page) = crate::explore::report::redraw(dir, size)?;
+            write_page(&mut folder, Vec::new(), &drawn, &page, Scope::Page)?;
         }
-        Kind::ScenarioShard | Kind::SweepShard => {
+        Kind::ScenarioShard | Kind::SweepShard | Kind::ExplorationShard => {
             return Err(InputError::Usage(format!(
                 "{} is {}, which has no figures: merge the shards (airace merge) and plot the \
                  merged folder",
@@ -1447,6 +1442,9 @@ fn validate_file(path: &Path) -> Result<String, ScenarioError> {
 pub fn is_interrupted(error: &anyhow::Error) -> bool {
     error.downcast_ref::<Interrupted>().is_some()
         || error.downcast_ref::<Abandoned>().is_some()
+        || error
+            .downcast_ref::<crate::explore::command::Interrupted>()
+            .is_some()
         || error
             .downcast_ref::<crate::interrupt::StoppedWriting>()
             .is_some()

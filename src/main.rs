@@ -153,7 +153,9 @@ const EXPLORE_EXAMPLES: &str = "\
 Examples:
   airace new --explore > my-explore.toml    start from an annotated exploration file
   airace explore my-explore.toml            -> output/<name>-explore/
-  airace explore scenarios/explore/headline-claims.toml --runs 200 --seed 7";
+  airace explore scenarios/explore/headline-claims.toml --runs 200 --seed 7
+  airace explore big.toml --shard 3/20 --out shards   one shard of twenty; `airace merge shards`
+  airace explore big.toml --resume                    continue an interrupted exploration";
 
 #[derive(clap::Args)]
 struct ExploreArgs {
@@ -180,6 +182,14 @@ struct ExploreArgs {
     /// Do not draw figures.
     #[arg(long)]
     no_plots: bool,
+    /// Run only shard K of N (a contiguous range of experiments) into
+    /// OUT/NAME-explore/shard-K-of-N/; `airace merge` joins the shards.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<ShardSpec>,
+    /// Continue an interrupted exploration from its checkpoint (the outputs
+    /// equal those of an uninterrupted run, byte for byte).
+    #[arg(long)]
+    resume: bool,
     #[command(flatten)]
     figure: FigureArgs,
 }
@@ -352,7 +362,8 @@ Examples:
   airace merge shards --out output
                         every shard under shards/ -> output/rsp-2026/, as one whole run writes it
   airace sweep scenarios/race.toml --set world.spillover=0,0.05,0.1 --shard 1/3 --out shards
-  airace merge shards/race-sweep --out output";
+  airace merge shards/race-sweep --out output
+  airace explore q.toml --shard 2/4 --out shards && airace merge shards/q-explore --out output";
 
 #[derive(clap::Args)]
 struct MergeArgs {
@@ -632,6 +643,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             app::sweep(&config)?;
         }
         Command::Merge(args) => {
+            // Exploration shards are merged by the exploration's own code.
+            let explorations = airace::explore::shard::find(&args.dirs);
+            if !explorations.is_empty() {
+                airace::explore::shard::merge(&airace::explore::shard::MergeConfig {
+                    shards: explorations,
+                    out: args.out,
+                    force: args.output.force,
+                    quiet: args.output.quiet,
+                    figures: args.output.figures(),
+                    command_line: std::env::args().collect(),
+                    threads: None,
+                })?;
+                return Ok(());
+            }
             airace::shard::merge(&airace::shard::MergeConfig {
                 inputs: args.dirs,
                 out: args.out,
@@ -658,6 +683,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 force: args.force,
                 command_line: std::env::args().collect(),
                 figures: args.figure.options(args.no_plots),
+                resume: args.resume,
+                shard: args.shard,
             })?;
         }
         Command::Plot { dirs, figure } => {

@@ -78,6 +78,7 @@ fn the_template_runs_and_gives_the_same_bytes_for_any_thread_count() {
             "discovery.csv",
             "experiments.csv",
             "figures",
+            "index.html",
             "manifest.json",
             "pairwise.csv",
             "robustness.csv"
@@ -132,6 +133,59 @@ fn the_template_runs_and_gives_the_same_bytes_for_any_thread_count() {
                 .iter()
                 .all(|r| r[0] == world[0][0] && r[2..5] == world[0][2..5])
         );
+    }
+}
+
+#[test]
+fn the_page_leads_with_the_headline_and_plot_redraws_it_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("q.toml");
+    fs::write(
+        &file,
+        template()
+            .replace("worlds = 64", "worlds = 8")
+            .replace("design = \"latin_hypercube\"", "design = \"sobol\""),
+    )
+    .unwrap();
+    explore(&file, dir.path(), &[]);
+    let folder = dir.path().join("my-question-explore");
+    let page = fs::read_to_string(folder.join("index.html")).unwrap();
+    // The headline: per outcome the policy with the least regret and how
+    // it fares against the runner-up, with intervals; the condition; the
+    // convergence check. Then the tables, the unknowns that decide, the
+    // figures (inlined) and the manifest.
+    for needed in [
+        "<h2>Headline</h2>",
+        "p_catastrophe (lower is better): <b>",
+        "has the least regret across worlds",
+        "against the runner-up",
+        "lone pause backfires",
+        "Convergence: the two halves of the worlds",
+        "What decides the differences",
+        "(ST ",
+        "Where the conditions hold (PRIM)",
+        "<figure id=\"fig-p_catastrophe-sensitivity\">",
+        "<figure id=\"fig-discovery-1\">",
+        "<h2>Manifest</h2>",
+    ] {
+        assert!(page.contains(needed), "the page lacks {needed:?}");
+    }
+    assert!(!page.contains("command_line"));
+    // `airace plot` draws the figures and the page again from the tables,
+    // the same bytes; at another size the figures change and nothing else.
+    let before = files(&folder);
+    airace().arg("plot").arg(&folder).assert().success();
+    assert!(before == files(&folder), "airace plot changed the folder");
+    airace()
+        .args(["plot", "--width", "5"])
+        .arg(&folder)
+        .assert()
+        .success();
+    let after = files(&folder);
+    for (x, y) in before.iter().zip(&after) {
+        assert_eq!(x.0, y.0);
+        let redrawn = x.0.starts_with("figures/") || x.0 == "index.html";
+        assert_eq!(x.1 == y.1, !redrawn, "{}", x.0);
     }
 }
 
@@ -233,4 +287,149 @@ fn validate_checks_an_exploration_as_explore_reads_it() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("did you mean `world.spillover`?"));
+}
+
+/// The small Sobol' exploration of the template (8 base samples, 3
+/// unknowns: 40 worlds x 3 policies).
+fn small_sobol(dir: &Path) -> std::path::PathBuf {
+    let file = dir.join("q.toml");
+    fs::write(
+        &file,
+        template()
+            .replace("worlds = 64", "worlds = 8")
+            .replace("design = \"latin_hypercube\"", "design = \"sobol\""),
+    )
+    .unwrap();
+    file
+}
+
+/// The manifest without the command line that made it.
+fn manifest_less_command(files: &[(String, Vec<u8>)]) -> serde_json::Value {
+    let bytes = &files.iter().find(|f| f.0 == "manifest.json").unwrap().1;
+    let mut v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+    v.as_object_mut().unwrap().remove("command_line");
+    v
+}
+
+/// Every file but the manifest, which records the command line.
+fn results(files: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
+    files
+        .into_iter()
+        .filter(|f| f.0 != "manifest.json")
+        .collect()
+}
+
+#[test]
+fn shards_merge_into_the_bytes_of_one_whole_exploration() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = small_sobol(dir.path());
+    let whole = dir.path().join("whole");
+    explore(&file, &whole, &[]);
+    let shards = dir.path().join("shards");
+    for k in 1..=3 {
+        explore(
+            &file,
+            &shards,
+            &["--shard", &format!("{k}/3"), "--threads", "1"],
+        );
+    }
+    assert!(
+        shards
+            .join("my-question-explore/shard-2-of-3/explore-shard.json")
+            .is_file()
+    );
+    // A merge with a shard missing is refused, and writes nothing.
+    let merged = dir.path().join("merged");
+    let partial = dir.path().join("partial");
+    fs::create_dir(&partial).unwrap();
+    for k in [1, 3] {
+        let name = format!("shard-{k}-of-3");
+        fs::rename(
+            shards.join("my-question-explore").join(&name),
+            partial.join(&name),
+        )
+        .unwrap();
+    }
+    airace()
+        .args(["merge", "--quiet", "--out"])
+        .arg(&merged)
+        .arg(&partial)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("shard(s) 2/3 missing"));
+    assert!(!merged.exists());
+    for k in [1, 3] {
+        let name = format!("shard-{k}-of-3");
+        fs::rename(
+            partial.join(&name),
+            shards.join("my-question-explore").join(&name),
+        )
+        .unwrap();
+    }
+    airace()
+        .args(["merge", "--quiet", "--out"])
+        .arg(&merged)
+        .arg(&shards)
+        .assert()
+        .success();
+    let (a, b) = (
+        files(&whole.join("my-question-explore")),
+        files(&merged.join("my-question-explore")),
+    );
+    assert_eq!(manifest_less_command(&a), manifest_less_command(&b));
+    let (a, b) = (results(a), results(b));
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert!(x == y, "{} differs between the whole and the merged", x.0);
+    }
+}
+
+#[test]
+fn a_resumed_exploration_equals_an_uninterrupted_one_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = small_sobol(dir.path());
+    let whole = dir.path().join("whole");
+    explore(&file, &whole, &[]);
+    let part = dir.path().join("part");
+    let run = || {
+        let mut cmd = airace();
+        cmd.arg("explore")
+            .arg(&file)
+            .args(["--runs", "40", "--quiet", "--threads", "1", "--out"])
+            .arg(&part);
+        cmd
+    };
+    // Stopped as by a signal once 50 experiments of 40 runs are done.
+    run()
+        .env("AIRACE_TEST_STOP_AFTER", "2000")
+        .assert()
+        .code(130)
+        .stderr(predicate::str::contains(
+            "exploration my-question stopped after 50 of 120 experiments; its progress is saved in",
+        ));
+    let folder = part.join("my-question-explore");
+    assert!(!folder.join("experiments.csv").exists());
+    assert!(folder.join(".airace-checkpoint/experiments.done").is_file());
+    // Without --resume the checkpoint is not thrown away; with another
+    // seed it is not resumed.
+    run()
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("add --resume to continue it"));
+    run()
+        .args(["--resume", "--seed", "9"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "its checkpoint is of another exploration",
+        ));
+    run().arg("--resume").assert().success();
+    assert!(!folder.join(".airace-checkpoint").exists());
+    let (a, b) = (files(&whole.join("my-question-explore")), files(&folder));
+    assert_eq!(manifest_less_command(&a), manifest_less_command(&b));
+    let (a, b) = (results(a), results(b));
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert!(x == y, "{} differs between the whole and the resumed", x.0);
+    }
 }

@@ -158,4 +158,29 @@ fn report_pages_render_their_figures_in_a_browser() {
         .assert()
         .success();
     measure(&dir.path().join("rsp-2026-sweep/index.html"), 2);
+    // An exploration (the printed template as a small Sobol' design): per
+    // outcome the policies and the sensitivity bars, and PRIM's peeling.
+    let template = Command::cargo_bin("airace")
+        .unwrap()
+        .args(["new", "--explore"])
+        .output()
+        .unwrap();
+    let file = dir.path().join("question.toml");
+    fs::write(
+        &file,
+        String::from_utf8(template.stdout)
+            .unwrap()
+            .replace("worlds = 64", "worlds = 8")
+            .replace("design = \"latin_hypercube\"", "design = \"sobol\""),
+    )
+    .unwrap();
+    Command::cargo_bin("airace")
+        .unwrap()
+        .arg("explore")
+        .arg(&file)
+        .args(["--quiet", "--runs", "40", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    measure(&dir.path().join("my-question-explore/index.html"), 5);
 }

@@ -7,6 +7,7 @@
 # Usage:
 #   scripts/slurm/submit.sh [OPTIONS] N SHARDS OUT [ARGS...]          # airace run ARGS
 #   scripts/slurm/submit.sh [OPTIONS] N SHARDS OUT sweep [ARGS...]    # airace sweep ARGS
+#   scripts/slurm/submit.sh [OPTIONS] N SHARDS OUT explore [ARGS...]  # airace explore ARGS
 #
 #   N       number of shards (for a run at most the runs' 1024-run blocks,
 #           for a sweep at most its points; airace refuses more)

@@ -3,6 +3,7 @@
 //! stdout. Every policy runs on every world with the exploration's one
 //! seed (common random numbers), on the engine's summary-only path.
 
+use super::done::{Done, Measured};
 use super::file::{Exploration, Metric, Outcome, Overrides};
 use super::tables::{self, Results};
 use crate::app::{self, InputError, thread_pool};
@@ -31,6 +32,10 @@ pub struct ExploreConfig {
     pub command_line: Vec<String>,
     /// Figures to draw (size), or none.
     pub figures: crate::output::FigureOptions,
+    /// Go on from the checkpoint of an interrupted run of this exploration.
+    pub resume: bool,
+    /// Run only this shard of the experiments, into a shard folder.
+    pub shard: Option<crate::shard::ShardSpec>,
 }
 
 /// What `airace explore` produced.
@@ -84,7 +89,113 @@ pub fn measure(outcome: &Outcome, a: &Aggregate) -> (f64, f64) {
     }
 }
 
-/// Loads, runs, analyses and writes an exploration.
+/// An exploration stopped by a signal: its finished experiments are saved
+/// in a checkpoint that `--resume` goes on from; nothing else was written.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "interrupted: exploration {name} stopped after {completed} of {total} experiments; its progress \
+     is saved in {} (the same command with --resume continues it; nothing else of it was written)",
+    checkpoint.display()
+)]
+pub struct Interrupted {
+    pub name: String,
+    pub completed: usize,
+    pub total: usize,
+    pub checkpoint: PathBuf,
+}
+
+/// The checkpoint of the exploration (or shard) folder `dir`.
+fn checkpoint_file(dir: &Path) -> PathBuf {
+    crate::output::checkpoint::folder(dir).join(CHECKPOINT)
+}
+
+/// The finished experiments a checkpoint file holds.
+const CHECKPOINT: &str = "experiments.done";
+
+/// Saves `done` as the checkpoint of `dir`, atomically.
+fn save_checkpoint(dir: &Path, done: &Done) -> anyhow::Result<()> {
+    let path = checkpoint_file(dir);
+    let cannot =
+        |e: std::io::Error| anyhow::anyhow!("cannot save a checkpoint in {}: {e}", path.display());
+    std::fs::create_dir_all(crate::output::checkpoint::folder(dir)).map_err(cannot)?;
+    crate::output::atomic::stage(&path, &done.to_bytes())
+        .and_then(AtomicFile::commit)
+        .map_err(cannot)
+}
+
+/// Removes the checkpoint of `dir` (its file, and its folder if empty).
+fn remove_checkpoint(dir: &Path) -> anyhow::Result<()> {
+    let path = checkpoint_file(dir);
+    match std::fs::remove_file(&path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => anyhow::bail!("cannot remove {}: {e}", path.display()),
+    }
+    let _ = std::fs::remove_dir(crate::output::checkpoint::folder(dir));
+    Ok(())
+}
+
+/// Decides, before any work, what of the exploration `identity` is
+/// already done in `dir`: with `resume`, what its checkpoint holds;
+/// without, nothing, unless that would throw away a checkpoint of this
+/// very exploration.
+fn plan(dir: &Path, fresh: Done, resume: bool, quiet: bool) -> Result<Done, InputError> {
+    let path = checkpoint_file(dir);
+    let saved = match std::fs::read(&path) {
+        Ok(bytes) => Done::parse(&bytes)
+            .map_err(|problem| format!("{} is damaged: {problem}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if resume && !quiet {
+                eprintln!(
+                    "note: no checkpoint in {}: running it from the start",
+                    dir.display()
+                );
+            }
+            return Ok(fresh);
+        }
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let saved = match saved {
+        Ok(saved) => saved,
+        Err(problem) if resume => {
+            return Err(InputError::Usage(format!(
+                "cannot resume {}: {problem}; run without --resume to start it over",
+                dir.display()
+            )));
+        }
+        Err(_) => return Ok(fresh),
+    };
+    let same = saved.identity == fresh.identity
+        && saved.experiments == fresh.experiments
+        && saved.outcomes == fresh.outcomes;
+    match (same, resume) {
+        (false, true) => Err(InputError::Usage(format!(
+            "cannot resume {}: its checkpoint is of another exploration (its file, seed, runs or \
+             outcomes differ); run without --resume to start over",
+            dir.display()
+        ))),
+        (false, false) => Ok(fresh),
+        (true, true) => {
+            if !quiet {
+                eprintln!(
+                    "resuming {} with {} experiments done",
+                    dir.display(),
+                    saved.measured.len()
+                );
+            }
+            Ok(saved)
+        }
+        (true, false) => Err(InputError::Usage(format!(
+            "{} holds a checkpoint of this same exploration, stopped after {} experiments: add \
+             --resume to continue it, or delete {} to start over",
+            dir.display(),
+            saved.measured.len(),
+            crate::output::checkpoint::folder(dir).display()
+        ))),
+    }
+}
+
+/// Loads, runs, analyses and writes an exploration (or one shard of it).
 pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
     let exploration = Exploration::load(
         &config.file,
@@ -107,89 +218,217 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
             .map(|x| exploration.scenario(x / policies, x % policies))
             .collect::<Result<Vec<_>, _>>()
     })?;
-    let name = format!("{}-explore", exploration.name);
-    let dir = config.out.join(&name);
-    let mut created = app::Created::default();
-    let mut folder = created.claim(&dir, Kind::Exploration, config.force)?;
-    let abandon = |completed: u64| {
-        created.remove_empty();
-        anyhow::Error::new(app::Abandoned {
-            command: format!("explore {}", exploration.name),
-            completed,
-            total: experiments as u64,
-            unit: "experiments",
-        })
+    let outcome_names: Vec<String> = exploration
+        .outcomes
+        .iter()
+        .map(|o| o.name.clone())
+        .collect();
+    let identity = super::done::identity(&scenarios, &outcome_names);
+    let range = match config.shard {
+        Some(spec) => super::shard::range(spec, experiments, &exploration.name)?,
+        None => 0..experiments,
     };
+    let name = format!("{}-explore", exploration.name);
+    let dir = match config.shard {
+        Some(spec) => config.out.join(&name).join(spec.folder_name()),
+        None => config.out.join(&name),
+    };
+    let kind = match config.shard {
+        Some(_) => Kind::ExplorationShard,
+        None => Kind::Exploration,
+    };
+    let fresh = Done::new(identity, experiments, outcome_names.len());
+    let mut done = plan(&dir, fresh, config.resume, config.quiet)?;
+    let mut created = app::Created::default();
+    let mut folder = created.claim(&dir, kind, config.force)?;
 
-    let bar = app::progress_bar(experiments as u64, config.quiet, "experiments, {per_sec}");
+    let todo: Vec<usize> = range
+        .clone()
+        .filter(|x| !done.measured.contains_key(x))
+        .collect();
+    let bar = app::progress_bar(range.len() as u64, config.quiet, "experiments, {per_sec}");
     bar.set_message(name.clone());
+    bar.set_position((range.len() - todo.len()) as u64);
     let started = Instant::now();
-    let done = AtomicU64::new(0);
+    let finished = AtomicU64::new((range.len() - todo.len()) as u64);
+    let runs_done = AtomicU64::new(0);
+    let stop_after = app::test_stop_after();
     let quiet_progress = |_: u64| {};
     let control = Control {
         progress: &quiet_progress,
         cancel: &app::INTERRUPTED,
     };
     let outcomes = &exploration.outcomes;
-    let measured: Vec<Option<Vec<(f64, f64)>>> = pool.install(|| {
-        scenarios
-            .par_iter()
-            .map(|scenario| {
-                if app::interrupted() {
-                    return None;
-                }
-                let model = RaceModel::new(scenario);
-                let aggregate = match engine::simulate_summary(
-                    &model,
-                    scenario.meta.seed,
-                    scenario.meta.runs,
-                    &mut engine::NoSink,
-                    &control,
-                ) {
-                    Ok(a) => a,
-                    Err(Stopped::Cancelled { .. }) => return None,
-                    Err(Stopped::Sink(never)) => match never {},
-                };
-                bar.set_position(done.fetch_add(1, Ordering::Relaxed) + 1);
-                Some(outcomes.iter().map(|o| measure(o, &aggregate)).collect())
-            })
-            .collect()
-    });
-    bar.finish_and_clear();
-    if measured.iter().any(Option::is_none) || app::interrupted() {
-        return Err(abandon(done.load(Ordering::Relaxed)));
+    // Waves of experiments in index order, a checkpoint between waves
+    // when one is due (and when a signal stops the exploration).
+    let wave = 32 * pool.current_num_threads().max(1);
+    let mut last_checkpoint = Instant::now();
+    for chunk in todo.chunks(wave) {
+        let measured: Vec<(usize, Option<Measured>)> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|&x| {
+                    if app::interrupted() {
+                        return (x, None);
+                    }
+                    let scenario = &scenarios[x];
+                    let model = RaceModel::new(scenario);
+                    let aggregate = match engine::simulate_summary(
+                        &model,
+                        scenario.meta.seed,
+                        scenario.meta.runs,
+                        &mut engine::NoSink,
+                        &control,
+                    ) {
+                        Ok(a) => a,
+                        Err(Stopped::Cancelled { .. }) => return (x, None),
+                        Err(Stopped::Sink(never)) => match never {},
+                    };
+                    bar.set_position(finished.fetch_add(1, Ordering::Relaxed) + 1);
+                    let runs = runs_done.fetch_add(scenario.meta.runs, Ordering::Relaxed)
+                        + scenario.meta.runs;
+                    if stop_after.is_some_and(|n| runs >= n) {
+                        app::INTERRUPTED.store(true, Ordering::SeqCst);
+                    }
+                    (
+                        x,
+                        Some(outcomes.iter().map(|o| measure(o, &aggregate)).collect()),
+                    )
+                })
+                .collect()
+        });
+        for (x, m) in measured {
+            if let Some(m) = m {
+                done.measured.insert(x, m);
+            }
+        }
+        if app::interrupted() {
+            bar.finish_and_clear();
+            save_checkpoint(&dir, &done)?;
+            return Err(Interrupted {
+                name: exploration.name.clone(),
+                completed: range
+                    .clone()
+                    .filter(|x| done.measured.contains_key(x))
+                    .count(),
+                total: range.len(),
+                checkpoint: crate::output::checkpoint::folder(&dir),
+            }
+            .into());
+        }
+        if last_checkpoint.elapsed() >= app::CHECKPOINT_EVERY {
+            save_checkpoint(&dir, &done)?;
+            last_checkpoint = Instant::now();
+        }
     }
+    bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
-    let lab_steps: f64 = scenarios
+    let lab_steps: f64 = todo
         .iter()
+        .map(|&x| &scenarios[x])
         .map(|s| s.meta.runs as f64 * f64::from(s.meta.steps) * s.lab_count() as f64)
         .sum();
     drop(scenarios);
+    // Everything is simulated: kept until the outputs are in place, so a
+    // stop while writing them loses no simulation.
+    if !todo.is_empty() {
+        save_checkpoint(&dir, &done)?;
+    }
+    if let Some(spec) = config.shard {
+        super::shard::write(&mut folder, spec, &done, &range, config, &exploration)?;
+        remove_checkpoint(&dir)?;
+        if !config.quiet {
+            println!(
+                "shard {spec} of exploration {}: experiments {}..{} of {experiments}, {seconds:.1} s\n{}",
+                exploration.name,
+                range.start + 1,
+                range.end,
+                dir.display()
+            );
+        }
+        let results = Results {
+            value: Vec::new(),
+            se: Vec::new(),
+        };
+        return Ok(ExploreReport {
+            exploration,
+            results,
+            folder: dir,
+            seconds,
+            lab_steps,
+        });
+    }
+    let results = results_of(&done, worlds, policies);
+    let a = write_exploration(&exploration, &results, &mut folder, config, &pool)?;
+    remove_checkpoint(&dir)?;
+    if !config.quiet {
+        print!(
+            "{}",
+            summary(
+                &exploration,
+                &results,
+                &a.sensitivity,
+                &a.found,
+                &a.checks,
+                seconds,
+                lab_steps,
+                &dir
+            )
+        );
+    }
+    Ok(ExploreReport {
+        exploration,
+        results,
+        folder: dir,
+        seconds,
+        lab_steps,
+    })
+}
+
+/// The outcomes of every experiment, from finished experiments (all of
+/// them).
+pub fn results_of(done: &Done, worlds: usize, policies: usize) -> Results {
     let mut results = Results {
         value: vec![vec![Vec::new(); policies]; worlds],
         se: vec![vec![Vec::new(); policies]; worlds],
     };
-    for (x, m) in measured.into_iter().enumerate() {
-        let m = m.expect("every experiment ran");
+    for (&x, m) in &done.measured {
         results.value[x / policies][x % policies] = m.iter().map(|v| v.0).collect();
         results.se[x / policies][x % policies] = m.iter().map(|v| v.1).collect();
     }
+    results
+}
 
-    let e = &exploration;
+/// The analyses of an exploration's outcomes, for its summary.
+pub struct Analysis {
+    pub sensitivity: Vec<tables::Sensitivity>,
+    pub found: Vec<super::prim::Discovery>,
+    pub checks: Vec<tables::Check>,
+}
+
+/// Analyses the outcomes of every experiment and writes the exploration's
+/// folder: tables, figures, page, manifest.
+pub fn write_exploration(
+    e: &Exploration,
+    results: &Results,
+    folder: &mut Folder,
+    config: &ExploreConfig,
+    pool: &rayon::ThreadPool,
+) -> anyhow::Result<Analysis> {
     let units: Vec<usize> = (0..tables::sensitivity_units(e)).collect();
-    let sensitivity = pool.install(|| tables::sensitivities(e, &results, &units));
-    let found = tables::discoveries(e, &results);
-    let checks = pool.install(|| tables::convergence(e, &results));
+    let sensitivity = pool.install(|| tables::sensitivities(e, results, &units));
+    let found = tables::discoveries(e, results);
+    let checks = pool.install(|| tables::convergence(e, results));
     let mut files: Vec<(&str, Vec<u8>)> = vec![
         (
             tables::EXPERIMENTS,
-            tables::experiments(e, &results).into_bytes(),
+            tables::experiments(e, results).into_bytes(),
         ),
         (
             tables::ROBUSTNESS,
-            tables::robustness(e, &results).into_bytes(),
+            tables::robustness(e, results).into_bytes(),
         ),
-        (tables::PAIRWISE, tables::pairwise(e, &results).into_bytes()),
+        (tables::PAIRWISE, tables::pairwise(e, results).into_bytes()),
     ];
     if !sensitivity.is_empty() {
         files.push((
@@ -204,11 +443,12 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
         tables::CONVERGENCE,
         tables::convergence_csv(&checks).into_bytes(),
     ));
+    // The figures and the page are drawn from the tables' bytes, as
+    // `airace plot` draws them from the folder.
+    let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, &b[..])).collect();
+    let view = super::report::Tables::parse(&e.name, &borrowed)?;
     let drawn = match config.figures.size {
-        Some(size) => crate::plot::draw_all(
-            super::figures::figures(e, &results, &sensitivity, &found),
-            &size,
-        ),
+        Some(size) => crate::plot::draw_all(super::figures::figures(&view)?, &size),
         None => Vec::new(),
     };
     let names: Vec<String> = files
@@ -217,34 +457,26 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
         .chain(drawn.iter().flat_map(|d| {
             ["svg", "png"].map(|ext| format!("{}/{}.{ext}", crate::plot::FIGURES_DIR, d.stem))
         }))
-        .chain([tables::MANIFEST.to_string()])
+        .chain([
+            super::report::PAGE.to_string(),
+            tables::MANIFEST.to_string(),
+        ])
         .collect();
-    files.push((tables::MANIFEST, manifest(e, config, &names)));
+    let manifest = manifest(e, config, &names);
+    let page = super::report::page(&view, &drawn, &String::from_utf8_lossy(&manifest))?;
+    files.push((super::report::PAGE, page.into_bytes()));
+    files.push((tables::MANIFEST, manifest));
     if app::interrupted() {
-        return Err(abandon(experiments as u64));
+        return Err(crate::interrupt::StoppedWriting {
+            folder: folder.dir().to_path_buf(),
+        }
+        .into());
     }
-    write_all(&mut folder, &files, &drawn)?;
-    if !config.quiet {
-        print!(
-            "{}",
-            summary(
-                e,
-                &results,
-                &sensitivity,
-                &found,
-                &checks,
-                seconds,
-                lab_steps,
-                &dir
-            )
-        );
-    }
-    Ok(ExploreReport {
-        exploration,
-        results,
-        folder: dir,
-        seconds,
-        lab_steps,
+    write_all(folder, &files, &drawn)?;
+    Ok(Analysis {
+        sensitivity,
+        found,
+        checks,
     })
 }
 

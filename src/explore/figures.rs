@@ -1,13 +1,11 @@
-//! The figures of an exploration, from its results in memory: per outcome,
-//! each policy across the worlds with its regret; per outcome, the total
-//! Sobol' index (or Morris mu*) of each unknown for each policy's
-//! difference from the first; per condition, PRIM's peeling trajectory
-//! with the chosen box.
+//! The figures of an exploration, from its tables (so `airace plot` draws
+//! the same): per outcome, each policy across the worlds with its regret;
+//! per outcome, the total Sobol' index (or Morris mu*) of each unknown for
+//! each policy's difference from the first; per condition, PRIM's peeling
+//! trajectory with the chosen box.
 
-use super::file::Exploration;
-use super::prim::Discovery;
-use super::robustness;
-use super::tables::{Results, Sensitivity, Subject};
+use super::report::Tables;
+use crate::plot::data::DataError;
 use crate::plot::figure::{Band, BarSeries, Bars, Dash, Figure, Line, LineChart, Point};
 use crate::plot::style::{color, upper};
 use crate::stats::Estimate;
@@ -22,21 +20,13 @@ fn short(name: &str) -> String {
 }
 
 /// Every figure, named by its file stem.
-pub fn figures(
-    e: &Exploration,
-    r: &Results,
-    sensitivity: &[Sensitivity],
-    found: &[Discovery],
-) -> Vec<(String, Figure)> {
+pub fn figures(t: &Tables) -> Result<Vec<(String, Figure)>, DataError> {
     let mut out = Vec::new();
-    let policies: Vec<String> = e.policies.iter().map(|p| p.name.clone()).collect();
-    for (o, outcome) in e.outcomes.iter().enumerate() {
-        let values: Vec<Vec<f64>> = r
-            .value
-            .iter()
-            .map(|w| w.iter().map(|v| v[o]).collect())
-            .collect();
-        let rows = robustness::robustness(&values, outcome.better);
+    let policies = t.policies()?;
+    let unknowns = t.unknowns()?;
+    for (outcome, better) in t.outcomes()? {
+        let rows = t.policy_rows(&outcome)?;
+        let worlds = rows.first().map_or(String::new(), |r| r.worlds.clone());
         let spread: Vec<Option<Estimate>> = rows
             .iter()
             .map(|x| {
@@ -62,15 +52,13 @@ pub fn figures(
             .flat_map(|x| [x.q95, x.regret_max])
             .fold(0.0, f64::max);
         out.push((
-            format!("{}-policies", outcome.name),
+            format!("{outcome}-policies"),
             Figure::Bars(Bars {
                 title: format!(
-                    "{}: {} over {} worlds (whiskers: 5-95% of worlds; regret: to its maximum)",
-                    e.name,
-                    outcome.name,
-                    e.points.len()
+                    "{}: {outcome} over {worlds} worlds (whiskers: 5-95% of worlds; regret: to its maximum)",
+                    t.name
                 ),
-                y_label: format!("{} ({} is better)", outcome.name, outcome.better.name()),
+                y_label: format!("{outcome} ({better} is better)"),
                 y_max: upper(top),
                 groups: policies.clone(),
                 series: vec![
@@ -94,39 +82,33 @@ pub fn figures(
         // Sensitivity of each policy's difference from the first.
         let mut series = Vec::new();
         let mut top: f64 = 0.0;
-        let mut measure = "";
-        for p in 1..e.policies.len() {
-            let subject = Subject::Difference(0, p);
-            let rows: Vec<&Sensitivity> = sensitivity
-                .iter()
-                .filter(|s| s.outcome == o && s.subject == subject)
-                .collect();
+        let mut measure = String::new();
+        for (p, other) in policies.iter().enumerate().skip(1) {
+            let subject = format!("{} - {other}", policies[0]);
+            let rows = t.influences(&outcome, &subject)?;
             if rows.is_empty() {
                 continue;
             }
-            let values: Vec<Option<Estimate>> = rows
+            let values: Vec<Option<Estimate>> = unknowns
                 .iter()
-                .map(|s| {
-                    let m = s
-                        .measures
-                        .iter()
-                        .find(|m| m.0 == "ST" || m.0 == "mu_star")?;
-                    measure = m.0;
-                    let (low, high) = if m.2.is_finite() {
-                        (m.2, m.3)
+                .map(|u| {
+                    let m = rows.iter().find(|r| &r.parameter == u)?;
+                    measure.clone_from(&m.measure);
+                    let (low, high) = if m.low.is_finite() {
+                        (m.low, m.high)
                     } else {
-                        (m.1, m.1)
+                        (m.value, m.value)
                     };
                     top = top.max(high);
                     Some(Estimate {
-                        mean: m.1,
+                        mean: m.value,
                         ci_low: low,
                         ci_high: high,
                     })
                 })
                 .collect();
             series.push(BarSeries {
-                label: subject.name(e),
+                label: subject,
                 color: color(p - 1),
                 bar_colors: Vec::new(),
                 opacity: 0.8,
@@ -140,31 +122,28 @@ pub fn figures(
                 "Morris mu*"
             };
             out.push((
-                format!("{}-sensitivity", outcome.name),
+                format!("{outcome}-sensitivity"),
                 Figure::Bars(Bars {
-                    title: format!(
-                        "{}: which unknowns decide {} differences",
-                        e.name, outcome.name
-                    ),
+                    title: format!("{}: which unknowns decide {outcome} differences", t.name),
                     y_label: what.into(),
                     y_max: upper(top),
-                    groups: e.uncertainties.iter().map(|u| short(&u.name)).collect(),
+                    groups: unknowns.iter().map(|u| short(u)).collect(),
                     series,
                 }),
             ));
         }
     }
-    for (i, (c, d)) in e.conditions.iter().zip(found).enumerate() {
-        let trajectory: Vec<(f64, f64)> = d
+    for (i, c) in t.conditions()?.iter().enumerate() {
+        let trajectory: Vec<(f64, f64)> = c
             .trajectory
             .iter()
             .map(|s| (s.coverage, s.density))
             .collect();
-        let chosen = d.chosen_box();
+        let chosen = &c.chosen;
         out.push((
             format!("discovery-{}", i + 1),
             Figure::Line(LineChart {
-                title: format!("{}: where \"{}\" holds (PRIM peeling)", e.name, c.name),
+                title: format!("{}: where \"{}\" holds (PRIM peeling)", t.name, c.name),
                 x_label: "coverage".into(),
                 y_label: "density".into(),
                 x_range: (0.0, 1.0),
@@ -197,5 +176,5 @@ pub fn figures(
             }),
         ));
     }
-    out
+    Ok(out)
 }

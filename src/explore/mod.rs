@@ -9,11 +9,14 @@
 
 pub mod command;
 pub mod design;
+pub mod done;
 pub mod figures;
 pub mod file;
 pub mod morris;
 pub mod prim;
+pub mod report;
 pub mod robustness;
+pub mod shard;
 pub mod sobol;
 pub mod tables;
 pub mod template;

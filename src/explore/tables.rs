@@ -496,6 +496,144 @@ pub fn convergence_csv(checks: &[Check]) -> String {
 mod tests {
     use super::*;
 
+    use crate::explore::file::Overrides;
+    use rand::{RngExt, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+    use std::path::Path;
+
+    /// Two policies, three unknowns, a Sobol' design of `base` samples.
+    fn sobol_exploration(base: usize) -> Exploration {
+        let source = format!(
+            r#"
+[scenario]
+name = "t"
+runs = 10
+steps = 10
+[[labs]]
+name = "A"
+capability = 1.0
+safety = 1.0
+capability_rate = 0.1
+safety_rate = 0.1
+[explore]
+design = "sobol"
+worlds = {base}
+outcomes = ["p_catastrophe"]
+[[explore.uncertainty]]
+key = "world.hazard.gap_slope"
+uniform = [0.0, 1.0]
+[[explore.uncertainty]]
+key = "world.spillover"
+uniform = [0.0, 1.0]
+[[explore.uncertainty]]
+key = "world.hazard.base"
+uniform = [0.0, 1.0]
+[[explore.policy]]
+name = "first"
+[[explore.policy]]
+name = "second"
+"#
+        );
+        Exploration::from_str_named(&source, "t.toml", "t", Path::new("."), Overrides::default())
+            .unwrap()
+    }
+
+    /// Outcomes `f(policy, world, x)` for every world of `e`.
+    fn results(e: &Exploration, f: impl Fn(usize, usize, &[f64]) -> f64) -> Results {
+        let value: Vec<Vec<Vec<f64>>> = (0..e.points.len())
+            .map(|w| (0..2).map(|p| vec![f(p, w, &e.values[w])]).collect())
+            .collect();
+        let se = vec![vec![vec![f64::NAN]; 2]; e.points.len()];
+        Results { value, se }
+    }
+
+    /// A clear signal: "first" is lower than "second" by 1 in every world;
+    /// "first" moves with the first unknown, "second" with the second, and
+    /// their difference mostly with the first (`3 x0` against `x1`).
+    fn signal(p: usize, x: &[f64]) -> f64 {
+        match p {
+            0 => 3.0 * x[0] + 0.2 * x[2],
+            _ => 4.0 + x[1],
+        }
+    }
+
+    #[test]
+    fn halves_agree_where_the_signal_is_clear() {
+        let e = sobol_exploration(256);
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let noise: Vec<f64> = (0..e.points.len() * 2)
+            .map(|_| 0.01 * (rng.random::<f64>() - 0.5))
+            .collect();
+        let r = results(&e, |p, w, x| signal(p, x) + noise[2 * w + p]);
+        let checks = convergence(&e, &r);
+        // One ranking, three subjects' top unknowns.
+        assert_eq!(checks.len(), 4);
+        assert!(checks.iter().all(Check::agrees), "{checks:?}");
+        assert_eq!(checks[0].first, "first > second");
+        let tops: Vec<&str> = checks[1..].iter().map(|c| c.first.as_str()).collect();
+        assert_eq!(
+            tops,
+            [
+                "world.hazard.gap_slope",
+                "world.spillover",
+                "world.hazard.gap_slope"
+            ]
+        );
+        let csv = convergence_csv(&checks);
+        assert!(
+            csv.contains(
+                "p_catastrophe,all policies,ranking by mean,first > second,first > second,true\n"
+            ),
+            "{csv}"
+        );
+    }
+
+    #[test]
+    fn halves_differ_where_the_worlds_disagree_by_construction() {
+        // The first half of the base samples says one thing, the second
+        // the other: the ranking flips and the top unknown moves.
+        let e = sobol_exploration(16);
+        let per = e.points.len() / 16;
+        let r = results(&e, |p, w, x| {
+            let first_half = w / per < 8;
+            let driver = if first_half { x[0] } else { x[1] };
+            let lead = if first_half { 0.0 } else { 2.0 };
+            driver + if p == 0 { lead } else { 1.0 }
+        });
+        let checks = convergence(&e, &r);
+        let ranking = &checks[0];
+        assert_eq!(ranking.first, "first > second");
+        assert_eq!(ranking.second, "second > first");
+        assert!(!ranking.agrees());
+        // Each policy alone: the top unknown is x0 in one half, x1 in the other.
+        for c in &checks[1..3] {
+            assert_eq!(
+                (c.first.as_str(), c.second.as_str()),
+                ("world.hazard.gap_slope", "world.spillover"),
+                "{c:?}"
+            );
+        }
+        assert!(convergence_csv(&checks).contains(",false\n"));
+    }
+
+    #[test]
+    fn too_few_noisy_worlds_are_flagged() {
+        // The same clear signal as above, buried in noise 20 times its
+        // size, on 8 base samples (4 per half): the halves' analyses are
+        // mostly noise and some check differs (seeded, so it cannot flake).
+        let e = sobol_exploration(8);
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        let noise: Vec<f64> = (0..e.points.len() * 2)
+            .map(|_| 60.0 * (rng.random::<f64>() - 0.5))
+            .collect();
+        let r = results(&e, |p, w, x| signal(p, x) + noise[2 * w + p]);
+        let checks = convergence(&e, &r);
+        assert!(checks.iter().any(|c| !c.agrees()), "{checks:?}");
+        // The same worlds without the noise agree.
+        let clean = convergence(&e, &results(&e, |p, _, x| signal(p, x)));
+        assert!(clean.iter().all(Check::agrees), "{clean:?}");
+    }
+
     #[test]
     fn fields_are_quoted_when_needed() {
         assert_eq!(field("a"), "a");

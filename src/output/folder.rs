@@ -64,6 +64,8 @@ pub enum Kind {
     Precipice,
     /// `airace explore`.
     Exploration,
+    /// A shard of an exploration's experiments (`airace explore --shard`).
+    ExplorationShard,
 }
 
 impl Kind {
@@ -79,6 +81,7 @@ impl Kind {
             Kind::Dsair => "the DSAIR model's results",
             Kind::Precipice => "the precipice model's results",
             Kind::Exploration => "an exploration",
+            Kind::ExplorationShard => "an exploration shard",
         }
     }
 
@@ -92,7 +95,9 @@ impl Kind {
             Kind::ScenarioShard => &[super::checkpoint::DIR],
             Kind::Sweep => &[crate::plot::FIGURES_DIR, "points"],
             Kind::SweepShard => &["points"],
-            Kind::Comparison | Kind::Game | Kind::Dsair | Kind::Precipice | Kind::Exploration => {
+            Kind::Exploration => &[crate::plot::FIGURES_DIR, super::checkpoint::DIR],
+            Kind::ExplorationShard => &[super::checkpoint::DIR],
+            Kind::Comparison | Kind::Game | Kind::Dsair | Kind::Precipice => {
                 &[crate::plot::FIGURES_DIR]
             }
         }
@@ -760,6 +765,7 @@ fn kind_names(kind: Kind) -> Vec<&'static str> {
             names.push(page);
             names
         }
+        Kind::ExplorationShard => crate::explore::shard::FILES.to_vec(),
     }
 }
 
