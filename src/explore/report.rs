@@ -375,6 +375,19 @@ fn fixed(x: f64, d: usize) -> String {
     }
 }
 
+/// A bound of a box to four significant digits (an unknown may span
+/// 1e-4 to 4e-4, or 8 to 14).
+fn bound(x: f64) -> String {
+    if !x.is_finite() {
+        return "–".into();
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let d = (3 - x.abs().log10().floor() as i32).clamp(0, 15) as usize;
+    format!("{x:.d$}")
+}
+
 fn percent(share: (f64, f64, f64)) -> String {
     format!(
         "{:.1}% [{:.1}, {:.1}]",
@@ -442,7 +455,7 @@ pub fn page(t: &Tables, drawn: &[Drawn], manifest_json: &str) -> Result<String, 
         let restricted: Vec<String> = c
             .restrictions(&unknowns)
             .iter()
-            .map(|(u, l, h)| format!("{} in [{}, {}]", escape(u), fixed(*l, 4), fixed(*h, 4)))
+            .map(|(u, l, h)| format!("{} in [{}, {}]", escape(u), bound(*l), bound(*h)))
             .collect();
         let where_ = if restricted.is_empty() {
             "no box does better than all worlds".to_string()
@@ -586,10 +599,10 @@ pub fn page(t: &Tables, drawn: &[Drawn], manifest_json: &str) -> Result<String, 
                         out,
                         "<tr><td>{}</td><td>[{}, {}]</td><td>[{}, {}]</td></tr>",
                         escape(u),
-                        fixed(b.0, 4),
-                        fixed(b.1, 4),
-                        fixed(a.0, 4),
-                        fixed(a.1, 4)
+                        bound(b.0),
+                        bound(b.1),
+                        bound(a.0),
+                        bound(a.1)
                     );
                 }
             }
@@ -757,6 +770,15 @@ p,all policies,ranking by mean,a > b,a > b,true
         let close = tables(&pairwise((0.52, 0.42, 0.62), (0.48, 0.38, 0.58)));
         let text = headline(&close, "p", "lower").unwrap();
         assert!(text.contains("undecided at this many worlds"), "{text}");
+    }
+
+    #[test]
+    fn bounds_keep_four_significant_digits() {
+        assert_eq!(bound(0.000_177_364_185), "0.0001774");
+        assert_eq!(bound(10.527_4), "10.53");
+        assert_eq!(bound(0.659_3), "0.6593");
+        assert_eq!(bound(1234.4), "1234");
+        assert_eq!(bound(0.0), "0");
     }
 
     #[test]
