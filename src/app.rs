@@ -171,6 +171,8 @@ pub fn plan(
 #[derive(Debug, Clone)]
 pub struct ScenarioJob<'a> {
     pub run_rows: bool,
+    /// Write `trace.csv` of this many runs (0: none).
+    pub trace: u64,
     pub figures: &'a FigureOptions,
     /// Only this shard's runs, written as a shard.
     pub shard: Option<ShardSpec>,
@@ -254,6 +256,8 @@ pub struct RunConfig {
     pub quiet: bool,
     /// Write `runs.csv` and `labs.csv`.
     pub run_rows: bool,
+    /// Write `trace.csv`, every step of this many runs (0: none).
+    pub trace: u64,
     /// Figures to draw (size), or none.
     pub figures: FigureOptions,
     /// Write into folders that hold files airace did not write.
@@ -282,6 +286,7 @@ impl Default for RunConfig {
             comparison: None,
             quiet: false,
             run_rows: true,
+            trace: 0,
             figures: FigureOptions {
                 size: Some(crate::plot::Size::default()),
             },
@@ -435,8 +440,22 @@ fn run_in(config: &RunConfig, created: &mut Created) -> anyhow::Result<RunReport
         .collect();
     crate::resources::check_run(&sized, sources.iter().map(Source::describe), config)?;
     let names: Vec<String> = scenarios.iter().map(|s| s.meta.name.clone()).collect();
+    if config.trace > 0 {
+        if config.shard.is_some() {
+            return Err(InputError::Usage(
+                "--trace cannot be used with --shard: trace an unsharded run (the traced runs are \
+                 simulated again, so a few hundred runs take no time)"
+                    .into(),
+            )
+            .into());
+        }
+        for s in &scenarios {
+            output::trace::check(s, config.trace).map_err(InputError::Usage)?;
+        }
+    }
     let job = ScenarioJob {
         run_rows: config.run_rows,
+        trace: config.trace,
         figures: &config.figures,
         shard: config.shard,
         checkpoint_every: config.checkpoint_every,
@@ -799,6 +818,7 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
     let header_len = csv.len();
     let job = ScenarioJob {
         run_rows: true,
+        trace: 0,
         figures: &config.figures,
         shard: None,
         checkpoint_every: CHECKPOINT_EVERY,
@@ -1131,11 +1151,19 @@ impl Runner {
         // from it), then the outputs, committed together.
         sink.save(&aggregate, range.end, true)
             .with_context(|| format!("cannot save a checkpoint in {}", work.display()))?;
-        let streamed: Vec<_> = sink
+        let mut streamed: Vec<_> = sink
             .rows
             .take()
             .map(|r| r.finish().into())
             .unwrap_or_default();
+        if job.trace > 0 && job.shard.is_none() {
+            let trace = output::trace::trace_csv(&scenario, job.trace);
+            streamed.push(
+                folder
+                    .stage(output::trace::FILE_NAME, &trace)
+                    .with_context(|| format!("cannot write {}", output::trace::FILE_NAME))?,
+            );
+        }
         let result = ScenarioResult::new(scenario, aggregate, info);
         let written = match job.shard {
             Some(spec) => {

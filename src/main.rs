@@ -339,6 +339,10 @@ struct RunArgs {
     /// Do not write runs.csv and labs.csv (one row per run), for very large studies.
     #[arg(long)]
     no_run_rows: bool,
+    /// Also write trace.csv: every step of the first N runs, lab by lab (capability,
+    /// safety, resources, safety effort, paused, delayed, hazard), to follow a result race by race.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    trace: Option<u64>,
     /// Run only shard K of N (a contiguous range of runs) into OUT/SCENARIO/shard-K-of-N/;
     /// `airace merge` joins the shards into the outputs of one whole run.
     #[arg(long, value_name = "K/N")]
@@ -598,6 +602,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 comparison: args.name,
                 quiet: args.output.quiet,
                 run_rows: !args.no_run_rows,
+                trace: args.trace.unwrap_or(0),
                 figures: args.output.figures(),
                 force: args.output.force,
                 command_line: std::env::args().collect(),

@@ -279,6 +279,13 @@ pub struct StepState<'a> {
     /// Whether each lab is at or above a pause threshold it measured
     /// itself below (fuzzy evaluations).
     pub unnoticed: &'a [bool],
+    /// Each lab's resources.
+    pub resources: &'a [f64],
+    /// The safety effort `e_s` each lab spent in the step just taken (at
+    /// step 0, before any step: its `safety_share`).
+    pub safety_effort: &'a [f64],
+    /// Each lab's hazard rate `lambda_i` in the state recorded.
+    pub hazard_rate: &'a [f64],
     /// The highest capability, `max_i C_i` (as [`frontier`] computes it).
     pub frontier: f64,
     pub cumulative_hazard: f64,
@@ -472,7 +479,15 @@ pub fn simulate_run<R: StepRecorder>(
     recorder.record(
         0,
         &state(
-            capability, safety, paused, delayed, penalized, unnoticed, frontier, 0.0, true,
+            (capability, safety, resources),
+            (safety_effort, rates),
+            paused,
+            delayed,
+            penalized,
+            unnoticed,
+            frontier,
+            0.0,
+            true,
         ),
     );
     // and the sum of C.
@@ -607,7 +622,15 @@ pub fn simulate_run<R: StepRecorder>(
             recorder.record(
                 step,
                 &state(
-                    capability, safety, paused, delayed, penalized, unnoticed, frontier, h, false,
+                    (capability, safety, resources),
+                    (safety_effort, rates),
+                    paused,
+                    delayed,
+                    penalized,
+                    unnoticed,
+                    frontier,
+                    h,
+                    false,
                 ),
             );
             paused.fill(false);
@@ -615,13 +638,29 @@ pub fn simulate_run<R: StepRecorder>(
             penalized.fill(false);
             unnoticed.fill(false);
             let frozen = state(
-                capability, safety, paused, delayed, penalized, unnoticed, frontier, h, false,
+                (capability, safety, resources),
+                (safety_effort, rates),
+                paused,
+                delayed,
+                penalized,
+                unnoticed,
+                frontier,
+                h,
+                false,
             );
             recorder.record_frozen(step + 1..=model.steps, &frozen);
             break;
         }
         let racing = state(
-            capability, safety, paused, delayed, penalized, unnoticed, frontier, h, true,
+            (capability, safety, resources),
+            (safety_effort, rates),
+            paused,
+            delayed,
+            penalized,
+            unnoticed,
+            frontier,
+            h,
+            true,
         );
         recorder.record(step, &racing);
     }
@@ -653,8 +692,8 @@ pub fn simulate_run<R: StepRecorder>(
 #[inline]
 #[allow(clippy::too_many_arguments)]
 pub(super) fn state<'a>(
-    capability: &'a [f64],
-    safety: &'a [f64],
+    (capability, safety, resources): (&'a [f64], &'a [f64], &'a [f64]),
+    (safety_effort, hazard_rate): (&'a [f64], &'a [f64]),
     paused: &'a [bool],
     delayed: &'a [bool],
     penalized: &'a [bool],
@@ -666,6 +705,9 @@ pub(super) fn state<'a>(
     StepState {
         capability,
         safety,
+        resources,
+        safety_effort,
+        hazard_rate,
         paused,
         delayed,
         penalized,

@@ -18,6 +18,7 @@ pub mod report;
 pub mod rows;
 pub mod summary;
 pub mod timeseries;
+pub mod trace;
 
 pub use manifest::RunInfo;
 pub use summary::Summary;
