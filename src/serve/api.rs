@@ -558,3 +558,51 @@ fn game_request(request: Value) -> Answer {
         Err(e) => Answer::error(422, e.0),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pages_json_reads_back_to_the_scenario_it_came_from() {
+        for shipped in crate::builtin::SHIPPED {
+            let s = crate::builtin::load(shipped.name).unwrap();
+            let page = serde_json::to_value(&s).unwrap();
+            let (back, _) = scenario_from_page(&page).ok().unwrap();
+            assert_eq!(back, s, "{}", shipped.name);
+        }
+    }
+
+    #[test]
+    fn whole_numbers_from_the_page_are_floats_except_for_integer_keys() {
+        let mut page = serde_json::to_value(crate::builtin::load("race").unwrap()).unwrap();
+        // JavaScript writes 1.0 as 1.
+        page["labs"][0]["capability"] = json!(1);
+        page["world"]["decisive_capability"] = Value::Null;
+        let (s, text) = scenario_from_page(&page).ok().unwrap();
+        assert_eq!(s.labs[0].capability, 1.0);
+        assert!(text.contains("capability = 1.0"), "{text}");
+        assert!(text.contains("runs = 10000\n"), "{text}");
+        // null: the key left out (here: no decisive capability).
+        assert_eq!(s.world.decisive_capability, None);
+    }
+
+    #[test]
+    fn a_bad_value_is_refused_with_the_readers_message_and_key_path() {
+        let mut page = serde_json::to_value(crate::builtin::load("race").unwrap()).unwrap();
+        page["world"]["returns"] = json!(0);
+        let refused = scenario_from_page(&page).err().unwrap();
+        assert_eq!(refused.status, 422);
+        let body: Value = serde_json::from_slice(&refused.body).unwrap();
+        assert_eq!(body["problems"][0]["key_path"], "world.returns");
+        assert!(
+            body["problems"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("0 < returns <= 1"),
+            "{body}"
+        );
+        let not_an_object = scenario_from_page(&json!([1, 2])).err().unwrap();
+        assert_eq!(not_an_object.status, 400);
+    }
+}
