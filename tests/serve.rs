@@ -449,3 +449,11 @@ fn the_game_endpoint_finds_equilibria_and_refuses_malformed_games() {
     assert_eq!(five.status, 422);
     assert!(five.text().contains("2 to 4"));
 }
+
+#[test]
+fn a_game_file_starts_the_explorer_from_its_scenario() {
+    let server = Server::start(&["scenarios/games/pause-or-race.toml"]);
+    let start = server.get("/api/start").json();
+    assert_eq!(start["source"], "scenarios/games/pause-or-race.toml");
+    assert!(!start["scenario"]["labs"].as_array().unwrap().is_empty());
+}

@@ -97,6 +97,32 @@ impl State {
     }
 }
 
+/// The scenario of a scenario file, or of a game file (one with a `[game]`
+/// table, whose strategies the explorer does not simulate: it says so).
+fn load(path: &std::path::Path) -> anyhow::Result<Scenario> {
+    let file = crate::scenario::SourceFile::read(path)?;
+    let is_game = file
+        .text
+        .parse::<toml::Table>()
+        .is_ok_and(|t| t.get("game").is_some_and(toml::Value::is_table));
+    if !is_game {
+        return Ok(Scenario::from_str_named(
+            &file.text,
+            &file.origin,
+            &file.stem,
+        )?);
+    }
+    let game = crate::game::game_file::Game::from_str_named(&file.text, &file.origin, &file.stem)?;
+    eprintln!(
+        "note: {} is a game: the explorer starts from its scenario; its {} strategies are \
+         simulated by `airace game {}` (the Game tab takes a payoff table typed in)",
+        file.origin,
+        game.strategies.len(),
+        file.origin
+    );
+    Ok(game.scenario)
+}
+
 /// Whether binding `host` keeps the server to this machine.
 pub fn is_loopback(host: &IpAddr) -> bool {
     host.is_loopback()
@@ -105,7 +131,7 @@ pub fn is_loopback(host: &IpAddr) -> bool {
 /// Runs the server until Ctrl-C.
 pub fn run(config: &ServeConfig) -> anyhow::Result<()> {
     let (initial, source) = match &config.file {
-        Some(path) => (Scenario::load(path)?, path.display().to_string()),
+        Some(path) => (load(path)?, path.display().to_string()),
         None => (
             crate::builtin::load("rsp-2026").expect("rsp-2026 is shipped"),
             "built-in:rsp-2026".to_string(),
