@@ -355,6 +355,18 @@ fn replay_gives_one_race_step_by_step() {
 fn ctrl_c_stops_the_server_cleanly() {
     let mut server = rsp();
     assert_eq!(server.get("/").status, 200);
+    // With a long run in flight.
+    let mut scenario = start_scenario(&server);
+    scenario["scenario"]["runs"] = json!(2_000_000);
+    let body = json!({ "page": "busy", "scenario": scenario }).to_string();
+    let stream = serve_support::open(&server.address, "POST", "/api/run", Some(body.as_bytes()));
+    let mut reader = BufReader::new(stream);
+    let mut seen = String::new();
+    while !seen.contains("\"runs\":1024") {
+        let mut line = String::new();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "{seen}");
+        seen.push_str(&line);
+    }
     server.interrupt();
     let t = Instant::now();
     let status = loop {
@@ -371,6 +383,9 @@ fn ctrl_c_stops_the_server_cleanly() {
     let mut out = String::new();
     std::io::Read::read_to_string(server.child.stdout.as_mut().unwrap(), &mut out).unwrap();
     assert!(out.contains("stopped"), "{out}");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
+    assert!(rest.contains("\"cancelled\":true"), "{rest}");
 }
 
 #[test]

@@ -82,6 +82,14 @@ impl State {
         })
     }
 
+    /// Stops every run in flight (the server is stopping).
+    pub fn cancel_all(&self) {
+        let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        for flag in pages.values() {
+            flag.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
     /// Registers a new run of `page`, cancelling the one it replaces, and
     /// returns the new run's cancel flag.
     pub fn start_run(&self, page: &str) -> Arc<AtomicBool> {
@@ -166,6 +174,11 @@ pub fn run(config: &ServeConfig) -> anyhow::Result<()> {
             std::thread::spawn(move || serve_requests(&server, &state))
         })
         .collect();
+    // Ctrl-C: runs in flight stop at their next wave of blocks.
+    while !crate::interrupt::interrupted() {
+        std::thread::sleep(POLL);
+    }
+    state.cancel_all();
     for worker in workers {
         worker
             .join()
