@@ -182,6 +182,25 @@ fn the_numbers_shown_equal_airace_run_of_the_downloaded_scenario() {
                 .unwrap();
         assert!(f["svg"].as_str().unwrap() == drawn, "figure {stem} differs");
     }
+    // So is the PNG of the download button.
+    let png = server.post(
+        "/api/figure.png",
+        &json!({ "scenario": scenario, "stem": "risk" }),
+    );
+    assert_eq!(png.status, 200);
+    assert!(png.headers.contains("image/png"));
+    let drawn = std::fs::read(dir.path().join("out/rsp-2026/figures/risk.png")).unwrap();
+    assert!(png.body == drawn, "risk.png differs");
+    let unknown = server.post(
+        "/api/figure.png",
+        &json!({ "scenario": scenario, "stem": "nope" }),
+    );
+    assert_eq!(unknown.status, 400);
+    assert!(
+        unknown.text().contains("risk, capability"),
+        "{}",
+        unknown.text()
+    );
     // An early refinement is `airace run --runs 1024`.
     let (early, _dir) = airace_run(&toml.replace("runs = 10000", "runs = 1024"), "rsp-2026");
     assert_eq!(

@@ -9,6 +9,7 @@
 //! | `POST /api/check` | `{scenario}`: the scenario file it makes, or the problems `airace validate` finds |
 //! | `POST /api/run` | `{page, scenario, baseline?}`: refinements, one JSON object a line |
 //! | `POST /api/replay` | `{scenario, pick, run?}`: one race step by step |
+//! | `POST /api/figure.png` | `{scenario, stem}`: a figure's PNG, as `airace run` draws it |
 //! | `POST /api/game` | `{strategies, payoffs, population?, selection?}`: equilibria, replicator flow, stationary distribution |
 //!
 //! The page holds a scenario as JSON of the same shape as the TOML file
@@ -92,6 +93,10 @@ pub fn handle(state: &State, mut request: Request) {
             Ok(v) => replay_request(&v),
             Err(refusal) => refusal,
         },
+        (Method::Post, "/api/figure.png") => match body(&mut request) {
+            Ok(v) => figure_png(state, &v),
+            Err(refusal) => refusal,
+        },
         (Method::Post, "/api/game") => match body(&mut request) {
             Ok(v) => game_request(v),
             Err(refusal) => refusal,
@@ -103,7 +108,7 @@ pub fn handle(state: &State, mut request: Request) {
         (_, "/" | "/index.html" | "/app.js" | "/style.css" | "/api/start" | "/api/scenario") => {
             Answer::error(405, format!("{path} answers GET only"))
         }
-        (_, "/api/check" | "/api/run" | "/api/replay" | "/api/game") => {
+        (_, "/api/check" | "/api/run" | "/api/replay" | "/api/game" | "/api/figure.png") => {
             Answer::error(405, format!("{path} answers POST only"))
         }
         _ => Answer::error(404, format!("no such page: {path}")),
@@ -536,6 +541,43 @@ fn replay_request(request: &Value) -> Answer {
     match replay::replay(&scenario, pick) {
         Ok(r) => Answer::json(200, &r),
         Err(e) => Answer::error(422, e.to_string()),
+    }
+}
+
+/// `POST /api/figure.png`: simulates every run of the scenario and draws
+/// one figure as a PNG at the default size, the bytes `airace run` writes.
+fn figure_png(state: &State, request: &Value) -> Answer {
+    let (scenario, _) = match scenario_from_page(&request["scenario"]) {
+        Ok(s) => s,
+        Err(refusal) => return refusal,
+    };
+    if let Err(refusal) = check_limits(&[&scenario]) {
+        return refusal;
+    }
+    let stem = request["stem"].as_str().unwrap_or_default().to_string();
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let Some(result) = refine::full_result(&state.pool, scenario, &cancel) else {
+        return Answer::error(503, "the server is stopping");
+    };
+    let figures = refine::run_figures(&result);
+    let stems: Vec<&str> = figures.iter().map(|(s, _)| s.as_str()).collect();
+    match figures.iter().find(|(s, _)| *s == stem) {
+        Some((_, figure)) => {
+            crate::plot::render::register_fonts();
+            Answer {
+                status: 200,
+                content_type: "image/png",
+                body: crate::plot::render::png(figure, &crate::plot::Size::default()),
+            }
+        }
+        None => Answer::error(
+            400,
+            format!(
+                "`stem` is `{}`: allowed {}",
+                crate::scenario::error::shown(&stem),
+                stems.join(", ")
+            ),
+        ),
     }
 }
 
