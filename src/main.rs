@@ -88,12 +88,12 @@ Examples:
 
 #[derive(clap::Args)]
 struct ServeArgs {
-    /// The scenario to start from [default: the shipped rsp-2026]. The server
-    /// reads only this file, once, and writes none.
+    /// The scenario (or game file: its scenario) to start from [default: the
+    /// shipped rsp-2026]. The server reads only this file, once, and writes none.
     scenario: Option<PathBuf>,
     /// Port to listen on [default: a free one, printed].
-    #[arg(long, default_value_t = 0)]
-    port: u16,
+    #[arg(long)]
+    port: Option<u16>,
     /// Address to listen on. Anything but loopback lets other machines use it (with a warning).
     #[arg(long, default_value = "127.0.0.1")]
     host: std::net::IpAddr,
@@ -716,7 +716,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => airace::serve::run(&airace::serve::ServeConfig {
             file: args.scenario,
             host: args.host,
-            port: args.port,
+            port: args.port.unwrap_or(0),
             open: args.open,
             threads: args.threads.map(|t| t as usize),
         })?,

@@ -182,6 +182,25 @@ fn the_numbers_shown_equal_airace_run_of_the_downloaded_scenario() {
                 .unwrap();
         assert!(f["svg"].as_str().unwrap() == drawn, "figure {stem} differs");
     }
+    // So is the PNG of the download button.
+    let png = server.post(
+        "/api/figure.png",
+        &json!({ "scenario": scenario, "stem": "risk" }),
+    );
+    assert_eq!(png.status, 200);
+    assert!(png.headers.contains("image/png"));
+    let drawn = std::fs::read(dir.path().join("out/rsp-2026/figures/risk.png")).unwrap();
+    assert!(png.body == drawn, "risk.png differs");
+    let unknown = server.post(
+        "/api/figure.png",
+        &json!({ "scenario": scenario, "stem": "nope" }),
+    );
+    assert_eq!(unknown.status, 400);
+    assert!(
+        unknown.text().contains("risk, capability"),
+        "{}",
+        unknown.text()
+    );
     // An early refinement is `airace run --runs 1024`.
     let (early, _dir) = airace_run(&toml.replace("runs = 10000", "runs = 1024"), "rsp-2026");
     assert_eq!(
@@ -355,6 +374,18 @@ fn replay_gives_one_race_step_by_step() {
 fn ctrl_c_stops_the_server_cleanly() {
     let mut server = rsp();
     assert_eq!(server.get("/").status, 200);
+    // With a long run in flight.
+    let mut scenario = start_scenario(&server);
+    scenario["scenario"]["runs"] = json!(2_000_000);
+    let body = json!({ "page": "busy", "scenario": scenario }).to_string();
+    let stream = serve_support::open(&server.address, "POST", "/api/run", Some(body.as_bytes()));
+    let mut reader = BufReader::new(stream);
+    let mut seen = String::new();
+    while !seen.contains("\"runs\":1024") {
+        let mut line = String::new();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "{seen}");
+        seen.push_str(&line);
+    }
     server.interrupt();
     let t = Instant::now();
     let status = loop {
@@ -371,6 +402,9 @@ fn ctrl_c_stops_the_server_cleanly() {
     let mut out = String::new();
     std::io::Read::read_to_string(server.child.stdout.as_mut().unwrap(), &mut out).unwrap();
     assert!(out.contains("stopped"), "{out}");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
+    assert!(rest.contains("\"cancelled\":true"), "{rest}");
 }
 
 #[test]
@@ -448,4 +482,12 @@ fn the_game_endpoint_finds_equilibria_and_refuses_malformed_games() {
     );
     assert_eq!(five.status, 422);
     assert!(five.text().contains("2 to 4"));
+}
+
+#[test]
+fn a_game_file_starts_the_explorer_from_its_scenario() {
+    let server = Server::start(&["scenarios/games/pause-or-race.toml"]);
+    let start = server.get("/api/start").json();
+    assert_eq!(start["source"], "scenarios/games/pause-or-race.toml");
+    assert!(!start["scenario"]["labs"].as_array().unwrap().is_empty());
 }

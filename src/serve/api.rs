@@ -9,6 +9,7 @@
 //! | `POST /api/check` | `{scenario}`: the scenario file it makes, or the problems `airace validate` finds |
 //! | `POST /api/run` | `{page, scenario, baseline?}`: refinements, one JSON object a line |
 //! | `POST /api/replay` | `{scenario, pick, run?}`: one race step by step |
+//! | `POST /api/figure.png` | `{scenario, stem}`: a figure's PNG, as `airace run` draws it |
 //! | `POST /api/game` | `{strategies, payoffs, population?, selection?}`: equilibria, replicator flow, stationary distribution |
 //!
 //! The page holds a scenario as JSON of the same shape as the TOML file
@@ -92,6 +93,10 @@ pub fn handle(state: &State, mut request: Request) {
             Ok(v) => replay_request(&v),
             Err(refusal) => refusal,
         },
+        (Method::Post, "/api/figure.png") => match body(&mut request) {
+            Ok(v) => figure_png(state, &v),
+            Err(refusal) => refusal,
+        },
         (Method::Post, "/api/game") => match body(&mut request) {
             Ok(v) => game_request(v),
             Err(refusal) => refusal,
@@ -103,7 +108,7 @@ pub fn handle(state: &State, mut request: Request) {
         (_, "/" | "/index.html" | "/app.js" | "/style.css" | "/api/start" | "/api/scenario") => {
             Answer::error(405, format!("{path} answers GET only"))
         }
-        (_, "/api/check" | "/api/run" | "/api/replay" | "/api/game") => {
+        (_, "/api/check" | "/api/run" | "/api/replay" | "/api/game" | "/api/figure.png") => {
             Answer::error(405, format!("{path} answers POST only"))
         }
         _ => Answer::error(404, format!("no such page: {path}")),
@@ -539,6 +544,43 @@ fn replay_request(request: &Value) -> Answer {
     }
 }
 
+/// `POST /api/figure.png`: simulates every run of the scenario and draws
+/// one figure as a PNG at the default size, the bytes `airace run` writes.
+fn figure_png(state: &State, request: &Value) -> Answer {
+    let (scenario, _) = match scenario_from_page(&request["scenario"]) {
+        Ok(s) => s,
+        Err(refusal) => return refusal,
+    };
+    if let Err(refusal) = check_limits(&[&scenario]) {
+        return refusal;
+    }
+    let stem = request["stem"].as_str().unwrap_or_default().to_string();
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let Some(result) = refine::full_result(&state.pool, scenario, &cancel) else {
+        return Answer::error(503, "the server is stopping");
+    };
+    let figures = refine::run_figures(&result);
+    let stems: Vec<&str> = figures.iter().map(|(s, _)| s.as_str()).collect();
+    match figures.iter().find(|(s, _)| *s == stem) {
+        Some((_, figure)) => {
+            crate::plot::render::register_fonts();
+            Answer {
+                status: 200,
+                content_type: "image/png",
+                body: crate::plot::render::png(figure, &crate::plot::Size::default()),
+            }
+        }
+        None => Answer::error(
+            400,
+            format!(
+                "`stem` is `{}`: allowed {}",
+                crate::scenario::error::shown(&stem),
+                stems.join(", ")
+            ),
+        ),
+    }
+}
+
 /// `POST /api/game`.
 fn game_request(request: Value) -> Answer {
     let input: super::game::GameInput = match serde_json::from_value(request) {
@@ -556,5 +598,53 @@ fn game_request(request: Value) -> Answer {
     match super::game::analyse(&input) {
         Ok(view) => Answer::json(200, &view),
         Err(e) => Answer::error(422, e.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pages_json_reads_back_to_the_scenario_it_came_from() {
+        for shipped in crate::builtin::SHIPPED {
+            let s = crate::builtin::load(shipped.name).unwrap();
+            let page = serde_json::to_value(&s).unwrap();
+            let (back, _) = scenario_from_page(&page).ok().unwrap();
+            assert_eq!(back, s, "{}", shipped.name);
+        }
+    }
+
+    #[test]
+    fn whole_numbers_from_the_page_are_floats_except_for_integer_keys() {
+        let mut page = serde_json::to_value(crate::builtin::load("race").unwrap()).unwrap();
+        // JavaScript writes 1.0 as 1.
+        page["labs"][0]["capability"] = json!(1);
+        page["world"]["decisive_capability"] = Value::Null;
+        let (s, text) = scenario_from_page(&page).ok().unwrap();
+        assert_eq!(s.labs[0].capability, 1.0);
+        assert!(text.contains("capability = 1.0"), "{text}");
+        assert!(text.contains("runs = 10000\n"), "{text}");
+        // null: the key left out (here: no decisive capability).
+        assert_eq!(s.world.decisive_capability, None);
+    }
+
+    #[test]
+    fn a_bad_value_is_refused_with_the_readers_message_and_key_path() {
+        let mut page = serde_json::to_value(crate::builtin::load("race").unwrap()).unwrap();
+        page["world"]["returns"] = json!(0);
+        let refused = scenario_from_page(&page).err().unwrap();
+        assert_eq!(refused.status, 422);
+        let body: Value = serde_json::from_slice(&refused.body).unwrap();
+        assert_eq!(body["problems"][0]["key_path"], "world.returns");
+        assert!(
+            body["problems"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("0 < returns <= 1"),
+            "{body}"
+        );
+        let not_an_object = scenario_from_page(&json!([1, 2])).err().unwrap();
+        assert_eq!(not_an_object.status, 400);
     }
 }

@@ -82,6 +82,14 @@ impl State {
         })
     }
 
+    /// Stops every run in flight (the server is stopping).
+    pub fn cancel_all(&self) {
+        let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        for flag in pages.values() {
+            flag.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
     /// Registers a new run of `page`, cancelling the one it replaces, and
     /// returns the new run's cancel flag.
     pub fn start_run(&self, page: &str) -> Arc<AtomicBool> {
@@ -97,6 +105,32 @@ impl State {
     }
 }
 
+/// The scenario of a scenario file, or of a game file (one with a `[game]`
+/// table, whose strategies the explorer does not simulate: it says so).
+fn load(path: &std::path::Path) -> anyhow::Result<Scenario> {
+    let file = crate::scenario::SourceFile::read(path)?;
+    let is_game = file
+        .text
+        .parse::<toml::Table>()
+        .is_ok_and(|t| t.get("game").is_some_and(toml::Value::is_table));
+    if !is_game {
+        return Ok(Scenario::from_str_named(
+            &file.text,
+            &file.origin,
+            &file.stem,
+        )?);
+    }
+    let game = crate::game::game_file::Game::from_str_named(&file.text, &file.origin, &file.stem)?;
+    eprintln!(
+        "note: {} is a game: the explorer starts from its scenario; its {} strategies are \
+         simulated by `airace game {}` (the Game tab takes a payoff table typed in)",
+        file.origin,
+        game.strategies.len(),
+        file.origin
+    );
+    Ok(game.scenario)
+}
+
 /// Whether binding `host` keeps the server to this machine.
 pub fn is_loopback(host: &IpAddr) -> bool {
     host.is_loopback()
@@ -105,7 +139,7 @@ pub fn is_loopback(host: &IpAddr) -> bool {
 /// Runs the server until Ctrl-C.
 pub fn run(config: &ServeConfig) -> anyhow::Result<()> {
     let (initial, source) = match &config.file {
-        Some(path) => (Scenario::load(path)?, path.display().to_string()),
+        Some(path) => (load(path)?, path.display().to_string()),
         None => (
             crate::builtin::load("rsp-2026").expect("rsp-2026 is shipped"),
             "built-in:rsp-2026".to_string(),
@@ -140,6 +174,11 @@ pub fn run(config: &ServeConfig) -> anyhow::Result<()> {
             std::thread::spawn(move || serve_requests(&server, &state))
         })
         .collect();
+    // Ctrl-C: runs in flight stop at their next wave of blocks.
+    while !crate::interrupt::interrupted() {
+        std::thread::sleep(POLL);
+    }
+    state.cancel_all();
     for worker in workers {
         worker
             .join()

@@ -160,10 +160,9 @@ pub struct Refinement {
     pub difference: Option<Difference>,
 }
 
-/// The figures `airace run` draws for `result` (SVG only), drawn from the
-/// bytes of the CSV files it would write; with `baseline`, the risk figure
-/// also shows the baseline's expected curve.
-pub fn figures(result: &ScenarioResult, baseline: Option<&Aggregate>) -> Vec<ShownFigure> {
+/// The figures `airace run` draws for `result`, described, built from the
+/// bytes of the CSV files it would write (empty if they do not parse).
+pub fn run_figures(result: &ScenarioResult) -> Vec<(String, Figure)> {
     let bytes = |name: &str| {
         crate::output::data_exports()
             .iter()
@@ -172,17 +171,41 @@ pub fn figures(result: &ScenarioResult, baseline: Option<&Aggregate>) -> Vec<Sho
             .unwrap_or_default()
     };
     let name = &result.scenario.meta.name;
-    let data = match crate::plot::ScenarioData::parse(
-        name,
-        &bytes("timeseries.csv"),
-        &bytes("summary.csv"),
-    ) {
-        Ok(data) => data,
-        Err(_) => return Vec::new(),
-    };
-    let Ok(mut figures) = crate::plot::figures::scenario_figures(&data) else {
-        return Vec::new();
-    };
+    crate::plot::ScenarioData::parse(name, &bytes("timeseries.csv"), &bytes("summary.csv"))
+        .and_then(|data| crate::plot::figures::scenario_figures(&data))
+        .unwrap_or_default()
+}
+
+/// All runs of `scenario` on `pool`, as `airace run` gives them; `None` if
+/// `cancel` or Ctrl-C stopped it.
+pub fn full_result(
+    pool: &rayon::ThreadPool,
+    scenario: Scenario,
+    cancel: &AtomicBool,
+) -> Option<ScenarioResult> {
+    let mut track = Track::new(scenario);
+    let runs = track.scenario.meta.runs;
+    if !pool.install(|| track.advance(0..runs, cancel)) || crate::interrupt::interrupted() {
+        return None;
+    }
+    Some(ScenarioResult::new(
+        track.scenario,
+        track.aggregate,
+        RunInfo {
+            airace_version: env!("CARGO_PKG_VERSION"),
+            source: "airace serve".into(),
+            threads: 1,
+            command_line: Vec::new(),
+            merged_shards: None,
+        },
+    ))
+}
+
+/// The figures `airace run` draws for `result` (SVG only), drawn from the
+/// bytes of the CSV files it would write; with `baseline`, the risk figure
+/// also shows the baseline's expected curve.
+pub fn figures(result: &ScenarioResult, baseline: Option<&Aggregate>) -> Vec<ShownFigure> {
+    let mut figures = run_figures(result);
     if let Some(base) = baseline {
         for (stem, figure) in &mut figures {
             if let (true, Figure::Line(chart)) = (stem == "risk", figure) {

@@ -682,6 +682,13 @@ async function start() {
   $('download-figures').addEventListener('click', () => {
     if (!app.last) return;
     for (const f of app.last.current.figures) download(`${app.scenario.scenario.name}-${f.stem}.svg`, f.svg, 'image/svg+xml');
+    // The PNGs are drawn by the server from all runs, as `airace run` draws them.
+    const scenario = app.scenario;
+    for (const f of app.last.current.figures) {
+      fetch('/api/figure.png', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ scenario, stem: f.stem }) })
+        .then((r) => (r.ok ? r.blob() : null))
+        .then((blob) => blob && download(`${scenario.scenario.name}-${f.stem}.png`, blob, 'image/png'));
+    }
   });
   $('copy-link').addEventListener('click', () => navigator.clipboard && navigator.clipboard.writeText(location.href));
   for (const b of document.querySelectorAll('.tab')) {
