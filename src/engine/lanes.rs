@@ -23,8 +23,8 @@
 use super::aggregate::BlockStats;
 use super::normal::standard_normal;
 use super::run::{
-    LabRecord, LabTally, RaceModel, Rates, RunRecord, Workspace, culprit, decide, decide_extended,
-    fate_threshold, simulate_run,
+    LabRecord, LabTally, RaceModel, Rates, ReportSchedule, RunRecord, Workspace, culprit, decide,
+    decide_extended, fate_threshold, simulate_run,
 };
 use super::streams::{Purpose, Streams};
 use crate::model::hazard::win_hazard;
@@ -75,6 +75,8 @@ pub struct LaneWorkspace {
     lane_capability: Vec<f64>,
     lane_effort: Vec<f64>,
     lane_rates: Vec<f64>,
+    /// The risk reports of the step being decided, the same in every lane.
+    reports: ReportSchedule,
     /// For processors without AVX2, which simulate one run at a time.
     scalar: Workspace,
 }
@@ -132,6 +134,7 @@ impl LaneWorkspace {
         ] {
             v.resize(n, 0.0);
         }
+        self.reports.reset(model);
     }
 }
 
@@ -235,6 +238,7 @@ fn decide_lane(
                     capability: &ws.lane_capability,
                     safety_effort: &ws.lane_effort,
                     committed: &ws.committed[l * n..(l + 1) * n],
+                    reporting: ws.reports.now(),
                 },
                 safety,
                 rate,
@@ -468,6 +472,7 @@ mod avx2 {
             let step = t + 1;
             let exact = model.observation.is_exact(t);
             if decides {
+                ws.reports.advance(model, t);
                 for l in 0..count {
                     if active[l] {
                         let rng = observation.get_mut(l);

@@ -13,7 +13,7 @@
 
 use super::normal::standard_normal;
 use super::streams::{Purpose, Streams};
-use crate::model::evaluation::{believed_hazard, measured_capability};
+use crate::model::evaluation::{measured_capability, risk_exponent};
 use crate::model::growth::{GrowthParams, capped_capability, max_num};
 use crate::model::hazard::{hazard_rate, win_hazard};
 use crate::model::payoff::utility;
@@ -267,6 +267,52 @@ pub(super) struct LabTally {
     pub(super) unnoticed_steps: u32,
 }
 
+/// Which labs publish a risk report in the step being decided: lab `j`
+/// on steps `t` with `t % risk_report_every_j == 0`, kept as the next step
+/// each lab reports (a division per rival and step would cost more than
+/// the rest of the observation). The same for every run: the lanes keep
+/// one for all of theirs.
+#[derive(Debug, Clone, Default)]
+pub(super) struct ReportSchedule {
+    /// Per lab, the next step it reports (`u32::MAX`: never).
+    next: Vec<u32>,
+    /// Per lab, whether it reports in the current step (empty when no lab
+    /// reports).
+    now: Vec<bool>,
+}
+
+impl ReportSchedule {
+    /// Before step 0: every reporting lab reports at step 0.
+    pub(super) fn reset(&mut self, model: &RaceModel) {
+        self.next.clear();
+        self.next.extend(
+            model
+                .reports
+                .iter()
+                .map(|&every| if every > 0 { 0 } else { u32::MAX }),
+        );
+        self.now.clear();
+        self.now.resize(model.reports.len(), false);
+    }
+
+    /// Moves to step `t` (steps in order from 0).
+    #[inline]
+    pub(super) fn advance(&mut self, model: &RaceModel, t: u32) {
+        for ((now, next), &every) in self.now.iter_mut().zip(&mut self.next).zip(&model.reports) {
+            *now = *next == t;
+            if *now {
+                *next = next.saturating_add(every);
+            }
+        }
+    }
+
+    /// Per lab, whether it reports this step (empty when no lab reports).
+    #[inline]
+    pub(super) fn now(&self) -> &[bool] {
+        &self.now
+    }
+}
+
 /// The state of a run after a step, as recorders see it.
 #[derive(Debug, Clone, Copy)]
 pub struct StepState<'a> {
@@ -350,6 +396,7 @@ pub struct Workspace {
     /// This step's observation normals: for every observing lab in order,
     /// a pair (capability, share) per rival in order.
     observation_z: Vec<f64>,
+    reports: ReportSchedule,
 }
 
 impl Workspace {
@@ -402,6 +449,7 @@ impl Workspace {
             v.extend_from_slice(&start.safety_effort);
         }
         self.observation_z.resize(model.observation_draws, 0.0);
+        self.reports.reset(model);
     }
 }
 
@@ -447,6 +495,7 @@ pub fn simulate_run<R: StepRecorder>(
         ceiling,
         noise,
         observation_z,
+        reports,
     } = ws;
     let (tallies, penalized) = (&mut tallies[..n], &mut penalized[..n]);
     let unnoticed = &mut unnoticed[..n];
@@ -489,6 +538,7 @@ pub fn simulate_run<R: StepRecorder>(
                 *z = standard_normal(&mut observation);
             }
         }
+        reports.advance(model, t);
         let mut alarm = false;
         for (i, lab) in kernels.iter().enumerate() {
             if !lab.decides {
@@ -504,6 +554,7 @@ pub fn simulate_run<R: StepRecorder>(
                         capability,
                         safety_effort,
                         committed,
+                        reporting: reports.now(),
                     },
                     safety[i],
                     rates[i],
@@ -701,7 +752,7 @@ pub(super) fn decide(
     let lab = &model.kernels[i];
     let seen = if lab.observes {
         let z = z.map(|z| &z[lab.observation_offset..]);
-        observe_rivals(model, i, t, capability, safety_effort, None, z).0
+        observe_rivals(model, i, capability, safety_effort, None, &[], z).0
     } else {
         Seen::default()
     };
@@ -711,18 +762,22 @@ pub(super) fn decide(
         step: t,
         safety,
         hazard_rate,
+        risk_exponent: 0.0,
         risk_perception: lab.risk_perception,
     };
     lab.policy.decide_seen(lab.safety_share, &own, &seen, &seen)
 }
 
 /// The labs' state at the start of a step that a decision reads of them
-/// all: capabilities, safety efforts spent and shares committed last step.
+/// all: capabilities, safety efforts spent and shares committed last step,
+/// and which of them publish a risk report this step.
 #[derive(Clone, Copy)]
 pub(super) struct Rates<'a> {
     pub(super) capability: &'a [f64],
     pub(super) safety_effort: &'a [f64],
     pub(super) committed: &'a [f64],
+    /// [`ReportSchedule::now`]: empty when no lab reports.
+    pub(super) reporting: &'a [bool],
 }
 
 /// Lab `i`'s decision for step `t` with the extensions (DESIGN's
@@ -753,10 +808,10 @@ pub(super) fn decide_extended<R: Rng>(
         observe_rivals(
             model,
             i,
-            t,
             state.capability,
             state.safety_effort,
             commitments,
+            state.reporting,
             z,
         )
     } else {
@@ -769,17 +824,20 @@ pub(super) fn decide_extended<R: Rng>(
     } else {
         measured_capability(c, lab.evaluation_bias, 0.0, 0.0)
     };
-    let believed = if lab.risk_noise != 0.0 {
-        believed_hazard(hazard_rate, lab.risk_noise, standard_normal(rng))
+    // The risk noise's normal is drawn every step; its `exp` is taken only
+    // when a delay rule asks for the believed hazard (Own::believed_hazard).
+    let risk_exponent = if lab.risk_noise != 0.0 {
+        risk_exponent(lab.risk_noise, standard_normal(rng))
     } else {
-        hazard_rate
+        0.0
     };
     let own = Own {
         capability: c,
         measured,
         step: t,
         safety,
-        hazard_rate: believed,
+        hazard_rate,
+        risk_exponent,
         risk_perception: lab.risk_perception,
     };
     let mut decision = lab
@@ -797,30 +855,28 @@ pub(super) fn decide_extended<R: Rng>(
     (decision, committed_share)
 }
 
-/// What lab `i` sees of its rivals at step `t`, folded as its rules read it
+/// What lab `i` sees of its rivals in a step, folded as its rules read it
 /// ([`Seen`]): `Chat_ij = C_j + sd_c z`, `shat_ij = clamp(e_s_j + sd_s z', 0, 1)`
 /// for each rival `j` in lab order, with `z` the lab's observation normals,
-/// or exactly (`None`, a disclosure step; or a rival's risk report, whose
-/// normals are drawn all the same). With `committed`, also the rivals'
-/// committed shares, seen through the same noise `z'` (the second fold).
+/// or exactly (`None`, a disclosure step; or a rival whose risk report is
+/// out this step, `reporting[j]`, whose normals are drawn all the same;
+/// `reporting` empty: none). With `committed`, also the rivals' committed
+/// shares, seen through the same noise `z'` (the second fold).
 #[inline(always)]
 fn observe_rivals(
     model: &RaceModel,
     i: usize,
-    t: u32,
     capability: &[f64],
     effort: &[f64],
     committed: Option<&[f64]>,
+    reporting: &[bool],
     z: Option<&[f64]>,
 ) -> (Seen, Seen) {
     let rivals = capability.len() - 1;
     // Rivals in lab order, the lab itself left out: j = k below i, k + 1 from it.
     let rival = |k: usize| k + usize::from(k >= i);
-    let any_reports = !model.reports.is_empty();
-    let reports = |j: usize| {
-        let every = model.reports[j];
-        any_reports && every > 0 && t.is_multiple_of(every)
-    };
+    let any_reports = !reporting.is_empty();
+    let reports = |j: usize| reporting[j];
     let mut seen = Seen::default();
     let mut seen_committed = Seen::default();
     match z {
