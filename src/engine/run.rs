@@ -14,7 +14,7 @@
 use super::normal::standard_normal;
 use super::streams::{Purpose, Streams};
 use crate::model::evaluation::{measured_capability, risk_exponent};
-use crate::model::growth::{GrowthParams, capped_capability, max_num};
+use crate::model::growth::{GrowthParams, LabGrowth, max_num};
 use crate::model::hazard::{hazard_rate, win_hazard};
 use crate::model::payoff::utility;
 use crate::model::regulation::{Oversight, Regulation};
@@ -545,46 +545,33 @@ pub fn simulate_run<R: StepRecorder>(
                 continue; // its effort and ceiling never change
             }
             let z = (!exact).then_some(&observation_z[..]);
-            let decision = if model.extended {
-                let (decision, committed_share) = decide_extended(
-                    model,
-                    i,
-                    t,
-                    Rates {
-                        capability,
-                        safety_effort,
-                        committed,
-                        reporting: reports.now(),
-                    },
-                    safety[i],
-                    rates[i],
-                    z,
-                    &mut observation,
-                    &mut tallies[i],
-                );
-                next_committed[i] = committed_share;
-                penalized[i] = tallies[i].oversight.penalized;
-                unnoticed[i] = decision.unnoticed;
-                decision
-            } else {
-                decide(
-                    model,
-                    i,
-                    t,
-                    capability,
-                    safety_effort,
-                    safety[i],
-                    rates[i],
-                    z,
-                )
+            let rates_now = Rates {
+                capability,
+                safety_effort,
+                committed,
+                reporting: reports.now(),
             };
-            paused[i] = decision.paused;
-            delayed[i] = decision.delayed;
-            paused_steps[i] += u32::from(decision.paused);
-            delayed_steps[i] += u32::from(decision.delayed);
-            alarm |= decision.paused | decision.delayed;
-            capability_effort[i] = decision.capability_effort();
-            ceiling[i] = decision.ceiling;
+            let decided = decide_lab(
+                model,
+                i,
+                t,
+                rates_now,
+                (safety[i], rates[i]),
+                z,
+                Some(&mut observation),
+                &mut tallies[i],
+            );
+            alarm |= decided.keep(Kept {
+                paused: &mut paused[i],
+                delayed: &mut delayed[i],
+                paused_steps: &mut paused_steps[i],
+                delayed_steps: &mut delayed_steps[i],
+                penalized: &mut penalized[i],
+                unnoticed: &mut unnoticed[i],
+                committed: &mut next_committed[i],
+                capability_effort: &mut capability_effort[i],
+                ceiling: &mut ceiling[i],
+            });
         }
         if alarm && record.first_alarm_step.is_none() {
             record.first_alarm_step = Some(step);
@@ -599,15 +586,25 @@ pub fn simulate_run<R: StepRecorder>(
             *factor = g.noise_factor(standard_normal(&mut growth));
         }
         for (i, lab) in kernels.iter().enumerate() {
-            let (c, r) = (capability[i], resources[i]);
-            let effort = capability_effort[i];
-            let spent_on_safety = 1.0 - effort;
-            let dc = g.capability_increment(lab.capability_rate, r, effort, noise[i], c, frontier);
-            next_capability[i] = capped_capability(c, dc, ceiling[i]);
-            next_safety[i] =
-                safety[i] + g.safety_increment(lab.safety_rate, r, spent_on_safety, c, frontier);
-            next_resources[i] = g.next_resources(r, c, n, total);
-            next_effort[i] = spent_on_safety;
+            let grown = g.grow(
+                &LabGrowth {
+                    capability_rate: lab.capability_rate,
+                    safety_rate: lab.safety_rate,
+                    capability: capability[i],
+                    safety: safety[i],
+                    resources: resources[i],
+                    effort: capability_effort[i],
+                    ceiling: ceiling[i],
+                    noise: noise[i],
+                },
+                frontier,
+                n,
+                total,
+            );
+            next_capability[i] = grown.capability;
+            next_safety[i] = grown.safety;
+            next_resources[i] = grown.resources;
+            next_effort[i] = grown.safety_effort;
         }
         std::mem::swap(&mut capability, &mut next_capability);
         std::mem::swap(&mut safety, &mut next_safety);
@@ -766,6 +763,94 @@ pub(super) fn decide(
         risk_perception: lab.risk_perception,
     };
     lab.policy.decide_seen(lab.safety_share, &own, &seen, &seen)
+}
+
+/// Lab `i`'s decision for step `t`, the one [`simulate_run`] and the lanes
+/// both make: with the extensions ([`decide_extended`], whose draws come
+/// from `rng`, the run's observation stream) when the model uses them,
+/// else the plain [`decide`]. `own` is the lab's safety and hazard rate.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub(super) fn decide_lab<R: Rng>(
+    model: &RaceModel,
+    i: usize,
+    t: u32,
+    state: Rates<'_>,
+    own: (f64, f64),
+    z: Option<&[f64]>,
+    rng: Option<&mut R>,
+    tally: &mut LabTally,
+) -> Decided {
+    let (safety, hazard_rate) = own;
+    if model.extended {
+        let rng = rng.expect("an extended model always has an observation stream");
+        let (decision, committed) =
+            decide_extended(model, i, t, state, safety, hazard_rate, z, rng, tally);
+        Decided {
+            decision,
+            extended: Some((committed, tally.oversight.penalized)),
+        }
+    } else {
+        let decision = decide(
+            model,
+            i,
+            t,
+            state.capability,
+            state.safety_effort,
+            safety,
+            hazard_rate,
+            z,
+        );
+        Decided {
+            decision,
+            extended: None,
+        }
+    }
+}
+
+/// A lab's decision for a step, and with the extensions its committed
+/// share and whether a penalty holds it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Decided {
+    decision: Decision,
+    extended: Option<(f64, bool)>,
+}
+
+/// Where a run keeps one lab's decision for the step.
+pub(super) struct Kept<'a> {
+    pub(super) paused: &'a mut bool,
+    pub(super) delayed: &'a mut bool,
+    pub(super) paused_steps: &'a mut u32,
+    pub(super) delayed_steps: &'a mut u32,
+    pub(super) penalized: &'a mut bool,
+    pub(super) unnoticed: &'a mut bool,
+    /// The committed share, for rivals who match it (next step).
+    pub(super) committed: &'a mut f64,
+    /// `e_c` and the ceiling, for this step's growth.
+    pub(super) capability_effort: &'a mut f64,
+    pub(super) ceiling: &'a mut f64,
+}
+
+impl Decided {
+    /// Keeps the decision in `to`: the step's flags and counts (the
+    /// extensions' only with them), `e_c` and the ceiling. Returns whether
+    /// the lab paused or delayed (an alarm).
+    #[inline(always)]
+    pub(super) fn keep(&self, to: Kept<'_>) -> bool {
+        let d = &self.decision;
+        if let Some((committed, penalized)) = self.extended {
+            *to.committed = committed;
+            *to.penalized = penalized;
+            *to.unnoticed = d.unnoticed;
+        }
+        *to.paused = d.paused;
+        *to.delayed = d.delayed;
+        *to.paused_steps += u32::from(d.paused);
+        *to.delayed_steps += u32::from(d.delayed);
+        *to.capability_effort = d.capability_effort();
+        *to.ceiling = d.ceiling;
+        d.paused | d.delayed
+    }
 }
 
 /// The labs' state at the start of a step that a decision reads of them
