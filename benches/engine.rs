@@ -185,6 +185,9 @@ fn timed(id: &str, iters: u64, mut f: impl FnMut()) -> Duration {
     elapsed
 }
 
+/// How a case's scenario text is made.
+type Text = fn() -> String;
+
 /// The cases, or those named in `AIRACE_BENCH_CASES` (comma-separated),
 /// to time a few in a minute on a shared machine.
 fn cases() -> Vec<Case> {
@@ -193,7 +196,7 @@ fn cases() -> Vec<Case> {
         only.as_deref()
             .is_none_or(|o| o.split(',').any(|w| w == name))
     };
-    let all: [(&'static str, fn() -> String, u64); 4] = [
+    let all: [(&'static str, Text, u64); 4] = [
         ("race", || shipped("race"), 8192),
         ("rsp-2026", || shipped("rsp-2026"), 8192),
         ("all-mechanics", || ALL_MECHANICS.to_string(), 8192),

@@ -24,8 +24,8 @@
 use super::aggregate::BlockStats;
 use super::normal::standard_normal;
 use super::run::{
-    Kept, LabRecord, LabTally, RaceModel, Rates, ReportSchedule, RunRecord, Workspace, culprit,
-    decide_lab, fate_threshold, simulate_run,
+    Kept, KeptExtended, LabRecord, LabTally, RaceModel, ReportSchedule, RunRecord, Workspace,
+    culprit, decide_lab, fate_threshold, simulate_run,
 };
 use super::streams::{Purpose, Streams};
 use crate::model::hazard::win_hazard;
@@ -229,28 +229,28 @@ fn decide_lane(
             model,
             i,
             t,
-            Rates {
-                capability: &ws.lane_capability,
-                safety_effort: &ws.lane_effort,
-                committed: &ws.committed[l * n..(l + 1) * n],
-                reporting: ws.reports.now(),
-            },
+            (&ws.lane_capability, &ws.lane_effort),
+            || (&ws.committed[l * n..(l + 1) * n], ws.reports.now()),
             (ws.safety[i][l], ws.rates[i][l]),
             z,
             rng.as_deref_mut(),
             &mut ws.tallies[l * n + i],
         );
-        alarm |= decided.keep(Kept {
-            paused: &mut ws.paused[i][l],
-            delayed: &mut ws.delayed[i][l],
-            paused_steps: &mut ws.paused_steps[i][l],
-            delayed_steps: &mut ws.delayed_steps[i][l],
-            penalized: &mut ws.penalized[i][l],
-            unnoticed: &mut ws.unnoticed[i][l],
-            committed: &mut ws.lane_next_committed[i],
-            capability_effort: &mut ws.capability_effort[i][l],
-            ceiling: &mut ws.ceiling[i][l],
-        });
+        alarm |= decided.keep(
+            Kept {
+                paused: &mut ws.paused[i][l],
+                delayed: &mut ws.delayed[i][l],
+                paused_steps: &mut ws.paused_steps[i][l],
+                delayed_steps: &mut ws.delayed_steps[i][l],
+                capability_effort: &mut ws.capability_effort[i][l],
+                ceiling: &mut ws.ceiling[i][l],
+            },
+            || KeptExtended {
+                penalized: &mut ws.penalized[i][l],
+                unnoticed: &mut ws.unnoticed[i][l],
+                committed: &mut ws.lane_next_committed[i],
+            },
+        );
     }
     if alarm && record.first_alarm_step.is_none() {
         record.first_alarm_step = Some(step);

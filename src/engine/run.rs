@@ -545,33 +545,32 @@ pub fn simulate_run<R: StepRecorder>(
                 continue; // its effort and ceiling never change
             }
             let z = (!exact).then_some(&observation_z[..]);
-            let rates_now = Rates {
-                capability,
-                safety_effort,
-                committed,
-                reporting: reports.now(),
-            };
             let decided = decide_lab(
                 model,
                 i,
                 t,
-                rates_now,
+                (capability, safety_effort),
+                || (&*committed, reports.now()),
                 (safety[i], rates[i]),
                 z,
                 Some(&mut observation),
                 &mut tallies[i],
             );
-            alarm |= decided.keep(Kept {
-                paused: &mut paused[i],
-                delayed: &mut delayed[i],
-                paused_steps: &mut paused_steps[i],
-                delayed_steps: &mut delayed_steps[i],
-                penalized: &mut penalized[i],
-                unnoticed: &mut unnoticed[i],
-                committed: &mut next_committed[i],
-                capability_effort: &mut capability_effort[i],
-                ceiling: &mut ceiling[i],
-            });
+            alarm |= decided.keep(
+                Kept {
+                    paused: &mut paused[i],
+                    delayed: &mut delayed[i],
+                    paused_steps: &mut paused_steps[i],
+                    delayed_steps: &mut delayed_steps[i],
+                    capability_effort: &mut capability_effort[i],
+                    ceiling: &mut ceiling[i],
+                },
+                || KeptExtended {
+                    penalized: &mut penalized[i],
+                    unnoticed: &mut unnoticed[i],
+                    committed: &mut next_committed[i],
+                },
+            );
         }
         if alarm && record.first_alarm_step.is_none() {
             record.first_alarm_step = Some(step);
@@ -768,22 +767,34 @@ pub(super) fn decide(
 /// Lab `i`'s decision for step `t`, the one [`simulate_run`] and the lanes
 /// both make: with the extensions ([`decide_extended`], whose draws come
 /// from `rng`, the run's observation stream) when the model uses them,
-/// else the plain [`decide`]. `own` is the lab's safety and hazard rate.
+/// else the plain [`decide`]. `state` is the labs' capabilities and last
+/// safety efforts, `extended` gives their committed shares and this step's
+/// risk reports (asked for with the extensions only), `own` is the lab's
+/// safety and hazard rate.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-pub(super) fn decide_lab<R: Rng>(
+pub(super) fn decide_lab<'a, R: Rng>(
     model: &RaceModel,
     i: usize,
     t: u32,
-    state: Rates<'_>,
+    state: (&'a [f64], &'a [f64]),
+    extended: impl FnOnce() -> (&'a [f64], &'a [bool]),
     own: (f64, f64),
     z: Option<&[f64]>,
     rng: Option<&mut R>,
     tally: &mut LabTally,
 ) -> Decided {
     let (safety, hazard_rate) = own;
+    let (capability, safety_effort) = state;
     if model.extended {
         let rng = rng.expect("an extended model always has an observation stream");
+        let (committed, reporting) = extended();
+        let state = Rates {
+            capability,
+            safety_effort,
+            committed,
+            reporting,
+        };
         let (decision, committed) =
             decide_extended(model, i, t, state, safety, hazard_rate, z, rng, tally);
         Decided {
@@ -795,8 +806,8 @@ pub(super) fn decide_lab<R: Rng>(
             model,
             i,
             t,
-            state.capability,
-            state.safety_effort,
+            capability,
+            safety_effort,
             safety,
             hazard_rate,
             z,
@@ -822,23 +833,32 @@ pub(super) struct Kept<'a> {
     pub(super) delayed: &'a mut bool,
     pub(super) paused_steps: &'a mut u32,
     pub(super) delayed_steps: &'a mut u32,
-    pub(super) penalized: &'a mut bool,
-    pub(super) unnoticed: &'a mut bool,
-    /// The committed share, for rivals who match it (next step).
-    pub(super) committed: &'a mut f64,
     /// `e_c` and the ceiling, for this step's growth.
     pub(super) capability_effort: &'a mut f64,
     pub(super) ceiling: &'a mut f64,
 }
 
+/// Where a run keeps what the extensions add to a lab's decision.
+pub(super) struct KeptExtended<'a> {
+    pub(super) penalized: &'a mut bool,
+    pub(super) unnoticed: &'a mut bool,
+    /// The committed share, for rivals who match it (next step).
+    pub(super) committed: &'a mut f64,
+}
+
 impl Decided {
-    /// Keeps the decision in `to`: the step's flags and counts (the
-    /// extensions' only with them), `e_c` and the ceiling. Returns whether
-    /// the lab paused or delayed (an alarm).
+    /// Keeps the decision in `to`: the step's flags and counts, `e_c` and
+    /// the ceiling; and with the extensions, theirs in `extended` (asked
+    /// for only then). Returns whether the lab paused or delayed (an alarm).
     #[inline(always)]
-    pub(super) fn keep(&self, to: Kept<'_>) -> bool {
+    pub(super) fn keep<'a>(
+        &self,
+        to: Kept<'_>,
+        extended: impl FnOnce() -> KeptExtended<'a>,
+    ) -> bool {
         let d = &self.decision;
         if let Some((committed, penalized)) = self.extended {
+            let to = extended();
             *to.committed = committed;
             *to.penalized = penalized;
             *to.unnoticed = d.unnoticed;
