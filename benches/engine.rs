@@ -1,7 +1,8 @@
 //! Throughput of the engine in nominal lab-steps (runs x steps x labs) per
 //! second, set against the bare cost of the random numbers it draws.
 //!
-//! Run with `cargo bench --bench engine`. For each scenario it measures
+//! Run with `cargo bench --bench engine` (`AIRACE_BENCH_CASES=rsp-2026,all-mechanics`
+//! for some of the scenarios only). For each scenario it measures
 //!
 //! - `sim/<scenario>/<k>t`: [`engine::simulate`] as `airace run` calls it
 //!   (with the per-step statistics, without writing rows), on 1 thread and
@@ -16,7 +17,9 @@
 //!   lab, rival and racing step that is not a disclosure step (observation),
 //!   drawn with the engine's own normal sampler and summed. "Racing steps"
 //!   are those up to the win: the counts come from the simulated runs, so
-//!   the draws are exactly those the simulator makes, no more.
+//!   the draws are exactly those the simulator makes, no more (for
+//!   `all-mechanics`, less: the extensions' own draws, an evaluation and a
+//!   risk normal per lab-step and the regulation's uniforms, are left out).
 //!
 //! and then prints a table of them, in nominal lab-steps per second of the
 //! scenario, and the ratios (simulator time / bare-draw time); and the
@@ -46,6 +49,12 @@ struct Case {
     /// Per run: growth normals and observation normals the engine draws.
     draws: Vec<(u32, u32)>,
 }
+
+/// rsp-2026 with every mechanic of the extensions on (fuzzy evaluations,
+/// risk noise, risk reports, commitment matching, a conditional pause in
+/// force, a roadmap and a regulation with audits): the speed bar of the
+/// newer mechanics is its throughput against rsp-2026's.
+const ALL_MECHANICS: &str = include_str!("all-mechanics.toml");
 
 fn shipped(name: &str) -> String {
     builtin::shipped(name)
@@ -176,12 +185,27 @@ fn timed(id: &str, iters: u64, mut f: impl FnMut()) -> Duration {
     elapsed
 }
 
+/// How a case's scenario text is made.
+type Text = fn() -> String;
+
+/// The cases, or those named in `AIRACE_BENCH_CASES` (comma-separated),
+/// to time a few in a minute on a shared machine.
 fn cases() -> Vec<Case> {
-    vec![
-        Case::new("race", &shipped("race"), 8192),
-        Case::new("rsp-2026", &shipped("rsp-2026"), 8192),
-        Case::new("ten-labs", &ten_labs(), 2048),
-    ]
+    let only = std::env::var("AIRACE_BENCH_CASES").ok();
+    let wanted = |name: &str| {
+        only.as_deref()
+            .is_none_or(|o| o.split(',').any(|w| w == name))
+    };
+    let all: [(&'static str, Text, u64); 4] = [
+        ("race", || shipped("race"), 8192),
+        ("rsp-2026", || shipped("rsp-2026"), 8192),
+        ("all-mechanics", || ALL_MECHANICS.to_string(), 8192),
+        ("ten-labs", ten_labs, 2048),
+    ];
+    all.into_iter()
+        .filter(|(name, _, _)| wanted(name))
+        .map(|(name, text, runs)| Case::new(name, &text(), runs))
+        .collect()
 }
 
 fn bench_engine(c: &mut Criterion, cases: &[Case], cores: usize) {

@@ -16,15 +16,16 @@
 //! records and the same statistics, bit for bit, where the processor has
 //! AVX2; where it has not, there is one way only.
 //!
-//! The vector code repeats the model's formulas (`model::growth`,
-//! `model::hazard`): a change to one must be made to the other, in the same
-//! order of operations, and the tests here fail until it is.
+//! The model's formulas (`model::growth`, `model::hazard`) are written once,
+//! generic over [`Lane`](crate::model::Lane): the lanes apply them to
+//! [`F64x4`](avx2), one AVX2 register per lab holding its four runs, and
+//! the tests here check every lane gets the bits one run at a time gets.
 
 use super::aggregate::BlockStats;
 use super::normal::standard_normal;
 use super::run::{
-    LabRecord, LabTally, RaceModel, Rates, RunRecord, Workspace, culprit, decide, decide_extended,
-    fate_threshold, simulate_run,
+    Kept, KeptExtended, LabRecord, LabTally, RaceModel, ReportSchedule, RunRecord, Workspace,
+    culprit, decide_lab, fate_threshold, simulate_run,
 };
 use super::streams::{Purpose, Streams};
 use crate::model::hazard::win_hazard;
@@ -75,6 +76,8 @@ pub struct LaneWorkspace {
     lane_capability: Vec<f64>,
     lane_effort: Vec<f64>,
     lane_rates: Vec<f64>,
+    /// The risk reports of the step being decided, the same in every lane.
+    reports: ReportSchedule,
     /// For processors without AVX2, which simulate one run at a time.
     scalar: Workspace,
 }
@@ -132,6 +135,7 @@ impl LaneWorkspace {
         ] {
             v.resize(n, 0.0);
         }
+        self.reports.reset(model);
     }
 }
 
@@ -221,50 +225,32 @@ fn decide_lane(
             continue;
         }
         let z = (!exact).then_some(&ws.observation_z[l * draws..(l + 1) * draws]);
-        let (safety, rate) = (ws.safety[i][l], ws.rates[i][l]);
-        let decision = if model.extended {
-            let rng = rng
-                .as_deref_mut()
-                .expect("an extended model always has an observation stream");
-            let tally = &mut ws.tallies[l * n + i];
-            let (decision, committed_share) = decide_extended(
-                model,
-                i,
-                t,
-                Rates {
-                    capability: &ws.lane_capability,
-                    safety_effort: &ws.lane_effort,
-                    committed: &ws.committed[l * n..(l + 1) * n],
-                },
-                safety,
-                rate,
-                z,
-                rng,
-                tally,
-            );
-            ws.lane_next_committed[i] = committed_share;
-            ws.penalized[i][l] = tally.oversight.penalized;
-            ws.unnoticed[i][l] = decision.unnoticed;
-            decision
-        } else {
-            decide(
-                model,
-                i,
-                t,
-                &ws.lane_capability,
-                &ws.lane_effort,
-                safety,
-                rate,
-                z,
-            )
-        };
-        ws.paused[i][l] = decision.paused;
-        ws.delayed[i][l] = decision.delayed;
-        ws.paused_steps[i][l] += u32::from(decision.paused);
-        ws.delayed_steps[i][l] += u32::from(decision.delayed);
-        alarm |= decision.paused | decision.delayed;
-        ws.capability_effort[i][l] = decision.capability_effort();
-        ws.ceiling[i][l] = decision.ceiling;
+        let decided = decide_lab(
+            model,
+            i,
+            t,
+            (&ws.lane_capability, &ws.lane_effort),
+            || (&ws.committed[l * n..(l + 1) * n], ws.reports.now()),
+            (ws.safety[i][l], ws.rates[i][l]),
+            z,
+            rng.as_deref_mut(),
+            &mut ws.tallies[l * n + i],
+        );
+        alarm |= decided.keep(
+            Kept {
+                paused: &mut ws.paused[i][l],
+                delayed: &mut ws.delayed[i][l],
+                paused_steps: &mut ws.paused_steps[i][l],
+                delayed_steps: &mut ws.delayed_steps[i][l],
+                capability_effort: &mut ws.capability_effort[i][l],
+                ceiling: &mut ws.ceiling[i][l],
+            },
+            || KeptExtended {
+                penalized: &mut ws.penalized[i][l],
+                unnoticed: &mut ws.unnoticed[i][l],
+                committed: &mut ws.lane_next_committed[i],
+            },
+        );
     }
     if alarm && record.first_alarm_step.is_none() {
         record.first_alarm_step = Some(step);
@@ -281,8 +267,10 @@ fn decide_lane(
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
     use super::*;
+    use crate::model::Lane;
     use crate::model::exp::exp4;
-    use crate::model::growth::Power;
+    use crate::model::growth::{LabGrowth, max_num};
+    use crate::model::hazard::hazard_rate;
     use std::arch::x86_64::*;
 
     type D = __m256d;
@@ -323,47 +311,96 @@ mod avx2 {
         _mm256_castsi256_pd(_mm256_set_epi64x(bit(3), bit(2), bit(1), bit(0)))
     }
 
-    /// [`max_num`](crate::model::growth::max_num): `b` where `b > a` or `a`
-    /// is NaN, else `a`.
-    #[inline]
-    #[target_feature(enable = "avx2")]
-    fn max_num(a: D, b: D) -> D {
-        b_where::<_CMP_GT_OQ>(a, b)
-    }
+    /// Four runs' values, one AVX2 register: the [`Lane`] the model's
+    /// formulas are applied to here.
+    ///
+    /// Its operations call AVX2 intrinsics without `target_feature`
+    /// themselves (a trait's methods cannot have one) and are inlined into
+    /// this module's `#[target_feature(enable = "avx2")]` functions. That
+    /// is sound because a value of this type only exists inside this
+    /// module, whose one entry, [`runs`], is only called where the
+    /// processor has AVX2.
+    #[derive(Clone, Copy)]
+    struct F64x4(D);
 
-    /// [`min_num`](crate::model::growth::min_num): `b` where `b < a` or `a`
-    /// is NaN, else `a`.
-    #[inline]
-    #[target_feature(enable = "avx2")]
-    fn min_num(a: D, b: D) -> D {
-        b_where::<_CMP_LT_OQ>(a, b)
-    }
-
-    /// `b` where the comparison `b P a` holds or `a` is NaN, else `a`.
-    #[inline]
-    #[target_feature(enable = "avx2")]
-    fn b_where<const P: i32>(a: D, b: D) -> D {
-        let take_b = _mm256_or_pd(
-            _mm256_cmp_pd::<P>(b, a),
-            _mm256_cmp_pd::<_CMP_UNORD_Q>(a, a),
-        );
-        _mm256_blendv_pd(a, b, take_b)
-    }
-
-    /// [`Power::apply`] of each lane.
-    #[inline]
-    #[target_feature(enable = "avx2")]
-    fn power(p: Power, x: D) -> D {
-        match p {
-            Power::Half => _mm256_sqrt_pd(x),
-            Power::One => x,
-            _ => {
-                let mut a = lanes(x);
-                for v in &mut a {
-                    *v = p.apply_other(*v);
+    /// One AVX2 operation of two registers.
+    macro_rules! op {
+        ($trait:ident, $method:ident, $intrinsic:ident) => {
+            impl std::ops::$trait for F64x4 {
+                type Output = F64x4;
+                #[inline(always)]
+                fn $method(self, other: F64x4) -> F64x4 {
+                    // SAFETY: AVX2 is there (F64x4).
+                    F64x4(unsafe { $intrinsic(self.0, other.0) })
                 }
-                ld(&a)
             }
+        };
+    }
+    op!(Add, add, _mm256_add_pd);
+    op!(Sub, sub, _mm256_sub_pd);
+    op!(Mul, mul, _mm256_mul_pd);
+    op!(Div, div, _mm256_div_pd);
+
+    /// All bits set in the lanes where a comparison holds.
+    #[derive(Clone, Copy)]
+    struct Mask4(D);
+
+    impl std::ops::BitOr for Mask4 {
+        type Output = Mask4;
+        #[inline(always)]
+        fn bitor(self, other: Mask4) -> Mask4 {
+            // SAFETY: AVX2 is there (F64x4).
+            Mask4(unsafe { _mm256_or_pd(self.0, other.0) })
+        }
+    }
+
+    impl Lane for F64x4 {
+        type Mask = Mask4;
+
+        #[inline(always)]
+        fn splat(x: f64) -> Self {
+            // SAFETY: AVX2 is there (F64x4).
+            F64x4(unsafe { _mm256_set1_pd(x) })
+        }
+        #[inline(always)]
+        fn exp(self) -> Self {
+            // SAFETY: AVX2 is there (F64x4).
+            F64x4(unsafe { exp4(self.0) })
+        }
+        #[inline(always)]
+        fn sqrt(self) -> Self {
+            // SAFETY: AVX2 is there (F64x4).
+            F64x4(unsafe { _mm256_sqrt_pd(self.0) })
+        }
+        #[inline(always)]
+        fn map(self, f: impl Fn(f64) -> f64) -> Self {
+            // SAFETY: AVX2 is there (F64x4).
+            F64x4(unsafe { ld(&lanes(self.0).map(f)) })
+        }
+        #[inline(always)]
+        fn gt(self, other: Self) -> Mask4 {
+            // SAFETY: AVX2 is there (F64x4).
+            Mask4(unsafe { _mm256_cmp_pd::<_CMP_GT_OQ>(self.0, other.0) })
+        }
+        #[inline(always)]
+        fn lt(self, other: Self) -> Mask4 {
+            // SAFETY: AVX2 is there (F64x4).
+            Mask4(unsafe { _mm256_cmp_pd::<_CMP_LT_OQ>(self.0, other.0) })
+        }
+        #[inline(always)]
+        fn eq(self, other: Self) -> Mask4 {
+            // SAFETY: AVX2 is there (F64x4).
+            Mask4(unsafe { _mm256_cmp_pd::<_CMP_EQ_OQ>(self.0, other.0) })
+        }
+        #[inline(always)]
+        fn is_nan(self) -> Mask4 {
+            // SAFETY: AVX2 is there (F64x4).
+            Mask4(unsafe { _mm256_cmp_pd::<_CMP_UNORD_Q>(self.0, self.0) })
+        }
+        #[inline(always)]
+        fn select(mask: Mask4, yes: Self, no: Self) -> Self {
+            // SAFETY: AVX2 is there (F64x4).
+            F64x4(unsafe { _mm256_blendv_pd(no.0, yes.0, mask.0) })
         }
     }
 
@@ -433,7 +470,7 @@ mod avx2 {
         let mut frontier = splat(f64::NEG_INFINITY);
         let mut total = splat(crate::stats::sum_start());
         for c in &ws.capability {
-            frontier = max_num(frontier, ld(c));
+            frontier = max_num(F64x4(frontier), F64x4(ld(c))).0;
             total = _mm256_add_pd(total, ld(c));
         }
         let mut frontier_lanes = lanes(frontier);
@@ -455,12 +492,6 @@ mod avx2 {
         }
         let mut recorded = 0;
 
-        // Constants of the step, as the scalar code rounds them.
-        let sigma = g.capability_noise;
-        let half_sigma_sq = 0.5 * sigma * sigma;
-        let growth_one = 1.0 + g.resource_growth;
-        let labs = n as f64;
-
         for t in 0..steps {
             if !active.contains(&true) {
                 break;
@@ -468,6 +499,7 @@ mod avx2 {
             let step = t + 1;
             let exact = model.observation.is_exact(t);
             if decides {
+                ws.reports.advance(model, t);
                 for l in 0..count {
                     if active[l] {
                         let rng = observation.get_mut(l);
@@ -487,59 +519,30 @@ mod avx2 {
             }
             let running = mask(&active);
             for (i, lab) in model.kernels.iter().enumerate() {
-                let noise = if sigma == 0.0 {
-                    splat(1.0)
-                } else {
-                    let z = ld(&ws.z[i]);
-                    exp4(_mm256_sub_pd(
-                        _mm256_mul_pd(splat(sigma), z),
-                        splat(half_sigma_sq),
-                    ))
-                };
-                let c = ld(&ws.capability[i]);
-                let r = ld(&ws.resources[i]);
-                let effort = ld(&ws.capability_effort[i]);
-                let ceiling = ld(&ws.ceiling[i]);
-                let spent_on_safety = _mm256_sub_pd(splat(1.0), effort);
-                // GrowthParams::capability_increment and capped_capability.
-                let powered = power(g.returns, _mm256_mul_pd(r, effort));
-                let dc = _mm256_add_pd(
-                    _mm256_mul_pd(_mm256_mul_pd(splat(lab.capability_rate), powered), noise),
-                    _mm256_mul_pd(splat(g.spillover), _mm256_sub_pd(frontier, c)),
+                let v = |a: &[f64; LANES]| F64x4(ld(a));
+                let (c, s, r) = (v(&ws.capability[i]), v(&ws.safety[i]), v(&ws.resources[i]));
+                let grown = g.grow(
+                    &LabGrowth {
+                        capability_rate: lab.capability_rate,
+                        safety_rate: lab.safety_rate,
+                        capability: c,
+                        safety: s,
+                        resources: r,
+                        effort: v(&ws.capability_effort[i]),
+                        ceiling: v(&ws.ceiling[i]),
+                        noise: g.noise_factor(v(&ws.z[i])),
+                    },
+                    F64x4(frontier),
+                    n,
+                    F64x4(total),
                 );
-                let grown = _mm256_add_pd(c, dc);
-                let uncapped = _mm256_blendv_pd(
-                    grown,
-                    splat(f64::INFINITY),
-                    _mm256_cmp_pd::<_CMP_UNORD_Q>(grown, grown),
-                );
-                let capped = min_num(grown, max_num(c, ceiling));
-                let no_ceiling = _mm256_cmp_pd::<_CMP_EQ_OQ>(ceiling, splat(f64::INFINITY));
-                let next_c = _mm256_blendv_pd(capped, uncapped, no_ceiling);
-                // GrowthParams::safety_increment.
-                let powered = power(g.returns, _mm256_mul_pd(r, spent_on_safety));
-                let access = power(g.frontier_access, _mm256_div_pd(c, frontier));
-                let ds = _mm256_mul_pd(_mm256_mul_pd(splat(lab.safety_rate), powered), access);
-                let s = ld(&ws.safety[i]);
-                let next_s = _mm256_add_pd(s, ds);
-                // GrowthParams::next_resources.
-                let relative = _mm256_div_pd(_mm256_mul_pd(splat(labs), c), total);
-                let factor = _mm256_add_pd(
-                    splat(growth_one),
-                    _mm256_mul_pd(
-                        splat(g.market_feedback),
-                        _mm256_sub_pd(relative, splat(1.0)),
-                    ),
-                );
-                let next_r = _mm256_mul_pd(r, max_num(factor, splat(0.0)));
                 let e = ld(&ws.safety_effort[i]);
-                st(&mut ws.capability[i], _mm256_blendv_pd(c, next_c, running));
-                st(&mut ws.safety[i], _mm256_blendv_pd(s, next_s, running));
-                st(&mut ws.resources[i], _mm256_blendv_pd(r, next_r, running));
-                st(
-                    &mut ws.safety_effort[i],
-                    _mm256_blendv_pd(e, spent_on_safety, running),
-                );
+                // Kept in running lanes only.
+                let keep = |old: D, new: F64x4| _mm256_blendv_pd(old, new.0, running);
+                st(&mut ws.capability[i], keep(c.0, grown.capability));
+                st(&mut ws.safety[i], keep(s.0, grown.safety));
+                st(&mut ws.resources[i], keep(r.0, grown.resources));
+                st(&mut ws.safety_effort[i], keep(e, grown.safety_effort));
             }
 
             // Hazard of the new state, summed in lab order; the new Cmax and
@@ -552,22 +555,10 @@ mod avx2 {
             let mut leader_capability = ld(&ws.capability[0]);
             for i in 0..n {
                 let c = ld(&ws.capability[i]);
-                // hazard_rate.
-                let rate = if hazard.base == 0.0 {
-                    splat(0.0)
-                } else {
-                    let x = _mm256_add_pd(
-                        _mm256_mul_pd(
-                            splat(hazard.capability_slope),
-                            _mm256_sub_pd(c, splat(hazard.danger)),
-                        ),
-                        _mm256_mul_pd(splat(hazard.gap_slope), _mm256_sub_pd(c, ld(&ws.safety[i]))),
-                    );
-                    _mm256_mul_pd(splat(hazard.base), exp4(x))
-                };
+                let rate = hazard_rate(hazard, F64x4(c), F64x4(ld(&ws.safety[i]))).0;
                 st(&mut ws.rates[i], rate);
                 hv = _mm256_add_pd(hv, rate);
-                frontier = max_num(frontier, c);
+                frontier = max_num(F64x4(frontier), F64x4(c)).0;
                 total = _mm256_add_pd(total, c);
                 let ahead = _mm256_cmp_pd::<_CMP_GT_OQ>(c, leader_capability);
                 leader = _mm256_blendv_pd(leader, splat(i as f64), ahead);

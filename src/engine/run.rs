@@ -13,8 +13,8 @@
 
 use super::normal::standard_normal;
 use super::streams::{Purpose, Streams};
-use crate::model::evaluation::{believed_hazard, measured_capability};
-use crate::model::growth::{GrowthParams, capped_capability, max_num};
+use crate::model::evaluation::{measured_capability, risk_exponent};
+use crate::model::growth::{GrowthParams, LabGrowth, max_num};
 use crate::model::hazard::{hazard_rate, win_hazard};
 use crate::model::payoff::utility;
 use crate::model::regulation::{Oversight, Regulation};
@@ -267,6 +267,52 @@ pub(super) struct LabTally {
     pub(super) unnoticed_steps: u32,
 }
 
+/// Which labs publish a risk report in the step being decided: lab `j`
+/// on steps `t` with `t % risk_report_every_j == 0`, kept as the next step
+/// each lab reports (a division per rival and step would cost more than
+/// the rest of the observation). The same for every run: the lanes keep
+/// one for all of theirs.
+#[derive(Debug, Clone, Default)]
+pub(super) struct ReportSchedule {
+    /// Per lab, the next step it reports (`u32::MAX`: never).
+    next: Vec<u32>,
+    /// Per lab, whether it reports in the current step (empty when no lab
+    /// reports).
+    now: Vec<bool>,
+}
+
+impl ReportSchedule {
+    /// Before step 0: every reporting lab reports at step 0.
+    pub(super) fn reset(&mut self, model: &RaceModel) {
+        self.next.clear();
+        self.next.extend(
+            model
+                .reports
+                .iter()
+                .map(|&every| if every > 0 { 0 } else { u32::MAX }),
+        );
+        self.now.clear();
+        self.now.resize(model.reports.len(), false);
+    }
+
+    /// Moves to step `t` (steps in order from 0).
+    #[inline]
+    pub(super) fn advance(&mut self, model: &RaceModel, t: u32) {
+        for ((now, next), &every) in self.now.iter_mut().zip(&mut self.next).zip(&model.reports) {
+            *now = *next == t;
+            if *now {
+                *next = next.saturating_add(every);
+            }
+        }
+    }
+
+    /// Per lab, whether it reports this step (empty when no lab reports).
+    #[inline]
+    pub(super) fn now(&self) -> &[bool] {
+        &self.now
+    }
+}
+
 /// The state of a run after a step, as recorders see it.
 #[derive(Debug, Clone, Copy)]
 pub struct StepState<'a> {
@@ -357,6 +403,7 @@ pub struct Workspace {
     /// This step's observation normals: for every observing lab in order,
     /// a pair (capability, share) per rival in order.
     observation_z: Vec<f64>,
+    reports: ReportSchedule,
 }
 
 impl Workspace {
@@ -409,6 +456,7 @@ impl Workspace {
             v.extend_from_slice(&start.safety_effort);
         }
         self.observation_z.resize(model.observation_draws, 0.0);
+        self.reports.reset(model);
     }
 }
 
@@ -454,6 +502,7 @@ pub fn simulate_run<R: StepRecorder>(
         ceiling,
         noise,
         observation_z,
+        reports,
     } = ws;
     let (tallies, penalized) = (&mut tallies[..n], &mut penalized[..n]);
     let unnoticed = &mut unnoticed[..n];
@@ -504,51 +553,39 @@ pub fn simulate_run<R: StepRecorder>(
                 *z = standard_normal(&mut observation);
             }
         }
+        reports.advance(model, t);
         let mut alarm = false;
         for (i, lab) in kernels.iter().enumerate() {
             if !lab.decides {
                 continue; // its effort and ceiling never change
             }
             let z = (!exact).then_some(&observation_z[..]);
-            let decision = if model.extended {
-                let (decision, committed_share) = decide_extended(
-                    model,
-                    i,
-                    t,
-                    Rates {
-                        capability,
-                        safety_effort,
-                        committed,
-                    },
-                    safety[i],
-                    rates[i],
-                    z,
-                    &mut observation,
-                    &mut tallies[i],
-                );
-                next_committed[i] = committed_share;
-                penalized[i] = tallies[i].oversight.penalized;
-                unnoticed[i] = decision.unnoticed;
-                decision
-            } else {
-                decide(
-                    model,
-                    i,
-                    t,
-                    capability,
-                    safety_effort,
-                    safety[i],
-                    rates[i],
-                    z,
-                )
-            };
-            paused[i] = decision.paused;
-            delayed[i] = decision.delayed;
-            paused_steps[i] += u32::from(decision.paused);
-            delayed_steps[i] += u32::from(decision.delayed);
-            alarm |= decision.paused | decision.delayed;
-            capability_effort[i] = decision.capability_effort();
-            ceiling[i] = decision.ceiling;
+            let decided = decide_lab(
+                model,
+                i,
+                t,
+                (capability, safety_effort),
+                || (&*committed, reports.now()),
+                (safety[i], rates[i]),
+                z,
+                Some(&mut observation),
+                &mut tallies[i],
+            );
+            alarm |= decided.keep(
+                Kept {
+                    paused: &mut paused[i],
+                    delayed: &mut delayed[i],
+                    paused_steps: &mut paused_steps[i],
+                    delayed_steps: &mut delayed_steps[i],
+                    capability_effort: &mut capability_effort[i],
+                    ceiling: &mut ceiling[i],
+                },
+                || KeptExtended {
+                    penalized: &mut penalized[i],
+                    unnoticed: &mut unnoticed[i],
+                    committed: &mut next_committed[i],
+                },
+            );
         }
         if alarm && record.first_alarm_step.is_none() {
             record.first_alarm_step = Some(step);
@@ -563,15 +600,25 @@ pub fn simulate_run<R: StepRecorder>(
             *factor = g.noise_factor(standard_normal(&mut growth));
         }
         for (i, lab) in kernels.iter().enumerate() {
-            let (c, r) = (capability[i], resources[i]);
-            let effort = capability_effort[i];
-            let spent_on_safety = 1.0 - effort;
-            let dc = g.capability_increment(lab.capability_rate, r, effort, noise[i], c, frontier);
-            next_capability[i] = capped_capability(c, dc, ceiling[i]);
-            next_safety[i] =
-                safety[i] + g.safety_increment(lab.safety_rate, r, spent_on_safety, c, frontier);
-            next_resources[i] = g.next_resources(r, c, n, total);
-            next_effort[i] = spent_on_safety;
+            let grown = g.grow(
+                &LabGrowth {
+                    capability_rate: lab.capability_rate,
+                    safety_rate: lab.safety_rate,
+                    capability: capability[i],
+                    safety: safety[i],
+                    resources: resources[i],
+                    effort: capability_effort[i],
+                    ceiling: ceiling[i],
+                    noise: noise[i],
+                },
+                frontier,
+                n,
+                total,
+            );
+            next_capability[i] = grown.capability;
+            next_safety[i] = grown.safety;
+            next_resources[i] = grown.resources;
+            next_effort[i] = grown.safety_effort;
         }
         std::mem::swap(&mut capability, &mut next_capability);
         std::mem::swap(&mut safety, &mut next_safety);
@@ -743,7 +790,7 @@ pub(super) fn decide(
     let lab = &model.kernels[i];
     let seen = if lab.observes {
         let z = z.map(|z| &z[lab.observation_offset..]);
-        observe_rivals(model, i, t, capability, safety_effort, None, z).0
+        observe_rivals(model, i, capability, safety_effort, None, &[], z).0
     } else {
         Seen::default()
     };
@@ -753,18 +800,131 @@ pub(super) fn decide(
         step: t,
         safety,
         hazard_rate,
+        risk_exponent: 0.0,
         risk_perception: lab.risk_perception,
     };
     lab.policy.decide_seen(lab.safety_share, &own, &seen, &seen)
 }
 
+/// Lab `i`'s decision for step `t`, the one [`simulate_run`] and the lanes
+/// both make: with the extensions ([`decide_extended`], whose draws come
+/// from `rng`, the run's observation stream) when the model uses them,
+/// else the plain [`decide`]. `state` is the labs' capabilities and last
+/// safety efforts, `extended` gives their committed shares and this step's
+/// risk reports (asked for with the extensions only), `own` is the lab's
+/// safety and hazard rate.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub(super) fn decide_lab<'a, R: Rng>(
+    model: &RaceModel,
+    i: usize,
+    t: u32,
+    state: (&'a [f64], &'a [f64]),
+    extended: impl FnOnce() -> (&'a [f64], &'a [bool]),
+    own: (f64, f64),
+    z: Option<&[f64]>,
+    rng: Option<&mut R>,
+    tally: &mut LabTally,
+) -> Decided {
+    let (safety, hazard_rate) = own;
+    let (capability, safety_effort) = state;
+    if model.extended {
+        let rng = rng.expect("an extended model always has an observation stream");
+        let (committed, reporting) = extended();
+        let state = Rates {
+            capability,
+            safety_effort,
+            committed,
+            reporting,
+        };
+        let (decision, committed) =
+            decide_extended(model, i, t, state, safety, hazard_rate, z, rng, tally);
+        Decided {
+            decision,
+            extended: Some((committed, tally.oversight.penalized)),
+        }
+    } else {
+        let decision = decide(
+            model,
+            i,
+            t,
+            capability,
+            safety_effort,
+            safety,
+            hazard_rate,
+            z,
+        );
+        Decided {
+            decision,
+            extended: None,
+        }
+    }
+}
+
+/// A lab's decision for a step, and with the extensions its committed
+/// share and whether a penalty holds it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Decided {
+    decision: Decision,
+    extended: Option<(f64, bool)>,
+}
+
+/// Where a run keeps one lab's decision for the step.
+pub(super) struct Kept<'a> {
+    pub(super) paused: &'a mut bool,
+    pub(super) delayed: &'a mut bool,
+    pub(super) paused_steps: &'a mut u32,
+    pub(super) delayed_steps: &'a mut u32,
+    /// `e_c` and the ceiling, for this step's growth.
+    pub(super) capability_effort: &'a mut f64,
+    pub(super) ceiling: &'a mut f64,
+}
+
+/// Where a run keeps what the extensions add to a lab's decision.
+pub(super) struct KeptExtended<'a> {
+    pub(super) penalized: &'a mut bool,
+    pub(super) unnoticed: &'a mut bool,
+    /// The committed share, for rivals who match it (next step).
+    pub(super) committed: &'a mut f64,
+}
+
+impl Decided {
+    /// Keeps the decision in `to`: the step's flags and counts, `e_c` and
+    /// the ceiling; and with the extensions, theirs in `extended` (asked
+    /// for only then). Returns whether the lab paused or delayed (an alarm).
+    #[inline(always)]
+    pub(super) fn keep<'a>(
+        &self,
+        to: Kept<'_>,
+        extended: impl FnOnce() -> KeptExtended<'a>,
+    ) -> bool {
+        let d = &self.decision;
+        if let Some((committed, penalized)) = self.extended {
+            let to = extended();
+            *to.committed = committed;
+            *to.penalized = penalized;
+            *to.unnoticed = d.unnoticed;
+        }
+        *to.paused = d.paused;
+        *to.delayed = d.delayed;
+        *to.paused_steps += u32::from(d.paused);
+        *to.delayed_steps += u32::from(d.delayed);
+        *to.capability_effort = d.capability_effort();
+        *to.ceiling = d.ceiling;
+        d.paused | d.delayed
+    }
+}
+
 /// The labs' state at the start of a step that a decision reads of them
-/// all: capabilities, safety efforts spent and shares committed last step.
+/// all: capabilities, safety efforts spent and shares committed last step,
+/// and which of them publish a risk report this step.
 #[derive(Clone, Copy)]
 pub(super) struct Rates<'a> {
     pub(super) capability: &'a [f64],
     pub(super) safety_effort: &'a [f64],
     pub(super) committed: &'a [f64],
+    /// [`ReportSchedule::now`]: empty when no lab reports.
+    pub(super) reporting: &'a [bool],
 }
 
 /// Lab `i`'s decision for step `t` with the extensions (DESIGN's
@@ -795,10 +955,10 @@ pub(super) fn decide_extended<R: Rng>(
         observe_rivals(
             model,
             i,
-            t,
             state.capability,
             state.safety_effort,
             commitments,
+            state.reporting,
             z,
         )
     } else {
@@ -811,17 +971,20 @@ pub(super) fn decide_extended<R: Rng>(
     } else {
         measured_capability(c, lab.evaluation_bias, 0.0, 0.0)
     };
-    let believed = if lab.risk_noise != 0.0 {
-        believed_hazard(hazard_rate, lab.risk_noise, standard_normal(rng))
+    // The risk noise's normal is drawn every step; its `exp` is taken only
+    // when a delay rule asks for the believed hazard (Own::believed_hazard).
+    let risk_exponent = if lab.risk_noise != 0.0 {
+        risk_exponent(lab.risk_noise, standard_normal(rng))
     } else {
-        hazard_rate
+        0.0
     };
     let own = Own {
         capability: c,
         measured,
         step: t,
         safety,
-        hazard_rate: believed,
+        hazard_rate,
+        risk_exponent,
         risk_perception: lab.risk_perception,
     };
     let mut decision = lab
@@ -839,30 +1002,28 @@ pub(super) fn decide_extended<R: Rng>(
     (decision, committed_share)
 }
 
-/// What lab `i` sees of its rivals at step `t`, folded as its rules read it
+/// What lab `i` sees of its rivals in a step, folded as its rules read it
 /// ([`Seen`]): `Chat_ij = C_j + sd_c z`, `shat_ij = clamp(e_s_j + sd_s z', 0, 1)`
 /// for each rival `j` in lab order, with `z` the lab's observation normals,
-/// or exactly (`None`, a disclosure step; or a rival's risk report, whose
-/// normals are drawn all the same). With `committed`, also the rivals'
-/// committed shares, seen through the same noise `z'` (the second fold).
+/// or exactly (`None`, a disclosure step; or a rival whose risk report is
+/// out this step, `reporting[j]`, whose normals are drawn all the same;
+/// `reporting` empty: none). With `committed`, also the rivals' committed
+/// shares, seen through the same noise `z'` (the second fold).
 #[inline(always)]
 fn observe_rivals(
     model: &RaceModel,
     i: usize,
-    t: u32,
     capability: &[f64],
     effort: &[f64],
     committed: Option<&[f64]>,
+    reporting: &[bool],
     z: Option<&[f64]>,
 ) -> (Seen, Seen) {
     let rivals = capability.len() - 1;
     // Rivals in lab order, the lab itself left out: j = k below i, k + 1 from it.
     let rival = |k: usize| k + usize::from(k >= i);
-    let any_reports = !model.reports.is_empty();
-    let reports = |j: usize| {
-        let every = model.reports[j];
-        any_reports && every > 0 && t.is_multiple_of(every)
-    };
+    let any_reports = !reporting.is_empty();
+    let reports = |j: usize| reporting[j];
     let mut seen = Seen::default();
     let mut seen_committed = Seen::default();
     match z {

@@ -13,7 +13,22 @@ pub fn measured_capability(capability: f64, bias: f64, noise: f64, z: f64) -> f6
 /// risk_noise^2 / 2)`, a lognormal factor of mean 1.
 #[inline]
 pub fn believed_hazard(hazard_rate: f64, risk_noise: f64, z: f64) -> f64 {
-    hazard_rate * (risk_noise * z - 0.5 * risk_noise * risk_noise).exp()
+    believed_hazard_of(hazard_rate, risk_exponent(risk_noise, z))
+}
+
+/// The exponent of the believed hazard's lognormal factor,
+/// `risk_noise z - risk_noise^2 / 2`.
+#[inline]
+pub fn risk_exponent(risk_noise: f64, z: f64) -> f64 {
+    risk_noise * z - 0.5 * risk_noise * risk_noise
+}
+
+/// [`believed_hazard`] from its exponent: `lambda_i exp(exponent)`. (The
+/// system's `exp`, as when the mechanic was written: its bits are the
+/// ones the shipped scenarios' outputs were made with.)
+#[inline]
+pub fn believed_hazard_of(hazard_rate: f64, exponent: f64) -> f64 {
+    hazard_rate * exponent.exp()
 }
 
 #[cfg(test)]

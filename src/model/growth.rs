@@ -1,6 +1,9 @@
 //! Growth of capability, safety and resources in one step.
+//!
+//! Every formula is generic over [`Lane`]: the engine applies it to one run
+//! (`f64`) or to four in lockstep, and both get the same bits.
 
-use super::exp::exp;
+use super::lane::Lane;
 
 /// `x^p` for an exponent fixed by the scenario, with the common cases
 /// (`returns = 0.5`, `frontier_access` 0 or 1) done without `powf`.
@@ -22,18 +25,18 @@ impl Power {
         }
     }
 
-    /// `x^p`. The exponents of the shipped scenarios (0.5 and 1) are
-    /// tested in line; the others are a call away. (A four-way `match`
-    /// here compiles to a jump table: an indirect branch per use in the
-    /// hot loop.)
-    #[inline]
-    pub fn apply(self, x: f64) -> f64 {
+    /// `x^p`, of each lane. The exponents of the shipped scenarios (0.5
+    /// and 1) are tested in line; the others are a call away, lane by lane.
+    /// (A four-way `match` here compiles to a jump table: an indirect
+    /// branch per use in the hot loop.)
+    #[inline(always)]
+    pub fn apply<L: Lane>(self, x: L) -> L {
         if self == Power::Half {
             x.sqrt()
         } else if self == Power::One {
             x
         } else {
-            self.apply_other(x)
+            x.map(|x| self.apply_other(x))
         }
     }
 
@@ -67,90 +70,156 @@ pub struct GrowthParams {
 
 impl GrowthParams {
     /// The lognormal factor `exp(sigma_c z - sigma_c^2 / 2)`, mean one.
-    #[inline]
-    pub fn noise_factor(&self, z: f64) -> f64 {
+    #[inline(always)]
+    pub fn noise_factor<L: Lane>(&self, z: L) -> L {
         let s = self.capability_noise;
         if s == 0.0 {
-            1.0
+            L::splat(1.0)
         } else {
-            exp(s * z - 0.5 * s * s)
+            (L::splat(s) * z - L::splat(0.5 * s * s)).exp()
         }
     }
 
     /// `dC_i = g_i (R_i e_c)^alpha * noise + kappa (Cmax - C_i)`.
-    #[inline]
-    pub fn capability_increment(
+    #[inline(always)]
+    pub fn capability_increment<L: Lane>(
         &self,
         rate: f64,
-        resources: f64,
-        effort: f64,
-        noise: f64,
-        capability: f64,
-        frontier: f64,
-    ) -> f64 {
-        rate * self.returns.apply(resources * effort) * noise
-            + self.spillover * (frontier - capability)
+        resources: L,
+        effort: L,
+        noise: L,
+        capability: L,
+        frontier: L,
+    ) -> L {
+        L::splat(rate) * self.returns.apply(resources * effort) * noise
+            + L::splat(self.spillover) * (frontier - capability)
     }
 
     /// `dS_i = h_i (R_i e_s)^alpha (C_i / Cmax)^gamma`.
-    #[inline]
-    pub fn safety_increment(
+    #[inline(always)]
+    pub fn safety_increment<L: Lane>(
         &self,
         rate: f64,
-        resources: f64,
-        effort: f64,
-        capability: f64,
-        frontier: f64,
-    ) -> f64 {
-        rate * self.returns.apply(resources * effort)
+        resources: L,
+        effort: L,
+        capability: L,
+        frontier: L,
+    ) -> L {
+        L::splat(rate)
+            * self.returns.apply(resources * effort)
             * self.frontier_access.apply(capability / frontier)
     }
 
     /// `R_i' = R_i max(0, 1 + g_R + m (n C_i / sum_j C_j - 1))`.
-    #[inline]
-    pub fn next_resources(
+    #[inline(always)]
+    pub fn next_resources<L: Lane>(
         &self,
-        resources: f64,
-        capability: f64,
+        resources: L,
+        capability: L,
         labs: usize,
-        total_capability: f64,
-    ) -> f64 {
-        let relative = labs as f64 * capability / total_capability;
+        total_capability: L,
+    ) -> L {
+        let relative = L::splat(labs as f64) * capability / total_capability;
         resources
             * max_num(
-                1.0 + self.resource_growth + self.market_feedback * (relative - 1.0),
-                0.0,
+                L::splat(1.0 + self.resource_growth)
+                    + L::splat(self.market_feedback) * (relative - L::splat(1.0)),
+                L::splat(0.0),
             )
+    }
+
+    /// One lab's step of growth from the state at the start of the step,
+    /// its decision (capability effort `e_c`, ceiling) and its noise
+    /// factor, with `Cmax` and `sum_j C_j` of that state: its capability
+    /// ([`capped_capability`] of [`capability_increment`](Self::capability_increment)),
+    /// safety, resources and the effort spent on safety, `1 - e_c`.
+    #[inline(always)]
+    pub fn grow<L: Lane>(
+        &self,
+        lab: &LabGrowth<L>,
+        frontier: L,
+        labs: usize,
+        total: L,
+    ) -> Grown<L> {
+        let spent_on_safety = L::splat(1.0) - lab.effort;
+        let dc = self.capability_increment(
+            lab.capability_rate,
+            lab.resources,
+            lab.effort,
+            lab.noise,
+            lab.capability,
+            frontier,
+        );
+        Grown {
+            capability: capped_capability(lab.capability, dc, lab.ceiling),
+            safety: lab.safety
+                + self.safety_increment(
+                    lab.safety_rate,
+                    lab.resources,
+                    spent_on_safety,
+                    lab.capability,
+                    frontier,
+                ),
+            resources: self.next_resources(lab.resources, lab.capability, labs, total),
+            safety_effort: spent_on_safety,
+        }
     }
 }
 
-/// `a.max(b)` written out, so that the engine's vector code can do the
-/// same to the bit: `b` if it is greater or `a` is NaN, else `a`. (`f64::max`
-/// may return either zero of `max(-0.0, 0.0)`.)
+/// What [`GrowthParams::grow`] reads of one lab (of one run or several).
+#[derive(Debug, Clone, Copy)]
+pub struct LabGrowth<L> {
+    /// `g_i` and `h_i`.
+    pub capability_rate: f64,
+    pub safety_rate: f64,
+    pub capability: L,
+    pub safety: L,
+    pub resources: L,
+    /// `e_c` and the ceiling this step.
+    pub effort: L,
+    pub ceiling: L,
+    /// The lognormal factor ([`GrowthParams::noise_factor`]).
+    pub noise: L,
+}
+
+/// A lab after a step of growth: `C_i'`, `S_i'`, `R_i'` and `1 - e_c`.
+#[derive(Debug, Clone, Copy)]
+pub struct Grown<L> {
+    pub capability: L,
+    pub safety: L,
+    pub resources: L,
+    pub safety_effort: L,
+}
+
+/// `a.max(b)` written out, so that every lane does the same to the bit:
+/// `b` if it is greater or `a` is NaN, else `a`. (`f64::max` may return
+/// either zero of `max(-0.0, 0.0)`.)
 #[inline(always)]
-pub fn max_num(a: f64, b: f64) -> f64 {
-    if b > a || a.is_nan() { b } else { a }
+pub fn max_num<L: Lane>(a: L, b: L) -> L {
+    L::select(b.gt(a) | a.is_nan(), b, a)
 }
 
 /// `a.min(b)` written out, as [`max_num`]: `b` if it is less or `a` is NaN,
 /// else `a`.
 #[inline(always)]
-pub fn min_num(a: f64, b: f64) -> f64 {
-    if b < a || a.is_nan() { b } else { a }
+pub fn min_num<L: Lane>(a: L, b: L) -> L {
+    L::select(b.lt(a) | a.is_nan(), b, a)
 }
 
 /// `C_i' = min(C_i + dC_i, max(C_i, ceiling))`: growth stops at a ceiling,
 /// and capability never falls.
-#[inline]
-pub fn capped_capability(capability: f64, increment: f64, ceiling: f64) -> f64 {
+#[inline(always)]
+pub fn capped_capability<L: Lane>(capability: L, increment: L, ceiling: L) -> L {
     let grown = capability + increment;
-    if ceiling == f64::INFINITY {
-        // No ceiling (the usual case): the same as below, as max(C, inf) is
-        // inf and min(x, inf) is x, or inf for a NaN x. Two compares fewer.
-        if grown.is_nan() { f64::INFINITY } else { grown }
-    } else {
-        min_num(grown, max_num(capability, ceiling))
-    }
+    let infinity = L::splat(f64::INFINITY);
+    // No ceiling (the usual case) is the same as the general formula, as
+    // max(C, inf) is inf and min(x, inf) is x, or inf for a NaN x; written
+    // apart, one run at a time takes two compares fewer.
+    L::select(
+        ceiling.eq(infinity),
+        L::select(grown.is_nan(), infinity, grown),
+        min_num(grown, max_num(capability, ceiling)),
+    )
 }
 
 #[cfg(test)]

@@ -2,17 +2,19 @@
 //! step, rising with capability and with capability beyond safety.
 
 use super::exp::exp;
+use super::lane::Lane;
 use crate::scenario::Hazard;
 
-/// `lambda_i = lambda_0 exp(a (C - C_ref) + b (C - S))`.
-#[inline]
-pub fn hazard_rate(hazard: &Hazard, capability: f64, safety: f64) -> f64 {
+/// `lambda_i = lambda_0 exp(a (C - C_ref) + b (C - S))`, of each lane.
+#[inline(always)]
+pub fn hazard_rate<L: Lane>(hazard: &Hazard, capability: L, safety: L) -> L {
     if hazard.base == 0.0 {
-        return 0.0; // and not 0 * inf when the exponent overflows
+        return L::splat(0.0); // and not 0 * inf when the exponent overflows
     }
-    hazard.base
-        * exp(hazard.capability_slope * (capability - hazard.danger)
-            + hazard.gap_slope * (capability - safety))
+    L::splat(hazard.base)
+        * (L::splat(hazard.capability_slope) * (capability - L::splat(hazard.danger))
+            + L::splat(hazard.gap_slope) * (capability - safety))
+            .exp()
 }
 
 /// The extra hazard at the decisive moment: `lambda_win exp(b (C_w - S_w))`.

@@ -6,7 +6,9 @@ pub mod evaluation;
 pub mod exp;
 pub mod growth;
 pub mod hazard;
+pub mod lane;
 pub mod payoff;
 pub mod regulation;
 
 pub use growth::Power;
+pub use lane::Lane;

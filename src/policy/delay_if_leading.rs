@@ -54,17 +54,18 @@ impl DelayIfLeading {
     /// ([`Seen`]), and its perceived hazard exponent
     /// `y = -risk_perception * lambda_i`, with the risk judged by `risk`,
     /// this rule's [`RiskTest`]: the same decision, without the `exp_m1`
-    /// almost always.
+    /// almost always. `y` is asked for only when the lab believes it leads
+    /// (with risk noise, the believed hazard costs an `exp`).
     #[inline]
     pub fn apply_seen(
         &self,
         risk: &RiskTest,
         capability: f64,
         seen: &Seen,
-        y: f64,
+        y: impl FnOnce() -> f64,
         decision: &mut Decision,
     ) {
-        if self.leads(capability, seen.best_capability(), seen.rivals()) && risk.significant(y) {
+        if self.leads(capability, seen.best_capability(), seen.rivals()) && risk.significant(y()) {
             decision.mult *= 1.0 - self.slowdown;
             decision.delayed = true;
         }
@@ -237,7 +238,7 @@ mod tests {
                 RULE.apply(&v, &mut a);
                 let y = -v.risk_perception * v.hazard_rate;
                 let seen = Seen::of(v.rival_capability, v.rival_capability);
-                RULE.apply_seen(&RiskTest::new(RULE.risk), capability, &seen, y, &mut b);
+                RULE.apply_seen(&RiskTest::new(RULE.risk), capability, &seen, || y, &mut b);
                 assert_eq!(a, b);
             }
         }

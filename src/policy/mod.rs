@@ -15,7 +15,7 @@ mod unilateral_pause;
 pub use conditional_pause::{Commitment, ConditionalPause, bound_labs};
 pub use delay_if_leading::{DelayIfLeading, RiskTest};
 pub use match_competitors::{MatchCompetitors, Observe, Reference};
-pub use safety_roadmap::SafetyRoadmap;
+pub use safety_roadmap::{RoadmapSchedule, SafetyRoadmap};
 pub use unilateral_pause::{UnilateralPause, blocked_threshold};
 
 use serde::Serialize;
@@ -90,6 +90,7 @@ impl View<'_> {
             step: self.step,
             safety: self.safety,
             hazard_rate: self.hazard_rate,
+            risk_exponent: 0.0,
             risk_perception: self.risk_perception,
         }
     }
@@ -103,8 +104,28 @@ pub struct Own {
     pub measured: f64,
     pub step: u32,
     pub safety: f64,
+    /// The hazard rate `lambda_i` before the lab's risk noise.
     pub hazard_rate: f64,
+    /// The exponent of the risk noise's lognormal factor,
+    /// `risk_noise z - risk_noise^2 / 2` (0 without risk noise).
+    pub risk_exponent: f64,
     pub risk_perception: f64,
+}
+
+impl Own {
+    /// The hazard rate the lab believes it runs,
+    /// [`believed_hazard`](crate::model::evaluation::believed_hazard):
+    /// `lambda_i exp(risk_exponent)`, and `lambda_i` itself without risk
+    /// noise. The rules ask for it only when they need it, which spares
+    /// the `exp` in most steps.
+    #[inline]
+    pub fn believed_hazard(&self) -> f64 {
+        if self.risk_exponent == 0.0 {
+            self.hazard_rate
+        } else {
+            crate::model::evaluation::believed_hazard_of(self.hazard_rate, self.risk_exponent)
+        }
+    }
 }
 
 /// The outcome of a lab's policy for one step.
@@ -171,7 +192,7 @@ pub struct CompiledPolicy {
     matches: Vec<MatchCompetitors>,
     /// `match_competitors` with `observe = "commitment"`.
     commitment_matches: Vec<MatchCompetitors>,
-    roadmaps: Vec<SafetyRoadmap>,
+    roadmaps: Vec<RoadmapSchedule>,
     delays: Vec<(DelayIfLeading, RiskTest)>,
 }
 
@@ -202,7 +223,7 @@ impl CompiledPolicy {
                 Rule::DelayIfLeading(r) => policy.delays.push((r.clone(), RiskTest::new(r.risk))),
                 Rule::ConditionalPause(r) if in_force(r) => policy.pauses.push(r.pause()),
                 Rule::ConditionalPause(_) => {}
-                Rule::SafetyRoadmap(r) => policy.roadmaps.push(r.clone()),
+                Rule::SafetyRoadmap(r) => policy.roadmaps.push(RoadmapSchedule::new(r)),
             }
         }
         policy
@@ -256,11 +277,12 @@ impl CompiledPolicy {
         for rule in &self.roadmaps {
             rule.apply(own.step, own.safety, &mut decision);
         }
-        if !self.delays.is_empty() {
-            let y = -own.risk_perception * own.hazard_rate;
-            for (rule, risk) in &self.delays {
-                rule.apply_seen(risk, own.capability, seen, y, &mut decision);
-            }
+        // The perceived hazard exponent, worked out when a delay rule asks
+        // for it: only a lab that believes it leads does. (A lab has one
+        // delay rule as a rule; two would work it out twice, to the same bits.)
+        let y = || -own.risk_perception * own.believed_hazard();
+        for (rule, risk) in &self.delays {
+            rule.apply_seen(risk, own.capability, seen, y, &mut decision);
         }
         decision
     }

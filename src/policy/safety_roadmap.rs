@@ -44,6 +44,62 @@ impl SafetyRoadmap {
     }
 }
 
+/// A roadmap as the engine runs it: its target at each step from the first
+/// milestone to the last worked out once ([`SafetyRoadmap::target`], the
+/// same bits), so a step reads one number instead of searching the
+/// milestones and dividing. A roadmap whose milestones span more than
+/// [`Self::MAX_TABLE`] steps keeps the rest to be worked out as before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoadmapSchedule {
+    roadmap: SafetyRoadmap,
+    /// The first milestone's step (`u32::MAX` without milestones).
+    first: u32,
+    /// `target(first + k)` for each `k` in the table.
+    targets: Vec<f64>,
+}
+
+impl RoadmapSchedule {
+    /// The longest table kept, in steps (32 KiB).
+    pub const MAX_TABLE: usize = 4096;
+
+    pub fn new(roadmap: &SafetyRoadmap) -> Self {
+        let (first, targets) = match (roadmap.milestones.first(), roadmap.milestones.last()) {
+            (Some(&(first, _)), Some(&(last, _))) => {
+                let len = ((last - first) as usize + 1).min(Self::MAX_TABLE);
+                let targets = (0..len as u32)
+                    .map(|k| roadmap.target(first + k).unwrap_or(f64::NAN))
+                    .collect();
+                (first, targets)
+            }
+            _ => (u32::MAX, Vec::new()),
+        };
+        RoadmapSchedule {
+            roadmap: roadmap.clone(),
+            first,
+            targets,
+        }
+    }
+
+    /// [`SafetyRoadmap::apply`], reading the target from the table.
+    #[inline]
+    pub fn apply(&self, t: u32, safety: f64, decision: &mut Decision) {
+        if t < self.first {
+            return;
+        }
+        let behind = match self.targets.get((t - self.first) as usize) {
+            Some(&target) => safety < target,
+            // After the table: the last milestone's target, from its step on.
+            None => match self.roadmap.milestones.last() {
+                Some(&(last, target)) if t >= last => safety < target,
+                _ => self.roadmap.target(t).is_some_and(|target| safety < target),
+            },
+        };
+        if behind {
+            decision.share = decision.share.max(self.roadmap.catch_up);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,6 +124,28 @@ mod tests {
         assert_eq!(r.target(42), Some(5.25));
         assert_eq!(r.target(48), Some(5.5));
         assert_eq!(r.target(500), Some(5.5));
+    }
+
+    #[test]
+    fn the_schedule_decides_as_the_roadmap_at_every_step() {
+        let long = SafetyRoadmap {
+            milestones: vec![(3, 0.5), (5000, 7.0), (9000, 2.0)],
+            catch_up: 0.4,
+        };
+        for r in [roadmap(), long] {
+            let schedule = RoadmapSchedule::new(&r);
+            assert!(schedule.targets.len() <= RoadmapSchedule::MAX_TABLE);
+            for t in (0..200).chain(4090..4110).chain(8990..9010) {
+                for safety in [0.0, 1.0, 2.75, 3.4, 5.0, 5.6, 6.99] {
+                    for share in [0.1, 0.9] {
+                        let (mut a, mut b) = (Decision::base(share), Decision::base(share));
+                        r.apply(t, safety, &mut a);
+                        schedule.apply(t, safety, &mut b);
+                        assert_eq!(a, b, "step {t}, safety {safety}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
