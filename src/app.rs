@@ -497,6 +497,7 @@ fn run_in(config: &RunConfig, created: &mut Created) -> anyhow::Result<RunReport
             .with_context(|| format!("cannot remove {}", checkpoint::folder(dir).display()))?;
     }
     let (threads, lab_steps) = (runner.threads, runner.lab_steps);
+    let resumed = (runner.resumed > 0).then_some((runner.simulated, runner.resumed));
     let progress = runner.progress;
     progress.finish_and_clear();
 
@@ -514,6 +515,7 @@ fn run_in(config: &RunConfig, created: &mut Created) -> anyhow::Result<RunReport
             comparison.as_deref(),
             threads,
             lab_steps,
+            resumed,
             started.elapsed().as_secs_f64(),
         );
     }
@@ -994,6 +996,10 @@ pub struct Runner {
     pub finished: Vec<PathBuf>,
     /// Nominal lab-steps simulated by this process (not those resumed).
     pub lab_steps: f64,
+    /// Runs simulated by this process.
+    pub simulated: u64,
+    /// Runs taken from checkpoints of an earlier, interrupted process.
+    pub resumed: u64,
 }
 
 impl Runner {
@@ -1007,6 +1013,8 @@ impl Runner {
             done: 0,
             finished: Vec::new(),
             lab_steps: 0.0,
+            simulated: 0,
+            resumed: 0,
         })
     }
 
@@ -1040,6 +1048,7 @@ impl Runner {
         let (start, next_run, row_lens) = match plan {
             Plan::Done(saved) => {
                 self.done += range.end - range.start;
+                self.resumed += range.end - range.start;
                 self.progress.set_position(self.done);
                 return Ok(ScenarioResult::new(scenario, saved.aggregate, info));
             }
@@ -1132,6 +1141,8 @@ impl Runner {
         };
         self.done = done + (range.end - next_run);
         self.lab_steps += (range.end - next_run) as f64 * f64::from(steps) * labs as f64;
+        self.simulated += range.end - next_run;
+        self.resumed += next_run - range.start;
         // The whole state first (a command of several scenarios resumes
         // from it), then the outputs, committed together.
         sink.save(&aggregate, range.end, true)
@@ -1223,6 +1234,7 @@ impl Runner {
                 }
             })?;
         self.done += runs;
+        self.simulated += runs;
         self.lab_steps +=
             runs as f64 * f64::from(scenario.meta.steps) * scenario.lab_count() as f64;
         Ok(aggregate)
@@ -1301,13 +1313,22 @@ fn print_report(
     comparison: Option<&Path>,
     threads: usize,
     lab_steps: f64,
+    resumed: Option<(u64, u64)>,
     secs: f64,
 ) {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    // The speed is of this process's runs only: those resumed from a
+    // checkpoint took no time here.
+    let over = match resumed {
+        Some((simulated, resumed)) => format!(
+            " over the {simulated} runs simulated now; {resumed} were resumed from a checkpoint"
+        ),
+        None => String::new(),
+    };
     let _ = writeln!(
         out,
-        "airace {}: {} scenario(s), seed {}, {threads} thread(s), {secs:.1} s ({:.1} M lab-steps/s)\n",
+        "airace {}: {} scenario(s), seed {}, {threads} thread(s), {secs:.1} s ({:.1} M lab-steps/s{over})\n",
         env!("CARGO_PKG_VERSION"),
         results.len(),
         results.first().map_or(0, |r| r.scenario.meta.seed),

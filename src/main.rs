@@ -23,7 +23,15 @@ Examples:
 
 /// Seeded Monte Carlo simulator of competitive AI development under safety policies.
 #[derive(Parser)]
-#[command(name = "airace", version, about, after_help = EXAMPLES)]
+// clap's own `help` subcommand refuses `airace help --help`; ours is an
+// ordinary command, so its `--help` works as every other's.
+#[command(
+    name = "airace",
+    version,
+    about,
+    after_help = EXAMPLES,
+    disable_help_subcommand = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -74,6 +82,11 @@ enum Command {
     Classic {
         #[command(subcommand)]
         model: ClassicModel,
+    },
+    /// Print this message or the help of the given command.
+    Help {
+        /// The command (and subcommand, as in `classic dsair`) to explain.
+        command: Vec<String>,
     },
 }
 
@@ -468,7 +481,7 @@ impl Command {
                 ClassicModel::Precipice(a) => drawn(&a.common.output),
             },
             Command::Explore(a) => (!a.no_plots).then_some(&a.figure),
-            Command::Validate { .. } | Command::New { .. } => None,
+            Command::Validate { .. } | Command::New { .. } | Command::Help { .. } => None,
         }
     }
 }
@@ -653,7 +666,31 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             })?;
         }
         Command::Classic { model } => run_classic(model)?,
+        Command::Help { command } => print_help(&command)?,
     }
+    Ok(())
+}
+
+/// `airace help [COMMAND...]`: the help of the program or of a command.
+fn print_help(path: &[String]) -> anyhow::Result<()> {
+    use clap::CommandFactory;
+    let mut cli = Cli::command();
+    cli.build();
+    let mut target = &mut cli;
+    for name in path {
+        let known: Vec<String> = target
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .collect();
+        target = target.find_subcommand_mut(name).ok_or_else(|| {
+            app::InputError::Usage(format!(
+                "no command `{}`: allowed {}",
+                airace::scenario::error::shown(name),
+                known.join(", ")
+            ))
+        })?;
+    }
+    target.print_help()?;
     Ok(())
 }
 

@@ -246,6 +246,12 @@ fn check<'a>(
     figures: Option<&crate::plot::Size>,
     out: &Path,
 ) -> Result<(), InputError> {
+    if let Some(why) = unwritable(out) {
+        return Err(InputError::Usage(format!(
+            "{} cannot be written: {why}; choose another --out",
+            out.display()
+        )));
+    }
     let threads = crate::app::thread_count(threads);
     let memory = limit(MEMORY_LIMIT_VAR)?.or_else(available_memory);
     let disk = limit(DISK_LIMIT_VAR)?.or_else(|| free_space(out));
@@ -387,13 +393,10 @@ fn meminfo_available(meminfo: &str) -> Option<u64> {
     Some(kib * 1024)
 }
 
-/// Free space for an unprivileged user on the file system that will hold
-/// `out` (the nearest folder of it that exists); `None` where it cannot be
-/// told.
-#[cfg(unix)]
-fn free_space(out: &Path) -> Option<u64> {
-    let existing = out
-        .ancestors()
+/// The nearest folder of `out` that exists (`out` itself, or the parent
+/// it will be made in).
+fn nearest_existing(out: &Path) -> Option<&Path> {
+    out.ancestors()
         .map(|p| {
             if p.as_os_str().is_empty() {
                 Path::new(".")
@@ -401,7 +404,48 @@ fn free_space(out: &Path) -> Option<u64> {
                 p
             }
         })
-        .find(|p| p.exists())?;
+        .find(|p| p.exists())
+}
+
+/// Why `out` cannot be written, if it plainly cannot: the nearest of it
+/// that exists is on a read-only file system or on one that
+/// stores no files (such as `/proc`, which reports 0 B free), or this user
+/// may not write there. Checked before the free space, so that such a
+/// folder is not answered with "use fewer runs".
+#[cfg(unix)]
+fn unwritable(out: &Path) -> Option<String> {
+    use rustix::fs::{Access, StatVfsMountFlags};
+    let existing = nearest_existing(out)?;
+    let shown = existing.display();
+    if !existing.is_dir() {
+        return None; // claiming the folder says so
+    }
+    let stat = rustix::fs::statvfs(existing).ok()?;
+    if stat.f_flag.contains(StatVfsMountFlags::RDONLY) {
+        return Some(format!("{shown} is on a read-only file system"));
+    }
+    if stat.f_blocks == 0 {
+        return Some(format!(
+            "{shown} is on a file system that stores no files (such as /proc or /sys)"
+        ));
+    }
+    if rustix::fs::access(existing, Access::WRITE_OK).is_err() {
+        return Some(format!("this user may not write into {shown}"));
+    }
+    None
+}
+
+#[cfg(not(unix))]
+fn unwritable(_: &Path) -> Option<String> {
+    None
+}
+
+/// Free space for an unprivileged user on the file system that will hold
+/// `out` (the nearest folder of it that exists); `None` where it cannot be
+/// told.
+#[cfg(unix)]
+fn free_space(out: &Path) -> Option<u64> {
+    let existing = nearest_existing(out)?;
     let stat = rustix::fs::statvfs(existing).ok()?;
     Some(stat.f_bavail.saturating_mul(stat.f_frsize))
 }

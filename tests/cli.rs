@@ -42,7 +42,7 @@ fn the_template_validates() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "ok: mine (1 labs, 10000 runs of 120 steps, seed 1)",
+            "ok: mine (2 labs, 10000 runs of 120 steps, seed 1)",
         ));
 }
 
