@@ -25,13 +25,12 @@
 //! space of the output folder's file system: to hold airace to less than
 //! the machine has, and for tests that must not depend on the machine.
 
-use crate::app::{InputError, RunConfig, SweepConfig};
+use crate::context::InputError;
 use crate::engine::aggregate::{LabStepSums, LabTotals, StepSums, StepTotals, frontier_batch};
 use crate::engine::{BLOCK_RUNS, BLOCKS_PER_THREAD, LabRecord, RunRecord, wave_blocks};
 use crate::output::rows::{LAB_ROW_CAPACITY, RUN_ROW_CAPACITY};
 use crate::scenario::Scenario;
 use crate::stats::{QuantileSketch, ValueSum};
-use crate::sweep::Point;
 use std::mem::size_of;
 use std::path::Path;
 
@@ -239,7 +238,7 @@ pub fn estimate(shape: &Shape) -> Estimate {
 /// folder's file system has free. Scenarios run one after another, each
 /// beside the aggregates of those before it (the command keeps them for
 /// its comparison), while their files add up.
-fn check<'a>(
+pub fn check<'a>(
     scenarios: impl IntoIterator<Item = (&'a Scenario, String)>,
     threads: Option<usize>,
     run_rows: bool,
@@ -252,7 +251,7 @@ fn check<'a>(
             out.display()
         )));
     }
-    let threads = crate::app::thread_count(threads);
+    let threads = crate::context::thread_count(threads);
     let memory = limit(MEMORY_LIMIT_VAR)?.or_else(available_memory);
     let disk = limit(DISK_LIMIT_VAR)?.or_else(|| free_space(out));
     let mut written = 0;
@@ -310,46 +309,6 @@ fn check<'a>(
         }
     }
     Ok(())
-}
-
-/// [`check`] for `airace run`: its scenarios (as loaded, with overrides)
-/// and where each came from.
-pub fn check_run(
-    scenarios: &[Scenario],
-    origins: impl Iterator<Item = String>,
-    config: &RunConfig,
-) -> Result<(), InputError> {
-    check(
-        scenarios.iter().zip(origins),
-        config.threads,
-        config.run_rows,
-        config.figures.size.as_ref(),
-        &config.out,
-    )
-}
-
-/// [`check`] for `airace sweep`: the points it runs, the first of them
-/// point `first + 1`, from the file `origin`. Only with `keep_points` does
-/// a point write per-run rows or figures.
-pub fn check_sweep(
-    points: &[Point],
-    first: usize,
-    origin: &str,
-    config: &SweepConfig,
-) -> Result<(), InputError> {
-    let points = points.iter().enumerate();
-    check(
-        points.map(|(k, p)| {
-            (
-                &p.scenario,
-                format!("{origin} at sweep point {}", first + k + 1),
-            )
-        }),
-        config.threads,
-        config.keep_points,
-        config.figures.size.as_ref().filter(|_| config.keep_points),
-        &config.out,
-    )
 }
 
 /// A limit from the environment, if set.

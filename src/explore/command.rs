@@ -5,7 +5,7 @@
 
 use super::file::{Exploration, Metric, Outcome, Overrides};
 use super::tables::{self, Results};
-use crate::app::{self, InputError, thread_pool};
+use crate::context::{self, InputError, thread_pool};
 use crate::engine::{self, Aggregate, Control, RaceModel, Stopped};
 use crate::output::atomic::AtomicFile;
 use crate::output::folder::{self, Folder, Kind, Scope};
@@ -109,11 +109,11 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
     })?;
     let name = format!("{}-explore", exploration.name);
     let dir = config.out.join(&name);
-    let mut created = app::Created::default();
+    let mut created = context::Created::default();
     let mut folder = created.claim(&dir, Kind::Exploration, config.force)?;
     let abandon = |completed: u64| {
         created.remove_empty();
-        anyhow::Error::new(app::Abandoned {
+        anyhow::Error::new(context::Abandoned {
             command: format!("explore {}", exploration.name),
             completed,
             total: experiments as u64,
@@ -121,21 +121,21 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
         })
     };
 
-    let bar = app::progress_bar(experiments as u64, config.quiet, "experiments, {per_sec}");
+    let bar = context::progress_bar(experiments as u64, config.quiet, "experiments, {per_sec}");
     bar.set_message(name.clone());
     let started = Instant::now();
     let done = AtomicU64::new(0);
     let quiet_progress = |_: u64| {};
     let control = Control {
         progress: &quiet_progress,
-        cancel: &app::INTERRUPTED,
+        cancel: &context::INTERRUPTED,
     };
     let outcomes = &exploration.outcomes;
     let measured: Vec<Option<Vec<(f64, f64)>>> = pool.install(|| {
         scenarios
             .par_iter()
             .map(|scenario| {
-                if app::interrupted() {
+                if context::interrupted() {
                     return None;
                 }
                 let model = RaceModel::new(scenario);
@@ -156,7 +156,7 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
             .collect()
     });
     bar.finish_and_clear();
-    if measured.iter().any(Option::is_none) || app::interrupted() {
+    if measured.iter().any(Option::is_none) || context::interrupted() {
         return Err(abandon(done.load(Ordering::Relaxed)));
     }
     let seconds = started.elapsed().as_secs_f64();
@@ -220,7 +220,7 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
         .chain([tables::MANIFEST.to_string()])
         .collect();
     files.push((tables::MANIFEST, manifest(e, config, &names)));
-    if app::interrupted() {
+    if context::interrupted() {
         return Err(abandon(experiments as u64));
     }
     write_all(&mut folder, &files, &drawn)?;

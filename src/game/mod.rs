@@ -15,7 +15,6 @@
 
 pub mod analysis;
 pub mod classic;
-pub mod command;
 pub mod fermi;
 pub mod game_file;
 pub mod mixed;
@@ -24,5 +23,4 @@ pub mod race_game;
 pub mod replicator;
 pub mod table;
 
-pub use command::{GameConfig, run_game};
 pub use game_file::Game;

@@ -1,6 +1,6 @@
 //! The empirical game on the race model: every strategy profile simulated
 //! with common random numbers, each strategy's expected payoff `U_i`
-//! (DESIGN.md, Payoffs) estimated with its standard error.
+//! (docs/model.md, Payoffs) estimated with its standard error.
 //!
 //! Every profile is run on the same run indices with the same master seed,
 //! so run `k` of every profile sees the same growth and fate numbers: the

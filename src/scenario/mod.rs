@@ -140,7 +140,7 @@ impl Lab {
     }
 }
 
-/// The `[payoff]` table: the values in a lab's utility (DESIGN.md, Payoffs).
+/// The `[payoff]` table: the values in a lab's utility (docs/model.md, Payoffs).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Payoff {
     pub win: f64,
