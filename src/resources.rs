@@ -95,7 +95,7 @@ const CELL_BYTES: u64 = 16;
 
 /// What one scenario needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Estimate {
+pub struct ResourceNeed {
     /// Peak memory while it runs.
     pub memory: u64,
     /// Of which its aggregate, which the command holds until it ends (a
@@ -155,7 +155,7 @@ fn pixels(size: &crate::plot::Size) -> u64 {
 }
 
 /// Estimates the peak memory and the output size of a run of `shape`.
-pub fn estimate(shape: &Shape) -> Estimate {
+pub fn estimate(shape: &Shape) -> ResourceNeed {
     let rows = u64::from(shape.steps) + 1;
     let labs = shape.labs as u64;
     let sketch = size_of::<QuantileSketch>() as u64
@@ -225,7 +225,7 @@ pub fn estimate(shape: &Shape) -> Estimate {
     let figures = shape.figure_pixels.map_or(0, |p| {
         FIGURES_PER_SCENARIO * (figure_bytes(p, rows) + svg_bytes(rows))
     });
-    Estimate {
+    ResourceNeed {
         memory,
         aggregate,
         disk: rows_on_disk + timeseries + figures,

@@ -510,12 +510,12 @@ pub struct Headline {
     /// Mean over the replications; its standard error is their spread over
     /// the square root of their number, so it covers the search's error as
     /// well as the evaluation's.
-    pub p_disaster: crate::game::table::Payoff,
+    pub p_disaster: crate::game::table::PayoffEstimate,
     pub closed_form: f64,
     pub converged: usize,
     pub replications: Vec<precipice::Equilibrium>,
     /// The same solves on a grid and bins half as fine.
-    pub coarse: crate::game::table::Payoff,
+    pub coarse: crate::game::table::PayoffEstimate,
     /// `p_2h - p_h`: the discretisation bias of `p_disaster`, measured
     /// against the coarse solves. The bias is close to linear in the grid
     /// step and the bin width `h` (`p_h = p + b h`), which the coarse
@@ -808,7 +808,7 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
 }
 
 /// Mean of the solves' disaster probabilities, with the SE of their spread.
-fn spread(solves: &[&precipice::Equilibrium]) -> crate::game::table::Payoff {
+fn spread(solves: &[&precipice::Equilibrium]) -> crate::game::table::PayoffEstimate {
     let n = solves.len() as f64;
     let mean = solves.iter().map(|e| e.p_disaster.mean).sum::<f64>() / n;
     let var = solves
@@ -816,7 +816,7 @@ fn spread(solves: &[&precipice::Equilibrium]) -> crate::game::table::Payoff {
         .map(|e| (e.p_disaster.mean - mean).powi(2))
         .sum::<f64>()
         / (n - 1.0).max(1.0);
-    crate::game::table::Payoff {
+    crate::game::table::PayoffEstimate {
         mean,
         se: (var / n).sqrt(),
     }
