@@ -9,7 +9,7 @@
 //! formatted rows and a [`BlockStats`](crate::engine::BlockStats) of sums per
 //! step and per step and lab, and one [`Aggregate`](crate::engine::Aggregate)
 //! of sums per step and lab. Both keep a frontier
-//! [`QuantileSketch`](crate::stats::QuantileSketch) per step, whose size
+//! [`QuantileSketch`] per step, whose size
 //! depends on how far the frontier spreads across runs: the one part that
 //! is not fixed by the shape, allowed for from measurements.
 //!

@@ -10,7 +10,7 @@
 //! hand-made games. [`game_file`] reads a game (a scenario plus a `[game]`
 //! table), [`race_game`] builds its table by simulating every profile of
 //! the race model with common random numbers, [`analysis`] reads it and
-//! writes the tables, and [`command`] is `airace game`. [`classic`]
+//! writes the tables, and `airace game` is [`crate::commands::game`]. [`classic`]
 //! reproduces two published models of AI races.
 
 pub mod analysis;
