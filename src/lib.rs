@@ -4,10 +4,11 @@
 //! the 2023 unilateral pause, the 2026 "match competitors" and "delay if
 //! leading"). A [`scenario::Scenario`] describes the race; the [`engine`]
 //! runs thousands of seeded races in parallel; [`output`] writes tables a
-//! researcher can trust. The `airace` binary is a thin layer over [`app`].
+//! researcher can trust. The `airace` binary is a thin layer over [`commands`].
 
-pub mod app;
 pub mod builtin;
+pub mod commands;
+pub mod context;
 pub mod engine;
 pub mod explore;
 pub mod game;

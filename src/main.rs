@@ -1,7 +1,8 @@
 //! The `airace` command line: parses arguments into the library's plain
 //! configuration, calls one function, prints the error chain once.
 
-use airace::app::{self, RunConfig, Source};
+use airace::commands::{self, run::RunConfig, run::Source};
+use airace::context;
 use airace::shard::ShardSpec;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -23,7 +24,15 @@ Examples:
 
 /// Seeded Monte Carlo simulator of competitive AI development under safety policies.
 #[derive(Parser)]
-#[command(name = "airace", version, about, after_help = EXAMPLES)]
+// clap's own `help` subcommand refuses `airace help --help`; ours is an
+// ordinary command, so its `--help` works as every other's.
+#[command(
+    name = "airace",
+    version,
+    about,
+    after_help = EXAMPLES,
+    disable_help_subcommand = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -74,6 +83,11 @@ enum Command {
     Classic {
         #[command(subcommand)]
         model: ClassicModel,
+    },
+    /// Print this message or the help of the given command.
+    Help {
+        /// The command (and subcommand, as in `classic dsair`) to explain.
+        command: Vec<String>,
     },
     /// Explore a scenario in the browser: a local web app (127.0.0.1, a free port).
     #[command(after_help = SERVE_EXAMPLES)]
@@ -128,12 +142,6 @@ struct GameArgs {
     // with the results can be run again.
     #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     seed: Option<u64>,
-    /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    threads: Option<u64>,
-    /// Folder under which the game gets its folder.
-    #[arg(long, default_value = "output")]
-    out: PathBuf,
     /// Add runs, in seeded rounds, to the profiles of deviations whose
     /// verdict is undecided, until each is decided or --max-runs is reached
     /// [default: true].
@@ -146,7 +154,7 @@ struct GameArgs {
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=16_000_000_000))]
     max_runs: Option<u64>,
     #[command(flatten)]
-    output: OutputArgs,
+    common: CommonArgs,
 }
 
 const EXPLORE_EXAMPLES: &str = "\
@@ -167,21 +175,6 @@ struct ExploreArgs {
     /// Seed of the design and of every run (overrides the file).
     #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     seed: Option<u64>,
-    /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    threads: Option<u64>,
-    /// Folder under which the exploration gets its folder.
-    #[arg(long, default_value = "output")]
-    out: PathBuf,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    quiet: bool,
-    /// Write into an output folder that holds files airace did not write.
-    #[arg(long)]
-    force: bool,
-    /// Do not draw figures.
-    #[arg(long)]
-    no_plots: bool,
     /// Run only shard K of N (a contiguous range of experiments) into
     /// OUT/NAME-explore/shard-K-of-N/; `airace merge` joins the shards.
     #[arg(long, value_name = "K/N")]
@@ -191,7 +184,7 @@ struct ExploreArgs {
     #[arg(long)]
     resume: bool,
     #[command(flatten)]
-    figure: FigureArgs,
+    common: CommonArgs,
 }
 
 #[derive(Subcommand)]
@@ -208,23 +201,11 @@ struct ClassicArgs {
     /// Master seed.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    threads: Option<u64>,
-    /// Folder under which the model gets its folder.
-    #[arg(long, default_value = "output")]
-    out: PathBuf,
     /// Folder name [default: the model's name].
     #[arg(long)]
     name: Option<String>,
     #[command(flatten)]
-    output: OutputArgs,
-}
-
-impl ClassicArgs {
-    fn figures(&self) -> airace::output::FigureOptions {
-        self.output.figures()
-    }
+    common: CommonArgs,
 }
 
 #[derive(clap::Args)]
@@ -327,12 +308,6 @@ struct RunArgs {
     // with the results can be run again.
     #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     seed: Option<u64>,
-    /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    threads: Option<u64>,
-    /// Folder under which each scenario gets a folder of its own.
-    #[arg(long, default_value = "output")]
-    out: PathBuf,
     /// Folder name for comparison.csv when several scenarios run [default: comparison].
     #[arg(long)]
     name: Option<String>,
@@ -356,7 +331,7 @@ struct RunArgs {
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     checkpoint_every: Option<u64>,
     #[command(flatten)]
-    output: OutputArgs,
+    common: CommonArgs,
 }
 
 const MERGE_EXAMPLES: &str = "\
@@ -419,12 +394,6 @@ struct SweepArgs {
     // with the results can be run again.
     #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     seed: Option<u64>,
-    /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    threads: Option<u64>,
-    /// Folder under which the sweep gets its folder.
-    #[arg(long, default_value = "output")]
-    out: PathBuf,
     /// Folder name [default: SCENARIO-sweep].
     #[arg(long)]
     name: Option<String>,
@@ -435,7 +404,28 @@ struct SweepArgs {
     #[arg(long, value_name = "K/N")]
     shard: Option<ShardSpec>,
     #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// What every command that simulates and writes a folder takes (`run`,
+/// `sweep`, `game`, `explore`, `classic`): its threads, where its folder
+/// goes, and how it writes it.
+#[derive(clap::Args)]
+struct CommonArgs {
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
+    /// Folder under which the command's output folder(s) go.
+    #[arg(long, default_value = "output")]
+    out: PathBuf,
+    #[command(flatten)]
     output: OutputArgs,
+}
+
+impl CommonArgs {
+    fn threads(&self) -> Option<usize> {
+        self.threads.map(|t| t as usize)
+    }
 }
 
 /// What every command that writes a folder takes: whether it may write
@@ -501,17 +491,20 @@ impl Command {
             (!o.no_plots).then_some(&o.figure)
         }
         match self {
-            Command::Run(a) => drawn(&a.output),
-            Command::Sweep(a) => drawn(&a.output),
+            Command::Run(a) => drawn(&a.common.output),
+            Command::Sweep(a) => drawn(&a.common.output),
             Command::Merge(a) => drawn(&a.output),
-            Command::Game(a) => drawn(&a.output),
+            Command::Game(a) => drawn(&a.common.output),
             Command::Plot { figure, .. } => Some(figure),
             Command::Classic { model } => match model {
-                ClassicModel::Dsair(a) => drawn(&a.common.output),
-                ClassicModel::Precipice(a) => drawn(&a.common.output),
+                ClassicModel::Dsair(a) => drawn(&a.common.common.output),
+                ClassicModel::Precipice(a) => drawn(&a.common.common.output),
             },
-            Command::Explore(a) => (!a.no_plots).then_some(&a.figure),
-            Command::Validate { .. } | Command::New { .. } | Command::Serve(_) => None,
+            Command::Explore(a) => drawn(&a.common.output),
+            Command::Validate { .. }
+            | Command::New { .. }
+            | Command::Help { .. }
+            | Command::Serve(_) => None,
         }
     }
 }
@@ -523,13 +516,13 @@ const MAX_PIXELS: f64 = 1e8;
 impl FigureArgs {
     /// Refuses a size whose PNG would be too large to draw: every value may
     /// be within its range and their product not.
-    fn check(&self) -> Result<(), app::InputError> {
+    fn check(&self) -> Result<(), context::InputError> {
         let (w, h) = airace::plot::render::pixels(&self.size(), self.dpi);
         let pixels = f64::from(w) * f64::from(h);
         if pixels <= MAX_PIXELS {
             return Ok(());
         }
-        Err(app::InputError::Usage(format!(
+        Err(context::InputError::Usage(format!(
             "--width {} x --height {} inches at --dpi {} is a PNG of {w} x {h} pixels ({:.0} megapixels); \
              airace draws at most {:.0}: lower --dpi or the size (the SVG figures do not depend on --dpi)",
             self.width,
@@ -568,9 +561,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
-            if app::is_input_error(&error) {
+            if context::is_input_error(&error) {
                 ExitCode::from(2)
-            } else if app::is_interrupted(&error) {
+            } else if context::is_interrupted(&error) {
                 ExitCode::from(130)
             } else {
                 ExitCode::FAILURE
@@ -580,7 +573,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    app::install_interrupt_handler()?;
+    context::install_interrupt_handler()?;
     // No command is `airace run`, with every default as clap gives it.
     let command = match cli.command {
         Some(command) => command,
@@ -597,25 +590,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 sources: args.scenarios.into_iter().map(Source::File).collect(),
                 runs: args.runs,
                 seed: args.seed,
-                threads: args.threads.map(|t| t as usize),
-                out: args.out,
+                threads: args.common.threads(),
+                out: args.common.out,
                 comparison: args.name,
-                quiet: args.output.quiet,
+                quiet: args.common.output.quiet,
                 run_rows: !args.no_run_rows,
                 trace: args.trace.unwrap_or(0),
-                figures: args.output.figures(),
-                force: args.output.force,
+                figures: args.common.output.figures(),
+                force: args.common.output.force,
                 command_line: std::env::args().collect(),
                 shard: args.shard,
                 resume: args.resume,
-                checkpoint_every: args
-                    .checkpoint_every
-                    .map_or(app::CHECKPOINT_EVERY, std::time::Duration::from_secs),
+                checkpoint_every: args.checkpoint_every.map_or(
+                    commands::runner::CHECKPOINT_EVERY,
+                    std::time::Duration::from_secs,
+                ),
             };
-            app::run(&config)?;
+            commands::run::run(&config)?;
         }
         Command::Validate { scenarios } => {
-            let (sound, problems) = app::validate_files(&scenarios);
+            let (sound, problems) = commands::validate::validate_files(&scenarios);
             for line in sound {
                 // Warnings go to stderr, the verdicts to stdout.
                 for part in line.lines() {
@@ -629,23 +623,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             problems?;
         }
         Command::Sweep(args) => {
-            let config = app::SweepConfig {
+            let config = commands::sweep::SweepConfig {
                 scenario: args.scenario,
                 sets: args.sets,
                 samples: args.samples.map(|n| n as usize),
                 runs: args.runs,
                 seed: args.seed,
-                threads: args.threads.map(|t| t as usize),
-                out: args.out,
+                threads: args.common.threads(),
+                out: args.common.out,
                 name: args.name,
                 keep_points: args.keep_points,
-                force: args.output.force,
-                quiet: args.output.quiet,
-                figures: args.output.figures(),
+                force: args.common.output.force,
+                quiet: args.common.output.quiet,
+                figures: args.common.output.figures(),
                 command_line: std::env::args().collect(),
                 shard: args.shard,
             };
-            app::sweep(&config)?;
+            commands::sweep::sweep(&config)?;
         }
         Command::Merge(args) => {
             // Exploration shards are merged by the exploration's own code.
@@ -682,37 +676,38 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 file: args.file,
                 runs: args.runs,
                 seed: args.seed,
-                threads: args.threads.map(|t| t as usize),
-                out: args.out,
-                quiet: args.quiet,
-                force: args.force,
+                threads: args.common.threads(),
+                out: args.common.out,
+                quiet: args.common.output.quiet,
+                force: args.common.output.force,
                 command_line: std::env::args().collect(),
-                figures: args.figure.options(args.no_plots),
+                figures: args.common.output.figures(),
                 resume: args.resume,
                 shard: args.shard,
             })?;
         }
         Command::Plot { dirs, figure } => {
-            for dir in app::plot(&dirs, &figure.size())? {
+            for dir in commands::plot::plot(&dirs, &figure.size())? {
                 println!("figures: {}", dir.display());
             }
         }
         Command::Game(args) => {
-            airace::game::run_game(&airace::game::GameConfig {
+            commands::game::run_game(&commands::game::GameConfig {
                 file: args.file,
                 runs: args.runs,
                 seed: args.seed,
-                threads: args.threads.map(|t| t as usize),
-                out: args.out,
-                quiet: args.output.quiet,
-                force: args.output.force,
-                figures: args.output.figures(),
+                threads: args.common.threads(),
+                out: args.common.out,
+                quiet: args.common.output.quiet,
+                force: args.common.output.force,
+                figures: args.common.output.figures(),
                 command_line: std::env::args().collect(),
                 adaptive: !args.no_adaptive && args.adaptive.unwrap_or(true),
                 max_runs: args.max_runs,
             })?;
         }
         Command::Classic { model } => run_classic(model)?,
+        Command::Help { command } => print_help(&command)?,
         Command::Serve(args) => airace::serve::run(&airace::serve::ServeConfig {
             file: args.scenario,
             host: args.host,
@@ -724,17 +719,40 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `airace help [COMMAND...]`: the help of the program or of a command.
+fn print_help(path: &[String]) -> anyhow::Result<()> {
+    use clap::CommandFactory;
+    let mut cli = Cli::command();
+    cli.build();
+    let mut target = &mut cli;
+    for name in path {
+        let known: Vec<String> = target
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .collect();
+        target = target.find_subcommand_mut(name).ok_or_else(|| {
+            context::InputError::Usage(format!(
+                "no command `{}`: allowed {}",
+                airace::scenario::error::shown(name),
+                known.join(", ")
+            ))
+        })?;
+    }
+    target.print_help()?;
+    Ok(())
+}
+
 fn run_classic(model: ClassicModel) -> anyhow::Result<()> {
     use airace::game::classic::{self, DsairConfig, PrecipiceConfig};
     match model {
         ClassicModel::Dsair(a) => {
             let defaults = DsairConfig::default();
-            let figures = a.common.figures();
+            let figures = a.common.common.output.figures();
             classic::run_dsair(&DsairConfig {
                 runs: a.runs,
                 seed: a.common.seed,
-                threads: a.common.threads.map(|t| t as usize),
-                out: a.common.out,
+                threads: a.common.common.threads(),
+                out: a.common.common.out,
                 name: a.common.name.unwrap_or(defaults.name),
                 game: classic::dsair::Dsair {
                     benefit: a.benefit,
@@ -753,15 +771,15 @@ fn run_classic(model: ClassicModel) -> anyhow::Result<()> {
                 speed_max: a.speed_max,
                 speed_step: a.speed_step,
                 risk_step: a.risk_step,
-                quiet: a.common.output.quiet,
-                force: a.common.output.force,
+                quiet: a.common.common.output.quiet,
+                force: a.common.common.output.force,
                 figures,
                 command_line: std::env::args().collect(),
             })?;
         }
         ClassicModel::Precipice(a) => {
             let defaults = PrecipiceConfig::default();
-            let figures = a.common.figures();
+            let figures = a.common.common.output.figures();
             classic::run_precipice(&PrecipiceConfig {
                 teams: a.teams,
                 enmity: a.enmity,
@@ -778,11 +796,11 @@ fn run_classic(model: ClassicModel) -> anyhow::Result<()> {
                     },
                     ..defaults.solver
                 },
-                threads: a.common.threads.map(|t| t as usize),
-                out: a.common.out,
+                threads: a.common.common.threads(),
+                out: a.common.common.out,
                 name: a.common.name.unwrap_or(defaults.name),
-                quiet: a.common.output.quiet,
-                force: a.common.output.force,
+                quiet: a.common.common.output.quiet,
+                force: a.common.common.output.force,
                 figures,
                 command_line: std::env::args().collect(),
             })?;

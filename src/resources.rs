@@ -9,7 +9,7 @@
 //! formatted rows and a [`BlockStats`](crate::engine::BlockStats) of sums per
 //! step and per step and lab, and one [`Aggregate`](crate::engine::Aggregate)
 //! of sums per step and lab. Both keep a frontier
-//! [`QuantileSketch`](crate::stats::QuantileSketch) per step, whose size
+//! [`QuantileSketch`] per step, whose size
 //! depends on how far the frontier spreads across runs: the one part that
 //! is not fixed by the shape, allowed for from measurements.
 //!
@@ -25,13 +25,12 @@
 //! space of the output folder's file system: to hold airace to less than
 //! the machine has, and for tests that must not depend on the machine.
 
-use crate::app::{InputError, RunConfig, SweepConfig};
+use crate::context::InputError;
 use crate::engine::aggregate::{LabStepSums, LabTotals, StepSums, StepTotals, frontier_batch};
 use crate::engine::{BLOCK_RUNS, BLOCKS_PER_THREAD, LabRecord, RunRecord, wave_blocks};
 use crate::output::rows::{LAB_ROW_CAPACITY, RUN_ROW_CAPACITY};
 use crate::scenario::Scenario;
 use crate::stats::{QuantileSketch, ValueSum};
-use crate::sweep::Point;
 use std::mem::size_of;
 use std::path::Path;
 
@@ -96,7 +95,7 @@ const CELL_BYTES: u64 = 16;
 
 /// What one scenario needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Estimate {
+pub struct ResourceNeed {
     /// Peak memory while it runs.
     pub memory: u64,
     /// Of which its aggregate, which the command holds until it ends (a
@@ -156,7 +155,7 @@ fn pixels(size: &crate::plot::Size) -> u64 {
 }
 
 /// Estimates the peak memory and the output size of a run of `shape`.
-pub fn estimate(shape: &Shape) -> Estimate {
+pub fn estimate(shape: &Shape) -> ResourceNeed {
     let rows = u64::from(shape.steps) + 1;
     let labs = shape.labs as u64;
     let sketch = size_of::<QuantileSketch>() as u64
@@ -226,7 +225,7 @@ pub fn estimate(shape: &Shape) -> Estimate {
     let figures = shape.figure_pixels.map_or(0, |p| {
         FIGURES_PER_SCENARIO * (figure_bytes(p, rows) + svg_bytes(rows))
     });
-    Estimate {
+    ResourceNeed {
         memory,
         aggregate,
         disk: rows_on_disk + timeseries + figures,
@@ -239,14 +238,20 @@ pub fn estimate(shape: &Shape) -> Estimate {
 /// folder's file system has free. Scenarios run one after another, each
 /// beside the aggregates of those before it (the command keeps them for
 /// its comparison), while their files add up.
-fn check<'a>(
+pub fn check<'a>(
     scenarios: impl IntoIterator<Item = (&'a Scenario, String)>,
     threads: Option<usize>,
     run_rows: bool,
     figures: Option<&crate::plot::Size>,
     out: &Path,
 ) -> Result<(), InputError> {
-    let threads = crate::app::thread_count(threads);
+    if let Some(why) = unwritable(out) {
+        return Err(InputError::Usage(format!(
+            "{} cannot be written: {why}; choose another --out",
+            out.display()
+        )));
+    }
+    let threads = crate::context::thread_count(threads);
     let memory = limit(MEMORY_LIMIT_VAR)?.or_else(available_memory);
     let disk = limit(DISK_LIMIT_VAR)?.or_else(|| free_space(out));
     let mut written = 0;
@@ -306,46 +311,6 @@ fn check<'a>(
     Ok(())
 }
 
-/// [`check`] for `airace run`: its scenarios (as loaded, with overrides)
-/// and where each came from.
-pub fn check_run(
-    scenarios: &[Scenario],
-    origins: impl Iterator<Item = String>,
-    config: &RunConfig,
-) -> Result<(), InputError> {
-    check(
-        scenarios.iter().zip(origins),
-        config.threads,
-        config.run_rows,
-        config.figures.size.as_ref(),
-        &config.out,
-    )
-}
-
-/// [`check`] for `airace sweep`: the points it runs, the first of them
-/// point `first + 1`, from the file `origin`. Only with `keep_points` does
-/// a point write per-run rows or figures.
-pub fn check_sweep(
-    points: &[Point],
-    first: usize,
-    origin: &str,
-    config: &SweepConfig,
-) -> Result<(), InputError> {
-    let points = points.iter().enumerate();
-    check(
-        points.map(|(k, p)| {
-            (
-                &p.scenario,
-                format!("{origin} at sweep point {}", first + k + 1),
-            )
-        }),
-        config.threads,
-        config.keep_points,
-        config.figures.size.as_ref().filter(|_| config.keep_points),
-        &config.out,
-    )
-}
-
 /// A limit from the environment, if set.
 fn limit(var: &str) -> Result<Option<u64>, InputError> {
     match std::env::var(var) {
@@ -387,13 +352,10 @@ fn meminfo_available(meminfo: &str) -> Option<u64> {
     Some(kib * 1024)
 }
 
-/// Free space for an unprivileged user on the file system that will hold
-/// `out` (the nearest folder of it that exists); `None` where it cannot be
-/// told.
-#[cfg(unix)]
-fn free_space(out: &Path) -> Option<u64> {
-    let existing = out
-        .ancestors()
+/// The nearest folder of `out` that exists (`out` itself, or the parent
+/// it will be made in).
+fn nearest_existing(out: &Path) -> Option<&Path> {
+    out.ancestors()
         .map(|p| {
             if p.as_os_str().is_empty() {
                 Path::new(".")
@@ -401,7 +363,48 @@ fn free_space(out: &Path) -> Option<u64> {
                 p
             }
         })
-        .find(|p| p.exists())?;
+        .find(|p| p.exists())
+}
+
+/// Why `out` cannot be written, if it plainly cannot: the nearest of it
+/// that exists is on a read-only file system or on one that
+/// stores no files (such as `/proc`, which reports 0 B free), or this user
+/// may not write there. Checked before the free space, so that such a
+/// folder is not answered with "use fewer runs".
+#[cfg(unix)]
+fn unwritable(out: &Path) -> Option<String> {
+    use rustix::fs::{Access, StatVfsMountFlags};
+    let existing = nearest_existing(out)?;
+    let shown = existing.display();
+    if !existing.is_dir() {
+        return None; // claiming the folder says so
+    }
+    let stat = rustix::fs::statvfs(existing).ok()?;
+    if stat.f_flag.contains(StatVfsMountFlags::RDONLY) {
+        return Some(format!("{shown} is on a read-only file system"));
+    }
+    if stat.f_blocks == 0 {
+        return Some(format!(
+            "{shown} is on a file system that stores no files (such as /proc or /sys)"
+        ));
+    }
+    if rustix::fs::access(existing, Access::WRITE_OK).is_err() {
+        return Some(format!("this user may not write into {shown}"));
+    }
+    None
+}
+
+#[cfg(not(unix))]
+fn unwritable(_: &Path) -> Option<String> {
+    None
+}
+
+/// Free space for an unprivileged user on the file system that will hold
+/// `out` (the nearest folder of it that exists); `None` where it cannot be
+/// told.
+#[cfg(unix)]
+fn free_space(out: &Path) -> Option<u64> {
+    let existing = nearest_existing(out)?;
     let stat = rustix::fs::statvfs(existing).ok()?;
     Some(stat.f_bavail.saturating_mul(stat.f_frsize))
 }

@@ -11,7 +11,7 @@
 //!
 //! Sweeps shard by point: shard K of N runs a contiguous range of points.
 
-use crate::app::{self, InputError};
+use crate::context::InputError;
 use crate::engine::{Aggregate, BLOCK_RUNS};
 use crate::output::atomic::AtomicFile;
 use crate::output::folder::{self, CommitError, Folder, Kind, Scope, Written};
@@ -26,9 +26,9 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// `shard.json`, written last into a shard's folder.
-pub const MANIFEST: &str = "shard.json";
+pub const MANIFEST: &str = crate::output::files::SHARD_MANIFEST;
 /// A scenario shard's exact aggregate.
-pub const AGGREGATE: &str = "aggregate.bin";
+pub const AGGREGATE: &str = crate::output::files::AGGREGATE;
 const FORMAT: &str = "airace-shard";
 /// 2: a sweep shard holds its sweep's `sweep.toml`.
 const FORMAT_VERSION: u32 = 3;
@@ -201,7 +201,7 @@ pub fn write_scenario_shard(
     let aggregate = result.aggregate.to_bytes();
     let toml = output::Export::render(&output::manifest::ScenarioToml, result);
     staged.push(folder.stage(AGGREGATE, &aggregate)?);
-    staged.push(folder.stage("scenario.toml", &toml)?);
+    staged.push(folder.stage(crate::output::files::SCENARIO_TOML, &toml)?);
     list_files(&mut manifest, &staged);
     let json = folder.stage(MANIFEST, &manifest.to_bytes())?;
     folder.commit(staged, Some(json), Scope::Whole)
@@ -235,7 +235,7 @@ pub fn write_sweep_shard(
     mut manifest: ShardManifest,
 ) -> Result<(), CommitError> {
     let staged = vec![
-        folder.stage(app::SWEEP_FILE, csv)?,
+        folder.stage(crate::output::sweep_folder::SWEEP_FILE, csv)?,
         folder.stage(crate::sweep::REPRODUCE_FILE, reproduce.as_bytes())?,
     ];
     list_files(&mut manifest, &staged);
@@ -645,7 +645,7 @@ pub fn merge(config: &MergeConfig) -> anyhow::Result<MergeReport> {
     }
     let comparison = match claims.next() {
         Some(mut folder) => {
-            app::write_comparison(&mut folder, &results, &config.figures)?;
+            crate::output::comparison::write_comparison(&mut folder, &results, &config.figures)?;
             Some(folder.dir().to_path_buf())
         }
         None => None,
@@ -680,7 +680,7 @@ fn read_scenario_group(group: Group) -> Result<ReadyScenario, InputError> {
     else {
         unreachable!("grouped as a scenario")
     };
-    let path = first.dir.join("scenario.toml");
+    let path = first.dir.join(crate::output::files::SCENARIO_TOML);
     let text = std::fs::read_to_string(&path)
         .map_err(|e| InputError::Usage(format!("cannot read {}: {e}", path.display())))?;
     let scenario =
@@ -830,7 +830,7 @@ fn write_sweep_group(
             .into());
         }
         expected = end_point;
-        let path = f.dir.join(app::SWEEP_FILE);
+        let path = f.dir.join(crate::output::sweep_folder::SWEEP_FILE);
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         let (head, rows) = text.split_once('\n').unwrap_or((&text, ""));
@@ -873,7 +873,7 @@ fn write_sweep_group(
     let reproduce = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
     let info = merged_info(first, config);
-    app::write_sweep(
+    crate::output::sweep_folder::write_sweep(
         folder,
         &String::from_utf8_lossy(&csv),
         &reproduce,

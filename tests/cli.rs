@@ -26,27 +26,6 @@ fn help_shows_examples() {
 }
 
 #[test]
-fn the_template_validates() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = airace()
-        .arg("new")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let path = dir.path().join("mine.toml");
-    fs::write(&path, out).unwrap();
-    airace()
-        .args(["validate", path.to_str().unwrap()])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
-            "ok: mine (1 labs, 10000 runs of 120 steps, seed 1)",
-        ));
-}
-
-#[test]
 fn no_arguments_at_all_is_the_default_comparison() {
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = Command::cargo_bin("airace").unwrap();

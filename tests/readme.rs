@@ -48,3 +48,15 @@ fn readme_names_both_setup_commands_and_ci_runs_the_test_command() {
     let ci = fs::read_to_string(root.join(".ci/run")).unwrap();
     assert!(ci.contains("cargo test"));
 }
+
+/// One convention for `±` (2 SE), stated once: the README's second game
+/// table quoted 1 SE where the console and pages print 2 SE.
+#[test]
+fn every_plus_minus_in_the_readme_is_two_standard_errors() {
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    assert!(readme.contains("Every `±` that airace prints (console,\nreport pages) and that this README quotes is **2 standard errors**"));
+    for other in ["± one standard error", "± 1 SE", "(1 SE)", "± one SE"] {
+        assert!(!readme.contains(other), "the README still writes {other}");
+    }
+}

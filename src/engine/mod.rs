@@ -8,10 +8,10 @@
 //! is exact, so the results are the same bits for any thread count.
 
 pub mod aggregate;
+pub mod aggregate_codec;
 pub mod lanes;
 pub mod normal;
 pub mod run;
-pub mod state;
 pub mod streams;
 
 pub use aggregate::{Aggregate, BlockStats, Detail};

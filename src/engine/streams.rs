@@ -1,4 +1,4 @@
-//! The random streams of a run (DESIGN.md, "Randomness and reproducibility").
+//! The random streams of a run (docs/model.md, "Randomness and reproducibility").
 //!
 //! One ChaCha8 generator is keyed from the master seed; every run reads
 //! three streams of its own, numbered from the run index and the stream's

@@ -6,7 +6,7 @@
 use super::done::{Done, Measured};
 use super::file::{Exploration, Metric, Outcome, Overrides};
 use super::tables::{self, Results};
-use crate::app::{self, InputError, thread_pool};
+use crate::context::{self, InputError, thread_pool};
 use crate::engine::{self, Aggregate, Control, RaceModel, Stopped};
 use crate::output::atomic::AtomicFile;
 use crate::output::folder::{self, Folder, Kind, Scope};
@@ -239,24 +239,24 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
     };
     let fresh = Done::new(identity, experiments, outcome_names.len());
     let mut done = plan(&dir, fresh, config.resume, config.quiet)?;
-    let mut created = app::Created::default();
+    let mut created = context::Created::default();
     let mut folder = created.claim(&dir, kind, config.force)?;
 
     let todo: Vec<usize> = range
         .clone()
         .filter(|x| !done.measured.contains_key(x))
         .collect();
-    let bar = app::progress_bar(range.len() as u64, config.quiet, "experiments, {per_sec}");
+    let bar = context::progress_bar(range.len() as u64, config.quiet, "experiments, {per_sec}");
     bar.set_message(name.clone());
     bar.set_position((range.len() - todo.len()) as u64);
     let started = Instant::now();
     let finished = AtomicU64::new((range.len() - todo.len()) as u64);
     let runs_done = AtomicU64::new(0);
-    let stop_after = app::test_stop_after();
+    let stop_after = context::test_stop_after();
     let quiet_progress = |_: u64| {};
     let control = Control {
         progress: &quiet_progress,
-        cancel: &app::INTERRUPTED,
+        cancel: &context::INTERRUPTED,
     };
     let outcomes = &exploration.outcomes;
     // Waves of experiments in index order, a checkpoint between waves
@@ -268,7 +268,7 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
             chunk
                 .par_iter()
                 .map(|&x| {
-                    if app::interrupted() {
+                    if context::interrupted() {
                         return (x, None);
                     }
                     let scenario = &scenarios[x];
@@ -288,7 +288,7 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
                     let runs = runs_done.fetch_add(scenario.meta.runs, Ordering::Relaxed)
                         + scenario.meta.runs;
                     if stop_after.is_some_and(|n| runs >= n) {
-                        app::INTERRUPTED.store(true, Ordering::SeqCst);
+                        context::INTERRUPTED.store(true, Ordering::SeqCst);
                     }
                     (
                         x,
@@ -302,7 +302,7 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
                 done.measured.insert(x, m);
             }
         }
-        if app::interrupted() {
+        if context::interrupted() {
             bar.finish_and_clear();
             save_checkpoint(&dir, &done)?;
             return Err(Interrupted {
@@ -316,7 +316,7 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
             }
             .into());
         }
-        if last_checkpoint.elapsed() >= app::CHECKPOINT_EVERY {
+        if last_checkpoint.elapsed() >= crate::commands::runner::CHECKPOINT_EVERY {
             save_checkpoint(&dir, &done)?;
             last_checkpoint = Instant::now();
         }
@@ -466,7 +466,7 @@ pub fn write_exploration(
     let page = super::report::page(&view, &drawn, &String::from_utf8_lossy(&manifest))?;
     files.push((super::report::PAGE, page.into_bytes()));
     files.push((tables::MANIFEST, manifest));
-    if app::interrupted() {
+    if context::interrupted() {
         return Err(crate::interrupt::StoppedWriting {
             folder: folder.dir().to_path_buf(),
         }

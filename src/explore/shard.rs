@@ -13,7 +13,7 @@
 use super::command::{self, ExploreConfig};
 use super::done::Done;
 use super::file::{Exploration, Overrides};
-use crate::app::{self, InputError};
+use crate::context::{self, InputError};
 use crate::output::folder::{self, Folder, Kind, Scope, Written};
 use crate::shard::ShardSpec;
 use rayon::prelude::*;
@@ -296,7 +296,7 @@ pub fn merge(config: &MergeConfig) -> anyhow::Result<Vec<PathBuf>> {
             .into());
         }
     }
-    let pool = app::thread_pool(config.threads)?;
+    let pool = context::thread_pool(config.threads)?;
     // Every exploration loaded and checked against its shards.
     let mut ready = Vec::new();
     for ((name, identity), shards) in groups {
@@ -349,7 +349,7 @@ pub fn merge(config: &MergeConfig) -> anyhow::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for (e, all, source) in ready {
         let dir = config.out.join(format!("{}-explore", e.name));
-        let mut created = app::Created::default();
+        let mut created = context::Created::default();
         let mut folder = created.claim(&dir, Kind::Exploration, config.force)?;
         let results = command::results_of(&all, e.points.len(), e.policies.len());
         let explore_config = ExploreConfig {

@@ -270,7 +270,7 @@ pub fn payoffs_csv(e: &Estimates) -> String {
             PayoffTable::Seats(_) => "seat,strategy",
         }
     );
-    let rows: Vec<(usize, String, Option<super::table::Payoff>)> = match &e.table {
+    let rows: Vec<(usize, String, Option<super::table::PayoffEstimate>)> = match &e.table {
         PayoffTable::Symmetric(t) => (0..t.profiles().len())
             .flat_map(|p| {
                 let counts = t.profiles()[p].clone();
@@ -717,11 +717,11 @@ pub fn summary(game: &Game, e: &Estimates, a: &Analysis) -> Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::game::table::Payoff;
+    use crate::game::table::PayoffEstimate;
 
     #[test]
     fn a_hawk_dove_table_gives_every_analysis() {
-        let exact = |x| Payoff::exact(x);
+        let exact = |x| PayoffEstimate::exact(x);
         let t = SymmetricTable::from_matrix(
             vec!["hawk".into(), "dove".into()],
             &[vec![exact(-1.0), exact(2.0)], vec![exact(0.0), exact(1.0)]],

@@ -412,7 +412,7 @@ pub fn limit_applies_below(sweep: &[WithMutation], limit: &[f64], tolerance: f64
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::game::table::{Payoff, test_matrix as matrix};
+    use crate::game::table::{PayoffEstimate, test_matrix as matrix};
 
     /// A prisoner's dilemma in a population of three, worked by hand.
     ///
@@ -508,10 +508,10 @@ mod tests {
         let mut t = SymmetricTable::new(vec!["A".into(), "B".into()], 3);
         for (p, c) in t.profiles().to_vec().iter().enumerate() {
             if c[0] > 0 {
-                t.set(p, 0, Payoff::exact(1.0 + c[0] as f64 * 0.5));
+                t.set(p, 0, PayoffEstimate::exact(1.0 + c[0] as f64 * 0.5));
             }
             if c[1] > 0 {
-                t.set(p, 1, Payoff::exact(2.0 - c[1] as f64 * 0.25));
+                t.set(p, 1, PayoffEstimate::exact(2.0 - c[1] as f64 * 0.25));
             }
         }
         let pop = Population {

@@ -132,13 +132,11 @@ impl Game {
                 Err(e) => return Err(e),
             };
         problems.extend(lab_policies(source));
-        let game = match toml::from_str::<GameOnly>(source) {
-            Ok(raw) => raw.game,
-            Err(e) => {
-                problems.push(toml_problem(source, &e));
-                None
-            }
-        };
+        // Every refused key of [game] reported, and the rest still read
+        // (so an out-of-range value beside an unknown key is reported too).
+        let read = crate::scenario::validate::read_blanking::<GameOnly>(source, toml_problem);
+        problems.extend(read.problems);
+        let game = read.value.and_then(|raw| raw.game);
         let result = match (scenario, game) {
             (Some(scenario), Some(game)) => check(source, scenario, game, &mut problems),
             (None, Some(game)) => {
@@ -603,14 +601,7 @@ fn toml_problem(source: &str, error: &toml::de::Error) -> Problem {
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let found = rest.split('`').next().unwrap_or("");
         let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
-        if let Some((_, best)) = expected
-            .iter()
-            .map(|e| (strsim::jaro_winkler(found, e), *e))
-            .filter(|(score, _)| *score > 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-        {
-            message.push_str(&format!("; did you mean `{best}`?"));
-        }
+        message.push_str(&crate::scenario::error::did_you_mean(found, expected));
     }
     let message = message
         .replace("invalid type: ", "")

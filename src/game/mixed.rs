@@ -494,7 +494,7 @@ fn least_epsilon(form: &Form, payoffs: &[(f64, f64)]) -> MixedNash {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::game::table::{Payoff, test_matrix};
+    use crate::game::table::{PayoffEstimate, test_matrix};
 
     fn names(n: &[&str]) -> Vec<String> {
         n.iter().map(|s| s.to_string()).collect()
@@ -539,10 +539,14 @@ mod tests {
         let mut t = SymmetricTable::new(names(&["volunteer", "ignore"]), 3);
         for (p, counts) in t.profiles().to_vec().iter().enumerate() {
             if counts[0] > 0 {
-                t.set(p, 0, Payoff::exact(0.75));
+                t.set(p, 0, PayoffEstimate::exact(0.75));
             }
             if counts[1] > 0 {
-                t.set(p, 1, Payoff::exact(if counts[0] > 0 { 1.0 } else { 0.0 }));
+                t.set(
+                    p,
+                    1,
+                    PayoffEstimate::exact(if counts[0] > 0 { 1.0 } else { 0.0 }),
+                );
             }
         }
         let found = symmetric(&t);
@@ -558,8 +562,8 @@ mod tests {
         );
         for (p, q) in t.profiles().to_vec().iter().enumerate() {
             let same = q[0] == q[1];
-            t.set(p, 0, Payoff::exact(if same { 1.0 } else { -1.0 }));
-            t.set(p, 1, Payoff::exact(if same { -1.0 } else { 1.0 }));
+            t.set(p, 0, PayoffEstimate::exact(if same { 1.0 } else { -1.0 }));
+            t.set(p, 1, PayoffEstimate::exact(if same { -1.0 } else { 1.0 }));
         }
         let found = seats(&t);
         assert_eq!(found.len(), 1, "{found:?}");
@@ -570,7 +574,7 @@ mod tests {
         // y), y = 1/3; the matcher makes it indifferent: x = 1/2 still
         // (its payoffs are symmetric).
         let hh = t.index_of(&[0, 0]).unwrap();
-        t.set(hh, 0, Payoff::exact(3.0));
+        t.set(hh, 0, PayoffEstimate::exact(3.0));
         let found = seats(&t);
         assert!(
             close(&found[0].mix[1], &[1.0 / 3.0, 2.0 / 3.0]),
@@ -582,7 +586,7 @@ mod tests {
     #[test]
     fn epsilon_carries_the_payoffs_standard_errors() {
         // Hawk-dove, V = 2, C = 4, payoffs with SE 0.1: the mix x = 1/2.
-        let p = |mean| Payoff { mean, se: 0.1 };
+        let p = |mean| PayoffEstimate { mean, se: 0.1 };
         let t = SymmetricTable::from_matrix(
             names(&["hawk", "dove"]),
             &[vec![p(-1.0), p(2.0)], vec![p(0.0), p(1.0)]],

@@ -10,12 +10,11 @@
 //! hand-made games. [`game_file`] reads a game (a scenario plus a `[game]`
 //! table), [`race_game`] builds its table by simulating every profile of
 //! the race model with common random numbers, [`analysis`] reads it and
-//! writes the tables, and [`command`] is `airace game`. [`classic`]
+//! writes the tables, and `airace game` is [`crate::commands::game`]. [`classic`]
 //! reproduces two published models of AI races.
 
 pub mod analysis;
 pub mod classic;
-pub mod command;
 pub mod fermi;
 pub mod game_file;
 pub mod mixed;
@@ -24,5 +23,4 @@ pub mod race_game;
 pub mod replicator;
 pub mod table;
 
-pub use command::{GameConfig, run_game};
 pub use game_file::Game;

@@ -27,7 +27,7 @@
 //! of the gain function `g(x) = f_A(x) - f_B(x)`, a polynomial of degree
 //! `n - 1` in Bernstein form.
 
-use super::table::{Payoff, SeatTable, SymmetricTable, binomial};
+use super::table::{PayoffEstimate, SeatTable, SymmetricTable, binomial};
 use serde::Serialize;
 
 /// The family-wise error level of the table's deviation verdicts.
@@ -57,7 +57,7 @@ pub enum Verdict {
 
 /// The two-sided p-value of a gain against zero, or `None` when the gain
 /// is exact (zero standard error): then its sign alone decides.
-pub fn p_value(gain: Payoff) -> Option<f64> {
+pub fn p_value(gain: PayoffEstimate) -> Option<f64> {
     if gain.se > 0.0 {
         Some(libm::erfc(
             (gain.mean / gain.se).abs() / std::f64::consts::SQRT_2,
@@ -73,14 +73,14 @@ pub fn p_value(gain: Payoff) -> Option<f64> {
 /// error, as in a closed-form table).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Tested {
-    pub gain: Payoff,
+    pub gain: PayoffEstimate,
     pub same_strategy: bool,
     pub exact: bool,
 }
 
 impl Tested {
     /// An estimated gain of two different strategies.
-    pub fn estimated(gain: Payoff) -> Self {
+    pub fn estimated(gain: PayoffEstimate) -> Self {
         Tested {
             gain,
             same_strategy: false,
@@ -96,7 +96,7 @@ impl Tested {
 /// payoff) it is undecided.
 pub fn verdicts(gains: &[Tested], scale: f64, level: f64) -> Vec<Verdict> {
     let rounding = ROUNDING * scale.max(1.0);
-    let sign = |g: &Payoff| {
+    let sign = |g: &PayoffEstimate| {
         if g.mean > 0.0 {
             Verdict::Gains
         } else {
@@ -161,7 +161,7 @@ pub struct Deviation {
     pub to: usize,
     /// The profile it leads to.
     pub target: usize,
-    pub gain: Payoff,
+    pub gain: PayoffEstimate,
     pub verdict: Verdict,
 }
 
@@ -271,7 +271,7 @@ pub fn check_symmetric(table: &SymmetricTable) -> Vec<ProfileCheck> {
 }
 
 /// Whether both payoffs of a deviation are exact.
-fn exact(before: Option<Payoff>, after: Option<Payoff>) -> bool {
+fn exact(before: Option<PayoffEstimate>, after: Option<PayoffEstimate>) -> bool {
     before.is_some_and(|p| p.se == 0.0) && after.is_some_and(|p| p.se == 0.0)
 }
 
@@ -338,7 +338,7 @@ const ROOT_GRID: usize = 4000;
 /// two-strategy symmetric game when co-players play the first with
 /// probability `x`, and its standard error. `None` if the table is not a
 /// complete two-strategy table.
-pub fn two_strategy_gain(table: &SymmetricTable, x: f64) -> Option<Payoff> {
+pub fn two_strategy_gain(table: &SymmetricTable, x: f64) -> Option<PayoffEstimate> {
     if table.strategies().len() != 2 {
         return None;
     }
@@ -353,7 +353,7 @@ pub fn two_strategy_gain(table: &SymmetricTable, x: f64) -> Option<Payoff> {
         mean += weight * d.mean;
         var += weight * weight * d.se * d.se;
     }
-    Some(Payoff {
+    Some(PayoffEstimate {
         mean,
         se: var.sqrt(),
     })
@@ -370,7 +370,7 @@ pub fn mixed_equilibria(table: &SymmetricTable) -> Vec<MixedEquilibrium> {
     let xs: Vec<f64> = (0..=ROOT_GRID)
         .map(|i| i as f64 / ROOT_GRID as f64)
         .collect();
-    let values: Vec<Payoff> = xs.iter().map(|&x| g(x)).collect();
+    let values: Vec<PayoffEstimate> = xs.iter().map(|&x| g(x)).collect();
     let mut out = Vec::new();
     for i in 0..ROOT_GRID {
         let (a, b) = (values[i].mean, values[i + 1].mean);
@@ -434,9 +434,9 @@ mod tests {
         n.iter().map(|s| s.to_string()).collect()
     }
 
-    fn exact(rows: &[&[f64]]) -> Vec<Vec<Payoff>> {
+    fn exact(rows: &[&[f64]]) -> Vec<Vec<PayoffEstimate>> {
         rows.iter()
-            .map(|r| r.iter().map(|&x| Payoff::exact(x)).collect())
+            .map(|r| r.iter().map(|&x| PayoffEstimate::exact(x)).collect())
             .collect()
     }
 
@@ -492,7 +492,7 @@ mod tests {
 
     #[test]
     fn a_gain_the_data_cannot_sign_is_undecided_not_a_weak_equilibrium() {
-        let p = |mean: f64, se: f64| Payoff { mean, se };
+        let p = |mean: f64, se: f64| PayoffEstimate { mean, se };
         // Stag hunt-like, but the deviation from (B, B) to A gains 0.15 with
         // a standard error of 0.1 (z = 1.5, p = 0.13): undecided, and so is
         // (B, B). Before, a gain within 2 SE made (B, B) a "weak" equilibrium.
@@ -526,7 +526,7 @@ mod tests {
 
     #[test]
     fn holm_corrects_the_family_of_deviations() {
-        let g = |mean: f64| Tested::estimated(Payoff { mean, se: 1.0 });
+        let g = |mean: f64| Tested::estimated(PayoffEstimate { mean, se: 1.0 });
         // z = 2.2: p = 0.0278, decided alone at 5%.
         assert_eq!(verdicts(&[g(2.2)], 1.0, 0.05), vec![Verdict::Gains]);
         assert_eq!(verdicts(&[g(-2.2)], 1.0, 0.05), vec![Verdict::Loses]);
@@ -552,7 +552,7 @@ mod tests {
         assert_eq!(verdicts(&family, 1.0, 0.05)[9], Verdict::Gains);
         // Exact gains: equal when zero, else decided by their sign.
         let exact = |mean| Tested {
-            gain: Payoff::exact(mean),
+            gain: PayoffEstimate::exact(mean),
             same_strategy: false,
             exact: true,
         };
@@ -562,7 +562,7 @@ mod tests {
         );
         // A zero gain with zero error from a sample (every paired run gave
         // the same payoff) proves nothing: undecided.
-        let sampled = Tested::estimated(Payoff::exact(0.0));
+        let sampled = Tested::estimated(PayoffEstimate::exact(0.0));
         assert_eq!(verdicts(&[sampled], 1.0, 0.05), vec![Verdict::Undecided]);
         // Two names for one strategy are equal whatever the sample says.
         let same = Tested {
@@ -581,7 +581,7 @@ mod tests {
         for (p, counts) in t.profiles().to_vec().iter().enumerate() {
             for (s, &c) in counts.iter().enumerate() {
                 if c > 0 {
-                    t.set(p, s, Payoff::exact((c - 1) as f64));
+                    t.set(p, s, PayoffEstimate::exact((c - 1) as f64));
                 }
             }
         }
@@ -608,8 +608,8 @@ mod tests {
         let mut t = SeatTable::new(names(&["H", "T"]), names(&["row", "col"]));
         for (p, prof) in t.profiles().to_vec().iter().enumerate() {
             let same = prof[0] == prof[1];
-            t.set(p, 0, Payoff::exact(if same { 1.0 } else { -1.0 }));
-            t.set(p, 1, Payoff::exact(if same { -1.0 } else { 1.0 }));
+            t.set(p, 0, PayoffEstimate::exact(if same { 1.0 } else { -1.0 }));
+            t.set(p, 1, PayoffEstimate::exact(if same { -1.0 } else { 1.0 }));
         }
         assert!(check_seats(&t).iter().all(|c| !c.status.is_equilibrium()));
         let mut d = SeatTable::new(names(&["a", "b"]), names(&["x", "y", "z"]));
@@ -618,7 +618,7 @@ mod tests {
                 // Strategy b adds 1 to the player and costs others 2.
                 let own = prof[seat] as f64;
                 let others: f64 = (0..3).filter(|&s| s != seat).map(|s| prof[s] as f64).sum();
-                d.set(p, seat, Payoff::exact(own - 2.0 * others));
+                d.set(p, seat, PayoffEstimate::exact(own - 2.0 * others));
             }
         }
         let eq: Vec<usize> = check_seats(&d)

@@ -1,6 +1,6 @@
 //! The empirical game on the race model: every strategy profile simulated
 //! with common random numbers, each strategy's expected payoff `U_i`
-//! (DESIGN.md, Payoffs) estimated with its standard error.
+//! (docs/model.md, Payoffs) estimated with its standard error.
 //!
 //! Every profile is run on the same run indices with the same master seed,
 //! so run `k` of every profile sees the same growth and fate numbers: the
@@ -17,7 +17,7 @@
 //! seat, which has probability zero while capability growth is noisy.
 
 use super::game_file::Game;
-use super::table::{Payoff, SeatTable, SymmetricTable};
+use super::table::{PayoffEstimate, SeatTable, SymmetricTable};
 use crate::engine::{
     BlockStats, Control, LabRecord, LaneWorkspace, RaceModel, RunRecord, Streams, simulate_runs,
 };
@@ -41,7 +41,7 @@ pub enum PayoffTable {
 pub struct Estimates {
     pub table: PayoffTable,
     /// Expected probability of catastrophe `1 - exp(-H)` in each profile.
-    pub catastrophe: Vec<Payoff>,
+    pub catastrophe: Vec<PayoffEstimate>,
     /// Runs asked for: every profile has at least these.
     pub runs: u64,
     pub seed: u64,
@@ -306,18 +306,8 @@ fn simulate_block(
 }
 
 /// Mean and standard error from a sum and a sum of squares over `n`.
-fn estimate((sum, sum_sq): (f64, f64), n: u64) -> Payoff {
-    let n_f = n as f64;
-    let mean = sum / n_f;
-    let var = if n > 1 {
-        ((sum_sq - n_f * mean * mean) / (n_f - 1.0)).max(0.0)
-    } else {
-        0.0
-    };
-    Payoff {
-        mean,
-        se: (var / n_f).sqrt(),
-    }
+fn estimate((sum, sum_sq): (f64, f64), n: u64) -> PayoffEstimate {
+    PayoffEstimate::from_sums(sum, sum_sq, n as f64)
 }
 
 /// Adding runs to the profiles whose verdicts are undecided.

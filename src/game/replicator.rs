@@ -286,7 +286,7 @@ pub fn bootstrap_from(
                     t.set(
                         p,
                         s,
-                        super::table::Payoff {
+                        super::table::PayoffEstimate {
                             mean: pay.mean + pay.se * z,
                             se: pay.se,
                         },
@@ -374,7 +374,7 @@ fn project(x: &[f64]) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::game::table::{Payoff, test_matrix as matrix};
+    use crate::game::table::{PayoffEstimate, test_matrix as matrix};
 
     fn names(n: &[&str]) -> Vec<String> {
         n.iter().map(|s| s.to_string()).collect()
@@ -405,10 +405,10 @@ mod tests {
         let mut t = SymmetricTable::new(names(&["A", "B"]), 3);
         for (p, c) in t.profiles().to_vec().iter().enumerate() {
             if c[0] > 0 {
-                t.set(p, 0, Payoff::exact((c[0] - 1) as f64));
+                t.set(p, 0, PayoffEstimate::exact((c[0] - 1) as f64));
             }
             if c[1] > 0 {
-                t.set(p, 1, Payoff::exact(10.0 + c[0] as f64));
+                t.set(p, 1, PayoffEstimate::exact(10.0 + c[0] as f64));
             }
         }
         let f = Replicator::new(&t).unwrap().fitness(&[0.3, 0.7]);
@@ -474,7 +474,7 @@ mod tests {
     /// other: the rest point is flagged.
     #[test]
     fn a_rest_point_that_noise_moves_is_flagged() {
-        let p = |mean: f64| crate::game::table::Payoff { mean, se: 0.02 };
+        let p = |mean: f64| crate::game::table::PayoffEstimate { mean, se: 0.02 };
         let t = SymmetricTable::from_matrix(
             vec!["a".into(), "a2".into(), "b".into()],
             &[

@@ -22,16 +22,24 @@ use std::collections::BTreeMap;
 
 /// An estimated expected payoff.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Payoff {
+pub struct PayoffEstimate {
     pub mean: f64,
     /// Standard error of the mean (0 for exact payoffs).
     pub se: f64,
 }
 
-impl Payoff {
+impl PayoffEstimate {
+    /// From the sum and sum of squares of `n` values ([`crate::stats::mean_se`]).
+    pub fn from_sums(sum: f64, sum_sq: f64, n: f64) -> Self {
+        let (mean, se) = crate::stats::mean_se(sum, sum_sq, n);
+        PayoffEstimate { mean, se }
+    }
+}
+
+impl PayoffEstimate {
     /// An exact payoff (no sampling error), as in a closed-form table.
     pub fn exact(mean: f64) -> Self {
-        Payoff { mean, se: 0.0 }
+        PayoffEstimate { mean, se: 0.0 }
     }
 }
 
@@ -89,7 +97,7 @@ pub struct SymmetricTable {
     index: BTreeMap<Vec<usize>, usize>,
     /// `[profile][strategy]`: present iff the strategy is used in the profile
     /// and its payoff has been set.
-    payoffs: Vec<Vec<Option<Payoff>>>,
+    payoffs: Vec<Vec<Option<PayoffEstimate>>>,
     /// Paired estimate of the gain of a player of `from` in `profile`
     /// switching to `to`, keyed `(profile, from, to)`: its mean (when
     /// estimated on its own runs) and standard error.
@@ -124,7 +132,7 @@ impl SymmetricTable {
 
     /// A two-player game from its matrix: `matrix[i][j]` is the payoff of
     /// strategy `i` against strategy `j`.
-    pub fn from_matrix(strategies: Vec<String>, matrix: &[Vec<Payoff>]) -> Self {
+    pub fn from_matrix(strategies: Vec<String>, matrix: &[Vec<PayoffEstimate>]) -> Self {
         let m = strategies.len();
         assert!(matrix.len() == m && matrix.iter().all(|row| row.len() == m));
         let mut table = SymmetricTable::new(strategies, 2);
@@ -170,7 +178,7 @@ impl SymmetricTable {
     ///
     /// # Panics
     /// If no player uses `strategy` in `profile`.
-    pub fn set(&mut self, profile: usize, strategy: usize, payoff: Payoff) {
+    pub fn set(&mut self, profile: usize, strategy: usize, payoff: PayoffEstimate) {
         assert!(
             self.profiles[profile][strategy] > 0,
             "strategy {strategy} is not used in profile {:?}",
@@ -180,7 +188,7 @@ impl SymmetricTable {
     }
 
     /// The payoff of `strategy` in `profile`, if it is used there and set.
-    pub fn payoff(&self, profile: usize, strategy: usize) -> Option<Payoff> {
+    pub fn payoff(&self, profile: usize, strategy: usize) -> Option<PayoffEstimate> {
         self.payoffs[profile][strategy]
     }
 
@@ -203,7 +211,7 @@ impl SymmetricTable {
     /// Records a deviation's gain estimated from its own paired runs (which
     /// may be more than either payoff's when runs were added to both
     /// profiles only).
-    pub fn set_gain(&mut self, profile: usize, from: usize, to: usize, gain: Payoff) {
+    pub fn set_gain(&mut self, profile: usize, from: usize, to: usize, gain: PayoffEstimate) {
         self.gain_se
             .insert((profile, from, to), (Some(gain.mean), gain.se));
     }
@@ -221,7 +229,7 @@ impl SymmetricTable {
 
     /// What a player of `from` in `profile` gains by switching to `to`, with
     /// its standard error (paired if recorded, else independent).
-    pub fn gain(&self, profile: usize, from: usize, to: usize) -> Option<Payoff> {
+    pub fn gain(&self, profile: usize, from: usize, to: usize) -> Option<PayoffEstimate> {
         let target = self.deviation_target(profile, from, to)?;
         let before = self.payoff(profile, from)?;
         let after = self.payoff(target, to)?;
@@ -247,7 +255,7 @@ impl SymmetricTable {
 
     /// The payoff of a player of `strategy` whose `n - 1` co-players use the
     /// strategies counted in `opponents`.
-    pub fn payoff_against(&self, strategy: usize, opponents: &[usize]) -> Option<Payoff> {
+    pub fn payoff_against(&self, strategy: usize, opponents: &[usize]) -> Option<PayoffEstimate> {
         let mut counts = opponents.to_vec();
         counts[strategy] += 1;
         self.payoff(self.index_of(&counts)?, strategy)
@@ -260,7 +268,7 @@ impl SymmetricTable {
 pub(crate) fn test_matrix(rows: &[&[f64]]) -> SymmetricTable {
     let m = rows
         .iter()
-        .map(|r| r.iter().map(|&x| Payoff::exact(x)).collect())
+        .map(|r| r.iter().map(|&x| PayoffEstimate::exact(x)).collect())
         .collect::<Vec<_>>();
     let n = (0..rows.len()).map(|i| format!("s{i}")).collect();
     SymmetricTable::from_matrix(n, &m)
@@ -269,13 +277,17 @@ pub(crate) fn test_matrix(rows: &[&[f64]]) -> SymmetricTable {
 /// A deviation's gain: the recorded paired estimate, else the difference
 /// of the payoffs with the recorded paired standard error, else with the
 /// independent-estimates one.
-fn paired(recorded: Option<(Option<f64>, f64)>, before: Payoff, after: Payoff) -> Payoff {
+fn paired(
+    recorded: Option<(Option<f64>, f64)>,
+    before: PayoffEstimate,
+    after: PayoffEstimate,
+) -> PayoffEstimate {
     match recorded {
-        Some((mean, se)) => Payoff {
+        Some((mean, se)) => PayoffEstimate {
             mean: mean.unwrap_or(after.mean - before.mean),
             se,
         },
-        None => Payoff {
+        None => PayoffEstimate {
             mean: after.mean - before.mean,
             se: before.se.hypot(after.se),
         },
@@ -283,7 +295,7 @@ fn paired(recorded: Option<(Option<f64>, f64)>, before: Payoff, after: Payoff) -
 }
 
 /// The smallest and largest mean of the payoffs known.
-fn range_of(payoffs: &[Vec<Option<Payoff>>]) -> (f64, f64) {
+fn range_of(payoffs: &[Vec<Option<PayoffEstimate>>]) -> (f64, f64) {
     payoffs
         .iter()
         .flatten()
@@ -302,7 +314,7 @@ pub struct SeatTable {
     /// Strategy per seat, seat 0 most significant (base `m` counting).
     profiles: Vec<Vec<usize>>,
     /// `[profile][seat]`.
-    payoffs: Vec<Vec<Option<Payoff>>>,
+    payoffs: Vec<Vec<Option<PayoffEstimate>>>,
     /// Keyed `(profile, seat, to)`, as in [`SymmetricTable`].
     gain_se: BTreeMap<(usize, usize, usize), (Option<f64>, f64)>,
     /// As in [`SymmetricTable`].
@@ -358,11 +370,11 @@ impl SeatTable {
         Some(profile.iter().fold(0, |acc, &s| acc * m + s))
     }
 
-    pub fn set(&mut self, profile: usize, seat: usize, payoff: Payoff) {
+    pub fn set(&mut self, profile: usize, seat: usize, payoff: PayoffEstimate) {
         self.payoffs[profile][seat] = Some(payoff);
     }
 
-    pub fn payoff(&self, profile: usize, seat: usize) -> Option<Payoff> {
+    pub fn payoff(&self, profile: usize, seat: usize) -> Option<PayoffEstimate> {
         self.payoffs[profile][seat]
     }
 
@@ -387,7 +399,7 @@ impl SeatTable {
     }
 
     /// Records a deviation's gain estimated from its own paired runs.
-    pub fn set_gain(&mut self, profile: usize, seat: usize, to: usize, gain: Payoff) {
+    pub fn set_gain(&mut self, profile: usize, seat: usize, to: usize, gain: PayoffEstimate) {
         self.gain_se
             .insert((profile, seat, to), (Some(gain.mean), gain.se));
     }
@@ -403,7 +415,7 @@ impl SeatTable {
     }
 
     /// What `seat` gains in `profile` by switching to `to`.
-    pub fn gain(&self, profile: usize, seat: usize, to: usize) -> Option<Payoff> {
+    pub fn gain(&self, profile: usize, seat: usize, to: usize) -> Option<PayoffEstimate> {
         let target = self.deviation_target(profile, seat, to)?;
         let before = self.payoff(profile, seat)?;
         let after = self.payoff(target, seat)?;
@@ -439,7 +451,7 @@ mod tests {
 
     #[test]
     fn a_matrix_fills_every_two_player_profile() {
-        let m = |x: f64| Payoff::exact(x);
+        let m = |x: f64| PayoffEstimate::exact(x);
         let t = SymmetricTable::from_matrix(
             names(&["A", "B"]),
             &[vec![m(3.0), m(0.0)], vec![m(5.0), m(1.0)]],
@@ -462,8 +474,8 @@ mod tests {
         let mut t = SymmetricTable::new(names(&["A", "B"]), 2);
         let aa = t.monomorphic(0);
         let ab = t.index_of(&[1, 1]).unwrap();
-        t.set(aa, 0, Payoff { mean: 1.0, se: 0.3 });
-        t.set(ab, 1, Payoff { mean: 2.0, se: 0.4 });
+        t.set(aa, 0, PayoffEstimate { mean: 1.0, se: 0.3 });
+        t.set(ab, 1, PayoffEstimate { mean: 2.0, se: 0.4 });
         assert!((t.gain(aa, 0, 1).unwrap().se - 0.5).abs() < 1e-12);
         t.set_gain_se(aa, 0, 1, 0.1);
         assert_eq!(t.gain(aa, 0, 1).unwrap().se, 0.1);

@@ -1,4 +1,4 @@
-//! The equations of the race model (DESIGN.md, "One step"), as plain
+//! The equations of the race model (docs/model.md, "One step"), as plain
 //! functions of plain numbers, so each can be tested against the document
 //! on its own. The engine strings them together.
 

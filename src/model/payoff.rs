@@ -1,4 +1,4 @@
-//! What a race is worth to each lab, for game analysis (DESIGN.md, Payoffs).
+//! What a race is worth to each lab, for game analysis (docs/model.md, Payoffs).
 
 use crate::scenario::Payoff;
 

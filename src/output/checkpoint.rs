@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 pub const DIR: &str = ".airace-checkpoint";
 const FILE: &str = "checkpoint.json";
 /// The aggregate state, in the file a shard keeps it in.
-use crate::shard::AGGREGATE;
+use super::files::AGGREGATE;
 const FORMAT: &str = "airace-checkpoint";
 
 /// What a checkpoint belongs to: a resumed run must be the same run.

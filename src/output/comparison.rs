@@ -2,10 +2,12 @@
 //! headline metrics and their intervals, for reading side by side. The same
 //! metric columns end each row of a sweep's `sweep.csv`.
 
-use super::ScenarioResult;
+use super::folder::{Folder, Scope};
 use super::format;
 use super::summary::Summary;
+use super::{FigureOptions, ScenarioResult, write_page};
 use crate::stats::Estimate;
+use anyhow::Context as _;
 
 pub const FILE_NAME: &str = "comparison.csv";
 
@@ -63,4 +65,23 @@ pub fn render(results: &[ScenarioResult]) -> Vec<u8> {
         out.push('\n');
     }
     out.into_bytes()
+}
+
+/// Writes a comparison folder: `comparison.csv`, its figures and page,
+/// all or nothing.
+pub fn write_comparison(
+    folder: &mut Folder,
+    results: &[ScenarioResult],
+    figures: &FigureOptions,
+) -> anyhow::Result<()> {
+    let csv = render(results);
+    let data = crate::plot::comparison_data_from(folder.dir(), &csv)?;
+    let drawn = match figures.size {
+        Some(size) => crate::plot::comparison_of(&data, &size)?,
+        None => Vec::new(),
+    };
+    let page = super::report::comparison_page(&data.name, &data.table, &drawn)?;
+    let cannot = || format!("cannot write to {}", folder.dir().display());
+    let table = folder.stage(FILE_NAME, &csv).with_context(cannot)?;
+    write_page(folder, vec![table], &drawn, &page, Scope::Whole)
 }

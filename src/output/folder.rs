@@ -91,14 +91,14 @@ impl Kind {
     /// own) or is listed in the record (figures).
     fn subfolders(self) -> &'static [&'static str] {
         match self {
-            Kind::Scenario => &[crate::plot::FIGURES_DIR, super::checkpoint::DIR],
+            Kind::Scenario => &[super::files::FIGURES_DIR, super::checkpoint::DIR],
             Kind::ScenarioShard => &[super::checkpoint::DIR],
-            Kind::Sweep => &[crate::plot::FIGURES_DIR, "points"],
+            Kind::Sweep => &[super::files::FIGURES_DIR, "points"],
             Kind::SweepShard => &["points"],
-            Kind::Exploration => &[crate::plot::FIGURES_DIR, super::checkpoint::DIR],
+            Kind::Exploration => &[super::files::FIGURES_DIR, super::checkpoint::DIR],
             Kind::ExplorationShard => &[super::checkpoint::DIR],
             Kind::Comparison | Kind::Game | Kind::Dsair | Kind::Precipice => {
-                &[crate::plot::FIGURES_DIR]
+                &[super::files::FIGURES_DIR]
             }
         }
     }
@@ -197,7 +197,7 @@ impl Scope {
             Scope::Whole => true,
             Scope::Page => {
                 name == super::report::FILE_NAME
-                    || name.starts_with(&format!("{}/", crate::plot::FIGURES_DIR))
+                    || name.starts_with(&format!("{}/", super::files::FIGURES_DIR))
             }
         }
     }
@@ -599,9 +599,10 @@ fn check(
         .map_err(|e| Refused(format!("cannot read output folder {shown}: {e}")))?;
     survey
         .colliding
-        .retain(|name| scope.covers(name) || name == crate::plot::FIGURES_DIR);
+        .retain(|name| scope.covers(name) || name == super::files::FIGURES_DIR);
     if !survey.colliding.is_empty() {
-        let legacy = record.is_none() && survey.colliding.iter().any(|n| n == "manifest.json");
+        let legacy =
+            record.is_none() && survey.colliding.iter().any(|n| n == super::files::MANIFEST);
         return Err(Refused(format!(
             "{shown} holds {} that airace did not write, or that changed since it wrote them, \
              where it would write its own: airace never writes over them, --force or not; move \
@@ -717,10 +718,11 @@ fn survey(dir: &Path, kind: Kind, record: Option<&Record>) -> io::Result<Survey>
 /// user's by one of these names is refused at the claim, before any work;
 /// any other that appears is refused at the commit).
 fn kind_names(kind: Kind) -> Vec<&'static str> {
+    use super::files::{
+        AGGREGATE, MANIFEST, SCENARIO_TOML, SHARD_MANIFEST, SUMMARY_CSV, SUMMARY_JSON, TIMESERIES,
+    };
     use super::rows::{LABS_FILE, RUNS_FILE};
     use crate::plot::game_figures::GameFolder;
-    const MANIFEST: &str = "manifest.json";
-    const SCENARIO_TOML: &str = "scenario.toml";
     let page = super::report::FILE_NAME;
     let game = |g: GameFolder| {
         let mut names = g.files().to_vec();
@@ -729,9 +731,9 @@ fn kind_names(kind: Kind) -> Vec<&'static str> {
     };
     match kind {
         Kind::Scenario => vec![
-            "summary.json",
-            "summary.csv",
-            "timeseries.csv",
+            SUMMARY_JSON,
+            SUMMARY_CSV,
+            TIMESERIES,
             RUNS_FILE,
             LABS_FILE,
             SCENARIO_TOML,
@@ -742,20 +744,20 @@ fn kind_names(kind: Kind) -> Vec<&'static str> {
             RUNS_FILE,
             LABS_FILE,
             SCENARIO_TOML,
-            crate::shard::AGGREGATE,
-            crate::shard::MANIFEST,
+            AGGREGATE,
+            SHARD_MANIFEST,
         ],
         Kind::Comparison => vec![super::comparison::FILE_NAME, MANIFEST, page],
         Kind::Sweep => vec![
-            crate::app::SWEEP_FILE,
+            crate::output::sweep_folder::SWEEP_FILE,
             crate::sweep::REPRODUCE_FILE,
             MANIFEST,
             page,
         ],
         Kind::SweepShard => vec![
-            crate::app::SWEEP_FILE,
+            crate::output::sweep_folder::SWEEP_FILE,
             crate::sweep::REPRODUCE_FILE,
-            crate::shard::MANIFEST,
+            SHARD_MANIFEST,
         ],
         Kind::Game => game(GameFolder::Game),
         Kind::Dsair => game(GameFolder::Dsair),

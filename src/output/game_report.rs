@@ -97,7 +97,7 @@ fn manifest(out: &mut String, files: &Files) {
         out,
         "<h2>Manifest</h2>\n<p class=\"note\">As in manifest.json, less the thread count and command line, so that \
          this page, like every result file, is the same for any thread count.</p>\n<pre>{}</pre>\n",
-        escape(&without_invocation(&files.text("manifest.json")))
+        escape(&without_invocation(&files.text(super::files::MANIFEST)))
     );
 }
 
@@ -135,7 +135,7 @@ fn deviation(e: &ProfileStatus) -> String {
 
 fn game_page(files: &Files, drawn: &[Drawn]) -> Result<String, DataError> {
     let g = GameTables::read(files)?;
-    let summary = files.json("summary.json").unwrap_or_default();
+    let summary = files.json(super::files::SUMMARY_JSON).unwrap_or_default();
     let text = |key: &str| summary.get(key).and_then(|v| v.as_str()).unwrap_or("");
     let mut out = String::new();
     head(&mut out, &format!("airace game: {}", files.name));
@@ -381,7 +381,7 @@ fn number(v: Option<&serde_json::Value>) -> f64 {
 }
 
 fn dsair_page(files: &Files, drawn: &[Drawn]) -> String {
-    let summary = files.json("summary.json").unwrap_or_default();
+    let summary = files.json(super::files::SUMMARY_JSON).unwrap_or_default();
     let mut out = String::new();
     head(&mut out, &format!("airace: {}", files.name));
     let model = summary
@@ -461,7 +461,7 @@ fn dsair_page(files: &Files, drawn: &[Drawn]) -> String {
 }
 
 fn precipice_page(files: &Files, drawn: &[Drawn]) -> String {
-    let summary = files.json("summary.json").unwrap_or_default();
+    let summary = files.json(super::files::SUMMARY_JSON).unwrap_or_default();
     let mut out = String::new();
     head(&mut out, &format!("airace: {}", files.name));
     let model = summary

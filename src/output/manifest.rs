@@ -42,7 +42,7 @@ pub struct ManifestJson {
 
 impl Export for ManifestJson {
     fn file_name(&self) -> &'static str {
-        "manifest.json"
+        super::files::MANIFEST
     }
 
     fn render(&self, r: &ScenarioResult) -> Vec<u8> {
@@ -69,7 +69,7 @@ pub struct ScenarioToml;
 
 impl Export for ScenarioToml {
     fn file_name(&self) -> &'static str {
-        "scenario.toml"
+        super::files::SCENARIO_TOML
     }
 
     fn render(&self, r: &ScenarioResult) -> Vec<u8> {

@@ -10,13 +10,16 @@
 pub mod atomic;
 pub mod checkpoint;
 pub mod comparison;
+pub mod files;
 pub mod folder;
 pub mod format;
+pub mod game_folder;
 pub mod game_report;
 pub mod manifest;
 pub mod report;
 pub mod rows;
 pub mod summary;
+pub mod sweep_folder;
 pub mod timeseries;
 pub mod trace;
 
@@ -25,7 +28,9 @@ pub use summary::Summary;
 
 use crate::Scenario;
 use crate::engine::Aggregate;
+use anyhow::Context as _;
 use atomic::AtomicFile;
+use folder::{Folder, Scope};
 use std::io;
 
 /// A finished scenario: what was run and what came out.
@@ -126,9 +131,12 @@ pub fn write_scenario(
     );
     let name = &result.scenario.meta.name;
     let drawn = match figures.size {
-        Some(size) => {
-            crate::plot::scenario(name, bytes("timeseries.csv"), bytes("summary.csv"), &size)?
-        }
+        Some(size) => crate::plot::scenario(
+            name,
+            bytes(files::TIMESERIES),
+            bytes(files::SUMMARY_CSV),
+            &size,
+        )?,
         None => Vec::new(),
     };
     if crate::interrupt::interrupted() {
@@ -148,17 +156,20 @@ pub fn write_scenario(
         staged.push(folder.stage(name, bytes)?);
     }
     staged.extend(stage_figures(folder, &drawn)?);
-    let data =
-        crate::plot::ScenarioData::parse(name, bytes("timeseries.csv"), bytes("summary.csv"))?;
+    let data = crate::plot::ScenarioData::parse(
+        name,
+        bytes(files::TIMESERIES),
+        bytes(files::SUMMARY_CSV),
+    )?;
     let page = report::scenario_page(
         &data,
         &result.scenario.meta.description,
         &drawn,
-        &String::from_utf8_lossy(bytes("scenario.toml")),
+        &String::from_utf8_lossy(bytes(files::SCENARIO_TOML)),
         &String::from_utf8_lossy(&manifest),
     );
     staged.push(folder.stage(report::FILE_NAME, page.as_bytes())?);
-    let manifest = folder.stage("manifest.json", &manifest)?;
+    let manifest = folder.stage(files::MANIFEST, &manifest)?;
     folder.commit(staged, Some(manifest), folder::Scope::Whole)?;
     Ok(())
 }
@@ -187,4 +198,27 @@ pub fn stage_figures(
         staged.push(folder.stage(&name("png"), &d.png)?);
     }
     Ok(staged)
+}
+
+/// Commits `staged` with a folder's figures and its report page, all or
+/// nothing.
+pub fn write_page(
+    folder: &mut Folder,
+    mut staged: Vec<AtomicFile>,
+    drawn: &[crate::plot::Drawn],
+    page: &str,
+    scope: Scope,
+) -> anyhow::Result<()> {
+    let dir = folder.dir().to_path_buf();
+    let cannot = || format!("cannot write to {}", dir.display());
+    staged.extend(stage_figures(folder, drawn).with_context(cannot)?);
+    staged.push(
+        folder
+            .stage(report::FILE_NAME, page.as_bytes())
+            .with_context(cannot)?,
+    );
+    folder
+        .commit(staged, None, scope)
+        .map_err(folder::into_anyhow)
+        .with_context(cannot)
 }

@@ -158,7 +158,7 @@ pub struct SummaryJson;
 
 impl Export for SummaryJson {
     fn file_name(&self) -> &'static str {
-        "summary.json"
+        super::files::SUMMARY_JSON
     }
 
     fn render(&self, result: &ScenarioResult) -> Vec<u8> {
@@ -175,7 +175,7 @@ pub struct SummaryCsv;
 
 impl Export for SummaryCsv {
     fn file_name(&self) -> &'static str {
-        "summary.csv"
+        super::files::SUMMARY_CSV
     }
 
     fn render(&self, result: &ScenarioResult) -> Vec<u8> {

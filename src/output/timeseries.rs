@@ -18,7 +18,7 @@ pub struct TimeseriesCsv;
 
 impl Export for TimeseriesCsv {
     fn file_name(&self) -> &'static str {
-        "timeseries.csv"
+        super::files::TIMESERIES
     }
 
     fn render(&self, result: &ScenarioResult) -> Vec<u8> {

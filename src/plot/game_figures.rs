@@ -115,9 +115,9 @@ pub const GAME_FILES: &[&str] = &[
     "mutation_sweep.csv",
     "nash_mixed.csv",
     "replicator_bootstrap.csv",
-    "summary.json",
+    crate::output::files::SUMMARY_JSON,
     "game.toml",
-    "manifest.json",
+    crate::output::files::MANIFEST,
 ];
 
 /// What `airace classic dsair` writes that its figures and page are drawn from.
@@ -125,16 +125,16 @@ pub const DSAIR_FILES: &[&str] = &[
     "heatmap.csv",
     "boundaries.csv",
     "curves.csv",
-    "summary.json",
-    "manifest.json",
+    crate::output::files::SUMMARY_JSON,
+    crate::output::files::MANIFEST,
 ];
 
 /// What `airace classic precipice` writes that its figures and page are drawn from.
 pub const PRECIPICE_FILES: &[&str] = &[
     "disaster.csv",
     "strategies.csv",
-    "summary.json",
-    "manifest.json",
+    crate::output::files::SUMMARY_JSON,
+    crate::output::files::MANIFEST,
 ];
 
 /// The kinds of folder `airace game` and `airace classic` write.
@@ -1077,7 +1077,7 @@ fn population(files: &Files) -> Result<(Option<usize>, Option<f64>), DataError> 
         None => None,
     };
     let beta = files
-        .json("summary.json")
+        .json(crate::output::files::SUMMARY_JSON)
         .and_then(|v| v.pointer("/stationary/selection").and_then(|b| b.as_f64()));
     Ok((z, beta))
 }

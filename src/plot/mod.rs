@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use std::path::Path;
 
 /// Folder of the figures inside an output folder.
-pub const FIGURES_DIR: &str = "figures";
+pub const FIGURES_DIR: &str = crate::output::files::FIGURES_DIR;
 
 /// A drawn figure: its file stem and its SVG and PNG bytes.
 #[derive(Debug, Clone)]

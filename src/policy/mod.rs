@@ -1,5 +1,5 @@
 //! A lab's safety policy: a list of rules, each in its own file, combined by
-//! taking the most cautious result (DESIGN.md, step 2 "Decide").
+//! taking the most cautious result (docs/model.md, step 2 "Decide").
 //!
 //! Rules are a closed enum matched once per lab-step: no dynamic dispatch
 //! and no allocation in the hot loop. The engine runs a [`CompiledPolicy`]:

@@ -139,6 +139,36 @@ pub fn span_start(source: &str, span: &Range<usize>) -> (usize, usize) {
     line_col(source, span.start)
 }
 
+/// The candidate a mistyped `found` most likely meant, if one is close:
+/// first a candidate equal to it but for case (`labs.alpha` for a lab
+/// named `Alpha`), else the nearest by Jaro-Winkler similarity of the
+/// lower-cased names (above 0.8), the case-exact similarity breaking ties.
+/// The one "did you mean" of every reader: scenario keys and rules, sweep
+/// key paths, `[game]` and `[explore]` keys.
+pub fn nearest<'a>(found: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = found.to_lowercase();
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    if let Some(same) = candidates.iter().find(|c| c.to_lowercase() == lower) {
+        return Some(same);
+    }
+    candidates
+        .iter()
+        .map(|c| {
+            let folded = strsim::jaro_winkler(&lower, &c.to_lowercase());
+            (folded, strsim::jaro_winkler(found, c), *c)
+        })
+        .filter(|(folded, _, _)| *folded > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)))
+        .map(|(_, _, c)| c)
+}
+
+/// `"; did you mean `x`?"` for [`nearest`], or nothing.
+pub fn did_you_mean<'a>(found: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    nearest(found, candidates)
+        .map(|best| format!("; did you mean `{best}`?"))
+        .unwrap_or_default()
+}
+
 /// `text` with its control characters (but for line breaks) escaped.
 fn escape_controls(text: &str) -> String {
     if !text.chars().any(|c| c.is_control() && c != '\n') {
@@ -189,6 +219,23 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn suggestions_compare_case_insensitively_first() {
+        // Regression: `labs.alpha.safety_share` was answered with
+        // `labs.Gamma.safety_share` (closer by case-exact similarity).
+        let keys = ["labs.Alpha.safety_share", "labs.Gamma.safety_share"];
+        assert_eq!(
+            nearest("labs.alpha.safety_share", keys),
+            Some("labs.Alpha.safety_share")
+        );
+        assert_eq!(nearest("retruns", ["returns", "runs"]), Some("returns"));
+        assert_eq!(nearest("zzz", ["returns"]), None);
+        assert_eq!(
+            did_you_mean("Retruns", ["returns"]),
+            "; did you mean `returns`?"
+        );
+    }
 
     #[test]
     fn line_col_counts_from_one() {

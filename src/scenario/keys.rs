@@ -839,7 +839,12 @@ pub fn template() -> String {
     ] {
         let _ = writeln!(out, "\n[{table}]");
         for k in keys_under(table) {
-            write_key(&mut out, k, "");
+            if k.path == "world.decisive_capability" {
+                // Without it no lab ever wins: the template's race ends.
+                write_key_set(&mut out, k, "10.0");
+            } else {
+                write_key(&mut out, k, "");
+            }
         }
     }
     out.push_str("\n# One [[labs]] entry per kind of lab.\n[[labs]]\n");
@@ -873,6 +878,12 @@ pub fn template() -> String {
     out.push_str(
         "policy = [\n  { rule = \"match_competitors\", margin = 0.0, reference = \"mean\" },\n  \
          { rule = \"delay_if_leading\", lead = 0.0, risk = 0.002, slowdown = 1.0 },\n]\n",
+    );
+    out.push_str(
+        "\n# A rival that simply races: the rules above have someone to match and to lead.\n\
+         [[labs]]\nname = \"Challenger\"\ncapability = 1.0\nsafety = 0.9\nresources = 1.0\n\
+         capability_rate = 0.08\nsafety_rate = 0.06\nsafety_share = 0.1\n\
+         policy = [{ rule = \"race\" }]\n",
     );
     out.push_str(
         "\n# Binding regulation (optional): one [[regulation]] entry per regulation.\n\
@@ -987,6 +998,14 @@ fn write_key(out: &mut String, k: &Key, indent: &str) {
         (Default::Required, None) => panic!("required key {} has no example", k.path),
     };
     let _ = writeln!(out, "{indent}{} = {value}", k.name());
+}
+
+/// A key whose default is to be absent, written set to `value` (the
+/// template's choice), its absence said in the comment.
+fn write_key_set(out: &mut String, k: &Key, value: &str) {
+    let _ = writeln!(out, "# {} Allowed: {}.", k.doc, k.allowed());
+    let _ = writeln!(out, "# Omitted = {}.", absent_meaning(k));
+    let _ = writeln!(out, "{} = {value}", k.name());
 }
 
 fn absent_meaning(k: &Key) -> &'static str {

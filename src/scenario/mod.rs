@@ -9,7 +9,7 @@
 pub mod error;
 pub mod keys;
 pub mod raw;
-mod validate;
+pub(crate) mod validate;
 
 pub use error::{Problem, ScenarioError};
 pub use validate::valid_name;
@@ -140,7 +140,7 @@ impl Lab {
     }
 }
 
-/// The `[payoff]` table: the values in a lab's utility (DESIGN.md, Payoffs).
+/// The `[payoff]` table: the values in a lab's utility (docs/model.md, Payoffs).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Payoff {
     pub win: f64,
@@ -284,11 +284,41 @@ impl Scenario {
             .collect()
     }
 
-    /// What is sound but probably not meant: a conditional pause whose
-    /// quorum the labs' policies can never meet, a regulation that starts
-    /// after the last step.
+    /// What is sound but probably not meant: a race with no end, rules
+    /// that can never act (matching with no rivals, delaying for a risk no
+    /// lab can perceive), a conditional pause whose quorum the labs'
+    /// policies can never meet, a regulation that starts after the last
+    /// step.
     pub fn warnings(&self) -> Vec<String> {
         let mut warnings = Vec::new();
+        if self.world.decisive_capability.is_none() {
+            warnings.push(format!(
+                "the race has no end: without world.decisive_capability no lab ever wins \
+                 (P(no winner) = 1) and every run lasts all {} steps; set it (e.g. \
+                 `decisive_capability = 10.0` under [world]) for a race that is won",
+                self.meta.steps
+            ));
+        }
+        for lab in &self.labs {
+            for rule in &lab.policy {
+                match rule {
+                    Rule::MatchCompetitors(_) if self.labs.len() < 2 => warnings.push(format!(
+                        "lab `{}`: its match_competitors can never act: it has no rivals to match",
+                        lab.name
+                    )),
+                    // 1 - exp(-risk_perception * lambda) is 0 for every hazard.
+                    Rule::DelayIfLeading(d) if lab.risk_perception == 0.0 && d.risk > 0.0 => {
+                        warnings.push(format!(
+                            "lab `{}`: its delay_if_leading can never act: with risk_perception \
+                             = 0 the lab perceives no risk, and the rule delays only at a \
+                             perceived risk of at least {}",
+                            lab.name, d.risk
+                        ))
+                    }
+                    _ => {}
+                }
+            }
+        }
         for (lab, in_force) in self.labs.iter().zip(self.in_force()) {
             if in_force == Some(false) {
                 warnings.push(format!(

@@ -23,33 +23,13 @@ use std::ops::Range;
 /// Anything else serde refuses (a syntax error, a key inside a table
 /// written over several lines) ends the reading there.
 pub fn parse(source: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
-    const MOST: usize = 50;
-    let mut text = source.to_string();
-    let mut problems = Vec::new();
-    let mut blanked = Vec::new();
-    let raw: RawFile = loop {
-        let error = match toml::from_str(&text) {
-            Ok(raw) => break raw,
-            Err(e) => e,
-        };
-        let problem = toml_problem(&text, &error);
-        let line = error.span().and_then(|s| own_line(&text, s.start));
-        let key_path = problem.key_path.clone();
-        problems.push(problem);
-        match line {
-            Some(line) if problems.len() < MOST => {
-                // The key's table: the last header above it (line 1 if none).
-                let header = text[..line.start]
-                    .lines()
-                    .enumerate()
-                    .filter(|(_, l)| l.trim_start().starts_with('['))
-                    .last()
-                    .map_or(1, |(i, _)| i + 1);
-                text.replace_range(line.clone(), &" ".repeat(line.len()));
-                blanked.push((without_indices(&key_path), header));
-            }
-            _ => return Err(sorted(problems)),
-        }
+    let Blanked {
+        value: raw,
+        mut problems,
+        keys: blanked,
+    } = read_blanking::<RawFile>(source, toml_problem);
+    let Some(raw) = raw else {
+        return Err(sorted(problems));
     };
     let mut checker = Checker {
         source,
@@ -71,6 +51,69 @@ pub fn parse(source: &str, default_name: &str) -> Result<Scenario, Vec<Problem>>
         Ok(scenario)
     } else {
         Err(sorted(problems))
+    }
+}
+
+/// What [`read_blanking`] read: the value, if serde took the text once
+/// the refused keys were blanked, the problems of those keys, and each
+/// such key (its path without indices) with the line of its table's
+/// header.
+pub(crate) struct Blanked<T> {
+    pub value: Option<T>,
+    pub problems: Vec<Problem>,
+    pub keys: Vec<(String, usize)>,
+}
+
+/// Deserializes TOML `source` as `T`, reporting every key serde refuses,
+/// not only the first: serde stops at the first unknown key or value of
+/// the wrong type; such a key on a line of its own is blanked out (with
+/// spaces, so that every place after it keeps its line and column) and
+/// the text read again. Anything else serde refuses (a syntax error, a key
+/// inside a table written over several lines) ends the reading there, with
+/// no value. `problem` says what an error is, in the reader's words.
+pub(crate) fn read_blanking<T: serde::de::DeserializeOwned>(
+    source: &str,
+    problem: impl Fn(&str, &toml::de::Error) -> Problem,
+) -> Blanked<T> {
+    const MOST: usize = 50;
+    let mut text = source.to_string();
+    let mut problems = Vec::new();
+    let mut keys = Vec::new();
+    loop {
+        let error = match toml::from_str(&text) {
+            Ok(value) => {
+                return Blanked {
+                    value: Some(value),
+                    problems,
+                    keys,
+                };
+            }
+            Err(e) => e,
+        };
+        let found = problem(&text, &error);
+        let line = error.span().and_then(|s| own_line(&text, s.start));
+        let key_path = found.key_path.clone();
+        problems.push(found);
+        match line {
+            Some(line) if problems.len() < MOST => {
+                // The key's table: the last header above it (line 1 if none).
+                let header = text[..line.start]
+                    .lines()
+                    .enumerate()
+                    .filter(|(_, l)| l.trim_start().starts_with('['))
+                    .last()
+                    .map_or(1, |(i, _)| i + 1);
+                text.replace_range(line.clone(), &" ".repeat(line.len()));
+                keys.push((without_indices(&key_path), header));
+            }
+            _ => {
+                return Blanked {
+                    value: None,
+                    problems,
+                    keys,
+                };
+            }
+        }
     }
 }
 
@@ -270,12 +313,8 @@ fn unknown_key_hint(message: &str) -> Option<String> {
     let rest = message.strip_prefix("unknown field `")?;
     let (found, rest) = rest.split_once('`')?;
     let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
-    let best = expected
-        .iter()
-        .map(|e| (strsim::jaro_winkler(found, e), *e))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))?;
-    Some(format!("; did you mean `{}`?", best.1))
+    let best = super::error::nearest(found, expected)?;
+    Some(format!("; did you mean `{best}`?"))
 }
 
 struct Checker<'a> {
@@ -879,13 +918,7 @@ impl<'a> Checker<'a> {
         };
         let rule_name = name.get_ref().as_str();
         if !keys::RULES.iter().any(|(n, _)| *n == rule_name) {
-            let hint = keys::RULES
-                .iter()
-                .map(|(n, _)| (strsim::jaro_winkler(rule_name, n), *n))
-                .filter(|(s, _)| *s > 0.8)
-                .max_by(|a, b| a.0.total_cmp(&b.0))
-                .map(|(_, n)| format!("; did you mean `{n}`?"))
-                .unwrap_or_default();
+            let hint = super::error::did_you_mean(rule_name, keys::RULES.iter().map(|(n, _)| *n));
             self.problem(
                 Some(name.span()),
                 format!("{path}.rule"),
@@ -1256,8 +1289,10 @@ safety_rate = 0.1
     #[test]
     fn the_template_is_a_valid_scenario() {
         let s = parse(&keys::template(), "template").unwrap();
-        assert_eq!(s.labs.len(), 1);
+        assert_eq!(s.labs.len(), 2);
         assert_eq!(s.labs[0].policy.len(), 2);
+        assert!(s.world.decisive_capability.is_some());
+        assert_eq!(s.warnings(), Vec::<String>::new());
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use crate::game::fermi::{self, Population};
 use crate::game::nash::{self, Status};
 use crate::game::replicator::{self, Integration, Replicator};
-use crate::game::table::{Payoff, SymmetricTable};
+use crate::game::table::{PayoffEstimate, SymmetricTable};
 use serde::Serialize;
 
 /// The most strategies the page edits (a 4 x 4 matrix).
@@ -109,10 +109,10 @@ pub fn analyse(input: &GameInput) -> Result<GameView, GameError> {
             input.selection
         )));
     }
-    let matrix: Vec<Vec<Payoff>> = input
+    let matrix: Vec<Vec<PayoffEstimate>> = input
         .payoffs
         .iter()
-        .map(|r| r.iter().map(|&x| Payoff::exact(x)).collect())
+        .map(|r| r.iter().map(|&x| PayoffEstimate::exact(x)).collect())
         .collect();
     let table = SymmetricTable::from_matrix(input.strategies.clone(), &matrix);
     let best_response = (0..m)

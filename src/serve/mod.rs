@@ -77,7 +77,7 @@ impl State {
         Ok(State {
             initial,
             source,
-            pool: crate::app::thread_pool(threads)?,
+            pool: crate::context::thread_pool(threads)?,
             pages: Mutex::new(HashMap::new()),
         })
     }

@@ -328,7 +328,7 @@ mod tests {
     #[test]
     fn every_refinement_equals_a_run_of_that_many_runs() {
         let scenario = crate::builtin::load("rsp-2026").unwrap();
-        let pool = crate::app::thread_pool(Some(2)).unwrap();
+        let pool = crate::context::thread_pool(Some(2)).unwrap();
         let cancel = AtomicBool::new(false);
         let mut shown = Vec::new();
         let small = Scenario {
@@ -388,7 +388,7 @@ mod tests {
             },
             ..scenario
         };
-        let pool = crate::app::thread_pool(Some(2)).unwrap();
+        let pool = crate::context::thread_pool(Some(2)).unwrap();
         let cancel = AtomicBool::new(false);
         let mut last = None;
         refine(
@@ -409,7 +409,7 @@ mod tests {
     #[test]
     fn a_raised_cancel_flag_stops_before_the_first_refinement() {
         let scenario = crate::builtin::load("rsp-2026").unwrap();
-        let pool = crate::app::thread_pool(Some(1)).unwrap();
+        let pool = crate::context::thread_pool(Some(1)).unwrap();
         let cancel = AtomicBool::new(true);
         let mut emitted = 0;
         let finished = refine(

@@ -87,13 +87,9 @@ fn lab_name(lab: &Table) -> Option<String> {
 /// Why a key path is not usable.
 fn unknown(text: &str, doc: &Table, why: &str) -> String {
     let known = known_paths(doc);
-    let best = known
-        .iter()
-        .map(|k| (strsim::jaro_winkler(text, k), k))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let best = crate::scenario::error::nearest(text, known.iter().map(String::as_str));
     let hint = match best {
-        Some((_, k)) => format!("; did you mean `{k}`?"),
+        Some(k) => format!("; did you mean `{k}`?"),
         None => {
             let sample: Vec<&str> = known.iter().take(6).map(String::as_str).collect();
             format!("; keys look like {}, ...", sample.join(", "))

@@ -46,7 +46,7 @@
 //! `(Z - 2) pi_SS + Z pi_SU = Z pi_US + (Z - 2) pi_UU`, for any `beta`.
 
 use crate::game::fermi::{self, Population};
-use crate::game::table::{Payoff, SymmetricTable};
+use crate::game::table::{PayoffEstimate, SymmetricTable};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -247,30 +247,21 @@ pub fn draws(runs: u64, seed: u64) -> Vec<[f64; 2]> {
         .collect()
 }
 
-fn mean_se(values: impl Iterator<Item = f64>) -> Payoff {
+fn mean_se(values: impl Iterator<Item = f64>) -> PayoffEstimate {
     let (mut n, mut sum, mut sum_sq) = (0.0, 0.0, 0.0);
     for x in values {
         n += 1.0;
         sum += x;
         sum_sq += x * x;
     }
-    let mean = sum / n;
-    let var = if n > 1.0 {
-        ((sum_sq - n * mean * mean) / (n - 1.0)).max(0.0)
-    } else {
-        0.0
-    };
-    Payoff {
-        mean,
-        se: (var / n).sqrt(),
-    }
+    PayoffEstimate::from_sums(sum, sum_sq, n)
 }
 
 /// The payoff matrix estimated by simulating one race per draw of each
 /// pairing: SAFE vs SAFE, SAFE vs UNSAFE (which gives both `pi_SU` and
 /// `pi_US`), UNSAFE vs UNSAFE (each run's value averaged over the two
 /// players).
-pub fn simulate_matrix(game: &Dsair, draws: &[[f64; 2]]) -> [[Payoff; 2]; 2] {
+pub fn simulate_matrix(game: &Dsair, draws: &[[f64; 2]]) -> [[PayoffEstimate; 2]; 2] {
     let ss = mean_se(draws.iter().map(|&d| game.race([SAFE, SAFE], d)[0]));
     let su: Vec<[f64; 2]> = draws
         .iter()
@@ -287,7 +278,7 @@ pub fn simulate_matrix(game: &Dsair, draws: &[[f64; 2]]) -> [[Payoff; 2]; 2] {
 }
 
 /// A two-strategy table from a DSAIR matrix.
-pub fn table(matrix: [[Payoff; 2]; 2]) -> SymmetricTable {
+pub fn table(matrix: [[PayoffEstimate; 2]; 2]) -> SymmetricTable {
     SymmetricTable::from_matrix(
         vec!["SAFE".into(), "UNSAFE".into()],
         &[matrix[0].to_vec(), matrix[1].to_vec()],
@@ -295,7 +286,7 @@ pub fn table(matrix: [[Payoff; 2]; 2]) -> SymmetricTable {
 }
 
 /// Frequency of UNSAFE in the small-mutation stationary distribution.
-pub fn unsafe_frequency(matrix: [[Payoff; 2]; 2], population: &Population) -> f64 {
+pub fn unsafe_frequency(matrix: [[PayoffEstimate; 2]; 2], population: &Population) -> f64 {
     fermi::stationary(&table(matrix), population)
         .expect("a complete 2x2 table and Z >= 2")
         .distribution[UNSAFE]
@@ -306,7 +297,7 @@ pub fn unsafe_frequency(matrix: [[Payoff; 2]; 2], population: &Population) -> f6
 pub struct Cell {
     pub speed: f64,
     pub risk: f64,
-    pub simulated: [[Payoff; 2]; 2],
+    pub simulated: [[PayoffEstimate; 2]; 2],
     pub closed_form: [[f64; 2]; 2],
     pub unsafe_simulated: f64,
     pub unsafe_closed_form: f64,
@@ -342,7 +333,7 @@ pub fn plane(
             };
             let simulated = simulate_matrix(&game, draws);
             let closed_form = game.closed_form();
-            let exact = closed_form.map(|row| row.map(Payoff::exact));
+            let exact = closed_form.map(|row| row.map(PayoffEstimate::exact));
             let cell = Cell {
                 speed,
                 risk,
@@ -389,7 +380,7 @@ impl Races {
     }
 
     /// [`simulate_matrix`] at risk `risk`.
-    fn matrix(&self, risk: f64, draws: &[[f64; 2]]) -> [[Payoff; 2]; 2] {
+    fn matrix(&self, risk: f64, draws: &[[f64; 2]]) -> [[PayoffEstimate; 2]; 2] {
         let kept = |x: f64, draw: f64| if draw < risk { 0.0 } else { x };
         let ss = mean_se(self.ss.iter().copied());
         let uu = mean_se(
@@ -425,7 +416,7 @@ pub fn half_unsafe(
     let closed_form = bisect_half(|risk| {
         let exact = Dsair { risk, ..*game }
             .closed_form()
-            .map(|row| row.map(Payoff::exact));
+            .map(|row| row.map(PayoffEstimate::exact));
         unsafe_frequency(exact, population)
     });
     (simulated, closed_form)
@@ -617,7 +608,7 @@ mod tests {
                 .map(|&risk| {
                     let m = Dsair { risk, ..g }
                         .closed_form()
-                        .map(|r| r.map(Payoff::exact));
+                        .map(|r| r.map(PayoffEstimate::exact));
                     unsafe_frequency(m, &population)
                 })
                 .collect();

@@ -19,12 +19,13 @@
 pub mod dsair;
 pub mod precipice;
 
-use crate::app::InputError;
-use crate::app::{Abandoned, thread_pool};
-use crate::game::command::{abandon, claim_folder, commit_with_figures};
+use crate::context::InputError;
+use crate::context::{Abandoned, thread_pool};
+use crate::context::{abandon, claim_folder};
 use crate::game::fermi::Population;
 use crate::output::FigureOptions;
 use crate::output::format;
+use crate::output::game_folder::{self, commit_with_figures};
 use crate::plot::game_figures::GameFolder;
 use dsair::Dsair;
 use precipice::{Precipice, Regime, Selection, Solver};
@@ -201,7 +202,8 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
         selection: config.selection,
     };
     let dir = config.out.join(&config.name);
-    let (created, mut folder) = claim_folder(&dir, GameFolder::Dsair, config.force)?;
+    let (created, mut folder) =
+        claim_folder(&dir, game_folder::kind(GameFolder::Dsair), config.force)?;
     let pool = thread_pool(config.threads)?;
     let fine: Vec<f64> = range(0.0, 1.0, 0.01);
     let total = (speeds.len() * risks.len() + REPORTED_SPEEDS.len() * fine.len()) as u64;
@@ -217,7 +219,7 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
         )
     };
     let draws = dsair::draws(config.runs, config.seed);
-    let cancel = &crate::app::INTERRUPTED;
+    let cancel = &crate::context::INTERRUPTED;
     let cells = pool
         .install(|| dsair::plane(g, &speeds, &risks, &draws, &population, cancel))
         .map_err(stopped)?;
@@ -278,9 +280,12 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
             boundaries_csv(g, &speeds, &halves[..speeds.len()], config.population).into_bytes(),
         ),
         ("curves.csv".to_string(), curves_csv(&curves).into_bytes()),
-        ("summary.json".to_string(), json_bytes(summary)),
+        (
+            crate::output::files::SUMMARY_JSON.to_string(),
+            json_bytes(summary),
+        ),
     ];
-    if crate::app::interrupted() {
+    if crate::context::interrupted() {
         return Err(stopped(total));
     }
     let outputs: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
@@ -505,12 +510,12 @@ pub struct Headline {
     /// Mean over the replications; its standard error is their spread over
     /// the square root of their number, so it covers the search's error as
     /// well as the evaluation's.
-    pub p_disaster: crate::game::table::Payoff,
+    pub p_disaster: crate::game::table::PayoffEstimate,
     pub closed_form: f64,
     pub converged: usize,
     pub replications: Vec<precipice::Equilibrium>,
     /// The same solves on a grid and bins half as fine.
-    pub coarse: crate::game::table::Payoff,
+    pub coarse: crate::game::table::PayoffEstimate,
     /// `p_2h - p_h`: the discretisation bias of `p_disaster`, measured
     /// against the coarse solves. The bias is close to linear in the grid
     /// step and the bin width `h` (`p_h = p + b h`), which the coarse
@@ -580,7 +585,8 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
         })
         .collect();
     let dir = config.out.join(&config.name);
-    let (created, mut folder) = claim_folder(&dir, GameFolder::Precipice, config.force)?;
+    let (created, mut folder) =
+        claim_folder(&dir, game_folder::kind(GameFolder::Precipice), config.force)?;
     let pool = thread_pool(config.threads)?;
     // The headline game is replicated only when it was asked for; its
     // sweep solve (seed + 0) is the first replication.
@@ -609,7 +615,7 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
     };
     let total = (games.len() + extra_solves.len() + coarse_solves.len()) as u64;
     let finished = AtomicU64::new(0);
-    let cancel = &crate::app::INTERRUPTED;
+    let cancel = &crate::context::INTERRUPTED;
     let solve = |r: Regime, g: &Precipice, solver: &Solver| {
         let e = precipice::solve_until(r, g, solver, cancel);
         finished.fetch_add(u64::from(e.is_some()), Ordering::Relaxed);
@@ -703,9 +709,12 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
             "strategies.csv".to_string(),
             strategies_csv(&equilibria).into_bytes(),
         ),
-        ("summary.json".to_string(), json_bytes(summary)),
+        (
+            crate::output::files::SUMMARY_JSON.to_string(),
+            json_bytes(summary),
+        ),
     ];
-    if crate::app::interrupted() {
+    if crate::context::interrupted() {
         return Err(stopped());
     }
     let outputs: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
@@ -799,7 +808,7 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
 }
 
 /// Mean of the solves' disaster probabilities, with the SE of their spread.
-fn spread(solves: &[&precipice::Equilibrium]) -> crate::game::table::Payoff {
+fn spread(solves: &[&precipice::Equilibrium]) -> crate::game::table::PayoffEstimate {
     let n = solves.len() as f64;
     let mean = solves.iter().map(|e| e.p_disaster.mean).sum::<f64>() / n;
     let var = solves
@@ -807,7 +816,7 @@ fn spread(solves: &[&precipice::Equilibrium]) -> crate::game::table::Payoff {
         .map(|e| (e.p_disaster.mean - mean).powi(2))
         .sum::<f64>()
         / (n - 1.0).max(1.0);
-    crate::game::table::Payoff {
+    crate::game::table::PayoffEstimate {
         mean,
         se: (var / n).sqrt(),
     }

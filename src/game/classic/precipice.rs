@@ -40,7 +40,7 @@
 //!   leader that takes more); for `e < 1` it is the equilibrium in which
 //!   rivals stand ready to undercut. `D / mu` is Beta(1, n) distributed.
 
-use crate::game::table::Payoff;
+use crate::game::table::PayoffEstimate;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
@@ -164,7 +164,7 @@ pub struct Equilibrium {
     /// any cell could still make by deviating to a grid safety level.
     pub max_regret: f64,
     /// `1 - E[s_winner]`, on fresh draws.
-    pub p_disaster: Payoff,
+    pub p_disaster: PayoffEstimate,
     /// The equilibrium selected where the regime has several.
     pub selection: Selection,
 }
@@ -601,7 +601,7 @@ fn disaster(
     bins: usize,
     strategy: &[f64],
     solver: &Solver,
-) -> Payoff {
+) -> PayoffEstimate {
     let n = game.teams;
     let draws = capabilities(solver.evaluation_draws, game, solver.seed, 1);
     let cell_of = cells(regime, game, bins, &draws);
@@ -618,13 +618,7 @@ fn disaster(
         sum += p;
         sum_sq += p * p;
     }
-    let count = solver.evaluation_draws as f64;
-    let mean = sum / count;
-    let var = ((sum_sq - count * mean * mean) / (count - 1.0)).max(0.0);
-    Payoff {
-        mean,
-        se: (var / count).sqrt(),
-    }
+    PayoffEstimate::from_sums(sum, sum_sq, solver.evaluation_draws as f64)
 }
 
 /// Whether `regime` has more than one equilibrium in `game` (all informed

@@ -1,17 +1,16 @@
 //! `airace game` as a library function taking plain configuration: from a
 //! game file to an output folder of tables, and a short report on stdout.
 
-use super::analysis::{self, Analysis};
-use super::game_file::Game;
-use super::nash;
-use super::race_game::{self, Estimates, PayoffTable};
-use crate::app::{self, InputError, thread_pool};
+use crate::context::{self, InputError, thread_pool};
 use crate::engine::Control;
+use crate::game::analysis::{self, Analysis};
+use crate::game::game_file::Game;
+use crate::game::nash;
+use crate::game::race_game::{self, Estimates, PayoffTable};
 use crate::output::FigureOptions;
-use crate::output::atomic::AtomicFile;
-use crate::output::folder::{self, CommitError, Folder, Kind, Scope};
-use crate::plot::game_figures::{Files, GameFolder};
-use anyhow::Context as _;
+use crate::output::folder::Folder;
+use crate::output::game_folder::{self, commit_with_figures};
+use crate::plot::game_figures::GameFolder;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -60,11 +59,12 @@ pub fn run_game(config: &GameConfig) -> anyhow::Result<GameReport> {
     }
     let pool = thread_pool(config.threads)?;
     let dir = config.out.join(&game.scenario.meta.name);
-    let (created, mut folder) = claim_folder(&dir, GameFolder::Game, config.force)?;
+    let (created, mut folder) =
+        context::claim_folder(&dir, game_folder::kind(GameFolder::Game), config.force)?;
     let stopped = |completed| {
-        abandon(
+        context::abandon(
             &created,
-            app::Abandoned {
+            context::Abandoned {
                 command: format!("game {}", game.scenario.meta.name),
                 completed,
                 total: runs,
@@ -78,7 +78,7 @@ pub fn run_game(config: &GameConfig) -> anyhow::Result<GameReport> {
     let started = Instant::now();
     let control = Control {
         progress: &|done| bar.set_position(done),
-        cancel: &app::INTERRUPTED,
+        cancel: &context::INTERRUPTED,
     };
     let adaptive = if config.adaptive {
         race_game::Adaptive {
@@ -105,7 +105,7 @@ pub fn run_game(config: &GameConfig) -> anyhow::Result<GameReport> {
     let source = crate::scenario::SourceFile::read(&config.file)?.text;
     // The last point at which a signal stops the command: writing is
     // short, and atomic.
-    if app::interrupted() {
+    if context::interrupted() {
         return Err(stopped(runs));
     }
     write_game(
@@ -135,101 +135,11 @@ pub fn run_game(config: &GameConfig) -> anyhow::Result<GameReport> {
     })
 }
 
-/// Claims `dir` for a folder of `kind` ([`Folder::claim`]), before any
-/// work. Returns the folders it made, for [`abandon`], and the folder.
-pub(crate) fn claim_folder(
-    dir: &Path,
-    kind: GameFolder,
-    force: bool,
-) -> Result<(app::Created, Folder), InputError> {
-    let kind = match kind {
-        GameFolder::Game => Kind::Game,
-        GameFolder::Dsair => Kind::Dsair,
-        GameFolder::Precipice => Kind::Precipice,
-    };
-    let mut created = app::Created::default();
-    let folder = created.claim(dir, kind, force)?;
-    Ok((created, folder))
-}
-
-/// The error of a command that a signal stopped before it wrote anything;
-/// removes the folders its [`claim_folder`] made that are still empty
-/// (`--out`'s new parents too), so no output folder is left behind.
-pub(crate) fn abandon(created: &app::Created, stopped: app::Abandoned) -> anyhow::Error {
-    created.remove_empty();
-    anyhow::Error::new(stopped)
-}
-
 /// A progress bar over the runs of every profile, named after the game.
 fn progress_bar(total: u64, quiet: bool, name: &str) -> indicatif::ProgressBar {
-    let bar = app::progress_bar(total, quiet, "runs of every profile");
+    let bar = context::progress_bar(total, quiet, "runs of every profile");
     bar.set_message(name.to_string());
     bar
-}
-
-/// The bytes of `manifest.json`.
-fn manifest_bytes(manifest: &serde_json::Value) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(manifest).expect("a manifest serializes");
-    bytes.push(b'\n');
-    bytes
-}
-
-/// Stages every file, then commits them with the manifest last, all or
-/// nothing, so a folder with a manifest is whole.
-pub fn commit_all(
-    folder: &mut Folder,
-    files: Vec<(String, Vec<u8>)>,
-    manifest: serde_json::Value,
-) -> Result<(), CommitError> {
-    let mut staged: Vec<AtomicFile> = Vec::new();
-    for (name, bytes) in &files {
-        staged.push(folder.stage(name, bytes)?);
-    }
-    let bytes = manifest_bytes(&manifest);
-    let manifest = folder.stage("manifest.json", &bytes)?;
-    folder.commit(staged, Some(manifest), Scope::Whole)
-}
-
-/// Draws the figures (unless `figures` says none) and the report page of a
-/// folder of `kind` from the bytes of its `files`, adds them to the files
-/// and to the manifest's `outputs`, and commits everything, the manifest
-/// last. `airace plot` draws the same from the files on disk.
-pub fn commit_with_figures(
-    dir: &mut Folder,
-    kind: GameFolder,
-    mut files: Vec<(String, Vec<u8>)>,
-    mut manifest: serde_json::Value,
-    figures: &FigureOptions,
-) -> anyhow::Result<()> {
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut data = Files::new(&name, files.clone());
-    let drawn = match figures.size {
-        Some(size) => crate::plot::game_folder(kind, &data, &size)?,
-        None => Vec::new(),
-    };
-    if let Some(outputs) = manifest.get_mut("outputs").and_then(|o| o.as_array_mut()) {
-        for d in &drawn {
-            for ext in ["svg", "png"] {
-                outputs.push(format!("{}/{}.{ext}", crate::plot::FIGURES_DIR, d.stem).into());
-            }
-        }
-        outputs.push(crate::output::report::FILE_NAME.into());
-    }
-    data.insert("manifest.json", manifest_bytes(&manifest));
-    let page = crate::output::game_report::page(kind, &data, &drawn)?;
-    for d in drawn {
-        let stem = format!("{}/{}", crate::plot::FIGURES_DIR, d.stem);
-        files.push((format!("{stem}.svg"), d.svg.into_bytes()));
-        files.push((format!("{stem}.png"), d.png));
-    }
-    files.push((crate::output::report::FILE_NAME.into(), page.into_bytes()));
-    let shown = dir.dir().display().to_string();
-    commit_all(dir, files, manifest)
-        .map_err(folder::into_anyhow)
-        .with_context(|| format!("cannot write results to {shown}"))
 }
 
 fn write_game(
@@ -304,7 +214,7 @@ fn write_game(
     crate::output::format::clean_json(&mut summary);
     let mut json = serde_json::to_vec_pretty(&summary).expect("a summary serializes");
     json.push(b'\n');
-    files.push(("summary.json".into(), json));
+    files.push((crate::output::files::SUMMARY_JSON.into(), json));
     files.push(("game.toml".into(), source.as_bytes().to_vec()));
     let outputs: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
     let manifest = serde_json::json!({

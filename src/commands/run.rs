@@ -1,0 +1,387 @@
+//! `airace run`: scenario files (or the built-in default comparison) ->
+//! checked plan -> each scenario simulated into its folder -> the
+//! comparison of several -> the console report.
+
+use super::runner::{CHECKPOINT_EVERY, Runner, ScenarioJob, check_names, plan};
+use crate::builtin::{self, BuiltIn};
+use crate::context::{Created, InputError};
+use crate::output::checkpoint;
+use crate::output::folder::Kind;
+use crate::output::{self, FigureOptions, ScenarioResult};
+use crate::scenario::{Scenario, ScenarioError};
+use crate::shard::ShardSpec;
+use anyhow::Context as _;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Where a scenario comes from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    File(PathBuf),
+    BuiltIn(BuiltIn),
+}
+
+impl Source {
+    fn load(&self) -> Result<Scenario, ScenarioError> {
+        match self {
+            Source::File(path) => Scenario::load(path),
+            Source::BuiltIn(b) => {
+                Scenario::from_str_named(b.text, &format!("built-in:{}", b.name), b.name)
+            }
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Source::File(path) => path.display().to_string(),
+            Source::BuiltIn(b) => format!("built-in:{}", b.name),
+        }
+    }
+}
+
+/// Everything `airace run` needs.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// Scenarios to run; empty runs the built-in default comparison.
+    pub sources: Vec<Source>,
+    /// Overrides every scenario's `runs`.
+    pub runs: Option<u64>,
+    /// Overrides every scenario's `seed`.
+    pub seed: Option<u64>,
+    /// Worker threads; `None` uses every core.
+    pub threads: Option<usize>,
+    /// Folder under which each scenario gets its own folder.
+    pub out: PathBuf,
+    /// Folder name for `comparison.csv` when several scenarios run.
+    pub comparison: Option<String>,
+    /// Print nothing but errors.
+    pub quiet: bool,
+    /// Write `runs.csv` and `labs.csv`.
+    pub run_rows: bool,
+    /// Write `trace.csv`, every step of this many runs (0: none).
+    pub trace: u64,
+    /// Figures to draw (size), or none.
+    pub figures: FigureOptions,
+    /// Write into folders that hold files airace did not write.
+    pub force: bool,
+    /// The command line, recorded in each manifest.
+    pub command_line: Vec<String>,
+    /// Run only this shard of every scenario, into `OUT/NAME/shard-K-of-N/`.
+    pub shard: Option<ShardSpec>,
+    /// Go on from the checkpoints of an interrupted run of this command.
+    pub resume: bool,
+    /// Wall time between checkpoints.
+    pub checkpoint_every: Duration,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig {
+            sources: Vec::new(),
+            runs: None,
+            seed: None,
+            threads: None,
+            out: PathBuf::from("output"),
+            comparison: None,
+            quiet: false,
+            run_rows: true,
+            trace: 0,
+            figures: FigureOptions {
+                size: Some(crate::plot::Size::default()),
+            },
+            force: false,
+            command_line: Vec::new(),
+            shard: None,
+            resume: false,
+            checkpoint_every: CHECKPOINT_EVERY,
+        }
+    }
+}
+
+/// What a run produced.
+#[derive(Debug)]
+pub struct RunReport {
+    pub results: Vec<ScenarioResult>,
+    /// One folder per scenario.
+    pub folders: Vec<PathBuf>,
+    /// `comparison.csv`, when several scenarios ran.
+    pub comparison: Option<PathBuf>,
+}
+
+/// Loads every scenario, reporting the problems of all of them at once.
+pub fn load_all(sources: &[Source]) -> Result<Vec<Scenario>, InputError> {
+    let mut scenarios = Vec::new();
+    let mut errors = Vec::new();
+    for source in sources {
+        match source.load() {
+            Ok(s) => scenarios.push(s),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(scenarios)
+    } else {
+        Err(InputError::Scenarios(errors))
+    }
+}
+
+/// `airace run`: simulates each scenario and writes its outputs.
+pub fn run(config: &RunConfig) -> anyhow::Result<RunReport> {
+    let mut created = Created::default();
+    let result = run_in(config, &mut created);
+    if result.is_err() {
+        created.remove_empty();
+    }
+    result
+}
+
+fn run_in(config: &RunConfig, created: &mut Created) -> anyhow::Result<RunReport> {
+    let default = config.sources.is_empty();
+    let sources: Vec<Source> = if default {
+        builtin::DEFAULT_COMPARISON
+            .iter()
+            .map(|name| {
+                Source::BuiltIn(builtin::shipped(name).expect("default scenarios are shipped"))
+            })
+            .collect()
+    } else {
+        config.sources.clone()
+    };
+    let mut scenarios = load_all(&sources)?;
+    let comparison_name = match (&config.comparison, default) {
+        (Some(name), _) => Some(name.clone()),
+        (None, true) => Some(builtin::DEFAULT_COMPARISON_NAME.to_string()),
+        (None, false) => (scenarios.len() > 1).then(|| "comparison".to_string()),
+    };
+    check_names(&scenarios, comparison_name.as_deref())?;
+    if let (Some(name), 1, false) = (&config.comparison, scenarios.len(), config.quiet) {
+        eprintln!(
+            "note: --name {name} names the comparison of several scenarios; with one scenario \
+             there is none, so its results go to {}",
+            config.out.join(&scenarios[0].meta.name).display()
+        );
+    }
+
+    // Common random numbers: every scenario of one command uses one seed.
+    let seed = config.seed.unwrap_or(scenarios[0].meta.seed);
+    for s in &mut scenarios {
+        if config.seed.is_none() && s.meta.seed != seed && !config.quiet {
+            eprintln!(
+                "note: scenario {} sets seed {} but runs with seed {seed}, the first scenario's, \
+                 so that the comparison uses common random numbers (--seed sets it)",
+                s.meta.name, s.meta.seed
+            );
+        }
+        s.meta.seed = seed;
+        if let Some(runs) = config.runs {
+            s.meta.runs = runs;
+        }
+    }
+
+    let folder = |s: &Scenario| match config.shard {
+        Some(spec) => config.out.join(&s.meta.name).join(spec.folder_name()),
+        None => config.out.join(&s.meta.name),
+    };
+    if let Some(spec) = config.shard {
+        for s in &scenarios {
+            spec.run_range(s.meta.runs, &s.meta.name)?;
+        }
+    }
+    // Sized for the runs this command makes (a shard's).
+    let sized: Vec<Scenario> = scenarios
+        .iter()
+        .map(|s| {
+            let mut s = s.clone();
+            if let Some(spec) = config.shard {
+                let r = spec.runs(s.meta.runs);
+                s.meta.runs = r.end - r.start;
+            }
+            s
+        })
+        .collect();
+    crate::resources::check(
+        sized.iter().zip(sources.iter().map(Source::describe)),
+        config.threads,
+        config.run_rows,
+        config.figures.size.as_ref(),
+        &config.out,
+    )?;
+    let names: Vec<String> = scenarios.iter().map(|s| s.meta.name.clone()).collect();
+    if config.trace > 0 {
+        if config.shard.is_some() {
+            return Err(InputError::Usage(
+                "--trace cannot be used with --shard: trace an unsharded run (the traced runs are \
+                 simulated again, so a few hundred runs take no time)"
+                    .into(),
+            )
+            .into());
+        }
+        for s in &scenarios {
+            output::trace::check(s, config.trace).map_err(InputError::Usage)?;
+        }
+    }
+    let job = ScenarioJob {
+        run_rows: config.run_rows,
+        trace: config.trace,
+        figures: &config.figures,
+        shard: config.shard,
+        checkpoint_every: config.checkpoint_every,
+        keep_complete: true,
+        command_scenarios: &names,
+        comparison: comparison_name.as_deref().filter(|_| names.len() > 1),
+    };
+    // Every check before any work: folders, checkpoints.
+    let kind = match config.shard {
+        Some(_) => Kind::ScenarioShard,
+        None => Kind::Scenario,
+    };
+    let mut plans = Vec::new();
+    let mut claims = Vec::new();
+    for s in &scenarios {
+        let dir = folder(s);
+        claims.push(created.claim(&dir, kind, config.force)?);
+        plans.push(plan(
+            &dir,
+            &job.identity(s),
+            (s.lab_count(), s.meta.steps),
+            config.resume,
+            config.quiet,
+        )?);
+    }
+    let comparison_dir = comparison_name
+        .as_ref()
+        .filter(|_| scenarios.len() > 1 && config.shard.is_none())
+        .map(|name| config.out.join(name));
+    let comparison_folder = match &comparison_dir {
+        Some(dir) => Some(created.claim(dir, Kind::Comparison, config.force)?),
+        None => None,
+    };
+    let mut runner = Runner::new(
+        config.threads,
+        sized.iter().map(|s| s.meta.runs).sum(),
+        config.quiet,
+    )?;
+    let started = Instant::now();
+    let mut results = Vec::new();
+    let mut folders = Vec::new();
+    for (((scenario, source), plan), claim) in scenarios
+        .into_iter()
+        .zip(&sources)
+        .zip(plans)
+        .zip(&mut claims)
+    {
+        let info = runner.info(source.describe(), &config.command_line);
+        let result = runner.run_scenario(scenario, claim, &job, plan, info)?;
+        let dir = claim.dir().to_path_buf();
+        runner.finished.push(dir.clone());
+        results.push(result);
+        folders.push(dir);
+    }
+    // The command is done: its checkpoints are of no more use.
+    for dir in &folders {
+        checkpoint::remove(dir)
+            .with_context(|| format!("cannot remove {}", checkpoint::folder(dir).display()))?;
+    }
+    let (threads, lab_steps) = (runner.threads, runner.lab_steps);
+    let resumed = (runner.resumed > 0).then_some((runner.simulated, runner.resumed));
+    let progress = runner.progress;
+    progress.finish_and_clear();
+
+    let comparison = match comparison_folder {
+        Some(mut dir) => {
+            output::comparison::write_comparison(&mut dir, &results, &config.figures)?;
+            Some(dir.path(output::comparison::FILE_NAME))
+        }
+        None => None,
+    };
+    if !config.quiet {
+        print_report(
+            &results,
+            &folders,
+            comparison.as_deref(),
+            threads,
+            lab_steps,
+            resumed,
+            started.elapsed().as_secs_f64(),
+        );
+    }
+    Ok(RunReport {
+        results,
+        folders,
+        comparison,
+    })
+}
+
+fn print_report(
+    results: &[ScenarioResult],
+    folders: &[PathBuf],
+    comparison: Option<&Path>,
+    threads: usize,
+    lab_steps: f64,
+    resumed: Option<(u64, u64)>,
+    secs: f64,
+) {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    // The speed is of this process's runs only: those resumed from a
+    // checkpoint took no time here.
+    let over = match resumed {
+        Some((simulated, resumed)) => format!(
+            " over the {simulated} runs simulated now; {resumed} were resumed from a checkpoint"
+        ),
+        None => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "airace {}: {} scenario(s), seed {}, {threads} thread(s), {secs:.1} s ({:.1} M lab-steps/s{over})\n",
+        env!("CARGO_PKG_VERSION"),
+        results.len(),
+        results.first().map_or(0, |r| r.scenario.meta.seed),
+        lab_steps / secs.max(1e-9) / 1e6
+    );
+    let width = results
+        .iter()
+        .map(|r| r.summary.scenario.len())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    let _ = writeln!(
+        out,
+        "{:<width$}  {:>7}  {:<26}  {:>8}  {:>9}  {:>9}  {:>9}",
+        "scenario",
+        "runs",
+        "P(catastrophe) [95% CI]",
+        "sampled",
+        "unwarned",
+        "no winner",
+        "frontier"
+    );
+    for r in results {
+        let s = &r.summary;
+        let p = &s.p_catastrophe;
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:>7}  {:.4} [{:.4}, {:.4}]  {:>8.4}  {:>9.4}  {:>9.4}  {:>9.2}",
+            s.scenario,
+            s.runs,
+            p.mean,
+            p.ci_low,
+            p.ci_high,
+            s.p_catastrophe_sampled.mean,
+            s.p_catastrophe_unwarned.mean,
+            s.p_no_winner.mean,
+            s.frontier_capability.p50,
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n(frontier = median final frontier capability; capability outcomes are counterfactual, as if no catastrophe had stopped the run)"
+    );
+    for f in folders {
+        let _ = writeln!(out, "results: {}", f.display());
+    }
+    if let Some(c) = comparison {
+        let _ = writeln!(out, "comparison: {}", c.display());
+    }
+}
