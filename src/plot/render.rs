@@ -722,39 +722,17 @@ where
             add_line(&mut chart, line, pt)?;
         }
     }
-    for p in &c.points {
-        let p = Point {
+    let points: Vec<Point> = c
+        .points
+        .iter()
+        .map(|p| Point {
             x: tx(p.x),
             x_low: tx(p.x_low),
             x_high: tx(p.x_high),
             ..p.clone()
-        };
-        if !(p.x.is_finite() && p.y.is_finite()) {
-            continue;
-        }
-        if p.y_high > p.y_low {
-            chart.draw_series(std::iter::once(ErrorBar::new_vertical(
-                p.x,
-                p.y_low,
-                p.y,
-                p.y_high,
-                line_style(p.color, 1.2, pt),
-                (6.0 * pt) as u32,
-            )))?;
-        }
-        if p.x_high > p.x_low {
-            chart.draw_series(std::iter::once(ErrorBar::new_horizontal(
-                p.y,
-                p.x_low,
-                p.x,
-                p.x_high,
-                line_style(p.color, 1.2, pt),
-                (6.0 * pt) as u32,
-            )))?;
-        }
-        let at = local(area, chart.backend_coord(&(p.x, p.y)));
-        draw_marker(area, at, p.marker, p.hollow, p.color, pt)?;
-    }
+        })
+        .collect();
+    draw_points(area, &mut chart, &points, pt)?;
     Ok(())
 }
 
@@ -777,44 +755,141 @@ fn draw_marker<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
+    let fill = if hollow { Rgb(255, 255, 255) } else { color };
+    draw_marker_as(area, at, marker, Some(fill), hollow, color, pt)
+}
+
+/// A marker centred at pixel `at`, filled with `fill` (none: see-through)
+/// and outlined in `color` when `edge`.
+fn draw_marker_as<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    at: (i32, i32),
+    marker: usize,
+    fill: Option<Rgb>,
+    edge: bool,
+    color: Rgb,
+    pt: Pt,
+) -> Result
+where
+    DB::ErrorType: 'static,
+{
     let size = (4.0 * pt) as i32;
-    let fill: ShapeStyle = if hollow {
-        WHITE.filled()
-    } else {
-        rgb(color).filled()
-    };
     let outline = line_style(color, 1.5, pt);
     match style::marker(marker) {
         style::Marker::Circle => {
-            area.draw(&Circle::new(at, size, fill))?;
-            if hollow {
+            if let Some(f) = fill {
+                area.draw(&Circle::new(at, size, rgb(f).filled()))?;
+            }
+            if edge {
                 area.draw(&Circle::new(at, size, outline))?;
             }
         }
         style::Marker::Square => {
             let corners = [(at.0 - size, at.1 - size), (at.0 + size, at.1 + size)];
-            area.draw(&Rectangle::new(corners, fill))?;
-            if hollow {
+            if let Some(f) = fill {
+                area.draw(&Rectangle::new(corners, rgb(f).filled()))?;
+            }
+            if edge {
                 area.draw(&Rectangle::new(corners, outline))?;
             }
         }
         style::Marker::Triangle => {
-            area.draw(&TriangleMarker::new(at, size + 1, fill))?;
-            if hollow {
-                area.draw(&TriangleMarker::new(at, size + 1, outline))?;
+            let r = (size + 1) as f64;
+            let corners: Vec<(i32, i32)> = [90.0f64, 210.0, 330.0]
+                .iter()
+                .map(|a| {
+                    let a = a.to_radians();
+                    (
+                        at.0 + (r * a.cos()).round() as i32,
+                        at.1 - (r * a.sin()).round() as i32,
+                    )
+                })
+                .collect();
+            if let Some(f) = fill {
+                area.draw(&Polygon::new(corners.clone(), rgb(f).filled()))?;
+            }
+            if edge {
+                let mut closed = corners;
+                closed.push(closed[0]);
+                area.draw(&PathElement::new(closed, outline))?;
             }
         }
         style::Marker::Cross => {
             area.draw(&Cross::new(at, size, line_style(color, 2.0, pt)))?;
         }
         style::Marker::Diamond => {
-            area.draw(&Polygon::new(diamond(at, size), fill))?;
-            if hollow {
+            if let Some(f) = fill {
+                area.draw(&Polygon::new(diamond(at, size), rgb(f).filled()))?;
+            }
+            if edge {
                 let mut edge = diamond(at, size);
                 edge.push(edge[0]);
                 area.draw(&PathElement::new(edge, outline))?;
             }
         }
+    }
+    Ok(())
+}
+
+/// Marked points with their error bars: every error bar first, then every
+/// marker over them, so no bar hides a marker's shape. A point whose marker
+/// would cover an earlier one's (centres closer than a marker's width) is
+/// drawn as an outline only, so both show.
+fn draw_points<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &mut ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    points: &[Point],
+    pt: Pt,
+) -> Result
+where
+    DB::ErrorType: 'static,
+{
+    let shown: Vec<&Point> = points
+        .iter()
+        .filter(|p| p.x.is_finite() && p.y.is_finite())
+        .collect();
+    // Bars as plain lines with caps (plotters' ErrorBar also draws a
+    // circle at the centre, which would show through other shapes).
+    let cap = 3.0 * pt;
+    for p in &shown {
+        let style = line_style(p.color, 1.2, pt);
+        let at = |x: f64, y: f64| local(area, chart.backend_coord(&(x, y)));
+        let mut segments: Vec<[(i32, i32); 2]> = Vec::new();
+        if p.y_high > p.y_low {
+            let (lo, hi) = (at(p.x, p.y_low), at(p.x, p.y_high));
+            let c = cap as i32;
+            segments.push([lo, hi]);
+            segments.push([(lo.0 - c, lo.1), (lo.0 + c, lo.1)]);
+            segments.push([(hi.0 - c, hi.1), (hi.0 + c, hi.1)]);
+        }
+        if p.x_high > p.x_low {
+            let (lo, hi) = (at(p.x_low, p.y), at(p.x_high, p.y));
+            let c = cap as i32;
+            segments.push([lo, hi]);
+            segments.push([(lo.0, lo.1 - c), (lo.0, lo.1 + c)]);
+            segments.push([(hi.0, hi.1 - c), (hi.0, hi.1 + c)]);
+        }
+        for segment in segments {
+            area.draw(&PathElement::new(segment.to_vec(), style))?;
+        }
+    }
+    let near = 8.0 * pt;
+    let mut drawn: Vec<(i32, i32)> = Vec::new();
+    for p in &shown {
+        let at = local(area, chart.backend_coord(&(p.x, p.y)));
+        let covers = drawn.iter().any(|&(x, y)| {
+            (((x - at.0) as f64).powi(2) + ((y - at.1) as f64).powi(2)).sqrt() < near
+        });
+        if covers && !p.hollow {
+            draw_marker_as(area, at, p.marker, None, true, p.color, pt)?;
+        } else {
+            draw_marker(area, at, p.marker, p.hollow, p.color, pt)?;
+        }
+        drawn.push(at);
     }
     Ok(())
 }
@@ -1251,62 +1326,7 @@ where
         .y_label_formatter(&|y| style::tick(*y))
         .draw()?;
     axes.draw_descs(area, &chart, pt)?;
-    for p in &s.points {
-        let style = line_style(p.color, 1.2, pt);
-        chart.draw_series(std::iter::once(ErrorBar::new_vertical(
-            p.x,
-            p.y_low,
-            p.y,
-            p.y_high,
-            style,
-            (6.0 * pt) as u32,
-        )))?;
-        chart.draw_series(std::iter::once(ErrorBar::new_horizontal(
-            p.y,
-            p.x_low,
-            p.x,
-            p.x_high,
-            style,
-            (6.0 * pt) as u32,
-        )))?;
-        let marker = style::marker(p.marker);
-        let size = (4.0 * pt) as i32;
-        let color = rgb(p.color);
-        match marker {
-            style::Marker::Circle => {
-                chart.draw_series(std::iter::once(Circle::new(
-                    (p.x, p.y),
-                    size,
-                    color.filled(),
-                )))?;
-            }
-            style::Marker::Square => {
-                let (px, py) = local(area, chart.backend_coord(&(p.x, p.y)));
-                area.draw(&Rectangle::new(
-                    [(px - size, py - size), (px + size, py + size)],
-                    color.filled(),
-                ))?;
-            }
-            style::Marker::Triangle => {
-                chart.draw_series(std::iter::once(TriangleMarker::new(
-                    (p.x, p.y),
-                    size + 1,
-                    color.filled(),
-                )))?;
-            }
-            style::Marker::Cross => {
-                chart.draw_series(std::iter::once(Cross::new(
-                    (p.x, p.y),
-                    size,
-                    line_style(p.color, 2.0, pt),
-                )))?;
-            }
-            style::Marker::Diamond => {
-                let at = local(area, chart.backend_coord(&(p.x, p.y)));
-                area.draw(&Polygon::new(diamond(at, size), color.filled()))?;
-            }
-        }
-    }
+    draw_points(area, &mut chart, &s.points, pt)?;
     Ok(())
 }
 
@@ -1608,4 +1628,70 @@ where
         area.draw_text(&e.label, &style, (x0 + swatch + (4.0 * pt) as i32, y))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plot::figure::Scatter;
+
+    fn point(marker: usize, color: Rgb, x: f64, y: f64) -> Point {
+        Point {
+            label: format!("p{marker}"),
+            color,
+            marker,
+            hollow: false,
+            x,
+            x_low: x - 0.2,
+            x_high: x + 0.2,
+            y,
+            y_low: y - 0.2,
+            y_high: y + 0.2,
+        }
+    }
+
+    /// Two points on the same spot, each with error bars both ways: every
+    /// bar comes before every marker in the SVG (no bar over a marker), and
+    /// the second marker, a triangle, is an outline (the circle under it
+    /// shows through).
+    #[test]
+    fn markers_sit_on_their_error_bars_and_coinciding_ones_both_show() {
+        let (a, b) = (Rgb(0, 114, 178), Rgb(0, 158, 115));
+        let figure = Figure::Scatter(Scatter {
+            title: "t".into(),
+            x_label: "x".into(),
+            y_label: "y".into(),
+            x_range: (0.0, 1.0),
+            y_range: (0.0, 1.0),
+            points: vec![point(0, a, 0.5, 0.5), point(2, b, 0.51, 0.5)],
+        });
+        let svg = svg(&figure, &Size::default());
+        let plot = &svg[..svg.find("<text x=\"").map_or(svg.len(), |_| svg.len())];
+        let first_marker = plot.find("<circle").expect("a circle marker");
+        // Error bars are lines in the points' colours.
+        for colour in ["#0072B2", "#009E73"] {
+            let last_bar = plot
+                .match_indices("<polyline")
+                .chain(plot.match_indices("<line"))
+                .filter(|(i, _)| {
+                    // A bar's segment has two points (a marker's outline more).
+                    let tag = plot[*i..].split('>').next().unwrap();
+                    let points = tag
+                        .split("points=\"")
+                        .nth(1)
+                        .map(|p| p.split('"').next().unwrap().split_whitespace().count());
+                    tag.contains(colour) && points.is_none_or(|n| n == 2)
+                })
+                .map(|(i, _)| i)
+                .max()
+                .expect("error bars");
+            assert!(last_bar < first_marker, "{colour} bar after a marker");
+        }
+        // The triangle is an outline: no polygon filled in its colour
+        // among the plot's markers (the legend's come after them).
+        let markers = &plot[first_marker..];
+        let markers = &markers[..markers.find("<text").unwrap_or(markers.len())];
+        assert!(!markers.contains("fill=\"#009E73\""), "{markers}");
+        assert!(markers.contains("<polyline"), "{markers}");
+    }
 }
