@@ -11,6 +11,7 @@ pub mod figures;
 pub mod game_figures;
 pub mod render;
 pub mod style;
+pub mod text;
 
 pub use data::{DataError, ScenarioData};
 pub use figure::Figure;

@@ -2,13 +2,16 @@
 //!
 //! Sizes are physical: the figure is `width x height` inches, fonts and
 //! lines are in points, and only the pixel density differs between formats
-//! (96 px/in for SVG, `dpi` for PNG). The legend sits in a panel of its own
-//! to the right of the plot, so it never covers data.
+//! (96 px/in for SVG, `dpi` for PNG). Text has fixed point sizes
+//! ([`super::text`]) and every label area is sized from the measured width
+//! of what it holds. The legend sits in a panel of its own beside or below
+//! the plot, so it never covers data.
 
 use super::figure::{
     Bars, Figure, Heatmap, LegendKind, Line, LineChart, Panels, Point, Scatter, Simplex,
 };
 use super::style::{self, Rgb};
+use super::text::{self, LABEL_PT, TICK_PT, TITLE_PT};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::sync::Once;
@@ -37,7 +40,52 @@ impl Default for Size {
 /// Pixels per inch of SVG output (the CSS reference pixel).
 pub const SVG_PPI: f64 = 96.0;
 
-const BASE_FONT_PT: f64 = 10.0;
+/// The scale of a drawing: pixels per point, and what plotters needs to
+/// set a font at a size in points on this backend.
+///
+/// plotters' SVG backend writes `font-size` as the font's size divided by
+/// 1.24, and its bitmap backend draws glyphs so that the font's height
+/// (ascent minus descent, [`text::height_per_em`] em) is the size: the
+/// two factors below make both draw text at the point size asked for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Pt {
+    /// Pixels per point.
+    px: f64,
+    /// plotters' font size per point of text.
+    font: f64,
+}
+
+impl Pt {
+    fn svg() -> Pt {
+        let px = SVG_PPI / 72.0;
+        Pt {
+            px,
+            font: px * 1.24,
+        }
+    }
+
+    fn bitmap(dpi: f64) -> Pt {
+        let px = dpi / 72.0;
+        Pt {
+            px,
+            font: px * text::height_per_em(),
+        }
+    }
+}
+
+impl std::ops::Mul<Pt> for f64 {
+    type Output = f64;
+    fn mul(self, pt: Pt) -> f64 {
+        self * pt.px
+    }
+}
+
+impl std::ops::Div<Pt> for f64 {
+    type Output = f64;
+    fn div(self, pt: Pt) -> f64 {
+        self / pt.px
+    }
+}
 
 static FONTS: Once = Once::new();
 
@@ -70,7 +118,7 @@ pub fn svg(figure: &Figure, size: &Size) -> String {
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, pixels(size, SVG_PPI)).into_drawing_area();
-        draw(&root, figure, SVG_PPI).expect("drawing into a string cannot fail");
+        draw(&root, figure, Pt::svg()).expect("drawing into a string cannot fail");
         root.present().expect("drawing into a string cannot fail");
     }
     out.push('\n');
@@ -84,7 +132,7 @@ pub fn png(figure: &Figure, size: &Size) -> Vec<u8> {
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
-        draw(&root, figure, size.dpi).expect("drawing into a buffer cannot fail");
+        draw(&root, figure, Pt::bitmap(size.dpi)).expect("drawing into a buffer cannot fail");
         root.present().expect("drawing into a buffer cannot fail");
     }
     let mut bytes = Vec::new();
@@ -111,71 +159,76 @@ fn rgb(c: Rgb) -> RGBColor {
     RGBColor(c.0, c.1, c.2)
 }
 
-/// Draws on any backend at `ppi` pixels per inch.
+/// Draws on any backend at the scale `pt`.
 ///
-/// Narrow figures (a journal column is about 3.5 in) are drawn at a
-/// smaller scale, down to 8 pt text, with the legend below the plot.
-fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure, ppi: f64) -> Result
+/// Text has its fixed point size at any width ([`text`]); the title wraps
+/// onto more lines rather than shrink. Narrow figures (a journal column is
+/// about 3.5 in) put the legend below the plot, in as many columns as its
+/// measured entries allow.
+fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure, pt: Pt) -> Result
 where
     DB::ErrorType: 'static,
 {
-    let width_in = root.dim_in_pixel().0 as f64 / ppi;
-    let pt = ppi / 72.0 * ((6.0 + 0.6 * width_in) / 10.0).clamp(0.8, 1.0);
+    let width_in = root.dim_in_pixel().0 as f64 / pt / 72.0;
     // A legend too long for a column beside the plot goes below it, in as
     // many columns as fit (its entries are never cut off at the bottom).
     let legend_rows_beside = {
         let (_, h) = root.dim_in_pixel();
-        ((h as f64 / pt - 34.0 - 30.0) / 14.0).floor().max(1.0) as usize
+        ((h as f64 / pt - 34.0 - 30.0) / LEGEND_ROW)
+            .floor()
+            .max(1.0) as usize
     };
     let legend = figure.legend();
     let legend_below = width_in < 5.0 || figure.legend_below() || legend.len() > legend_rows_beside;
     root.fill(&WHITE)?;
-    // The title spans the whole figure, above the plot and the legend.
-    let title = figure.title();
+    // The title spans the whole figure, above the plot and the legend,
+    // in as many lines as it needs.
     let (w, _) = root.dim_in_pixel();
-    let mut title_size = BASE_FONT_PT + 1.0;
-    while title_size > 6.0
-        && title.chars().count() as f64 * 0.58 * title_size * pt > w as f64 * 0.96
-    {
-        title_size -= 0.5;
-    }
-    let title_style = ("sans-serif", title_size * pt)
-        .into_font()
-        .style(FontStyle::Bold);
-    let root = root
-        .margin((5.0 * pt) as u32, 0, 0, 0)
-        .titled(title, title_style)?;
+    let title = figure.title();
+    let root = if title.is_empty() {
+        root.margin((4.0 * pt) as u32, 0, 0, 0)
+    } else {
+        let lines = text::wrap(title, w as f64 / pt - 8.0, TITLE_PT, true);
+        let style = font(pt, TITLE_PT).style(FontStyle::Bold).color(&BLACK).pos(
+            plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Center,
+                plotters::style::text_anchor::VPos::Top,
+            ),
+        );
+        let line_height = TITLE_PT * 1.2;
+        for (k, line) in lines.iter().enumerate() {
+            root.draw_text(
+                line,
+                &style,
+                (w as i32 / 2, ((5.0 + k as f64 * line_height) * pt) as i32),
+            )?;
+        }
+        root.margin(
+            ((5.0 + lines.len() as f64 * line_height + 2.0) * pt) as u32,
+            0,
+            0,
+            0,
+        )
+    };
     let (w, h) = root.dim_in_pixel();
-    let longest = legend
+    // Entries' widths: a swatch, a gap, the label and room to the next.
+    let entries: Vec<f64> = legend
         .iter()
-        .map(|e| e.label.chars().count())
-        .max()
-        .unwrap_or(0) as f64;
-    let entry_width = ((longest * 0.6 * (BASE_FONT_PT - 1.0) + 34.0) * pt).min(w as f64);
-    // The legend's scale: below the plot, a legend that would take more
-    // than half the figure is set smaller (down to 60%), in more columns.
-    let mut legend_pt = pt;
+        .map(|e| LEGEND_SWATCH + 4.0 + text::width_pt(&e.label, LABEL_PT, false) + 7.0)
+        .collect();
     let (plot_area, legend_area, columns) = if legend.is_empty() {
         let (a, b) = root.split_horizontally(w);
-        (a, b, 1)
+        (a, b, vec![0.0])
     } else if legend_below {
-        let fit = |scale: f64| {
-            let columns =
-                ((w as f64 / (entry_width * scale)).floor() as usize).clamp(1, legend.len());
-            let rows = legend.len().div_ceil(columns);
-            (columns, ((rows as f64 * 14.0 + 6.0) * pt * scale) as u32)
-        };
-        let mut scale = 1.0;
-        while fit(scale).1 > h / 2 && scale > 0.6 {
-            scale -= 0.05;
-        }
-        let (columns, height) = fit(scale);
-        legend_pt = pt * scale;
-        let (a, b) = root.split_vertically(h.saturating_sub(height.min(h / 2)));
+        let columns = legend_columns(&entries, w as f64 / pt - 4.0);
+        let rows = legend.len().div_ceil(columns.len());
+        let height = ((rows as f64 * LEGEND_ROW + 8.0) * pt) as u32;
+        let (a, b) = root.split_vertically(h.saturating_sub(height.min(h * 3 / 5)));
         (a, b, columns)
     } else {
-        let (a, b) = root.split_horizontally(w - (entry_width as u32).min(w * 2 / 5));
-        (a, b, 1)
+        let widest = entries.iter().copied().fold(0.0, f64::max) + 4.0;
+        let (a, b) = root.split_horizontally(w - ((widest * pt) as u32).min(w * 2 / 5));
+        (a, b, vec![0.0])
     };
     match figure {
         Figure::Line(chart) => draw_lines(&plot_area, chart, pt)?,
@@ -187,22 +240,49 @@ where
     }
     if !legend.is_empty() {
         let top = if legend_below { 8.0 } else { 34.0 };
-        let column_width = (entry_width * legend_pt / pt) as i32;
-        draw_legend(&legend_area, &legend, legend_pt, columns, column_width, top)?;
+        draw_legend(&legend_area, &legend, pt, &columns, top)?;
     }
     Ok(())
 }
 
-/// How many x ticks fit: about one per 55 points of width.
-fn ticks<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, pt: f64) -> usize {
-    ((area.dim_in_pixel().0 as f64 / pt / 55.0) as usize).clamp(3, 12)
+/// Where the columns of a legend start (points from its left), filled
+/// column by column: as many columns as fit `width` points, each as wide
+/// as its widest entry.
+fn legend_columns(entries: &[f64], width: f64) -> Vec<f64> {
+    for n in (2..=entries.len()).rev() {
+        let rows = entries.len().div_ceil(n);
+        if entries.len().div_ceil(rows) < n {
+            continue; // the same rows with fewer columns
+        }
+        let widths: Vec<f64> = entries
+            .chunks(rows)
+            .map(|c| c.iter().copied().fold(0.0, f64::max))
+            .collect();
+        if widths.iter().sum::<f64>() <= width {
+            return widths
+                .iter()
+                .scan(0.0, |x, w| {
+                    let at = *x;
+                    *x += w;
+                    Some(at)
+                })
+                .collect();
+        }
+    }
+    vec![0.0]
 }
 
-fn font(pt: f64, size: f64) -> FontDesc<'static> {
-    ("sans-serif", size * pt).into_font()
+/// Height of a legend row, points.
+const LEGEND_ROW: f64 = 12.0;
+/// Length of a legend's swatch, points.
+const LEGEND_SWATCH: f64 = 16.0;
+
+/// The font at `size` points.
+fn font(pt: Pt, size: f64) -> FontDesc<'static> {
+    ("sans-serif", size * pt.font).into_font()
 }
 
-fn line_style(color: Rgb, width_pt: f64, pt: f64) -> ShapeStyle {
+fn line_style(color: Rgb, width_pt: f64, pt: Pt) -> ShapeStyle {
     ShapeStyle {
         color: rgb(color).to_rgba(),
         filled: false,
@@ -218,7 +298,7 @@ fn add_line<DB: DrawingBackend>(
         Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
     >,
     line: &Line,
-    pt: f64,
+    pt: Pt,
 ) -> Result
 where
     DB::ErrorType: 'static,
@@ -247,31 +327,22 @@ where
 
 /// How a line chart sits in its area: alone, or as one of several panels.
 struct LineLayout<'a> {
-    /// Points.
-    margin: f64,
-    x_label_area: f64,
-    y_label_area: f64,
     x_desc: bool,
     y_desc: bool,
+    /// A panel's title, above its plot.
     caption: Option<&'a str>,
-    /// Tick labels, points.
-    label_size: f64,
-    /// At most this many y ticks (plotters' default otherwise).
-    y_ticks: Option<usize>,
+    /// At most this many ticks on either axis (as many as fit otherwise).
+    ticks: usize,
 }
 
 const ALONE: LineLayout<'static> = LineLayout {
-    margin: 8.0,
-    x_label_area: 30.0,
-    y_label_area: 38.0,
     x_desc: true,
     y_desc: true,
     caption: None,
-    label_size: BASE_FONT_PT - 1.0,
-    y_ticks: None,
+    ticks: 12,
 };
 
-fn draw_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: &LineChart, pt: f64) -> Result
+fn draw_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: &LineChart, pt: Pt) -> Result
 where
     DB::ErrorType: 'static,
 {
@@ -293,10 +364,269 @@ fn log_tick(t: f64) -> String {
     }
 }
 
+/// Length of the axes' tick marks, points.
+const TICK_MARK: f64 = 3.0;
+/// plotters sets tick labels twice the tick mark's length from the axis.
+const TICK_GAP: f64 = 2.0 * TICK_MARK;
+/// Space between the plot's edge and the area's, where no label needs more.
+const MARGIN: f64 = 8.0;
+
+/// The values plotters marks on an axis over `range` when asked for `n`.
+fn key_points(range: (f64, f64), n: usize) -> Vec<f64> {
+    use plotters::coord::ranged1d::Ranged;
+    if !(range.0.is_finite() && range.1.is_finite()) || range.0 >= range.1 {
+        return Vec::new();
+    }
+    plotters::coord::types::RangedCoordf64::from(range.0..range.1).key_points(n)
+}
+
+/// The most ticks, at most `want` (and at least 2), whose labels keep
+/// `gap` points apart along an axis `length` points long; `extent` is a
+/// label's size along the axis, points.
+fn fitting_ticks(
+    range: (f64, f64),
+    want: usize,
+    length: f64,
+    gap: f64,
+    extent: &dyn Fn(f64) -> f64,
+) -> usize {
+    let span = range.1 - range.0;
+    for n in (2..=want.max(2)).rev() {
+        let at: Vec<(f64, f64)> = key_points(range, n)
+            .into_iter()
+            .map(|v| ((v - range.0) / span * length, extent(v)))
+            .filter(|&(_, e)| e > 0.0)
+            .collect();
+        if at
+            .windows(2)
+            .all(|w| (w[1].0 - w[0].0).abs() >= (w[0].1 + w[1].1) / 2.0 + gap)
+        {
+            return n;
+        }
+    }
+    2
+}
+
+/// Label areas and tick counts of a chart with numeric axes, from the
+/// measured width of its tick labels and axis titles (points); the titles
+/// wrap to the plot's width and height.
+#[derive(Debug, Clone)]
+struct Axes {
+    x_ticks: usize,
+    y_ticks: usize,
+    /// Below the plot: tick labels and the x axis title.
+    x_area: f64,
+    /// Left of the plot: the y axis title and tick labels.
+    y_area: f64,
+    top: f64,
+    right: f64,
+    /// The axis titles' lines.
+    x_desc: Vec<String>,
+    y_desc: Vec<String>,
+}
+
+/// Line height of axis titles, points.
+const DESC_LINE: f64 = LABEL_PT * 1.15;
+
+impl Axes {
+    /// Lays out axes over `x` and `y` (data ranges, labelled by `x_fmt` and
+    /// `y_fmt`; `want` ticks at most) titled `descs` (empty: none) in an
+    /// area of `width` x `height` points, with `top` points above the plot
+    /// for a caption and `below` points under the axis for its tick labels.
+    #[allow(clippy::too_many_arguments)]
+    fn plan(
+        width: f64,
+        height: f64,
+        x: (f64, f64),
+        y: (f64, f64),
+        x_fmt: &dyn Fn(f64) -> String,
+        y_fmt: &dyn Fn(f64) -> String,
+        want: (usize, usize),
+        descs: (&str, &str),
+        top: f64,
+        below: f64,
+    ) -> Axes {
+        // A horizontal tick label is 1 em tall; the top y label reaches
+        // half an em above the plot.
+        let top = top.max(TICK_PT / 2.0 + 2.0);
+        let lines = |text: &str, room: f64| -> Vec<String> {
+            if text.is_empty() {
+                Vec::new()
+            } else {
+                text::wrap(text, room, LABEL_PT, false)
+            }
+        };
+        let area_x = |n: usize| {
+            below
+                + if n > 0 {
+                    3.0 + n as f64 * DESC_LINE
+                } else {
+                    1.0
+                }
+        };
+        let widest_x = key_points(x, want.0)
+            .into_iter()
+            .map(|v| text::width_pt(&x_fmt(v), TICK_PT, false))
+            .fold(0.0, f64::max);
+        // The last x label may reach half its width right of the plot.
+        let right = MARGIN.max(widest_x / 2.0 + 2.0);
+        let mut x_desc = lines(descs.0, width * 0.8);
+        loop {
+            let x_area = area_x(x_desc.len());
+            let plot_height = (height - top - x_area - 2.0).max(10.0);
+            let y_ticks = fitting_ticks(y, want.1, plot_height, 3.0, &|_| TICK_PT);
+            let widest_y = key_points(y, y_ticks)
+                .into_iter()
+                .map(|v| text::width_pt(&y_fmt(v), TICK_PT, false))
+                .fold(0.0, f64::max);
+            let y_desc = lines(descs.1, plot_height);
+            let y_area = widest_y
+                + TICK_GAP
+                + 2.0
+                + if y_desc.is_empty() {
+                    0.0
+                } else {
+                    y_desc.len() as f64 * DESC_LINE + 2.0
+                };
+            let plot_width = (width - y_area - right - 2.0).max(10.0);
+            let again = lines(descs.0, plot_width);
+            if again.len() > x_desc.len() {
+                x_desc = again;
+                continue;
+            }
+            let x_ticks = fitting_ticks(x, want.0, plot_width, 6.0, &|v| {
+                text::width_pt(&x_fmt(v), TICK_PT, false)
+            });
+            return Axes {
+                x_ticks,
+                y_ticks,
+                x_area,
+                y_area,
+                top,
+                right,
+                x_desc: again,
+                y_desc,
+            };
+        }
+    }
+
+    /// Draws the axis titles around the plot of `chart`, centred on it:
+    /// the x title at the bottom of its area, the y title (reading
+    /// upwards) at the left of its.
+    fn draw_descs<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        chart: &ChartContext<
+            '_,
+            DB,
+            Cartesian2d<
+                plotters::coord::types::RangedCoordf64,
+                plotters::coord::types::RangedCoordf64,
+            >,
+        >,
+        pt: Pt,
+    ) -> Result
+    where
+        DB::ErrorType: 'static,
+    {
+        draw_axis_titles(area, chart, &self.x_desc, &self.y_desc, pt)
+    }
+}
+
+/// Draws axis titles (`x_desc`, `y_desc`: their lines) around the plot of
+/// `chart`, centred on it: the x title at the bottom of `area`, the y
+/// title (reading upwards) at its left.
+impl Axes {
+    /// A chart builder on `area` with these label areas and margins.
+    fn builder<'a, 'b, DB: DrawingBackend>(
+        &self,
+        area: &'a DrawingArea<DB, Shift>,
+        pt: Pt,
+    ) -> ChartBuilder<'a, 'b, DB> {
+        let mut builder = ChartBuilder::on(area);
+        builder
+            .margin_top((self.top * pt) as u32)
+            .margin_right((self.right * pt) as u32)
+            .margin_left((2.0 * pt) as u32)
+            .margin_bottom((2.0 * pt) as u32)
+            .x_label_area_size((self.x_area * pt) as u32)
+            .y_label_area_size((self.y_area * pt) as u32);
+        builder
+    }
+}
+
+fn draw_axis_titles<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    x_desc: &[String],
+    y_desc: &[String],
+    pt: Pt,
+) -> Result
+where
+    DB::ErrorType: 'static,
+{
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    let xr = chart.plotting_area().get_x_axis_pixel_range();
+    let yr = chart.plotting_area().get_y_axis_pixel_range();
+    let (x0, x1, y0, y1) = (xr.start, xr.end, yr.start, yr.end);
+    let base = area.get_base_pixel();
+    let (x0, x1, y0, y1) = (x0 - base.0, x1 - base.0, y0 - base.1, y1 - base.1);
+    let (_, h) = area.dim_in_pixel();
+    let bottom = h as f64 - 2.0 * pt;
+    let style = font(pt, LABEL_PT)
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Center, VPos::Top));
+    let n = x_desc.len() as f64;
+    for (k, line) in x_desc.iter().enumerate() {
+        let y = bottom - (n - k as f64) * DESC_LINE * pt;
+        area.draw_text(line, &style, ((x0 + x1) / 2, y as i32))?;
+    }
+    let style = font(pt, LABEL_PT)
+        .transform(FontTransform::Rotate270)
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Center, VPos::Top));
+    for (k, line) in y_desc.iter().enumerate() {
+        let x = (2.0 + k as f64 * DESC_LINE) * pt;
+        area.draw_text(line, &style, (x as i32, (y0 + y1) / 2))?;
+    }
+    Ok(())
+}
+
+/// The size of an area in points.
+fn dims<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, pt: Pt) -> (f64, f64) {
+    let (w, h) = area.dim_in_pixel();
+    (w as f64 / pt, h as f64 / pt)
+}
+
+/// A mesh with the label styles, tick marks and tick counts of `axes`.
+fn style_mesh<DB: DrawingBackend>(
+    mesh: &mut plotters::chart::MeshStyle<
+        '_,
+        '_,
+        plotters::coord::types::RangedCoordf64,
+        plotters::coord::types::RangedCoordf64,
+        DB,
+    >,
+    axes: &Axes,
+    pt: Pt,
+) {
+    mesh.x_labels(axes.x_ticks)
+        .y_labels(axes.y_ticks)
+        .set_all_tick_mark_size((TICK_MARK * pt) as u32)
+        .label_style(font(pt, TICK_PT))
+        .axis_desc_style(font(pt, LABEL_PT))
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(215, 215, 215));
+}
+
 fn draw_line_chart<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     c: &LineChart,
-    pt: f64,
+    pt: Pt,
     layout: &LineLayout,
 ) -> Result
 where
@@ -305,50 +635,58 @@ where
     // A log axis draws log10(x) on a linear axis, with ticks at powers of ten.
     let tx = |x: f64| if c.x_log { x.log10() } else { x };
     let x_range = (tx(c.x_range.0), tx(c.x_range.1));
-    let mut builder = ChartBuilder::on(area);
-    builder
-        .margin((layout.margin * pt) as u32)
-        .x_label_area_size((layout.x_label_area * pt) as u32)
-        .y_label_area_size((layout.y_label_area * pt) as u32);
-    if let Some(caption) = layout.caption {
-        builder.caption(caption, font(pt, BASE_FONT_PT - 1.0));
-    }
-    let mut chart = builder.build_cartesian_2d(x_range.0..x_range.1, c.y_range.0..c.y_range.1)?;
-    let x_ticks = if c.x_log {
-        ((x_range.1.floor() - x_range.0.ceil()) as usize + 1).clamp(2, ticks(area, pt))
+    let x_fmt = |x: f64| {
+        if c.x_log { log_tick(x) } else { style::tick(x) }
+    };
+    let x_want = if c.x_log {
+        ((x_range.1.floor() - x_range.0.ceil()) as usize + 1).clamp(2, layout.ticks)
     } else if c.x_ticks > 0 {
-        // Denser than the default where the width allows: one per 20 points.
         c.x_ticks
-            .min((area.dim_in_pixel().0 as f64 / pt / 20.0) as usize)
-            .max(3)
     } else {
-        ticks(area, pt)
+        layout.ticks
     };
-    let x_fmt = |x: &f64| {
-        if c.x_log {
-            log_tick(*x)
-        } else {
-            style::tick(*x)
-        }
+    let caption_height = match layout.caption {
+        Some(_) => 3.0 + LABEL_PT + 2.0 + TICK_PT / 2.0 + 1.0,
+        None => MARGIN,
     };
+    let (width, height) = dims(area, pt);
+    let axes = Axes::plan(
+        width,
+        height,
+        x_range,
+        c.y_range,
+        &x_fmt,
+        &|y| style::tick(y),
+        (x_want, layout.ticks),
+        (
+            if layout.x_desc { &c.x_label } else { "" },
+            if layout.y_desc { &c.y_label } else { "" },
+        ),
+        caption_height,
+        TICK_GAP + TICK_PT,
+    );
+    let mut chart = axes
+        .builder(area, pt)
+        .build_cartesian_2d(x_range.0..x_range.1, c.y_range.0..c.y_range.1)?;
+    if let Some(caption) = layout.caption {
+        // Centred over the plot, clear of the top tick label.
+        let (left, _) = local(area, chart.backend_coord(&(x_range.0, c.y_range.1)));
+        let (right, _) = local(area, chart.backend_coord(&(x_range.1, c.y_range.1)));
+        let style = font(pt, LABEL_PT)
+            .color(&BLACK)
+            .pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Center,
+                plotters::style::text_anchor::VPos::Top,
+            ));
+        area.draw_text(caption, &style, ((left + right) / 2, (3.0 * pt) as i32))?;
+    }
+    let x_fmt_ref = |x: &f64| x_fmt(*x);
     let mut mesh = chart.configure_mesh();
-    mesh.x_labels(x_ticks);
-    if let Some(n) = layout.y_ticks {
-        mesh.y_labels(n);
-    }
-    if layout.x_desc {
-        mesh.x_desc(&c.x_label);
-    }
-    if layout.y_desc {
-        mesh.y_desc(&c.y_label);
-    }
-    mesh.label_style(font(pt, layout.label_size))
-        .axis_desc_style(font(pt, BASE_FONT_PT))
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(RGBColor(215, 215, 215))
-        .y_label_formatter(&|y| style::tick(*y))
-        .x_label_formatter(&x_fmt)
+    style_mesh(&mut mesh, &axes, pt);
+    mesh.y_label_formatter(&|y| style::tick(*y))
+        .x_label_formatter(&x_fmt_ref)
         .draw()?;
+    axes.draw_descs(area, &chart, pt)?;
     let map = |points: &[(f64, f64)]| -> Vec<(f64, f64)> {
         points.iter().map(|&(x, y)| (tx(x), y)).collect()
     };
@@ -384,39 +722,17 @@ where
             add_line(&mut chart, line, pt)?;
         }
     }
-    for p in &c.points {
-        let p = Point {
+    let points: Vec<Point> = c
+        .points
+        .iter()
+        .map(|p| Point {
             x: tx(p.x),
             x_low: tx(p.x_low),
             x_high: tx(p.x_high),
             ..p.clone()
-        };
-        if !(p.x.is_finite() && p.y.is_finite()) {
-            continue;
-        }
-        if p.y_high > p.y_low {
-            chart.draw_series(std::iter::once(ErrorBar::new_vertical(
-                p.x,
-                p.y_low,
-                p.y,
-                p.y_high,
-                line_style(p.color, 1.2, pt),
-                (6.0 * pt) as u32,
-            )))?;
-        }
-        if p.x_high > p.x_low {
-            chart.draw_series(std::iter::once(ErrorBar::new_horizontal(
-                p.y,
-                p.x_low,
-                p.x,
-                p.x_high,
-                line_style(p.color, 1.2, pt),
-                (6.0 * pt) as u32,
-            )))?;
-        }
-        let at = local(area, chart.backend_coord(&(p.x, p.y)));
-        draw_marker(area, at, p.marker, p.hollow, p.color, pt)?;
-    }
+        })
+        .collect();
+    draw_points(area, &mut chart, &points, pt)?;
     Ok(())
 }
 
@@ -434,49 +750,146 @@ fn draw_marker<DB: DrawingBackend>(
     marker: usize,
     hollow: bool,
     color: Rgb,
-    pt: f64,
+    pt: Pt,
+) -> Result
+where
+    DB::ErrorType: 'static,
+{
+    let fill = if hollow { Rgb(255, 255, 255) } else { color };
+    draw_marker_as(area, at, marker, Some(fill), hollow, color, pt)
+}
+
+/// A marker centred at pixel `at`, filled with `fill` (none: see-through)
+/// and outlined in `color` when `edge`.
+fn draw_marker_as<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    at: (i32, i32),
+    marker: usize,
+    fill: Option<Rgb>,
+    edge: bool,
+    color: Rgb,
+    pt: Pt,
 ) -> Result
 where
     DB::ErrorType: 'static,
 {
     let size = (4.0 * pt) as i32;
-    let fill: ShapeStyle = if hollow {
-        WHITE.filled()
-    } else {
-        rgb(color).filled()
-    };
     let outline = line_style(color, 1.5, pt);
     match style::marker(marker) {
         style::Marker::Circle => {
-            area.draw(&Circle::new(at, size, fill))?;
-            if hollow {
+            if let Some(f) = fill {
+                area.draw(&Circle::new(at, size, rgb(f).filled()))?;
+            }
+            if edge {
                 area.draw(&Circle::new(at, size, outline))?;
             }
         }
         style::Marker::Square => {
             let corners = [(at.0 - size, at.1 - size), (at.0 + size, at.1 + size)];
-            area.draw(&Rectangle::new(corners, fill))?;
-            if hollow {
+            if let Some(f) = fill {
+                area.draw(&Rectangle::new(corners, rgb(f).filled()))?;
+            }
+            if edge {
                 area.draw(&Rectangle::new(corners, outline))?;
             }
         }
         style::Marker::Triangle => {
-            area.draw(&TriangleMarker::new(at, size + 1, fill))?;
-            if hollow {
-                area.draw(&TriangleMarker::new(at, size + 1, outline))?;
+            let r = (size + 1) as f64;
+            let corners: Vec<(i32, i32)> = [90.0f64, 210.0, 330.0]
+                .iter()
+                .map(|a| {
+                    let a = a.to_radians();
+                    (
+                        at.0 + (r * a.cos()).round() as i32,
+                        at.1 - (r * a.sin()).round() as i32,
+                    )
+                })
+                .collect();
+            if let Some(f) = fill {
+                area.draw(&Polygon::new(corners.clone(), rgb(f).filled()))?;
+            }
+            if edge {
+                let mut closed = corners;
+                closed.push(closed[0]);
+                area.draw(&PathElement::new(closed, outline))?;
             }
         }
         style::Marker::Cross => {
             area.draw(&Cross::new(at, size, line_style(color, 2.0, pt)))?;
         }
         style::Marker::Diamond => {
-            area.draw(&Polygon::new(diamond(at, size), fill))?;
-            if hollow {
+            if let Some(f) = fill {
+                area.draw(&Polygon::new(diamond(at, size), rgb(f).filled()))?;
+            }
+            if edge {
                 let mut edge = diamond(at, size);
                 edge.push(edge[0]);
                 area.draw(&PathElement::new(edge, outline))?;
             }
         }
+    }
+    Ok(())
+}
+
+/// Marked points with their error bars: every error bar first, then every
+/// marker over them, so no bar hides a marker's shape. A point whose marker
+/// would cover an earlier one's (centres closer than a marker's width) is
+/// drawn as an outline only, so both show.
+fn draw_points<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &mut ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    points: &[Point],
+    pt: Pt,
+) -> Result
+where
+    DB::ErrorType: 'static,
+{
+    let shown: Vec<&Point> = points
+        .iter()
+        .filter(|p| p.x.is_finite() && p.y.is_finite())
+        .collect();
+    // Bars as plain lines with caps (plotters' ErrorBar also draws a
+    // circle at the centre, which would show through other shapes).
+    let cap = 3.0 * pt;
+    for p in &shown {
+        let style = line_style(p.color, 1.2, pt);
+        let at = |x: f64, y: f64| local(area, chart.backend_coord(&(x, y)));
+        let mut segments: Vec<[(i32, i32); 2]> = Vec::new();
+        if p.y_high > p.y_low {
+            let (lo, hi) = (at(p.x, p.y_low), at(p.x, p.y_high));
+            let c = cap as i32;
+            segments.push([lo, hi]);
+            segments.push([(lo.0 - c, lo.1), (lo.0 + c, lo.1)]);
+            segments.push([(hi.0 - c, hi.1), (hi.0 + c, hi.1)]);
+        }
+        if p.x_high > p.x_low {
+            let (lo, hi) = (at(p.x_low, p.y), at(p.x_high, p.y));
+            let c = cap as i32;
+            segments.push([lo, hi]);
+            segments.push([(lo.0, lo.1 - c), (lo.0, lo.1 + c)]);
+            segments.push([(hi.0, hi.1 - c), (hi.0, hi.1 + c)]);
+        }
+        for segment in segments {
+            area.draw(&PathElement::new(segment.to_vec(), style))?;
+        }
+    }
+    let near = 8.0 * pt;
+    let mut drawn: Vec<(i32, i32)> = Vec::new();
+    for p in &shown {
+        let at = local(area, chart.backend_coord(&(p.x, p.y)));
+        let covers = drawn.iter().any(|&(x, y)| {
+            (((x - at.0) as f64).powi(2) + ((y - at.1) as f64).powi(2)).sqrt() < near
+        });
+        if covers && !p.hollow {
+            draw_marker_as(area, at, p.marker, None, true, p.color, pt)?;
+        } else {
+            draw_marker(area, at, p.marker, p.hollow, p.color, pt)?;
+        }
+        drawn.push(at);
     }
     Ok(())
 }
@@ -494,7 +907,7 @@ fn diamond(at: (i32, i32), size: i32) -> Vec<(i32, i32)> {
 
 /// Small multiples: a grid of line charts under one title and legend;
 /// only the bottom row names the x axis and only the left column the y axis.
-fn draw_panels<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &Panels, pt: f64) -> Result
+fn draw_panels<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &Panels, pt: Pt) -> Result
 where
     DB::ErrorType: 'static,
 {
@@ -502,28 +915,21 @@ where
     let rows = p.panels.len().div_ceil(columns).max(1);
     let (w, h) = area.dim_in_pixel();
     // Room for the shared axis titles, then equal cells.
-    let desc = (16.0 * pt) as u32;
+    let desc = ((LABEL_PT + 6.0) * pt) as u32;
     let (left, rest) = area.split_horizontally(desc.min(w / 4));
     let (grid, bottom) = rest.split_vertically(h.saturating_sub(desc.min(h / 4)));
     let cells = grid.split_evenly((rows, columns));
-    // Short panels get fewer y ticks.
-    let panel_height = cells.first().map_or(0, |c| c.dim_in_pixel().1) as f64 / pt;
-    let y_ticks = if panel_height < 110.0 { 3 } else { 6 };
     for (k, chart) in p.panels.iter().enumerate() {
         let layout = LineLayout {
-            margin: 7.0,
-            x_label_area: 14.0,
-            y_label_area: 24.0,
             x_desc: false,
             y_desc: false,
             caption: Some(&chart.title),
-            label_size: BASE_FONT_PT - 2.0,
-            y_ticks: Some(y_ticks),
+            ticks: 6,
         };
         draw_line_chart(&cells[k], chart, pt, &layout)?;
     }
     if let Some(first) = p.panels.first() {
-        let text = font(pt, BASE_FONT_PT).color(&BLACK);
+        let text = font(pt, LABEL_PT).color(&BLACK);
         let (gw, _) = bottom.dim_in_pixel();
         bottom.draw_text(
             &first.x_label,
@@ -534,7 +940,7 @@ where
             (gw as i32 / 2, (desc / 2) as i32),
         )?;
         let (_, lh) = left.dim_in_pixel();
-        let vertical = font(pt, BASE_FONT_PT)
+        let vertical = font(pt, LABEL_PT)
             .transform(FontTransform::Rotate270)
             .color(&BLACK)
             .pos(plotters::style::text_anchor::Pos::new(
@@ -565,22 +971,18 @@ fn project(x: &[f64; 3]) -> (f64, f64) {
 /// A ternary plot: the triangle with faint grid lines at frequencies 1/4,
 /// 1/2 and 3/4 of each strategy, its corners named, paths with arrowheads
 /// halfway along, and marks.
-fn draw_simplex<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Simplex, pt: f64) -> Result
+fn draw_simplex<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Simplex, pt: Pt) -> Result
 where
     DB::ErrorType: 'static,
 {
     let (w, h) = area.dim_in_pixel();
-    let label_font = font(pt, BASE_FONT_PT).style(FontStyle::Bold);
+    let label_font = font(pt, LABEL_PT).style(FontStyle::Bold);
     let widths: Vec<f64> = s
         .corners
         .iter()
-        .map(|c| {
-            area.estimate_text_size(c, &label_font.clone().into_text_style(area))
-                .map(|(w, _)| w as f64)
-                .unwrap_or(0.0)
-        })
+        .map(|c| text::width_pt(c, LABEL_PT, true) * pt)
         .collect();
-    let line = (BASE_FONT_PT + 4.0) * pt;
+    let line = (LABEL_PT + 4.0) * pt;
     let margin = 6.0 * pt;
     // Pixels per unit, the same both ways, leaving room for the corner names
     // below the base (half their width beyond each bottom corner) and above the top.
@@ -700,29 +1102,162 @@ fn arrowhead(points: &[[f64; 3]], scale: f64, size: f64) -> Option<[(f64, f64); 
     None
 }
 
-fn draw_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, b: &Bars, pt: f64) -> Result
+/// Category names under bars: horizontal lines, or names turned to read
+/// upwards (in as many lines side by side as the slot holds) when a name
+/// cannot break to fit its slot.
+enum CategoryLabels {
+    Across(Vec<Vec<String>>),
+    Up(Vec<Vec<String>>),
+}
+
+/// Height of a line of tick-size text, points.
+const TICK_LINE: f64 = TICK_PT * 1.2;
+
+impl CategoryLabels {
+    /// The names laid out in slots `slot` points wide, under a plot whose
+    /// whole area is `height` points tall.
+    fn plan(names: &[String], slot: f64, height: f64) -> CategoryLabels {
+        let wrapped: Vec<Vec<String>> = names
+            .iter()
+            .map(|n| text::wrap(n, slot - 3.0, TICK_PT, false))
+            .collect();
+        let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1);
+        if wrapped
+            .iter()
+            .all(|l| text::fits(l, slot - 3.0, TICK_PT, false))
+            && lines <= 3
+        {
+            return CategoryLabels::Across(wrapped);
+        }
+        // Turned names may take 45% of the height, in as many lines as the
+        // slot holds; what does not fit is cut with an ellipsis.
+        let room = (height * 0.45).max(24.0);
+        let most = (((slot - 2.0) / TICK_LINE).floor() as usize).max(1);
+        let up = names
+            .iter()
+            .map(|n| {
+                let mut lines = text::wrap(n, room, TICK_PT, false);
+                let cut = lines.len() > most || !text::fits(&lines, room, TICK_PT, false);
+                lines.truncate(most);
+                if cut {
+                    for line in &mut lines {
+                        if text::width_pt(line, TICK_PT, false) > room {
+                            *line = ellipsis(line, room);
+                        }
+                    }
+                    if let Some(last) = lines.last_mut() {
+                        if !last.ends_with('…') {
+                            *last = ellipsis(&format!("{last}…"), room);
+                        }
+                    }
+                }
+                lines
+            })
+            .collect();
+        CategoryLabels::Up(up)
+    }
+
+    /// Points under the axis the names take (with the gap to the axis).
+    fn height(&self) -> f64 {
+        match self {
+            CategoryLabels::Across(lines) => {
+                let n = lines.iter().map(Vec::len).max().unwrap_or(1) as f64;
+                TICK_GAP + n * TICK_LINE + 2.0
+            }
+            CategoryLabels::Up(names) => {
+                TICK_GAP
+                    + text::widest_pt(names.iter().flatten().map(String::as_str), TICK_PT, false)
+                    + 2.0
+            }
+        }
+    }
+
+    /// Draws the `i`-th name centred on `x` pixels, from `y` pixels down.
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        i: usize,
+        (x, y): (i32, i32),
+        pt: Pt,
+    ) -> Result
+    where
+        DB::ErrorType: 'static,
+    {
+        use plotters::style::text_anchor::{HPos, Pos, VPos};
+        match self {
+            CategoryLabels::Across(lines) => {
+                let style = font(pt, TICK_PT)
+                    .color(&BLACK)
+                    .pos(Pos::new(HPos::Center, VPos::Top));
+                for (k, line) in lines[i].iter().enumerate() {
+                    let at = (x, y + (k as f64 * TICK_LINE * pt) as i32);
+                    area.draw_text(line, &style, at)?;
+                }
+            }
+            CategoryLabels::Up(names) => {
+                let style = font(pt, TICK_PT)
+                    .transform(FontTransform::Rotate270)
+                    .color(&BLACK)
+                    .pos(Pos::new(HPos::Right, VPos::Center));
+                let n = names[i].len() as f64;
+                for (k, line) in names[i].iter().enumerate() {
+                    let dx = (k as f64 - (n - 1.0) / 2.0) * TICK_LINE * pt;
+                    area.draw_text(line, &style, (x + dx as i32, y))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `text` cut to at most `room` points at the tick size, ending in '…'.
+fn ellipsis(text: &str, room: f64) -> String {
+    let mut cut: String = text.trim_end_matches('…').to_string();
+    while !cut.is_empty() && text::width_pt(&format!("{cut}…"), TICK_PT, false) > room {
+        cut.pop();
+    }
+    format!("{cut}…")
+}
+
+fn draw_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, b: &Bars, pt: Pt) -> Result
 where
     DB::ErrorType: 'static,
 {
     let groups = b.groups.len().max(1) as f64;
     let per_group = b.series.len().max(1) as f64;
     let y_max = b.y_max;
-    let mut chart = ChartBuilder::on(area)
-        .margin((8.0 * pt) as u32)
-        .x_label_area_size((40.0 * pt) as u32)
-        .y_label_area_size((38.0 * pt) as u32)
+    let (width, height) = dims(area, pt);
+    let plan = |below: f64| {
+        let mut axes = Axes::plan(
+            width,
+            height,
+            (0.0, groups),
+            (0.0, y_max),
+            &|_| String::new(),
+            &|y| style::tick(y),
+            (0, 12),
+            ("", &b.y_label),
+            MARGIN,
+            below,
+        );
+        axes.right = MARGIN;
+        axes
+    };
+    let first = plan(TICK_GAP + TICK_PT);
+    let slot = (width - first.y_area - first.right - 2.0) / groups;
+    let labels = CategoryLabels::plan(&b.groups, slot, height);
+    // The plot is shorter by the names' height: plan again.
+    let axes = plan(labels.height());
+    let mut chart = axes
+        .builder(area, pt)
         .build_cartesian_2d(0.0..groups, 0.0..y_max)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
+    let mut mesh = chart.configure_mesh();
+    style_mesh(&mut mesh, &axes, pt);
+    mesh.disable_x_mesh()
         .x_labels(0)
-        .y_desc(&b.y_label)
-        .label_style(font(pt, BASE_FONT_PT - 1.0))
-        .axis_desc_style(font(pt, BASE_FONT_PT))
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(RGBColor(215, 215, 215))
         .y_label_formatter(&|y| style::tick(*y))
         .draw()?;
+    axes.draw_descs(area, &chart, pt)?;
     let width = 0.8 / per_group;
     for (s, series) in b.series.iter().enumerate() {
         for (g, value) in series.values.iter().enumerate() {
@@ -755,289 +1290,192 @@ where
             }
         }
     }
-    // Category labels under the axis, broken into words when they do not
-    // fit; a word wider than its bar's slot (many labs, long names) sets
-    // every label smaller, down to 6 pt, so that none runs into the next.
+    // Category names under the axis, in their slots.
     let (_, y_px) = local(area, chart.backend_coord(&(0.0, 0.0)));
-    let (left, _) = chart.backend_coord(&(0.0, 0.0));
-    let (right, _) = chart.backend_coord(&(1.0, 0.0));
-    let slot = (right - left) as f64;
-    let char_width = 0.6 * (BASE_FONT_PT - 1.0) * pt;
-    let labels: Vec<Vec<&str>> = b
-        .groups
-        .iter()
-        .map(|name| {
-            if name.chars().count() as f64 * char_width > slot * 0.95 {
-                name.split(' ').collect()
-            } else {
-                vec![name.as_str()]
-            }
-        })
-        .collect();
-    let longest = labels
-        .iter()
-        .flatten()
-        .map(|l| l.chars().count())
-        .max()
-        .unwrap_or(1) as f64;
-    let size = (slot / (0.6 * longest * pt)).clamp(6.0, BASE_FONT_PT - 1.0);
-    let style = font(pt, size)
-        .color(&BLACK)
-        .pos(plotters::style::text_anchor::Pos::new(
-            plotters::style::text_anchor::HPos::Center,
-            plotters::style::text_anchor::VPos::Top,
-        ));
-    let line_height = ((size + 2.0) * pt) as i32;
-    for (g, lines) in labels.iter().enumerate() {
+    let below = y_px + (TICK_GAP * pt) as i32;
+    for g in 0..b.groups.len() {
         let (x_px, _) = local(area, chart.backend_coord(&(g as f64 + 0.5, 0.0)));
-        for (k, line) in lines.iter().enumerate() {
-            area.draw_text(
-                line,
-                &style,
-                (x_px, y_px + (5.0 * pt) as i32 + k as i32 * line_height),
-            )?;
-        }
+        labels.draw(area, g, (x_px, below), pt)?;
     }
     Ok(())
 }
 
-fn draw_scatter<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Scatter, pt: f64) -> Result
+fn draw_scatter<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Scatter, pt: Pt) -> Result
 where
     DB::ErrorType: 'static,
 {
-    let mut chart = ChartBuilder::on(area)
-        .margin((8.0 * pt) as u32)
-        .x_label_area_size((30.0 * pt) as u32)
-        .y_label_area_size((38.0 * pt) as u32)
+    let (width, height) = dims(area, pt);
+    let axes = Axes::plan(
+        width,
+        height,
+        s.x_range,
+        s.y_range,
+        &|x| style::tick(x),
+        &|y| style::tick(y),
+        (12, 12),
+        (&s.x_label, &s.y_label),
+        MARGIN,
+        TICK_GAP + TICK_PT,
+    );
+    let mut chart = axes
+        .builder(area, pt)
         .build_cartesian_2d(s.x_range.0..s.x_range.1, s.y_range.0..s.y_range.1)?;
-    chart
-        .configure_mesh()
-        .x_labels(ticks(area, pt))
-        .x_desc(&s.x_label)
-        .y_desc(&s.y_label)
-        .label_style(font(pt, BASE_FONT_PT - 1.0))
-        .axis_desc_style(font(pt, BASE_FONT_PT))
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(RGBColor(215, 215, 215))
-        .x_label_formatter(&|x| style::tick(*x))
+    let mut mesh = chart.configure_mesh();
+    style_mesh(&mut mesh, &axes, pt);
+    mesh.x_label_formatter(&|x| style::tick(*x))
         .y_label_formatter(&|y| style::tick(*y))
         .draw()?;
-    for p in &s.points {
-        let style = line_style(p.color, 1.2, pt);
-        chart.draw_series(std::iter::once(ErrorBar::new_vertical(
-            p.x,
-            p.y_low,
-            p.y,
-            p.y_high,
-            style,
-            (6.0 * pt) as u32,
-        )))?;
-        chart.draw_series(std::iter::once(ErrorBar::new_horizontal(
-            p.y,
-            p.x_low,
-            p.x,
-            p.x_high,
-            style,
-            (6.0 * pt) as u32,
-        )))?;
-        let marker = style::marker(p.marker);
-        let size = (4.0 * pt) as i32;
-        let color = rgb(p.color);
-        match marker {
-            style::Marker::Circle => {
-                chart.draw_series(std::iter::once(Circle::new(
-                    (p.x, p.y),
-                    size,
-                    color.filled(),
-                )))?;
-            }
-            style::Marker::Square => {
-                let (px, py) = local(area, chart.backend_coord(&(p.x, p.y)));
-                area.draw(&Rectangle::new(
-                    [(px - size, py - size), (px + size, py + size)],
-                    color.filled(),
-                ))?;
-            }
-            style::Marker::Triangle => {
-                chart.draw_series(std::iter::once(TriangleMarker::new(
-                    (p.x, p.y),
-                    size + 1,
-                    color.filled(),
-                )))?;
-            }
-            style::Marker::Cross => {
-                chart.draw_series(std::iter::once(Cross::new(
-                    (p.x, p.y),
-                    size,
-                    line_style(p.color, 2.0, pt),
-                )))?;
-            }
-            style::Marker::Diamond => {
-                let at = local(area, chart.backend_coord(&(p.x, p.y)));
-                area.draw(&Polygon::new(diamond(at, size), color.filled()))?;
-            }
-        }
-    }
+    axes.draw_descs(area, &chart, pt)?;
+    draw_points(area, &mut chart, &s.points, pt)?;
     Ok(())
 }
 
-fn draw_heatmap<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, h: &Heatmap, pt: f64) -> Result
+fn draw_heatmap<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, h: &Heatmap, pt: Pt) -> Result
 where
     DB::ErrorType: 'static,
 {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
     let (w, _) = area.dim_in_pixel();
-    // The colour scale's column: its labels, the bar, and a margin to the
-    // figure's right edge.
-    let (main, scale_area) = area.split_horizontally(w - (80.0 * pt) as u32);
-    let named = !h.x_names.is_empty() || !h.y_names.is_empty();
-    let nx = h.x_values.len().max(h.x_names.len());
-    let ny = h.y_values.len().max(h.y_names.len());
-    let label_font = font(pt, BASE_FONT_PT - 1.0);
-    // Named axes are sized to their longest name (column names may wrap
-    // onto a second line).
-    let text_width = |t: &str| {
-        main.estimate_text_size(t, &label_font.clone().into_text_style(&main))
-            .map(|(w, _)| w as f64)
-            .unwrap_or(0.0)
-    };
-    let (x_area, y_area) = if named {
-        let longest_y = h.y_names.iter().map(|n| text_width(n)).fold(0.0, f64::max);
-        (0.0, (longest_y + 24.0 * pt).max(48.0 * pt))
+    let (lo, hi) = h.value_range;
+    // The colour scale's column: its title, labels, the bar, and a margin
+    // to the figure's right edge.
+    let scale_ticks = 6;
+    let scale_labels = text::widest_pt(
+        key_points((lo, hi), scale_ticks)
+            .iter()
+            .map(|v| style::tick(*v))
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str),
+        TICK_PT,
+        false,
+    );
+    let scale_label_area = LABEL_PT + 3.0 + scale_labels + TICK_GAP + 2.0;
+    let scale_width = 4.0 + scale_label_area + 10.0 + 6.0;
+    let (main, scale_area) = area.split_horizontally(w.saturating_sub((scale_width * pt) as u32));
+    // Tick labels: the names given, or the cells' values.
+    let x_names: Vec<String> = if h.x_names.is_empty() {
+        h.x_values.iter().map(|v| style::tick(*v)).collect()
     } else {
-        (30.0 * pt, 48.0 * pt)
+        h.x_names.clone()
     };
-    // Column names shrink to fit their cell (down to 6 pt), then break at a
-    // hyphen or space.
-    // A name has the width of the cells up to the next name.
-    let named_cells: Vec<usize> = (0..h.x_names.len())
-        .filter(|&i| !h.x_names[i].is_empty())
+    let y_names: Vec<String> = if h.y_names.is_empty() {
+        h.y_values.iter().map(|v| style::tick(*v)).collect()
+    } else {
+        h.y_names.clone()
+    };
+    let nx = x_names.len().max(1);
+    let ny = y_names.len().max(1);
+    let (main_w, main_h) = dims(&main, pt);
+    let widest_y = text::widest_pt(y_names.iter().map(String::as_str), TICK_PT, false);
+    // Axis titles wrap to the plot's sides (its height estimated with two
+    // lines of column names).
+    let title_lines = |t: &str, room: f64| {
+        if t.is_empty() {
+            Vec::new()
+        } else {
+            text::wrap(t, room, LABEL_PT, false)
+        }
+    };
+    let y_desc = title_lines(
+        &h.y_label,
+        main_h - MARGIN - 4.0 - TICK_GAP - 2.0 * TICK_LINE - 3.0 - 2.0 * DESC_LINE,
+    );
+    let y_area = widest_y + TICK_GAP + 2.0 + y_desc.len() as f64 * DESC_LINE + 2.0;
+    let x_desc = title_lines(&h.x_label, main_w - y_area - MARGIN - 2.0);
+    let cell_width = (main_w - y_area - MARGIN - 2.0) / nx as f64;
+    // Column names: every `step`-th (from the first named one) so that each
+    // has the width of the cells up to the next, wrapped to it, or turned
+    // to read upwards when a name cannot break to fit.
+    let named: Vec<usize> = (0..x_names.len())
+        .filter(|&i| !x_names[i].is_empty())
         .collect();
-    let spacing = named_cells
+    let given = named
         .windows(2)
         .map(|w| w[1] - w[0])
         .min()
         .unwrap_or(1)
         .max(1);
-    let cell_width =
-        (main.dim_in_pixel().0 as f64 - y_area - 16.0 * pt) / nx.max(1) as f64 * spacing as f64;
-    let widest = h.x_names.iter().map(|n| text_width(n)).fold(0.0, f64::max);
-    let x_name_size = if widest > 0.0 {
-        ((BASE_FONT_PT - 1.0) * (cell_width * 0.92 / widest).min(1.0)).max(6.0)
-    } else {
-        BASE_FONT_PT - 1.0
-    };
-    let x_names: Vec<Vec<String>> = h
-        .x_names
-        .iter()
-        .map(|n| {
-            let fits = text_width(n) * x_name_size / (BASE_FONT_PT - 1.0) <= cell_width * 0.92;
-            if fits {
-                return vec![n.clone()];
-            }
-            let middle = n.len() / 2;
-            match n
-                .char_indices()
-                .filter(|(_, c)| *c == '-' || *c == ' ')
-                .min_by_key(|(i, _)| i.abs_diff(middle))
-            {
-                Some((i, c)) => {
-                    let cut = if c == '-' { i + 1 } else { i };
-                    vec![n[..cut].to_string(), n[cut..].trim_start().to_string()]
+    let widest_x = text::widest_pt(x_names.iter().map(String::as_str), TICK_PT, false);
+    let mut step = given;
+    // Numbers do not wrap: thin them until they fit.
+    let numeric = h.x_names.is_empty();
+    while numeric && widest_x + 3.0 > cell_width * step as f64 && step < nx {
+        step += given;
+    }
+    let room = cell_width * step as f64 - 3.0;
+    let columns = CategoryLabels::plan(
+        &x_names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let k = named.iter().position(|&c| c == i);
+                if k.is_some_and(|k| k % (step / given) == 0) {
+                    n.clone()
+                } else {
+                    String::new()
                 }
-                None => vec![n.clone()],
-            }
-        })
-        .collect();
-    let x_area = if named {
-        let lines = x_names.iter().map(Vec::len).max().unwrap_or(1) as f64;
-        (lines * (x_name_size + 2.0) + 22.0) * pt
-    } else {
-        x_area
-    };
+            })
+            .collect::<Vec<_>>(),
+        room,
+        main_h,
+    );
+    let x_area = columns.height() + 3.0 + x_desc.len() as f64 * DESC_LINE + 1.0;
     let mut chart = ChartBuilder::on(&main)
-        .margin((8.0 * pt) as u32)
-        .x_label_area_size(x_area as u32)
-        .y_label_area_size(y_area as u32)
+        .margin_top((MARGIN * pt) as u32)
+        .margin_right((MARGIN * pt) as u32)
+        .margin_left((2.0 * pt) as u32)
+        .margin_bottom((2.0 * pt) as u32)
+        .x_label_area_size((x_area * pt) as u32)
+        .y_label_area_size((y_area * pt) as u32)
         .build_cartesian_2d(0.0..nx as f64, 0.0..ny as f64)?;
-    let xs = h.x_values.clone();
-    let ys = h.y_values.clone();
-    let x_fmt = move |x: &f64| cell_label(&xs, *x);
-    let y_fmt = move |y: &f64| cell_label(&ys, *y);
-    let (x_labels, y_labels) = if named {
-        (0, 0)
-    } else {
-        (nx.min(12) * 2 + 1, ny.min(12) * 2 + 1)
-    };
     chart
         .configure_mesh()
         .disable_mesh()
-        .x_desc(&h.x_label)
-        .y_desc(&h.y_label)
-        .x_labels(x_labels)
-        .y_labels(y_labels)
-        .label_style(font(pt, BASE_FONT_PT - 1.0))
-        .axis_desc_style(font(pt, BASE_FONT_PT))
-        .x_label_formatter(&x_fmt)
-        .y_label_formatter(&y_fmt)
+        .x_labels(0)
+        .y_labels(0)
         .draw()?;
-    if named {
-        use plotters::style::text_anchor::{HPos, Pos, VPos};
-        let tick = line_style(style::BLACK, 0.8, pt);
-        let tick_len = (3.0 * pt) as i32;
-        let x_font = font(pt, x_name_size);
-        for (i, lines) in x_names.iter().enumerate() {
-            if lines.iter().all(String::is_empty) {
-                continue;
+    draw_axis_titles(&main, &chart, &x_desc, &y_desc, pt)?;
+    let tick = line_style(style::BLACK, 0.8, pt);
+    let tick_len = (TICK_MARK * pt) as i32;
+    for i in 0..nx {
+        let (x, y) = local(&main, chart.backend_coord(&(i as f64 + 0.5, 0.0)));
+        let below = y + (TICK_GAP * pt) as i32;
+        let named = match &columns {
+            CategoryLabels::Across(lines) | CategoryLabels::Up(lines) => {
+                lines[i].iter().any(|l| !l.is_empty() && l != "…")
             }
-            let (x, y) = local(&main, chart.backend_coord(&(i as f64 + 0.5, 0.0)));
-            main.draw(&PathElement::new(vec![(x, y), (x, y + tick_len)], tick))?;
-            let style = x_font
-                .clone()
-                .color(&BLACK)
-                .pos(Pos::new(HPos::Center, VPos::Top));
-            for (k, part) in lines.iter().enumerate() {
-                main.draw_text(
-                    part,
-                    &style,
-                    (
-                        x,
-                        y + tick_len
-                            + (2.0 * pt) as i32
-                            + k as i32 * ((x_name_size + 2.0) * pt) as i32,
-                    ),
-                )?;
-            }
-        }
-        // Row names closer than 1.3 lines keep every other name.
-        let named_rows: Vec<usize> = (0..h.y_names.len())
-            .filter(|&j| !h.y_names[j].is_empty())
-            .collect();
-        let row_gap = named_rows
-            .windows(2)
-            .map(|w| w[1] - w[0])
-            .min()
-            .unwrap_or(1) as f64;
-        let (_, y0) = chart.backend_coord(&(0.0, 0.0));
-        let (_, y1) = chart.backend_coord(&(0.0, row_gap));
-        let keep_every = if ((y0 - y1).abs() as f64) < 1.3 * (BASE_FONT_PT - 1.0) * pt {
-            2
-        } else {
-            1
         };
-        for (j, name) in h.y_names.iter().enumerate() {
-            if name.is_empty()
-                || named_rows.iter().position(|&r| r == j).unwrap_or(0) % keep_every != 0
-            {
-                continue;
-            }
-            let (x, y) = local(&main, chart.backend_coord(&(0.0, j as f64 + 0.5)));
-            main.draw(&PathElement::new(vec![(x - tick_len, y), (x, y)], tick))?;
-            let style = label_font
-                .clone()
-                .color(&BLACK)
-                .pos(Pos::new(HPos::Right, VPos::Center));
-            main.draw_text(name, &style, (x - tick_len - (2.0 * pt) as i32, y))?;
+        if !named {
+            continue;
         }
+        columns.draw(&main, i, (x, below), pt)?;
+        main.draw(&PathElement::new(vec![(x, y), (x, y + tick_len)], tick))?;
+    }
+    // Row names closer than 1.2 lines keep every other name (or fewer).
+    let named_rows: Vec<usize> = (0..y_names.len())
+        .filter(|&j| !y_names[j].is_empty())
+        .collect();
+    let row_gap = named_rows
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .min()
+        .unwrap_or(1) as f64;
+    let (_, y0) = chart.backend_coord(&(0.0, 0.0));
+    let (_, y1) = chart.backend_coord(&(0.0, row_gap));
+    let spacing = (y0 - y1).abs() as f64 / pt;
+    let keep_every = ((1.2 * TICK_PT / spacing.max(0.1)).ceil() as usize).max(1);
+    for (j, name) in y_names.iter().enumerate() {
+        if name.is_empty() || named_rows.iter().position(|&r| r == j).unwrap_or(0) % keep_every != 0
+        {
+            continue;
+        }
+        let (x, y) = local(&main, chart.backend_coord(&(0.0, j as f64 + 0.5)));
+        main.draw(&PathElement::new(vec![(x - tick_len, y), (x, y)], tick))?;
+        let style = font(pt, TICK_PT)
+            .color(&BLACK)
+            .pos(Pos::new(HPos::Right, VPos::Center));
+        main.draw_text(name, &style, (x - (TICK_GAP * pt) as i32, y))?;
     }
     let (lo, hi) = h.value_range;
     for (j, row) in h.values.iter().enumerate() {
@@ -1059,19 +1497,15 @@ where
         let (x0, y0) = chart.backend_coord(&(0.0, 0.0));
         let (x1, y1) = chart.backend_coord(&(1.0, 1.0));
         let (cell_w, cell_h) = ((x1 - x0).abs() as f64, (y1 - y0).abs() as f64);
-        let longest = h
+        // At the tick size where every text fits its cell, else not at all.
+        let fits = h
             .cell_text
             .iter()
             .flatten()
-            .map(|t| t.chars().count())
-            .max()
-            .unwrap_or(0)
-            .max(1) as f64;
-        // As large as fits the cell, at most the label size.
-        let size = (BASE_FONT_PT - 1.0)
-            .min(cell_w * 0.9 / (longest * 0.6 * pt))
-            .min(cell_h * 0.7 / pt);
-        if size >= 5.0 {
+            .all(|t| text::width_pt(t, TICK_PT, false) * pt <= cell_w - 2.0 * pt)
+            && TICK_PT * 1.1 * pt <= cell_h;
+        let size = TICK_PT;
+        if fits {
             for (j, row) in h.cell_text.iter().enumerate() {
                 for (i, text) in row.iter().enumerate() {
                     let value = h.values.get(j).and_then(|r| r.get(i)).copied().flatten();
@@ -1097,21 +1531,23 @@ where
             }
         }
     }
-    // Colour scale.
+    // Colour scale, beside the cells and as tall.
     let mut scale = ChartBuilder::on(&scale_area)
-        .margin_top((30.0 * pt) as u32)
-        .margin_bottom((38.0 * pt) as u32)
-        .margin_left((6.0 * pt) as u32)
-        .margin_right((10.0 * pt) as u32)
-        .y_label_area_size((40.0 * pt) as u32)
+        .margin_top((MARGIN * pt) as u32)
+        .margin_bottom(((x_area + 2.0) * pt) as u32)
+        .margin_left((4.0 * pt) as u32)
+        .margin_right((6.0 * pt) as u32)
+        .y_label_area_size((scale_label_area * pt) as u32)
         .build_cartesian_2d(0.0..1.0, lo..hi)?;
     scale
         .configure_mesh()
         .disable_mesh()
         .disable_x_axis()
+        .y_labels(scale_ticks)
+        .set_all_tick_mark_size((TICK_MARK * pt) as u32)
         .y_desc(&h.value_label)
-        .label_style(font(pt, BASE_FONT_PT - 2.0))
-        .axis_desc_style(font(pt, BASE_FONT_PT - 1.0))
+        .label_style(font(pt, TICK_PT))
+        .axis_desc_style(font(pt, LABEL_PT))
         .y_label_formatter(&|y| style::tick(*y))
         .draw()?;
     let steps = 64;
@@ -1127,38 +1563,27 @@ where
     Ok(())
 }
 
-/// Tick label of a heatmap axis: the value of the cell whose centre the tick is.
-fn cell_label(values: &[f64], x: f64) -> String {
-    let i = x - 0.5;
-    if (i - i.round()).abs() < 1e-9 && i >= 0.0 && (i.round() as usize) < values.len() {
-        style::tick(values[i.round() as usize])
-    } else {
-        String::new()
-    }
-}
-
-/// Draws legend entries in `columns` columns of `column_width` pixels,
-/// starting `top` points below the area's top.
+/// Draws legend entries in columns starting at `columns` (points),
+/// `top` points below the area's top.
 fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     entries: &[super::figure::LegendEntry],
-    pt: f64,
-    columns: usize,
-    column_width: i32,
+    pt: Pt,
+    columns: &[f64],
     top: f64,
 ) -> Result
 where
     DB::ErrorType: 'static,
 {
-    let text = font(pt, BASE_FONT_PT - 1.0);
-    let row = (14.0 * pt) as i32;
+    let text = font(pt, LABEL_PT);
+    let row = (LEGEND_ROW * pt) as i32;
     let top = (top * pt) as i32;
-    let swatch = (22.0 * pt) as i32;
-    let rows = entries.len().div_ceil(columns.max(1));
+    let swatch = (LEGEND_SWATCH * pt) as i32;
+    let rows = entries.len().div_ceil(columns.len().max(1));
     for (k, e) in entries.iter().enumerate() {
         // Fill column by column, so the order reads down each column.
         let (column, line) = (k / rows, k % rows);
-        let x0 = (4.0 * pt) as i32 + column as i32 * column_width;
+        let x0 = ((4.0 + columns[column]) * pt) as i32;
         let y = top + line as i32 * row;
         match e.kind {
             super::figure::LegendKind::Line(dash, width) => {
@@ -1200,7 +1625,73 @@ where
                 plotters::style::text_anchor::HPos::Left,
                 plotters::style::text_anchor::VPos::Center,
             ));
-        area.draw_text(&e.label, &style, (x0 + swatch + (5.0 * pt) as i32, y))?;
+        area.draw_text(&e.label, &style, (x0 + swatch + (4.0 * pt) as i32, y))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plot::figure::Scatter;
+
+    fn point(marker: usize, color: Rgb, x: f64, y: f64) -> Point {
+        Point {
+            label: format!("p{marker}"),
+            color,
+            marker,
+            hollow: false,
+            x,
+            x_low: x - 0.2,
+            x_high: x + 0.2,
+            y,
+            y_low: y - 0.2,
+            y_high: y + 0.2,
+        }
+    }
+
+    /// Two points on the same spot, each with error bars both ways: every
+    /// bar comes before every marker in the SVG (no bar over a marker), and
+    /// the second marker, a triangle, is an outline (the circle under it
+    /// shows through).
+    #[test]
+    fn markers_sit_on_their_error_bars_and_coinciding_ones_both_show() {
+        let (a, b) = (Rgb(0, 114, 178), Rgb(0, 158, 115));
+        let figure = Figure::Scatter(Scatter {
+            title: "t".into(),
+            x_label: "x".into(),
+            y_label: "y".into(),
+            x_range: (0.0, 1.0),
+            y_range: (0.0, 1.0),
+            points: vec![point(0, a, 0.5, 0.5), point(2, b, 0.51, 0.5)],
+        });
+        let svg = svg(&figure, &Size::default());
+        let plot = &svg[..svg.find("<text x=\"").map_or(svg.len(), |_| svg.len())];
+        let first_marker = plot.find("<circle").expect("a circle marker");
+        // Error bars are lines in the points' colours.
+        for colour in ["#0072B2", "#009E73"] {
+            let last_bar = plot
+                .match_indices("<polyline")
+                .chain(plot.match_indices("<line"))
+                .filter(|(i, _)| {
+                    // A bar's segment has two points (a marker's outline more).
+                    let tag = plot[*i..].split('>').next().unwrap();
+                    let points = tag
+                        .split("points=\"")
+                        .nth(1)
+                        .map(|p| p.split('"').next().unwrap().split_whitespace().count());
+                    tag.contains(colour) && points.is_none_or(|n| n == 2)
+                })
+                .map(|(i, _)| i)
+                .max()
+                .expect("error bars");
+            assert!(last_bar < first_marker, "{colour} bar after a marker");
+        }
+        // The triangle is an outline: no polygon filled in its colour
+        // among the plot's markers (the legend's come after them).
+        let markers = &plot[first_marker..];
+        let markers = &markers[..markers.find("<text").unwrap_or(markers.len())];
+        assert!(!markers.contains("fill=\"#009E73\""), "{markers}");
+        assert!(markers.contains("<polyline"), "{markers}");
+    }
 }

@@ -9,6 +9,8 @@
 
 use assert_cmd::Command;
 
+pub mod layout;
+
 /// Solver sizes that make `airace classic precipice` take a second, for
 /// tests of its files and figures rather than of its equilibria.
 pub const QUICK_PRECIPICE: [&str; 8] = [

@@ -1,0 +1,222 @@
+//! Figures as a journal takes them: every SVG that the shipped scenarios, a
+//! comparison of seven (and of all fourteen at a page's width), a sweep, both games and both classic models draw,
+//! at a column's 3.5 x 2.6 in and a page's 6.5 x 4 in, is checked for text
+//! that runs into other text, text that leaves the canvas, and text not set
+//! at one of the figures' point sizes.
+//!
+//! Text is measured as airace lays it out (`airace::plot::text`: DejaVu
+//! Sans's advances and kerning, a box from 0.76 em above the baseline to
+//! 0.24 em below), from what the SVG says: `x`, `y`, `dy`, `text-anchor`,
+//! `font-size`, `font-weight` and a `rotate` transform (`tests/common/layout.rs`).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+mod common;
+
+use common::airace;
+use common::layout::{problems, text_boxes};
+
+/// Every SVG under `dir`, recursively.
+fn svgs(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(svgs(&path));
+        } else if path.extension().is_some_and(|e| e == "svg") {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn shipped_scenarios() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir("scenarios")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Every folder directly under `dir`.
+fn folders(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    out.sort();
+    out
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// Draws every kind of figure at a column's width into `out/column/` (with
+/// small samples: the layout, not the numbers, is under test), then
+/// redraws a copy at a page's width into `out/page/` with `airace plot`.
+fn draw_everything(out: &Path) {
+    let column = out.join("column");
+    let size = ["--width", "3.5", "--height", "2.6", "--dpi", "50"];
+    // The shipped scenarios past the first seven, one by one.
+    for file in shipped_scenarios().into_iter().skip(7) {
+        airace()
+            .arg("run")
+            .arg(file)
+            .args(["--runs", "40", "-q", "--no-run-rows"])
+            .args(size)
+            .arg("--out")
+            .arg(column.join("rest"))
+            .assert()
+            .success();
+    }
+    // A seven-scenario comparison, as the author ran it.
+    airace()
+        .arg("run")
+        .args(shipped_scenarios().into_iter().take(7))
+        .args(["--runs", "40", "-q", "--no-run-rows", "--name", "seven"])
+        .args(size)
+        .arg("--out")
+        .arg(column.join("seven"))
+        .assert()
+        .success();
+    let one = column.join("one");
+    airace()
+        .args(["sweep", "scenarios/rsp-2026.toml", "--runs", "20", "-q"])
+        .args(["--set", "world.spillover=0,0.05,0.1"])
+        .args(["--set", "world.hazard.gap_slope=0.2,0.4,0.6"])
+        .args(size)
+        .arg("--out")
+        .arg(&one)
+        .assert()
+        .success();
+    for game in ["pause-or-race", "conditional-pause-game"] {
+        airace()
+            .arg("game")
+            .arg(format!("scenarios/games/{game}.toml"))
+            .args(["--runs", "10", "--no-adaptive", "-q"])
+            .args(size)
+            .arg("--out")
+            .arg(&one)
+            .assert()
+            .success();
+    }
+    airace()
+        .args(["classic", "dsair", "--runs", "20", "-q"])
+        .args(size)
+        .arg("--out")
+        .arg(&one)
+        .assert()
+        .success();
+    // The default grid of teams and enmities (six panels), fewer draws.
+    airace()
+        .args(["classic", "precipice", "-q", "--mu", "0.5,1,2"])
+        .args([
+            "--draws",
+            "1000",
+            "--evaluation-draws",
+            "2000",
+            "--grid",
+            "20",
+        ])
+        .args(size)
+        .arg("--out")
+        .arg(&one)
+        .assert()
+        .success();
+    let page = out.join("page");
+    copy_tree(&column, &page);
+    // All fourteen shipped scenarios compared, at a page's width (their
+    // legend needs more than a 3.5 x 2.6 in figure has).
+    airace()
+        .arg("run")
+        .args(shipped_scenarios())
+        .args(["--runs", "40", "-q", "--no-run-rows", "--name", "all"])
+        .args(["--width", "6.5", "--height", "4", "--dpi", "50"])
+        .arg("--out")
+        .arg(out.join("all"))
+        .assert()
+        .success();
+    for group in folders(&page) {
+        airace()
+            .arg("plot")
+            .args(folders(&group))
+            .args(["--width", "6.5", "--height", "4", "--dpi", "50"])
+            .assert()
+            .success();
+    }
+}
+
+#[test]
+fn no_text_runs_into_text_or_off_the_canvas_and_all_is_in_points() {
+    let out = tempfile::tempdir().unwrap();
+    draw_everything(out.path());
+    let files = svgs(out.path());
+    assert!(files.len() >= 100, "only {} SVGs", files.len());
+    let mut report = Vec::new();
+    for file in &files {
+        let svg = fs::read_to_string(file).unwrap();
+        for p in problems(&svg) {
+            report.push(format!(
+                "{}: {p}",
+                file.strip_prefix(out.path()).unwrap().display()
+            ));
+        }
+    }
+    assert!(
+        report.is_empty(),
+        "{} problems in {} figures:\n{}",
+        report.len(),
+        files.len(),
+        report.join("\n")
+    );
+}
+
+/// The checker itself finds what it is for.
+#[test]
+fn the_checker_sees_overlaps_overflow_and_odd_sizes() {
+    let text = |x: f64, y: f64, size: f64, s: &str| {
+        format!(
+            "<text x=\"{x}\" y=\"{y}\" dy=\"0.76em\" text-anchor=\"start\" font-family=\"sans-serif\" font-size=\"{size}\" opacity=\"1\" fill=\"#000000\">\n{s}\n</text>"
+        )
+    };
+    let page = |body: String| {
+        format!(
+            "<svg width=\"200\" height=\"100\" viewBox=\"0 0 200 100\" xmlns=\"http://www.w3.org/2000/svg\">\n{body}</svg>\n"
+        )
+    };
+    let px = |pt: f64| pt * 96.0 / 72.0;
+    // Apart, inside, in points: nothing to say.
+    let ok = page(text(10.0, 10.0, px(7.0), "one") + &text(10.0, 30.0, px(8.0), "two"));
+    assert!(problems(&ok).is_empty(), "{:?}", problems(&ok));
+    // "transparency" at 7 pt is about 52 px wide: the next word at 40 px
+    // runs into it.
+    let overlap = page(text(10.0, 10.0, px(7.0), "transparency") + &text(40.0, 12.0, px(7.0), "x"));
+    assert!(problems(&overlap).iter().any(|p| p.contains("runs into")));
+    let off = page(text(180.0, 10.0, px(7.0), "transparency"));
+    assert!(problems(&off).iter().any(|p| p.contains("leaves")));
+    let small = page(text(10.0, 10.0, 7.5, "tiny"));
+    assert!(problems(&small).iter().any(|p| p.contains("not one of")));
+    // Turned text: its width runs up from its anchor.
+    let up = format!(
+        "<text x=\"50\" y=\"60\" dy=\"0.5ex\" text-anchor=\"end\" font-family=\"sans-serif\" font-size=\"{}\" transform=\"rotate(270, 50, 60)\">\ntransparency\n</text>",
+        px(7.0)
+    );
+    let b = &text_boxes(&up)[0];
+    assert!(b.y1 - b.y0 > 50.0 && b.x1 - b.x0 < 10.0, "{b:?}");
+    assert!(problems(&page(up)).iter().any(|p| p.contains("leaves")));
+}
