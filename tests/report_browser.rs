@@ -25,7 +25,7 @@ const CHROMIUM_FLAGS: &[&str] = &[
 /// A harness page that loads the report in an iframe and writes, into its
 /// own DOM, what it measured of each figure.
 const HARNESS: &str = r#"<!DOCTYPE html><html><body>
-<iframe id="r" src="REPORT" width="1200" height="900"></iframe>
+<iframe id="r" src="REPORT" width="WIDTH" height="900"></iframe>
 <pre id="out">pending</pre>
 <script>
 document.getElementById('r').addEventListener('load', () => {
@@ -38,7 +38,14 @@ document.getElementById('r').addEventListener('load', () => {
     const shapes = svg.querySelectorAll('polyline,path,rect,polygon,line,circle').length;
     return `figure ${svg.parentElement.id} box ${Math.round(box.width)}x${Math.round(box.height)} content ${Math.round(content.width)}x${Math.round(content.height)} texts ${texts} shapes ${shapes}`;
   });
-  document.getElementById('out').textContent = `title ${doc.title}\nfigures ${figs.length}\n` + lines.join('\n');
+  const root = doc.documentElement;
+  // Anything wider than the window: the page's own width, and any element
+  // whose right edge passes it (a table scrolls inside itself instead).
+  const wide = [...doc.body.querySelectorAll('*')]
+    .filter(e => e.getBoundingClientRect().right > root.clientWidth + 1 && !e.closest('table,pre'))
+    .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : ''));
+  document.getElementById('out').textContent = `title ${doc.title}\nfigures ${figs.length}\n`
+    + `page ${root.scrollWidth} in ${root.clientWidth}\nwide [${wide.slice(0, 5).join(' ')}]\n` + lines.join('\n');
 });
 </script></body></html>"#;
 
@@ -51,18 +58,47 @@ fn chromium(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn measure(page: &Path, expected_figures: usize) {
+/// What the harness measured of the page in a frame `width` px wide.
+fn harness_report(page: &Path, width: u32) -> String {
     let dir = page.parent().unwrap();
     let harness = dir.join("harness.html");
-    fs::write(&harness, HARNESS.replace("REPORT", "index.html")).unwrap();
+    fs::write(
+        &harness,
+        HARNESS
+            .replace("REPORT", "index.html")
+            .replace("WIDTH", &width.to_string()),
+    )
+    .unwrap();
     let dom = chromium(&[
         "--virtual-time-budget=10000",
         "--dump-dom",
         &format!("file://{}", harness.display()),
     ]);
+    fs::remove_file(&harness).unwrap();
     let start = dom.find("<pre id=\"out\">").expect("the harness ran") + "<pre id=\"out\">".len();
-    let report = &dom[start..start + dom[start..].find("</pre>").unwrap()];
-    println!("{}:\n{report}", page.display());
+    let report = dom[start..start + dom[start..].find("</pre>").unwrap()].to_string();
+    println!("{} at {width} px:\n{report}", page.display());
+    // Nothing runs past the window, at a desktop's width or a phone's.
+    let line = report.lines().find(|l| l.starts_with("page ")).unwrap();
+    let numbers: Vec<u32> = line.split(' ').filter_map(|s| s.parse().ok()).collect();
+    assert!(
+        numbers[0] <= numbers[1],
+        "{} is wider than a {width} px window: {line}\n{report}",
+        page.display()
+    );
+    assert!(
+        report.contains("wide []"),
+        "{} has elements past a {width} px window:\n{report}",
+        page.display()
+    );
+    report
+}
+
+fn measure(page: &Path, expected_figures: usize) {
+    let dir = page.parent().unwrap();
+    harness_report(page, 390);
+    let report = harness_report(page, 1280);
+    let report = report.as_str();
     assert!(
         report.contains(&format!("figures {expected_figures}")),
         "{report}"
@@ -88,10 +124,17 @@ fn measure(page: &Path, expected_figures: usize) {
             "figure lacks text or shapes: {line}"
         );
     }
-    fs::remove_file(&harness).unwrap();
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/report-screenshots");
     fs::create_dir_all(&shots).unwrap();
     let name = dir.file_name().unwrap().to_string_lossy();
+    chromium(&[
+        "--window-size=390,6000",
+        &format!(
+            "--screenshot={}",
+            shots.join(format!("{name}-390px.png")).display()
+        ),
+        &format!("file://{}", page.display()),
+    ]);
     chromium(&[
         "--window-size=1200,4000",
         &format!(
@@ -116,6 +159,9 @@ fn chromium_present() -> bool {
     }
     found
 }
+
+/// Figures on a game's page.
+const GAME_FIGURES: usize = 4;
 
 #[test]
 fn report_pages_render_their_figures_in_a_browser() {
@@ -183,4 +229,14 @@ fn report_pages_render_their_figures_in_a_browser() {
         .assert()
         .success();
     measure(&dir.path().join("my-question-explore/index.html"), 5);
+    // A game's page, with its payoff tables.
+    Command::cargo_bin("airace")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["game", "scenarios/games/pause-or-race.toml"])
+        .args(["--quiet", "--runs", "100", "--no-adaptive", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    measure(&dir.path().join("pause-or-race/index.html"), GAME_FIGURES);
 }

@@ -10,10 +10,15 @@ use std::fmt::Write as _;
 
 pub const FILE_NAME: &str = "index.html";
 
+/// The pages' style. Figures scale to the page's width (their SVG has a
+/// `viewBox`), wide tables scroll sideways inside themselves, and long
+/// names break, so nothing runs past a window from a phone's 390 px up
+/// (checked in headless Chromium by tests/report_browser.rs).
 const STYLE: &str = "body{font-family:DejaVu Sans,Verdana,sans-serif;max-width:72em;margin:2em auto;padding:0 1em;color:#222}\
-table{border-collapse:collapse;margin:1em 0}td,th{border-bottom:1px solid #ddd;padding:.3em .8em;text-align:right}\
-td:first-child,th:first-child{text-align:left}figure{margin:1.5em 0}figure svg{max-width:100%;height:auto}\
-pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:90%}.note{color:#555;font-size:90%}";
+table{border-collapse:collapse;margin:1em 0;display:block;max-width:100%;overflow-x:auto}td,th{border-bottom:1px solid #ddd;padding:.3em .8em;text-align:right}\
+td:first-child,th:first-child{text-align:left}figure{margin:1.5em 0}figure svg{width:100%;height:auto}\
+pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:90%}.note{color:#555;font-size:90%}\
+p,li,figcaption,h1,h2,h3{overflow-wrap:anywhere}";
 
 /// Escapes text for HTML.
 pub fn escape(text: &str) -> String {
@@ -33,7 +38,7 @@ pub fn escape(text: &str) -> String {
 pub(crate) fn head(out: &mut String, title: &str) {
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
         escape(title)
     );
 }
