@@ -162,22 +162,28 @@ fn agrees(got: f64, written: &str, what: &str) {
     );
 }
 
-#[test]
-fn the_worked_example_runs_as_written() {
+/// Runs the worked example of docs/model.md with `airace run`: the text of
+/// docs/model.md, and the temporary folder holding `out/worked-example/`.
+fn run_worked_example() -> (String, tempfile::TempDir) {
     let model = read("docs/model.md");
     let scenario = block_after(&model, "<!-- worked-example:scenario -->");
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("worked-example.toml");
     std::fs::write(&file, scenario).unwrap();
-    let out = dir.path().join("out");
     Command::cargo_bin("airace")
         .unwrap()
         .args(["run", "--no-plots", "--quiet", "--out"])
-        .arg(&out)
+        .arg(dir.path().join("out"))
         .arg(&file)
         .assert()
         .success();
-    let folder = out.join("worked-example");
+    (model, dir)
+}
+
+#[test]
+fn the_worked_example_runs_as_written() {
+    let (model, dir) = run_worked_example();
+    let folder = dir.path().join("out/worked-example");
 
     let labs = csv_rows(&folder.join("labs.csv"));
     let column = |name: &str| labs[0].iter().position(|c| c == name).unwrap();
@@ -232,20 +238,8 @@ fn the_worked_example_runs_as_written() {
 fn the_worked_examples_first_step_is_as_worked_out() {
     // The first step's numbers in the text, from airace's per-step means of
     // its one run (kept in fixed point: agreement to 1e-12 relative).
-    let model = read("docs/model.md");
-    let scenario = block_after(&model, "<!-- worked-example:scenario -->");
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("worked-example.toml");
-    std::fs::write(&file, scenario).unwrap();
-    let out = dir.path().join("out");
-    Command::cargo_bin("airace")
-        .unwrap()
-        .args(["run", "--no-plots", "--quiet", "--out"])
-        .arg(&out)
-        .arg(&file)
-        .assert()
-        .success();
-    let series = csv_rows(&out.join("worked-example/timeseries.csv"));
+    let (model, dir) = run_worked_example();
+    let series = csv_rows(&dir.path().join("out/worked-example/timeseries.csv"));
     let at = |name: &str| -> f64 {
         let c = series[0].iter().position(|c| c == name).unwrap();
         series[2][c].parse().unwrap()

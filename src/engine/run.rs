@@ -525,20 +525,24 @@ pub fn simulate_run<R: StepRecorder>(
 
     // Cmax of the state at the start of each step (and of the end state),
     let mut frontier = self::frontier(capability);
-    recorder.record(
-        0,
-        &state(
-            (capability, safety, resources),
-            (safety_effort, rates),
-            paused,
-            delayed,
-            penalized,
-            unnoticed,
-            frontier,
-            0.0,
-            true,
-        ),
-    );
+    // The state as recorders see it, with the cumulative hazard and
+    // whether the run is still racing.
+    macro_rules! snapshot {
+        ($h:expr, $racing:expr) => {
+            state(
+                (capability, safety, resources),
+                (safety_effort, rates),
+                paused,
+                delayed,
+                penalized,
+                unnoticed,
+                frontier,
+                $h,
+                $racing,
+            )
+        };
+    }
+    recorder.record(0, &snapshot!(0.0, true));
     // and the sum of C.
     let mut total: f64 = capability.iter().sum();
     for t in 0..model.steps {
@@ -666,49 +670,16 @@ pub fn simulate_run<R: StepRecorder>(
         if record.winner.is_some() {
             // The winning step as decided; then frozen to the end, with no
             // lab pausing or delaying in a race that is over.
-            recorder.record(
-                step,
-                &state(
-                    (capability, safety, resources),
-                    (safety_effort, rates),
-                    paused,
-                    delayed,
-                    penalized,
-                    unnoticed,
-                    frontier,
-                    h,
-                    false,
-                ),
-            );
+            recorder.record(step, &snapshot!(h, false));
             paused.fill(false);
             delayed.fill(false);
             penalized.fill(false);
             unnoticed.fill(false);
-            let frozen = state(
-                (capability, safety, resources),
-                (safety_effort, rates),
-                paused,
-                delayed,
-                penalized,
-                unnoticed,
-                frontier,
-                h,
-                false,
-            );
+            let frozen = snapshot!(h, false);
             recorder.record_frozen(step + 1..=model.steps, &frozen);
             break;
         }
-        let racing = state(
-            (capability, safety, resources),
-            (safety_effort, rates),
-            paused,
-            delayed,
-            penalized,
-            unnoticed,
-            frontier,
-            h,
-            true,
-        );
+        let racing = snapshot!(h, true);
         recorder.record(step, &racing);
     }
     recorder.finish_run();
