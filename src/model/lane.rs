@@ -1,7 +1,7 @@
 //! One formula for one run or for four: the model's arithmetic (growth,
 //! hazard) is written once, generic over [`Lane`], a number that is either
 //! one `f64` (one run at a time, `engine::run`) or one value per run of
-//! four runs simulated in lockstep (`engine::lanes`, [`F64x4`] with AVX2).
+//! four runs simulated in lockstep (`engine::lanes`, `F64x4` with AVX2).
 //!
 //! Each operation of a [`Lane`] is the IEEE operation of `f64`, lane by
 //! lane, so a formula gives each lane the bits it gives one run: the lanes'
@@ -9,7 +9,7 @@
 
 use std::ops::{Add, Div, Mul, Sub};
 
-/// A value per run: `f64` for one run, [`F64x4`] for four.
+/// A value per run: `f64` for one run, `F64x4` for four.
 pub trait Lane:
     Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Div<Output = Self>
 {
