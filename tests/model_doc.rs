@@ -265,3 +265,33 @@ fn the_worked_examples_first_step_is_as_worked_out() {
         "1 - exp(-H(1))",
     );
 }
+
+/// Code, docs and outputs cite the model's documentation in the repository
+/// (docs/model.md), never a design file that is not in it.
+#[test]
+fn nothing_cites_a_model_document_outside_the_repository() {
+    fn walk(dir: &Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, found);
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                for (n, line) in text.lines().enumerate() {
+                    if line.contains("DESIGN.md") || line.contains("DESIGN's") {
+                        found.push(format!("{}:{}", path.display(), n + 1));
+                    }
+                }
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut found = Vec::new();
+    for dir in ["src", "docs", "scenarios"] {
+        walk(&root.join(dir), &mut found);
+    }
+    let readme = read("README.md");
+    if readme.contains("DESIGN.md") {
+        found.push("README.md".into());
+    }
+    assert!(found.is_empty(), "cites DESIGN.md: {found:?}");
+}

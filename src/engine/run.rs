@@ -1,4 +1,4 @@
-//! One race, from the scenario's start to its end: the steps of DESIGN.md
+//! One race, from the scenario's start to its end: the steps of docs/model.md ("One step")
 //! applied in order, with the run's own random streams.
 //!
 //! The trajectory is simulated whole (a catastrophe does not change the
@@ -898,7 +898,7 @@ pub(super) struct Rates<'a> {
     pub(super) reporting: &'a [bool],
 }
 
-/// Lab `i`'s decision for step `t` with the extensions (DESIGN's
+/// Lab `i`'s decision for step `t` with the extensions (docs/model.md's
 /// "Extensions"), and its committed share (for rivals who match
 /// commitments): what it sees of its rivals (risk reports exact); its own
 /// measurement `Ctilde_i` and believed hazard, with their normals drawn
