@@ -523,7 +523,7 @@ pub fn simulate_run<R: StepRecorder>(
     let kernels = &model.kernels[..n];
     let g = &model.growth;
 
-    // Cmax of the state at the start of each step (and of the end state),
+    // Cmax of the state at the start of each step (and of the end state).
     let mut frontier = self::frontier(capability);
     // The state as recorders see it, with the cumulative hazard and
     // whether the run is still racing.
@@ -543,7 +543,7 @@ pub fn simulate_run<R: StepRecorder>(
         };
     }
     recorder.record(0, &snapshot!(0.0, true));
-    // and the sum of C.
+    // The sum of C at the start of each step.
     let mut total: f64 = capability.iter().sum();
     for t in 0..model.steps {
         let step = t + 1;
