@@ -2,26 +2,27 @@
 //!
 //! Runs are cut into blocks of [`BLOCK_RUNS`] consecutive run indices.
 //! Blocks are simulated in parallel (rayon, in the current thread pool) in
-//! waves; each wave's blocks are then handed, in run order, to a
-//! [`BlockSink`] (which streams per-run rows to disk) and folded into the
-//! [`Aggregate`]. Every run has streams of its own and the aggregate's merge
+//! waves ([`fold`], the one such loop); each wave's blocks are then handed,
+//! in run order, to a [`BlockSink`] (which streams per-run rows to disk) and
+//! folded into the [`Aggregate`]. Every run has streams of its own and the aggregate's merge
 //! is exact, so the results are the same bits for any thread count.
 
 pub mod aggregate;
 pub mod aggregate_codec;
+pub mod fold;
 pub mod lanes;
 pub mod normal;
 pub mod run;
 pub mod streams;
 
 pub use aggregate::{Aggregate, BlockStats, Detail};
+pub use fold::{BlockFold, FoldStopped, fold_blocks};
 pub use lanes::{LANES, LaneWorkspace, lanes_available, simulate_runs, simulate_runs_one_by_one};
 pub use normal::standard_normal;
 pub use run::{LabRecord, RaceModel, RunRecord, StepRecorder, StepState, Workspace, simulate_run};
 pub use streams::{Purpose, Streams};
 
-use rayon::prelude::*;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 /// Runs per block: the unit of parallel work and of aggregation.
 pub const BLOCK_RUNS: u64 = 1024;
@@ -138,44 +139,52 @@ pub fn simulate_range<S: BlockSink>(
         range.start.is_multiple_of(BLOCK_RUNS) && range.start <= range.end,
         "a run range starts at a block boundary"
     );
-    let streams = Streams::new(seed);
-    let first = range.start / BLOCK_RUNS;
-    let blocks = range.end.div_ceil(BLOCK_RUNS);
-    let wave = wave_blocks(rayon::current_num_threads());
-    let detail = start.detail;
-    let mut aggregate = start;
-    let base = aggregate.runs;
-    let mut next = first;
-    while next < blocks {
-        if control.cancel.load(Ordering::Relaxed) {
-            return Err(Stopped::Cancelled {
-                aggregate: Box::new(aggregate),
-                next_run: next * BLOCK_RUNS,
-            });
-        }
-        let end = (next + wave).min(blocks);
-        let shared: &S = sink;
-        let done: Vec<(Block, BlockStats, S::Prepared)> = (next..end)
-            .into_par_iter()
-            .map(|b| {
-                let first = b * BLOCK_RUNS;
-                let last = ((b + 1) * BLOCK_RUNS).min(range.end);
-                let (block, stats) = simulate_block_with(model, &streams, first..last, detail);
-                let prepared = shared.prepare(&block);
-                (block, stats, prepared)
-            })
-            .collect();
-        for (block, stats, prepared) in done {
-            aggregate.absorb(&stats, &block.runs, &block.labs);
-            sink.consume(&block, prepared).map_err(Stopped::Sink)?;
-        }
-        let next_run = (end * BLOCK_RUNS).min(range.end);
-        sink.wave_done(&aggregate, next_run)
-            .map_err(Stopped::Sink)?;
-        (control.progress)(aggregate.runs - base);
-        next = end;
+    let mut fold = EngineFold {
+        model,
+        streams: Streams::new(seed),
+        detail: start.detail,
+        aggregate: start,
+        sink,
+    };
+    match fold_blocks(&mut fold, range, BLOCK_RUNS, control) {
+        Ok(()) => Ok(fold.aggregate),
+        Err(FoldStopped::Failed(e)) => Err(Stopped::Sink(e)),
+        Err(FoldStopped::Cancelled { next_run }) => Err(Stopped::Cancelled {
+            aggregate: Box::new(fold.aggregate),
+            next_run,
+        }),
     }
-    Ok(aggregate)
+}
+
+/// A scenario's simulation as a fold: each block simulated with the
+/// statistics `detail` asks for and prepared by the sink, then, in run
+/// order, absorbed into the aggregate and consumed by the sink.
+struct EngineFold<'a, S> {
+    model: &'a RaceModel,
+    streams: Streams,
+    detail: Detail,
+    aggregate: Aggregate,
+    sink: &'a mut S,
+}
+
+impl<S: BlockSink> BlockFold for EngineFold<'_, S> {
+    type Block = (Block, BlockStats, S::Prepared);
+    type Error = S::Error;
+
+    fn simulate(&self, runs: std::ops::Range<u64>) -> Self::Block {
+        let (block, stats) = simulate_block_with(self.model, &self.streams, runs, self.detail);
+        let prepared = self.sink.prepare(&block);
+        (block, stats, prepared)
+    }
+
+    fn absorb(&mut self, (block, stats, prepared): Self::Block) -> Result<(), S::Error> {
+        self.aggregate.absorb(&stats, &block.runs, &block.labs);
+        self.sink.consume(&block, prepared)
+    }
+
+    fn wave_done(&mut self, next_run: u64) -> Result<(), S::Error> {
+        self.sink.wave_done(&self.aggregate, next_run)
+    }
 }
 
 /// Simulates the runs of one block in order ([`LANES`] at a time), with

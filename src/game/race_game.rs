@@ -19,11 +19,10 @@
 use super::game_file::Game;
 use super::table::{PayoffEstimate, SeatTable, SymmetricTable};
 use crate::engine::{
-    BlockStats, Control, LabRecord, LaneWorkspace, RaceModel, RunRecord, Streams, simulate_runs,
+    BlockFold, BlockStats, Control, LabRecord, LaneWorkspace, RaceModel, RunRecord, Streams,
+    fold_blocks, simulate_runs,
 };
 use crate::model::hazard::catastrophe_probability;
-use rayon::prelude::*;
-use std::sync::atomic::Ordering;
 
 /// Runs per unit of parallel work; fixed, so sums (added block by block in
 /// run order) are the same bits for any thread count.
@@ -87,100 +86,105 @@ fn identical_pairs(game: &Game) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// The models, slots and deviations of a game. A symmetric game has a slot
+/// per strategy played in a profile (averaging the seats that play it) and
+/// deviations from a strategy to another; a seat game has a slot per seat
+/// and deviations of a seat to another strategy.
 fn plan(game: &Game) -> Plan {
     let names: Vec<String> = game.strategies.iter().map(|s| s.name.clone()).collect();
     let n = game.players();
     let m = names.len();
-    let model = |seat_strategies: &[usize]| {
-        let mut scenario = game.scenario.clone();
-        for (lab, &s) in scenario.labs.iter_mut().zip(seat_strategies) {
-            lab.policy = game.strategies[s].policy.clone();
-        }
-        RaceModel::new(&scenario)
-    };
+    // Per profile: the strategy of each seat, and each slot's key and seats.
+    type Slots = Vec<(usize, Vec<usize>)>;
+    let (table, seat_strategies, profile_slots): (PayoffTable, Vec<Vec<usize>>, Vec<Slots>) =
+        if game.symmetric {
+            let mut table = SymmetricTable::new(names, n);
+            for (a, b) in identical_pairs(game) {
+                table.mark_identical(a, b);
+            }
+            let seats: Vec<Vec<usize>> = table
+                .profiles()
+                .iter()
+                .map(|counts| {
+                    counts
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(s, &c)| std::iter::repeat_n(s, c))
+                        .collect()
+                })
+                .collect();
+            let slots = seats
+                .iter()
+                .zip(table.profiles())
+                .map(|(seats, counts)| {
+                    (0..m)
+                        .filter(|&s| counts[s] > 0)
+                        .map(|s| (s, (0..n).filter(|&i| seats[i] == s).collect()))
+                        .collect()
+                })
+                .collect();
+            (PayoffTable::Symmetric(table), seats, slots)
+        } else {
+            let seat_names = game.scenario.labs.iter().map(|l| l.name.clone()).collect();
+            let mut table = SeatTable::new(names, seat_names);
+            for (a, b) in identical_pairs(game) {
+                table.mark_identical(a, b);
+            }
+            let seats = table.profiles().to_vec();
+            let slots = seats
+                .iter()
+                .map(|_| (0..n).map(|seat| (seat, vec![seat])).collect())
+                .collect();
+            (PayoffTable::Seats(table), seats, slots)
+        };
+    let models = seat_strategies
+        .iter()
+        .map(|strategies| {
+            let mut scenario = game.scenario.clone();
+            for (lab, &s) in scenario.labs.iter_mut().zip(strategies) {
+                lab.policy = game.strategies[s].policy.clone();
+            }
+            RaceModel::new(&scenario)
+        })
+        .collect();
     let mut slots = Vec::new();
     let mut slot_of = std::collections::BTreeMap::new();
+    for (p, keys) in profile_slots.iter().enumerate() {
+        for (key, seats) in keys {
+            slot_of.insert((p, *key), slots.len());
+            slots.push(Slot {
+                profile: p,
+                key: *key,
+                seats: seats.clone(),
+            });
+        }
+    }
+    // `(target profile, its slot's key)` of a deviation of `key` in `p` to `to`.
+    let target = |p: usize, key: usize, to: usize| match &table {
+        PayoffTable::Symmetric(t) => t.deviation_target(p, key, to).map(|t| (t, to)),
+        PayoffTable::Seats(t) => t.deviation_target(p, key, to).map(|t| (t, key)),
+    };
     let mut deviations = Vec::new();
     let mut deviation_keys = Vec::new();
     let mut deviation_profiles = Vec::new();
-    if game.symmetric {
-        let mut table = SymmetricTable::new(names, n);
-        for (a, b) in identical_pairs(game) {
-            table.mark_identical(a, b);
-        }
-        let mut models = Vec::new();
-        for (p, counts) in table.profiles().iter().enumerate() {
-            let seats: Vec<usize> = counts
-                .iter()
-                .enumerate()
-                .flat_map(|(s, &c)| std::iter::repeat_n(s, c))
-                .collect();
-            models.push(model(&seats));
-            for s in (0..m).filter(|&s| counts[s] > 0) {
-                slot_of.insert((p, s), slots.len());
-                slots.push(Slot {
-                    profile: p,
-                    key: s,
-                    seats: (0..n).filter(|&i| seats[i] == s).collect(),
-                });
-            }
-        }
-        for p in 0..table.profiles().len() {
-            for from in 0..m {
-                for to in (0..m).filter(|&t| t != from) {
-                    if let Some(target) = table.deviation_target(p, from, to) {
-                        deviations.push((slot_of[&(p, from)], slot_of[&(target, to)]));
-                        deviation_keys.push((p, from, to));
-                        deviation_profiles.push((p, target));
-                    }
+    for (p, keys) in profile_slots.iter().enumerate() {
+        for &(key, _) in keys {
+            for to in 0..m {
+                if let Some((target, target_key)) = target(p, key, to) {
+                    deviations.push((slot_of[&(p, key)], slot_of[&(target, target_key)]));
+                    deviation_keys.push((p, key, to));
+                    deviation_profiles.push((p, target));
                 }
             }
         }
-        Plan {
-            models,
-            slots,
-            deviations,
-            deviation_keys,
-            deviation_profiles,
-            table: PayoffTable::Symmetric(table),
-        }
-    } else {
-        let seat_names = game.scenario.labs.iter().map(|l| l.name.clone()).collect();
-        let mut table = SeatTable::new(names, seat_names);
-        for (a, b) in identical_pairs(game) {
-            table.mark_identical(a, b);
-        }
-        let mut models = Vec::new();
-        for (p, profile) in table.profiles().iter().enumerate() {
-            models.push(model(profile));
-            for seat in 0..n {
-                slot_of.insert((p, seat), slots.len());
-                slots.push(Slot {
-                    profile: p,
-                    key: seat,
-                    seats: vec![seat],
-                });
-            }
-        }
-        for p in 0..table.profiles().len() {
-            for seat in 0..n {
-                for to in 0..m {
-                    if let Some(target) = table.deviation_target(p, seat, to) {
-                        deviations.push((slot_of[&(p, seat)], slot_of[&(target, seat)]));
-                        deviation_keys.push((p, seat, to));
-                        deviation_profiles.push((p, target));
-                    }
-                }
-            }
-        }
-        Plan {
-            models,
-            slots,
-            deviations,
-            deviation_keys,
-            deviation_profiles,
-            table: PayoffTable::Seats(table),
-        }
+    }
+    Plan {
+        models,
+        slots,
+        deviations,
+        deviation_keys,
+        deviation_profiles,
+        table,
     }
 }
 
@@ -335,8 +339,33 @@ impl Adaptive {
     }
 }
 
-/// Simulates runs `start..end` of the `active` profiles in blocks, adding
-/// each wave's blocks to `total` in run order. `Err` if cancelled.
+/// The game's simulation as an engine fold: each block of runs simulated
+/// for the `active` profiles ([`simulate_block`]), the blocks' sums added
+/// to `total` in run order.
+struct GameFold<'a> {
+    plan: &'a Plan,
+    streams: &'a Streams,
+    active: &'a [bool],
+    total: &'a mut Sums,
+}
+
+impl BlockFold for GameFold<'_> {
+    type Block = Sums;
+    type Error = std::convert::Infallible;
+
+    fn simulate(&self, runs: std::ops::Range<u64>) -> Sums {
+        simulate_block(self.plan, self.streams, runs, self.active)
+    }
+
+    fn absorb(&mut self, block: Sums) -> Result<(), Self::Error> {
+        self.total.add(&block);
+        Ok(())
+    }
+}
+
+/// Simulates runs `start..end` of the `active` profiles in blocks of
+/// [`BLOCK`] runs, adding them to `total` in run order, and reporting the
+/// runs done to `control` if `report`. `Err` if cancelled.
 fn simulate_range(
     plan: &Plan,
     streams: &Streams,
@@ -346,30 +375,23 @@ fn simulate_range(
     control: &Control<'_>,
     report: bool,
 ) -> Result<(), ()> {
-    let blocks = (end - start).div_ceil(BLOCK);
-    let wave = crate::engine::wave_blocks(rayon::current_num_threads());
-    let mut next = 0;
-    while next < blocks {
-        if control.cancel.load(Ordering::Relaxed) {
-            return Err(());
-        }
-        let last = (next + wave).min(blocks);
-        let done: Vec<Sums> = (next..last)
-            .into_par_iter()
-            .map(|b| {
-                let from = start + b * BLOCK;
-                simulate_block(plan, streams, from..(from + BLOCK).min(end), active)
-            })
-            .collect();
-        for s in &done {
-            total.add(s);
-        }
-        if report {
-            (control.progress)(((last * BLOCK).min(end - start)).min(end));
-        }
-        next = last;
-    }
-    Ok(())
+    let quiet = Control {
+        progress: &|_| {},
+        cancel: control.cancel,
+    };
+    let mut fold = GameFold {
+        plan,
+        streams,
+        active,
+        total,
+    };
+    fold_blocks(
+        &mut fold,
+        start..end,
+        BLOCK,
+        if report { control } else { &quiet },
+    )
+    .map_err(|_| ())
 }
 
 /// Simulates `runs` runs of every profile of `game` with master seed `seed`
