@@ -426,12 +426,11 @@ fn validate_checks_the_sweep_table_as_sweep_does() {
          [[sweep.parameter]]\nkey = \"world.returns\"\nvalues = [0.1]\nrange = [0.1, 0.2]\n",
         &[
             format!(
-                "{}:1: sweep.foo: unknown key: the keys of [sweep] are samples and parameter \
-                 ([[sweep.parameter]])",
+                "{}:1: sweep: unknown field `foo`, expected `samples` or `parameter`",
                 n + 3
             ),
             format!(
-                "{}:1: sweep.samples: expected a whole number from 1 to 100000, found `0`",
+                "{}:11: sweep.samples: 0 is out of range: allowed 1 <= samples <= 100000",
                 n + 4
             ),
             format!(

@@ -3,6 +3,8 @@
 //! - every equation of the README's short form is in docs/model.md word for word;
 //! - every default in docs/model.md's parameter table is the key table's,
 //!   and every scenario key is documented there;
+//! - the README's Sweeps and Games sections explain every `sweep.` and
+//!   `game.` key of the key table;
 //! - the worked example, run through `airace run`, gives the numbers the
 //!   document works out by hand.
 
@@ -94,7 +96,11 @@ fn every_scenario_key_is_documented() {
     let spans = code_spans(&model);
     let undocumented: Vec<&str> = KEYS
         .iter()
-        .filter(|k| !k.path.starts_with("game.") && !k.path.starts_with("scenario."))
+        .filter(|k| {
+            !["game.", "sweep.", "scenario."]
+                .iter()
+                .any(|p| k.path.starts_with(p))
+        })
         .filter(|k| {
             let name = k.name();
             // By its path, its name, or its name given a value in the text.
@@ -112,6 +118,31 @@ fn every_scenario_key_is_documented() {
         undocumented.is_empty(),
         "keys docs/model.md does not mention: {undocumented:?}"
     );
+}
+
+/// The keys of the `[sweep]` and `[game]` tables are in the key table (which
+/// `airace new`, validation and the README's reference read); the README's
+/// Sweeps and Games sections explain each of them by name.
+#[test]
+fn the_readme_explains_every_sweep_and_game_key() {
+    let readme = read("README.md");
+    for (prefix, heading) in [("sweep.", "## Sweeps"), ("game.", "## Games")] {
+        let text = section(&readme, heading);
+        let spans = code_spans(text);
+        let keys: Vec<_> = KEYS.iter().filter(|k| k.path.starts_with(prefix)).collect();
+        assert!(keys.len() >= 5, "{prefix} keys: {}", keys.len());
+        let missing: Vec<&str> = keys
+            .iter()
+            .filter(|k| {
+                let name = k.name();
+                !text.contains(&format!("\n{name} ="))
+                    && !text.contains(&format!(" {name} ="))
+                    && !spans.iter().any(|s| *s == k.path || *s == name)
+            })
+            .map(|k| k.path)
+            .collect();
+        assert!(missing.is_empty(), "{heading} does not explain {missing:?}");
+    }
 }
 
 /// The fenced block after `marker`.

@@ -134,7 +134,10 @@ impl Game {
         problems.extend(lab_policies(source));
         // Every refused key of [game] reported, and the rest still read
         // (so an out-of-range value beside an unknown key is reported too).
-        let read = crate::scenario::validate::read_blanking::<GameOnly>(source, toml_problem);
+        let read = crate::scenario::validate::read_blanking::<GameOnly>(
+            source,
+            crate::scenario::validate::toml_problem,
+        );
         problems.extend(read.problems);
         let game = read.value.and_then(|raw| raw.game);
         let result = match (scenario, game) {
@@ -591,26 +594,6 @@ fn without_game(source: &str, spans: &[Range<usize>]) -> String {
         (Some(got), Some(want)) if got == want => blanked,
         (_, Some(want)) => toml::to_string(&want).unwrap_or(blanked),
         _ => blanked,
-    }
-}
-
-/// A serde/TOML error in the `[game]` table as a problem.
-fn toml_problem(source: &str, error: &toml::de::Error) -> Problem {
-    let key_path = crate::scenario::toml_key_path(error).unwrap_or_else(|| "game".into());
-    let mut message = error.message().trim().to_string();
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        let found = rest.split('`').next().unwrap_or("");
-        let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
-        message.push_str(&crate::scenario::error::did_you_mean(found, expected));
-    }
-    let message = message
-        .replace("invalid type: ", "")
-        .replace(", expected i64", ", expected a whole number")
-        .replace(", expected f64", ", expected a number");
-    Problem {
-        line_col: error.span().map(|s| line_col(source, s.start)),
-        key_path,
-        message,
     }
 }
 

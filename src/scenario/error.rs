@@ -139,6 +139,75 @@ pub fn span_start(source: &str, span: &Range<usize>) -> (usize, usize) {
     line_col(source, span.start)
 }
 
+/// One step of a path into a TOML document, to find a value's line.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Step {
+    Key(String),
+    Index(usize),
+}
+
+impl Problem {
+    /// A problem with the value at `at` in the TOML `source`: its line and
+    /// column (see [`line_col_of`]) and its key path as a person reads it.
+    pub(crate) fn at(source: &str, at: &[Step], message: impl Into<String>) -> Problem {
+        Problem {
+            line_col: line_col_of(source, at),
+            key_path: key_path_text(at),
+            message: message.into(),
+        }
+    }
+}
+
+/// `sweep.parameter[0].range` for the steps of a path.
+pub(crate) fn key_path_text(at: &[Step]) -> String {
+    let mut text = String::new();
+    for step in at {
+        match step {
+            Step::Key(k) if text.is_empty() => text.push_str(k),
+            Step::Key(k) => {
+                text.push('.');
+                text.push_str(k);
+            }
+            Step::Index(i) => text.push_str(&format!("[{i}]")),
+        }
+    }
+    text
+}
+
+/// The line and column where the value at `at` is written: of its key for
+/// a table's entry, of the element for a list's.
+pub(crate) fn line_col_of(source: &str, at: &[Step]) -> Option<(usize, usize)> {
+    use toml::de::{DeTable, DeValue};
+    let doc = DeTable::parse(source).ok()?;
+    let mut table = Some(doc.get_ref());
+    let mut value: Option<&DeValue> = None;
+    let mut span = None;
+    for step in at {
+        match step {
+            Step::Key(k) => {
+                let (key, v) = table?.iter().find(|(key, _)| key.get_ref().as_ref() == k)?;
+                span = Some(key.span());
+                value = Some(v.get_ref());
+            }
+            Step::Index(i) => {
+                let DeValue::Array(items) = value? else {
+                    return None;
+                };
+                let item = items.get(*i)?;
+                span = Some(item.span());
+                value = Some(item.get_ref());
+            }
+        }
+        table = match value {
+            Some(DeValue::Table(t)) => Some(t),
+            _ => None,
+        };
+    }
+    // An empty span (as of a `[[table]]` entry) says nothing useful.
+    span.filter(|s| !s.is_empty())
+        .map(|s| line_col(source, s.start))
+}
+
 /// The candidate a mistyped `found` most likely meant, if one is close:
 /// first a candidate equal to it but for case (`labs.alpha` for a lab
 /// named `Alpha`), else the nearest by Jaro-Winkler similarity of the

@@ -107,6 +107,10 @@ pub enum Kind {
     PairList,
     /// `[[game.strategies]]`: named policies.
     StrategyList,
+    /// `[[sweep.parameter]]`: swept keys with their values.
+    ParameterList,
+    /// Numbers, or strings for a key that takes text.
+    ValueList,
 }
 
 impl Kind {
@@ -120,6 +124,8 @@ impl Kind {
             Kind::TextList => "list of strings",
             Kind::PairList => "list of [step, safety] pairs",
             Kind::StrategyList => "list of strategies",
+            Kind::ParameterList => "list of parameters",
+            Kind::ValueList => "list of numbers or strings",
         }
     }
 }
@@ -168,11 +174,9 @@ impl Key {
 
     /// The allowed values as a sentence fragment.
     pub fn allowed(&self) -> String {
-        match self.kind {
-            Kind::Float | Kind::Integer | Kind::FloatList => self.range.describe(self.name()),
-            Kind::Text | Kind::RuleList | Kind::TextList | Kind::PairList | Kind::StrategyList => {
-                self.doc_allowed().to_string()
-            }
+        match (self.kind, self.doc_allowed()) {
+            (Kind::Float | Kind::Integer | Kind::FloatList, "") => self.range.describe(self.name()),
+            (_, text) => text.to_string(),
         }
     }
 
@@ -194,6 +198,18 @@ impl Key {
                 "[step, safety] pairs: steps whole numbers >= 0, strictly ascending; safety >= 0"
             }
             "game.strategies" => "at least 2, each a `name` and a `policy` as in `labs.policy`",
+            "sweep.parameter" => {
+                "tables, each a `key` and exactly one of `values` and `range`; one entry per key"
+            }
+            "sweep.parameter.key" => {
+                "a key that takes a number (or text, swept by `values`), as written for `--set`; \
+                 not scenario.seed"
+            }
+            "sweep.parameter.values" => {
+                "one or more finite numbers, or strings for a key that takes text; \
+                 each allowed for the key"
+            }
+            "sweep.parameter.range" => "[LOW, HIGH], finite numbers with LOW < HIGH",
             _ => "",
         }
     }
@@ -748,6 +764,46 @@ pub const KEYS: &[Key] = &[
         Some("[[game.strategies]] tables"),
         "Game files only: the strategies, `[[game.strategies]]` tables each with a `name` and a `policy` (a player's policy is its strategy; a game's labs have none).",
     ),
+    key(
+        "sweep.samples",
+        Kind::Integer,
+        Default::Absent("a grid: every combination of the parameters' values"),
+        Range::new(In(1.0), In(100_000.0)),
+        Some("20"),
+        "Read by `airace sweep` (a plain run ignores [sweep]): draw a Latin hypercube of this many points over the parameters' ranges (`--samples` overrides it).",
+    ),
+    key(
+        "sweep.parameter",
+        Kind::ParameterList,
+        Default::Absent("nothing swept but the command line's --set keys"),
+        Range::ANY,
+        Some("[[sweep.parameter]] tables"),
+        "Read by `airace sweep`: the swept keys, `[[sweep.parameter]]` tables each with a `key` and its `values` or `range` (a `--set` of the same key replaces its entry).",
+    ),
+    key(
+        "sweep.parameter.key",
+        Kind::Text,
+        Default::Required,
+        Range::ANY,
+        Some("\"world.spillover\""),
+        "The key path swept: `scenario.steps`, `world.KEY`, `world.hazard.KEY`, `payoff.KEY`, `labs.NAME.KEY` or `labs.NAME.policy.I.KEY` (the I-th rule of lab NAME).",
+    ),
+    key(
+        "sweep.parameter.values",
+        Kind::ValueList,
+        Default::Absent("the range"),
+        Range::ANY,
+        Some("[0.0, 0.05, 0.1]"),
+        "The values of a grid; every point takes one value of every parameter.",
+    ),
+    key(
+        "sweep.parameter.range",
+        Kind::FloatList,
+        Default::Absent("the values"),
+        Range::ANY,
+        Some("[0.0, 0.1]"),
+        "The interval a Latin hypercube (`samples`) draws the key from, one stratum per point.",
+    ),
 ];
 
 /// The rules a lab's policy may contain, in the order they are documented.
@@ -892,15 +948,43 @@ pub fn template() -> String {
     for k in keys_under("regulation") {
         let mut entry = String::new();
         write_key(&mut entry, k, "");
-        for line in entry.lines() {
-            if line.starts_with('#') {
-                let _ = writeln!(out, "#{line}");
-            } else {
-                let _ = writeln!(out, "# {line}");
+        commented(&mut out, &entry);
+    }
+    out.push_str(
+        "\n# A parameter sweep (optional): `airace sweep FILE.toml` runs the scenario at every point;\n\
+         # `airace run` ignores it. Remove the leading '# ' of the lines below to use it.\n# [sweep]\n",
+    );
+    let mut entry = String::new();
+    for k in keys_under("sweep") {
+        if k.kind == Kind::ParameterList {
+            let _ = writeln!(entry, "# {} Allowed: {}.", k.doc, k.allowed());
+            entry.push_str("[[sweep.parameter]]\n");
+            for k in keys_under("sweep.parameter") {
+                match k.example {
+                    Some(example) if k.path == "sweep.parameter.values" => {
+                        write_key_set(&mut entry, k, example)
+                    }
+                    _ => write_key(&mut entry, k, ""),
+                }
             }
+        } else {
+            write_key(&mut entry, k, "");
         }
     }
+    commented(&mut out, &entry);
     out
+}
+
+/// `entry`'s lines commented out, so that removing the leading `# ` of
+/// each gives back the entry (its comments stay comments).
+fn commented(out: &mut String, entry: &str) {
+    for line in entry.lines() {
+        if line.starts_with('#') {
+            let _ = writeln!(out, "#{line}");
+        } else {
+            let _ = writeln!(out, "# {line}");
+        }
+    }
 }
 
 /// An annotated game file, printed by `airace new --game`: the scenario

@@ -14,6 +14,23 @@ pub(crate) mod validate;
 pub use error::{Problem, ScenarioError};
 pub use validate::valid_name;
 
+/// The smallest scenario the unit tests start from, as a literal: a
+/// `[scenario]` table of ten steps with the keys `head` (e.g. a name), then
+/// one `[[labs]]` entry `A` whose table stays open for more keys.
+#[cfg(test)]
+macro_rules! one_lab_scenario {
+    ($head:literal) => {
+        concat!(
+            "\n[scenario]\n",
+            $head,
+            "steps = 10\n[[labs]]\nname = \"A\"\ncapability = 1.0\nsafety = 1.0\n\
+             capability_rate = 0.1\nsafety_rate = 0.1\n"
+        )
+    };
+}
+#[cfg(test)]
+pub(crate) use one_lab_scenario;
+
 /// What a name (of a scenario, lab, strategy or output folder) may be, as
 /// [`valid_name`] checks it.
 /// The largest scenario, game or exploration file airace reads (10 MB).
@@ -25,7 +42,6 @@ pub const MAX_DESCRIPTION: usize = 10_000;
 
 pub const NAME_RULE: &str = "letters, digits, '_', '-' and '.', not starting with '.', at most \
      100 characters, and not NA, NaN, null or None (CSV readers take those for missing values)";
-pub(crate) use validate::toml_key_path;
 
 pub use crate::model::regulation::Regulation;
 use crate::policy::Rule;

@@ -161,8 +161,10 @@ pub(crate) fn toml_key_path(error: &toml::de::Error) -> Option<String> {
 }
 
 /// A serde/TOML error as a problem: the key path, the value as written,
-/// what is expected in plain words, and a "did you mean" for near-miss keys.
-fn toml_problem(source: &str, error: &toml::de::Error) -> Problem {
+/// what is expected in plain words (with the key table's allowed values),
+/// and a "did you mean" for near-miss keys. The one such translation of
+/// every reader: scenario, `[sweep]` and `[game]`.
+pub(crate) fn toml_problem(source: &str, error: &toml::de::Error) -> Problem {
     let span = error.span();
     let message = error.message().trim();
     let key_path = toml_key_path(error).unwrap_or_default();
@@ -480,16 +482,9 @@ impl<'a> Checker<'a> {
             span: Some(raw.span()),
         };
         let r = raw.get_ref();
-        let name = match &r.name {
-            Some(n) => {
-                self.check_name(n.get_ref(), &format!("{path}.name"), Some(n.span()));
-                n.get_ref().clone()
-            }
-            None => {
-                self.missing(&table, key_spec("regulation.name"), &format!("{path}.name"));
-                String::new()
-            }
-        };
+        let name = self
+            .required_name(&r.name, "regulation.name", &table)
+            .unwrap_or_default();
         let mut covered = vec![false; labs.len()];
         match &r.labs {
             None => self.missing(&table, key_spec("regulation.labs"), &format!("{path}.labs")),
@@ -846,6 +841,27 @@ impl<'a> Checker<'a> {
         expanded
     }
 
+    /// The required `name` of a table (key `spec`): checked, or reported
+    /// missing (`None`).
+    fn required_name(
+        &mut self,
+        name: &Option<Sp<String>>,
+        spec: &str,
+        table: &Place<'_>,
+    ) -> Option<String> {
+        let path = format!("{}.name", table.path);
+        match name {
+            Some(n) => {
+                self.check_name(n.get_ref(), &path, Some(n.span()));
+                Some(n.get_ref().clone())
+            }
+            None => {
+                self.missing(table, key_spec(spec), &path);
+                None
+            }
+        }
+    }
+
     /// One `[[labs]]` entry, before count expansion.
     fn lab(&mut self, raw: &Sp<RawLab>, path: &str) -> Option<(Lab, usize, Option<Range<usize>>)> {
         let table = Place {
@@ -853,16 +869,9 @@ impl<'a> Checker<'a> {
             span: Some(raw.span()),
         };
         let l = raw.get_ref();
-        let name = match &l.name {
-            Some(n) => {
-                self.check_name(n.get_ref(), &format!("{path}.name"), Some(n.span()));
-                n.get_ref().clone()
-            }
-            None => {
-                self.missing(&table, key_spec("labs.name"), &format!("{path}.name"));
-                format!("lab{path}")
-            }
-        };
+        let name = self
+            .required_name(&l.name, "labs.name", &table)
+            .unwrap_or_else(|| format!("lab{path}"));
         let count = self.integer(&l.count, "labs.count", &table);
         let lab = Lab {
             name,
@@ -1192,16 +1201,7 @@ fn table_name(path: &str) -> String {
 mod tests {
     use super::*;
 
-    const MINIMAL: &str = r#"
-[scenario]
-steps = 10
-[[labs]]
-name = "A"
-capability = 1.0
-safety = 1.0
-capability_rate = 0.1
-safety_rate = 0.1
-"#;
+    const MINIMAL: &str = crate::scenario::one_lab_scenario!("");
 
     fn problems(src: &str) -> Vec<String> {
         parse(src, "t")

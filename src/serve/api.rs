@@ -196,6 +196,8 @@ fn page_keys() -> Vec<PageKey> {
                     Kind::TextList => "text_list",
                     Kind::PairList => "pair_list",
                     Kind::StrategyList => "strategy_list",
+                    Kind::ParameterList => "parameter_list",
+                    Kind::ValueList => "value_list",
                 },
                 default: match k.default {
                     keys::Default::Float(x) => json!(x),

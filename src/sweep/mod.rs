@@ -13,9 +13,12 @@ pub use path::KeyPath;
 
 use crate::Scenario;
 use crate::scenario::error::line_col;
+pub(crate) use crate::scenario::error::{Step, key_path_text, line_col_of};
 use crate::scenario::{Problem, ScenarioError};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use serde::Deserialize;
+use toml::Spanned;
 use toml::{Table, Value};
 
 /// The most points a sweep may have.
@@ -208,169 +211,84 @@ pub struct Wanted {
     pub entry: Option<usize>,
 }
 
-/// One step of a path into the scenario document, to find a value's line.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Step {
-    Key(String),
-    Index(usize),
+/// The `[sweep]` table as serde reads it; the scenario's own tables are
+/// read by the scenario parser.
+#[derive(Debug, Deserialize)]
+struct SweepOnly {
+    sweep: Option<RawSweep>,
 }
 
-/// A problem of the `[sweep]` table: its path in the document (for
-/// line:column), its key path as a person reads it, and what is wrong.
-struct TableProblem {
-    at: Vec<Step>,
-    message: String,
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSweep {
+    samples: Option<Spanned<i64>>,
+    #[serde(default)]
+    parameter: Vec<RawParameter>,
 }
 
-impl TableProblem {
-    fn new(at: Vec<Step>, message: impl Into<String>) -> Self {
-        TableProblem {
-            at,
-            message: message.into(),
-        }
-    }
-
-    /// As a scenario problem: `file:line:col: sweep.parameter[0].range: ...`.
-    fn into_problem(self, source: &str) -> Problem {
-        Problem {
-            line_col: line_col_of(source, &self.at),
-            key_path: key_path_text(&self.at),
-            message: self.message,
-        }
-    }
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawParameter {
+    key: Option<String>,
+    /// Numbers, or strings for a key that takes text: told apart below.
+    values: Option<toml::Value>,
+    range: Option<toml::Value>,
 }
 
-/// `sweep.parameter[0].range` for the steps of a path.
-pub(crate) fn key_path_text(at: &[Step]) -> String {
-    let mut text = String::new();
-    for step in at {
-        match step {
-            Step::Key(k) if text.is_empty() => text.push_str(k),
-            Step::Key(k) => {
-                text.push('.');
-                text.push_str(k);
-            }
-            Step::Index(i) => text.push_str(&format!("[{i}]")),
-        }
-    }
-    text
-}
-
-/// The line and column where the value at `at` is written: of its key for
-/// a table's entry, of the element for a list's.
-pub(crate) fn line_col_of(source: &str, at: &[Step]) -> Option<(usize, usize)> {
-    use toml::de::{DeTable, DeValue};
-    let doc = DeTable::parse(source).ok()?;
-    let mut table = Some(doc.get_ref());
-    let mut value: Option<&DeValue> = None;
-    let mut span = None;
-    for step in at {
-        match step {
-            Step::Key(k) => {
-                let (key, v) = table?.iter().find(|(key, _)| key.get_ref().as_ref() == k)?;
-                span = Some(key.span());
-                value = Some(v.get_ref());
-            }
-            Step::Index(i) => {
-                let DeValue::Array(items) = value? else {
-                    return None;
-                };
-                let item = items.get(*i)?;
-                span = Some(item.span());
-                value = Some(item.get_ref());
-            }
-        }
-        table = match value {
-            Some(DeValue::Table(t)) => Some(t),
-            _ => None,
+/// Reads the `[sweep]` table of a scenario document (keys and allowed
+/// values in [`crate::scenario::keys`]: `sweep.samples` and a list of
+/// `[[sweep.parameter]]` with `key` and either `values` or `range`).
+/// Returns the parameters and samples, or every problem found.
+fn parse_table(source: &str) -> Result<(Vec<Wanted>, Option<usize>), Vec<Problem>> {
+    let read = crate::scenario::validate::read_blanking::<SweepOnly>(
+        source,
+        crate::scenario::validate::toml_problem,
+    );
+    let mut problems = read.problems;
+    // A key refused above (`key = 3`, or an unknown key in the entry under
+    // the header on `entry_line`, likely a misspelt one) is not also missing.
+    let blanked = |field: &str, entry_line: Option<usize>| {
+        read.keys.iter().any(|(path, header)| {
+            *path == format!("sweep.parameter.{field}")
+                || (path == "sweep.parameter" && Some(*header) == entry_line)
+        })
+    };
+    let Some(sweep) = read.value.and_then(|v| v.sweep) else {
+        return if problems.is_empty() {
+            Ok((Vec::new(), None))
+        } else {
+            Err(problems)
         };
-    }
-    // An empty span (as of a `[[table]]` entry) says nothing useful.
-    span.filter(|s| !s.is_empty())
-        .map(|s| line_col(source, s.start))
-}
-
-/// Reads the `[sweep]` table of a scenario document: `samples` and a list of
-/// `[[sweep.parameter]]` with `key` and either `values` or `range`. Returns
-/// the parameters and samples, or every problem found.
-fn parse_table(doc: &Table) -> Result<(Vec<Wanted>, Option<usize>), Vec<TableProblem>> {
-    let key = |k: &str| Step::Key(k.to_string());
-    let Some(sweep) = doc.get("sweep") else {
-        return Ok((Vec::new(), None));
     };
-    let Some(sweep) = sweep.as_table() else {
-        return Err(vec![TableProblem::new(
-            vec![key("sweep")],
-            "must be a table: write [sweep]",
-        )]);
-    };
-    let mut problems = Vec::new();
-    for k in sweep.keys() {
-        if k != "samples" && k != "parameter" {
-            problems.push(TableProblem::new(
-                vec![key("sweep"), key(k)],
-                "unknown key: the keys of [sweep] are samples and parameter ([[sweep.parameter]])",
-            ));
-        }
-    }
-    let samples = match sweep.get("samples") {
-        None => None,
-        Some(Value::Integer(n)) if *n >= 1 && (*n as usize) <= MAX_POINTS => Some(*n as usize),
-        Some(v) => {
-            problems.push(TableProblem::new(
-                vec![key("sweep"), key("samples")],
-                format!("expected a whole number from 1 to {MAX_POINTS}, found `{v}`"),
-            ));
+    let samples = sweep.samples.and_then(|n| {
+        let spec = crate::scenario::keys::key_spec("sweep.samples");
+        let value = *n.get_ref();
+        if spec.range.contains(value as f64) {
+            Some(value as usize)
+        } else {
+            problems.push(Problem {
+                line_col: Some(line_col(source, n.span().start)),
+                key_path: "sweep.samples".into(),
+                message: format!("{value} is out of range: allowed {}", spec.allowed()),
+            });
             None
         }
-    };
+    });
     let mut parameters = Vec::new();
-    let list = match sweep.get("parameter") {
-        None => &Vec::new(),
-        Some(Value::Array(a)) => a,
-        Some(_) => {
-            problems.push(TableProblem::new(
-                vec![key("sweep"), key("parameter")],
-                "must be a list of tables: write each as [[sweep.parameter]]",
-            ));
-            &Vec::new()
-        }
-    };
-    for (i, p) in list.iter().enumerate() {
+    for (i, p) in sweep.parameter.into_iter().enumerate() {
         let at = |k: Option<&str>| {
             let mut at = vec![key("sweep"), key("parameter"), Step::Index(i)];
             at.extend(k.map(key));
             at
         };
-        let Some(p) = p.as_table() else {
-            problems.push(TableProblem::new(at(None), "must be a table"));
-            continue;
-        };
-        for k in p.keys() {
-            if !["key", "values", "range"].contains(&k.as_str()) {
-                problems.push(TableProblem::new(
-                    at(Some(k)),
-                    "unknown key: the keys of [[sweep.parameter]] are key, values and range",
-                ));
-            }
+        let entry_line = line_col_of(source, &at(None)).map(|(line, _)| line);
+        if p.key.is_none() && !blanked("key", entry_line) {
+            problems.push(Problem::at(
+                source,
+                &at(None),
+                "needs key = \"...\", the key path to sweep",
+            ));
         }
-        let name = match p.get("key") {
-            Some(Value::String(name)) => Some(name),
-            Some(_) => {
-                problems.push(TableProblem::new(
-                    at(Some("key")),
-                    "expected a key path in double quotes, e.g. key = \"world.returns\"",
-                ));
-                None
-            }
-            None => {
-                problems.push(TableProblem::new(
-                    at(None),
-                    "needs key = \"...\", the key path to sweep",
-                ));
-                None
-            }
-        };
         let numbers = |v: &Value| -> Option<Vec<f64>> {
             v.as_array()?
                 .iter()
@@ -378,7 +296,7 @@ fn parse_table(doc: &Table) -> Result<(Vec<Wanted>, Option<usize>), Vec<TablePro
                 .collect::<Option<Vec<f64>>>()
                 .filter(|v| v.iter().all(|x| x.is_finite()))
         };
-        let values = match (p.get("values"), p.get("range")) {
+        let values = match (&p.values, &p.range) {
             (Some(v), None) => match numbers(v) {
                 Some(list) if !list.is_empty() => Some(Values::List(list)),
                 _ if v
@@ -394,8 +312,9 @@ fn parse_table(doc: &Table) -> Result<(Vec<Wanted>, Option<usize>), Vec<TablePro
                     ))
                 }
                 _ => {
-                    problems.push(TableProblem::new(
-                        at(Some("values")),
+                    problems.push(Problem::at(
+                        source,
+                        &at(Some("values")),
                         "must be a list of one or more finite numbers, e.g. values = [0.1, 0.2], \
                          or of strings for a key that takes text, e.g. values = [\"mean\", \"max\"]",
                     ));
@@ -405,24 +324,27 @@ fn parse_table(doc: &Table) -> Result<(Vec<Wanted>, Option<usize>), Vec<TablePro
             (None, Some(r)) => match numbers(r).as_deref() {
                 Some([low, high]) if low < high => Some(Values::Range(*low, *high)),
                 _ => {
-                    problems.push(TableProblem::new(
-                        at(Some("range")),
+                    problems.push(Problem::at(
+                        source,
+                        &at(Some("range")),
                         "must be [LOW, HIGH] with LOW < HIGH, e.g. range = [0.0, 0.3]",
                     ));
                     None
                 }
             },
+            (None, None) if blanked("values", entry_line) || blanked("range", entry_line) => None,
             _ => {
-                problems.push(TableProblem::new(
-                    at(None),
+                problems.push(Problem::at(
+                    source,
+                    &at(None),
                     "needs exactly one of values = [...] or range = [LOW, HIGH]",
                 ));
                 None
             }
         };
-        if let (Some(name), Some(values)) = (name, values) {
+        if let (Some(name), Some(values)) = (p.key, values) {
             parameters.push(Wanted {
-                key: name.clone(),
+                key: name,
                 values,
                 entry: Some(i),
             });
@@ -431,8 +353,13 @@ fn parse_table(doc: &Table) -> Result<(Vec<Wanted>, Option<usize>), Vec<TablePro
     if problems.is_empty() {
         Ok((parameters, samples))
     } else {
+        problems.sort_by_key(|p| p.line_col.unwrap_or((usize::MAX, 0)));
         Err(problems)
     }
+}
+
+fn key(k: &str) -> Step {
+    Step::Key(k.to_string())
 }
 
 /// Checks the `[sweep]` table of a scenario file (`airace validate`) as
@@ -496,15 +423,8 @@ impl Sweep {
         let mut doc: Table = source
             .parse()
             .map_err(|e: toml::de::Error| invalid(origin, vec![plain(e.message().to_string())]))?;
-        let (mut wanted, table_samples) = parse_table(&doc).map_err(|problems| {
-            invalid(
-                origin,
-                problems
-                    .into_iter()
-                    .map(|p| p.into_problem(source))
-                    .collect(),
-            )
-        })?;
+        let (mut wanted, table_samples) =
+            parse_table(source).map_err(|problems| invalid(origin, problems))?;
         // A --set replaces the file's entry for its key, but two --set of
         // one key are a slip: the first would be dropped unseen.
         let mut typed: Vec<&str> = cli.iter().map(|(key, _)| key.as_str()).collect();
@@ -534,16 +454,11 @@ impl Sweep {
         // A parameter's problem: at its [[sweep.parameter]] entry, or said
         // as a --set key's.
         let at = |entry: Option<usize>, field: &str, message: String| match entry {
-            Some(i) => TableProblem::new(
-                vec![
-                    Step::Key("sweep".into()),
-                    Step::Key("parameter".into()),
-                    Step::Index(i),
-                    Step::Key(field.into()),
-                ],
+            Some(i) => Problem::at(
+                source,
+                &[key("sweep"), key("parameter"), Step::Index(i), key(field)],
                 message,
-            )
-            .into_problem(source),
+            ),
             None => plain(format!("sweep key {message}")),
         };
         let mut problems = Vec::new();
@@ -793,18 +708,7 @@ pub(crate) fn stratified<R: rand::Rng>(
 mod tests {
     use super::*;
 
-    const BASE: &str = r#"
-[scenario]
-name = "base"
-runs = 50
-steps = 10
-[[labs]]
-name = "A"
-capability = 1.0
-safety = 1.0
-capability_rate = 0.1
-safety_rate = 0.1
-"#;
+    const BASE: &str = crate::scenario::one_lab_scenario!("name = \"base\"\nruns = 50\n");
 
     /// Each problem as `airace sweep` prints it.
     fn rendered(e: ScenarioError) -> Vec<String> {
@@ -1035,6 +939,92 @@ safety_rate = 0.1
         assert!(s.points.iter().all(|p| p.scenario.world.spillover == 0.05));
         // A plain run of the same file ignores the sweep.
         assert!(Scenario::from_str_named(&text, "b.toml", "b").is_ok());
+    }
+
+    /// The `[sweep]` block of `airace new`, its leading `# ` removed, is a
+    /// sweep of the template scenario: a grid over the example's values.
+    #[test]
+    fn the_templates_sweep_block_uncommented_is_a_sweep() {
+        let template = crate::scenario::keys::template();
+        let (scenario, block) = template.split_once("# [sweep]\n").unwrap();
+        let uncommented: String = block
+            .lines()
+            .map(|l| l.strip_prefix("# ").unwrap_or(l))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let text = format!("{scenario}[sweep]\n{uncommented}");
+        let s = Sweep::new(&text, "t.toml", "t", Vec::new(), None, None).unwrap();
+        assert_eq!(s.design, Design::Grid);
+        assert_eq!(s.parameters[0].key.text, "world.spillover");
+        assert_eq!(s.points.len(), 3);
+        // Every sweep key is explained in it.
+        for k in crate::scenario::keys::keys_under("sweep")
+            .chain(crate::scenario::keys::keys_under("sweep.parameter"))
+        {
+            assert!(block.contains(k.doc), "{}", k.path);
+        }
+    }
+
+    /// Regression: an unknown key of `[sweep]` was reported alone; now every
+    /// problem of the table is, with the key table's allowed values.
+    #[test]
+    fn every_problem_of_the_sweep_table_is_reported_at_once() {
+        let text = format!(
+            "{BASE}\n[sweep]\nsamles = 3\nsamples = 0\n[[sweep.parameter]]\nkey = 3\nvalues = [1]\n\
+             [[sweep.parameter]]\nkey = \"world.returns\"\nvlaues = [0.1]\n"
+        );
+        let err = Sweep::new(&text, "b.toml", "b", Vec::new(), None, None)
+            .map_err(rendered)
+            .unwrap_err();
+        let n = BASE.lines().count();
+        let want = [
+            format!("b.toml:{}:1: sweep: unknown field `samles`", n + 3),
+            format!(
+                "b.toml:{}:11: sweep.samples: 0 is out of range: allowed 1 <= samples <= 100000",
+                n + 4
+            ),
+            format!(
+                "b.toml:{}:7: sweep.parameter.key: expected a string in double quotes, found `3`",
+                n + 6
+            ),
+            format!(
+                "b.toml:{}:1: sweep.parameter: unknown field `vlaues`",
+                n + 10
+            ),
+        ];
+        assert_eq!(err.len(), want.len(), "{err:#?}");
+        for (got, want) in err.iter().zip(&want) {
+            assert!(got.starts_with(want.as_str()), "{got}\nwanted {want}");
+        }
+        assert!(err[0].ends_with("did you mean `samples`?"), "{}", err[0]);
+        assert!(err[3].ends_with("did you mean `values`?"), "{}", err[3]);
+        assert_eq!(
+            crate::scenario::keys::key_spec("sweep.samples").range,
+            crate::scenario::keys::Range::new(
+                crate::scenario::keys::Bound::Inclusive(1.0),
+                crate::scenario::keys::Bound::Inclusive(MAX_POINTS as f64)
+            ),
+            "sweep.samples allows what a sweep can run"
+        );
+    }
+
+    #[test]
+    fn the_sweep_keys_cannot_be_swept() {
+        let err = Sweep::new(
+            BASE,
+            "b.toml",
+            "b",
+            vec![set("sweep.samples=2,3")],
+            None,
+            None,
+        )
+        .map_err(rendered)
+        .unwrap_err();
+        assert!(
+            err[0].contains("is not a numeric key of the scenario"),
+            "{}",
+            err[0]
+        );
     }
 
     #[test]

@@ -43,6 +43,7 @@ pub fn known_paths(doc: &Table) -> Vec<String> {
                 && !k.path.starts_with("rule.")
                 && !k.path.starts_with("regulation.")
                 && !k.path.starts_with("game.")
+                && !k.path.starts_with("sweep.")
         })
         .filter(|k| matches!(k.kind, Kind::Float | Kind::Integer) && k.path != SEED)
         .map(|k| k.path.to_string())
@@ -136,12 +137,12 @@ impl KeyPath {
                 };
                 match rest.as_slice() {
                     [key] => {
-                        let spec = keys::KEYS
-                            .iter()
-                            .find(|k| k.path == format!("labs.{key}") && numeric(k))
-                            .ok_or_else(|| {
-                                unknown(text, doc, &format!("is not a {kind} of a lab"))
-                            })?;
+                        let spec = spec_of(
+                            &format!("labs.{key}"),
+                            numeric,
+                            (text, doc),
+                            &format!("{kind} of a lab"),
+                        )?;
                         Ok(KeyPath {
                             text: text.into(),
                             spec,
@@ -168,12 +169,12 @@ impl KeyPath {
                             .get("rule")
                             .and_then(Value::as_str)
                             .unwrap_or("");
-                        let spec = keys::KEYS
-                            .iter()
-                            .find(|k| k.path == format!("rule.{rule_name}.{key}") && rule_key(k))
-                            .ok_or_else(|| {
-                                unknown(text, doc, &format!("is not a {kind} of rule {rule_name}"))
-                            })?;
+                        let spec = spec_of(
+                            &format!("rule.{rule_name}.{key}"),
+                            rule_key,
+                            (text, doc),
+                            &format!("{kind} of rule {rule_name}"),
+                        )?;
                         Ok(KeyPath {
                             text: text.into(),
                             spec,
@@ -201,12 +202,12 @@ impl KeyPath {
                  seed with --seed N, or compare seeds with `airace run --seed N` once per seed"
             )),
             _ => {
-                let spec = keys::KEYS
-                    .iter()
-                    .find(|k| k.path == text && numeric(k))
-                    .ok_or_else(|| {
-                        unknown(text, doc, &format!("is not a {kind} of the scenario"))
-                    })?;
+                let spec = spec_of(
+                    text,
+                    |k| numeric(k) && !k.path.starts_with("sweep."),
+                    (text, doc),
+                    &format!("{kind} of the scenario"),
+                )?;
                 Ok(KeyPath {
                     text: text.into(),
                     spec,
@@ -305,6 +306,20 @@ fn find_lab<'t>(after: &'t str, entries: &[&Table]) -> Option<(usize, &'t str)> 
             Some((i, rest))
         }
     }
+}
+
+/// The key table's entry for `path` if `allowed`, else the message that
+/// `text` (written against `doc`) is not a `what`, with a suggestion.
+fn spec_of(
+    path: &str,
+    allowed: impl Fn(&'static keys::Key) -> bool,
+    (text, doc): (&str, &Table),
+    what: &str,
+) -> Result<&'static keys::Key, String> {
+    keys::KEYS
+        .iter()
+        .find(|k| k.path == path && allowed(k))
+        .ok_or_else(|| unknown(text, doc, &format!("is not a {what}")))
 }
 
 fn lab_mut(doc: &mut Table, index: usize) -> &mut Table {
