@@ -506,28 +506,13 @@ fn a_folder_with_foreign_files_needs_force() {
     let folder = dir.path().join("precipice");
     fs::create_dir_all(&folder).unwrap();
     fs::write(folder.join("notes.txt"), "mine").unwrap();
-    let args = [
-        "classic",
-        "precipice",
-        "--teams",
-        "2",
-        "--enmity",
-        "1",
-        "--mu",
-        "1",
-        "-q",
-    ];
-    airace()
-        .args(args)
-        .args(common::QUICK_PRECIPICE)
+    common::quick_precipice("2", "1", "1")
         .arg("--out")
         .arg(dir.path())
         .assert()
         .code(2)
         .stderr(predicate::str::contains("notes.txt"));
-    airace()
-        .args(args)
-        .args(common::QUICK_PRECIPICE)
+    common::quick_precipice("2", "1", "1")
         .arg("--out")
         .arg(dir.path())
         .arg("--force")
@@ -625,16 +610,8 @@ fn dsair_gives_the_heatmap_and_the_boundary_curves() {
 #[test]
 fn precipice_gives_disaster_probabilities_by_regime() {
     let out = tempfile::tempdir().unwrap();
-    airace()
+    common::precipice("2", "1", "0.5,1")
         .args([
-            "classic",
-            "precipice",
-            "--teams",
-            "2",
-            "--enmity",
-            "1",
-            "--mu",
-            "0.5,1",
             "--draws",
             "3000",
             "--evaluation-draws",
@@ -705,17 +682,7 @@ fn precipice_gives_disaster_probabilities_by_regime() {
 #[test]
 fn precipice_solves_only_the_games_asked_for() {
     let out = tempfile::tempdir().unwrap();
-    let run = airace()
-        .args([
-            "classic",
-            "precipice",
-            "--teams",
-            "3",
-            "--enmity",
-            "0.5",
-            "--mu",
-            "2",
-        ])
+    let run = common::precipice("3", "0.5", "2")
         .args(common::QUICK_PRECIPICE)
         .args(["--no-plots", "--out"])
         .arg(out.path())

@@ -170,19 +170,7 @@ fn dsair_and_precipice_draw_their_figures_and_plot_redraws_the_same_bytes() {
         .arg(out.path())
         .assert()
         .success();
-    airace()
-        .args([
-            "classic",
-            "precipice",
-            "--teams",
-            "2,3",
-            "--enmity",
-            "1",
-            "--mu",
-            "0.5,1",
-            "-q",
-        ])
-        .args(common::QUICK_PRECIPICE)
+    common::quick_precipice("2,3", "1", "0.5,1")
         .args(SIZE)
         .arg("--out")
         .arg(out.path())
@@ -237,19 +225,7 @@ fn dsair_and_precipice_draw_their_figures_and_plot_redraws_the_same_bytes() {
 #[test]
 fn a_precipice_figure_of_one_mu_draws_its_points() {
     let out = tempfile::tempdir().unwrap();
-    airace()
-        .args([
-            "classic",
-            "precipice",
-            "--teams",
-            "2",
-            "--enmity",
-            "1",
-            "--mu",
-            "1",
-            "-q",
-        ])
-        .args(common::QUICK_PRECIPICE)
+    common::quick_precipice("2", "1", "1")
         .args(SIZE)
         .arg("--out")
         .arg(out.path())

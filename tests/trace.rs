@@ -20,29 +20,34 @@ fn rows(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
+/// `airace run SCENARIO --runs RUNS --trace TRACE --no-plots --out OUT`.
+fn run_traced(scenario: &str, runs: &str, trace: &str, out: &Path) -> Command {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut cmd = Command::cargo_bin("airace").unwrap();
+    cmd.args([
+        "run",
+        "--runs",
+        runs,
+        "--trace",
+        trace,
+        "--no-plots",
+        "--out",
+    ])
+    .arg(out)
+    .arg(root.join(scenario));
+    cmd
+}
+
 fn column(header: &[String], name: &str) -> usize {
     header.iter().position(|h| h == name).unwrap()
 }
 
 #[test]
 fn the_traced_runs_end_where_runs_csv_and_labs_csv_say() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().unwrap();
     // lone-pause: pauses, wins and catastrophes all happen in a few runs.
-    Command::cargo_bin("airace")
-        .unwrap()
-        .args([
-            "run",
-            "--runs",
-            "200",
-            "--trace",
-            "20",
-            "--no-plots",
-            "--quiet",
-            "--out",
-        ])
-        .arg(out.path())
-        .arg(root.join("scenarios/lone-pause.toml"))
+    run_traced("scenarios/lone-pause.toml", "200", "20", out.path())
+        .arg("--quiet")
         .assert()
         .success();
     let dir = out.path().join("lone-pause");
@@ -125,19 +130,7 @@ fn the_traced_runs_end_where_runs_csv_and_labs_csv_say() {
 fn a_trace_of_more_runs_than_there_are_is_refused_with_nothing_written() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().unwrap();
-    Command::cargo_bin("airace")
-        .unwrap()
-        .args([
-            "run",
-            "--runs",
-            "10",
-            "--trace",
-            "11",
-            "--no-plots",
-            "--out",
-        ])
-        .arg(out.path())
-        .arg(root.join("scenarios/race.toml"))
+    run_traced("scenarios/race.toml", "10", "11", out.path())
         .assert()
         .code(2)
         .stderr(predicates::str::contains("only 10 runs"));

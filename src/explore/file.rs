@@ -1470,25 +1470,17 @@ fn parse_condition(
 mod tests {
     use super::*;
 
-    const BASE: &str = r#"
-[scenario]
-name = "t"
-runs = 10
-steps = 10
-[[labs]]
-name = "A"
-capability = 1.0
-safety = 1.0
-capability_rate = 0.1
-safety_rate = 0.1
-policy = [{ rule = "match_competitors" }]
+    const BASE: &str = concat!(
+        crate::scenario::one_lab_scenario!("name = \"t\"\nruns = 10\n"),
+        r#"policy = [{ rule = "match_competitors" }]
 [[labs]]
 name = "B"
 capability = 1.0
 safety = 1.0
 capability_rate = 0.1
 safety_rate = 0.05
-"#;
+"#
+    );
 
     fn load(explore: &str) -> Result<Exploration, ScenarioError> {
         Exploration::from_str_named(

@@ -504,18 +504,7 @@ mod tests {
     /// Two policies, three unknowns, a Sobol' design of `base` samples.
     fn sobol_exploration(base: usize) -> Exploration {
         let source = format!(
-            r#"
-[scenario]
-name = "t"
-runs = 10
-steps = 10
-[[labs]]
-name = "A"
-capability = 1.0
-safety = 1.0
-capability_rate = 0.1
-safety_rate = 0.1
-[explore]
+            r#"{}[explore]
 design = "sobol"
 worlds = {base}
 outcomes = ["p_catastrophe"]
@@ -532,7 +521,8 @@ uniform = [0.0, 1.0]
 name = "first"
 [[explore.policy]]
 name = "second"
-"#
+"#,
+            crate::scenario::one_lab_scenario!("name = \"t\"\nruns = 10\n")
         );
         Exploration::from_str_named(&source, "t.toml", "t", Path::new("."), Overrides::default())
             .unwrap()

@@ -229,12 +229,54 @@ fn decide(
         .collect()
 }
 
+/// The unilateral deviations of a table, gathered to be decided together.
+#[derive(Default)]
+struct Found {
+    deviations: Vec<(usize, Deviation)>,
+    tested: Vec<Tested>,
+}
+
+impl Found {
+    /// The deviation of `deviator` (a strategy or a seat) in profile `p`
+    /// from strategy `from` to `to`, landing in profile `target`: its gain
+    /// and whether the payoffs before and after are exact.
+    fn push(
+        &mut self,
+        p: usize,
+        deviator: usize,
+        (from, to, target): (usize, usize, usize),
+        gain: PayoffEstimate,
+        same_strategy: bool,
+        (before, after): (Option<PayoffEstimate>, Option<PayoffEstimate>),
+    ) {
+        self.tested.push(Tested {
+            gain,
+            same_strategy,
+            exact: before.is_some_and(|p| p.se == 0.0) && after.is_some_and(|p| p.se == 0.0),
+        });
+        self.deviations.push((
+            p,
+            Deviation {
+                deviator,
+                from,
+                to,
+                target,
+                gain,
+                verdict: Verdict::Undecided,
+            },
+        ));
+    }
+
+    fn decide(self, profiles: usize, payoff_range: (f64, f64)) -> Vec<ProfileCheck> {
+        decide(profiles, self.deviations, &self.tested, scale(payoff_range))
+    }
+}
+
 /// Checks every profile of a symmetric game. Profiles with a missing payoff
 /// are checked on the deviations that can be evaluated.
 pub fn check_symmetric(table: &SymmetricTable) -> Vec<ProfileCheck> {
     let m = table.strategies().len();
-    let mut deviations = Vec::new();
-    let mut tested = Vec::new();
+    let mut found = Found::default();
     for p in 0..table.profiles().len() {
         let counts = &table.profiles()[p];
         for from in (0..m).filter(|&s| counts[s] > 0) {
@@ -242,44 +284,20 @@ pub fn check_symmetric(table: &SymmetricTable) -> Vec<ProfileCheck> {
                 if let (Some(target), Some(gain)) =
                     (table.deviation_target(p, from, to), table.gain(p, from, to))
                 {
-                    tested.push(Tested {
-                        gain,
-                        same_strategy: table.identical(from, to),
-                        exact: exact(table.payoff(p, from), table.payoff(target, to)),
-                    });
-                    deviations.push((
-                        p,
-                        Deviation {
-                            deviator: from,
-                            from,
-                            to,
-                            target,
-                            gain,
-                            verdict: Verdict::Undecided,
-                        },
-                    ));
+                    let payoffs = (table.payoff(p, from), table.payoff(target, to));
+                    let same = table.identical(from, to);
+                    found.push(p, from, (from, to, target), gain, same, payoffs);
                 }
             }
         }
     }
-    decide(
-        table.profiles().len(),
-        deviations,
-        &tested,
-        scale(table.payoff_range()),
-    )
-}
-
-/// Whether both payoffs of a deviation are exact.
-fn exact(before: Option<PayoffEstimate>, after: Option<PayoffEstimate>) -> bool {
-    before.is_some_and(|p| p.se == 0.0) && after.is_some_and(|p| p.se == 0.0)
+    found.decide(table.profiles().len(), table.payoff_range())
 }
 
 /// Checks every profile of a seat game.
 pub fn check_seats(table: &SeatTable) -> Vec<ProfileCheck> {
     let m = table.strategies().len();
-    let mut deviations = Vec::new();
-    let mut tested = Vec::new();
+    let mut found = Found::default();
     for p in 0..table.profiles().len() {
         for seat in 0..table.seats().len() {
             let from = table.profiles()[p][seat];
@@ -287,32 +305,14 @@ pub fn check_seats(table: &SeatTable) -> Vec<ProfileCheck> {
                 if let (Some(target), Some(gain)) =
                     (table.deviation_target(p, seat, to), table.gain(p, seat, to))
                 {
-                    tested.push(Tested {
-                        gain,
-                        same_strategy: table.identical(from, to),
-                        exact: exact(table.payoff(p, seat), table.payoff(target, seat)),
-                    });
-                    deviations.push((
-                        p,
-                        Deviation {
-                            deviator: seat,
-                            from,
-                            to,
-                            target,
-                            gain,
-                            verdict: Verdict::Undecided,
-                        },
-                    ));
+                    let payoffs = (table.payoff(p, seat), table.payoff(target, seat));
+                    let same = table.identical(from, to);
+                    found.push(p, seat, (from, to, target), gain, same, payoffs);
                 }
             }
         }
     }
-    decide(
-        table.profiles().len(),
-        deviations,
-        &tested,
-        scale(table.payoff_range()),
-    )
+    found.decide(table.profiles().len(), table.payoff_range())
 }
 
 /// A symmetric mixed equilibrium of a two-strategy game.

@@ -33,6 +33,22 @@ pub fn airace() -> Command {
     cmd
 }
 
+/// `airace classic precipice --teams TEAMS --enmity ENMITY --mu MU`: the
+/// games of one grid of the precipice model.
+pub fn precipice(teams: &str, enmity: &str, mu: &str) -> Command {
+    let mut cmd = airace();
+    cmd.args(["classic", "precipice", "--teams", teams, "--enmity", enmity])
+        .args(["--mu", mu]);
+    cmd
+}
+
+/// [`precipice`], quiet and with [`QUICK_PRECIPICE`]'s solver sizes.
+pub fn quick_precipice(teams: &str, enmity: &str, mu: &str) -> Command {
+    let mut cmd = precipice(teams, enmity, mu);
+    cmd.arg("-q").args(QUICK_PRECIPICE);
+    cmd
+}
+
 /// Runs `cmd` and asserts that it succeeded.
 pub fn ok(cmd: &mut std::process::Command) {
     let out = cmd.output().unwrap();
