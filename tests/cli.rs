@@ -639,3 +639,70 @@ fn the_game_template_validates_and_plays() {
         .success();
     assert!(dir.path().join("mygame").join("summary.json").is_file());
 }
+
+/// `--set` reaches a regulation's keys (by its name or index) and a
+/// conditional pause's quorum: each point runs with its value, so audits
+/// that always catch (`audit = 1`) give penalties and audits that never do
+/// give none.
+#[test]
+fn a_sweep_sets_regulation_keys_and_the_quorum() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let sweep = |scenario: &str, set: &str| {
+        airace()
+            .current_dir(root)
+            .args(["sweep", scenario, "--set", set, "--keep-points"])
+            .args(["--runs", "200", "--no-plots", "--quiet", "--out"])
+            .arg(dir.path())
+            .assert()
+            .success();
+    };
+    sweep("scenarios/regulation.toml", "regulation.national.audit=0,1");
+    let point = |p: &str, file: &str| {
+        fs::read_to_string(
+            dir.path()
+                .join("regulation-sweep/points")
+                .join(p)
+                .join(file),
+        )
+        .unwrap()
+    };
+    for (p, audit) in [("0001", "0.0"), ("0002", "1.0")] {
+        let toml = point(p, "scenario.toml");
+        assert!(toml.contains(&format!("audit = {audit}")), "{toml}");
+    }
+    let caught = |p: &str| {
+        let summary = point(p, "summary.json");
+        summary.matches("\"times_caught_mean\": 0.0").count()
+    };
+    // Never caught at audit 0; at audit 1 only the Upstart, abroad and
+    // under no regulation, never is.
+    assert_eq!(caught("0001"), 3);
+    assert_eq!(caught("0002"), 1);
+
+    sweep(
+        "scenarios/conditional-pause.toml",
+        "labs.Frontier.policy.0.quorum=0,2",
+    );
+    let toml = fs::read_to_string(
+        dir.path()
+            .join("conditional-pause-sweep/points/0001/scenario.toml"),
+    )
+    .unwrap();
+    assert!(toml.contains("quorum = 0"), "{toml}");
+    airace()
+        .current_dir(root)
+        .args([
+            "sweep",
+            "scenarios/regulation.toml",
+            "--set",
+            "regulation.nationl.audit=0,1",
+        ])
+        .args(["--runs", "20", "--quiet", "--out"])
+        .arg(dir.path().join("bad"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "did you mean `regulation.national.audit`?",
+        ));
+}

@@ -433,3 +433,72 @@ fn a_resumed_exploration_equals_an_uninterrupted_one_byte_for_byte() {
         assert!(x == y, "{} differs between the whole and the resumed", x.0);
     }
 }
+
+/// A regulation's keys and a conditional pause's quorum are unknowns like
+/// any other: an exploration draws them (a whole number for the quorum)
+/// and every experiment's world records the value it ran with.
+#[test]
+fn regulation_keys_and_the_quorum_can_be_explored() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("q.toml");
+    let root = env!("CARGO_MANIFEST_DIR");
+    fs::write(
+        &file,
+        format!(
+            "[scenario]\nname = \"law\"\n\
+             [explore]\ndesign = \"latin_hypercube\"\nworlds = 6\nruns = 20\nseed = 3\n\
+             outcomes = [\"p_catastrophe\"]\n\
+             [[explore.uncertainty]]\nkey = \"regulation.national.audit\"\nuniform = [0.0, 1.0]\n\
+             [[explore.uncertainty]]\nkey = \"regulation.0.penalty\"\nintegers = [1, 12]\n\
+             [[explore.uncertainty]]\nkey = \"labs.Frontier.policy.0.quorum\"\nintegers = [0, 2]\n\
+             [[explore.policy]]\nname = \"two-regulated\"\nscenario = \"{root}/scenarios/regulation.toml\"\n\
+             [[explore.policy]]\nname = \"all-regulated\"\nscenario = \"{root}/scenarios/regulation-all.toml\"\n"
+        ),
+    )
+    .unwrap();
+    // The regulation scenarios' Frontier has no conditional pause: the
+    // quorum's path names a rule that is not one, and is refused.
+    airace()
+        .arg("explore")
+        .arg(&file)
+        .args(["--quiet", "--out"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("labs.Frontier.policy.0.quorum"));
+    let text = fs::read_to_string(&file).unwrap();
+    let without_quorum = text.replace(
+        "[[explore.uncertainty]]\nkey = \"labs.Frontier.policy.0.quorum\"\nintegers = [0, 2]\n",
+        "",
+    );
+    fs::write(&file, without_quorum).unwrap();
+    explore(&file, dir.path(), &[]);
+    let experiments = fs::read_to_string(dir.path().join("law-explore/experiments.csv")).unwrap();
+    let header = experiments.lines().next().unwrap();
+    assert!(
+        header.contains("regulation.national.audit") && header.contains("regulation.0.penalty"),
+        "{header}"
+    );
+    assert_eq!(experiments.lines().count(), 1 + 6 * 2, "{experiments}");
+
+    // The quorum, on the conditional-pause scenario.
+    let quorum = dir.path().join("quorum.toml");
+    fs::write(
+        &quorum,
+        format!(
+            "[scenario]\nname = \"quorum\"\n\
+             [explore]\ndesign = \"latin_hypercube\"\nworlds = 3\nruns = 20\nseed = 3\n\
+             outcomes = [\"p_catastrophe\"]\n\
+             [[explore.uncertainty]]\nkey = \"labs.*.policy.0.quorum\"\nintegers = [0, 2]\n\
+             [[explore.policy]]\nname = \"conditional\"\nscenario = \"{root}/scenarios/conditional-pause.toml\"\n"
+        ),
+    )
+    .unwrap();
+    explore(&quorum, dir.path(), &[]);
+    let experiments =
+        fs::read_to_string(dir.path().join("quorum-explore/experiments.csv")).unwrap();
+    assert!(
+        experiments.lines().next().unwrap().contains("quorum"),
+        "{experiments}"
+    );
+}

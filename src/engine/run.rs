@@ -905,8 +905,8 @@ pub(super) struct Rates<'a> {
 /// from `rng` (the observation stream, after the step's observation
 /// normals) when their noise is not zero; its rules; then a penalty owed
 /// and its regulations, whose uniforms come from `rng` too. Counts go to
-/// `tally`.
-#[inline]
+/// `tally`. Inlined into the step, as the plain [`decide`] is.
+#[inline(always)]
 #[allow(clippy::too_many_arguments)]
 pub(super) fn decide_extended<R: Rng>(
     model: &RaceModel,
@@ -1001,9 +1001,14 @@ fn observe_rivals(
         None => {
             for k in 0..rivals {
                 let j = rival(k);
-                seen.add(capability[j], effort[j]);
-                if let Some(committed) = committed {
-                    seen_committed.add(capability[j], committed[j]);
+                match committed {
+                    Some(committed) => seen.add_with_committed(
+                        &mut seen_committed,
+                        capability[j],
+                        effort[j],
+                        committed[j],
+                    ),
+                    None => seen.add(capability[j], effort[j]),
                 }
             }
         }
@@ -1018,9 +1023,15 @@ fn observe_rivals(
                     (pair[0], pair[1])
                 };
                 let seen_capability = capability[j] + sd_c * zc;
-                seen.add(seen_capability, (effort[j] + sd_s * zs).clamp(0.0, 1.0));
-                if let Some(committed) = committed {
-                    seen_committed.add(seen_capability, (committed[j] + sd_s * zs).clamp(0.0, 1.0));
+                let share = (effort[j] + sd_s * zs).clamp(0.0, 1.0);
+                match committed {
+                    Some(committed) => seen.add_with_committed(
+                        &mut seen_committed,
+                        seen_capability,
+                        share,
+                        (committed[j] + sd_s * zs).clamp(0.0, 1.0),
+                    ),
+                    None => seen.add(seen_capability, share),
                 }
             }
         }

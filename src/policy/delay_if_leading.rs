@@ -51,21 +51,19 @@ impl DelayIfLeading {
     }
 
     /// [`apply`](Self::apply) from what the lab saw of its rivals, folded
-    /// ([`Seen`]), and its perceived hazard exponent
-    /// `y = -risk_perception * lambda_i`, with the risk judged by `risk`,
-    /// this rule's [`RiskTest`]: the same decision, without the `exp_m1`
-    /// almost always. `y` is asked for only when the lab believes it leads
+    /// ([`Seen`]), and `significant`, which judges its risk (with this
+    /// rule's [`RiskTest`]): the same decision, without the `exp_m1` almost
+    /// always. The risk is judged only when the lab believes it leads
     /// (with risk noise, the believed hazard costs an `exp`).
     #[inline]
     pub fn apply_seen(
         &self,
-        risk: &RiskTest,
         capability: f64,
         seen: &Seen,
-        y: impl FnOnce() -> f64,
+        significant: impl FnOnce() -> bool,
         decision: &mut Decision,
     ) {
-        if self.leads(capability, seen.best_capability(), seen.rivals()) && risk.significant(y()) {
+        if self.leads(capability, seen.best_capability(), seen.rivals()) && significant() {
             decision.mult *= 1.0 - self.slowdown;
             decision.delayed = true;
         }
@@ -90,27 +88,75 @@ pub struct RiskTest {
     clearly_below: f64,
     /// `y` below this: significant.
     clearly_above: f64,
+    /// The same, a relative `OUTER` further out: where a `y` computed
+    /// with an `exp` a few ulps off the system's still settles the answer
+    /// ([`significant_believed`](Self::significant_believed)).
+    outer_below: f64,
+    outer_above: f64,
 }
 
 impl RiskTest {
     const BAND: f64 = 1e-6;
+    const OUTER: f64 = 1e-9;
 
     pub fn new(risk: f64) -> Self {
         if risk > 1e-300 && risk <= 0.5 {
             // y* = ln(1 - risk) < 0.
             let threshold = (-risk).ln_1p();
+            let (clearly_below, clearly_above) = (
+                threshold * (1.0 - Self::BAND),
+                threshold * (1.0 + Self::BAND),
+            );
             RiskTest {
                 risk,
-                clearly_below: threshold * (1.0 - Self::BAND),
-                clearly_above: threshold * (1.0 + Self::BAND),
+                clearly_below,
+                clearly_above,
+                outer_below: clearly_below * (1.0 - Self::OUTER),
+                outer_above: clearly_above * (1.0 + Self::OUTER),
             }
         } else {
             RiskTest {
                 risk,
                 clearly_below: f64::INFINITY,
                 clearly_above: f64::NEG_INFINITY,
+                outer_below: f64::INFINITY,
+                outer_above: f64::NEG_INFINITY,
             }
         }
+    }
+
+    /// [`significant`](Self::significant) of `y = -perception * believed`,
+    /// the believed hazard being `lambda exp(exponent)` with the system's
+    /// `exp` ([`believed_hazard_of`](crate::model::evaluation::believed_hazard_of);
+    /// `lambda` itself for a zero exponent), answered without that `exp`
+    /// almost always: the model's own [`exp`](crate::model::exp::exp),
+    /// inlined, is within an ulp of the system's, so the `y` it gives is
+    /// within a few ulps of the true one, and outside the band widened by
+    /// a relative `1e-9` (millions of times those ulps) it gives the same
+    /// answer. Inside, or for a NaN, the system's `exp` decides as before.
+    #[inline]
+    pub fn significant_believed(&self, perception: f64, hazard: f64, exponent: f64) -> bool {
+        if exponent == 0.0 {
+            return self.significant(-perception * hazard);
+        }
+        let approximate = -perception * (hazard * crate::model::exp::exp(exponent));
+        if approximate > self.outer_below {
+            false
+        } else if approximate < self.outer_above {
+            true
+        } else {
+            self.significant_exactly(perception, hazard, exponent)
+        }
+    }
+
+    /// The test with the system's `exp`, out of line: inlined, its `exp`
+    /// (which LLVM takes for a pure function) was hoisted out of the
+    /// branches that need it and computed for every lab in every step.
+    #[cold]
+    #[inline(never)]
+    fn significant_exactly(&self, perception: f64, hazard: f64, exponent: f64) -> bool {
+        let believed = crate::model::evaluation::believed_hazard_of(hazard, exponent);
+        self.significant(-perception * believed)
     }
 
     /// Whether `-exp_m1(y) >= risk`.
@@ -238,8 +284,44 @@ mod tests {
                 RULE.apply(&v, &mut a);
                 let y = -v.risk_perception * v.hazard_rate;
                 let seen = Seen::of(v.rival_capability, v.rival_capability);
-                RULE.apply_seen(&RiskTest::new(RULE.risk), capability, &seen, || y, &mut b);
+                let risk = RiskTest::new(RULE.risk);
+                RULE.apply_seen(capability, &seen, || risk.significant(y), &mut b);
                 assert_eq!(a, b);
+            }
+        }
+    }
+
+    #[test]
+    fn the_believed_risk_test_answers_as_the_system_exp_does() {
+        use crate::model::evaluation::believed_hazard_of;
+        let mut lcg = 7u64;
+        let mut uniform = move || {
+            lcg = lcg
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (lcg >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for risk in [0.0, 1e-300, 1e-12, 0.002, 0.01, 0.3, 0.5, 0.7, 1.0] {
+            let test = RiskTest::new(risk);
+            let threshold = (-risk).ln_1p();
+            for k in 0..40_000 {
+                let perception: f64 = [1.0, 0.5, 2.0, 0.0][k % 4];
+                let exponent: f64 =
+                    [0.0, 4.0 * (uniform() - 0.5), 1000.0, -1000.0, f64::NAN][k % 5];
+                // Hazards whose believed y falls near the threshold (within
+                // a few times the band), and anywhere.
+                let hazard = if k % 3 == 0 || !threshold.is_finite() {
+                    [0.0, 1e-310, 0.01 * uniform(), f64::INFINITY][k % 4]
+                } else {
+                    let y = threshold * (1.0 + 8e-6 * (uniform() - 0.5));
+                    -y / perception.max(0.5) / exponent.exp()
+                };
+                let exact = test.significant(-perception * believed_hazard_of(hazard, exponent));
+                assert_eq!(
+                    test.significant_believed(perception, hazard, exponent),
+                    exact,
+                    "risk {risk}, perception {perception}, hazard {hazard:e}, exponent {exponent}"
+                );
             }
         }
     }

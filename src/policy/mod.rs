@@ -116,8 +116,9 @@ impl Own {
     /// The hazard rate the lab believes it runs,
     /// [`believed_hazard`](crate::model::evaluation::believed_hazard):
     /// `lambda_i exp(risk_exponent)`, and `lambda_i` itself without risk
-    /// noise. The rules ask for it only when they need it, which spares
-    /// the `exp` in most steps.
+    /// noise. (The delay rules' risk test,
+    /// [`RiskTest::significant_believed`], decides on it without taking
+    /// this `exp` almost always.)
     #[inline]
     pub fn believed_hazard(&self) -> f64 {
         if self.risk_exponent == 0.0 {
@@ -277,12 +278,14 @@ impl CompiledPolicy {
         for rule in &self.roadmaps {
             rule.apply(own.step, own.safety, &mut decision);
         }
-        // The perceived hazard exponent, worked out when a delay rule asks
-        // for it: only a lab that believes it leads does. (A lab has one
-        // delay rule as a rule; two would work it out twice, to the same bits.)
-        let y = || -own.risk_perception * own.believed_hazard();
+        // The risk, judged when a delay rule asks: only a lab that believes
+        // it leads does (with risk noise, on its believed hazard,
+        // Own::believed_hazard, by RiskTest::significant_believed).
         for (rule, risk) in &self.delays {
-            rule.apply_seen(risk, own.capability, seen, y, &mut decision);
+            let significant = || {
+                risk.significant_believed(own.risk_perception, own.hazard_rate, own.risk_exponent)
+            };
+            rule.apply_seen(own.capability, seen, significant, &mut decision);
         }
         decision
     }
@@ -341,6 +344,35 @@ impl Seen {
         self.share_sum += share;
         self.share_max = self.share_max.max(share);
         self.best_capability = self.best_capability.max(capability);
+    }
+
+    /// [`add`](Self::add) to this fold and to `committed`, the fold of the
+    /// same rivals' committed shares, at once: the two see the same
+    /// capabilities (so the same leader and best capability), only the
+    /// shares differ. The same bits as `add` on each.
+    #[inline]
+    pub fn add_with_committed(
+        &mut self,
+        committed: &mut Seen,
+        capability: f64,
+        share: f64,
+        committed_share: f64,
+    ) {
+        debug_assert_eq!(self.rivals, committed.rivals);
+        if self.rivals == 0 || capability > self.leader_capability {
+            self.leader_capability = capability;
+            self.leader_share = share;
+            committed.leader_capability = capability;
+            committed.leader_share = committed_share;
+        }
+        self.rivals += 1;
+        committed.rivals = self.rivals;
+        self.share_sum += share;
+        committed.share_sum += committed_share;
+        self.share_max = self.share_max.max(share);
+        committed.share_max = committed.share_max.max(committed_share);
+        self.best_capability = self.best_capability.max(capability);
+        committed.best_capability = self.best_capability;
     }
 
     pub fn rivals(&self) -> usize {
@@ -502,6 +534,22 @@ mod tests {
         }
         assert!(CompiledPolicy::new(&[Rule::Race]).is_race());
         assert!(CompiledPolicy::new(&[]).is_race());
+    }
+
+    #[test]
+    fn folding_with_the_commitments_is_folding_each() {
+        let capability = [1.0, 3.0, f64::NAN, 3.0, -0.0, 0.0, 7.5];
+        let share = [0.1, 0.9, 0.3, f64::NAN, 0.2, 0.0, 1.0];
+        let committed = [0.5, 0.2, f64::NAN, 0.7, 0.0, -0.0, 0.05];
+        for n in 0..=capability.len() {
+            let (mut a, mut b) = (Seen::default(), Seen::default());
+            for k in 0..n {
+                a.add_with_committed(&mut b, capability[k], share[k], committed[k]);
+            }
+            let bits = |s: &Seen| format!("{s:?}");
+            assert_eq!(bits(&a), bits(&Seen::of(&capability[..n], &share[..n])));
+            assert_eq!(bits(&b), bits(&Seen::of(&capability[..n], &committed[..n])));
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Key paths into a scenario file, such as `world.observation.capability_noise`,
-//! `labs.Frontier.safety_share` or `labs.Frontier.policy.1.risk`: checked
+//! `labs.Frontier.safety_share`, `labs.Frontier.policy.1.risk` or
+//! `regulation.national.audit` (`regulation.0.audit`): checked
 //! against the key table (with a "did you mean" from the keys that exist in
 //! this scenario) and set in the file's TOML document.
 
@@ -28,6 +29,8 @@ enum Target {
         rule: usize,
         key: String,
     },
+    /// A key of the `[[regulation]]` entry at this index.
+    Regulation(usize, String),
 }
 
 /// The one numeric key that cannot be swept: every point runs with the
@@ -56,12 +59,20 @@ pub fn known_paths(doc: &Table) -> Vec<String> {
         }
         for (r, rule) in rules(lab).iter().enumerate() {
             if let Some(rule_name) = rule.get("rule").and_then(Value::as_str) {
-                for k in
-                    keys::keys_under(&format!("rule.{rule_name}")).filter(|k| k.kind == Kind::Float)
+                for k in keys::keys_under(&format!("rule.{rule_name}"))
+                    .filter(|k| matches!(k.kind, Kind::Float | Kind::Integer))
                 {
                     paths.push(format!("labs.{name}.policy.{r}.{}", k.name()));
                 }
             }
+        }
+    }
+    for (i, regulation) in regulations(doc).iter().enumerate() {
+        let name = lab_name(regulation).unwrap_or_else(|| i.to_string());
+        for k in
+            keys::keys_under("regulation").filter(|k| matches!(k.kind, Kind::Float | Kind::Integer))
+        {
+            paths.push(format!("regulation.{name}.{}", k.name()));
         }
     }
     paths
@@ -69,6 +80,13 @@ pub fn known_paths(doc: &Table) -> Vec<String> {
 
 fn labs(doc: &Table) -> Vec<&Table> {
     doc.get("labs")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_table).collect())
+        .unwrap_or_default()
+}
+
+fn regulations(doc: &Table) -> Vec<&Table> {
+    doc.get("regulation")
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_table).collect())
         .unwrap_or_default()
@@ -116,7 +134,7 @@ impl KeyPath {
         let parts: Vec<&str> = text.split('.').collect();
         let numeric =
             |spec: &'static keys::Key| any || matches!(spec.kind, Kind::Float | Kind::Integer);
-        let rule_key = |spec: &'static keys::Key| any || spec.kind == Kind::Float;
+        let rule_key = numeric;
         let kind = if any { "key" } else { "numeric key" };
         match parts.as_slice() {
             ["labs", _, ..] => {
@@ -192,10 +210,43 @@ impl KeyPath {
                     )),
                 }
             }
-            ["regulation", ..] => Err(format!(
-                "`{text}`: the keys of [[regulation]] entries cannot be swept: write one \
-                 scenario file per value and compare them with `airace run FILE...`"
-            )),
+            ["regulation", ..] => {
+                let entries = regulations(doc);
+                let (index, key) =
+                    find_lab(&text["regulation.".len()..], &entries).ok_or_else(|| {
+                        let names: Vec<String> =
+                            entries.iter().filter_map(|r| lab_name(r)).collect();
+                        let why = if names.is_empty() {
+                            "names no regulation: the scenario has no [[regulation]] entry"
+                                .to_string()
+                        } else {
+                            format!(
+                                "names no regulation: the regulations are {} (or their \
+                                 index from 0)",
+                                names.join(", ")
+                            )
+                        };
+                        unknown(text, doc, &why)
+                    })?;
+                let spec = keys::KEYS
+                    .iter()
+                    .find(|k| k.path == format!("regulation.{key}") && numeric(k))
+                    .ok_or_else(|| {
+                        unknown(
+                            text,
+                            doc,
+                            &format!(
+                                "is not a {kind} of a regulation (regulation.NAME.KEY or \
+                                 regulation.INDEX.KEY)"
+                            ),
+                        )
+                    })?;
+                Ok(KeyPath {
+                    text: text.into(),
+                    spec,
+                    target: Target::Regulation(index, key.to_string()),
+                })
+            }
             _ if text == SEED => Err(format!(
                 "`{SEED}` cannot be swept: a sweep runs every point with one seed (common \
                  random numbers: the points differ only in their parameters); set the sweep's \
@@ -244,6 +295,7 @@ impl KeyPath {
             }
             Target::Lab(index, key) => labs(doc).get(*index)?.get(key),
             Target::Rule { lab, rule, key } => rules(labs(doc).get(*lab)?).get(*rule)?.get(key),
+            Target::Regulation(index, key) => regulations(doc).get(*index)?.get(key),
         }
     }
 
@@ -275,14 +327,23 @@ impl KeyPath {
                     .expect("the rule was found when the path was checked");
                 rule.insert(key.clone(), v);
             }
+            Target::Regulation(index, key) => {
+                doc.get_mut("regulation")
+                    .and_then(Value::as_array_mut)
+                    .and_then(|a| a.get_mut(*index))
+                    .and_then(Value::as_table_mut)
+                    .expect("the regulation was found when the path was checked")
+                    .insert(key.clone(), v);
+            }
         }
     }
 }
 
-/// The lab that `after` (a key path after `labs.`) starts with, and the rest
-/// of the path after the lab's name and its dot. Lab names may hold dots
-/// (`v1.5`), so the path is matched against the names, the longest first;
-/// a number names the lab entry at that index.
+/// The entry (a lab, or a regulation) that `after` (a key path after
+/// `labs.` or `regulation.`) starts with, and the rest of the path after the
+/// entry's name and its dot. Names may hold dots (`v1.5`), so the path is
+/// matched against the names, the longest first; a number names the entry
+/// at that index.
 fn find_lab<'t>(after: &'t str, entries: &[&Table]) -> Option<(usize, &'t str)> {
     let by_name = entries
         .iter()
@@ -350,20 +411,69 @@ policy = [{ rule = "match_competitors" }, { rule = "delay_if_leading", risk = 0.
         DOC.parse().unwrap()
     }
 
+    const REGULATED: &str = "[[labs]]\nname = \"Upstart\"\ncapability = 1.0\nsafety = 1.0\n\
+                             capability_rate = 0.1\nsafety_rate = 0.1\n\
+                             policy = [{ rule = \"conditional_pause\", thresholds = [3.0], quorum = 1 }]\n\
+                             [[regulation]]\nname = \"national\"\nlabs = [\"*\"]\nthresholds = [3.0]\n\
+                             [[regulation]]\nname = \"treaty\"\nlabs = [\"Upstart\"]\nthresholds = [5.0]\n";
+
     #[test]
-    fn regulation_keys_are_refused_not_set() {
-        // A regression: `regulation.audit` was taken for a table key and
-        // setting it into the [[regulation]] array panicked.
-        let d: Table = (DOC.to_string()
-            + "[[regulation]]\nname = \"r\"\nlabs = [\"*\"]\nthresholds = [3.0]\n")
-            .parse()
-            .unwrap();
-        let e = KeyPath::parse("regulation.audit", &d).unwrap_err();
-        assert!(e.contains("cannot be swept"), "{e}");
+    fn regulation_keys_are_set_by_name_or_index() {
+        // A regression once: `regulation.audit` was taken for a table key
+        // and setting it into the [[regulation]] array panicked.
+        let mut d: Table = (DOC.to_string() + REGULATED).parse().unwrap();
+        let err = KeyPath::parse("regulation.audit", &d).unwrap_err();
+        assert!(
+            err.contains("names no regulation: the regulations are national, treaty"),
+            "{err}"
+        );
+        for (path, value) in [
+            ("regulation.national.audit", 0.4),
+            ("regulation.1.compliance", 0.25),
+            ("regulation.treaty.penalty", 3.0),
+            ("regulation.0.start", 7.0),
+        ] {
+            KeyPath::parse(path, &d).unwrap().set(&mut d, value);
+        }
+        let path = KeyPath::parse("regulation.1.penalty", &d).unwrap();
+        assert!(path.is_integer());
+        assert_eq!(path.get(&d), Some(&Value::Integer(3)));
+        let s = crate::Scenario::from_str_named(&toml::to_string(&d).unwrap(), "t", "t").unwrap();
+        let (national, treaty) = (&s.regulation[0], &s.regulation[1]);
+        assert_eq!((national.audit, national.start), (0.4, 7));
+        assert_eq!((treaty.compliance, treaty.penalty), (0.25, 3));
+        for p in ["regulation.national.audit", "regulation.treaty.penalty"] {
+            assert!(known_paths(&d).iter().any(|k| k == p), "{p}");
+        }
+        let err = KeyPath::parse("regulation.national.thresholds", &d).unwrap_err();
+        assert!(
+            err.contains("is not a numeric key of a regulation"),
+            "{err}"
+        );
+        let err = KeyPath::parse("regulation.nationl.audit", &d).unwrap_err();
+        assert!(
+            err.contains("did you mean `regulation.national.audit`?"),
+            "{err}"
+        );
+        let err = KeyPath::parse("regulation.0.audit", &doc()).unwrap_err();
+        assert!(err.contains("has no [[regulation]] entry"), "{err}");
+    }
+
+    #[test]
+    fn a_conditional_pause_quorum_is_a_whole_number_key() {
+        let mut d: Table = (DOC.to_string() + REGULATED).parse().unwrap();
+        let path = KeyPath::parse("labs.Upstart.policy.0.quorum", &d).unwrap();
+        assert!(path.is_integer());
+        path.set(&mut d, 0.0);
+        let s = crate::Scenario::from_str_named(&toml::to_string(&d).unwrap(), "t", "t").unwrap();
+        match &s.labs[1].policy[0] {
+            crate::policy::Rule::ConditionalPause(r) => assert_eq!(r.quorum, 0),
+            other => panic!("{other:?}"),
+        }
         assert!(
             known_paths(&d)
                 .iter()
-                .all(|p| !p.starts_with("regulation."))
+                .any(|k| k == "labs.Upstart.policy.0.quorum")
         );
     }
 
