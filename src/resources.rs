@@ -166,10 +166,10 @@ pub fn estimate(shape: &Shape) -> ResourceNeed {
             SKETCH_BYTES_UNBOUNDED + (SKETCH_BYTES_PER_STEP_UNBOUNDED * rows as f64) as u64
         };
 
-    // The aggregate: per step, totals with four vectors of one entry per lab.
-    let per_lab_step = 2 * size_of::<ValueSum>() as u64 + 2 * size_of::<u64>() as u64;
+    // The aggregate: per step, totals with five vectors of one entry per lab.
+    let per_lab_step = 3 * size_of::<ValueSum>() as u64 + 2 * size_of::<u64>() as u64;
     let aggregate = rows
-        * (size_of::<StepTotals>() as u64 + 4 * ALLOCATION_BYTES + labs * per_lab_step + sketch)
+        * (size_of::<StepTotals>() as u64 + 5 * ALLOCATION_BYTES + labs * per_lab_step + sketch)
         + labs * size_of::<LabTotals>() as u64;
 
     // One block: its statistics, records and formatted rows.
@@ -190,8 +190,8 @@ pub fn estimate(shape: &Shape) -> ResourceNeed {
         .min(shape.runs.div_ceil(BLOCK_RUNS))
         .max(1);
 
-    // The time series, rendered in memory (12 columns, and 4 per lab).
-    let cells = rows * (12 + 4 * labs);
+    // The time series, rendered in memory (12 columns, and 5 per lab).
+    let cells = rows * (12 + 5 * labs);
     let timeseries = cells * CELL_BYTES;
     // The aggregate, and its bytes when a checkpoint saves it.
     let memory = BASE_BYTES

@@ -502,3 +502,302 @@ fn regulation_keys_and_the_quorum_can_be_explored() {
         "{experiments}"
     );
 }
+
+/// The shipped exploration copied away from the scenario files its
+/// policies name: each missing file is reported once, at its line and
+/// column with the path tried, and nothing follows from the policies that
+/// could not be read (no empty lists of labs or policies).
+#[test]
+fn an_exploration_copied_away_from_its_scenarios_names_each_missing_file_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("claims.toml");
+    fs::copy("scenarios/explore/headline-claims.toml", &file).unwrap();
+    let out = dir.path().join("out");
+    let output = airace()
+        .arg("explore")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let text = fs::read_to_string(&file).unwrap();
+    for name in ["race", "pause-2023", "rsp-2026", "lone-pause", "lone-2026"] {
+        let needle = format!("scenario = \"../{name}.toml\"");
+        let line = text.lines().position(|l| l == needle).unwrap() + 1;
+        let tried = dir.path().join(format!("../{name}.toml"));
+        let at = format!("claims.toml:{line}:");
+        let reports: Vec<&str> = stderr.lines().filter(|l| l.contains(&at)).collect();
+        assert_eq!(reports.len(), 1, "{name} once:\n{stderr}");
+        assert!(
+            stderr.contains(&tried.display().to_string()),
+            "{name}: the path tried\n{stderr}"
+        );
+    }
+    for nonsense in [
+        "one of ,",
+        "one of  ",
+        "the policies are  ",
+        "policies are \n",
+    ] {
+        assert!(!stderr.contains(nonsense), "`{nonsense}` in\n{stderr}");
+    }
+    assert!(
+        !stderr.contains("outcome"),
+        "no follow-on errors:\n{stderr}"
+    );
+    assert!(!out.exists(), "nothing written");
+}
+
+/// `airace explore FILE ARGS --out OUT` as a process of its own.
+fn explore_process(file: &Path, out: &Path, args: &[&str]) -> std::process::Command {
+    use assert_cmd::cargo::CommandCargoExt;
+    let mut cmd = std::process::Command::cargo_bin("airace").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("explore")
+        .arg(file)
+        .args(args)
+        .arg("--out")
+        .arg(out);
+    cmd
+}
+
+/// Two explorations into one folder at once: the second is refused (exit
+/// 2) while the first goes on. SIGINT then stops the first, its progress
+/// saved; a damaged checkpoint is refused; `--resume` from the intact one
+/// ends with the bytes of an uninterrupted exploration.
+#[test]
+fn a_busy_folder_refuses_a_second_explore_and_sigint_then_resume_gives_the_same_bytes() {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let file = small_sobol(dir.path());
+    // 120 experiments of 2,000 runs: seconds on one thread, long enough to
+    // be caught running.
+    let args = ["--runs", "2000", "--quiet", "--threads", "1"];
+    let whole = dir.path().join("whole");
+    let ok = explore_process(&file, &whole, &args[..3]).output().unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let part = dir.path().join("part");
+    let folder = part.join("my-question-explore");
+    let mut first = explore_process(&file, &part, &args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while !folder.join(".airace-lock").exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "never started"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let second = explore_process(&file, &part, &args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("is being written by another airace"),
+        "{stderr}"
+    );
+    assert!(
+        first.try_wait().unwrap().is_none(),
+        "the first finished before it could be interrupted: make it bigger"
+    );
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &first.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let stopped = first.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&stopped.stderr);
+    assert_eq!(stopped.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("interrupted: exploration my-question stopped after"),
+        "{stderr}"
+    );
+    let checkpoint = folder.join(".airace-checkpoint/experiments.done");
+    let saved = fs::read(&checkpoint).unwrap();
+    assert!(!folder.join("experiments.csv").exists());
+    // A checkpoint cut short, or with a byte changed: refused, exit 2,
+    // nothing written.
+    let cut = saved.len() / 2;
+    let mut flipped = saved.clone();
+    flipped[cut] ^= 0x01;
+    for damaged in [saved[..cut].to_vec(), flipped] {
+        fs::write(&checkpoint, &damaged).unwrap();
+        let out = explore_process(&file, &part, &args)
+            .arg("--resume")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("is damaged"), "{stderr}");
+        assert!(!folder.join("experiments.csv").exists());
+    }
+    fs::write(&checkpoint, &saved).unwrap();
+    let resumed = explore_process(&file, &part, &args)
+        .arg("--resume")
+        .output()
+        .unwrap();
+    assert!(
+        resumed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
+    let (a, b) = (files(&whole.join("my-question-explore")), files(&folder));
+    assert_eq!(manifest_less_command(&a), manifest_less_command(&b));
+    let (a, b) = (results(a), results(b));
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert!(x == y, "{} differs between the whole and the resumed", x.0);
+    }
+}
+
+/// Shards that cannot be merged: a damaged shard (its experiments cut
+/// short, its manifest cut short) and shards of two different exploration
+/// files, each refused with exit 2, saying why, and nothing written.
+#[test]
+fn damaged_shards_and_shards_of_two_explorations_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = small_sobol(dir.path());
+    let shards = dir.path().join("shards");
+    for k in 1..=2 {
+        explore(&file, &shards, &["--shard", &format!("{k}/2")]);
+    }
+    let shard = |k: u32| shards.join(format!("my-question-explore/shard-{k}-of-2"));
+    let merged = dir.path().join("merged");
+    let refused = |inputs: &[&Path], why: &str| {
+        let out = airace()
+            .args(["merge", "--quiet", "--out"])
+            .arg(&merged)
+            .args(inputs)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{why}: {stderr}");
+        assert!(stderr.contains(why), "{why}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(!merged.exists(), "{why}: nothing written");
+    };
+    for name in ["experiments.done", "explore-shard.json"] {
+        let path = shard(2).join(name);
+        let bytes = fs::read(&path).unwrap();
+        fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+        let why = if name == "experiments.done" {
+            "is damaged"
+        } else {
+            "is not an exploration shard manifest"
+        };
+        refused(&[&shards], why);
+        fs::write(&path, &bytes).unwrap();
+    }
+    // Another exploration of the same name (another seed): its shard 2
+    // with this one's shard 1.
+    let other = dir.path().join("other");
+    fs::create_dir(&other).unwrap();
+    let other_file = other.join("q.toml");
+    fs::write(
+        &other_file,
+        fs::read_to_string(&file)
+            .unwrap()
+            .replace("# seed = 1", "seed = 7"),
+    )
+    .unwrap();
+    let other_shards = dir.path().join("other-shards");
+    explore(&other_file, &other_shards, &["--shard", "2/2"]);
+    let other_shard = other_shards.join("my-question-explore/shard-2-of-2");
+    refused(
+        &[&shard(1), &shard(2), &other_shard],
+        "the shards of exploration my-question are of different runs of it",
+    );
+    // And of another name: each is incomplete.
+    fs::write(
+        &other_file,
+        fs::read_to_string(&other_file)
+            .unwrap()
+            .replace("name = \"my-question\"", "name = \"other-question\""),
+    )
+    .unwrap();
+    fs::remove_dir_all(&other_shards).unwrap();
+    explore(&other_file, &other_shards, &["--shard", "2/2"]);
+    let other_shard = other_shards.join("other-question-explore/shard-2-of-2");
+    refused(&[&shard(1), &other_shard], "shard(s) 2/2 missing");
+    airace()
+        .args(["merge", "--quiet", "--out"])
+        .arg(&merged)
+        .arg(&shards)
+        .assert()
+        .success();
+}
+
+/// A folder of the exploration's name that airace did not make is never
+/// written over: refused without --force; with it, airace's files go
+/// beside the user's, and a user's file where airace would write one of
+/// its own is refused even with --force. A file of that name is refused.
+#[test]
+fn a_folder_of_the_same_name_that_airace_did_not_make_is_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("q.toml");
+    fs::write(&file, template()).unwrap();
+    let out = dir.path().join("out");
+    let folder = out.join("my-question-explore");
+    fs::create_dir_all(&folder).unwrap();
+    fs::write(folder.join("notes.txt"), "mine").unwrap();
+    let run = |extra: &[&str]| {
+        airace()
+            .arg("explore")
+            .arg(&file)
+            .args(["--runs", "20", "--quiet", "--no-plots", "--out"])
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let refused = run(&[]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("notes.txt"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(!folder.join("experiments.csv").exists());
+    fs::write(folder.join("robustness.csv"), "my own table").unwrap();
+    let refused = run(&["--force"]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("robustness.csv"), "{stderr}");
+    assert_eq!(
+        fs::read_to_string(folder.join("robustness.csv")).unwrap(),
+        "my own table"
+    );
+    fs::remove_file(folder.join("robustness.csv")).unwrap();
+    assert!(run(&["--force"]).status.success());
+    assert!(folder.join("experiments.csv").is_file());
+    assert_eq!(
+        fs::read_to_string(folder.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    // A file where the folder would be.
+    let out2 = dir.path().join("out2");
+    fs::create_dir(&out2).unwrap();
+    fs::write(out2.join("my-question-explore"), "a file").unwrap();
+    let refused = airace()
+        .arg("explore")
+        .arg(&file)
+        .args(["--runs", "20", "--quiet", "--out"])
+        .arg(&out2)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("is not a folder"));
+    assert_eq!(
+        fs::read_to_string(out2.join("my-question-explore")).unwrap(),
+        "a file"
+    );
+}

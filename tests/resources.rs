@@ -54,7 +54,7 @@ fn a_run_too_big_for_memory_is_refused_with_the_estimate() {
             .args(["run", TOO_BIG, "--threads", "2"])
             .env("AIRACE_MEMORY_LIMIT", "1G"),
         &out,
-        &format!("error: {TOO_BIG}: {}", memory_message("62.0 GiB", true)),
+        &format!("error: {TOO_BIG}: {}", memory_message("77.7 GiB", true)),
     );
 }
 
@@ -77,7 +77,7 @@ fn a_sweep_too_big_for_memory_is_refused_with_the_estimate() {
         // Less than a run's: the points write no per-run rows.
         &format!(
             "error: {TOO_BIG} at sweep point 1: {}",
-            memory_message("46.4 GiB", false)
+            memory_message("58.3 GiB", false)
         ),
     );
 }
@@ -120,7 +120,7 @@ fn without_rows_the_disk_refusal_names_steps_and_figures() {
             .env("AIRACE_DISK_LIMIT", "300K"),
         &out,
         &format!(
-            "error: scenarios/race.toml: 200 runs x 3 labs x 120 steps would write about 840.2 KiB \
+            "error: scenarios/race.toml: 200 runs x 3 labs x 120 steps would write about 845.9 KiB \
              into {}, but its file system has 300.0 KiB free: free some space, use fewer steps, or \
              draw smaller figures (--dpi, --width, --height) or none (--no-plots)\n",
             out.display()

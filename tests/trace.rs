@@ -146,3 +146,88 @@ fn a_trace_of_more_runs_than_there_are_is_refused_with_nothing_written() {
             "--trace cannot be used with --shard",
         ));
 }
+
+/// `timeseries.csv`'s `safety_effort_mean_<lab>` is `trace.csv`'s
+/// `safety_effort` averaged over every run (all traced: N = the runs) that
+/// played the step: the trace's rows at that step. Their count is the
+/// `racing` share of the step before times the runs. The aggregate sums in
+/// fixed point (2^-40, about 1e-12), so the two agree to 1e-11, far below
+/// anything a figure or a reader sees.
+#[test]
+fn the_mean_safety_effort_per_step_is_the_traces_average_over_all_runs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    // lone-pause: a pausing lab's effort jumps, and races are won early.
+    let runs = 300;
+    Command::cargo_bin("airace")
+        .unwrap()
+        .args([
+            "run",
+            "--runs",
+            &runs.to_string(),
+            "--trace",
+            &runs.to_string(),
+        ])
+        .args(["--no-plots", "--quiet", "--out"])
+        .arg(out.path())
+        .arg(root.join("scenarios/lone-pause.toml"))
+        .assert()
+        .success();
+    let dir = out.path().join("lone-pause");
+    let (th, trace) = rows(&dir.join("trace.csv"));
+    let (sh, series) = rows(&dir.join("timeseries.csv"));
+    let labs: Vec<String> = sh
+        .iter()
+        .filter_map(|h| h.strip_prefix("safety_effort_mean_").map(str::to_string))
+        .collect();
+    assert_eq!(labs.len(), 3, "{sh:?}");
+    // Sum and count of the trace's efforts by (step, lab).
+    let mut sums: HashMap<(usize, String), (f64, u64)> = HashMap::new();
+    for t in &trace {
+        let step: usize = t[column(&th, "step")].parse().unwrap();
+        if step > 0 {
+            let e: f64 = t[column(&th, "safety_effort")].parse().unwrap();
+            let s = sums
+                .entry((step, t[column(&th, "lab")].clone()))
+                .or_default();
+            s.0 += e;
+            s.1 += 1;
+        }
+    }
+    let racing = column(&sh, "racing");
+    let (mut compared, mut thinned) = (0, false);
+    for (k, row) in series.iter().enumerate() {
+        for lab in &labs {
+            let cell = &row[column(&sh, &format!("safety_effort_mean_{lab}"))];
+            match sums.get(&(k, lab.clone())) {
+                None => assert!(cell.is_empty(), "step {k} {lab}: `{cell}` without a run"),
+                Some(&(sum, n)) => {
+                    let racing_before: f64 = series[k - 1][racing].parse().unwrap();
+                    assert_eq!(n, (racing_before * runs as f64).round() as u64, "step {k}");
+                    thinned |= n < runs;
+                    let mean: f64 = cell.parse().unwrap();
+                    let want = sum / n as f64;
+                    assert!(
+                        (mean - want).abs() < 1e-11,
+                        "step {k} {lab}: {mean} vs {want}"
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        if k == 0 {
+            assert!(
+                labs.iter()
+                    .all(|l| row[column(&sh, &format!("safety_effort_mean_{l}"))].is_empty())
+            );
+        }
+    }
+    assert!(compared >= 3 * 60, "{compared} cells compared");
+    assert!(thinned, "won runs stop counting");
+    // The pausing lab's mean effort is not constant: pauses move effort.
+    let frontier: Vec<&String> = series[1..]
+        .iter()
+        .map(|r| &r[column(&sh, &format!("safety_effort_mean_{}", labs[0]))])
+        .collect();
+    assert!(frontier.windows(2).any(|w| w[0] != w[1]), "{frontier:?}");
+}

@@ -59,6 +59,9 @@ pub struct BlockStats {
     tails: Vec<(usize, f64)>,
     /// What is recorded: a [`Detail::Summary`] block keeps no step.
     detail: Detail,
+    /// Whether the current run was still racing at the step recorded last:
+    /// then it plays the next step, and that step's safety effort counts.
+    playing: bool,
 }
 
 /// How much an [`Aggregate`] keeps, and its blocks record.
@@ -106,6 +109,8 @@ pub(crate) struct StepSums {
 pub(crate) struct LabStepSums {
     capability: f64,
     safety: f64,
+    /// Safety effort spent in the step, over the runs that played it.
+    safety_effort: f64,
     paused: u64,
     delayed: u64,
 }
@@ -128,6 +133,7 @@ impl BlockStats {
             run_tail: None,
             tails: Vec::new(),
             detail: Detail::Steps,
+            playing: false,
         }
     }
 
@@ -148,6 +154,7 @@ impl BlockStats {
             run_tail: None,
             tails: Vec::new(),
             detail: Detail::Summary,
+            playing: false,
         }
     }
 
@@ -208,9 +215,10 @@ impl BlockStats {
         self.pending.clear();
     }
 
-    /// Adds the labs' state at step `k` and keeps `H` and the frontier.
+    /// Adds the labs' state at step `k` and keeps `H` and the frontier;
+    /// their safety efforts too if the run `played` step `k`.
     #[inline(always)]
-    fn add_step(&mut self, k: usize, s: &StepState<'_>) {
+    fn add_step(&mut self, k: usize, s: &StepState<'_>, played: bool) {
         self.run_h[k] = s.cumulative_hazard;
         self.run_frontier[k] = s.frontier;
         self.steps[k].racing += u64::from(s.racing);
@@ -227,6 +235,11 @@ impl BlockStats {
             row.paused += u64::from(paused);
             row.delayed += u64::from(delayed);
         }
+        if played {
+            for (row, &effort) in rows.iter_mut().zip(s.safety_effort) {
+                row.safety_effort += effort;
+            }
+        }
         self.steps[k].penalized += s.penalized.iter().map(|&p| u64::from(p)).sum::<u64>();
         self.steps[k].unnoticed += s.unnoticed.iter().map(|&u| u64::from(u)).sum::<u64>();
     }
@@ -239,7 +252,11 @@ impl StepRecorder for BlockStats {
         if k == 0 && self.run_steps > 0 {
             self.finish_run(); // a run that was not finished
         }
-        self.add_step(k, s);
+        // Step 0 is the start, before any effort is spent; a later step
+        // was played if the run was racing at the step before (the step
+        // that ends a run is played; a won run's frozen steps are not).
+        self.add_step(k, s, k > 0 && self.playing);
+        self.playing = s.racing;
         self.run_steps = self.run_steps.max(k + 1);
     }
 
@@ -247,8 +264,9 @@ impl StepRecorder for BlockStats {
     fn record_frozen(&mut self, steps: std::ops::RangeInclusive<u32>, s: &StepState<'_>) {
         let (first, last) = (*steps.start() as usize, *steps.end() as usize);
         for k in first..=last {
-            self.add_step(k, s);
+            self.add_step(k, s, false);
         }
+        self.playing = false;
         self.run_steps = self.run_steps.max(last + 1);
         if first <= last {
             self.run_tail = Some((first, s.frontier));
@@ -270,7 +288,9 @@ impl StepRecorder for BlockStats {
 impl BlockStats {
     /// Adds step `k` of the runs in lanes `0..count`, in lane order, which
     /// is run order: what [`record`](StepRecorder::record) adds, run by run.
-    /// Lab `i`'s state in lane `l` is `capability[i][l]`, and so on.
+    /// Lab `i`'s state in lane `l` is `capability[i][l]`, and so on; its
+    /// safety effort `safety_effort[i][l]` is added where `played[l]` (the
+    /// run was racing at the step before).
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn add_lanes(
@@ -279,6 +299,7 @@ impl BlockStats {
         count: usize,
         capability: &[[f64; LANES]],
         safety: &[[f64; LANES]],
+        (safety_effort, played): (&[[f64; LANES]], &[bool; LANES]),
         paused: &[[bool; LANES]],
         delayed: &[[bool; LANES]],
         penalized: &[[bool; LANES]],
@@ -300,15 +321,21 @@ impl BlockStats {
         let labs = capability
             .iter()
             .zip(safety)
-            .zip(paused.iter().zip(delayed));
-        for (row, ((c, s), (p, d))) in sums.iter_mut().zip(labs) {
+            .zip(paused.iter().zip(delayed))
+            .zip(safety_effort);
+        for (row, (((c, s), (p, d)), e)) in sums.iter_mut().zip(labs) {
             // Lane by lane into each sum: the order of run after run.
             let (mut capability, mut safety) = (row.capability, row.safety);
+            let mut effort = row.safety_effort;
             for l in 0..count {
                 capability += c[l];
                 safety += s[l];
+                if played[l] {
+                    effort += e[l];
+                }
             }
             (row.capability, row.safety) = (capability, safety);
+            row.safety_effort = effort;
             row.paused += ones(p);
             row.delayed += ones(d);
         }
@@ -399,6 +426,10 @@ pub struct StepTotals {
     /// One per lab.
     pub capability: Vec<ValueSum>,
     pub safety: Vec<ValueSum>,
+    /// Safety effort spent in this step, over the runs that played it:
+    /// all runs at step 1, then those still racing at the step before
+    /// (`racing` of step `k - 1`). Zero at step 0, before any step.
+    pub safety_effort: Vec<ValueSum>,
     pub paused: Vec<u64>,
     pub delayed: Vec<u64>,
 }
@@ -427,6 +458,7 @@ impl Aggregate {
         let step = StepTotals {
             capability: vec![ValueSum::default(); labs],
             safety: vec![ValueSum::default(); labs],
+            safety_effort: vec![ValueSum::default(); labs],
             paused: vec![0; labs],
             delayed: vec![0; labs],
             ..StepTotals::default()
@@ -552,6 +584,7 @@ impl Aggregate {
                 let b = &block.lab_steps[k * n + i];
                 s.capability[i].add(b.capability);
                 s.safety[i].add(b.safety);
+                s.safety_effort[i].add(b.safety_effort);
                 s.paused[i] += b.paused;
                 s.delayed[i] += b.delayed;
             }
@@ -598,6 +631,7 @@ impl Aggregate {
             for i in 0..a.capability.len() {
                 a.capability[i].merge(&b.capability[i]);
                 a.safety[i].merge(&b.safety[i]);
+                a.safety_effort[i].merge(&b.safety_effort[i]);
                 a.paused[i] += b.paused[i];
                 a.delayed[i] += b.delayed[i];
             }

@@ -6,13 +6,16 @@
 //! Layout: the magic `AIRACE-AGGREGATE`, a format version (u32), the lab
 //! and step counts, the totals in a fixed order, and an FNV-1a checksum of
 //! all that precedes it (all little-endian).
+//!
+//! Versions: 3 adds each lab's safety effort per step; a state of an
+//! older version is refused, saying so (its runs must be simulated again).
 
 use super::aggregate::{Aggregate, LabTotals, StepTotals};
 use crate::stats::codec::{DecodeError, Decoder, Encoder, fnv1a};
 use crate::stats::{ProbSum, QuantileSketch, ValueSum};
 
 const MAGIC: &[u8; 16] = b"AIRACE-AGGREGATE";
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 fn prob(e: &mut Encoder, s: &ProbSum) {
     e.i128(s.units());
@@ -77,6 +80,7 @@ impl Aggregate {
             for i in 0..self.labs.len() {
                 value(&mut e, &s.capability[i]);
                 value(&mut e, &s.safety[i]);
+                value(&mut e, &s.safety_effort[i]);
                 e.u64(s.paused[i]);
                 e.u64(s.delayed[i]);
             }
@@ -103,8 +107,14 @@ impl Aggregate {
         let mut d = Decoder::new(&body[MAGIC.len()..]);
         let version = d.u32()?;
         if version != VERSION {
+            let why = if version < VERSION {
+                "written by an older airace, whose state lacks totals this one keeps: \
+                 simulate its runs again"
+            } else {
+                "written by a newer airace: use that version"
+            };
             return Err(DecodeError(format!(
-                "format version {version}, but this airace reads version {VERSION}"
+                "format version {version}, but this airace reads version {VERSION} ({why})"
             )));
         }
         let (l, k) = (d.u64()?, d.u64()?);
@@ -147,6 +157,7 @@ impl Aggregate {
             let StepTotals {
                 capability,
                 safety,
+                safety_effort,
                 paused,
                 delayed,
                 ..
@@ -160,6 +171,7 @@ impl Aggregate {
             for i in 0..labs {
                 capability[i] = v(&mut d)?;
                 safety[i] = v(&mut d)?;
+                safety_effort[i] = v(&mut d)?;
                 paused[i] = d.u64()?;
                 delayed[i] = d.u64()?;
             }
@@ -221,5 +233,30 @@ mod tests {
         }
         let err = Aggregate::from_bytes(&bytes, labs + 1, steps).unwrap_err();
         assert!(err.0.contains("labs"), "{err}");
+    }
+
+    /// A state of version 2 (before the safety effort per step), intact
+    /// but for its version: refused, saying why, not misread.
+    #[test]
+    fn an_older_version_is_refused_with_its_reason() {
+        let (a, labs, steps) = aggregate(50);
+        let mut bytes = a.to_bytes();
+        bytes.truncate(bytes.len() - 8);
+        bytes[MAGIC.len()..MAGIC.len() + 4].copy_from_slice(&2u32.to_le_bytes());
+        let sum = fnv1a(&bytes);
+        bytes.extend_from_slice(&sum.to_le_bytes());
+        let err = Aggregate::from_bytes(&bytes, labs, steps).unwrap_err();
+        assert!(err.0.contains("format version 2"), "{err}");
+        assert!(err.0.contains("older airace"), "{err}");
+    }
+
+    #[test]
+    fn the_safety_effort_per_step_comes_back() {
+        let (a, labs, steps) = aggregate(200);
+        let b = Aggregate::from_bytes(&a.to_bytes(), labs, steps).unwrap();
+        assert!(a.steps[1].safety_effort.iter().all(|s| s.value() > 0.0));
+        for (x, y) in a.steps.iter().zip(&b.steps) {
+            assert_eq!(x.safety_effort, y.safety_effort);
+        }
     }
 }

@@ -481,6 +481,7 @@ mod avx2 {
                 count,
                 &ws.capability,
                 &ws.safety,
+                (&ws.safety_effort, &[false; LANES]),
                 &ws.paused,
                 &ws.delayed,
                 &ws.penalized,
@@ -609,6 +610,7 @@ mod avx2 {
                     count,
                     &ws.capability,
                     &ws.safety,
+                    (&ws.safety_effort, &active),
                     &ws.paused,
                     &ws.delayed,
                     &ws.penalized,
@@ -645,6 +647,7 @@ mod avx2 {
                 count,
                 &ws.capability,
                 &ws.safety,
+                (&ws.safety_effort, &[false; LANES]),
                 &ws.paused,
                 &ws.delayed,
                 &ws.penalized,
@@ -820,6 +823,88 @@ mod tests {
                 assert!(seen_nonzero, "{world}: every {needle}");
             }
         }
+    }
+
+    /// Sums each lab's safety effort per step over the steps a run plays:
+    /// those it records one by one (step 0 aside), not its frozen tail.
+    struct PlayedEffort(Vec<Vec<f64>>);
+
+    impl crate::engine::StepRecorder for PlayedEffort {
+        fn record(&mut self, step: u32, s: &crate::engine::StepState<'_>) {
+            if step > 0 {
+                for (sum, &e) in self.0[step as usize].iter_mut().zip(s.safety_effort) {
+                    *sum += e;
+                }
+            }
+        }
+        fn record_frozen(
+            &mut self,
+            _: std::ops::RangeInclusive<u32>,
+            _: &crate::engine::StepState<'_>,
+        ) {
+        }
+    }
+
+    /// The per-step safety effort, in lanes and one run at a time, is the
+    /// sum over the runs that played the step, to the bit: won runs stop
+    /// counting after their winning step, runs still racing go on.
+    #[test]
+    fn lanes_sum_the_safety_effort_of_the_steps_played() {
+        let s = Scenario::from_str(
+            "[scenario]\nsteps = 25\n[world]\ndecisive_capability = 3.0\n\
+             [[labs]]\nname = \"A\"\ncapability = 1.0\nsafety = 1.0\ncapability_rate = 0.3\nsafety_rate = 0.1\n\
+             policy = [{ rule = \"unilateral_pause\", thresholds = [2.0], required = [1.5] }]\n\
+             [[labs]]\nname = \"B\"\ncapability = 1.2\nsafety = 0.5\ncapability_rate = 0.3\nsafety_rate = 0.05\n\
+             policy = [{ rule = \"match_competitors\", margin = 0.1, reference = \"leader\" }]\n",
+        )
+        .unwrap();
+        let model = RaceModel::new(&s);
+        let streams = Streams::new(s.meta.seed);
+        let runs = 0..203;
+        let mut expected = PlayedEffort(vec![vec![0.0; 2]; 26]);
+        let mut ws = crate::engine::Workspace::default();
+        let mut labs = Vec::new();
+        let mut win_steps = std::collections::BTreeSet::new();
+        for run in runs.clone() {
+            let r = crate::engine::simulate_run(
+                &model,
+                &streams,
+                run,
+                &mut ws,
+                &mut expected,
+                &mut labs,
+            );
+            win_steps.extend(r.win_step);
+        }
+        // Runs won at different steps: some stop counting while others go on.
+        assert!(win_steps.len() >= 2, "{win_steps:?}");
+        let [lanes, one_by_one] = both_ways(&s, runs.clone());
+        assert!(lanes == one_by_one, "lanes and one by one differ");
+        let mut stats = BlockStats::new(model.lab_count(), model.steps);
+        let (mut records, mut labs) = (Vec::new(), Vec::new());
+        simulate_runs(
+            &model,
+            &streams,
+            runs,
+            &mut LaneWorkspace::default(),
+            &mut stats,
+            &mut records,
+            &mut labs,
+        );
+        let mut aggregate = Aggregate::new(model.lab_count(), model.steps);
+        aggregate.absorb(&stats, &records, &labs);
+        for (k, step) in aggregate.steps.iter().enumerate() {
+            for (i, sum) in step.safety_effort.iter().enumerate() {
+                let mut want = crate::stats::ValueSum::default();
+                want.add(expected.0[k][i]);
+                assert_eq!(*sum, want, "step {k}, lab {i}");
+            }
+        }
+        // Fewer runs, but some, play the step after the first win.
+        let first_win = *win_steps.first().unwrap() as usize;
+        let racing = aggregate.steps[first_win].racing;
+        assert!(racing > 0 && racing < 203, "{racing}");
+        assert!(expected.0[first_win + 1][0] > 0.0);
     }
 
     #[test]

@@ -238,9 +238,11 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
         None => Kind::Exploration,
     };
     let fresh = Done::new(identity, experiments, outcome_names.len());
-    let mut done = plan(&dir, fresh, config.resume, config.quiet)?;
+    // The folder first, locked: another airace writing it refuses this
+    // one before its checkpoint, which that one may be writing, is read.
     let mut created = context::Created::default();
     let mut folder = created.claim(&dir, kind, config.force)?;
+    let mut done = plan(&dir, fresh, config.resume, config.quiet)?;
 
     let todo: Vec<usize> = range
         .clone()

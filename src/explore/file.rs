@@ -507,7 +507,14 @@ impl Exploration {
             },
             |b| b.meta.name.clone(),
         );
+        let before = p.list.len();
         let policies = read_policies(explore, &doc, base.is_some(), dir, &mut p);
+        if p.list.len() > before {
+            // A policy that could not be read (a scenario file not found,
+            // say) leaves the policies and labs unknown: what is checked
+            // against them would only list empty sets.
+            return Err(invalid(p.list));
+        }
         let first = policies.first().and_then(|pol| {
             Scenario::from_str_named(
                 &toml::to_string(&pol.doc).expect("a TOML table serializes"),

@@ -1,5 +1,15 @@
 //! `timeseries.csv`: a row per step (step 0 is the start), the averages over
 //! runs that the risk and capability figures are drawn from.
+//!
+//! Most columns average over all runs, a won run counting with its frozen
+//! final state. `safety_effort_mean_<lab>` is the exception: the safety
+//! effort `e_s` the lab spent in step `t`, averaged over the runs that
+//! played step `t` only, i.e. that were still racing after step `t - 1`
+//! (the `racing` share of the row before, times the runs); the step that
+//! ends a run by a win counts, the frozen steps after it do not. It is
+//! empty at step 0 (no step played yet) and where no run played the step.
+//! It is what averaging `trace.csv`'s `safety_effort` over every run
+//! gives.
 
 use super::format;
 use super::{Export, ScenarioResult};
@@ -36,7 +46,13 @@ impl Export for TimeseriesCsv {
             out.push_str(",frontier_");
             out.push_str(q);
         }
-        for metric in ["capability_mean", "safety_mean", "paused", "delayed"] {
+        for metric in [
+            "capability_mean",
+            "safety_mean",
+            "paused",
+            "delayed",
+            "safety_effort_mean",
+        ] {
             for name in &names {
                 out.push(',');
                 out.push_str(metric);
@@ -60,6 +76,9 @@ impl Export for TimeseriesCsv {
         let runs = a.runs as f64;
         let lab_runs = runs * names.len() as f64;
         let mut sampled = 0;
+        // Runs that played the step: all at step 1, then those racing
+        // after the step before.
+        let mut played = 0;
         for (k, s) in a.steps.iter().enumerate() {
             sampled += s.catastrophes;
             let p = normal_interval(s.p.value(), s.p_sq.value(), a.runs, Some((0.0, 1.0)));
@@ -88,6 +107,13 @@ impl Export for TimeseriesCsv {
                 out.push(',');
                 format::prob(&mut out, count as f64 / runs);
             }
+            for sum in &s.safety_effort {
+                out.push(',');
+                if k > 0 && played > 0 {
+                    format::prob(&mut out, sum.value() / played as f64);
+                }
+            }
+            played = s.racing;
             if regulated {
                 out.push(',');
                 format::prob(&mut out, s.penalized as f64 / lab_runs);
