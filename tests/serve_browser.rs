@@ -395,8 +395,8 @@ fn time_to_first_answer() {
         let (first, full) = change_and_wait(
             &mut b,
             &format!(
-                "const s = document.querySelector('.field[data-path=\"world.spillover\"] input[type=range]'); \
-                 s.value = '{value}'; s.dispatchEvent(new Event('input'))"
+                "{{ const s = document.querySelector('.field[data-path=\"world.spillover\"] input[type=range]'); \
+                 s.value = '{value}'; s.dispatchEvent(new Event('input')); }}"
             ),
         );
         let runs = shown(&mut b).1;
