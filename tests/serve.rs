@@ -491,3 +491,232 @@ fn a_game_file_starts_the_explorer_from_its_scenario() {
     assert_eq!(start["source"], "scenarios/games/pause-or-race.toml");
     assert!(!start["scenario"]["labs"].as_array().unwrap().is_empty());
 }
+
+/// What arrives on `stream` until the server ends it (a stopped stream
+/// may end anywhere, so it is not decoded).
+fn read_raw(stream: std::net::TcpStream) -> String {
+    let mut raw = Vec::new();
+    // An error (a reset) ends it too.
+    let _ = std::io::Read::read_to_end(&mut BufReader::new(stream), &mut raw);
+    String::from_utf8_lossy(&raw).into_owned()
+}
+
+#[test]
+fn clients_that_never_read_a_streamed_answer_do_not_stall_the_server() {
+    let server = rsp();
+    let mut scenario = start_scenario(&server);
+    // A long answer: 13 lines of about 140 KB (6 labs' figures and
+    // outcomes), more than the sockets' buffers and the queue hold; cheap
+    // to simulate (12 steps).
+    scenario["scenario"]["runs"] = json!(2_000_000);
+    scenario["scenario"]["steps"] = json!(12);
+    let labs = scenario["labs"].as_array_mut().unwrap();
+    for k in 0..3 {
+        let mut twin = labs[k].clone();
+        twin["name"] = json!(format!("Twin{k}"));
+        labs.push(twin);
+    }
+    // Twice as many clients as workers ask and never read.
+    let stalled: Vec<std::net::TcpStream> = (0..2 * 4)
+        .map(|k| {
+            let body = json!({ "page": format!("stalled-{k}"), "scenario": scenario }).to_string();
+            serve_support::open(&server.address, "POST", "/api/run", Some(body.as_bytes()))
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs(1));
+    let t = Instant::now();
+    assert_eq!(server.get("/api/start").status, 200);
+    let mut small = start_scenario(&server);
+    small["scenario"]["runs"] = json!(1000);
+    let run = server.post("/api/run", &json!({ "page": "reader", "scenario": small }));
+    assert_eq!(run.lines().last().unwrap()["done"], true);
+    // The first four stall their writers, which give up after the write
+    // timeout (5 s) and stop their runs; so do the next four; then this
+    // request is answered. With workers held for good it would never be;
+    // the bound allows for the test build on a loaded machine (37 s
+    // measured at load average 24 on 2 cores).
+    let waited = t.elapsed();
+    println!("answered {waited:?} after 8 clients stalled");
+    assert!(waited < Duration::from_secs(120), "answered in {waited:?}");
+    // The streams that held the workers first were stopped, not finished
+    // (reading one now lets a run that had not stalled yet finish).
+    let mut stopped = 0;
+    for stream in stalled {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
+        let text = read_raw(stream);
+        assert!(
+            text.starts_with("HTTP/1.1 200"),
+            "{}",
+            &text[..text.len().min(200)]
+        );
+        stopped += usize::from(!text.contains("\"done\":true"));
+    }
+    assert!(stopped >= 4, "{stopped} of 8 streams were stopped");
+}
+
+#[test]
+fn a_game_files_strategies_are_simulated_as_airace_game_simulates_them() {
+    let dir = tempfile::tempdir().unwrap();
+    for (file, name, players) in [
+        ("scenarios/games/pause-or-race.toml", "pause-or-race", 3),
+        (
+            "scenarios/games/pause-or-race-seats.toml",
+            "pause-or-race-seats",
+            3,
+        ),
+    ] {
+        let server = Server::start(&[file, "--threads", "2"]);
+        let start = server.get("/api/start").json();
+        assert_eq!(start["game"]["name"], name);
+        assert_eq!(start["game"]["players"], players);
+        let shown = server.post("/api/race-game", &json!({ "page": "g", "runs": 300 }));
+        assert_eq!(shown.status, 200, "{}", shown.text());
+        let shown = shown.json();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_airace"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args([
+                "game",
+                file,
+                "--runs",
+                "300",
+                "--quiet",
+                "--no-plots",
+                "--out",
+            ])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let files = shown["files"].as_array().unwrap();
+        assert!(files.len() >= 4, "{files:?}");
+        for f in files {
+            let (file_name, text) = (f[0].as_str().unwrap(), f[1].as_str().unwrap());
+            let written = std::fs::read_to_string(dir.path().join(name).join(file_name))
+                .unwrap_or_else(|e| panic!("{name}/{file_name}: {e}"));
+            assert_eq!(text, written, "{name}/{file_name}");
+        }
+        // The rows the page shows are payoffs.csv's.
+        let rows = shown["rows"].as_array().unwrap();
+        let csv = files.iter().find(|f| f[0] == "payoffs.csv").unwrap()[1]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+        let payoff = header.iter().position(|h| *h == "payoff").unwrap();
+        assert_eq!(csv.lines().count() - 1, rows.len());
+        for (line, row) in csv.lines().skip(1).zip(rows) {
+            let cells: Vec<&str> = line.split(',').collect();
+            assert_eq!(
+                cells[payoff].parse::<f64>().unwrap(),
+                row["payoff"].as_f64().unwrap()
+            );
+        }
+        // A seat game has no replicator dynamics, as in `airace game`.
+        assert_eq!(shown["stationary"].is_null(), name.ends_with("seats"));
+    }
+}
+
+#[test]
+fn a_game_beyond_the_bound_or_without_a_game_file_is_refused() {
+    let server = Server::start(&["scenarios/games/pause-or-race.toml", "--threads", "1"]);
+    let big = server.post(
+        "/api/race-game",
+        &json!({ "page": "g", "runs": 100_000_000u64 }),
+    );
+    assert_eq!(big.status, 422);
+    assert!(big.text().contains("airace game"), "{}", big.text());
+    let unknown = server.post("/api/race-game", &json!({ "page": "g", "run": 5 }));
+    assert_eq!(unknown.status, 400);
+    let scenario_only = rsp();
+    let none = scenario_only.post("/api/race-game", &json!({ "page": "g" }));
+    assert_eq!(none.status, 404);
+    assert!(none.text().contains("scenarios/games/"), "{}", none.text());
+    assert!(scenario_only.get("/api/start").json()["game"].is_null());
+}
+
+#[test]
+fn a_replayed_runs_hazard_is_the_hazard_of_airace_runs_trace() {
+    let server = Server::start(&["scenarios/lone-pause.toml", "--threads", "1"]);
+    let scenario = start_scenario(&server);
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_airace"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "run",
+            "scenarios/lone-pause.toml",
+            "--runs",
+            "200",
+            "--trace",
+            "12",
+            "--no-plots",
+            "--quiet",
+            "--out",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let trace = std::fs::read_to_string(dir.path().join("lone-pause/trace.csv")).unwrap();
+    let header: Vec<&str> = trace.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (run_c, step_c, lab_c) = (col("run"), col("step"), col("lab"));
+    let (rate_c, h_c) = (col("hazard_rate"), col("cumulative_hazard"));
+    let mut won = 0;
+    for run in 0..12u64 {
+        let r = server.post(
+            "/api/replay",
+            &json!({ "scenario": scenario, "pick": "run", "run": run }),
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        let r = r.json();
+        let labs = r["labs"].as_array().unwrap();
+        let at = |v: &Value, t: usize| v.as_array().unwrap()[t].as_f64().unwrap();
+        // Each lab's part: the running sum of its traced rates over steps
+        // 1..=t, added in the same order.
+        let mut sums = vec![0.0; labs.len()];
+        let mut last = 0;
+        for line in trace.lines().skip(1) {
+            let cells: Vec<&str> = line.split(',').collect();
+            if cells[run_c] != run.to_string() {
+                continue;
+            }
+            let t: usize = cells[step_c].parse().unwrap();
+            let i = labs.iter().position(|l| l["name"] == cells[lab_c]).unwrap();
+            let rate: f64 = cells[rate_c].parse().unwrap();
+            assert_eq!(at(&labs[i]["hazard_rate"], t), rate, "run {run} step {t}");
+            assert_eq!(
+                at(&r["cumulative_hazard"], t),
+                cells[h_c].parse::<f64>().unwrap(),
+                "run {run} step {t}"
+            );
+            if t > 0 {
+                sums[i] += rate;
+            }
+            assert_eq!(at(&labs[i]["hazard"], t), sums[i], "run {run} step {t}");
+            last = t;
+        }
+        assert!(last > 0, "run {run} is traced");
+        // The labs' parts and the winner's extra make up H (the same
+        // terms, added in another order).
+        let h = at(&r["cumulative_hazard"], last);
+        let extra = r["win_hazard"].as_f64().unwrap_or(0.0);
+        if r["win_step"].is_u64() {
+            won += 1;
+            assert_eq!(r["win_step"].as_u64(), Some(last as u64));
+            assert!(extra > 0.0);
+        }
+        let parts: f64 = sums.iter().sum::<f64>() + extra;
+        assert!((parts - h).abs() <= 1e-12 * h, "run {run}: {parts} vs {h}");
+    }
+    assert!(won > 0, "some replayed runs are won");
+}

@@ -11,6 +11,7 @@
 //! | `POST /api/replay` | `{scenario, pick, run?}`: one race step by step |
 //! | `POST /api/figure.png` | `{scenario, stem}`: a figure's PNG, as `airace run` draws it |
 //! | `POST /api/game` | `{strategies, payoffs, population?, selection?}`: equilibria, replicator flow, stationary distribution |
+//! | `POST /api/race-game` | `{page, runs?, seed?, adaptive?}`: the game file's strategies simulated as `airace game` simulates them |
 //!
 //! The page holds a scenario as JSON of the same shape as the TOML file
 //! (`scenario`, `world`, `labs`, ...). The server writes it as TOML and
@@ -101,6 +102,10 @@ pub fn handle(state: &State, mut request: Request) {
             Ok(v) => game_request(v),
             Err(refusal) => refusal,
         },
+        (Method::Post, "/api/race-game") => match body(&mut request) {
+            Ok(v) => race_game_request(state, v),
+            Err(refusal) => refusal,
+        },
         (Method::Post, "/api/run") => match body(&mut request).and_then(|v| run_plan(&v)) {
             Ok(plan) => return stream_run(state, request, plan, started),
             Err(refusal) => refusal,
@@ -108,11 +113,19 @@ pub fn handle(state: &State, mut request: Request) {
         (_, "/" | "/index.html" | "/app.js" | "/style.css" | "/api/start" | "/api/scenario") => {
             Answer::error(405, format!("{path} answers GET only"))
         }
-        (_, "/api/check" | "/api/run" | "/api/replay" | "/api/game" | "/api/figure.png") => {
-            Answer::error(405, format!("{path} answers POST only"))
-        }
+        (
+            _,
+            "/api/check" | "/api/run" | "/api/replay" | "/api/game" | "/api/race-game"
+            | "/api/figure.png",
+        ) => Answer::error(405, format!("{path} answers POST only")),
         _ => Answer::error(404, format!("no such page: {path}")),
     };
+    respond(request, answer);
+}
+
+/// Sends `answer`; a write the client leaves waiting gives up after the
+/// socket's [`super::WRITE_TIMEOUT`].
+fn respond(request: Request, answer: Answer) {
     let response = Response::from_data(answer.body)
         .with_status_code(answer.status)
         .with_header(header("Content-Type", answer.content_type))
@@ -226,6 +239,7 @@ fn start(state: &State) -> Value {
         "keys": page_keys(),
         "rules": keys::RULES.iter().map(|(name, doc)| json!({ "name": name, "doc": doc })).collect::<Vec<_>>(),
         "shipped": crate::builtin::SHIPPED.iter().map(|b| b.name).collect::<Vec<_>>(),
+        "game": state.game.as_ref().map(super::simulated::GameSummary::new),
         "limits": {
             "lab_steps": MAX_LAB_STEPS,
             "labs": MAX_LABS,
@@ -432,53 +446,122 @@ fn run_plan(request: &Value) -> Result<RunPlan, Refusal> {
     })
 }
 
+/// The most lines of a streamed answer waiting for their client. A page
+/// that reads keeps the queue empty (each line goes into the socket's
+/// buffer at once); a full queue means the client has left two refinements
+/// and the sockets' buffers unread, and the run stops rather than compute
+/// for no one.
+const QUEUE: usize = 2;
+
 /// A streamed answer: the status line and headers, then the body in
-/// pieces, each flushed at once (chunked under HTTP/1.1; under HTTP/1.0 the
-/// connection's end ends it).
+/// lines, each flushed at once (chunked under HTTP/1.1; under HTTP/1.0 the
+/// connection's end ends it). A thread of its own writes it, so a client
+/// that does not read stalls that thread, never a worker: the run stops
+/// when the queue is full, or when a write has waited the socket's
+/// [`super::WRITE_TIMEOUT`] (the writer raises the run's cancel flag, which
+/// the engine reads between waves of blocks).
 struct Stream {
-    out: Box<dyn Write + Send>,
-    chunked: bool,
+    lines: std::sync::mpsc::SyncSender<Vec<u8>>,
+}
+
+/// Counts a stream's thread in [`State::streams`] while it lives.
+struct Counted(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 impl Stream {
-    fn start(request: Request, content_type: &str) -> Option<Stream> {
-        let chunked = !matches!(request.http_version(), tiny_http::HTTPVersion(1, 0));
-        let mut out = request.into_writer();
-        let framing = if chunked {
-            "Transfer-Encoding: chunked"
-        } else {
-            "Connection: close"
-        };
-        let head = format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nCache-Control: no-store\r\n{framing}\r\n\r\n"
-        );
-        out.write_all(head.as_bytes())
-            .and_then(|_| out.flush())
+    /// Starts answering `request` on a thread of its own; `None` (the
+    /// request answered with 503) when [`super::MAX_STREAMS`] are being
+    /// written already.
+    fn start(
+        state: &State,
+        request: Request,
+        content_type: &'static str,
+        cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ) -> Option<Stream> {
+        use std::sync::atomic::Ordering;
+        let count = Counted(state.streams.clone());
+        if state.streams.fetch_add(1, Ordering::SeqCst) >= super::MAX_STREAMS {
+            drop(count);
+            respond(
+                request,
+                Answer::error(
+                    503,
+                    format!(
+                        "{} answers are being sent already: try again when one has ended",
+                        super::MAX_STREAMS
+                    ),
+                ),
+            );
+            return None;
+        }
+        let (lines, queue) = std::sync::mpsc::sync_channel(QUEUE);
+        std::thread::Builder::new()
+            .name("airace-serve-stream".into())
+            .spawn(move || {
+                let _count = count;
+                if !write_stream(request, content_type, &queue) {
+                    // The client went away or stopped reading.
+                    cancel.store(true, Ordering::SeqCst);
+                }
+            })
             .ok()?;
-        Some(Stream { out, chunked })
+        Some(Stream { lines })
     }
 
-    /// Sends `bytes`; `false` if the client went away.
-    fn send(&mut self, bytes: &[u8]) -> bool {
-        let out = &mut self.out;
-        let sent = if self.chunked {
+    /// Hands `line` to the writer; `false` if the client went away or
+    /// stopped reading ([`QUEUE`] lines behind).
+    fn send(&self, line: Vec<u8>) -> bool {
+        self.lines.try_send(line).is_ok()
+    }
+}
+
+/// Writes a streamed answer: the head, each line of `queue` as it comes,
+/// and the end when the queue closes; stops at the first failed write
+/// (returning `false`).
+fn write_stream(
+    request: Request,
+    content_type: &str,
+    queue: &std::sync::mpsc::Receiver<Vec<u8>>,
+) -> bool {
+    let chunked = !matches!(request.http_version(), tiny_http::HTTPVersion(1, 0));
+    let mut out = request.into_writer();
+    let framing = if chunked {
+        "Transfer-Encoding: chunked"
+    } else {
+        "Connection: close"
+    };
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nCache-Control: no-store\r\n{framing}\r\n\r\n"
+    );
+    if out
+        .write_all(head.as_bytes())
+        .and_then(|_| out.flush())
+        .is_err()
+    {
+        return false;
+    }
+    for bytes in queue {
+        let sent = if chunked {
             write!(out, "{:x}\r\n", bytes.len())
-                .and_then(|_| out.write_all(bytes))
+                .and_then(|_| out.write_all(&bytes))
                 .and_then(|_| out.write_all(b"\r\n"))
         } else {
-            out.write_all(bytes)
+            out.write_all(&bytes)
         };
-        sent.and_then(|_| out.flush()).is_ok()
-    }
-
-    fn end(mut self) {
-        if self.chunked {
-            let _ = self
-                .out
-                .write_all(b"0\r\n\r\n")
-                .and_then(|_| self.out.flush());
+        if sent.and_then(|_| out.flush()).is_err() {
+            return false;
         }
     }
+    !chunked
+        || out
+            .write_all(b"0\r\n\r\n")
+            .and_then(|_| out.flush())
+            .is_ok()
 }
 
 /// Streams the refinements of `plan`: a JSON object a line, the first
@@ -486,7 +569,7 @@ impl Stream {
 /// a line, and `{"cancelled": true}` if a newer run of the page stopped it.
 fn stream_run(state: &State, request: Request, plan: RunPlan, started: Instant) {
     let cancel = state.start_run(&plan.page);
-    let Some(mut stream) = Stream::start(request, "application/x-ndjson") else {
+    let Some(stream) = Stream::start(state, request, "application/x-ndjson", cancel.clone()) else {
         return;
     };
     let first = json!({
@@ -494,7 +577,7 @@ fn stream_run(state: &State, request: Request, plan: RunPlan, started: Instant) 
         "name": plan.scenario.meta.name,
         "warnings": plan.scenario.warnings(),
     });
-    if !stream.send(&line(&first)) {
+    if !stream.send(line(&first)) {
         return;
     }
     let finished = refine::refine(
@@ -503,12 +586,11 @@ fn stream_run(state: &State, request: Request, plan: RunPlan, started: Instant) 
         plan.baseline,
         &cancel,
         started,
-        |r| stream.send(&line(r)),
+        |r| stream.send(line(r)),
     );
     if !finished {
-        stream.send(&line(&json!({ "cancelled": true })));
+        stream.send(line(&json!({ "cancelled": true })));
     }
-    stream.end();
 }
 
 fn line(value: &impl Serialize) -> Vec<u8> {
@@ -600,6 +682,56 @@ fn game_request(request: Value) -> Answer {
     match super::game::analyse(&input) {
         Ok(view) => Answer::json(200, &view),
         Err(e) => Answer::error(422, e.0),
+    }
+}
+
+/// `POST /api/race-game`: the game file's strategies, simulated.
+fn race_game_request(state: &State, request: Value) -> Answer {
+    use super::simulated::{self, Refused, SimulateInput};
+    let Some(game) = &state.game else {
+        return Answer::error(
+            404,
+            format!(
+                "the explorer was started with a scenario ({}), not a game file: start it with \
+                 one, e.g. `airace serve scenarios/games/pause-or-race.toml`, to simulate a \
+                 game's strategies",
+                state.source
+            ),
+        );
+    };
+    let input: SimulateInput = match serde_json::from_value(request) {
+        Ok(input) => input,
+        Err(e) => {
+            return Answer::error(
+                400,
+                format!("the request must be {{page, runs?, seed?, adaptive?}}: {e}"),
+            );
+        }
+    };
+    if input.page.is_empty() || input.page.len() > 100 {
+        return Answer::error(
+            400,
+            "`page` must be a string of 1 to 100 characters naming the page",
+        );
+    }
+    if input.seed.is_some_and(|s| s > i64::MAX as u64) {
+        return Answer::error(
+            400,
+            format!(
+                "`seed` must be at most {} (what a TOML file holds)",
+                i64::MAX
+            ),
+        );
+    }
+    // Its own flag: a game does not cancel the page's scenario run.
+    let cancel = state.start_run(&format!("{}\u{0}game", input.page));
+    match simulated::simulate(&state.pool, game, &input, &cancel) {
+        Ok(view) => Answer::json(200, &view),
+        Err(Refused::TooBig(message)) => Answer::error(422, message),
+        Err(Refused::Cancelled) => Answer::json(
+            409,
+            &json!({ "cancelled": true, "error": "a newer request of the page, or Ctrl-C, stopped this one" }),
+        ),
     }
 }
 

@@ -15,6 +15,12 @@
 //! [`api::MAX_LAB_STEPS`]); a result streams in refinements and a newer
 //! request from the same page cancels the older one between blocks.
 //!
+//! A client that stops reading cannot hold a worker: a streamed answer is
+//! written by a thread of its own ([`api`]'s `Stream`), fed through a short
+//! queue, and the run stops when the queue is full; every socket has a write
+//! timeout ([`WRITE_TIMEOUT`]), so a stalled writer gives up and at most
+//! [`MAX_STREAMS`] of them exist at once.
+//!
 //! The server reads only the file it was started with (once, at start) and
 //! writes no file: downloads are made by the browser from what the API
 //! returns.
@@ -24,13 +30,14 @@ pub mod assets;
 pub mod game;
 pub mod refine;
 pub mod replay;
+pub mod simulated;
 
 use crate::scenario::Scenario;
 use anyhow::Context as _;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -40,6 +47,28 @@ pub const WORKERS: usize = 4;
 
 /// How often an idle worker looks whether Ctrl-C asked the server to stop.
 const POLL: Duration = Duration::from_millis(100);
+
+/// The longest one write to a client may wait for the client to read
+/// anything (`SO_SNDTIMEO` of every accepted socket); then the answer is
+/// given up and a run streaming to it stops. A page reads at once (the
+/// browser buffers what its script has not taken yet), so only a client
+/// that stopped reading waits this long. On systems other than Unix there
+/// is none, and a stalled stream's thread lasts until its client goes away.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The kernel's send buffer of every accepted socket (`SO_SNDBUF`; Linux
+/// accounts twice this). Without it Linux grows a loopback socket's
+/// buffer to megabytes, which a client that never reads would hold; 64 KiB
+/// still sends a refinement of a few hundred KB in well under a
+/// millisecond on this machine.
+pub const SEND_BUFFER: usize = 64 << 10;
+
+/// The most streamed answers being written at once; beyond it a run is
+/// refused (503) until one ends.
+pub const MAX_STREAMS: usize = 64;
+
+/// How long a stopping server waits for its streams' last lines to go out.
+const DRAIN: Duration = Duration::from_secs(2);
 
 /// What `airace serve` was asked to do (clap stays in `main.rs`).
 #[derive(Debug, Clone)]
@@ -61,11 +90,16 @@ pub struct State {
     /// The scenario the page starts from, and where it came from.
     pub initial: Scenario,
     pub source: String,
+    /// The game file the server started with, if it was one: the Game tab
+    /// simulates its strategies ([`simulated`]).
+    pub game: Option<crate::game::game_file::Game>,
     /// Simulations run here, whatever thread the request came in on.
     pub pool: rayon::ThreadPool,
     /// Per page, the cancel flag of its run in flight: a new run from the
     /// same page raises the old one's flag.
     pages: Mutex<HashMap<String, Arc<AtomicBool>>>,
+    /// Streamed answers whose thread is still writing.
+    pub streams: Arc<AtomicUsize>,
 }
 
 /// The most pages whose runs are tracked at once; beyond it the oldest
@@ -73,12 +107,19 @@ pub struct State {
 const MAX_PAGES: usize = 1000;
 
 impl State {
-    pub fn new(initial: Scenario, source: String, threads: Option<usize>) -> anyhow::Result<State> {
+    pub fn new(
+        initial: Scenario,
+        source: String,
+        game: Option<crate::game::game_file::Game>,
+        threads: Option<usize>,
+    ) -> anyhow::Result<State> {
         Ok(State {
             initial,
             source,
+            game,
             pool: crate::context::thread_pool(threads)?,
             pages: Mutex::new(HashMap::new()),
+            streams: Arc::new(AtomicUsize::new(0)),
         })
     }
 
@@ -86,7 +127,7 @@ impl State {
     pub fn cancel_all(&self) {
         let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
         for flag in pages.values() {
-            flag.store(true, std::sync::atomic::Ordering::SeqCst);
+            flag.store(true, Ordering::SeqCst);
         }
     }
 
@@ -99,36 +140,29 @@ impl State {
             pages.clear();
         }
         if let Some(old) = pages.insert(page.to_string(), flag.clone()) {
-            old.store(true, std::sync::atomic::Ordering::SeqCst);
+            old.store(true, Ordering::SeqCst);
         }
         flag
     }
 }
 
 /// The scenario of a scenario file, or of a game file (one with a `[game]`
-/// table, whose strategies the explorer does not simulate: it says so).
-fn load(path: &std::path::Path) -> anyhow::Result<Scenario> {
+/// table) its scenario and the game, whose strategies the Game tab
+/// simulates.
+fn load(
+    path: &std::path::Path,
+) -> anyhow::Result<(Scenario, Option<crate::game::game_file::Game>)> {
     let file = crate::scenario::SourceFile::read(path)?;
     let is_game = file
         .text
         .parse::<toml::Table>()
         .is_ok_and(|t| t.get("game").is_some_and(toml::Value::is_table));
     if !is_game {
-        return Ok(Scenario::from_str_named(
-            &file.text,
-            &file.origin,
-            &file.stem,
-        )?);
+        let scenario = Scenario::from_str_named(&file.text, &file.origin, &file.stem)?;
+        return Ok((scenario, None));
     }
     let game = crate::game::game_file::Game::from_str_named(&file.text, &file.origin, &file.stem)?;
-    eprintln!(
-        "note: {} is a game: the explorer starts from its scenario; its {} strategies are \
-         simulated by `airace game {}` (the Game tab takes a payoff table typed in)",
-        file.origin,
-        game.strategies.len(),
-        file.origin
-    );
-    Ok(game.scenario)
+    Ok((game.scenario.clone(), Some(game)))
 }
 
 /// Whether binding `host` keeps the server to this machine.
@@ -138,10 +172,14 @@ pub fn is_loopback(host: &IpAddr) -> bool {
 
 /// Runs the server until Ctrl-C.
 pub fn run(config: &ServeConfig) -> anyhow::Result<()> {
-    let (initial, source) = match &config.file {
-        Some(path) => (load(path)?, path.display().to_string()),
+    let (initial, game, source) = match &config.file {
+        Some(path) => {
+            let (scenario, game) = load(path)?;
+            (scenario, game, path.display().to_string())
+        }
         None => (
             crate::builtin::load("rsp-2026").expect("rsp-2026 is shipped"),
+            None,
             "built-in:rsp-2026".to_string(),
         ),
     };
@@ -153,14 +191,16 @@ pub fn run(config: &ServeConfig) -> anyhow::Result<()> {
             config.host
         );
     }
-    let server = tiny_http::Server::http((config.host, config.port))
-        .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", config.host, config.port))?;
+    let server = listen(config.host, config.port, WRITE_TIMEOUT)
+        .map_err(anyhow::Error::from)
+        .and_then(|l| tiny_http::Server::from_listener(l, None).map_err(|e| anyhow::anyhow!(e)))
+        .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?;
     let address = server
         .server_addr()
         .to_ip()
         .context("the server has no IP address")?;
     let url = format!("http://{address}/");
-    let state = Arc::new(State::new(initial, source, config.threads)?);
+    let state = Arc::new(State::new(initial, source, game, config.threads)?);
     println!("airace serve: {url} (Ctrl-C stops it)");
     use std::io::Write as _;
     std::io::stdout().flush().ok();
@@ -184,8 +224,37 @@ pub fn run(config: &ServeConfig) -> anyhow::Result<()> {
             .join()
             .map_err(|_| anyhow::anyhow!("a server thread failed"))?;
     }
+    // The streams' last lines (`cancelled`) go out, or their clients stalled.
+    let drain = std::time::Instant::now();
+    while state.streams.load(Ordering::SeqCst) > 0 && drain.elapsed() < DRAIN {
+        std::thread::sleep(Duration::from_millis(10));
+    }
     println!("airace serve: stopped");
     Ok(())
+}
+
+/// A listening socket whose accepted connections give up a write that the
+/// client has not made room for within `write_timeout`, and buffer at most
+/// [`SEND_BUFFER`]: Linux and the BSDs copy `SO_SNDTIMEO` and `SO_SNDBUF`
+/// from the listening socket to each socket it accepts (and tiny_http,
+/// which accepts them, offers no other way to set them).
+pub fn listen(
+    host: IpAddr,
+    port: u16,
+    write_timeout: Duration,
+) -> std::io::Result<std::net::TcpListener> {
+    let listener = std::net::TcpListener::bind((host, port))?;
+    #[cfg(unix)]
+    rustix::net::sockopt::set_socket_timeout(
+        &listener,
+        rustix::net::sockopt::Timeout::Send,
+        Some(write_timeout),
+    )?;
+    #[cfg(unix)]
+    rustix::net::sockopt::set_socket_send_buffer_size(&listener, SEND_BUFFER)?;
+    #[cfg(not(unix))]
+    let _ = write_timeout;
+    Ok(listener)
 }
 
 /// One worker: answers requests until Ctrl-C.
@@ -216,5 +285,50 @@ fn open_browser(url: &str) {
         .spawn();
     if spawned.is_err() {
         eprintln!("warning: cannot open a browser ({opener} failed): open {url} yourself");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write as _;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_write_to_a_client_that_does_not_read_gives_up_after_the_timeout() {
+        let timeout = Duration::from_millis(300);
+        let listener = listen("127.0.0.1".parse().unwrap(), 0, timeout).unwrap();
+        let client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (mut accepted, _) = listener.accept().unwrap();
+        // Inherited from the listening socket (Linux doubles it).
+        let buffer = rustix::net::sockopt::socket_send_buffer_size(&accepted).unwrap();
+        assert!(
+            (SEND_BUFFER..=2 * SEND_BUFFER).contains(&buffer),
+            "{buffer}"
+        );
+        // The client never reads: the buffers fill, then a write waits.
+        let chunk = vec![0u8; 1 << 16];
+        let started = std::time::Instant::now();
+        let error = loop {
+            if let Err(e) = accepted.write_all(&chunk) {
+                break e;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "writes never stopped"
+            );
+        };
+        assert!(
+            matches!(
+                error.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ),
+            "{error:?}"
+        );
+        // Filling the buffers is quick; the last write waited the timeout.
+        let waited = started.elapsed();
+        assert!(waited >= timeout, "{waited:?}");
+        assert!(waited < timeout * 10 + Duration::from_secs(5), "{waited:?}");
+        drop(client);
     }
 }

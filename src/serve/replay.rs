@@ -1,6 +1,14 @@
 //! One race, step by step: the run `airace run` simulates as run `k`, with
 //! every lab's capability and safety after each step, its pauses and
-//! delays, the cumulative hazard and how the run ended.
+//! delays, the cumulative hazard, each lab's part in it, and how the run
+//! ended.
+//!
+//! The hazard is built as in the model (docs/model.md, "Hazard"): in each
+//! step every lab adds its rate `lambda_i = lambda_0 exp(a (C_i - C_ref) +
+//! b (C_i - S_i))` of its new state, in lab order, and the winner adds
+//! `lambda_win exp(b (C_w - S_w))` at the decisive moment. So
+//! `H(t) = sum_i H_i(t) + [won by t] H_win`, with `H_i(t)` the sum of lab
+//! `i`'s rates over steps `1..=t` (up to the winning step).
 //!
 //! The run is simulated by the engine's scalar path with the scenario's
 //! seed: the same streams, so it is the very race that run `k` of the
@@ -72,6 +80,12 @@ pub struct LabPath {
     pub delayed: Vec<bool>,
     pub paused_steps: u32,
     pub delayed_steps: u32,
+    /// `lambda_i` of the state after each step (step 0: the start), as
+    /// `trace.csv`'s `hazard_rate`; after a win, the frozen state's.
+    pub hazard_rate: Vec<f64>,
+    /// `H_i(t)`: the hazard this lab has added by step t, `steps + 1`
+    /// values (0 at step 0; no more after the winning step).
+    pub hazard: Vec<f64>,
 }
 
 /// A replayed race.
@@ -83,6 +97,11 @@ pub struct Replay {
     /// `1 - exp(-H(t))`: the probability that a catastrophe has happened by
     /// step t, per step.
     pub p_catastrophe: Vec<f64>,
+    /// `H(t)` itself, per step (as `trace.csv`'s `cumulative_hazard`).
+    pub cumulative_hazard: Vec<f64>,
+    /// The winner's extra hazard at the decisive moment, part of `H` from
+    /// the winning step on.
+    pub win_hazard: Option<f64>,
     pub frontier: Vec<f64>,
     /// The lab that reached the decisive capability, and the step.
     pub winner: Option<String>,
@@ -101,19 +120,41 @@ pub struct Replay {
 struct Recorder {
     labs: Vec<LabPath>,
     p: Vec<f64>,
+    h: Vec<f64>,
     frontier: Vec<f64>,
 }
 
-impl StepRecorder for Recorder {
-    fn record(&mut self, _: u32, s: &StepState<'_>) {
+impl Recorder {
+    /// Appends the state `s` of one step; `added`: whether the step added
+    /// the labs' rates to `H` (a step of the race, not step 0 or a step
+    /// after the win).
+    fn push(&mut self, s: &StepState<'_>, added: bool) {
         for (i, lab) in self.labs.iter_mut().enumerate() {
             lab.capability.push(s.capability[i]);
             lab.safety.push(s.safety[i]);
             lab.paused.push(s.paused[i]);
             lab.delayed.push(s.delayed[i]);
+            lab.hazard_rate.push(s.hazard_rate[i]);
+            let before = lab.hazard.last().copied().unwrap_or(0.0);
+            lab.hazard
+                .push(before + if added { s.hazard_rate[i] } else { 0.0 });
         }
         self.p.push(-(-s.cumulative_hazard).exp_m1());
+        self.h.push(s.cumulative_hazard);
         self.frontier.push(s.frontier);
+    }
+}
+
+impl StepRecorder for Recorder {
+    fn record(&mut self, step: u32, s: &StepState<'_>) {
+        self.push(s, step > 0);
+    }
+
+    /// The steps after the win: the race is over and adds no hazard.
+    fn record_frozen(&mut self, steps: std::ops::RangeInclusive<u32>, s: &StepState<'_>) {
+        for _ in steps {
+            self.push(s, false);
+        }
     }
 }
 
@@ -177,9 +218,12 @@ pub fn replay(scenario: &Scenario, pick: Pick) -> Result<Replay, ReplayError> {
                 delayed: Vec::new(),
                 paused_steps: 0,
                 delayed_steps: 0,
+                hazard_rate: Vec::new(),
+                hazard: Vec::new(),
             })
             .collect(),
         p: Vec::new(),
+        h: Vec::new(),
         frontier: Vec::new(),
     };
     labs.clear();
@@ -190,6 +234,12 @@ pub fn replay(scenario: &Scenario, pick: Pick) -> Result<Replay, ReplayError> {
         path.delayed_steps = lab.delayed_steps;
     }
     let name = |i: Option<u32>| i.map(|i| scenario.labs[i as usize].name.clone());
+    // The winner's state at the winning step is its final one.
+    let win_hazard = record.winner.map(|w| {
+        let w = &recorder.labs[w as usize];
+        let (c, s) = (w.capability.last(), w.safety.last());
+        crate::model::hazard::win_hazard(&model.hazard, *c.unwrap_or(&0.0), *s.unwrap_or(&0.0))
+    });
     Ok(Replay {
         run,
         steps: scenario.meta.steps,
@@ -200,6 +250,8 @@ pub fn replay(scenario: &Scenario, pick: Pick) -> Result<Replay, ReplayError> {
         first_alarm_step: record.first_alarm_step,
         labs: recorder.labs,
         p_catastrophe: recorder.p,
+        cumulative_hazard: recorder.h,
+        win_hazard,
         frontier: recorder.frontier,
         searched,
     })
@@ -228,6 +280,42 @@ mod tests {
         assert_eq!(*r.p_catastrophe.last().unwrap(), -(-h).exp_m1());
         assert_eq!(r.win_step, record.win_step);
         assert_eq!(r.catastrophe_step, record.catastrophe_step);
+    }
+
+    #[test]
+    fn the_labs_hazard_and_the_winners_extra_add_up_to_the_cumulative_hazard() {
+        // rsp-2026 has a decisive capability: find a won run and one that
+        // ends unwon (or take what there is).
+        let scenario = crate::builtin::load("rsp-2026").unwrap();
+        let mut won = 0;
+        for k in 0..40 {
+            let r = replay(&scenario, Pick::Run(k)).unwrap();
+            let steps = r.steps as usize;
+            for t in 0..=steps {
+                let sum: f64 = r.labs.iter().map(|l| l.hazard[t]).sum();
+                let win = match (r.win_step, r.win_hazard) {
+                    (Some(w), Some(x)) if t >= w as usize => x,
+                    _ => 0.0,
+                };
+                let h = r.cumulative_hazard[t];
+                // The same terms, added in another order.
+                assert!(
+                    (sum + win - h).abs() <= 1e-12 * h.max(1e-300),
+                    "run {k} step {t}"
+                );
+            }
+            assert_eq!(r.labs[0].hazard[0], 0.0);
+            if let Some(w) = r.win_step {
+                won += 1;
+                let w = w as usize;
+                assert!(
+                    r.labs
+                        .iter()
+                        .all(|l| l.hazard[w..].iter().all(|&x| x == l.hazard[w]))
+                );
+            }
+        }
+        assert!(won > 0, "no run of 40 was won");
     }
 
     #[test]

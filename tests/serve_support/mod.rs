@@ -7,6 +7,14 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 
+/// The `airace` to serve with: the test build, or the one `AIRACE_SERVE_BIN`
+/// names (e.g. `target/release/airace`, to measure the release build's speed).
+pub fn binary() -> std::path::PathBuf {
+    std::env::var_os("AIRACE_SERVE_BIN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_airace").into())
+}
+
 /// A running `airace serve`, stopped (by its process id) when dropped.
 pub struct Server {
     pub child: Child,
@@ -19,7 +27,7 @@ impl Server {
     /// Starts `airace serve ARGS --port 0` in the crate's folder and reads
     /// the URL it prints.
     pub fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_airace"))
+        let mut child = Command::new(binary())
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .arg("serve")
             .args(args)

@@ -21,6 +21,9 @@ const app = {
   replay: null,
   time: 0,
   timer: null,
+  tab: 'scenario',   // the active tab, kept in the URL
+  replayed: null,    // {run, t}: the replayed run and step, kept in the URL
+  raceGame: null,    // the game file the server started with, or null
 };
 window.airace = app;
 
@@ -62,8 +65,16 @@ function download(name, text, type) {
 
 function encodeState() {
   const g = app.game ? { strategies: app.game.strategies, payoffs: app.game.payoffs } : null;
-  const json = JSON.stringify({ scenario: app.scenario, baseline: app.baseline, game: g });
+  const json = JSON.stringify({
+    scenario: app.scenario, baseline: app.baseline, game: g, tab: app.tab, replay: app.replayed,
+  });
   return btoa(unescape(encodeURIComponent(json)));
+}
+
+/// The URL holds what is on screen: scenario, baseline, game, tab and the
+/// replayed run, so a reload (or a shared link) shows the same view.
+function saveUrl() {
+  if (app.scenario) history.replaceState(null, '', '#s=' + encodeState());
 }
 
 function decodeState(text) {
@@ -158,7 +169,7 @@ const LAB = ['capability', 'safety', 'resources', 'capability_rate', 'safety_rat
 const LAB_MORE = ['evaluation_noise', 'evaluation_bias', 'risk_noise', 'risk_report_every'];
 
 function changed() {
-  history.replaceState(null, '', '#s=' + encodeState());
+  saveUrl();
   schedule();
 }
 
@@ -406,7 +417,13 @@ function showDifference(r) {
 
 // ---------- one race ----------
 
-async function replay() {
+/// Replays the run the menu picks, or `saved` ({run, t}) from the URL.
+async function replay(saved) {
+  if (saved && Number.isInteger(saved.run)) {
+    $('pick').value = 'run';
+    $('run-number').value = saved.run;
+    $('run-number').hidden = false;
+  }
   const pick = $('pick').value;
   const body = { scenario: app.scenario, pick, run: Number($('run-number').value) };
   const response = await fetch('/api/replay', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
@@ -422,13 +439,20 @@ async function replay() {
   $('race-summary').textContent = `Run ${r.run}: ${ending.join('; ')}. P(catastrophe by the end) = ${pct(r.p_catastrophe[r.steps])}.` +
     (r.first_alarm_step ? ` First pause or delay at step ${r.first_alarm_step}.` : ' No lab ever paused or delayed.');
   $('race-summary').dataset.run = r.run;
-  setTime(r.steps);
+  const t = saved && Number.isInteger(saved.t) ? Math.max(0, Math.min(r.steps, saved.t)) : r.steps;
+  app.replayed = { run: r.run, t };
+  setTime(t);
 }
 
 function setTime(t) {
   app.time = t;
   $('time').value = t;
   $('time-label').textContent = `step ${t}`;
+  if (app.replayed) {
+    app.replayed.t = t;
+    // Not at every frame of Play: browsers throttle URL changes.
+    if (!app.timer) saveUrl();
+  }
   drawRace();
 }
 
@@ -444,8 +468,8 @@ function drawRace() {
   for (const lab of r.labs) for (const v of lab.capability.concat(lab.safety)) cmax = Math.max(cmax, v);
   cmax = cmax * 1.05 || 1;
   const y1 = (v) => top + h1 - h1 * v / cmax;
-  const pmax = Math.max(1e-6, ...r.p_catastrophe) * 1.1;
-  const y2 = (v) => top + h1 + gap + h2 - h2 * v / pmax;
+  const hmax = Math.max(1e-9, ...r.cumulative_hazard) * 1.1;
+  const y2 = (v) => top + h1 + gap + h2 - h2 * v / hmax;
   const path = (vals, y) => vals.slice(0, t + 1).map((v, s) => `${s ? 'L' : 'M'}${x(s).toFixed(1)},${y(v).toFixed(1)}`).join('');
   let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`;
   svg += `<text x="${L}" y="14">capability (solid) and safety (dashed); marks below: paused (dark) or delayed (light)</text>`;
@@ -466,15 +490,32 @@ function drawRace() {
   if (r.win_step && r.win_step <= t) {
     svg += `<line x1="${x(r.win_step)}" y1="${top}" x2="${x(r.win_step)}" y2="${top + h1}" stroke="#000" stroke-dasharray="2,2"/><text x="${x(r.win_step) + 3}" y="${top + 12}">${r.winner} wins</text>`;
   }
-  svg += `<text x="${L}" y="${top + h1 + gap - 6}">P(catastrophe by step) = 1 - exp(-H): the hazard accumulating</text>`;
+  // The hazard accumulating, stacked by who added it: each lab's rates
+  // lambda_i summed over the steps, and the winner's extra at the decisive
+  // moment; their total is H, and P(catastrophe by t) = 1 - exp(-H(t)).
+  svg += `<text x="${L}" y="${top + h1 + gap - 6}">cumulative hazard H, stacked by the lab that added it (grey: the winner's extra at the decisive moment)</text>`;
   svg += `<line x1="${L}" y1="${top + h1 + gap + h2}" x2="${W - R}" y2="${top + h1 + gap + h2}" stroke="#999"/>`;
-  svg += `<text x="${L - 4}" y="${top + h1 + gap + 10}" text-anchor="end">${pct(pmax)}</text>`;
-  svg += `<path d="${path(r.p_catastrophe, y2)}" fill="none" stroke="#000" stroke-width="2"/>`;
+  svg += `<text x="${L - 4}" y="${top + h1 + gap + 10}" text-anchor="end">${num(hmax, 2)}</text>`;
+  const base = new Array(t + 1).fill(0);
+  const band = (add, fill, cls) => {
+    const upper = base.map((b, s) => b + add[s]);
+    const d = upper.map((v, s) => `${s ? 'L' : 'M'}${x(s).toFixed(1)},${y2(v).toFixed(1)}`).join('') +
+      base.map((v, s) => `L${x(s).toFixed(1)},${y2(v).toFixed(1)}`).reverse().join('') + 'Z';
+    upper.forEach((v, s) => { base[s] = v; });
+    return `<path class="${cls}" d="${d}" fill="${fill}" opacity="0.55" stroke="none"/>`;
+  };
+  r.labs.forEach((lab, i) => { svg += band(lab.hazard, COLORS[i % COLORS.length], 'hazard-band'); });
+  if (r.win_step && r.win_hazard) {
+    const extra = base.map((_, s) => (s >= r.win_step ? r.win_hazard : 0));
+    svg += band(extra, '#777', 'hazard-win');
+  }
+  svg += `<path d="${path(r.cumulative_hazard, y2)}" fill="none" stroke="#000" stroke-width="1.5"/>`;
   if (r.catastrophe_step && r.catastrophe_step <= t) {
     const cx = x(r.catastrophe_step);
     svg += `<line x1="${cx}" y1="${top}" x2="${cx}" y2="${top + h1 + gap + h2}" stroke="#c0392b" stroke-width="2"/><text x="${cx + 3}" y="${top + h1 + gap + 12}" fill="#c0392b">catastrophe (${r.culprit})</text>`;
   }
-  svg += `<text x="${W - R + 8}" y="${top + h1 + gap + 16}">${pct(r.p_catastrophe[t])} by step ${t}</text>`;
+  svg += `<text x="${W - R + 8}" y="${top + h1 + gap + 16}">H = ${num(r.cumulative_hazard[t])} by step ${t}</text>`;
+  svg += `<text x="${W - R + 8}" y="${top + h1 + gap + 32}">P(catastrophe) ${pct(r.p_catastrophe[t])}</text>`;
   const axis = top + h1 + gap + h2;
   for (const s of [0, Math.round(r.steps / 4), Math.round(r.steps / 2), Math.round(3 * r.steps / 4), r.steps]) {
     svg += `<text x="${x(s)}" y="${axis + 16}" text-anchor="middle">${s}</text>`;
@@ -483,19 +524,29 @@ function drawRace() {
   svg += '</svg>';
   $('race-chart').innerHTML = svg;
   const table = $('race-state');
-  table.replaceChildren(el('tr', {}, ...['lab', 'capability', 'safety', 'now', 'steps paused', 'steps delayed'].map((h) => el('th', {}, h))));
+  table.replaceChildren(el('tr', {}, ...['lab', 'capability', 'safety', 'now', 'steps paused', 'steps delayed',
+    'hazard rate λ', 'hazard added', 'share of H'].map((h) => el('th', {}, h))));
+  const hNow = r.cumulative_hazard[t];
+  const share = (h) => (hNow > 0 ? pct(h / hNow) : '–');
+  const over = r.win_step && t >= r.win_step;
   for (const lab of r.labs) {
     const paused = lab.paused.slice(1, t + 1).filter(Boolean).length;
     const delayed = lab.delayed.slice(1, t + 1).filter(Boolean).length;
-    const now = lab.paused[t] ? 'paused' : lab.delayed[t] ? 'delayed' : 'racing';
+    const now = over ? 'race over' : lab.paused[t] ? 'paused' : lab.delayed[t] ? 'delayed' : 'racing';
     table.append(el('tr', {}, el('td', {}, lab.name), el('td', {}, num(lab.capability[t])), el('td', {}, num(lab.safety[t])),
-      el('td', {}, now), el('td', {}, String(paused)), el('td', {}, String(delayed))));
+      el('td', {}, now), el('td', {}, String(paused)), el('td', {}, String(delayed)),
+      el('td', {}, over && t > r.win_step ? '–' : num(lab.hazard_rate[t])), el('td', { class: 'lab-hazard' }, num(lab.hazard[t])),
+      el('td', {}, share(lab.hazard[t]))));
+  }
+  if (over && r.win_hazard) {
+    table.append(el('tr', {}, el('td', {}, `${r.winner}'s win`), el('td', { colspan: 6 }, 'extra hazard at the decisive moment: λ_win exp(b (C − S))'),
+      el('td', {}, num(r.win_hazard)), el('td', {}, share(r.win_hazard))));
   }
 }
 
 function play() {
   if (!app.replay) return;
-  if (app.timer) { clearInterval(app.timer); app.timer = null; $('play').textContent = 'Play'; return; }
+  if (app.timer) { clearInterval(app.timer); app.timer = null; $('play').textContent = 'Play'; saveUrl(); return; }
   if (app.time >= app.replay.steps) setTime(0);
   $('play').textContent = 'Pause';
   app.timer = setInterval(() => {
@@ -543,7 +594,7 @@ async function analyseGame() {
     selection: Number($('selection').value),
   };
   document.body.dataset.game = 'waiting';
-  if (app.scenario) history.replaceState(null, '', '#s=' + encodeState());
+  saveUrl();
   const response = await fetch('/api/game', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   const r = await response.json();
   const problems = $('game-problems');
@@ -633,6 +684,113 @@ function flowSvg(r) {
   return svg + '</svg>';
 }
 
+// ---------- the game file's strategies, simulated ----------
+
+/// The Game tab for a game file: its strategies simulated by the server as
+/// `airace game` simulates them (same seed, runs and added runs), with the
+/// bytes of the tables `airace game` writes.
+function setUpRaceGame(g) {
+  $('race-game').hidden = false;
+  $('race-game-title').textContent = `${g.name}: ${g.players} players, ${g.strategies.length} strategies, ${g.profiles} profiles`;
+  $('race-game-about').textContent = (g.symmetric
+    ? `A symmetric game: every lab is alike but for its strategy, so a profile is how many labs play each strategy. `
+    : `A game of seats (${g.seats.join(', ')}): the labs differ, so a profile is a strategy per seat; `
+      + 'replicator dynamics and the stationary distribution need a symmetric game and are not drawn (neither does airace game). ')
+    + `Strategies: ${g.strategies.join(', ')}. Each profile is raced with common random numbers (seed ${g.seed}); `
+    + 'the payoff is the utility of the game file\'s [payoff], with its 95% interval over runs. '
+    + `These are the numbers of airace game ${app.sourceFile || ''} (a profile's verdict is "undecided" when a deviation's gain is within noise).`;
+  $('race-game-runs').value = g.runs;
+  $('race-game-simulate').addEventListener('click', simulateRaceGame);
+  $('race-game-download').addEventListener('click', () => {
+    if (!app.raceGameShown) return;
+    for (const [name, text] of app.raceGameShown.files) download(`${g.name}-${name}`, text, 'text/csv');
+  });
+}
+
+let raceGameController = null;
+async function simulateRaceGame() {
+  if (raceGameController) raceGameController.abort();
+  const controller = new AbortController();
+  raceGameController = controller;
+  app.raceGameStarted = true;
+  const runs = Number($('race-game-runs').value);
+  const body = { page: PAGE, runs, adaptive: $('race-game-adaptive').checked };
+  document.body.dataset.raceGame = 'waiting';
+  $('race-game-status').textContent = 'simulating every profile…';
+  let response, r;
+  try {
+    response = await fetch('/api/race-game', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal: controller.signal });
+    r = await response.json();
+  } catch (e) {
+    return;
+  }
+  if (raceGameController !== controller) return;
+  const problems = $('race-game-problems');
+  if (!response.ok) {
+    if (r.cancelled) return;
+    problems.hidden = false;
+    problems.textContent = r.error;
+    $('race-game-status').textContent = '';
+    document.body.dataset.raceGame = 'refused';
+    return;
+  }
+  problems.hidden = true;
+  app.raceGameShown = r;
+  $('race-game-download').disabled = false;
+  $('race-game-status').textContent = `${r.runs} runs of every profile${r.rounds ? `, more in ${r.rounds} rounds where a deviation was undecided` : ''}, seed ${r.seed}: ${(r.elapsed_ms / 1000).toFixed(1)} s`;
+  showRaceGame(r);
+  document.body.dataset.raceGame = 'done';
+}
+
+function showRaceGame(r) {
+  const box = $('race-game-results');
+  box.replaceChildren();
+  const symmetric = r.game.symmetric;
+  const status = new Map(r.profiles.map((p) => [p.profile, p.status]));
+  const table = el('table', { id: 'race-game-payoffs' }, el('tr', {}, ...['profile', symmetric ? 'strategy' : 'seat: strategy',
+    symmetric ? 'labs playing it' : '', 'payoff', '95% interval', 'P(catastrophe) ± 2 SE', 'runs', 'equilibrium?'].filter((h) => h !== '').map((h) => el('th', {}, h))));
+  let last = -1;
+  for (const row of r.rows) {
+    const first = row.profile !== last;
+    last = row.profile;
+    const st = status.get(row.profile);
+    const cells = [el('td', {}, first ? row.label : ''), el('td', {}, symmetric ? row.strategy : `${row.seat}: ${row.strategy}`)];
+    if (symmetric) cells.push(el('td', {}, String(row.players)));
+    cells.push(el('td', { class: 'payoff' }, num(row.payoff, 4)), el('td', {}, `[${num(row.payoff_ci[0], 3)}, ${num(row.payoff_ci[1], 3)}]`),
+      el('td', {}, first ? `${pct(row.p_catastrophe)} ± ${pct(2 * row.p_catastrophe_se)}` : ''), el('td', {}, first ? String(row.runs) : ''),
+      el('td', {}, first ? st : ''));
+    table.append(el('tr', { class: st === 'not an equilibrium' || st === 'undecided' ? '' : 'eq' }, ...cells));
+  }
+  box.append(table);
+  const eq = r.profiles.filter((p) => p.status === 'strict' || p.status === 'weak');
+  const undecided = r.profiles.filter((p) => p.status === 'undecided');
+  const mixes = r.nash.map((n) => (symmetric ? '(' + n.mix[0].map((v) => num(v)).join(', ') + ')'
+    : n.mix.map((m, k) => `${r.game.seats[k]} (${m.map((v) => num(v)).join(', ')})`).join(' / ')) + ` ε ${num(n.epsilon)}`);
+  box.append(el('p', { id: 'race-game-equilibria', 'data-pure': eq.map((p) => p.label).join('; ') },
+    `Pure equilibria: ${eq.length ? eq.map((p) => `${p.label} (${p.status})`).join(', ') : 'none decided'}` +
+    (undecided.length ? `; undecided at these runs: ${undecided.map((p) => p.label).join(', ')}` : '') + '. ' +
+    `Nash equilibria in mixed strategies (share of ${r.game.strategies.join(', ')}; ε: the most a pure deviation gains): ${mixes.join('; ')}.`));
+  if (symmetric) {
+    const m = r.game.strategies.length;
+    const shim = { strategies: r.game.strategies, flow: r.flow, rest_points: r.rest_points, paths: r.paths, nash: r.nash.map((n) => n.mix[0]) };
+    box.append(el('h3', {}, 'Replicator flow (a large population, labs imitating the better strategy)'));
+    const flow = el('div', { id: 'race-game-flow' });
+    flow.innerHTML = m <= 3 ? flowSvg(shim) : '<p class="hint">The flow is drawn for 2 or 3 strategies; where trajectories end is listed below.</p>';
+    box.append(flow);
+    box.append(el('p', { class: 'hint' }, `Where trajectories end: ${r.rest_points.map(([x, n]) => `(${x.map((v) => num(v)).join(', ')}) from ${n} starts`).join('; ')}.`));
+    if (r.stationary) {
+      box.append(el('h3', {}, `Stationary distribution (population ${r.population}, selection ${r.selection}, small mutations)`));
+      const bars = el('div', { id: 'race-game-stationary' });
+      let svg = '<svg xmlns="http://www.w3.org/2000/svg" width="520" height="' + (30 * m + 10) + '" font-family="sans-serif" font-size="12">';
+      r.stationary.forEach((v, i) => {
+        svg += `<text x="0" y="${30 * i + 20}">${r.game.strategies[i]}</text><rect x="90" y="${30 * i + 6}" width="${(340 * v).toFixed(1)}" height="18" fill="${COLORS[i % COLORS.length]}"/><text x="${95 + 340 * v}" y="${30 * i + 20}">${pct(v)}</text>`;
+      });
+      bars.innerHTML = svg + '</svg>';
+      box.append(bars);
+    }
+  }
+}
+
 // ---------- start ----------
 
 function load(scenario, baseline = null) {
@@ -655,6 +813,7 @@ async function start() {
   for (const k of s.keys) app.keys[k.path] = k;
   app.rules = s.rules;
   app.initial = s.scenario;
+  app.sourceFile = s.source;
   $('source').textContent = `${s.source} · airace ${s.version}`;
   const menu = $('shipped');
   menu.append(el('option', { value: '' }, `${s.source} (as started)`));
@@ -691,12 +850,7 @@ async function start() {
     }
   });
   $('copy-link').addEventListener('click', () => navigator.clipboard && navigator.clipboard.writeText(location.href));
-  for (const b of document.querySelectorAll('.tab')) {
-    b.addEventListener('click', () => {
-      for (const o of document.querySelectorAll('.tab')) o.setAttribute('aria-selected', String(o === b));
-      for (const v of document.querySelectorAll('.view')) v.hidden = v.id !== `tab-${b.dataset.tab}`;
-    });
-  }
+  for (const b of document.querySelectorAll('.tab')) b.addEventListener('click', () => showTab(b.dataset.tab));
   for (const b of document.querySelectorAll('.lesson')) {
     b.addEventListener('click', () => {
       menu.value = b.dataset.load;
@@ -728,6 +882,8 @@ async function start() {
   });
   $('population').addEventListener('input', analyseGame);
   $('selection').addEventListener('input', analyseGame);
+  app.raceGame = s.game;
+  if (s.game) setUpRaceGame(s.game);
   const saved = location.hash.startsWith('#s=') ? decodeState(location.hash.slice(3)) : null;
   if (saved && saved.game && Array.isArray(saved.game.strategies)) {
     game.strategies = saved.game.strategies;
@@ -737,6 +893,17 @@ async function start() {
   analyseGame();
   if (saved && saved.scenario) load(saved.scenario, saved.baseline || null);
   else load(JSON.parse(JSON.stringify(app.initial)));
+  if (saved && typeof saved.tab === 'string' && $(`tab-${saved.tab}`)) showTab(saved.tab);
+  if (saved && saved.replay) replay(saved.replay);
+}
+
+/// Shows the tab `name` (and remembers it in the URL).
+function showTab(name) {
+  app.tab = name;
+  for (const o of document.querySelectorAll('.tab')) o.setAttribute('aria-selected', String(o.dataset.tab === name));
+  for (const v of document.querySelectorAll('.view')) v.hidden = v.id !== `tab-${name}`;
+  if (name === 'game' && app.raceGame && !app.raceGameStarted) simulateRaceGame();
+  saveUrl();
 }
 
 start();
