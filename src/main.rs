@@ -465,6 +465,15 @@ struct FigureArgs {
     /// PNG resolution in pixels per inch (SVG is resolution-free).
     #[arg(long, default_value_t = 200.0, value_parser = dpi)]
     dpi: f64,
+    /// The figure files to write, a comma-separated list of svg, png and
+    /// pdf (vector, fonts embedded).
+    #[arg(long, default_value = "svg,png", value_parser = airace::plot::Formats::parse)]
+    format: airace::plot::Formats,
+    /// How SVG figures carry their text: `embedded` (text, with the subset
+    /// of DejaVu Sans it uses embedded) or `paths` (text drawn as outlines,
+    /// for tools that ignore embedded fonts).
+    #[arg(long, default_value = "embedded", value_parser = svg_text)]
+    svg_text: airace::plot::SvgText,
 }
 
 impl FigureArgs {
@@ -480,6 +489,8 @@ impl FigureArgs {
             width: self.width,
             height: self.height,
             dpi: self.dpi,
+            formats: self.format,
+            svg_text: self.svg_text,
         }
     }
 }
@@ -553,6 +564,15 @@ fn inches(text: &str) -> Result<f64, String> {
 
 fn dpi(text: &str) -> Result<f64, String> {
     bounded(text, 30.0, 1200.0, "pixels per inch")
+}
+
+fn svg_text(text: &str) -> Result<airace::plot::SvgText, String> {
+    airace::plot::SvgText::parse(text).ok_or_else(|| {
+        format!(
+            "`{text}`: allowed {}",
+            airace::plot::SvgText::NAMES.join(", ")
+        )
+    })
 }
 
 fn main() -> ExitCode {

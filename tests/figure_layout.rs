@@ -1,5 +1,5 @@
 //! Figures as a journal takes them: every SVG that the shipped scenarios, a
-//! comparison of seven (and of all fourteen at a page's width), a sweep, both games and both classic models draw,
+//! comparison of seven and one of all of them, a sweep, both games and both classic models draw,
 //! at a column's 3.5 x 2.6 in and a page's 6.5 x 4 in, is checked for text
 //! that runs into other text, text that leaves the canvas, and text not set
 //! at one of the figures' point sizes.
@@ -138,19 +138,19 @@ fn draw_everything(out: &Path) {
         .arg(&one)
         .assert()
         .success();
-    let page = out.join("page");
-    copy_tree(&column, &page);
-    // All fourteen shipped scenarios compared, at a page's width (their
-    // legend needs more than a 3.5 x 2.6 in figure has).
+    // All the shipped scenarios (fourteen and more) compared: the legend
+    // wraps its labels into columns rather than leave the figure.
     airace()
         .arg("run")
         .args(shipped_scenarios())
         .args(["--runs", "40", "-q", "--no-run-rows", "--name", "all"])
-        .args(["--width", "6.5", "--height", "4", "--dpi", "50"])
+        .args(size)
         .arg("--out")
-        .arg(out.join("all"))
+        .arg(column.join("all"))
         .assert()
         .success();
+    let page = out.join("page");
+    copy_tree(&column, &page);
     for group in folders(&page) {
         airace()
             .arg("plot")
@@ -161,11 +161,22 @@ fn draw_everything(out: &Path) {
     }
 }
 
+/// Everything drawn once ([`draw_everything`]) for all tests of this file.
+fn drawn() -> &'static Path {
+    static DRAWN: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DRAWN
+        .get_or_init(|| {
+            let out = tempfile::tempdir().unwrap();
+            draw_everything(out.path());
+            out
+        })
+        .path()
+}
+
 #[test]
 fn no_text_runs_into_text_or_off_the_canvas_and_all_is_in_points() {
-    let out = tempfile::tempdir().unwrap();
-    draw_everything(out.path());
-    let files = svgs(out.path());
+    let out = drawn();
+    let files = svgs(out);
     assert!(files.len() >= 100, "only {} SVGs", files.len());
     let mut report = Vec::new();
     for file in &files {
@@ -173,7 +184,7 @@ fn no_text_runs_into_text_or_off_the_canvas_and_all_is_in_points() {
         for p in problems(&svg) {
             report.push(format!(
                 "{}: {p}",
-                file.strip_prefix(out.path()).unwrap().display()
+                file.strip_prefix(out).unwrap().display()
             ));
         }
     }
@@ -219,4 +230,97 @@ fn the_checker_sees_overlaps_overflow_and_odd_sizes() {
     let b = &text_boxes(&up)[0];
     assert!(b.y1 - b.y0 > 50.0 && b.x1 - b.x0 < 10.0, "{b:?}");
     assert!(problems(&page(up)).iter().any(|p| p.contains("leaves")));
+}
+
+/// The gallery's name of a figure: the kind of folder it is drawn in (as
+/// airace's record of the folder says) and its stem, with an exploration's
+/// outcome or number left out (`policies`, `sensitivity`, `discovery`),
+/// as `scripts/gallery.sh` names them.
+fn gallery_name(kind: &str, stem: &str) -> String {
+    let stem = if kind == "exploration" {
+        ["policies", "sensitivity", "discovery"]
+            .into_iter()
+            .find(|k| stem.ends_with(&format!("-{k}")) || stem.starts_with(&format!("{k}-")))
+            .unwrap_or(stem)
+    } else {
+        stem
+    };
+    format!("{kind}-{stem}")
+}
+
+/// Every figure drawn under `dir`, by its gallery name.
+fn figure_kinds(dir: &Path, into: &mut std::collections::BTreeSet<String>) {
+    let record = dir.join(".airace-record.json");
+    if record.is_file() && dir.join("figures").is_dir() {
+        let json: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(&record).unwrap()).unwrap();
+        let kind = json["kind"].as_str().unwrap().to_string();
+        for svg in svgs(&dir.join("figures")) {
+            let stem = svg.file_stem().unwrap().to_string_lossy().into_owned();
+            into.insert(gallery_name(&kind, &stem));
+        }
+    }
+    for sub in folders(dir) {
+        figure_kinds(&sub, into);
+    }
+}
+
+/// docs/figures.md shows every kind of figure airace draws: those of
+/// every folder the layout check draws and of two small explorations (a
+/// Latin hypercube and a Sobol' design), found from airace's own output.
+#[test]
+fn the_gallery_shows_every_kind_of_figure() {
+    let mut kinds = std::collections::BTreeSet::new();
+    figure_kinds(drawn(), &mut kinds);
+    let dir = tempfile::tempdir().unwrap();
+    let template = airace().args(["new", "--explore"]).output().unwrap();
+    let template = String::from_utf8(template.stdout).unwrap();
+    for (name, design) in [("lhs", "latin_hypercube"), ("sobol", "sobol")] {
+        let file = dir.path().join(format!("{name}.toml"));
+        fs::write(
+            &file,
+            template.replace("worlds = 64", "worlds = 8").replace(
+                "design = \"latin_hypercube\"",
+                &format!("design = \"{design}\""),
+            ),
+        )
+        .unwrap();
+        airace()
+            .arg("explore")
+            .arg(&file)
+            .args([
+                "--runs", "20", "-q", "--width", "3.5", "--height", "2.6", "--dpi", "50",
+            ])
+            .arg("--out")
+            .arg(dir.path().join(name))
+            .assert()
+            .success();
+    }
+    figure_kinds(dir.path(), &mut kinds);
+    for kind in [
+        "scenario",
+        "comparison",
+        "sweep",
+        "game",
+        "dsair",
+        "precipice",
+        "exploration",
+    ] {
+        assert!(
+            kinds.iter().any(|k| k.starts_with(&format!("{kind}-"))),
+            "no {kind} figure drawn: {kinds:?}"
+        );
+    }
+    let page = fs::read_to_string("docs/figures.md").unwrap();
+    let missing: Vec<&String> = kinds
+        .iter()
+        .filter(|k| {
+            !page.contains(&format!("(figures/{k}.png)"))
+                || !Path::new("docs/figures").join(format!("{k}.png")).is_file()
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/figures.md lacks {missing:?} (scripts/gallery.sh redraws it)"
+    );
 }

@@ -456,9 +456,11 @@ pub fn write_exploration(
     let names: Vec<String> = files
         .iter()
         .map(|(n, _)| n.to_string())
-        .chain(drawn.iter().flat_map(|d| {
-            ["svg", "png"].map(|ext| format!("{}/{}.{ext}", crate::plot::FIGURES_DIR, d.stem))
-        }))
+        .chain(
+            drawn
+                .iter()
+                .flat_map(|d| d.files().into_iter().map(|(name, _)| name)),
+        )
         .chain([
             super::report::PAGE.to_string(),
             tables::MANIFEST.to_string(),

@@ -70,10 +70,8 @@ pub fn commit_with_figures(
     }
     data.insert(crate::output::files::MANIFEST, manifest_bytes(&manifest));
     let page = crate::output::game_report::page(kind, &data, &drawn)?;
-    for d in drawn {
-        let stem = format!("{}/{}", crate::plot::FIGURES_DIR, d.stem);
-        files.push((format!("{stem}.svg"), d.svg.into_bytes()));
-        files.push((format!("{stem}.png"), d.png));
+    for d in &drawn {
+        files.extend(d.files().into_iter().map(|(n, b)| (n, b.to_vec())));
     }
     files.push((crate::output::report::FILE_NAME.into(), page.into_bytes()));
     let shown = dir.dir().display().to_string();

@@ -84,10 +84,11 @@ fn figures(out: &mut String, drawn: &[Drawn]) {
     for d in drawn {
         let _ = writeln!(
             out,
-            "<figure id=\"fig-{stem}\">\n{svg}<figcaption class=\"note\">{text} (figures/{stem}.svg, figures/{stem}.png)</figcaption>\n</figure>",
+            "<figure id=\"fig-{stem}\">\n{svg}<figcaption class=\"note\">{text} ({files})</figcaption>\n</figure>",
             stem = d.stem,
             svg = d.svg,
             text = escape(caption(&d.stem)),
+            files = d.file_names(),
         );
     }
 }

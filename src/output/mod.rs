@@ -175,27 +175,26 @@ pub fn write_scenario(
 }
 
 /// The files a folder's figures and report page are written to, relative
-/// to the folder: `figures/<stem>.svg` and `.png` for each, then the page.
+/// to the folder: `figures/<stem>.<ext>` in each format chosen, then the page.
 pub fn page_outputs(drawn: &[crate::plot::Drawn]) -> Vec<String> {
     let mut files = Vec::new();
     for d in drawn {
-        files.push(format!("{}/{}.svg", crate::plot::FIGURES_DIR, d.stem));
-        files.push(format!("{}/{}.png", crate::plot::FIGURES_DIR, d.stem));
+        files.extend(d.files().into_iter().map(|(name, _)| name));
     }
     files.push(report::FILE_NAME.to_string());
     files
 }
 
-/// Stages `figures/<stem>.svg` and `.png` for each drawn figure.
+/// Stages `figures/<stem>.<ext>` in each format chosen for each drawn figure.
 pub fn stage_figures(
     folder: &folder::Folder,
     drawn: &[crate::plot::Drawn],
 ) -> io::Result<Vec<AtomicFile>> {
     let mut staged = Vec::new();
     for d in drawn {
-        let name = |ext: &str| format!("{}/{}.{ext}", crate::plot::FIGURES_DIR, d.stem);
-        staged.push(folder.stage(&name("svg"), d.svg.as_bytes())?);
-        staged.push(folder.stage(&name("png"), &d.png)?);
+        for (name, bytes) in d.files() {
+            staged.push(folder.stage(&name, bytes)?);
+        }
     }
     Ok(staged)
 }

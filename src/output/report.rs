@@ -48,9 +48,10 @@ fn figures(out: &mut String, drawn: &[Drawn]) {
     for d in drawn {
         let _ = writeln!(
             out,
-            "<figure id=\"fig-{stem}\">\n{svg}<figcaption class=\"note\">figures/{stem}.svg, figures/{stem}.png</figcaption>\n</figure>",
+            "<figure id=\"fig-{stem}\">\n{svg}<figcaption class=\"note\">{files}</figcaption>\n</figure>",
             stem = d.stem,
-            svg = d.svg
+            svg = d.svg,
+            files = d.file_names(),
         );
     }
 }

@@ -9,13 +9,17 @@ pub mod data;
 pub mod figure;
 pub mod figures;
 pub mod game_figures;
+pub mod legend;
+pub mod pdf;
 pub mod render;
 pub mod style;
+pub mod svg_text;
 pub mod text;
 
 pub use data::{DataError, ScenarioData};
 pub use figure::Figure;
 pub use render::Size;
+pub use svg_text::SvgText;
 
 use rayon::prelude::*;
 use std::path::Path;
@@ -23,12 +27,102 @@ use std::path::Path;
 /// Folder of the figures inside an output folder.
 pub const FIGURES_DIR: &str = crate::output::files::FIGURES_DIR;
 
-/// A drawn figure: its file stem and its SVG and PNG bytes.
+/// The file formats figures are written in (`--format svg,png,pdf`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    pub svg: bool,
+    pub png: bool,
+    pub pdf: bool,
+}
+
+impl Default for Formats {
+    /// SVG and PNG.
+    fn default() -> Self {
+        Formats {
+            svg: true,
+            png: true,
+            pdf: false,
+        }
+    }
+}
+
+impl Formats {
+    /// Every format's name, as `--format` takes them.
+    pub const NAMES: [&str; 3] = ["svg", "png", "pdf"];
+
+    /// A comma-separated list of format names (at least one, each once at
+    /// most); the error names the bad one and what is allowed.
+    pub fn parse(list: &str) -> Result<Formats, String> {
+        let mut f = Formats {
+            svg: false,
+            png: false,
+            pdf: false,
+        };
+        for name in list.split(',').map(str::trim) {
+            let slot = match name {
+                "svg" => &mut f.svg,
+                "png" => &mut f.png,
+                "pdf" => &mut f.pdf,
+                _ => {
+                    return Err(format!(
+                        "unknown figure format `{name}`: allowed {}, as a comma-separated list (e.g. svg,png,pdf)",
+                        Formats::NAMES.join(", ")
+                    ));
+                }
+            };
+            if *slot {
+                return Err(format!("figure format `{name}` is listed twice"));
+            }
+            *slot = true;
+        }
+        Ok(f)
+    }
+
+    /// The extensions of the chosen formats, in the order svg, png, pdf.
+    pub fn extensions(self) -> Vec<&'static str> {
+        [("svg", self.svg), ("png", self.png), ("pdf", self.pdf)]
+            .into_iter()
+            .filter_map(|(ext, on)| on.then_some(ext))
+            .collect()
+    }
+}
+
+/// A drawn figure: its file stem and its bytes in each format chosen.
+///
+/// The SVG is always drawn (the report page inlines it), with its text as
+/// `Size::svg_text` says; `png` and `pdf` are empty unless chosen.
 #[derive(Debug, Clone)]
 pub struct Drawn {
     pub stem: String,
     pub svg: String,
     pub png: Vec<u8>,
+    pub pdf: Vec<u8>,
+    pub formats: Formats,
+}
+
+impl Drawn {
+    /// The figure's files, `figures/<stem>.<ext>` with their bytes, in the
+    /// formats chosen.
+    pub fn files(&self) -> Vec<(String, &[u8])> {
+        self.formats
+            .extensions()
+            .into_iter()
+            .map(|ext| {
+                let bytes: &[u8] = match ext {
+                    "svg" => self.svg.as_bytes(),
+                    "png" => &self.png,
+                    _ => &self.pdf,
+                };
+                (format!("{FIGURES_DIR}/{}.{ext}", self.stem), bytes)
+            })
+            .collect()
+    }
+
+    /// The names of [`Drawn::files`], comma-separated (for captions).
+    pub fn file_names(&self) -> String {
+        let names: Vec<String> = self.files().into_iter().map(|(name, _)| name).collect();
+        names.join(", ")
+    }
 }
 
 /// Draws figures in parallel (each figure's bytes do not depend on it).
@@ -40,17 +134,33 @@ pub fn draw_all(figures: Vec<(String, Figure)>, size: &Size) -> Vec<Drawn> {
             // A signal stops the drawing between figures (and formats): the
             // caller then commits nothing (see `crate::output::folder`).
             let stopped = crate::interrupt::interrupted;
-            let svg = if stopped() {
+            let plain = if stopped() {
                 String::new()
             } else {
                 render::svg(&figure, size)
             };
-            let png = if stopped() {
+            let pdf = if stopped() || !size.formats.pdf {
+                Vec::new()
+            } else {
+                pdf::from_svg(&plain)
+            };
+            let svg = if stopped() {
+                String::new()
+            } else {
+                size.svg_text.apply(&plain)
+            };
+            let png = if stopped() || !size.formats.png {
                 Vec::new()
             } else {
                 render::png(&figure, size)
             };
-            Drawn { stem, svg, png }
+            Drawn {
+                stem,
+                svg,
+                png,
+                pdf,
+                formats: size.formats,
+            }
         })
         .collect()
 }
@@ -146,6 +256,7 @@ p_win,A,0.3,0.2,0.4\np_win,B,0.2,0.1,0.3\n";
             width: 4.0,
             height: 3.0,
             dpi: 50.0,
+            ..Size::default()
         };
         let drawn = scenario("demo", TS.as_bytes(), SUMMARY.as_bytes(), &size).unwrap();
         let stems: Vec<_> = drawn.iter().map(|d| d.stem.as_str()).collect();

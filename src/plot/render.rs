@@ -25,6 +25,10 @@ pub struct Size {
     pub height: f64,
     /// PNG pixels per inch.
     pub dpi: f64,
+    /// The files each figure is written as (`--format`).
+    pub formats: super::Formats,
+    /// How SVG files carry their text (`--svg-text`).
+    pub svg_text: super::SvgText,
 }
 
 impl Default for Size {
@@ -33,6 +37,8 @@ impl Default for Size {
             width: 6.5,
             height: 4.0,
             dpi: 200.0,
+            formats: super::Formats::default(),
+            svg_text: super::SvgText::default(),
         }
     }
 }
@@ -211,24 +217,25 @@ where
         )
     };
     let (w, h) = root.dim_in_pixel();
-    // Entries' widths: a swatch, a gap, the label and room to the next.
-    let entries: Vec<f64> = legend
-        .iter()
-        .map(|e| LEGEND_SWATCH + 4.0 + text::width_pt(&e.label, LABEL_PT, false) + 7.0)
-        .collect();
-    let (plot_area, legend_area, columns) = if legend.is_empty() {
+    let labels: Vec<&str> = legend.iter().map(|e| e.label.as_str()).collect();
+    let (plot_area, legend_area, layout) = if legend.is_empty() {
         let (a, b) = root.split_horizontally(w);
-        (a, b, vec![0.0])
+        (a, b, super::legend::beside(&labels))
     } else if legend_below {
-        let columns = legend_columns(&entries, w as f64 / pt - 4.0);
-        let rows = legend.len().div_ceil(columns.len());
-        let height = ((rows as f64 * LEGEND_ROW + 8.0) * pt) as u32;
+        let room = (h * 3 / 5) as f64 / pt;
+        let layout = super::legend::below(&labels, w as f64 / pt - 4.0, room);
+        let height = (layout.height * pt) as u32;
         let (a, b) = root.split_vertically(h.saturating_sub(height.min(h * 3 / 5)));
-        (a, b, columns)
+        (a, b, layout)
     } else {
-        let widest = entries.iter().copied().fold(0.0, f64::max) + 4.0;
+        // Entries' widths: a swatch, a gap, the label and room to the next.
+        let widest = legend
+            .iter()
+            .map(|e| LEGEND_SWATCH + 4.0 + text::width_pt(&e.label, LABEL_PT, false) + 7.0)
+            .fold(0.0, f64::max)
+            + 4.0;
         let (a, b) = root.split_horizontally(w - ((widest * pt) as u32).min(w * 2 / 5));
-        (a, b, vec![0.0])
+        (a, b, super::legend::beside(&labels))
     };
     match figure {
         Figure::Line(chart) => draw_lines(&plot_area, chart, pt)?,
@@ -240,42 +247,15 @@ where
     }
     if !legend.is_empty() {
         let top = if legend_below { 8.0 } else { 34.0 };
-        draw_legend(&legend_area, &legend, pt, &columns, top)?;
+        draw_legend(&legend_area, &legend, pt, &layout, top)?;
     }
     Ok(())
 }
 
-/// Where the columns of a legend start (points from its left), filled
-/// column by column: as many columns as fit `width` points, each as wide
-/// as its widest entry.
-fn legend_columns(entries: &[f64], width: f64) -> Vec<f64> {
-    for n in (2..=entries.len()).rev() {
-        let rows = entries.len().div_ceil(n);
-        if entries.len().div_ceil(rows) < n {
-            continue; // the same rows with fewer columns
-        }
-        let widths: Vec<f64> = entries
-            .chunks(rows)
-            .map(|c| c.iter().copied().fold(0.0, f64::max))
-            .collect();
-        if widths.iter().sum::<f64>() <= width {
-            return widths
-                .iter()
-                .scan(0.0, |x, w| {
-                    let at = *x;
-                    *x += w;
-                    Some(at)
-                })
-                .collect();
-        }
-    }
-    vec![0.0]
-}
-
 /// Height of a legend row, points.
-const LEGEND_ROW: f64 = 12.0;
+const LEGEND_ROW: f64 = super::legend::ROW;
 /// Length of a legend's swatch, points.
-const LEGEND_SWATCH: f64 = 16.0;
+const LEGEND_SWATCH: f64 = super::legend::SWATCH;
 
 /// The font at `size` points.
 fn font(pt: Pt, size: f64) -> FontDesc<'static> {
@@ -1563,28 +1543,23 @@ where
     Ok(())
 }
 
-/// Draws legend entries in columns starting at `columns` (points),
-/// `top` points below the area's top.
+/// Draws legend entries where `layout` puts them, its first row `top`
+/// points below the area's top.
 fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     entries: &[super::figure::LegendEntry],
     pt: Pt,
-    columns: &[f64],
+    layout: &super::legend::Layout,
     top: f64,
 ) -> Result
 where
     DB::ErrorType: 'static,
 {
     let text = font(pt, LABEL_PT);
-    let row = (LEGEND_ROW * pt) as i32;
-    let top = (top * pt) as i32;
     let swatch = (LEGEND_SWATCH * pt) as i32;
-    let rows = entries.len().div_ceil(columns.len().max(1));
-    for (k, e) in entries.iter().enumerate() {
-        // Fill column by column, so the order reads down each column.
-        let (column, line) = (k / rows, k % rows);
-        let x0 = ((4.0 + columns[column]) * pt) as i32;
-        let y = top + line as i32 * row;
+    for (e, place) in entries.iter().zip(&layout.entries) {
+        let x0 = ((4.0 + layout.columns[place.column]) * pt) as i32;
+        let y = ((top + place.y) * pt) as i32;
         match e.kind {
             super::figure::LegendKind::Line(dash, width) => {
                 let style = line_style(e.color, width, pt);
@@ -1625,7 +1600,10 @@ where
                 plotters::style::text_anchor::HPos::Left,
                 plotters::style::text_anchor::VPos::Center,
             ));
-        area.draw_text(&e.label, &style, (x0 + swatch + (4.0 * pt) as i32, y))?;
+        for (k, line) in place.lines.iter().enumerate() {
+            let y = ((top + place.y + k as f64 * super::legend::LINE) * pt) as i32;
+            area.draw_text(line, &style, (x0 + swatch + (4.0 * pt) as i32, y))?;
+        }
     }
     Ok(())
 }

@@ -232,7 +232,10 @@ pub fn figures(result: &ScenarioResult, baseline: Option<&Aggregate>) -> Vec<Sho
     figures
         .into_iter()
         .map(|(stem, figure)| ShownFigure {
-            svg: crate::plot::render::svg(&figure, &size),
+            // As `airace run` writes it, fonts embedded.
+            svg: size
+                .svg_text
+                .apply(&crate::plot::render::svg(&figure, &size)),
             stem,
         })
         .collect()
