@@ -648,3 +648,91 @@ fn a_sweep_reports_the_same_whether_or_not_it_keeps_its_points() {
     assert_eq!(summaries.lines().count(), 4);
     assert_eq!(summaries, kept);
 }
+
+/// The trade-off figure plots each scenario at the numbers its files hold:
+/// P(catastrophe) and its interval as `comparison.csv` and `summary.json`
+/// give them, and the mean step of the win as `win_step_mean`, whose
+/// interval (1.96 SE either side) is recomputed here from the win steps in
+/// `runs.csv`.
+#[test]
+fn the_tradeoff_figure_plots_the_numbers_of_comparison_csv_and_runs_csv() {
+    use airace::plot::figure::Figure;
+    let dir = tempfile::tempdir().unwrap();
+    airace()
+        .args([
+            "run",
+            "scenarios/race.toml",
+            "scenarios/rsp-2026.toml",
+            "--quiet",
+            "--runs",
+            "300",
+            "--no-plots",
+            "--name",
+            "cmp",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let data = airace::plot::comparison_data(&dir.path().join("cmp")).unwrap();
+    let figures = airace::plot::figures::comparison_figures(&data).unwrap();
+    let stems: Vec<&str> = figures.iter().map(|(s, _)| s.as_str()).collect();
+    // Both races end at the decisive capability: the final capability
+    // does not tell them apart, so its view is left out.
+    assert_eq!(stems, ["risk", "outcomes", "tradeoff"]);
+    let Figure::Scatter(scatter) = &figures[2].1 else {
+        panic!("the trade-off is a scatter");
+    };
+    let csv = fs::read_to_string(dir.path().join("cmp/comparison.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let column = |row: &str, name: &str| -> f64 {
+        let i = header.iter().position(|h| *h == name).unwrap();
+        row.split(',').nth(i).unwrap().parse().unwrap()
+    };
+    assert_eq!(scatter.points.len(), 2);
+    for (row, point) in csv.lines().skip(1).zip(&scatter.points) {
+        let name = row.split(',').next().unwrap();
+        assert_eq!(point.label, name);
+        let summary: serde_json::Value = serde_json::from_str(
+            &fs::read_to_string(dir.path().join(name).join("summary.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(point.y, column(row, "p_catastrophe"));
+        assert_eq!(point.y_low, column(row, "p_catastrophe_ci_low"));
+        assert_eq!(point.y_high, column(row, "p_catastrophe_ci_high"));
+        assert_eq!(point.x, column(row, "win_step_mean"));
+        assert_eq!(Some(point.x), summary["win_step_mean"].as_f64());
+        // The win steps of the runs with a winner, from runs.csv.
+        let runs = fs::read_to_string(dir.path().join(name).join("runs.csv")).unwrap();
+        let run_header: Vec<&str> = runs.lines().next().unwrap().split(',').collect();
+        let k = run_header.iter().position(|h| *h == "win_step").unwrap();
+        let steps: Vec<f64> = runs
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split(',').nth(k).unwrap().parse().ok())
+            .collect();
+        let n = steps.len() as f64;
+        assert!(n > 100.0, "{name}: {n} runs with a winner");
+        let mean = steps.iter().sum::<f64>() / n;
+        let var = steps.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        let half = 1.959_963_984_540_054 * (var / n).sqrt();
+        assert!(
+            (point.x - mean).abs() < 1e-9,
+            "{name}: {} vs {mean}",
+            point.x
+        );
+        assert!(half > 0.0);
+        assert!(
+            (point.x_low - (mean - half)).abs() < 1e-9
+                && (point.x_high - (mean + half)).abs() < 1e-9,
+            "{name}: [{}, {}] vs {mean} and half-width {half}",
+            point.x_low,
+            point.x_high
+        );
+    }
+    assert!(
+        scatter.x_label.ends_with("(bars: 95% intervals)"),
+        "{}",
+        scatter.x_label
+    );
+}

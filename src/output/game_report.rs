@@ -56,7 +56,8 @@ fn caption(stem: &str) -> &'static str {
         "heatmap" => {
             "How often a population plays UNSAFE (its share of the stationary distribution) at each speed s and \
              risk p_r. Above the solid black line society prefers SAFE (all-SAFE earns more than all-UNSAFE); above the \
-             dashed line SAFE is risk-dominant, so selection favours it. Between the two lies the dilemma: society \
+             dashed line SAFE is risk-dominant, so selection favours it. Between the two lies the dilemma, hatched and \
+             outlined (the cells with society(s) < p_r < risk-dominant(s), from the closed forms): society \
              would prefer SAFE, but the population plays UNSAFE."
         }
         "curves" => {

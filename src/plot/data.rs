@@ -2,7 +2,7 @@
 //! these files' bytes, during a run and by `airace plot`, so both give the
 //! same figures.
 
-use crate::stats::Estimate;
+use crate::stats::{Estimate, normal_interval};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -195,6 +195,34 @@ impl ScenarioData {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         ScenarioData::parse(&name, &read("timeseries.csv")?, &read("summary.csv")?)
+    }
+
+    /// The step at which a lab reaches the decisive capability, over the
+    /// `runs` runs in which one does: its mean and 95% normal interval
+    /// (1.96 standard errors either side, [`normal_interval`]), or `None` when no run has a
+    /// winner.
+    ///
+    /// The `racing` column is the fraction of runs without a winner at the
+    /// end of each step, so `runs (racing[t-1] - racing[t])` runs are won at
+    /// step `t`; with `W` the runs won, the mean is `sum_t t w_t / W` (the
+    /// same number as `win_step_mean` in `summary.json`) and the standard
+    /// error `sqrt(var / W)` with the sample variance of the win steps.
+    pub fn win_step(&self, runs: u64) -> Result<Option<Estimate>, DataError> {
+        let step = self.timeseries.column("step")?;
+        let racing = self.timeseries.column("racing")?;
+        let n = runs as f64;
+        let count = |fraction: f64| (fraction * n).round();
+        let (mut sum, mut sum_sq, mut wins) = (0.0, 0.0, 0.0);
+        let mut before = racing.first().map_or(n, |&r| count(r));
+        for (&t, &r) in step.iter().zip(&racing).skip(1) {
+            let now = count(r);
+            let won = (before - now).max(0.0);
+            sum += t * won;
+            sum_sq += t * t * won;
+            wins += won;
+            before = now;
+        }
+        Ok((wins > 0.0).then(|| normal_interval(sum, sum_sq, wins as u64, None)))
     }
 
     /// A summary metric (with interval where it has one).

@@ -136,6 +136,19 @@ pub struct Heatmap {
     pub cell_text: Vec<Vec<String>>,
     /// Legend entries for symbols written in the cells' text (e.g. `●`).
     pub text_legend: Vec<LegendEntry>,
+    /// A region of cells hatched and outlined over the colours (e.g. the
+    /// DSAIR dilemma zone), named in the legend.
+    pub zone: Option<Zone>,
+}
+
+/// Cells of a [`Heatmap`] marked as one region: hatched with diagonal
+/// lines and outlined where they border other cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Zone {
+    pub label: String,
+    pub color: Rgb,
+    /// `cells[j][i]`: whether the cell of row `j`, column `i` is in it.
+    pub cells: Vec<Vec<bool>>,
 }
 
 /// A point of the simplex of three frequencies `[x_0, x_1, x_2]` (summing to 1).
@@ -200,6 +213,8 @@ pub enum LegendKind {
     Patch(f64),
     Marker(usize),
     HollowMarker(usize),
+    /// A hatched, outlined square (a heatmap's [`Zone`]).
+    Hatch,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -283,6 +298,13 @@ impl Figure {
                     }
                 }
                 out.extend(h.text_legend.iter().cloned());
+                if let Some(z) = &h.zone {
+                    out.push(LegendEntry {
+                        label: z.label.clone(),
+                        color: z.color,
+                        kind: LegendKind::Hatch,
+                    });
+                }
             }
             Figure::Simplex(s) => {
                 for p in s.paths.iter().filter(|p| !p.label.is_empty()) {

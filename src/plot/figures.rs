@@ -309,25 +309,30 @@ pub fn comparison_figures(c: &ComparisonData) -> Result<Vec<(String, Figure)>, D
         series,
     });
 
-    // Risk against capability.
-    let mut points_ = Vec::new();
-    for (i, name) in names.iter().enumerate() {
-        let p = estimate(&c.table, "p_catastrophe", i)?;
-        let f = estimate(&c.table, "frontier_capability_mean", i)?;
-        points_.push(Point {
-            label: name.clone(),
-            color: color(i),
-            marker: i,
-            hollow: false,
-            x: f.mean,
-            x_low: f.ci_low,
-            x_high: f.ci_high,
-            y: p.mean,
-            y_low: p.ci_low,
-            y_high: p.ci_high,
-        });
+    let mut figures = vec![("risk".into(), risk), ("outcomes".into(), outcomes)];
+    figures.extend(tradeoff_figures(c, &names)?);
+    Ok(figures)
+}
+
+/// A scenario's point at `(x, y)` with both intervals.
+fn scenario_point(i: usize, name: &str, x: Estimate, y: Estimate) -> Point {
+    Point {
+        label: name.to_string(),
+        color: color(i),
+        marker: i,
+        hollow: false,
+        x: x.mean,
+        x_low: x.ci_low,
+        x_high: x.ci_high,
+        y: y.mean,
+        y_low: y.ci_low,
+        y_high: y.ci_high,
     }
-    let xs: Vec<f64> = points_
+}
+
+/// A scatter of scenario points, the x axis padded around the intervals.
+fn scenario_scatter(title: String, x_label: &str, points: Vec<Point>) -> Figure {
+    let xs: Vec<f64> = points
         .iter()
         .flat_map(|p| [p.x_low, p.x_high])
         .filter(|x| x.is_finite())
@@ -338,10 +343,10 @@ pub fn comparison_figures(c: &ComparisonData) -> Result<Vec<(String, Figure)>, D
             (a.min(x), b.max(x))
         });
     let pad = ((x_max - x_min) * 0.15).max(0.05 * x_max.abs().max(1.0));
-    let y_top = points_.iter().map(|p| p.y_high).fold(0.0, f64::max);
-    let tradeoff = Figure::Scatter(Scatter {
-        title: format!("{}: risk against capability", c.name),
-        x_label: "final frontier capability (mean, 95% interval)".into(),
+    let y_top = points.iter().map(|p| p.y_high).fold(0.0, f64::max);
+    Figure::Scatter(Scatter {
+        title,
+        x_label: x_label.into(),
         y_label: "P(catastrophe)".into(),
         x_range: if xs.is_empty() {
             (0.0, 1.0)
@@ -349,13 +354,114 @@ pub fn comparison_figures(c: &ComparisonData) -> Result<Vec<(String, Figure)>, D
             (x_min - pad, x_max + pad)
         },
         y_range: (0.0, style::upper(y_top)),
-        points: points_,
+        points,
+    })
+}
+
+/// How far apart (a fraction of the larger) the final capabilities of two
+/// scenarios must be for the capability view to be drawn.
+pub const VARIES: f64 = 0.05;
+
+/// The trade-off between risk and speed, one point per scenario:
+///
+/// - `tradeoff`: P(catastrophe) against the time to the decisive
+///   capability, the mean step of the win over the runs in which a lab
+///   reaches it (`win_step_mean`; its interval from the `racing` column of
+///   the scenario's time series, [`ScenarioData::win_step`]). Scenarios in
+///   which no run reaches it have no point and are named in the title.
+///   Drawn when at least one scenario has a winner.
+/// - `tradeoff-capability`: P(catastrophe) against the mean final frontier
+///   capability, only where that capability varies: when two scenarios'
+///   95% intervals of it are disjoint and their means differ by more than
+///   [`VARIES`] of the larger (a race that ends at the decisive capability
+///   ends every scenario within a few hundredths of it, and the view then
+///   says nothing).
+///
+/// Every bar is a 95% normal interval (the mean plus and minus 1.96
+/// standard errors), as in `comparison.csv`.
+pub fn tradeoff_figures(
+    c: &ComparisonData,
+    names: &[String],
+) -> Result<Vec<(String, Figure)>, DataError> {
+    let runs = c.table.column("runs")?;
+    let win_mean = c.table.column("win_step_mean")?;
+    let mut out = Vec::new();
+    let mut timed = Vec::new();
+    let mut never = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let p = estimate(&c.table, "p_catastrophe", i)?;
+        let win = match c.scenarios.get(i) {
+            Some(s) if win_mean[i].is_finite() => s.win_step(runs[i] as u64)?,
+            _ => None,
+        };
+        match win {
+            // The mean as `comparison.csv` has it; the interval from the
+            // time series (whose mean is the same number).
+            Some(w) => timed.push(scenario_point(
+                i,
+                name,
+                Estimate {
+                    mean: win_mean[i],
+                    ..w
+                },
+                p,
+            )),
+            None => never.push(name.as_str()),
+        }
+    }
+    if !timed.is_empty() {
+        let mut title = format!("{}: risk against time to the decisive capability", c.name);
+        if !never.is_empty() {
+            title.push_str(&format!(" (never reached: {})", never.join(", ")));
+        }
+        out.push((
+            "tradeoff".into(),
+            scenario_scatter(
+                title,
+                "months to the decisive capability, mean over runs won (bars: 95% intervals)",
+                timed,
+            ),
+        ));
+    }
+    let capability = (0..names.len())
+        .map(|i| estimate(&c.table, "frontier_capability_mean", i))
+        .collect::<Result<Vec<_>, _>>()?;
+    let lowest_high = capability
+        .iter()
+        .map(|f| f.ci_high)
+        .fold(f64::INFINITY, f64::min);
+    let highest_low = capability
+        .iter()
+        .map(|f| f.ci_low)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let means = capability.iter().map(|f| f.mean);
+    let (lowest, highest) = means.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), m| {
+        (a.min(m), b.max(m))
     });
-    Ok(vec![
-        ("risk".into(), risk),
-        ("outcomes".into(), outcomes),
-        ("tradeoff".into(), tradeoff),
-    ])
+    let spread = highest - lowest;
+    if highest_low > lowest_high && spread > VARIES * highest.abs().max(lowest.abs()) {
+        let points = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                Ok(scenario_point(
+                    i,
+                    name,
+                    capability[i],
+                    estimate(&c.table, "p_catastrophe", i)?,
+                ))
+            })
+            .collect::<Result<Vec<_>, DataError>>()?;
+        out.push((
+            "tradeoff-capability".into(),
+            scenario_scatter(
+                format!("{}: risk against final capability", c.name),
+                "final frontier capability, mean (bars: 95% intervals)",
+                points,
+            ),
+        ));
+    }
+    Ok(out)
 }
 
 /// The swept keys of a `sweep.csv`: the columns between `design` and `runs`.
@@ -454,7 +560,7 @@ pub fn sweep_figures(t: &Table, name: &str) -> Result<Vec<(String, Figure)>, Dat
                 Figure::Scatter(Scatter {
                     title: format!("{name}: P(catastrophe) against {key}"),
                     x_label: key.clone(),
-                    y_label: "P(catastrophe), 95% interval".into(),
+                    y_label: "P(catastrophe)".into(),
                     x_range: (x_min - pad, x_max + pad),
                     y_range: (0.0, style::upper(max_of(&hi))),
                     points,
@@ -576,6 +682,7 @@ pub fn sweep_figures(t: &Table, name: &str) -> Result<Vec<(String, Figure)>, Dat
                 y_names: Vec::new(),
                 cell_text: Vec::new(),
                 text_legend: Vec::new(),
+                zone: None,
             }),
         ));
     }

@@ -16,7 +16,7 @@
 use super::data::{DataError, Table};
 use super::figure::{
     Band, BarSeries, Bars, Dash, Figure, Frequencies, Heatmap, LegendEntry, LegendKind, Line,
-    LineChart, Panels, Point, Simplex, SimplexMark, SimplexPath,
+    LineChart, Panels, Point, Simplex, SimplexMark, SimplexPath, Zone,
 };
 use super::style::{self, BLACK, GREY, color};
 use crate::stats::Estimate;
@@ -740,6 +740,7 @@ fn payoff_heatmap(
         x_names: g.strategies.clone(),
         y_names: grid.rows.iter().rev().cloned().collect(),
         cell_text: text,
+        zone: None,
         text_legend,
     })
 }
@@ -1219,12 +1220,13 @@ pub fn game_figures(files: &Files) -> Result<Vec<(String, Figure)>, DataError> {
 // ---------------------------------------------------------------------------
 // DSAIR.
 
-/// One row of `boundaries.csv`.
-#[derive(Debug, Clone, Copy)]
-struct Boundary {
-    speed: f64,
-    society: f64,
-    risk_dominant: f64,
+/// One row of `boundaries.csv`: a speed and the `p_r` above which
+/// society prefers SAFE and above which SAFE is risk-dominant.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Boundary {
+    pub speed: f64,
+    pub society: f64,
+    pub risk_dominant: f64,
 }
 
 fn boundaries(files: &Files) -> Result<Vec<Boundary>, DataError> {
@@ -1296,10 +1298,15 @@ pub fn dsair_heatmap(files: &Files) -> Result<Figure, DataError> {
             points: curve(&|r| r.risk_dominant),
         });
     }
+    let zone = Zone {
+        label: "dilemma zone".into(),
+        color: BLACK,
+        cells: dilemma_cells(&xs, &ys, &b),
+    };
     Ok(Figure::Heatmap(Heatmap {
         title: format!("{}: frequency of UNSAFE", files.name),
-        x_label: "s, speed of UNSAFE (SAFE = 1)".into(),
-        y_label: "p_r, risk of disaster of UNSAFE".into(),
+        x_label: format!("speed of UNSAFE, {SPEED} (SAFE = 1)"),
+        y_label: format!("risk of disaster of UNSAFE, {RISK}"),
         value_label: "frequency of UNSAFE".into(),
         x_names: sparse_names(&xs, 9),
         y_names: sparse_names(&ys, 11),
@@ -1310,7 +1317,38 @@ pub fn dsair_heatmap(files: &Files) -> Result<Figure, DataError> {
         overlays,
         cell_text: Vec::new(),
         text_legend: Vec::new(),
+        zone: zone.cells.iter().flatten().any(|&c| c).then_some(zone),
     }))
+}
+
+/// DSAIR's risk of disaster `p_r` as figures write it (a subscript r,
+/// which DejaVu Sans has).
+pub const RISK: &str = "p\u{1d63}";
+/// DSAIR's speed of UNSAFE.
+pub const SPEED: &str = "s";
+
+/// The cells of the dilemma zone, `cells[j][i]` for risk `risks[j]` and
+/// speed `speeds[i]`: where society prefers SAFE but SAFE is not
+/// risk-dominant, `society(s) < p_r < risk_dominant(s)`, with the two
+/// thresholds of the speed's row of `boundaries.csv` (the closed forms
+/// `1 - pi_SS / (s B/(2W) + b/2)` and `1 - (pi_SS + pi_SU) / (K_US + K_UU)`,
+/// [`crate::game::classic::dsair::Dsair`]). A speed without a row has no
+/// cell in the zone.
+pub fn dilemma_cells(speeds: &[f64], risks: &[f64], boundaries: &[Boundary]) -> Vec<Vec<bool>> {
+    risks
+        .iter()
+        .map(|&p| {
+            speeds
+                .iter()
+                .map(|&s| {
+                    boundaries
+                        .iter()
+                        .find(|row| row.speed == s)
+                        .is_some_and(|row| row.society < p && p < row.risk_dominant)
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// UNSAFE frequency against `p_r` at the reported speeds: simulated
@@ -1355,8 +1393,8 @@ pub fn dsair_curves(files: &Files) -> Result<Figure, DataError> {
         }
     }
     Ok(Figure::Line(LineChart {
-        title: format!("{}: frequency of UNSAFE against p_r", files.name),
-        x_label: "p_r, risk of disaster of UNSAFE".into(),
+        title: format!("{}: frequency of UNSAFE against {RISK}", files.name),
+        x_label: format!("risk of disaster of UNSAFE, {RISK}"),
         y_label: "frequency of UNSAFE".into(),
         x_range: (0.0, 1.0),
         y_range: (0.0, 1.04),
@@ -1674,5 +1712,58 @@ mod tests {
         assert_eq!(to_cells(&speeds, 1.0), 0.5);
         assert_eq!(to_cells(&speeds, 2.0), 2.5);
         assert_eq!(to_cells(&speeds, 1.25), 1.0);
+    }
+
+    /// The hatched zone is the dilemma of the model's closed forms: at each
+    /// speed the cells with `society(s) < p_r < risk_dominant(s)`, and at
+    /// `s = 1` (thresholds 1 - 51/52 = 0.0192 and 1 - 52/154 = 0.6623, as
+    /// the README works out) the 33 cells from p_r = 0.02 to 0.66.
+    #[test]
+    fn the_dsair_dilemma_zone_is_the_cells_the_closed_forms_say() {
+        use crate::game::classic::{boundaries_csv, dsair::Dsair};
+        let speeds: Vec<f64> = (0..41).map(|i| 1.0 + i as f64 * 0.1).collect();
+        let risks: Vec<f64> = (0..51).map(|j| j as f64 * 0.02).collect();
+        let mut heatmap = String::from("speed,risk,unsafe_frequency\n");
+        for &s in &speeds {
+            for &p in &risks {
+                heatmap.push_str(&format!("{s},{p},0.5\n"));
+            }
+        }
+        let g = Dsair::paper(1.0, 0.0);
+        let boundaries = boundaries_csv(&g, &speeds, &vec![(None, None); speeds.len()], 100);
+        let files = Files::new(
+            "dsair",
+            vec![
+                ("heatmap.csv".into(), heatmap.into_bytes()),
+                ("boundaries.csv".into(), boundaries.into_bytes()),
+            ],
+        );
+        let figure = dsair_heatmap(&files).unwrap();
+        let legend = figure.legend();
+        let Figure::Heatmap(h) = figure else {
+            panic!("a heatmap");
+        };
+        let zone = h.zone.expect("the paper's grid has a dilemma zone");
+        assert_eq!(zone.cells.len(), risks.len());
+        for (j, &p) in risks.iter().enumerate() {
+            for (i, &s) in speeds.iter().enumerate() {
+                let game = Dsair { speed: s, ..g };
+                let dilemma = game.society_threshold() < p && p < game.risk_dominance_threshold();
+                assert_eq!(zone.cells[j][i], dilemma, "s = {s}, p_r = {p}");
+            }
+        }
+        let at_one: Vec<usize> = (0..risks.len()).filter(|&j| zone.cells[j][0]).collect();
+        assert_eq!(at_one, (1..=33).collect::<Vec<_>>());
+        assert!(
+            legend
+                .iter()
+                .any(|e| e.kind == LegendKind::Hatch && e.label.starts_with("dilemma zone")),
+            "{legend:?}"
+        );
+        // The symbols: a subscript r that the embedded font draws.
+        assert!(h.y_label.ends_with("p\u{1d63}") && h.x_label.contains(", s "));
+        let font = ab_glyph::FontRef::try_from_slice(dejavu::sans::regular()).unwrap();
+        use ab_glyph::Font;
+        assert_ne!(font.glyph_id('\u{1d63}').0, 0, "DejaVu Sans has U+1D63");
     }
 }

@@ -1470,6 +1470,9 @@ where
             )))?;
         }
     }
+    if let Some(zone) = &h.zone {
+        draw_zone(&mut chart, zone, pt)?;
+    }
     for line in &h.overlays {
         add_line(&mut chart, line, pt)?;
     }
@@ -1543,6 +1546,80 @@ where
     Ok(())
 }
 
+/// Least distance between the zone's hatching lines, in points.
+const HATCH_GAP: f64 = 3.5;
+
+/// Hatches a heatmap's zone with diagonals through the cells' corners
+/// (every `k`-th diagonal, so that lines are at least [`HATCH_GAP`] apart)
+/// and outlines it along the cell edges it shares with other cells.
+fn draw_zone<DB: DrawingBackend>(
+    chart: &mut ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    zone: &super::figure::Zone,
+    pt: Pt,
+) -> Result
+where
+    DB::ErrorType: 'static,
+{
+    let rows = zone.cells.len();
+    let columns = zone.cells.first().map_or(0, Vec::len);
+    let inside = |i: isize, j: isize| {
+        i >= 0
+            && j >= 0
+            && zone
+                .cells
+                .get(j as usize)
+                .and_then(|r| r.get(i as usize))
+                .copied()
+                .unwrap_or(false)
+    };
+    let (x0, y0) = chart.backend_coord(&(0.0, 0.0));
+    let (x1, y1) = chart.backend_coord(&(1.0, 1.0));
+    let (w, h) = ((x1 - x0).abs() as f64 / pt, (y1 - y0).abs() as f64 / pt);
+    // Distance between neighbouring diagonals `i - j = k` and `k + 1`.
+    let gap = w * h / (w * w + h * h).sqrt().max(1e-9);
+    let every = (HATCH_GAP / gap.max(1e-9)).ceil().max(1.0) as isize;
+    let hatch = line_style(zone.color, 0.5, pt);
+    for j in 0..rows as isize {
+        for i in 0..columns as isize {
+            if inside(i, j) && (i - j).rem_euclid(every) == 0 {
+                let (x, y) = (i as f64, j as f64);
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(x, y), (x + 1.0, y + 1.0)],
+                    hatch,
+                )))?;
+            }
+        }
+    }
+    let edge = line_style(zone.color, 0.7, pt);
+    let mut edges = Vec::new();
+    for j in 0..rows as isize {
+        for i in 0..columns as isize {
+            if !inside(i, j) {
+                continue;
+            }
+            let (x, y) = (i as f64, j as f64);
+            if !inside(i - 1, j) {
+                edges.push(vec![(x, y), (x, y + 1.0)]);
+            }
+            if !inside(i + 1, j) {
+                edges.push(vec![(x + 1.0, y), (x + 1.0, y + 1.0)]);
+            }
+            if !inside(i, j - 1) {
+                edges.push(vec![(x, y), (x + 1.0, y)]);
+            }
+            if !inside(i, j + 1) {
+                edges.push(vec![(x, y + 1.0), (x + 1.0, y + 1.0)]);
+            }
+        }
+    }
+    chart.draw_series(edges.into_iter().map(|e| PathElement::new(e, edge)))?;
+    Ok(())
+}
+
 /// Draws legend entries where `layout` puts them, its first row `top`
 /// points below the area's top.
 fn draw_legend<DB: DrawingBackend>(
@@ -1588,6 +1665,25 @@ where
             }
             LegendKind::HollowMarker(m) => {
                 draw_marker(area, (x0 + swatch / 2, y), m, true, e.color, pt)?;
+            }
+            LegendKind::Hatch => {
+                let half = (4.0 * pt) as i32;
+                let (left, right) = (x0 + swatch / 2 - half, x0 + swatch / 2 + half);
+                let (top, bottom) = (y - half, y + half);
+                let thin = line_style(e.color, 0.5, pt);
+                area.draw(&PathElement::new(vec![(left, bottom), (right, top)], thin))?;
+                area.draw(&PathElement::new(
+                    vec![(left, y), (x0 + swatch / 2, top)],
+                    thin,
+                ))?;
+                area.draw(&PathElement::new(
+                    vec![(x0 + swatch / 2, bottom), (right, y)],
+                    thin,
+                ))?;
+                area.draw(&Rectangle::new(
+                    [(left, top), (right, bottom)],
+                    line_style(e.color, 1.0, pt),
+                ))?;
             }
             super::figure::LegendKind::Marker(m) => {
                 draw_marker(area, (x0 + swatch / 2, y), m, false, e.color, pt)?;
