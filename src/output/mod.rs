@@ -10,12 +10,16 @@
 pub mod atomic;
 pub mod checkpoint;
 pub mod comparison;
+pub mod dsair_folder;
+pub mod exploration_folder;
 pub mod files;
 pub mod folder;
 pub mod format;
 pub mod game_folder;
 pub mod game_report;
+pub mod game_tables;
 pub mod manifest;
+pub mod precipice_folder;
 pub mod report;
 pub mod rows;
 pub mod summary;
@@ -179,8 +183,16 @@ pub fn write_scenario(
 pub fn page_outputs(drawn: &[crate::plot::Drawn]) -> Vec<String> {
     let mut files = Vec::new();
     for d in drawn {
-        files.push(format!("{}/{}.svg", crate::plot::FIGURES_DIR, d.stem));
-        files.push(format!("{}/{}.png", crate::plot::FIGURES_DIR, d.stem));
+        files.push(format!(
+            "{}/{}.svg",
+            crate::output::files::FIGURES_DIR,
+            d.stem
+        ));
+        files.push(format!(
+            "{}/{}.png",
+            crate::output::files::FIGURES_DIR,
+            d.stem
+        ));
     }
     files.push(report::FILE_NAME.to_string());
     files
@@ -193,7 +205,7 @@ pub fn stage_figures(
 ) -> io::Result<Vec<AtomicFile>> {
     let mut staged = Vec::new();
     for d in drawn {
-        let name = |ext: &str| format!("{}/{}.{ext}", crate::plot::FIGURES_DIR, d.stem);
+        let name = |ext: &str| format!("{}/{}.{ext}", crate::output::files::FIGURES_DIR, d.stem);
         staged.push(folder.stage(&name("svg"), d.svg.as_bytes())?);
         staged.push(folder.stage(&name("png"), &d.png)?);
     }
@@ -204,9 +216,22 @@ pub fn stage_figures(
 /// nothing.
 pub fn write_page(
     folder: &mut Folder,
+    staged: Vec<AtomicFile>,
+    drawn: &[crate::plot::Drawn],
+    page: &str,
+    scope: Scope,
+) -> anyhow::Result<()> {
+    commit_page(folder, staged, drawn, page, None, scope)
+}
+
+/// [`write_page`] with the folder's `manifest.json`, if given, staged and
+/// committed last: files, then manifest, all or nothing.
+pub fn commit_page(
+    folder: &mut Folder,
     mut staged: Vec<AtomicFile>,
     drawn: &[crate::plot::Drawn],
     page: &str,
+    manifest: Option<&[u8]>,
     scope: Scope,
 ) -> anyhow::Result<()> {
     let dir = folder.dir().to_path_buf();
@@ -217,8 +242,12 @@ pub fn write_page(
             .stage(report::FILE_NAME, page.as_bytes())
             .with_context(cannot)?,
     );
+    let manifest = match manifest {
+        Some(bytes) => Some(folder.stage(files::MANIFEST, bytes).with_context(cannot)?),
+        None => None,
+    };
     folder
-        .commit(staged, None, scope)
+        .commit(staged, manifest, scope)
         .map_err(folder::into_anyhow)
         .with_context(cannot)
 }

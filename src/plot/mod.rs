@@ -18,10 +18,6 @@ pub use figure::Figure;
 pub use render::Size;
 
 use rayon::prelude::*;
-use std::path::Path;
-
-/// Folder of the figures inside an output folder.
-pub const FIGURES_DIR: &str = crate::output::files::FIGURES_DIR;
 
 /// A drawn figure: its file stem and its SVG and PNG bytes.
 #[derive(Debug, Clone)]
@@ -36,7 +32,10 @@ pub fn draw_all(figures: Vec<(String, Figure)>, size: &Size) -> Vec<Drawn> {
     render::register_fonts();
     figures
         .into_par_iter()
-        .map(|(stem, figure)| {
+        .map(|(stem, mut figure)| {
+            if !size.titles {
+                figure.title_mut().clear();
+            }
             // A signal stops the drawing between figures (and formats): the
             // caller then commits nothing (see `crate::output::folder`).
             let stopped = crate::interrupt::interrupted;
@@ -66,14 +65,7 @@ pub fn scenario(
     Ok(draw_all(figures::scenario_figures(&data)?, size))
 }
 
-/// The figures of a comparison folder `dir`, whose scenarios' folders are
-/// its siblings (as `airace run` writes them).
-pub fn comparison(dir: &Path, size: &Size) -> Result<Vec<Drawn>, DataError> {
-    let data = comparison_data(dir)?;
-    Ok(draw_all(figures::comparison_figures(&data)?, size))
-}
-
-/// [`comparison`] of data already read ([`comparison_data_from`]).
+/// The figures of a comparison, from its table and its scenarios' data.
 pub fn comparison_of(data: &figures::ComparisonData, size: &Size) -> Result<Vec<Drawn>, DataError> {
     Ok(draw_all(figures::comparison_figures(data)?, size))
 }
@@ -82,49 +74,6 @@ pub fn comparison_of(data: &figures::ComparisonData, size: &Size) -> Result<Vec<
 pub fn sweep(name: &str, sweep_csv: &[u8], size: &Size) -> Result<Vec<Drawn>, DataError> {
     let table = data::Table::parse(sweep_csv, &format!("{name}/sweep.csv"))?;
     Ok(draw_all(figures::sweep_figures(&table, name)?, size))
-}
-
-/// The figures of a game, DSAIR or precipice folder from its files.
-pub fn game_folder(
-    kind: game_figures::GameFolder,
-    files: &game_figures::Files,
-    size: &Size,
-) -> Result<Vec<Drawn>, DataError> {
-    Ok(draw_all(kind.figures(files)?, size))
-}
-
-/// Reads a comparison folder and the folders of its scenarios.
-pub fn comparison_data(dir: &Path) -> Result<figures::ComparisonData, DataError> {
-    let table = data::Table::read(&dir.join(crate::output::comparison::FILE_NAME))?;
-    comparison_with(dir, table)
-}
-
-/// [`comparison_data`] with the bytes of its `comparison.csv`.
-pub fn comparison_data_from(
-    dir: &Path,
-    table: &[u8],
-) -> Result<figures::ComparisonData, DataError> {
-    let origin = dir.join(crate::output::comparison::FILE_NAME);
-    let table = data::Table::parse(table, &origin.display().to_string())?;
-    comparison_with(dir, table)
-}
-
-fn comparison_with(dir: &Path, table: data::Table) -> Result<figures::ComparisonData, DataError> {
-    let root = dir.parent().unwrap_or(Path::new("."));
-    let scenarios = table
-        .text("scenario")?
-        .iter()
-        .map(|name| ScenarioData::read(&root.join(name)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    Ok(figures::ComparisonData {
-        name,
-        table,
-        scenarios,
-    })
 }
 
 #[cfg(test)]
@@ -146,6 +95,7 @@ p_win,A,0.3,0.2,0.4\np_win,B,0.2,0.1,0.3\n";
             width: 4.0,
             height: 3.0,
             dpi: 50.0,
+            titles: true,
         };
         let drawn = scenario("demo", TS.as_bytes(), SUMMARY.as_bytes(), &size).unwrap();
         let stems: Vec<_> = drawn.iter().map(|d| d.stem.as_str()).collect();

@@ -25,6 +25,9 @@ pub struct Size {
     pub height: f64,
     /// PNG pixels per inch.
     pub dpi: f64,
+    /// Whether figures carry their titles (`--no-title`: not, for a
+    /// caption that carries it).
+    pub titles: bool,
 }
 
 impl Default for Size {
@@ -33,6 +36,7 @@ impl Default for Size {
             width: 6.5,
             height: 4.0,
             dpi: 200.0,
+            titles: true,
         }
     }
 }
