@@ -116,14 +116,17 @@ pub fn write_comparison(
     super::commit_page(folder, staged, &drawn, &page, Some(&manifest), Scope::Whole)
 }
 
-/// A comparison's `manifest.json`: its name (which titles use) and its
-/// scenarios, whose folders beside it `airace plot` redraws it from.
+/// A comparison's `manifest.json`: its name (which titles use), its
+/// scenarios, whose folders beside it `airace plot` redraws it from, and
+/// the invocation (threads, command line) as every manifest records it.
 fn manifest(name: &str, results: &[ScenarioResult], outputs: &[String]) -> Vec<u8> {
     let value = serde_json::json!({
         "airace_version": env!("CARGO_PKG_VERSION"),
         "kind": "comparison",
         "name": name,
         "scenarios": results.iter().map(|r| r.scenario.meta.name.clone()).collect::<Vec<_>>(),
+        "threads": results.first().map_or(0, |r| r.info.threads),
+        "command_line": results.first().map(|r| r.info.command_line.clone()).unwrap_or_default(),
         "outputs": outputs,
     });
     let mut bytes = serde_json::to_vec_pretty(&value).expect("a manifest serializes");
