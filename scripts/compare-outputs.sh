@@ -4,8 +4,9 @@
 # byte for byte with a reference run (manifest.json and the record/lock files
 # aside, which hold the command line, times and versions).
 #
-#   scripts/compare-outputs.sh ref BIN     write the reference into /tmp/ref19
-#   scripts/compare-outputs.sh new BIN     write into /tmp/new19 and diff
+#   scripts/compare-outputs.sh ref BIN     write the reference into /tmp/ref19c
+#   scripts/compare-outputs.sh new BIN     write into /tmp/new19c and diff
+#   scripts/compare-outputs.sh replot-ref BIN   only redo the reference's replots
 #
 # Figures are drawn (PNG and SVG are compared too). Runs are cut to keep the
 # whole script to a few minutes on two cores; the bytes still depend on every
@@ -15,13 +16,34 @@ mode=${1:?ref or new}
 bin=$(realpath "${2:?path to the airace binary}")
 root=$(cd "$(dirname "$0")/.." && pwd)
 case $mode in
-  ref) dest=/tmp/ref19 ;;
-  new) dest=/tmp/new19 ;;
-  *) echo "mode is ref or new" >&2; exit 2 ;;
+  ref) dest=/tmp/ref19c ;;
+  new) dest=/tmp/new19c ;;
+  replot-ref) dest=/tmp/ref19c ;;
+  *) echo "mode is ref, new or replot-ref" >&2; exit 2 ;;
 esac
-rm -rf "$dest"; mkdir -p "$dest"
+if [ "$mode" = replot-ref ]; then
+  replot_only=1
+else
+  replot_only=0
+  rm -rf "$dest"; mkdir -p "$dest"
+fi
 t=(--threads 2 --quiet)
 cd "$root"
+# Redraw one folder of each kind from its files (airace plot) into a copy
+# under the same folder name (titles name what was run, not the folder;
+# tests/plot_titles.rs checks a renamed copy).
+replot() {
+  rm -rf "$dest/replot"; mkdir -p "$dest/replot"
+  cp -r "$dest/default/output" "$dest/replot/default"   # a comparison reads its scenarios' folders
+  "$bin" plot "$dest/replot/default/default-comparison" --width 5 >/dev/null || echo "FAILED: plot comparison"
+  for d in scenarios/rsp-2026 sweep/race-sweep games/pause-or-race classic/dsair classic/precipice; do
+    [ -d "$dest/$d" ] || { echo "MISSING: $d"; continue; }
+    mkdir -p "$dest/replot/$(dirname "$d")"
+    cp -r "$dest/$d" "$dest/replot/$d"
+    "$bin" plot "$dest/replot/$d" --width 5 >/dev/null || echo "FAILED: plot $d"
+  done
+}
+if [ "$replot_only" = 1 ]; then replot; exit 0; fi
 for s in scenarios/*.toml; do
   "$bin" run "$s" --runs 2000 --out "$dest/scenarios" "${t[@]}" || echo "FAILED: run $s"
 done
@@ -39,16 +61,8 @@ done
   --out "$dest/classic" "${t[@]}" || echo "FAILED: precipice"
 "$bin" explore scenarios/explore/headline-claims.toml --runs 20 --out "$dest/explore" "${t[@]}" \
   || echo "FAILED: explore"
-# Redraw one folder of each kind from its files (airace plot) into a copy.
-mkdir -p "$dest/replot"
-cp -r "$dest/default/output" "$dest/replot/default"   # a comparison reads its scenarios' folders
-"$bin" plot "$dest/replot/default/default-comparison" --width 5 >/dev/null || echo "FAILED: plot comparison"
-for d in scenarios/rsp-2026 sweep/race-sweep games/pause-or-race classic/dsair classic/precipice; do
-  [ -d "$dest/$d" ] || { echo "MISSING: $d"; continue; }
-  cp -r "$dest/$d" "$dest/replot/$(echo "$d" | tr / _)"
-  "$bin" plot "$dest/replot/$(echo "$d" | tr / _)" --width 5 >/dev/null || echo "FAILED: plot $d"
-done
+replot
 if [ "$mode" = new ]; then
-  diff -r -q -x manifest.json -x '*.lock' -x '.airace*' -x record.json /tmp/ref19 /tmp/new19 \
+  diff -r -q -x manifest.json -x '*.lock' -x '.airace*' -x record.json /tmp/ref19c /tmp/new19c \
     && echo "IDENTICAL: every file but manifests"
 fi

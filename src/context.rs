@@ -158,25 +158,6 @@ pub fn progress_bar(total: u64, quiet: bool, counted: &str) -> indicatif::Progre
     bar
 }
 
-/// Whether a signal stopped the run (exit code 130).
-pub fn is_interrupted(error: &anyhow::Error) -> bool {
-    error.downcast_ref::<Interrupted>().is_some()
-        || error.downcast_ref::<Abandoned>().is_some()
-        || error
-            .downcast_ref::<crate::explore::command::Interrupted>()
-            .is_some()
-        || error
-            .downcast_ref::<crate::interrupt::StoppedWriting>()
-            .is_some()
-}
-
-/// Whether an error is the user's input to fix (exit code 2).
-pub fn is_input_error(error: &anyhow::Error) -> bool {
-    error.downcast_ref::<InputError>().is_some()
-        || error.downcast_ref::<ScenarioError>().is_some()
-        || error.downcast_ref::<folder::Refused>().is_some()
-}
-
 /// Claims `dir` for a folder of `kind` ([`Folder::claim`]), before any
 /// work. Returns the folders it made, for [`abandon`], and the folder.
 pub(crate) fn claim_folder(

@@ -1,8 +1,11 @@
 //! The `airace` command line: parses arguments into the library's plain
 //! configuration, calls one function, prints the error chain once.
 
+use airace::commands::classic::{DsairConfig, PrecipiceConfig};
+use airace::commands::new::Template;
 use airace::commands::{self, run::RunConfig, run::Source};
 use airace::context;
+use airace::game::classic::{dsair, precipice};
 use airace::shard::ShardSpec;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -114,9 +117,8 @@ struct ServeArgs {
     /// Open the page in the default browser.
     #[arg(long)]
     open: bool,
-    /// Worker threads of the simulations [default: all cores]. Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    threads: Option<u64>,
+    #[command(flatten)]
+    threads: ThreadsArg,
 }
 
 const GAME_EXAMPLES: &str = "\
@@ -134,14 +136,10 @@ Examples:
 struct GameArgs {
     /// The game file: a scenario plus a [game] table of strategies.
     file: PathBuf,
-    /// Runs of every profile (overrides the file).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
-    runs: Option<u64>,
-    /// Master seed, the same for every profile (overrides the file).
-    // At most what a TOML file can hold, so the scenario.toml written
-    // with the results can be run again.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
-    seed: Option<u64>,
+    #[command(flatten)]
+    runs: RunsArg,
+    #[command(flatten)]
+    seed: SeedArg,
     /// Add runs, in seeded rounds, to the profiles of deviations whose
     /// verdict is undecided, until each is decided or --max-runs is reached
     /// [default: true].
@@ -169,12 +167,10 @@ Examples:
 struct ExploreArgs {
     /// The exploration file: a scenario with an [explore] table (or only the table).
     file: PathBuf,
-    /// Runs of every experiment (world x policy; overrides the file).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
-    runs: Option<u64>,
-    /// Seed of the design and of every run (overrides the file).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
-    seed: Option<u64>,
+    #[command(flatten)]
+    runs: RunsArg,
+    #[command(flatten)]
+    seed: SeedArg,
     /// Run only shard K of N (a contiguous range of experiments) into
     /// OUT/NAME-explore/shard-K-of-N/; `airace merge` joins the shards.
     #[arg(long, value_name = "K/N")]
@@ -198,12 +194,10 @@ enum ClassicModel {
 /// Options shared by the classic models.
 #[derive(clap::Args)]
 struct ClassicArgs {
-    /// Master seed.
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    /// Folder name [default: the model's name].
-    #[arg(long)]
-    name: Option<String>,
+    #[command(flatten)]
+    seed: SeedArg,
+    #[command(flatten)]
+    name: NameArg,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -212,9 +206,8 @@ struct ClassicArgs {
 struct DsairArgs {
     #[command(flatten)]
     common: ClassicArgs,
-    /// Races simulated per pairing and (s, p_r) cell.
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
-    runs: u64,
+    #[command(flatten)]
+    runs: RunsArg,
     /// b: benefit per round, shared in proportion to speed.
     #[arg(long, default_value_t = 4.0)]
     benefit: f64,
@@ -300,17 +293,12 @@ enum EquilibriumArg {
 struct RunArgs {
     /// Scenario files (TOML); several run with one seed and get a comparison.csv.
     scenarios: Vec<PathBuf>,
-    /// Number of runs per scenario (overrides the files).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
-    runs: Option<u64>,
-    /// Master seed (overrides the files).
-    // At most what a TOML file can hold, so the scenario.toml written
-    // with the results can be run again.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
-    seed: Option<u64>,
-    /// Folder name for comparison.csv when several scenarios run [default: comparison].
-    #[arg(long)]
-    name: Option<String>,
+    #[command(flatten)]
+    runs: RunsArg,
+    #[command(flatten)]
+    seed: SeedArg,
+    #[command(flatten)]
+    name: NameArg,
     /// Do not write runs.csv and labs.csv (one row per run), for very large studies.
     #[arg(long)]
     no_run_rows: bool,
@@ -349,13 +337,10 @@ struct MergeArgs {
     /// Shard folders, or folders holding them (searched two levels down).
     #[arg(required = true)]
     dirs: Vec<PathBuf>,
-    /// Folder under which each merged scenario or sweep gets its folder.
-    #[arg(long, default_value = "output")]
-    out: PathBuf,
-    /// Folder name of the comparison, when the shards' command had several
-    /// scenarios [default: the name that command used].
-    #[arg(long)]
-    name: Option<String>,
+    #[command(flatten)]
+    out: OutArg,
+    #[command(flatten)]
+    name: NameArg,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -386,17 +371,12 @@ struct SweepArgs {
     /// Draw a seeded Latin hypercube of N points over the ranges.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     samples: Option<u64>,
-    /// Runs per point (overrides the file).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
-    runs: Option<u64>,
-    /// Master seed, the same for every point (overrides the file).
-    // At most what a TOML file can hold, so the scenario.toml written
-    // with the results can be run again.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
-    seed: Option<u64>,
-    /// Folder name [default: SCENARIO-sweep].
-    #[arg(long)]
-    name: Option<String>,
+    #[command(flatten)]
+    runs: RunsArg,
+    #[command(flatten)]
+    seed: SeedArg,
+    #[command(flatten)]
+    name: NameArg,
     /// Also write every point's full outputs under points/NNNN/.
     #[arg(long)]
     keep_points: bool,
@@ -412,20 +392,73 @@ struct SweepArgs {
 /// goes, and how it writes it.
 #[derive(clap::Args)]
 struct CommonArgs {
-    /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    threads: Option<u64>,
-    /// Folder under which the command's output folder(s) go.
-    #[arg(long, default_value = "output")]
-    out: PathBuf,
+    #[command(flatten)]
+    threads: ThreadsArg,
+    #[command(flatten)]
+    out: OutArg,
     #[command(flatten)]
     output: OutputArgs,
 }
 
 impl CommonArgs {
     fn threads(&self) -> Option<usize> {
+        self.threads.get()
+    }
+}
+
+/// `--threads`: `run`, `sweep`, `game`, `explore`, `classic` and `serve`.
+#[derive(clap::Args)]
+struct ThreadsArg {
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
+}
+
+impl ThreadsArg {
+    fn get(&self) -> Option<usize> {
         self.threads.map(|t| t as usize)
     }
+}
+
+/// `--out`: every command that writes folders.
+#[derive(clap::Args)]
+struct OutArg {
+    /// Folder under which the command's output folder(s) go.
+    #[arg(long, default_value = "output")]
+    out: PathBuf,
+}
+
+/// `--name`: the commands whose folder name is not fixed by their input
+/// (`run` of several scenarios, `sweep`, `merge`, `classic`).
+#[derive(clap::Args)]
+struct NameArg {
+    /// Output folder name [default: `run`: comparison (several scenarios);
+    /// `sweep`: SCENARIO-sweep; `merge`: the name the shards' command used;
+    /// `classic`: the model's name].
+    #[arg(long)]
+    name: Option<String>,
+}
+
+/// `--seed`: every command that simulates (`run`, `sweep`, `game`,
+/// `explore`, `classic`).
+#[derive(clap::Args)]
+struct SeedArg {
+    /// Master seed [default: the file's; `classic`: 1]. Overrides the file.
+    // At most what a TOML file can hold, so the scenario.toml written
+    // with the results can be run again.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+    seed: Option<u64>,
+}
+
+/// `--runs`: every command whose file (or model) sets how many runs
+/// (`run`, `sweep`, `game`, `explore`, `classic dsair`).
+#[derive(clap::Args)]
+struct RunsArg {
+    /// Runs of each scenario, sweep point, game profile, exploration
+    /// experiment or DSAIR pairing and cell [default: the file's; `classic
+    /// dsair`: 1000]. Overrides the file.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    runs: Option<u64>,
 }
 
 /// What every command that writes a folder takes: whether it may write
@@ -474,6 +507,9 @@ struct FigureArgs {
     /// for tools that ignore embedded fonts).
     #[arg(long, default_value = "embedded", value_parser = svg_text)]
     svg_text: airace::plot::SvgText,
+    /// Draw figures without their titles (for a caption that carries them).
+    #[arg(long)]
+    no_title: bool,
 }
 
 impl FigureArgs {
@@ -491,6 +527,7 @@ impl FigureArgs {
             dpi: self.dpi,
             formats: self.format,
             svg_text: self.svg_text,
+            titles: !self.no_title,
         }
     }
 }
@@ -581,9 +618,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
-            if context::is_input_error(&error) {
+            if commands::is_input_error(&error) {
                 ExitCode::from(2)
-            } else if context::is_interrupted(&error) {
+            } else if commands::is_interrupted(&error) {
                 ExitCode::from(130)
             } else {
                 ExitCode::FAILURE
@@ -606,105 +643,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
     match command {
         Command::Run(args) => {
-            let config = RunConfig {
-                sources: args.scenarios.into_iter().map(Source::File).collect(),
-                runs: args.runs,
-                seed: args.seed,
-                threads: args.common.threads(),
-                out: args.common.out,
-                comparison: args.name,
-                quiet: args.common.output.quiet,
-                run_rows: !args.no_run_rows,
-                trace: args.trace.unwrap_or(0),
-                figures: args.common.output.figures(),
-                force: args.common.output.force,
-                command_line: std::env::args().collect(),
-                shard: args.shard,
-                resume: args.resume,
-                checkpoint_every: args.checkpoint_every.map_or(
-                    commands::runner::CHECKPOINT_EVERY,
-                    std::time::Duration::from_secs,
-                ),
-            };
-            commands::run::run(&config)?;
+            commands::run::run(&args.config())?;
         }
-        Command::Validate { scenarios } => {
-            let (sound, problems) = commands::validate::validate_files(&scenarios);
-            for line in sound {
-                // Warnings go to stderr, the verdicts to stdout.
-                for part in line.lines() {
-                    if part.starts_with("warning: ") {
-                        eprintln!("{part}");
-                    } else {
-                        println!("{part}");
-                    }
-                }
-            }
-            problems?;
-        }
+        Command::Validate { scenarios } => validate(&scenarios)?,
         Command::Sweep(args) => {
-            let config = commands::sweep::SweepConfig {
-                scenario: args.scenario,
-                sets: args.sets,
-                samples: args.samples.map(|n| n as usize),
-                runs: args.runs,
-                seed: args.seed,
-                threads: args.common.threads(),
-                out: args.common.out,
-                name: args.name,
-                keep_points: args.keep_points,
-                force: args.common.output.force,
-                quiet: args.common.output.quiet,
-                figures: args.common.output.figures(),
-                command_line: std::env::args().collect(),
-                shard: args.shard,
-            };
-            commands::sweep::sweep(&config)?;
+            commands::sweep::sweep(&args.config())?;
         }
         Command::Merge(args) => {
-            // Exploration shards are merged by the exploration's own code.
-            let explorations = airace::explore::shard::find(&args.dirs);
-            if !explorations.is_empty() {
-                airace::explore::shard::merge(&airace::explore::shard::MergeConfig {
-                    shards: explorations,
-                    out: args.out,
-                    force: args.output.force,
-                    quiet: args.output.quiet,
-                    figures: args.output.figures(),
-                    command_line: std::env::args().collect(),
-                    threads: None,
-                })?;
-                return Ok(());
-            }
-            airace::shard::merge(&airace::shard::MergeConfig {
-                inputs: args.dirs,
-                out: args.out,
-                name: args.name,
-                force: args.output.force,
-                quiet: args.output.quiet,
-                figures: args.output.figures(),
-                command_line: std::env::args().collect(),
-            })?;
+            commands::merge::merge(&args.config())?;
         }
-        Command::New { explore: true, .. } => {
-            print!("{}", airace::explore::template::TEMPLATE)
-        }
-        Command::New { game: true, .. } => print!("{}", airace::scenario::keys::game_template()),
-        Command::New { .. } => print!("{}", airace::scenario::keys::template()),
+        Command::New { explore, game } => print!(
+            "{}",
+            commands::new::template(match (explore, game) {
+                (true, _) => Template::Exploration,
+                (_, true) => Template::Game,
+                _ => Template::Scenario,
+            })
+        ),
         Command::Explore(args) => {
-            airace::explore::run_explore(&airace::explore::ExploreConfig {
-                file: args.file,
-                runs: args.runs,
-                seed: args.seed,
-                threads: args.common.threads(),
-                out: args.common.out,
-                quiet: args.common.output.quiet,
-                force: args.common.output.force,
-                command_line: std::env::args().collect(),
-                figures: args.common.output.figures(),
-                resume: args.resume,
-                shard: args.shard,
-            })?;
+            commands::explore::run_explore(&args.config())?;
         }
         Command::Plot { dirs, figure } => {
             for dir in commands::plot::plot(&dirs, &figure.size())? {
@@ -712,31 +669,220 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Game(args) => {
-            commands::game::run_game(&commands::game::GameConfig {
-                file: args.file,
-                runs: args.runs,
-                seed: args.seed,
-                threads: args.common.threads(),
-                out: args.common.out,
-                quiet: args.common.output.quiet,
-                force: args.common.output.force,
-                figures: args.common.output.figures(),
-                command_line: std::env::args().collect(),
-                adaptive: !args.no_adaptive && args.adaptive.unwrap_or(true),
-                max_runs: args.max_runs,
-            })?;
+            commands::game::run_game(&args.config())?;
         }
-        Command::Classic { model } => run_classic(model)?,
+        Command::Classic {
+            model: ClassicModel::Dsair(args),
+        } => {
+            commands::classic::run_dsair(&args.config())?;
+        }
+        Command::Classic {
+            model: ClassicModel::Precipice(args),
+        } => {
+            commands::classic::run_precipice(&args.config())?;
+        }
         Command::Help { command } => print_help(&command)?,
-        Command::Serve(args) => airace::serve::run(&airace::serve::ServeConfig {
-            file: args.scenario,
-            host: args.host,
-            port: args.port.unwrap_or(0),
-            open: args.open,
-            threads: args.threads.map(|t| t as usize),
-        })?,
+        Command::Serve(args) => airace::serve::run(&args.config())?,
     }
     Ok(())
+}
+
+/// `airace validate`: the verdicts on stdout, warnings on stderr.
+fn validate(files: &[PathBuf]) -> anyhow::Result<()> {
+    let (sound, problems) = commands::validate::validate_files(files);
+    for line in sound {
+        for part in line.lines() {
+            if part.starts_with("warning: ") {
+                eprintln!("{part}");
+            } else {
+                println!("{part}");
+            }
+        }
+    }
+    Ok(problems?)
+}
+
+/// The command line as typed, for the manifests.
+fn command_line() -> Vec<String> {
+    std::env::args().collect()
+}
+
+impl RunArgs {
+    fn config(self) -> RunConfig {
+        RunConfig {
+            sources: self.scenarios.into_iter().map(Source::File).collect(),
+            runs: self.runs.runs,
+            seed: self.seed.seed,
+            threads: self.common.threads(),
+            comparison: self.name.name,
+            quiet: self.common.output.quiet,
+            run_rows: !self.no_run_rows,
+            trace: self.trace.unwrap_or(0),
+            figures: self.common.output.figures(),
+            force: self.common.output.force,
+            command_line: command_line(),
+            shard: self.shard,
+            resume: self.resume,
+            checkpoint_every: self.checkpoint_every.map_or(
+                commands::runner::CHECKPOINT_EVERY,
+                std::time::Duration::from_secs,
+            ),
+            out: self.common.out.out,
+        }
+    }
+}
+
+impl SweepArgs {
+    fn config(self) -> commands::sweep::SweepConfig {
+        commands::sweep::SweepConfig {
+            scenario: self.scenario,
+            sets: self.sets,
+            samples: self.samples.map(|n| n as usize),
+            runs: self.runs.runs,
+            seed: self.seed.seed,
+            threads: self.common.threads(),
+            name: self.name.name,
+            keep_points: self.keep_points,
+            force: self.common.output.force,
+            quiet: self.common.output.quiet,
+            figures: self.common.output.figures(),
+            command_line: command_line(),
+            shard: self.shard,
+            out: self.common.out.out,
+        }
+    }
+}
+
+impl MergeArgs {
+    fn config(self) -> commands::merge::MergeConfig {
+        commands::merge::MergeConfig {
+            inputs: self.dirs,
+            out: self.out.out,
+            name: self.name.name,
+            force: self.output.force,
+            quiet: self.output.quiet,
+            figures: self.output.figures(),
+            command_line: command_line(),
+        }
+    }
+}
+
+impl ExploreArgs {
+    fn config(self) -> commands::explore::ExploreConfig {
+        commands::explore::ExploreConfig {
+            file: self.file,
+            runs: self.runs.runs,
+            seed: self.seed.seed,
+            threads: self.common.threads(),
+            quiet: self.common.output.quiet,
+            force: self.common.output.force,
+            command_line: command_line(),
+            figures: self.common.output.figures(),
+            resume: self.resume,
+            shard: self.shard,
+            out: self.common.out.out,
+        }
+    }
+}
+
+impl GameArgs {
+    fn config(self) -> commands::game::GameConfig {
+        commands::game::GameConfig {
+            file: self.file,
+            runs: self.runs.runs,
+            seed: self.seed.seed,
+            threads: self.common.threads(),
+            quiet: self.common.output.quiet,
+            force: self.common.output.force,
+            figures: self.common.output.figures(),
+            command_line: command_line(),
+            adaptive: !self.no_adaptive && self.adaptive.unwrap_or(true),
+            max_runs: self.max_runs,
+            out: self.common.out.out,
+        }
+    }
+}
+
+impl ServeArgs {
+    fn config(self) -> airace::serve::ServeConfig {
+        airace::serve::ServeConfig {
+            file: self.scenario,
+            host: self.host,
+            port: self.port.unwrap_or(0),
+            open: self.open,
+            threads: self.threads.get(),
+        }
+    }
+}
+
+impl DsairArgs {
+    fn config(self) -> DsairConfig {
+        let defaults = DsairConfig::default();
+        let c = self.common;
+        DsairConfig {
+            runs: self.runs.runs.unwrap_or(defaults.runs),
+            seed: c.seed.seed.unwrap_or(defaults.seed),
+            threads: c.common.threads(),
+            name: c.name.name.unwrap_or(defaults.name),
+            game: dsair::Dsair {
+                benefit: self.benefit,
+                safety_cost: self.cost,
+                prize: self.prize,
+                steps: self.steps,
+                tie: match self.tie {
+                    TieArg::Unsafe => dsair::Tie::Unsafe,
+                    TieArg::Split => dsair::Tie::Split,
+                },
+                ..defaults.game
+            },
+            population: self.population,
+            selection: self.selection,
+            speed_min: self.speed_min,
+            speed_max: self.speed_max,
+            speed_step: self.speed_step,
+            risk_step: self.risk_step,
+            quiet: c.common.output.quiet,
+            force: c.common.output.force,
+            figures: c.common.output.figures(),
+            command_line: command_line(),
+            out: c.common.out.out,
+        }
+    }
+}
+
+impl PrecipiceArgs {
+    fn config(self) -> PrecipiceConfig {
+        let defaults = PrecipiceConfig::default();
+        let c = self.common;
+        PrecipiceConfig {
+            teams: self.teams,
+            enmity: self.enmity,
+            mu: if self.mu.is_empty() {
+                defaults.mu
+            } else {
+                self.mu
+            },
+            solver: precipice::Solver {
+                draws: self.draws,
+                evaluation_draws: self.evaluation_draws,
+                grid: self.grid,
+                bins: self.bins,
+                seed: c.seed.seed.unwrap_or(defaults.solver.seed),
+                selection: match self.equilibrium {
+                    EquilibriumArg::MostSafe => precipice::Selection::MostSafe,
+                    EquilibriumArg::LeastSafe => precipice::Selection::LeastSafe,
+                },
+                ..defaults.solver
+            },
+            threads: c.common.threads(),
+            name: c.name.name.unwrap_or(defaults.name),
+            quiet: c.common.output.quiet,
+            force: c.common.output.force,
+            figures: c.common.output.figures(),
+            command_line: command_line(),
+            out: c.common.out.out,
+        }
+    }
 }
 
 /// `airace help [COMMAND...]`: the help of the program or of a command.
@@ -759,72 +905,5 @@ fn print_help(path: &[String]) -> anyhow::Result<()> {
         })?;
     }
     target.print_help()?;
-    Ok(())
-}
-
-fn run_classic(model: ClassicModel) -> anyhow::Result<()> {
-    use airace::game::classic::{self, DsairConfig, PrecipiceConfig};
-    match model {
-        ClassicModel::Dsair(a) => {
-            let defaults = DsairConfig::default();
-            let figures = a.common.common.output.figures();
-            classic::run_dsair(&DsairConfig {
-                runs: a.runs,
-                seed: a.common.seed,
-                threads: a.common.common.threads(),
-                out: a.common.common.out,
-                name: a.common.name.unwrap_or(defaults.name),
-                game: classic::dsair::Dsair {
-                    benefit: a.benefit,
-                    safety_cost: a.cost,
-                    prize: a.prize,
-                    steps: a.steps,
-                    tie: match a.tie {
-                        TieArg::Unsafe => classic::dsair::Tie::Unsafe,
-                        TieArg::Split => classic::dsair::Tie::Split,
-                    },
-                    ..defaults.game
-                },
-                population: a.population,
-                selection: a.selection,
-                speed_min: a.speed_min,
-                speed_max: a.speed_max,
-                speed_step: a.speed_step,
-                risk_step: a.risk_step,
-                quiet: a.common.common.output.quiet,
-                force: a.common.common.output.force,
-                figures,
-                command_line: std::env::args().collect(),
-            })?;
-        }
-        ClassicModel::Precipice(a) => {
-            let defaults = PrecipiceConfig::default();
-            let figures = a.common.common.output.figures();
-            classic::run_precipice(&PrecipiceConfig {
-                teams: a.teams,
-                enmity: a.enmity,
-                mu: if a.mu.is_empty() { defaults.mu } else { a.mu },
-                solver: classic::precipice::Solver {
-                    draws: a.draws,
-                    evaluation_draws: a.evaluation_draws,
-                    grid: a.grid,
-                    bins: a.bins,
-                    seed: a.common.seed,
-                    selection: match a.equilibrium {
-                        EquilibriumArg::MostSafe => classic::precipice::Selection::MostSafe,
-                        EquilibriumArg::LeastSafe => classic::precipice::Selection::LeastSafe,
-                    },
-                    ..defaults.solver
-                },
-                threads: a.common.common.threads(),
-                out: a.common.common.out,
-                name: a.common.name.unwrap_or(defaults.name),
-                quiet: a.common.common.output.quiet,
-                force: a.common.common.output.force,
-                figures,
-                command_line: std::env::args().collect(),
-            })?;
-        }
-    }
     Ok(())
 }

@@ -674,7 +674,7 @@ fn the_tradeoff_figure_plots_the_numbers_of_comparison_csv_and_runs_csv() {
         .arg(dir.path())
         .assert()
         .success();
-    let data = airace::plot::comparison_data(&dir.path().join("cmp")).unwrap();
+    let data = airace::output::comparison::read(&dir.path().join("cmp")).unwrap();
     let figures = airace::plot::figures::comparison_figures(&data).unwrap();
     let stems: Vec<&str> = figures.iter().map(|(s, _)| s.as_str()).collect();
     // Both races end at the decisive capability: the final capability

@@ -9,8 +9,9 @@ use crate::game::nash;
 use crate::game::race_game::{self, Estimates, PayoffTable};
 use crate::output::FigureOptions;
 use crate::output::folder::Folder;
+use crate::output::game_folder::GameFolder;
 use crate::output::game_folder::{self, commit_with_figures};
-use crate::plot::game_figures::GameFolder;
+use crate::output::game_tables;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -152,61 +153,64 @@ fn write_game(
     threads: usize,
 ) -> anyhow::Result<()> {
     let mut files: Vec<(String, Vec<u8>)> = vec![
-        ("payoffs.csv".into(), analysis::payoffs_csv(e).into_bytes()),
+        (
+            "payoffs.csv".into(),
+            game_tables::payoffs_csv(e).into_bytes(),
+        ),
         (
             "deviations.csv".into(),
-            analysis::deviations_csv(e, a).into_bytes(),
+            game_tables::deviations_csv(e, a).into_bytes(),
         ),
         (
             "equilibria.csv".into(),
-            analysis::equilibria_csv(e, a).into_bytes(),
+            game_tables::equilibria_csv(e, a).into_bytes(),
         ),
     ];
     files.push((
         "nash_mixed.csv".into(),
-        analysis::nash_mixed_csv(&e.table, a).into_bytes(),
+        game_tables::nash_mixed_csv(&e.table, a).into_bytes(),
     ));
     if let PayoffTable::Symmetric(t) = &e.table {
         let names = t.strategies();
         if names.len() == 2 {
             files.push((
                 "mixed.csv".into(),
-                analysis::mixed_csv(names, a).into_bytes(),
+                game_tables::mixed_csv(names, a).into_bytes(),
             ));
         }
         files.push((
             "replicator_flow.csv".into(),
-            analysis::flow_csv(names, a).into_bytes(),
+            game_tables::flow_csv(names, a).into_bytes(),
         ));
         files.push((
             "replicator_paths.csv".into(),
-            analysis::paths_csv(names, a).into_bytes(),
+            game_tables::paths_csv(names, a).into_bytes(),
         ));
         if let Some(s) = &a.stationary {
             files.push((
                 "stationary.csv".into(),
-                analysis::stationary_csv(names, s).into_bytes(),
+                game_tables::stationary_csv(names, s).into_bytes(),
             ));
             files.push((
                 "fixation.csv".into(),
-                analysis::fixation_csv(names, s, game.population).into_bytes(),
+                game_tables::fixation_csv(names, s, game.population).into_bytes(),
             ));
         }
         if !a.robust.is_empty() {
             files.push((
                 "replicator_bootstrap.csv".into(),
-                analysis::bootstrap_csv(names, a).into_bytes(),
+                game_tables::bootstrap_csv(names, a).into_bytes(),
             ));
         }
         if !a.mutation.is_empty() {
             files.push((
                 "mutation_sweep.csv".into(),
-                analysis::mutation_csv(names, a).into_bytes(),
+                game_tables::mutation_csv(names, a).into_bytes(),
             ));
         }
         files.push((
             "stationary_sweep.csv".into(),
-            analysis::sweep_csv(names, a).into_bytes(),
+            game_tables::sweep_csv(names, a).into_bytes(),
         ));
     }
     let mut summary =
@@ -219,6 +223,7 @@ fn write_game(
     let outputs: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
     let manifest = serde_json::json!({
         "airace_version": env!("CARGO_PKG_VERSION"),
+        "name": game.scenario.meta.name,
         "source": config.file.display().to_string(),
         "seed": e.seed,
         "runs": e.runs,

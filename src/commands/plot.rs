@@ -23,14 +23,14 @@ pub fn plot(dirs: &[PathBuf], size: &crate::plot::Size) -> anyhow::Result<Vec<Pa
             .into(),
             Err(e) => e,
         })?;
-        written.push(dir.join(crate::plot::FIGURES_DIR));
+        written.push(dir.join(crate::output::files::FIGURES_DIR));
     }
     Ok(written)
 }
 
 /// [`plot`] for one folder: redraws it as the kind its record names.
 fn plot_folder(dir: &Path, size: &crate::plot::Size) -> anyhow::Result<()> {
-    use crate::plot::game_figures::{Files, GameFolder};
+    use crate::output::game_folder::{Files, GameFolder};
     let Some(mut folder) = Folder::open(dir)? else {
         let looks_written =
             GameFolder::detect(dir).is_some() || dir.join(output::files::MANIFEST).is_file();
@@ -52,34 +52,30 @@ fn plot_folder(dir: &Path, size: &crate::plot::Size) -> anyhow::Result<()> {
     match folder.kind() {
         Kind::Sweep => {
             let csv = read_data(dir, SWEEP_FILE)?;
-            let (drawn, page) = sweep_page(dir, &csv, &figures)?;
+            let (drawn, page) = sweep_page(&output::sweep_folder::read_name(dir), &csv, &figures)?;
             write_page(&mut folder, Vec::new(), &drawn, &page, Scope::Page)?;
         }
         Kind::Comparison => {
-            let data = crate::plot::comparison_data(dir)?;
-            let drawn = crate::plot::comparison_of(&data, size)?;
-            let page = output::report::comparison_page(&data.name, &data.table, &drawn)?;
+            let (drawn, page) = output::comparison::redraw(dir, size)?;
             write_page(&mut folder, Vec::new(), &drawn, &page, Scope::Page)?;
         }
         Kind::Scenario => {
-            let data = crate::plot::ScenarioData::read(dir)?;
-            let drawn = crate::plot::scenario(
-                &data.name,
-                &read_data(dir, output::files::TIMESERIES)?,
-                &read_data(dir, output::files::SUMMARY_CSV)?,
-                size,
-            )?;
             let text =
                 |f: &str| read_data(dir, f).map(|b| String::from_utf8_lossy(&b).into_owned());
-            let description =
-                serde_json::from_str::<serde_json::Value>(&text(output::files::SUMMARY_JSON)?)
-                    .ok()
-                    .and_then(|v| {
-                        v.get("description")
-                            .and_then(|d| d.as_str())
-                            .map(str::to_string)
-                    })
-                    .unwrap_or_default();
+            let summary =
+                serde_json::from_str::<serde_json::Value>(&text(output::files::SUMMARY_JSON)?).ok();
+            let field = |key: &str| {
+                summary
+                    .as_ref()
+                    .and_then(|v| v.get(key).and_then(|d| d.as_str()).map(str::to_string))
+            };
+            // Titles name the scenario that was run, never the folder.
+            let name = field("scenario").unwrap_or_else(|| folder_name(dir));
+            let description = field("description").unwrap_or_default();
+            let timeseries = read_data(dir, output::files::TIMESERIES)?;
+            let summary_csv = read_data(dir, output::files::SUMMARY_CSV)?;
+            let data = crate::plot::ScenarioData::parse(&name, &timeseries, &summary_csv)?;
+            let drawn = crate::plot::scenario(&name, &timeseries, &summary_csv, size)?;
             let page = output::report::scenario_page(
                 &data,
                 &description,
@@ -90,13 +86,9 @@ fn plot_folder(dir: &Path, size: &crate::plot::Size) -> anyhow::Result<()> {
             write_page(&mut folder, Vec::new(), &drawn, &page, Scope::Page)?;
         }
         Kind::Game | Kind::Dsair | Kind::Precipice => {
-            let kind = match folder.kind() {
-                Kind::Game => GameFolder::Game,
-                Kind::Dsair => GameFolder::Dsair,
-                _ => GameFolder::Precipice,
-            };
+            let kind = GameFolder::of(folder.kind()).expect("a game-like kind");
             let files = Files::read(dir, kind.files())?;
-            let drawn = crate::plot::game_folder(kind, &files, size)?;
+            let drawn = crate::plot::draw_all(kind.figures(&files)?, size);
             let page = output::game_report::page(kind, &files, &drawn)?;
             write_page(&mut folder, Vec::new(), &drawn, &page, Scope::Page)?;
         }
@@ -115,6 +107,13 @@ fn plot_folder(dir: &Path, size: &crate::plot::Size) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The last component of `dir`'s path.
+fn folder_name(dir: &Path) -> String {
+    dir.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// The bytes of a folder's data file, or the error `airace plot` reports.

@@ -2,8 +2,9 @@
 //! -> every point simulated with one seed -> `sweep.csv`, its figures and
 //! page (or a shard of the points).
 
+use super::is_interrupted;
 use super::runner::{CHECKPOINT_EVERY, Plan, Runner, ScenarioJob, check_names};
-use crate::context::{Created, InputError, is_interrupted};
+use crate::context::{Created, InputError};
 use crate::output::checkpoint;
 use crate::output::folder::{self, Folder, Kind};
 use crate::output::sweep_folder::{SWEEP_FILE, write_sweep};

@@ -7,11 +7,11 @@
 //! ([`prim`]). The methods here are plain functions of numbers, tested
 //! against known answers; the exploration file and command build on them.
 
-pub mod command;
 pub mod design;
 pub mod done;
 pub mod figures;
 pub mod file;
+pub mod folder;
 pub mod morris;
 pub mod prim;
 pub mod report;
@@ -20,8 +20,6 @@ pub mod shard;
 pub mod sobol;
 pub mod tables;
 pub mod template;
-
-pub use command::{ExploreConfig, ExploreReport, run_explore};
 
 /// The `q` quantile of sorted values, interpolated linearly between order
 /// statistics (Hyndman & Fan type 7, as R's and NumPy's default):

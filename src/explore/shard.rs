@@ -10,7 +10,6 @@
 //! writes the exploration's folder: the same bytes as one machine running
 //! every experiment (the manifest records the merge's command line).
 
-use super::command::{self, ExploreConfig};
 use super::done::Done;
 use super::file::{Exploration, Overrides};
 use crate::context::{self, InputError};
@@ -22,12 +21,9 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-/// The shard's finished experiments.
-pub const EXPERIMENTS: &str = "experiments.done";
-/// The shard's manifest, written last.
-pub const MANIFEST: &str = "explore-shard.json";
-/// Every file a shard folder holds.
-pub const FILES: &[&str] = &[EXPERIMENTS, MANIFEST];
+pub use crate::output::exploration_folder::{
+    SHARD_EXPERIMENTS as EXPERIMENTS, SHARD_FILES as FILES, SHARD_MANIFEST as MANIFEST,
+};
 const FORMAT: &str = "airace-explore-shard";
 const FORMAT_VERSION: u32 = 1;
 
@@ -76,7 +72,8 @@ pub fn write(
     spec: ShardSpec,
     done: &Done,
     range: &Range<usize>,
-    config: &ExploreConfig,
+    file: &Path,
+    command_line: &[String],
     e: &Exploration,
 ) -> anyhow::Result<()> {
     let mut mine = Done::new(done.identity.clone(), done.experiments, done.outcomes);
@@ -88,8 +85,8 @@ pub fn write(
     let staged = folder
         .stage(EXPERIMENTS, &mine.to_bytes())
         .map_err(cannot)?;
-    let source_path = std::fs::canonicalize(&config.file)
-        .unwrap_or_else(|_| config.file.clone())
+    let source_path = std::fs::canonicalize(file)
+        .unwrap_or_else(|_| file.to_path_buf())
         .display()
         .to_string();
     let manifest = ShardManifest {
@@ -103,7 +100,7 @@ pub fn write(
         first_experiment: range.start,
         end_experiment: range.end,
         identity: done.identity.clone(),
-        source: config.file.display().to_string(),
+        source: file.display().to_string(),
         source_path,
         seed: e.seed,
         runs: e.runs,
@@ -114,7 +111,7 @@ pub fn write(
                 crc32: folder::hex(staged.crc()),
             },
         )]),
-        command_line: config.command_line.clone(),
+        command_line: command_line.to_vec(),
     };
     let mut json = serde_json::to_vec_pretty(&manifest).expect("a shard manifest serializes");
     json.push(b'\n');
@@ -351,21 +348,14 @@ pub fn merge(config: &MergeConfig) -> anyhow::Result<Vec<PathBuf>> {
         let dir = config.out.join(format!("{}-explore", e.name));
         let mut created = context::Created::default();
         let mut folder = created.claim(&dir, Kind::Exploration, config.force)?;
-        let results = command::results_of(&all, e.points.len(), e.policies.len());
-        let explore_config = ExploreConfig {
-            file: PathBuf::from(source),
-            runs: Some(e.runs),
-            seed: Some(e.seed),
-            threads: config.threads,
-            out: config.out.clone(),
-            quiet: config.quiet,
-            force: config.force,
-            command_line: config.command_line.clone(),
+        let results = super::folder::results_of(&all, e.points.len(), e.policies.len());
+        let source = PathBuf::from(source);
+        let provenance = super::folder::Provenance {
+            source: &source,
+            command_line: &config.command_line,
             figures: config.figures,
-            resume: false,
-            shard: None,
         };
-        command::write_exploration(&e, &results, &mut folder, &explore_config, &pool)?;
+        super::folder::write_exploration(&e, &results, &mut folder, &provenance, &pool)?;
         if !config.quiet {
             println!(
                 "merged exploration {}: {} experiments\n{}",

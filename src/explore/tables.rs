@@ -12,24 +12,9 @@ use super::prim::{self, Discovery};
 use super::robustness::{self, Better};
 use super::{morris as morris_effects, sobol};
 
-pub const EXPERIMENTS: &str = "experiments.csv";
-pub const ROBUSTNESS: &str = "robustness.csv";
-pub const PAIRWISE: &str = "pairwise.csv";
-pub const SENSITIVITY: &str = "sensitivity.csv";
-pub const DISCOVERY: &str = "discovery.csv";
-pub const CONVERGENCE: &str = "convergence.csv";
-pub const MANIFEST: &str = "manifest.json";
-
-/// Every file an exploration's folder may hold.
-pub const FILES: &[&str] = &[
-    EXPERIMENTS,
-    ROBUSTNESS,
-    PAIRWISE,
-    SENSITIVITY,
-    DISCOVERY,
-    CONVERGENCE,
-    MANIFEST,
-];
+pub use crate::output::exploration_folder::{
+    CONVERGENCE, DISCOVERY, EXPERIMENTS, FILES, MANIFEST, PAIRWISE, ROBUSTNESS, SENSITIVITY,
+};
 
 /// The outcomes of every experiment: `value[world][policy][outcome]`, and
 /// each one's standard error over its runs (NaN where none is estimated).

@@ -721,8 +721,8 @@ fn kind_names(kind: Kind) -> Vec<&'static str> {
     use super::files::{
         AGGREGATE, MANIFEST, SCENARIO_TOML, SHARD_MANIFEST, SUMMARY_CSV, SUMMARY_JSON, TIMESERIES,
     };
+    use super::game_folder::GameFolder;
     use super::rows::{LABS_FILE, RUNS_FILE};
-    use crate::plot::game_figures::GameFolder;
     let page = super::report::FILE_NAME;
     let game = |g: GameFolder| {
         let mut names = g.files().to_vec();
@@ -763,11 +763,11 @@ fn kind_names(kind: Kind) -> Vec<&'static str> {
         Kind::Dsair => game(GameFolder::Dsair),
         Kind::Precipice => game(GameFolder::Precipice),
         Kind::Exploration => {
-            let mut names = crate::explore::tables::FILES.to_vec();
+            let mut names = super::exploration_folder::FILES.to_vec();
             names.push(page);
             names
         }
-        Kind::ExplorationShard => crate::explore::shard::FILES.to_vec(),
+        Kind::ExplorationShard => super::exploration_folder::SHARD_FILES.to_vec(),
     }
 }
 

@@ -1,25 +1,193 @@
 //! The folders of `airace game` and of the classic models (`dsair`,
-//! `precipice`): their files held in memory, drawn into figures and a page
-//! from those bytes, and committed with the manifest last.
+//! `precipice`): their kinds ([`GameFolder`]), the files each holds, how to
+//! detect one, its files held in memory ([`Files`]), drawn into figures and
+//! a page from those bytes, and committed with the manifest last.
 
 use super::FigureOptions;
 use super::atomic::AtomicFile;
+use super::files::{MANIFEST, SUMMARY_JSON};
 use super::folder::{self, CommitError, Folder, Kind, Scope};
-use crate::plot::game_figures::{Files, GameFolder};
+use crate::plot::data::{DataError, NamedFiles};
+use crate::plot::figure::Figure;
+use crate::plot::game_figures;
 use anyhow::Context as _;
+use std::path::Path;
 
 /// The record's kind of a game-like folder.
 pub fn kind(folder: GameFolder) -> Kind {
-    match folder {
-        GameFolder::Game => Kind::Game,
-        GameFolder::Dsair => Kind::Dsair,
-        GameFolder::Precipice => Kind::Precipice,
+    folder.kind()
+}
+
+/// The files of a game's, DSAIR's or precipice's folder, by name: what
+/// its figures and page are drawn from, in memory as the command writes
+/// them or read back from disk by `airace plot`.
+#[derive(Debug, Clone)]
+pub struct Files {
+    /// What titles call the folder's subject: the manifest's `name`.
+    name: String,
+    files: Vec<(String, Vec<u8>)>,
+}
+
+impl Files {
+    /// The files of a folder about `name` (a game, a model).
+    pub fn new(name: &str, files: Vec<(String, Vec<u8>)>) -> Files {
+        Files {
+            name: name.to_string(),
+            files,
+        }
+    }
+
+    /// Reads those of `names` that exist in `dir`. The name is the one its
+    /// `manifest.json` records; a folder written before manifests named
+    /// their subject is named by the folder.
+    pub fn read(dir: &Path, names: &[&str]) -> Result<Files, DataError> {
+        let mut files = Vec::new();
+        for name in names {
+            let path = dir.join(name);
+            if path.is_file() {
+                let bytes = std::fs::read(&path).map_err(|source| DataError::Read {
+                    path: path.display().to_string(),
+                    source,
+                })?;
+                files.push((name.to_string(), bytes));
+            }
+        }
+        let mut read = Files {
+            name: String::new(),
+            files,
+        };
+        read.name = match manifest_name(read.bytes(MANIFEST)) {
+            Some(name) => name,
+            None => dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        };
+        Ok(read)
+    }
+
+    /// Adds (or replaces) a file.
+    pub fn insert(&mut self, file: &str, bytes: Vec<u8>) {
+        self.files.retain(|(n, _)| n != file);
+        self.files.push((file.to_string(), bytes));
+    }
+}
+
+impl NamedFiles for Files {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn bytes(&self, file: &str) -> Option<&[u8]> {
+        self.files
+            .iter()
+            .find(|(n, _)| n == file)
+            .map(|(_, b)| b.as_slice())
+    }
+
+    fn summary(&self) -> Option<serde_json::Value> {
+        self.json(SUMMARY_JSON)
+    }
+}
+
+/// The subject's name a manifest records (`"name"`), if it does.
+pub fn manifest_name(manifest: Option<&[u8]>) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(manifest?).ok()?;
+    value.get("name")?.as_str().map(str::to_string)
+}
+
+/// What `airace game` writes that its figures and page are drawn from.
+pub const GAME_FILES: &[&str] = &[
+    "payoffs.csv",
+    "deviations.csv",
+    "equilibria.csv",
+    "mixed.csv",
+    "replicator_flow.csv",
+    "replicator_paths.csv",
+    "stationary.csv",
+    "fixation.csv",
+    "stationary_sweep.csv",
+    "mutation_sweep.csv",
+    "nash_mixed.csv",
+    "replicator_bootstrap.csv",
+    SUMMARY_JSON,
+    "game.toml",
+    MANIFEST,
+];
+
+/// The kinds of folder `airace game` and `airace classic` write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GameFolder {
+    Game,
+    Dsair,
+    Precipice,
+}
+
+impl GameFolder {
+    /// The record's kind of such a folder.
+    pub fn kind(self) -> Kind {
+        match self {
+            GameFolder::Game => Kind::Game,
+            GameFolder::Dsair => Kind::Dsair,
+            GameFolder::Precipice => Kind::Precipice,
+        }
+    }
+
+    /// Which of these the record's `kind` is, if any.
+    pub fn of(kind: Kind) -> Option<GameFolder> {
+        match kind {
+            Kind::Game => Some(GameFolder::Game),
+            Kind::Dsair => Some(GameFolder::Dsair),
+            Kind::Precipice => Some(GameFolder::Precipice),
+            _ => None,
+        }
+    }
+
+    /// What kind of folder `dir` is, by the files in it.
+    pub fn detect(dir: &Path) -> Option<GameFolder> {
+        let has = |f: &str| dir.join(f).is_file();
+        if has("payoffs.csv") && has("equilibria.csv") {
+            Some(GameFolder::Game)
+        } else if has("heatmap.csv") && has("boundaries.csv") {
+            Some(GameFolder::Dsair)
+        } else if has("disaster.csv") {
+            Some(GameFolder::Precipice)
+        } else {
+            None
+        }
+    }
+
+    /// The files its figures and page are drawn from.
+    pub fn files(self) -> &'static [&'static str] {
+        match self {
+            GameFolder::Game => GAME_FILES,
+            GameFolder::Dsair => super::dsair_folder::FILES,
+            GameFolder::Precipice => super::precipice_folder::FILES,
+        }
+    }
+
+    /// Its figures, by file stem.
+    pub fn figures(self, files: &Files) -> Result<Vec<(String, Figure)>, DataError> {
+        match self {
+            GameFolder::Game => game_figures::game_figures(files),
+            GameFolder::Dsair => game_figures::dsair_figures(files),
+            GameFolder::Precipice => game_figures::precipice_figures(files),
+        }
     }
 }
 
 /// The bytes of `manifest.json`.
 pub(crate) fn manifest_bytes(manifest: &serde_json::Value) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(manifest).expect("a manifest serializes");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// The bytes of a JSON data file (`summary.json`): numbers cleaned for
+/// reading ([`super::format::clean_json`]), pretty, a final newline.
+pub fn json_bytes(mut value: serde_json::Value) -> Vec<u8> {
+    super::format::clean_json(&mut value);
+    let mut bytes = serde_json::to_vec_pretty(&value).expect("JSON serializes");
     bytes.push(b'\n');
     bytes
 }
@@ -51,27 +219,35 @@ pub fn commit_with_figures(
     mut manifest: serde_json::Value,
     figures: &FigureOptions,
 ) -> anyhow::Result<()> {
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
+    // Titles name the subject the manifest records, never the folder.
+    let name = manifest
+        .get("name")
+        .and_then(|n| n.as_str())
+        .map(str::to_string)
         .unwrap_or_default();
     let mut data = Files::new(&name, files.clone());
     let drawn = match figures.size {
-        Some(size) => crate::plot::game_folder(kind, &data, &size)?,
+        Some(size) => crate::plot::draw_all(kind.figures(&data)?, &size),
         None => Vec::new(),
     };
     if let Some(outputs) = manifest.get_mut("outputs").and_then(|o| o.as_array_mut()) {
         for d in &drawn {
-            for ext in ["svg", "png"] {
-                outputs.push(format!("{}/{}.{ext}", crate::plot::FIGURES_DIR, d.stem).into());
-            }
+            outputs.extend(
+                d.files(crate::output::files::FIGURES_DIR)
+                    .into_iter()
+                    .map(|(name, _)| name.into()),
+            );
         }
         outputs.push(crate::output::report::FILE_NAME.into());
     }
     data.insert(crate::output::files::MANIFEST, manifest_bytes(&manifest));
     let page = crate::output::game_report::page(kind, &data, &drawn)?;
     for d in &drawn {
-        files.extend(d.files().into_iter().map(|(n, b)| (n, b.to_vec())));
+        files.extend(
+            d.files(crate::output::files::FIGURES_DIR)
+                .into_iter()
+                .map(|(n, b)| (n, b.to_vec())),
+        );
     }
     files.push((crate::output::report::FILE_NAME.into(), page.into_bytes()));
     let shown = dir.dir().display().to_string();

@@ -6,10 +6,12 @@
 //! to read it. Built only from the folder's files, so `airace plot`
 //! rebuilds it exactly.
 
+use super::game_folder::{Files, GameFolder};
 use super::report::{escape, head, interval, without_invocation};
 use crate::plot::Drawn;
 use crate::plot::data::DataError;
-use crate::plot::game_figures::{Files, GameFolder, GameTables, ProfileStatus, regime_label};
+use crate::plot::data::NamedFiles;
+use crate::plot::game_figures::{GameTables, ProfileStatus, regime_label};
 use crate::stats::Estimate;
 use std::fmt::Write as _;
 
@@ -89,7 +91,7 @@ fn figures(out: &mut String, drawn: &[Drawn]) {
             stem = d.stem,
             svg = d.svg,
             text = escape(caption(&d.stem)),
-            files = d.file_names(),
+            files = d.file_names(crate::output::files::FIGURES_DIR),
         );
     }
 }
@@ -140,11 +142,11 @@ fn game_page(files: &Files, drawn: &[Drawn]) -> Result<String, DataError> {
     let summary = files.json(super::files::SUMMARY_JSON).unwrap_or_default();
     let text = |key: &str| summary.get(key).and_then(|v| v.as_str()).unwrap_or("");
     let mut out = String::new();
-    head(&mut out, &format!("airace game: {}", files.name));
+    head(&mut out, &format!("airace game: {}", files.name()));
     let _ = writeln!(
         out,
         "<h1>{}</h1>\n<p>{}</p>",
-        escape(&files.name),
+        escape(files.name()),
         escape(text("description"))
     );
     let runs = summary.get("runs").and_then(|v| v.as_u64());
@@ -385,7 +387,7 @@ fn number(v: Option<&serde_json::Value>) -> f64 {
 fn dsair_page(files: &Files, drawn: &[Drawn]) -> String {
     let summary = files.json(super::files::SUMMARY_JSON).unwrap_or_default();
     let mut out = String::new();
-    head(&mut out, &format!("airace: {}", files.name));
+    head(&mut out, &format!("airace: {}", files.name()));
     let model = summary
         .get("model")
         .and_then(|m| m.as_str())
@@ -393,7 +395,7 @@ fn dsair_page(files: &Files, drawn: &[Drawn]) -> String {
     let _ = writeln!(
         out,
         "<h1>{}</h1>\n<p>{}</p>",
-        escape(&files.name),
+        escape(files.name()),
         escape(model)
     );
     if let Some(p) = summary.get("parameters") {
@@ -465,7 +467,7 @@ fn dsair_page(files: &Files, drawn: &[Drawn]) -> String {
 fn precipice_page(files: &Files, drawn: &[Drawn]) -> String {
     let summary = files.json(super::files::SUMMARY_JSON).unwrap_or_default();
     let mut out = String::new();
-    head(&mut out, &format!("airace: {}", files.name));
+    head(&mut out, &format!("airace: {}", files.name()));
     let model = summary
         .get("model")
         .and_then(|m| m.as_str())
@@ -473,7 +475,7 @@ fn precipice_page(files: &Files, drawn: &[Drawn]) -> String {
     let _ = writeln!(
         out,
         "<h1>{}</h1>\n<p>{}</p>",
-        escape(&files.name),
+        escape(files.name()),
         escape(model)
     );
     let empty = Vec::new();

@@ -90,6 +90,8 @@ impl Export for ScenarioToml {
 #[derive(Debug, Serialize)]
 pub struct SweepManifest<'a> {
     pub airace_version: &'a str,
+    /// The sweep's name (its folder's, as run), which titles use.
+    pub name: String,
     /// Where the base scenario came from.
     pub source: &'a str,
     pub seed: u64,
@@ -109,12 +111,19 @@ pub struct SweepManifest<'a> {
 impl<'a> SweepManifest<'a> {
     /// The manifest of a sweep whose results are `csv` (`sweep.csv`:
     /// `point,design,KEY...,runs,...`, a row per point).
-    pub fn new(csv: &'a str, seed: u64, info: &'a RunInfo, outputs: &'a [String]) -> Self {
+    pub fn new(
+        name: &str,
+        csv: &'a str,
+        seed: u64,
+        info: &'a RunInfo,
+        outputs: &'a [String],
+    ) -> Self {
         let mut lines = csv.lines();
         let header = lines.next().unwrap_or_default();
         let rows: Vec<&str> = lines.collect();
         SweepManifest {
             airace_version: info.airace_version,
+            name: name.to_string(),
             source: &info.source,
             seed,
             design: rows

@@ -10,12 +10,16 @@
 pub mod atomic;
 pub mod checkpoint;
 pub mod comparison;
+pub mod dsair_folder;
+pub mod exploration_folder;
 pub mod files;
 pub mod folder;
 pub mod format;
 pub mod game_folder;
 pub mod game_report;
+pub mod game_tables;
 pub mod manifest;
+pub mod precipice_folder;
 pub mod report;
 pub mod rows;
 pub mod summary;
@@ -179,7 +183,11 @@ pub fn write_scenario(
 pub fn page_outputs(drawn: &[crate::plot::Drawn]) -> Vec<String> {
     let mut files = Vec::new();
     for d in drawn {
-        files.extend(d.files().into_iter().map(|(name, _)| name));
+        files.extend(
+            d.files(crate::output::files::FIGURES_DIR)
+                .into_iter()
+                .map(|(name, _)| name),
+        );
     }
     files.push(report::FILE_NAME.to_string());
     files
@@ -192,7 +200,7 @@ pub fn stage_figures(
 ) -> io::Result<Vec<AtomicFile>> {
     let mut staged = Vec::new();
     for d in drawn {
-        for (name, bytes) in d.files() {
+        for (name, bytes) in d.files(crate::output::files::FIGURES_DIR) {
             staged.push(folder.stage(&name, bytes)?);
         }
     }
@@ -203,9 +211,22 @@ pub fn stage_figures(
 /// nothing.
 pub fn write_page(
     folder: &mut Folder,
+    staged: Vec<AtomicFile>,
+    drawn: &[crate::plot::Drawn],
+    page: &str,
+    scope: Scope,
+) -> anyhow::Result<()> {
+    commit_page(folder, staged, drawn, page, None, scope)
+}
+
+/// [`write_page`] with the folder's `manifest.json`, if given, staged and
+/// committed last: files, then manifest, all or nothing.
+pub fn commit_page(
+    folder: &mut Folder,
     mut staged: Vec<AtomicFile>,
     drawn: &[crate::plot::Drawn],
     page: &str,
+    manifest: Option<&[u8]>,
     scope: Scope,
 ) -> anyhow::Result<()> {
     let dir = folder.dir().to_path_buf();
@@ -216,8 +237,12 @@ pub fn write_page(
             .stage(report::FILE_NAME, page.as_bytes())
             .with_context(cannot)?,
     );
+    let manifest = match manifest {
+        Some(bytes) => Some(folder.stage(files::MANIFEST, bytes).with_context(cannot)?),
+        None => None,
+    };
     folder
-        .commit(staged, None, scope)
+        .commit(staged, manifest, scope)
         .map_err(folder::into_anyhow)
         .with_context(cannot)
 }

@@ -51,7 +51,7 @@ fn figures(out: &mut String, drawn: &[Drawn]) {
             "<figure id=\"fig-{stem}\">\n{svg}<figcaption class=\"note\">{files}</figcaption>\n</figure>",
             stem = d.stem,
             svg = d.svg,
-            files = d.file_names(),
+            files = d.file_names(crate::output::files::FIGURES_DIR),
         );
     }
 }

@@ -21,13 +21,15 @@ pub fn write_sweep(
     info: &RunInfo,
     figures: &FigureOptions,
 ) -> anyhow::Result<()> {
-    let (drawn, page) = sweep_page(folder.dir(), csv.as_bytes(), figures)?;
+    let name = folder_name(folder.dir());
+    let (drawn, page) = sweep_page(&name, csv.as_bytes(), figures)?;
     let mut outputs = vec![
         SWEEP_FILE.to_string(),
         crate::sweep::REPRODUCE_FILE.to_string(),
     ];
     outputs.extend(output::page_outputs(&drawn));
-    let manifest = output::manifest::SweepManifest::new(csv, seed, info, &outputs).to_bytes();
+    let manifest =
+        output::manifest::SweepManifest::new(&name, csv, seed, info, &outputs).to_bytes();
     let dir = folder.dir().to_path_buf();
     let cannot = || format!("cannot write to {}", dir.display());
     let mut staged = vec![
@@ -53,22 +55,33 @@ pub fn write_sweep(
         .with_context(cannot)
 }
 
-/// The figures and page of the sweep in `dir`, from the bytes of its
+fn folder_name(dir: &Path) -> String {
+    dir.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The name of the sweep in `dir` for titles: its manifest's (the
+/// folder's, for a sweep written before manifests named it).
+pub fn read_name(dir: &Path) -> String {
+    std::fs::read(dir.join(super::files::MANIFEST))
+        .ok()
+        .and_then(|m| super::game_folder::manifest_name(Some(&m)))
+        .unwrap_or_else(|| folder_name(dir))
+}
+
+/// The figures and page of the sweep `name`, from the bytes of its
 /// `sweep.csv`.
 pub(crate) fn sweep_page(
-    dir: &Path,
+    name: &str,
     csv: &[u8],
     figures: &FigureOptions,
 ) -> anyhow::Result<(Vec<crate::plot::Drawn>, String)> {
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
     let drawn = match figures.size {
-        Some(size) => crate::plot::sweep(&name, csv, &size)?,
+        Some(size) => crate::plot::sweep(name, csv, &size)?,
         None => Vec::new(),
     };
     let table = crate::plot::data::Table::parse(csv, &format!("{name}/{SWEEP_FILE}"))?;
-    let page = output::report::sweep_page(&name, &table, &drawn);
+    let page = output::report::sweep_page(name, &table, &drawn);
     Ok((drawn, page))
 }

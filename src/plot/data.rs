@@ -19,6 +19,50 @@ pub enum DataError {
     Invalid { origin: String, message: String },
 }
 
+/// An output folder's files by name, as the figures read them: the
+/// folder's kind in `output` holds them (in memory while a command writes
+/// them, read back by `airace plot`), and `name` is what titles call the
+/// folder's subject (the manifest's game or model name).
+pub trait NamedFiles {
+    /// The name titles give the folder's subject.
+    fn name(&self) -> &str;
+
+    /// A file's bytes, if the folder holds it.
+    fn bytes(&self, file: &str) -> Option<&[u8]>;
+
+    /// The folder's headline numbers (its `summary.json`), if present and
+    /// valid: the folder's kind knows the file's name.
+    fn summary(&self) -> Option<serde_json::Value>;
+
+    /// A file as text (empty if absent).
+    fn text(&self, file: &str) -> String {
+        self.bytes(file)
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// A JSON file, if present and valid.
+    fn json(&self, file: &str) -> Option<serde_json::Value> {
+        self.bytes(file)
+            .and_then(|b| serde_json::from_slice(b).ok())
+    }
+
+    /// A CSV file that must be there.
+    fn table(&self, file: &str) -> Result<Table, DataError> {
+        self.optional(file)?.ok_or_else(|| DataError::Invalid {
+            origin: format!("{}/{file}", self.name()),
+            message: "the file is missing".into(),
+        })
+    }
+
+    /// A CSV file that may be absent.
+    fn optional(&self, file: &str) -> Result<Option<Table>, DataError> {
+        self.bytes(file)
+            .map(|b| Table::parse(b, &format!("{}/{file}", self.name())))
+            .transpose()
+    }
+}
+
 /// A CSV file as columns of text.
 #[derive(Debug, Clone)]
 pub struct Table {

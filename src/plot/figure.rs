@@ -236,6 +236,18 @@ impl Figure {
         }
     }
 
+    /// The title, to change (`--no-title` empties it: no room is kept).
+    pub fn title_mut(&mut self) -> &mut String {
+        match self {
+            Figure::Line(c) => &mut c.title,
+            Figure::Bars(b) => &mut b.title,
+            Figure::Scatter(s) => &mut s.title,
+            Figure::Heatmap(h) => &mut h.title,
+            Figure::Simplex(s) => &mut s.title,
+            Figure::Panels(p) => &mut p.title,
+        }
+    }
+
     /// Whether the legend goes below the plot at any width: heatmaps with
     /// named rows need the width for their names.
     pub fn legend_below(&self) -> bool {

@@ -13,171 +13,13 @@
 //! | dsair | `curves`: UNSAFE frequency against `p_r` at the reported speeds | `curves.csv`, `boundaries.csv` |
 //! | precipice | `disaster`: P(disaster) against `mu` per information regime, a panel per `(e, n)` | `disaster.csv` |
 
-use super::data::{DataError, Table};
+use super::data::{DataError, NamedFiles, Table};
 use super::figure::{
     Band, BarSeries, Bars, Dash, Figure, Frequencies, Heatmap, LegendEntry, LegendKind, Line,
     LineChart, Panels, Point, Simplex, SimplexMark, SimplexPath, Zone,
 };
 use super::style::{self, BLACK, GREY, color};
 use crate::stats::Estimate;
-use std::path::Path;
-
-/// The files of an output folder, by name: what the figures and the page
-/// are drawn from.
-#[derive(Debug, Clone)]
-pub struct Files {
-    /// The folder's name (titles name it).
-    pub name: String,
-    files: Vec<(String, Vec<u8>)>,
-}
-
-impl Files {
-    pub fn new(name: &str, files: Vec<(String, Vec<u8>)>) -> Files {
-        Files {
-            name: name.to_string(),
-            files,
-        }
-    }
-
-    /// Reads those of `names` that exist in `dir`.
-    pub fn read(dir: &Path, names: &[&str]) -> Result<Files, DataError> {
-        let mut files = Vec::new();
-        for name in names {
-            let path = dir.join(name);
-            if path.is_file() {
-                let bytes = std::fs::read(&path).map_err(|source| DataError::Read {
-                    path: path.display().to_string(),
-                    source,
-                })?;
-                files.push((name.to_string(), bytes));
-            }
-        }
-        let name = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        Ok(Files { name, files })
-    }
-
-    /// Adds (or replaces) a file.
-    pub fn insert(&mut self, file: &str, bytes: Vec<u8>) {
-        self.files.retain(|(n, _)| n != file);
-        self.files.push((file.to_string(), bytes));
-    }
-
-    pub fn bytes(&self, file: &str) -> Option<&[u8]> {
-        self.files
-            .iter()
-            .find(|(n, _)| n == file)
-            .map(|(_, b)| b.as_slice())
-    }
-
-    /// A file as text (empty if absent).
-    pub fn text(&self, file: &str) -> String {
-        self.bytes(file)
-            .map(|b| String::from_utf8_lossy(b).into_owned())
-            .unwrap_or_default()
-    }
-
-    /// A JSON file, if present and valid.
-    pub fn json(&self, file: &str) -> Option<serde_json::Value> {
-        self.bytes(file)
-            .and_then(|b| serde_json::from_slice(b).ok())
-    }
-
-    /// A CSV file that must be there.
-    pub fn table(&self, file: &str) -> Result<Table, DataError> {
-        self.optional(file)?.ok_or_else(|| DataError::Invalid {
-            origin: format!("{}/{file}", self.name),
-            message: "the file is missing".into(),
-        })
-    }
-
-    /// A CSV file that may be absent.
-    pub fn optional(&self, file: &str) -> Result<Option<Table>, DataError> {
-        self.bytes(file)
-            .map(|b| Table::parse(b, &format!("{}/{file}", self.name)))
-            .transpose()
-    }
-}
-
-/// What `airace game` writes that its figures and page are drawn from.
-pub const GAME_FILES: &[&str] = &[
-    "payoffs.csv",
-    "deviations.csv",
-    "equilibria.csv",
-    "mixed.csv",
-    "replicator_flow.csv",
-    "replicator_paths.csv",
-    "stationary.csv",
-    "fixation.csv",
-    "stationary_sweep.csv",
-    "mutation_sweep.csv",
-    "nash_mixed.csv",
-    "replicator_bootstrap.csv",
-    crate::output::files::SUMMARY_JSON,
-    "game.toml",
-    crate::output::files::MANIFEST,
-];
-
-/// What `airace classic dsair` writes that its figures and page are drawn from.
-pub const DSAIR_FILES: &[&str] = &[
-    "heatmap.csv",
-    "boundaries.csv",
-    "curves.csv",
-    crate::output::files::SUMMARY_JSON,
-    crate::output::files::MANIFEST,
-];
-
-/// What `airace classic precipice` writes that its figures and page are drawn from.
-pub const PRECIPICE_FILES: &[&str] = &[
-    "disaster.csv",
-    "strategies.csv",
-    crate::output::files::SUMMARY_JSON,
-    crate::output::files::MANIFEST,
-];
-
-/// The kinds of folder `airace game` and `airace classic` write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GameFolder {
-    Game,
-    Dsair,
-    Precipice,
-}
-
-impl GameFolder {
-    /// What kind of folder `dir` is, by the files in it.
-    pub fn detect(dir: &Path) -> Option<GameFolder> {
-        let has = |f: &str| dir.join(f).is_file();
-        if has("payoffs.csv") && has("equilibria.csv") {
-            Some(GameFolder::Game)
-        } else if has("heatmap.csv") && has("boundaries.csv") {
-            Some(GameFolder::Dsair)
-        } else if has("disaster.csv") {
-            Some(GameFolder::Precipice)
-        } else {
-            None
-        }
-    }
-
-    /// The files its figures and page are drawn from.
-    pub fn files(self) -> &'static [&'static str] {
-        match self {
-            GameFolder::Game => GAME_FILES,
-            GameFolder::Dsair => DSAIR_FILES,
-            GameFolder::Precipice => PRECIPICE_FILES,
-        }
-    }
-
-    /// Its figures, by file stem.
-    pub fn figures(self, files: &Files) -> Result<Vec<(String, Figure)>, DataError> {
-        match self {
-            GameFolder::Game => game_figures(files),
-            GameFolder::Dsair => dsair_figures(files),
-            GameFolder::Precipice => precipice_figures(files),
-        }
-    }
-}
 
 fn invalid(origin: &str, message: String) -> DataError {
     DataError::Invalid {
@@ -363,11 +205,11 @@ impl GameTables {
     }
 
     /// Reads `payoffs.csv`, `deviations.csv` and `equilibria.csv`.
-    pub fn read(files: &Files) -> Result<GameTables, DataError> {
+    pub fn read(files: &dyn NamedFiles) -> Result<GameTables, DataError> {
         let payoffs = files.table("payoffs.csv")?;
         let deviations = files.table("deviations.csv")?;
         let equilibria = files.table("equilibria.csv")?;
-        let origin = format!("{}/payoffs.csv", files.name);
+        let origin = format!("{}/payoffs.csv", files.name());
         let header = payoffs.header().to_vec();
         let counts: Vec<String> = header
             .iter()
@@ -404,7 +246,7 @@ impl GameTables {
             let keys = key(&payoffs)?;
             let who = index(payoffs.text("strategy")?, &origin)?;
             let players = keys.first().map_or(0, |k| k.iter().sum());
-            let dev_origin = format!("{}/deviations.csv", files.name);
+            let dev_origin = format!("{}/deviations.csv", files.name());
             let dev_from = index(deviations.text("from")?, &dev_origin)?;
             let profiles = Profiles {
                 keys,
@@ -869,8 +711,11 @@ fn file_safe(name: &str) -> String {
 /// The replicator figure: the velocity along the line for two strategies,
 /// trajectories across the simplex for three, frequencies over time from
 /// the most central start for more.
-pub fn replicator(files: &Files, strategies: &[String]) -> Result<Option<Figure>, DataError> {
-    let name = &files.name;
+pub fn replicator(
+    files: &dyn NamedFiles,
+    strategies: &[String],
+) -> Result<Option<Figure>, DataError> {
+    let name = files.name();
     match strategies.len() {
         0 | 1 => Ok(None),
         2 => {
@@ -1068,7 +913,7 @@ pub fn replicator(files: &Files, strategies: &[String]) -> Result<Option<Figure>
 
 /// The population size `Z` (from `fixation.csv`'s neutral `1 / Z`) and the
 /// selection intensity `beta` (from `summary.json`), when known.
-fn population(files: &Files) -> Result<(Option<usize>, Option<f64>), DataError> {
+fn population(files: &dyn NamedFiles) -> Result<(Option<usize>, Option<f64>), DataError> {
     let z = match files.optional("fixation.csv")? {
         Some(t) => t
             .column("neutral")?
@@ -1078,13 +923,13 @@ fn population(files: &Files) -> Result<(Option<usize>, Option<f64>), DataError> 
         None => None,
     };
     let beta = files
-        .json(crate::output::files::SUMMARY_JSON)
+        .summary()
         .and_then(|v| v.pointer("/stationary/selection").and_then(|b| b.as_f64()));
     Ok((z, beta))
 }
 
 /// The stationary distribution as bars, one per strategy.
-pub fn stationary(files: &Files) -> Result<Option<Figure>, DataError> {
+pub fn stationary(files: &dyn NamedFiles) -> Result<Option<Figure>, DataError> {
     let Some(t) = files.optional("stationary.csv")? else {
         return Ok(None);
     };
@@ -1104,7 +949,7 @@ pub fn stationary(files: &Files) -> Result<Option<Figure>, DataError> {
         format!(" ({})", at.join(", "))
     };
     Ok(Some(Figure::Bars(Bars {
-        title: format!("{}: stationary distribution{at}", files.name),
+        title: format!("{}: stationary distribution{at}", files.name()),
         y_label: "share of time all play it".into(),
         y_max: 1.0,
         // The values in the names: the smallest bars cannot be seen.
@@ -1140,7 +985,7 @@ pub fn stationary(files: &Files) -> Result<Option<Figure>, DataError> {
 
 /// The stationary distribution against the selection intensity `beta`
 /// (log axis when every value is positive), the game's `beta` marked.
-pub fn stationary_sweep(files: &Files) -> Result<Option<Figure>, DataError> {
+pub fn stationary_sweep(files: &dyn NamedFiles) -> Result<Option<Figure>, DataError> {
     let Some(t) = files.optional("stationary_sweep.csv")? else {
         return Ok(None);
     };
@@ -1181,7 +1026,7 @@ pub fn stationary_sweep(files: &Files) -> Result<Option<Figure>, DataError> {
     Ok(Some(Figure::Line(LineChart {
         title: format!(
             "{}: stationary distribution against selection{z}",
-            files.name
+            files.name()
         ),
         x_label: if log {
             "selection intensity β (log scale)".into()
@@ -1200,9 +1045,9 @@ pub fn stationary_sweep(files: &Files) -> Result<Option<Figure>, DataError> {
 }
 
 /// Every figure of a game folder, by file stem.
-pub fn game_figures(files: &Files) -> Result<Vec<(String, Figure)>, DataError> {
+pub fn game_figures(files: &dyn NamedFiles) -> Result<Vec<(String, Figure)>, DataError> {
     let g = GameTables::read(files)?;
-    let mut out = payoff_figures(&g, &files.name);
+    let mut out = payoff_figures(&g, files.name());
     if g.is_symmetric() {
         if let Some(f) = replicator(files, &g.strategies)? {
             out.push(("replicator".into(), f));
@@ -1229,7 +1074,7 @@ pub struct Boundary {
     pub risk_dominant: f64,
 }
 
-fn boundaries(files: &Files) -> Result<Vec<Boundary>, DataError> {
+fn boundaries(files: &dyn NamedFiles) -> Result<Vec<Boundary>, DataError> {
     let t = files.table("boundaries.csv")?;
     let (speed, society, dominant) = (
         t.column("speed")?,
@@ -1257,7 +1102,7 @@ fn to_cells(values: &[f64], v: f64) -> f64 {
 /// The paper's central figure: UNSAFE frequency over `(s, p_r)` with the
 /// boundary above which society prefers SAFE and the one above which SAFE
 /// is risk-dominant; between them, the dilemma.
-pub fn dsair_heatmap(files: &Files) -> Result<Figure, DataError> {
+pub fn dsair_heatmap(files: &dyn NamedFiles) -> Result<Figure, DataError> {
     let t = files.table("heatmap.csv")?;
     let (speed, risk, freq) = (
         t.column("speed")?,
@@ -1304,7 +1149,7 @@ pub fn dsair_heatmap(files: &Files) -> Result<Figure, DataError> {
         cells: dilemma_cells(&xs, &ys, &b),
     };
     Ok(Figure::Heatmap(Heatmap {
-        title: format!("{}: frequency of UNSAFE", files.name),
+        title: format!("{}: frequency of UNSAFE", files.name()),
         x_label: format!("speed of UNSAFE, {SPEED} (SAFE = 1)"),
         y_label: format!("risk of disaster of UNSAFE, {RISK}"),
         value_label: "frequency of UNSAFE".into(),
@@ -1353,7 +1198,7 @@ pub fn dilemma_cells(speeds: &[f64], risks: &[f64], boundaries: &[Boundary]) -> 
 
 /// UNSAFE frequency against `p_r` at the reported speeds: simulated
 /// (solid) and closed form (dashed), each speed's dilemma zone shaded.
-pub fn dsair_curves(files: &Files) -> Result<Figure, DataError> {
+pub fn dsair_curves(files: &dyn NamedFiles) -> Result<Figure, DataError> {
     let t = files.table("curves.csv")?;
     let (speed, risk) = (t.column("speed")?, t.column("risk")?);
     let (simulated, exact) = (
@@ -1393,7 +1238,7 @@ pub fn dsair_curves(files: &Files) -> Result<Figure, DataError> {
         }
     }
     Ok(Figure::Line(LineChart {
-        title: format!("{}: frequency of UNSAFE against {RISK}", files.name),
+        title: format!("{}: frequency of UNSAFE against {RISK}", files.name()),
         x_label: format!("risk of disaster of UNSAFE, {RISK}"),
         y_label: "frequency of UNSAFE".into(),
         x_range: (0.0, 1.0),
@@ -1407,7 +1252,7 @@ pub fn dsair_curves(files: &Files) -> Result<Figure, DataError> {
 }
 
 /// Every figure of a DSAIR folder, by file stem.
-pub fn dsair_figures(files: &Files) -> Result<Vec<(String, Figure)>, DataError> {
+pub fn dsair_figures(files: &dyn NamedFiles) -> Result<Vec<(String, Figure)>, DataError> {
     Ok(vec![
         ("heatmap".into(), dsair_heatmap(files)?),
         ("curves".into(), dsair_curves(files)?),
@@ -1429,7 +1274,7 @@ pub fn regime_label(regime: &str) -> String {
 
 /// P(disaster) against `mu`, a line per information regime (closed forms
 /// dashed), a panel per enmity `e` (rows) and number of teams `n` (columns).
-pub fn precipice_disaster(files: &Files) -> Result<Figure, DataError> {
+pub fn precipice_disaster(files: &dyn NamedFiles) -> Result<Figure, DataError> {
     let t = files.table("disaster.csv")?;
     let regime = t.text("regime")?;
     let (teams, enmity, mu) = (t.column("teams")?, t.column("enmity")?, t.column("mu")?);
@@ -1528,7 +1373,10 @@ pub fn precipice_disaster(files: &Files) -> Result<Figure, DataError> {
         });
     }
     Ok(Figure::Panels(Panels {
-        title: format!("{}: probability of disaster by what teams know", files.name),
+        title: format!(
+            "{}: probability of disaster by what teams know",
+            files.name()
+        ),
         columns: team_values.len().max(1),
         panels,
         legend,
@@ -1536,13 +1384,14 @@ pub fn precipice_disaster(files: &Files) -> Result<Figure, DataError> {
 }
 
 /// Every figure of a precipice folder, by file stem.
-pub fn precipice_figures(files: &Files) -> Result<Vec<(String, Figure)>, DataError> {
+pub fn precipice_figures(files: &dyn NamedFiles) -> Result<Vec<(String, Figure)>, DataError> {
     Ok(vec![("disaster".into(), precipice_disaster(files)?)])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::game_folder::Files;
 
     #[test]
     fn splits_put_the_most_on_the_first_strategy_first() {
@@ -1720,7 +1569,8 @@ mod tests {
     /// the README works out) the 33 cells from p_r = 0.02 to 0.66.
     #[test]
     fn the_dsair_dilemma_zone_is_the_cells_the_closed_forms_say() {
-        use crate::game::classic::{boundaries_csv, dsair::Dsair};
+        use crate::game::classic::dsair::Dsair;
+        use crate::output::dsair_folder::boundaries_csv;
         let speeds: Vec<f64> = (0..41).map(|i| 1.0 + i as f64 * 0.1).collect();
         let risks: Vec<f64> = (0..51).map(|j| j as f64 * 0.02).collect();
         let mut heatmap = String::from("speed,risk,unsafe_frequency\n");

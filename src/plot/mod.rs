@@ -22,10 +22,6 @@ pub use render::Size;
 pub use svg_text::SvgText;
 
 use rayon::prelude::*;
-use std::path::Path;
-
-/// Folder of the figures inside an output folder.
-pub const FIGURES_DIR: &str = crate::output::files::FIGURES_DIR;
 
 /// The file formats figures are written in (`--format svg,png,pdf`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,9 +97,10 @@ pub struct Drawn {
 }
 
 impl Drawn {
-    /// The figure's files, `figures/<stem>.<ext>` with their bytes, in the
-    /// formats chosen.
-    pub fn files(&self) -> Vec<(String, &[u8])> {
+    /// The figure's files, `<dir>/<stem>.<ext>` with their bytes, in the
+    /// formats chosen (`dir` is the folder's figure folder, named by
+    /// `output::files`).
+    pub fn files(&self, dir: &str) -> Vec<(String, &[u8])> {
         self.formats
             .extensions()
             .into_iter()
@@ -113,14 +110,14 @@ impl Drawn {
                     "png" => &self.png,
                     _ => &self.pdf,
                 };
-                (format!("{FIGURES_DIR}/{}.{ext}", self.stem), bytes)
+                (format!("{dir}/{}.{ext}", self.stem), bytes)
             })
             .collect()
     }
 
     /// The names of [`Drawn::files`], comma-separated (for captions).
-    pub fn file_names(&self) -> String {
-        let names: Vec<String> = self.files().into_iter().map(|(name, _)| name).collect();
+    pub fn file_names(&self, dir: &str) -> String {
+        let names: Vec<String> = self.files(dir).into_iter().map(|(name, _)| name).collect();
         names.join(", ")
     }
 }
@@ -130,7 +127,10 @@ pub fn draw_all(figures: Vec<(String, Figure)>, size: &Size) -> Vec<Drawn> {
     render::register_fonts();
     figures
         .into_par_iter()
-        .map(|(stem, figure)| {
+        .map(|(stem, mut figure)| {
+            if !size.titles {
+                figure.title_mut().clear();
+            }
             // A signal stops the drawing between figures (and formats): the
             // caller then commits nothing (see `crate::output::folder`).
             let stopped = crate::interrupt::interrupted;
@@ -176,14 +176,7 @@ pub fn scenario(
     Ok(draw_all(figures::scenario_figures(&data)?, size))
 }
 
-/// The figures of a comparison folder `dir`, whose scenarios' folders are
-/// its siblings (as `airace run` writes them).
-pub fn comparison(dir: &Path, size: &Size) -> Result<Vec<Drawn>, DataError> {
-    let data = comparison_data(dir)?;
-    Ok(draw_all(figures::comparison_figures(&data)?, size))
-}
-
-/// [`comparison`] of data already read ([`comparison_data_from`]).
+/// The figures of a comparison, from its table and its scenarios' data.
 pub fn comparison_of(data: &figures::ComparisonData, size: &Size) -> Result<Vec<Drawn>, DataError> {
     Ok(draw_all(figures::comparison_figures(data)?, size))
 }
@@ -192,49 +185,6 @@ pub fn comparison_of(data: &figures::ComparisonData, size: &Size) -> Result<Vec<
 pub fn sweep(name: &str, sweep_csv: &[u8], size: &Size) -> Result<Vec<Drawn>, DataError> {
     let table = data::Table::parse(sweep_csv, &format!("{name}/sweep.csv"))?;
     Ok(draw_all(figures::sweep_figures(&table, name)?, size))
-}
-
-/// The figures of a game, DSAIR or precipice folder from its files.
-pub fn game_folder(
-    kind: game_figures::GameFolder,
-    files: &game_figures::Files,
-    size: &Size,
-) -> Result<Vec<Drawn>, DataError> {
-    Ok(draw_all(kind.figures(files)?, size))
-}
-
-/// Reads a comparison folder and the folders of its scenarios.
-pub fn comparison_data(dir: &Path) -> Result<figures::ComparisonData, DataError> {
-    let table = data::Table::read(&dir.join(crate::output::comparison::FILE_NAME))?;
-    comparison_with(dir, table)
-}
-
-/// [`comparison_data`] with the bytes of its `comparison.csv`.
-pub fn comparison_data_from(
-    dir: &Path,
-    table: &[u8],
-) -> Result<figures::ComparisonData, DataError> {
-    let origin = dir.join(crate::output::comparison::FILE_NAME);
-    let table = data::Table::parse(table, &origin.display().to_string())?;
-    comparison_with(dir, table)
-}
-
-fn comparison_with(dir: &Path, table: data::Table) -> Result<figures::ComparisonData, DataError> {
-    let root = dir.parent().unwrap_or(Path::new("."));
-    let scenarios = table
-        .text("scenario")?
-        .iter()
-        .map(|name| ScenarioData::read(&root.join(name)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    Ok(figures::ComparisonData {
-        name,
-        table,
-        scenarios,
-    })
 }
 
 #[cfg(test)]

@@ -29,6 +29,9 @@ pub struct Size {
     pub formats: super::Formats,
     /// How SVG files carry their text (`--svg-text`).
     pub svg_text: super::SvgText,
+    /// Whether figures carry their titles (`--no-title`: not, for a
+    /// caption that carries it).
+    pub titles: bool,
 }
 
 impl Default for Size {
@@ -39,6 +42,7 @@ impl Default for Size {
             dpi: 200.0,
             formats: super::Formats::default(),
             svg_text: super::SvgText::default(),
+            titles: true,
         }
     }
 }

@@ -297,18 +297,27 @@ fn view(
         })
         .collect();
     let mut files = vec![
-        ("payoffs.csv".to_string(), analysis::payoffs_csv(e)),
-        ("deviations.csv".to_string(), analysis::deviations_csv(e, a)),
-        ("equilibria.csv".to_string(), analysis::equilibria_csv(e, a)),
+        (
+            "payoffs.csv".to_string(),
+            crate::output::game_tables::payoffs_csv(e),
+        ),
+        (
+            "deviations.csv".to_string(),
+            crate::output::game_tables::deviations_csv(e, a),
+        ),
+        (
+            "equilibria.csv".to_string(),
+            crate::output::game_tables::equilibria_csv(e, a),
+        ),
         (
             "nash_mixed.csv".to_string(),
-            analysis::nash_mixed_csv(&e.table, a),
+            crate::output::game_tables::nash_mixed_csv(&e.table, a),
         ),
     ];
     if let (PayoffTable::Symmetric(t), Some(s)) = (&e.table, &a.stationary) {
         files.push((
             "stationary.csv".to_string(),
-            analysis::stationary_csv(t.strategies(), s),
+            crate::output::game_tables::stationary_csv(t.strategies(), s),
         ));
     }
     let (runs, seed, adaptive) = plan(game, input);
