@@ -26,6 +26,10 @@ size=(--width 3.5 --height 2.6 --dpi 120 --format png -q)
 "$bin" run scenarios/race.toml scenarios/pause-2023.toml scenarios/rsp-2026.toml \
   scenarios/lone-pause.toml scenarios/lone-2026.toml \
   --runs 2000 --no-run-rows --name comparison "${size[@]}" --out "$work/comparison"
+# A comparison in which the final capability varies (regulation stops
+# short of the decisive capability), so its capability view is drawn too.
+"$bin" run scenarios/rsp-2026.toml scenarios/regulation.toml \
+  --runs 1000 --no-run-rows --name comparison-capability "${size[@]}" --out "$work/comparison-capability"
 "$bin" sweep scenarios/rsp-2026.toml --runs 500 --set world.spillover=0,0.02,0.05,0.1 \
   "${size[@]}" --out "$work/sweep-line"
 "$bin" sweep scenarios/rsp-2026.toml --runs 200 --set world.spillover=0,0.05,0.1 \
@@ -55,7 +59,7 @@ page=docs/figures.md
   echo
 } > "$page"
 # Every output folder holds airace's record, which names its kind.
-for top in scenario comparison sweep-line sweep-heatmap game3 game seats dsair precipice explore explore-lhs; do
+for top in scenario comparison comparison-capability sweep-line sweep-heatmap game3 game seats dsair precipice explore explore-lhs; do
 find "$work/$top" -name .airace-record.json | sort | while read -r record; do
   dir=$(dirname "$record")
   kind=$(sed -n 's/.*"kind": *"\([a-z_]*\)".*/\1/p' "$record" | head -1)
