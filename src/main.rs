@@ -492,9 +492,10 @@ struct FigureArgs {
     /// Figure width in inches.
     #[arg(long, default_value_t = 6.5, value_parser = inches)]
     width: f64,
-    /// Figure height in inches.
-    #[arg(long, default_value_t = 4.0, value_parser = inches)]
-    height: f64,
+    /// Figure height in inches [default: 4; a figure of several rows of
+    /// panels narrower than 5 in is then made taller, 1.1 in + 1.25 in a row].
+    #[arg(long, value_parser = inches)]
+    height: Option<f64>,
     /// PNG resolution in pixels per inch (SVG is resolution-free).
     #[arg(long, default_value_t = 200.0, value_parser = dpi)]
     dpi: f64,
@@ -523,11 +524,12 @@ impl FigureArgs {
     fn size(&self) -> airace::plot::Size {
         airace::plot::Size {
             width: self.width,
-            height: self.height,
+            height: self.height.unwrap_or(4.0),
             dpi: self.dpi,
             formats: self.format,
             svg_text: self.svg_text,
             titles: !self.no_title,
+            height_set: self.height.is_some(),
         }
     }
 }
@@ -574,7 +576,7 @@ impl FigureArgs {
             "--width {} x --height {} inches at --dpi {} is a PNG of {w} x {h} pixels ({:.0} megapixels); \
              airace draws at most {:.0}: lower --dpi or the size (the SVG figures do not depend on --dpi)",
             self.width,
-            self.height,
+            self.size().height,
             self.dpi,
             pixels / 1e6,
             MAX_PIXELS / 1e6

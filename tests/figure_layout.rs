@@ -138,6 +138,52 @@ fn draw_everything(out: &Path) {
         .arg(&one)
         .assert()
         .success();
+    // The shipped exploration, cut to 16 base samples and 10 runs: its
+    // PRIM figures' legend ("chosen box, pruned (N unknowns restricted)")
+    // ran off the right edge at both sizes.
+    let explore = column.join("explore");
+    fs::create_dir_all(&explore).unwrap();
+    let scenarios = fs::canonicalize("scenarios").unwrap();
+    let file = explore.join("headline-claims.toml");
+    fs::write(
+        &file,
+        fs::read_to_string("scenarios/explore/headline-claims.toml")
+            .unwrap()
+            .replace("worlds = 128", "worlds = 16")
+            .replace(
+                "scenario = \"../",
+                &format!("scenario = \"{}/", scenarios.display()),
+            ),
+    )
+    .unwrap();
+    airace()
+        .arg("explore")
+        .arg(&file)
+        .args(["--runs", "10", "-q"])
+        .args(size)
+        .arg("--out")
+        .arg(&explore)
+        .assert()
+        .success();
+    fs::remove_file(&file).unwrap();
+    // The precipice figure at a column's width with the default height,
+    // which its three rows of panels make taller ([`panels_are_tall_enough`]).
+    airace()
+        .args(["classic", "precipice", "-q", "--mu", "0.5,1,2"])
+        .args(["--enmity", "0.25,0.5,1"])
+        .args([
+            "--draws",
+            "1000",
+            "--evaluation-draws",
+            "2000",
+            "--grid",
+            "20",
+        ])
+        .args(["--width", "3.5", "--dpi", "50"])
+        .arg("--out")
+        .arg(column.join("tall"))
+        .assert()
+        .success();
     // All the shipped scenarios (fourteen and more) compared: the legend
     // wraps its labels into columns rather than leave the figure.
     airace()
@@ -195,6 +241,58 @@ fn no_text_runs_into_text_or_off_the_canvas_and_all_is_in_points() {
         files.len(),
         report.join("\n")
     );
+}
+
+/// Each panel's plot height in an SVG, inches: the length of each y axis
+/// (a vertical black line of two points longer than a tick).
+fn panel_heights(svg: &str) -> Vec<f64> {
+    let mut out = Vec::new();
+    for line in svg.lines() {
+        if !(line.starts_with("<polyline") && line.contains("stroke=\"#000000\"")) {
+            continue;
+        }
+        let points = line
+            .split("points=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        let xy: Vec<(f64, f64)> = points
+            .split_whitespace()
+            .map(|p| {
+                let (x, y) = p.split_once(',').unwrap();
+                (x.parse().unwrap(), y.parse().unwrap())
+            })
+            .collect();
+        if let [(x0, y0), (x1, y1)] = xy[..] {
+            if x0 == x1 && (y1 - y0).abs() > 8.0 {
+                out.push((y1 - y0).abs() / 96.0);
+            }
+        }
+    }
+    out
+}
+
+/// Regression: the precipice figure's panels at a column's width were
+/// too low to read (three rows at 3.5 x 4 in: 0.5 in each; two rows at
+/// 3.5 x 2.6 in: 0.3 in). Drawn at 3.5 in with the default height, each
+/// panel's plot area is at least 0.6 in tall, at 6.5 x 4 in too.
+#[test]
+fn panels_are_tall_enough() {
+    const MIN_IN: f64 = 0.6;
+    for size in ["column", "page"] {
+        let file = drawn()
+            .join(size)
+            .join("tall/precipice/figures/disaster.svg");
+        let svg = fs::read_to_string(&file).unwrap();
+        let heights = panel_heights(&svg);
+        assert_eq!(heights.len(), 9, "{size}: {heights:?}");
+        assert!(
+            heights.iter().all(|&h| h >= MIN_IN),
+            "{size}: panels {heights:?} in tall, fewer than {MIN_IN} in"
+        );
+    }
 }
 
 /// The checker itself finds what it is for.

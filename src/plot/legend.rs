@@ -2,9 +2,11 @@
 //! of fourteen scenarios at a column's 3.5 x 2.6 in) stays inside the
 //! figure and no entry runs into another.
 //!
-//! Beside the plot the legend is one column. Below it, entries fill as many
+//! Beside the plot the legend is one column (the renderer puts it below
+//! when a label is too wide for that column). Below it, entries fill as many
 //! columns as their whole labels allow, column by column ([`columns`]). When
-//! that is taller than the room the plot leaves, the columns are made equal
+//! that is taller than the room the plot leaves, or a label is wider than
+//! the legend, the columns are made equal
 //! and the labels wrapped to fit them, breaking at spaces, `-`, `_`, `.` and
 //! case changes ([`super::text::wrap`]); the number of columns is the one
 //! that makes the legend lowest. A label's further lines are
@@ -59,10 +61,19 @@ pub fn below(labels: &[&str], width: f64, max_height: f64) -> Layout {
         .map(|l| entry_width(text::width_pt(l, LABEL_PT, false)))
         .collect();
     let whole = grid(labels, &columns(&widths, width), ROW);
-    if whole.height <= max_height || labels.is_empty() {
+    // A label wider than the legend is wrapped whatever the height.
+    let too_wide = widths.iter().any(|&w| w > width);
+    if (whole.height <= max_height && !too_wide) || labels.is_empty() {
         return whole;
     }
-    let mut best = whole;
+    let mut best = if too_wide {
+        Layout {
+            height: f64::INFINITY,
+            ..whole.clone()
+        }
+    } else {
+        whole.clone()
+    };
     for n in 1..=labels.len() {
         let column = width / n as f64;
         let room = column - entry_width(0.0);
@@ -84,7 +95,7 @@ pub fn below(labels: &[&str], width: f64, max_height: f64) -> Layout {
             }
         }
     }
-    best
+    if best.height.is_finite() { best } else { whole }
 }
 
 /// Entries of `lines[i]` lines each, [`LINE`] points a line, filled column
@@ -227,6 +238,29 @@ mod tests {
         // Nothing is lost: the lines of each label join back into it.
         for (e, name) in l.entries.iter().zip(FOURTEEN) {
             assert_eq!(e.lines.concat(), name);
+        }
+    }
+
+    /// Regression: one label wider than the legend (the PRIM figure's
+    /// "chosen box, pruned (3 unknowns restricted)" in a narrow legend)
+    /// was kept whole and ran off the figure, as the legend was low enough.
+    #[test]
+    fn a_label_wider_than_the_legend_wraps_inside_it() {
+        let labels = [
+            "peeling trajectory",
+            "chosen box, pruned (3 unknowns restricted)",
+        ];
+        let width = 120.0;
+        let l = below(&labels, width, 200.0);
+        for b in boxes(&l) {
+            assert!(
+                b.2 <= width + 0.01,
+                "{b:?} leaves the {width} pt legend: {l:?}"
+            );
+        }
+        assert!(l.entries[1].lines.len() > 1, "{l:?}");
+        for (e, name) in l.entries.iter().zip(labels) {
+            assert_eq!(e.lines.join(" ").replace("  ", " "), name);
         }
     }
 

@@ -46,6 +46,10 @@ pub struct Size {
     /// Whether figures carry their titles (`--no-title`: not, for a
     /// caption that carries it).
     pub titles: bool,
+    /// Whether `height` was asked for (`--height`). If not, it is a
+    /// default that a figure of several rows of panels at a column's width
+    /// may exceed ([`fitted`]).
+    pub height_set: bool,
 }
 
 impl Default for Size {
@@ -57,7 +61,40 @@ impl Default for Size {
             formats: super::Formats::default(),
             svg_text: super::SvgText::default(),
             titles: true,
+            height_set: false,
         }
+    }
+}
+
+/// Narrower than this (inches), a figure is drawn for a journal's column.
+pub const COLUMN_WIDTH: f64 = 5.0;
+/// Inches of a panel figure's height per row of panels at a column's
+/// width when the height is not set: a plot area of about 0.8 in, its
+/// title above and its tick labels below.
+pub const PANEL_ROW_IN: f64 = 1.25;
+/// Inches of a panel figure's height for its title, legend and shared
+/// axis title at a column's width.
+pub const PANEL_FRAME_IN: f64 = 1.1;
+
+/// The size `figure` is drawn at: `size`, except that a figure of several
+/// rows of panels narrower than [`COLUMN_WIDTH`] whose height was not set
+/// is made tall enough to read, height = max(height, [`PANEL_FRAME_IN`] +
+/// rows x [`PANEL_ROW_IN`]) (3.6 in for two rows; at 3.5 x 2.6 in each of
+/// the precipice figure's two rows of panels was 0.3 in tall).
+pub fn fitted(figure: &Figure, size: &Size) -> Size {
+    match figure {
+        Figure::Panels(p) if !size.height_set && size.width < COLUMN_WIDTH => {
+            let columns = p.columns.clamp(1, p.panels.len().max(1));
+            let rows = p.panels.len().div_ceil(columns);
+            if rows < 2 {
+                return *size;
+            }
+            Size {
+                height: size.height.max(PANEL_FRAME_IN + rows as f64 * PANEL_ROW_IN),
+                ..*size
+            }
+        }
+        _ => *size,
     }
 }
 
@@ -138,6 +175,7 @@ pub fn pixels(size: &Size, ppi: f64) -> (u32, u32) {
 
 /// The figure as SVG text.
 pub fn svg(figure: &Figure, size: &Size) -> String {
+    let size = &fitted(figure, size);
     register_fonts();
     let mut out = String::new();
     {
@@ -151,6 +189,7 @@ pub fn svg(figure: &Figure, size: &Size) -> String {
 
 /// The figure as PNG bytes.
 pub fn png(figure: &Figure, size: &Size) -> Vec<u8> {
+    let size = &fitted(figure, size);
     register_fonts();
     let (w, h) = pixels(size, size.dpi);
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
@@ -203,7 +242,16 @@ where
             .max(1.0) as usize
     };
     let legend = figure.legend();
-    let legend_below = width_in < 5.0 || figure.legend_below() || legend.len() > legend_rows_beside;
+    // Beside the plot the legend may take 2/5 of the width: a label that
+    // needs more sends it below (where it wraps), rather than off the edge.
+    let too_wide_beside = legend
+        .iter()
+        .map(|e| LEGEND_SWATCH + 4.0 + text::width_pt(&e.label, LABEL_PT, false) + 7.0 + 4.0)
+        .any(|w| w * pt > (root.dim_in_pixel().0 * 2 / 5) as f64);
+    let legend_below = width_in < COLUMN_WIDTH
+        || figure.legend_below()
+        || legend.len() > legend_rows_beside
+        || too_wide_beside;
     root.fill(&WHITE)?;
     // The title spans the whole figure, above the plot and the legend,
     // in as many lines as it needs.
