@@ -154,18 +154,7 @@ pub fn analyse(input: &GameInput) -> Result<GameView, GameError> {
         .into_iter()
         .map(|r| (r.x, r.starts))
         .collect();
-    let paths = trajectories
-        .iter()
-        .map(|t| {
-            let every = (t.points.len() / 60).max(1);
-            t.points
-                .iter()
-                .step_by(every)
-                .map(|(_, x)| x.clone())
-                .chain(std::iter::once(t.end.clone()))
-                .collect()
-        })
-        .collect();
+    let paths = trajectories.iter().map(shown_path).collect();
     let flow = replicator::simplex_grid(m, if m == 2 { 20 } else { 12 })
         .into_iter()
         .map(|x| {
@@ -194,6 +183,18 @@ pub fn analyse(input: &GameInput) -> Result<GameView, GameError> {
         paths,
         stationary,
     })
+}
+
+/// A replicator path as the page draws it: about 60 of its points and its
+/// end.
+pub(super) fn shown_path(t: &replicator::Trajectory) -> Vec<Vec<f64>> {
+    let every = (t.points.len() / 60).max(1);
+    t.points
+        .iter()
+        .step_by(every)
+        .map(|(_, x)| x.clone())
+        .chain(std::iter::once(t.end.clone()))
+        .collect()
 }
 
 #[cfg(test)]

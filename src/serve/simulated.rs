@@ -283,19 +283,7 @@ fn view(
             },
         })
         .collect();
-    let paths = a
-        .trajectories
-        .iter()
-        .map(|t| {
-            let every = (t.points.len() / 60).max(1);
-            t.points
-                .iter()
-                .step_by(every)
-                .map(|(_, x)| x.clone())
-                .chain(std::iter::once(t.end.clone()))
-                .collect()
-        })
-        .collect();
+    let paths = a.trajectories.iter().map(super::game::shown_path).collect();
     let mut files = vec![
         (
             "payoffs.csv".to_string(),
