@@ -401,8 +401,17 @@ struct CommonArgs {
 }
 
 impl CommonArgs {
-    fn threads(&self) -> Option<usize> {
-        self.threads.get()
+    /// The library's plain copy of these options, with the command line
+    /// for the manifests.
+    fn options(self) -> commands::CommonOptions {
+        commands::CommonOptions {
+            threads: self.threads.get(),
+            quiet: self.output.quiet,
+            force: self.output.force,
+            figures: self.output.figures(),
+            command_line: command_line(),
+            out: self.out.out,
+        }
     }
 }
 
@@ -715,21 +724,16 @@ impl RunArgs {
             sources: self.scenarios.into_iter().map(Source::File).collect(),
             runs: self.runs.runs,
             seed: self.seed.seed,
-            threads: self.common.threads(),
             comparison: self.name.name,
-            quiet: self.common.output.quiet,
             run_rows: !self.no_run_rows,
             trace: self.trace.unwrap_or(0),
-            figures: self.common.output.figures(),
-            force: self.common.output.force,
-            command_line: command_line(),
             shard: self.shard,
             resume: self.resume,
             checkpoint_every: self.checkpoint_every.map_or(
                 commands::runner::CHECKPOINT_EVERY,
                 std::time::Duration::from_secs,
             ),
-            out: self.common.out.out,
+            common: self.common.options(),
         }
     }
 }
@@ -742,15 +746,10 @@ impl SweepArgs {
             samples: self.samples.map(|n| n as usize),
             runs: self.runs.runs,
             seed: self.seed.seed,
-            threads: self.common.threads(),
             name: self.name.name,
             keep_points: self.keep_points,
-            force: self.common.output.force,
-            quiet: self.common.output.quiet,
-            figures: self.common.output.figures(),
-            command_line: command_line(),
             shard: self.shard,
-            out: self.common.out.out,
+            common: self.common.options(),
         }
     }
 }
@@ -775,14 +774,9 @@ impl ExploreArgs {
             file: self.file,
             runs: self.runs.runs,
             seed: self.seed.seed,
-            threads: self.common.threads(),
-            quiet: self.common.output.quiet,
-            force: self.common.output.force,
-            command_line: command_line(),
-            figures: self.common.output.figures(),
             resume: self.resume,
             shard: self.shard,
-            out: self.common.out.out,
+            common: self.common.options(),
         }
     }
 }
@@ -793,14 +787,9 @@ impl GameArgs {
             file: self.file,
             runs: self.runs.runs,
             seed: self.seed.seed,
-            threads: self.common.threads(),
-            quiet: self.common.output.quiet,
-            force: self.common.output.force,
-            figures: self.common.output.figures(),
-            command_line: command_line(),
             adaptive: !self.no_adaptive && self.adaptive.unwrap_or(true),
             max_runs: self.max_runs,
-            out: self.common.out.out,
+            common: self.common.options(),
         }
     }
 }
@@ -824,7 +813,6 @@ impl DsairArgs {
         DsairConfig {
             runs: self.runs.runs.unwrap_or(defaults.runs),
             seed: c.seed.seed.unwrap_or(defaults.seed),
-            threads: c.common.threads(),
             name: c.name.name.unwrap_or(defaults.name),
             game: dsair::Dsair {
                 benefit: self.benefit,
@@ -843,11 +831,7 @@ impl DsairArgs {
             speed_max: self.speed_max,
             speed_step: self.speed_step,
             risk_step: self.risk_step,
-            quiet: c.common.output.quiet,
-            force: c.common.output.force,
-            figures: c.common.output.figures(),
-            command_line: command_line(),
-            out: c.common.out.out,
+            common: c.common.options(),
         }
     }
 }
@@ -876,13 +860,8 @@ impl PrecipiceArgs {
                 },
                 ..defaults.solver
             },
-            threads: c.common.threads(),
             name: c.name.name.unwrap_or(defaults.name),
-            quiet: c.common.output.quiet,
-            force: c.common.output.force,
-            figures: c.common.output.figures(),
-            command_line: command_line(),
-            out: c.common.out.out,
+            common: c.common.options(),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! on the thread pool -> the folder (`output::dsair_folder`,
 //! `output::precipice_folder`) -> the console.
 
+use super::CommonOptions;
 use crate::context::{Abandoned, InputError, abandon, claim_folder, thread_pool};
 use crate::game::classic::dsair::{self, Dsair};
 use crate::game::classic::precipice::{self, Solver};
@@ -11,7 +12,6 @@ use crate::game::classic::{
     self, DsairPlan, DsairPoint, HEADLINE_REPLICATIONS, Headline, PrecipicePlan, range,
 };
 use crate::game::fermi::Population;
-use crate::output::FigureOptions;
 use crate::output::game_folder::{self, GameFolder, commit_with_figures};
 use crate::output::{dsair_folder, precipice_folder};
 use std::path::PathBuf;
@@ -26,9 +26,7 @@ pub struct DsairConfig {
     /// Races simulated per pairing and `(s, p_r)` cell.
     pub runs: u64,
     pub seed: u64,
-    pub threads: Option<usize>,
-    pub out: PathBuf,
-    /// The output folder's name under `out`.
+    /// The output folder's name under `common.out`.
     pub name: String,
     /// `b`, `c`, `B`, `W`; speed and risk come from the grid.
     pub game: Dsair,
@@ -40,12 +38,7 @@ pub struct DsairConfig {
     pub speed_step: f64,
     /// `p_r` from 0 to 1 in steps of `risk_step`.
     pub risk_step: f64,
-    pub quiet: bool,
-    /// Write into an output folder that holds files airace did not write.
-    pub force: bool,
-    /// Figures to draw (size), or none.
-    pub figures: FigureOptions,
-    pub command_line: Vec<String>,
+    pub common: CommonOptions,
 }
 
 impl Default for DsairConfig {
@@ -53,8 +46,6 @@ impl Default for DsairConfig {
         DsairConfig {
             runs: 1000,
             seed: 1,
-            threads: None,
-            out: PathBuf::from("output"),
             name: "dsair".into(),
             game: Dsair::paper(1.0, 0.0),
             population: 100,
@@ -63,12 +54,7 @@ impl Default for DsairConfig {
             speed_max: 5.0,
             speed_step: 0.1,
             risk_step: 0.02,
-            quiet: false,
-            force: false,
-            figures: FigureOptions {
-                size: Some(crate::plot::Size::default()),
-            },
-            command_line: Vec::new(),
+            common: CommonOptions::default(),
         }
     }
 }
@@ -86,10 +72,13 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
     let plan = dsair_plan(config)?;
     let g = &plan.game;
     let (speeds, risks) = (&plan.speeds, &plan.risks);
-    let dir = config.out.join(&config.name);
-    let (created, mut folder) =
-        claim_folder(&dir, game_folder::kind(GameFolder::Dsair), config.force)?;
-    let pool = thread_pool(config.threads)?;
+    let dir = config.common.out.join(&config.name);
+    let (created, mut folder) = claim_folder(
+        &dir,
+        game_folder::kind(GameFolder::Dsair),
+        config.common.force,
+    )?;
+    let pool = thread_pool(config.common.threads)?;
     let total = plan.cells();
     let stopped = |completed| {
         abandon(
@@ -116,7 +105,7 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
         "seed": config.seed,
         "runs": config.runs,
         "threads": pool.current_num_threads(),
-        "command_line": config.command_line,
+        "command_line": config.common.command_line,
         "outputs": outputs,
     });
     commit_with_figures(
@@ -124,10 +113,10 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
         GameFolder::Dsair,
         files,
         manifest,
-        &config.figures,
+        &config.common.figures,
     )?;
     let points = study.points;
-    if !config.quiet {
+    if !config.common.quiet {
         println!(
             "airace classic dsair: b = {}, c = {}, B = {}, W = {}, Z = {}, beta = {}, tie at s = 1 to {}; {} x {} cells, {} races per pairing, seed {}\n",
             g.benefit,
@@ -252,15 +241,9 @@ pub struct PrecipiceConfig {
     pub enmity: Vec<f64>,
     pub mu: Vec<f64>,
     pub solver: Solver,
-    pub threads: Option<usize>,
-    pub out: PathBuf,
+    /// The output folder's name under `common.out`.
     pub name: String,
-    pub quiet: bool,
-    /// Write into an output folder that holds files airace did not write.
-    pub force: bool,
-    /// Figures to draw (size), or none.
-    pub figures: FigureOptions,
-    pub command_line: Vec<String>,
+    pub common: CommonOptions,
 }
 
 impl Default for PrecipiceConfig {
@@ -270,15 +253,8 @@ impl Default for PrecipiceConfig {
             enmity: vec![0.5, 1.0],
             mu: range(0.25, 3.0, 0.25),
             solver: Solver::default(),
-            threads: None,
-            out: PathBuf::from("output"),
             name: "precipice".into(),
-            quiet: false,
-            force: false,
-            figures: FigureOptions {
-                size: Some(crate::plot::Size::default()),
-            },
-            command_line: Vec::new(),
+            common: CommonOptions::default(),
         }
     }
 }
@@ -297,10 +273,13 @@ pub struct PrecipiceReport {
 pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport> {
     let plan = precipice_plan(config)?;
     let s = &plan.solver;
-    let dir = config.out.join(&config.name);
-    let (created, mut folder) =
-        claim_folder(&dir, game_folder::kind(GameFolder::Precipice), config.force)?;
-    let pool = thread_pool(config.threads)?;
+    let dir = config.common.out.join(&config.name);
+    let (created, mut folder) = claim_folder(
+        &dir,
+        game_folder::kind(GameFolder::Precipice),
+        config.common.force,
+    )?;
+    let pool = thread_pool(config.common.threads)?;
     let total = plan.solves();
     let finished = AtomicU64::new(0);
     let solved =
@@ -329,7 +308,7 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
         "name": config.name,
         "seed": s.seed,
         "threads": pool.current_num_threads(),
-        "command_line": config.command_line,
+        "command_line": config.common.command_line,
         "outputs": outputs,
     });
     commit_with_figures(
@@ -337,13 +316,13 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
         GameFolder::Precipice,
         files,
         manifest,
-        &config.figures,
+        &config.common.figures,
     )?;
     let classic::PrecipiceStudy {
         equilibria,
         headline,
     } = study;
-    if !config.quiet {
+    if !config.common.quiet {
         println!(
             "airace classic precipice: {} equilibria ({} draws, safety grid 1/{}, {} bins, {} where several), seed {}\n",
             equilibria.len(),

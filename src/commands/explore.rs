@@ -4,6 +4,7 @@
 //! on the engine's summary-only path; the analyses and the folder are
 //! `explore::folder`'s.
 
+use super::CommonOptions;
 use crate::context::{self, InputError, thread_pool};
 use crate::engine::{self, Control, RaceModel, Stopped};
 use crate::explore::done::{Done, Measured};
@@ -25,15 +26,7 @@ pub struct ExploreConfig {
     pub runs: Option<u64>,
     /// Overrides the file's seed (of the design and of every run).
     pub seed: Option<u64>,
-    pub threads: Option<usize>,
-    /// The exploration's folder is created under this one.
-    pub out: PathBuf,
-    pub quiet: bool,
-    pub force: bool,
-    /// Recorded in the manifest.
-    pub command_line: Vec<String>,
-    /// Figures to draw (size), or none.
-    pub figures: crate::output::FigureOptions,
+    pub common: CommonOptions,
     /// Go on from the checkpoint of an interrupted run of this exploration.
     pub resume: bool,
     /// Run only this shard of the experiments, into a shard folder.
@@ -169,7 +162,7 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
     if config.runs == Some(0) {
         return Err(InputError::Usage("--runs must be at least 1".into()).into());
     }
-    let pool = thread_pool(config.threads)?;
+    let pool = thread_pool(config.common.threads)?;
     let worlds = exploration.points.len();
     let policies = exploration.policies.len();
     let experiments = worlds * policies;
@@ -192,8 +185,8 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
     };
     let name = format!("{}-explore", exploration.name);
     let dir = match config.shard {
-        Some(spec) => config.out.join(&name).join(spec.folder_name()),
-        None => config.out.join(&name),
+        Some(spec) => config.common.out.join(&name).join(spec.folder_name()),
+        None => config.common.out.join(&name),
     };
     let kind = match config.shard {
         Some(_) => Kind::ExplorationShard,
@@ -203,14 +196,18 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
     // The folder first, locked: another airace writing it refuses this
     // one before its checkpoint, which that one may be writing, is read.
     let mut created = context::Created::default();
-    let mut folder = created.claim(&dir, kind, config.force)?;
-    let mut done = plan(&dir, fresh, config.resume, config.quiet)?;
+    let mut folder = created.claim(&dir, kind, config.common.force)?;
+    let mut done = plan(&dir, fresh, config.resume, config.common.quiet)?;
 
     let todo: Vec<usize> = range
         .clone()
         .filter(|x| !done.measured.contains_key(x))
         .collect();
-    let bar = context::progress_bar(range.len() as u64, config.quiet, "experiments, {per_sec}");
+    let bar = context::progress_bar(
+        range.len() as u64,
+        config.common.quiet,
+        "experiments, {per_sec}",
+    );
     bar.set_message(name.clone());
     bar.set_position((range.len() - todo.len()) as u64);
     let started = Instant::now();
@@ -305,11 +302,11 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
             &done,
             &range,
             &config.file,
-            &config.command_line,
+            &config.common.command_line,
             &exploration,
         )?;
         remove_checkpoint(&dir)?;
-        if !config.quiet {
+        if !config.common.quiet {
             println!(
                 "shard {spec} of exploration {}: experiments {}..{} of {experiments}, {seconds:.1} s\n{}",
                 exploration.name,
@@ -339,7 +336,7 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
         &pool,
     )?;
     remove_checkpoint(&dir)?;
-    if !config.quiet {
+    if !config.common.quiet {
         print!(
             "{}",
             summary(
@@ -367,8 +364,8 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
 fn provenance(config: &ExploreConfig) -> Provenance<'_> {
     Provenance {
         source: &config.file,
-        command_line: &config.command_line,
-        figures: config.figures,
+        command_line: &config.common.command_line,
+        figures: config.common.figures,
     }
 }
 

@@ -1,13 +1,13 @@
 //! `airace game` as a library function taking plain configuration: from a
 //! game file to an output folder of tables, and a short report on stdout.
 
+use super::CommonOptions;
 use crate::context::{self, InputError, thread_pool};
 use crate::engine::Control;
 use crate::game::analysis::{self, Analysis};
 use crate::game::game_file::Game;
 use crate::game::nash;
 use crate::game::race_game::{self, Estimates, PayoffTable};
-use crate::output::FigureOptions;
 use crate::output::folder::Folder;
 use crate::output::game_folder::GameFolder;
 use crate::output::game_folder::{self, commit_with_figures};
@@ -24,17 +24,7 @@ pub struct GameConfig {
     pub runs: Option<u64>,
     /// Overrides the file's `seed`.
     pub seed: Option<u64>,
-    /// Worker threads; `None` uses every core.
-    pub threads: Option<usize>,
-    /// The game's folder is created under this one.
-    pub out: PathBuf,
-    pub quiet: bool,
-    /// Write into an output folder that holds files airace did not write.
-    pub force: bool,
-    /// Figures to draw (size), or none.
-    pub figures: FigureOptions,
-    /// Recorded in the manifest.
-    pub command_line: Vec<String>,
+    pub common: CommonOptions,
     /// Add runs to the profiles of undecided deviations.
     pub adaptive: bool,
     /// The cap on any profile's runs with `adaptive` (default 16 x runs).
@@ -58,10 +48,13 @@ pub fn run_game(config: &GameConfig) -> anyhow::Result<GameReport> {
     if runs == 0 {
         return Err(InputError::Usage("--runs must be at least 1".into()).into());
     }
-    let pool = thread_pool(config.threads)?;
-    let dir = config.out.join(&game.scenario.meta.name);
-    let (created, mut folder) =
-        context::claim_folder(&dir, game_folder::kind(GameFolder::Game), config.force)?;
+    let pool = thread_pool(config.common.threads)?;
+    let dir = config.common.out.join(&game.scenario.meta.name);
+    let (created, mut folder) = context::claim_folder(
+        &dir,
+        game_folder::kind(GameFolder::Game),
+        config.common.force,
+    )?;
     let stopped = |completed| {
         context::abandon(
             &created,
@@ -75,7 +68,7 @@ pub fn run_game(config: &GameConfig) -> anyhow::Result<GameReport> {
     };
 
     let profiles = game.profile_count() as u64;
-    let bar = progress_bar(runs, config.quiet, &game.scenario.meta.name);
+    let bar = progress_bar(runs, config.common.quiet, &game.scenario.meta.name);
     let started = Instant::now();
     let control = Control {
         progress: &|done| bar.set_position(done),
@@ -118,7 +111,7 @@ pub fn run_game(config: &GameConfig) -> anyhow::Result<GameReport> {
         &source,
         pool.current_num_threads(),
     )?;
-    if !config.quiet {
+    if !config.common.quiet {
         print_report(
             &game,
             &estimates,
@@ -228,13 +221,19 @@ fn write_game(
         "seed": e.seed,
         "runs": e.runs,
         "threads": threads,
-        "command_line": config.command_line,
+        "command_line": config.common.command_line,
         "outputs": outputs,
         "adaptive": config.adaptive,
         "max_runs": e.max_runs(),
         "reproduce": reproduce(config, e),
     });
-    commit_with_figures(dir, GameFolder::Game, files, manifest, &config.figures)
+    commit_with_figures(
+        dir,
+        GameFolder::Game,
+        files,
+        manifest,
+        &config.common.figures,
+    )
 }
 
 /// The command that writes the same files again.
@@ -246,6 +245,17 @@ fn reproduce(config: &GameConfig, e: &Estimates) -> String {
         (true, None) => {}
     }
     cmd
+}
+
+/// A population state as the console writes it: each strategy's name and
+/// share at `decimals` decimals, comma-separated.
+fn shares(names: &[String], x: &[f64], decimals: usize) -> String {
+    names
+        .iter()
+        .zip(x)
+        .map(|(n, x)| format!("{n} {x:.decimals$}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn print_report(game: &Game, e: &Estimates, a: &Analysis, profiles: u64, secs: f64, dir: &Path) {
@@ -404,24 +414,14 @@ fn print_report(game: &Game, e: &Estimates, a: &Analysis, profiles: u64, secs: f
             "replicator dynamics from {total} starting points end at:"
         );
         for r in &a.rest_points {
-            let x: Vec<String> = names
-                .iter()
-                .zip(&r.x)
-                .map(|(n, x)| format!("{n} {x:.3}"))
-                .collect();
-            let _ = writeln!(out, "  {} ({} starts)", x.join(", "), r.starts);
+            let _ = writeln!(out, "  {} ({} starts)", shares(&names, &r.x, 3), r.starts);
         }
         for r in &a.robust {
-            let x: Vec<String> = names
-                .iter()
-                .zip(&r.x)
-                .map(|(n, x)| format!("{n} {x:.3}"))
-                .collect();
             let _ = writeln!(
                 out,
                 "  on {} tables resampled from the payoffs' SEs, {} is reached again on {}{}",
                 r.replicates,
-                x.join(", "),
+                shares(&names, &r.x, 3),
                 r.agreeing,
                 if r.moves_with_noise {
                     ": it MOVES WITH THE NOISE (the payoff differences that decide it are within sampling error)"
@@ -432,17 +432,12 @@ fn print_report(game: &Game, e: &Estimates, a: &Analysis, profiles: u64, secs: f
         }
     }
     if let Some(s) = &a.stationary {
-        let d: Vec<String> = names
-            .iter()
-            .zip(&s.distribution)
-            .map(|(n, x)| format!("{n} {x:.4}"))
-            .collect();
         let _ = writeln!(
             out,
             "stationary distribution (Z = {}, beta = {}): {}",
             game.population,
             game.selection,
-            d.join(", ")
+            shares(&names, &s.distribution, 4)
         );
         if let Some(sentence) = a.limit_sentence() {
             let _ = writeln!(out, "{sentence}");

@@ -5,11 +5,13 @@
 //! progress) is in [`crate::context`], and the folders they write are
 //! `crate::output`'s.
 //!
-//! Adding a command touches: a new file here with its `...Config` and its
-//! function, a `pub mod` line below, and in `main.rs` its enum variant, its
-//! argument struct (flattening the shared `CommonArgs`, `NameArg`,
-//! `SeedArg`, `RunsArg` it takes), its `config()` and its match arm. A new
-//! kind of output folder adds a module in `output/` and a `folder::Kind`.
+//! Adding a command touches: a new file here with its `...Config` (holding
+//! the shared [`CommonOptions`]) and its function, a `pub mod` line below,
+//! and in `main.rs` its enum variant, its argument struct (flattening the
+//! shared `CommonArgs`, `NameArg`, `SeedArg`, `RunsArg` it takes), its
+//! `config()` (`CommonArgs::options()` fills the shared part) and its match
+//! arm. A new kind of output folder adds a module in `output/` and a
+//! `folder::Kind`.
 
 pub mod classic;
 pub mod explore;
@@ -23,6 +25,43 @@ pub mod sweep;
 pub mod validate;
 
 use crate::context::{Abandoned, InputError, Interrupted};
+use crate::output::FigureOptions;
+use std::path::PathBuf;
+
+/// What every command that simulates and writes a folder takes (`run`,
+/// `sweep`, `game`, `explore`, `classic`): where its folder goes, its
+/// threads, and how it writes and reports (`main.rs`'s `CommonArgs`).
+#[derive(Debug, Clone)]
+pub struct CommonOptions {
+    /// The folder under which the command's output folder(s) go.
+    pub out: PathBuf,
+    /// Worker threads; `None` uses every core.
+    pub threads: Option<usize>,
+    /// Print nothing but errors.
+    pub quiet: bool,
+    /// Write into folders that hold files airace did not write.
+    pub force: bool,
+    /// Figures to draw (size), or none.
+    pub figures: FigureOptions,
+    /// The command line, recorded in each manifest.
+    pub command_line: Vec<String>,
+}
+
+impl Default for CommonOptions {
+    /// `output/`, every core, figures at the default size.
+    fn default() -> Self {
+        CommonOptions {
+            out: PathBuf::from("output"),
+            threads: None,
+            quiet: false,
+            force: false,
+            figures: FigureOptions {
+                size: Some(crate::plot::Size::default()),
+            },
+            command_line: Vec::new(),
+        }
+    }
+}
 
 /// Whether a signal stopped the command (exit code 130).
 pub fn is_interrupted(error: &anyhow::Error) -> bool {

@@ -2,12 +2,13 @@
 //! checked plan -> each scenario simulated into its folder -> the
 //! comparison of several -> the console report.
 
+use super::CommonOptions;
 use super::runner::{CHECKPOINT_EVERY, Runner, ScenarioJob, check_names, plan};
 use crate::builtin::{self, BuiltIn};
 use crate::context::{Created, InputError};
 use crate::output::checkpoint;
 use crate::output::folder::Kind;
-use crate::output::{self, FigureOptions, ScenarioResult};
+use crate::output::{self, ScenarioResult};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::shard::ShardSpec;
 use anyhow::Context as _;
@@ -49,24 +50,14 @@ pub struct RunConfig {
     pub runs: Option<u64>,
     /// Overrides every scenario's `seed`.
     pub seed: Option<u64>,
-    /// Worker threads; `None` uses every core.
-    pub threads: Option<usize>,
-    /// Folder under which each scenario gets its own folder.
-    pub out: PathBuf,
     /// Folder name for `comparison.csv` when several scenarios run.
     pub comparison: Option<String>,
-    /// Print nothing but errors.
-    pub quiet: bool,
     /// Write `runs.csv` and `labs.csv`.
     pub run_rows: bool,
     /// Write `trace.csv`, every step of this many runs (0: none).
     pub trace: u64,
-    /// Figures to draw (size), or none.
-    pub figures: FigureOptions,
-    /// Write into folders that hold files airace did not write.
-    pub force: bool,
-    /// The command line, recorded in each manifest.
-    pub command_line: Vec<String>,
+    /// Each scenario gets its own folder under `common.out`.
+    pub common: CommonOptions,
     /// Run only this shard of every scenario, into `OUT/NAME/shard-K-of-N/`.
     pub shard: Option<ShardSpec>,
     /// Go on from the checkpoints of an interrupted run of this command.
@@ -81,17 +72,10 @@ impl Default for RunConfig {
             sources: Vec::new(),
             runs: None,
             seed: None,
-            threads: None,
-            out: PathBuf::from("output"),
             comparison: None,
-            quiet: false,
             run_rows: true,
             trace: 0,
-            figures: FigureOptions {
-                size: Some(crate::plot::Size::default()),
-            },
-            force: false,
-            command_line: Vec::new(),
+            common: CommonOptions::default(),
             shard: None,
             resume: false,
             checkpoint_every: CHECKPOINT_EVERY,
@@ -155,18 +139,18 @@ fn run_in(config: &RunConfig, created: &mut Created) -> anyhow::Result<RunReport
         (None, false) => (scenarios.len() > 1).then(|| "comparison".to_string()),
     };
     check_names(&scenarios, comparison_name.as_deref())?;
-    if let (Some(name), 1, false) = (&config.comparison, scenarios.len(), config.quiet) {
+    if let (Some(name), 1, false) = (&config.comparison, scenarios.len(), config.common.quiet) {
         eprintln!(
             "note: --name {name} names the comparison of several scenarios; with one scenario \
              there is none, so its results go to {}",
-            config.out.join(&scenarios[0].meta.name).display()
+            config.common.out.join(&scenarios[0].meta.name).display()
         );
     }
 
     // Common random numbers: every scenario of one command uses one seed.
     let seed = config.seed.unwrap_or(scenarios[0].meta.seed);
     for s in &mut scenarios {
-        if config.seed.is_none() && s.meta.seed != seed && !config.quiet {
+        if config.seed.is_none() && s.meta.seed != seed && !config.common.quiet {
             eprintln!(
                 "note: scenario {} sets seed {} but runs with seed {seed}, the first scenario's, \
                  so that the comparison uses common random numbers (--seed sets it)",
@@ -180,8 +164,12 @@ fn run_in(config: &RunConfig, created: &mut Created) -> anyhow::Result<RunReport
     }
 
     let folder = |s: &Scenario| match config.shard {
-        Some(spec) => config.out.join(&s.meta.name).join(spec.folder_name()),
-        None => config.out.join(&s.meta.name),
+        Some(spec) => config
+            .common
+            .out
+            .join(&s.meta.name)
+            .join(spec.folder_name()),
+        None => config.common.out.join(&s.meta.name),
     };
     if let Some(spec) = config.shard {
         for s in &scenarios {
@@ -202,10 +190,10 @@ fn run_in(config: &RunConfig, created: &mut Created) -> anyhow::Result<RunReport
         .collect();
     crate::resources::check(
         sized.iter().zip(sources.iter().map(Source::describe)),
-        config.threads,
+        config.common.threads,
         config.run_rows,
-        config.figures.size.as_ref(),
-        &config.out,
+        config.common.figures.size.as_ref(),
+        &config.common.out,
     )?;
     let names: Vec<String> = scenarios.iter().map(|s| s.meta.name.clone()).collect();
     if config.trace > 0 {
@@ -224,7 +212,7 @@ fn run_in(config: &RunConfig, created: &mut Created) -> anyhow::Result<RunReport
     let job = ScenarioJob {
         run_rows: config.run_rows,
         trace: config.trace,
-        figures: &config.figures,
+        figures: &config.common.figures,
         shard: config.shard,
         checkpoint_every: config.checkpoint_every,
         keep_complete: true,
@@ -240,27 +228,27 @@ fn run_in(config: &RunConfig, created: &mut Created) -> anyhow::Result<RunReport
     let mut claims = Vec::new();
     for s in &scenarios {
         let dir = folder(s);
-        claims.push(created.claim(&dir, kind, config.force)?);
+        claims.push(created.claim(&dir, kind, config.common.force)?);
         plans.push(plan(
             &dir,
             &job.identity(s),
             (s.lab_count(), s.meta.steps),
             config.resume,
-            config.quiet,
+            config.common.quiet,
         )?);
     }
     let comparison_dir = comparison_name
         .as_ref()
         .filter(|_| scenarios.len() > 1 && config.shard.is_none())
-        .map(|name| config.out.join(name));
+        .map(|name| config.common.out.join(name));
     let comparison_folder = match &comparison_dir {
-        Some(dir) => Some(created.claim(dir, Kind::Comparison, config.force)?),
+        Some(dir) => Some(created.claim(dir, Kind::Comparison, config.common.force)?),
         None => None,
     };
     let mut runner = Runner::new(
-        config.threads,
+        config.common.threads,
         sized.iter().map(|s| s.meta.runs).sum(),
-        config.quiet,
+        config.common.quiet,
     )?;
     let started = Instant::now();
     let mut results = Vec::new();
@@ -271,7 +259,7 @@ fn run_in(config: &RunConfig, created: &mut Created) -> anyhow::Result<RunReport
         .zip(plans)
         .zip(&mut claims)
     {
-        let info = runner.info(source.describe(), &config.command_line);
+        let info = runner.info(source.describe(), &config.common.command_line);
         let result = runner.run_scenario(scenario, claim, &job, plan, info)?;
         let dir = claim.dir().to_path_buf();
         runner.finished.push(dir.clone());
@@ -290,12 +278,12 @@ fn run_in(config: &RunConfig, created: &mut Created) -> anyhow::Result<RunReport
 
     let comparison = match comparison_folder {
         Some(mut dir) => {
-            output::comparison::write_comparison(&mut dir, &results, &config.figures)?;
+            output::comparison::write_comparison(&mut dir, &results, &config.common.figures)?;
             Some(dir.path(output::comparison::FILE_NAME))
         }
         None => None,
     };
-    if !config.quiet {
+    if !config.common.quiet {
         print_report(
             &results,
             &folders,

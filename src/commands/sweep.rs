@@ -2,13 +2,14 @@
 //! -> every point simulated with one seed -> `sweep.csv`, its figures and
 //! page (or a shard of the points).
 
+use super::CommonOptions;
 use super::is_interrupted;
 use super::runner::{CHECKPOINT_EVERY, Plan, Runner, ScenarioJob, check_names};
 use crate::context::{Created, InputError};
+use crate::output;
 use crate::output::checkpoint;
 use crate::output::folder::{self, Folder, Kind};
 use crate::output::sweep_folder::{SWEEP_FILE, write_sweep};
-use crate::output::{self, FigureOptions};
 use crate::scenario::Scenario;
 use crate::shard::ShardSpec;
 use anyhow::Context as _;
@@ -25,17 +26,11 @@ pub struct SweepConfig {
     pub samples: Option<usize>,
     pub runs: Option<u64>,
     pub seed: Option<u64>,
-    pub threads: Option<usize>,
-    pub out: PathBuf,
     /// Folder name; default `<scenario>-sweep`.
     pub name: Option<String>,
     /// Write every point's full outputs under `points/`.
     pub keep_points: bool,
-    /// Write into a folder that holds files airace did not write.
-    pub force: bool,
-    pub quiet: bool,
-    pub figures: FigureOptions,
-    pub command_line: Vec<String>,
+    pub common: CommonOptions,
     /// Run only this shard of the points, into `OUT/NAME/shard-K-of-N/`.
     pub shard: Option<ShardSpec>,
 }
@@ -99,8 +94,8 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
         None => 0..plan.points.len(),
     };
     let dir = match config.shard {
-        Some(spec) => config.out.join(&name).join(spec.folder_name()),
-        None => config.out.join(&name),
+        Some(spec) => config.common.out.join(&name).join(spec.folder_name()),
+        None => config.common.out.join(&name),
     };
     // Only with keep_points does a point write per-run rows or figures.
     crate::resources::check(
@@ -113,22 +108,27 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
                     format!("{origin} at sweep point {}", points.start + k + 1),
                 )
             }),
-        config.threads,
+        config.common.threads,
         config.keep_points,
-        config.figures.size.as_ref().filter(|_| config.keep_points),
-        &config.out,
+        config
+            .common
+            .figures
+            .size
+            .as_ref()
+            .filter(|_| config.keep_points),
+        &config.common.out,
     )?;
     let kind = match config.shard {
         Some(_) => Kind::SweepShard,
         None => Kind::Sweep,
     };
-    let mut folder = created.claim(&dir, kind, config.force)?;
+    let mut folder = created.claim(&dir, kind, config.common.force)?;
 
     let total: u64 = plan.points[points.clone()]
         .iter()
         .map(|p| p.scenario.meta.runs)
         .sum();
-    let mut runner = Runner::new(config.threads, total, config.quiet)?;
+    let mut runner = Runner::new(config.common.threads, total, config.common.quiet)?;
     let started = Instant::now();
     let mut csv = String::from("point,design");
     for p in &plan.parameters {
@@ -142,7 +142,7 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
     let job = ScenarioJob {
         run_rows: true,
         trace: 0,
-        figures: &config.figures,
+        figures: &config.common.figures,
         shard: None,
         checkpoint_every: CHECKPOINT_EVERY,
         keep_complete: false,
@@ -170,7 +170,7 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
             let point_dir = dir.join("points").join(format!("{:04}", k + 1));
             let info = runner.info(
                 format!("{origin} at sweep point {}", k + 1),
-                &config.command_line,
+                &config.common.command_line,
             );
             let mut point_folder = Folder::claim(&point_dir, Kind::Scenario, false)?;
             runner
@@ -207,7 +207,7 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
             fingerprint.push_str(&checkpoint::scenario_fnv(&p.scenario));
             fingerprint.push('\n');
         }
-        let info = runner.info(origin.clone(), &config.command_line);
+        let info = runner.info(origin.clone(), &config.common.command_line);
         let unit = crate::shard::Unit::Sweep {
             points: plan.points.len(),
             first_point: points.start,
@@ -219,7 +219,7 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
         crate::shard::write_sweep_shard(&mut folder, csv.as_bytes(), &reproduce, manifest)
             .map_err(folder::into_anyhow)
             .with_context(|| format!("cannot write to {}", dir.display()))?;
-        if !config.quiet {
+        if !config.common.quiet {
             println!(
                 "airace {}: shard {spec} of sweep {name}: points {}..{} of {}, {:.1} s\nshard: {}",
                 env!("CARGO_PKG_VERSION"),
@@ -232,16 +232,16 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
         }
         return Ok(dir);
     }
-    let info = runner.info(origin.clone(), &config.command_line);
+    let info = runner.info(origin.clone(), &config.common.command_line);
     write_sweep(
         &mut folder,
         &csv,
         &plan.to_toml(config.runs),
         plan.seed,
         &info,
-        &config.figures,
+        &config.common.figures,
     )?;
-    if !config.quiet {
+    if !config.common.quiet {
         println!(
             "airace {}: sweep of {} ({} points x {} runs, {}, seed {}), {} thread(s), {:.1} s",
             env!("CARGO_PKG_VERSION"),
