@@ -494,11 +494,7 @@ fn least_epsilon(form: &Form, payoffs: &[(f64, f64)]) -> MixedNash {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::game::table::{PayoffEstimate, test_matrix};
-
-    fn names(n: &[&str]) -> Vec<String> {
-        n.iter().map(|s| s.to_string()).collect()
-    }
+    use crate::game::table::{PayoffEstimate, names, test_matrix};
 
     fn close(a: &[f64], b: &[f64]) -> bool {
         a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-9)

@@ -285,7 +285,7 @@ pub fn check_symmetric(table: &SymmetricTable) -> Vec<ProfileCheck> {
                     (table.deviation_target(p, from, to), table.gain(p, from, to))
                 {
                     let payoffs = (table.payoff(p, from), table.payoff(target, to));
-                    let same = table.identical(from, to);
+                    let same = table.deviations.identical(from, to);
                     found.push(p, from, (from, to, target), gain, same, payoffs);
                 }
             }
@@ -306,7 +306,7 @@ pub fn check_seats(table: &SeatTable) -> Vec<ProfileCheck> {
                     (table.deviation_target(p, seat, to), table.gain(p, seat, to))
                 {
                     let payoffs = (table.payoff(p, seat), table.payoff(target, seat));
-                    let same = table.identical(from, to);
+                    let same = table.deviations.identical(from, to);
                     found.push(p, seat, (from, to, target), gain, same, payoffs);
                 }
             }
@@ -429,10 +429,7 @@ pub fn mixed_equilibria(table: &SymmetricTable) -> Vec<MixedEquilibrium> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn names(n: &[&str]) -> Vec<String> {
-        n.iter().map(|s| s.to_string()).collect()
-    }
+    use crate::game::table::names;
 
     fn exact(rows: &[&[f64]]) -> Vec<Vec<PayoffEstimate>> {
         rows.iter()
@@ -505,7 +502,7 @@ mod tests {
         );
         let mut t = t;
         let bb = t.monomorphic(1);
-        t.set_gain_se(bb, 1, 0, 0.1);
+        t.deviations.set_gain_se(bb, 1, 0, 0.1);
         let checks = check_symmetric(&t);
         assert_eq!(checks[bb].status, Status::Undecided);
         assert_eq!(checks[bb].deviations[0].verdict, Verdict::Undecided);
@@ -513,7 +510,7 @@ mod tests {
         assert_eq!(checks[t.monomorphic(0)].status, Status::Strict);
         // The same gain with half the error (z = 3, p = 0.0027, below the
         // Holm threshold 0.05 / 2 for the second-largest p of four) gains.
-        t.set_gain_se(bb, 1, 0, 0.05);
+        t.deviations.set_gain_se(bb, 1, 0, 0.05);
         assert_eq!(check_symmetric(&t)[bb].status, Status::NotEquilibrium);
         // Exactly equal exact payoffs are equal: every profile is weak.
         let flat =

@@ -100,7 +100,7 @@ fn plan(game: &Game) -> Plan {
         if game.symmetric {
             let mut table = SymmetricTable::new(names, n);
             for (a, b) in identical_pairs(game) {
-                table.mark_identical(a, b);
+                table.deviations.mark_identical(a, b);
             }
             let seats: Vec<Vec<usize>> = table
                 .profiles()
@@ -128,7 +128,7 @@ fn plan(game: &Game) -> Plan {
             let seat_names = game.scenario.labs.iter().map(|l| l.name.clone()).collect();
             let mut table = SeatTable::new(names, seat_names);
             for (a, b) in identical_pairs(game) {
-                table.mark_identical(a, b);
+                table.deviations.mark_identical(a, b);
             }
             let seats = table.profiles().to_vec();
             let slots = seats
@@ -482,8 +482,8 @@ fn finish(plan: &Plan, total: &Sums, runs: u64, seed: u64, rounds: u32) -> Estim
         let gain = estimate(sums, n);
         deviation_runs.insert((p, a, b), n);
         match &mut table {
-            PayoffTable::Symmetric(t) => t.set_gain(p, a, b, gain),
-            PayoffTable::Seats(t) => t.set_gain(p, a, b, gain),
+            PayoffTable::Symmetric(t) => t.deviations.set_gain(p, a, b, gain),
+            PayoffTable::Seats(t) => t.deviations.set_gain(p, a, b, gain),
         }
     }
     Estimates {

@@ -374,11 +374,7 @@ fn project(x: &[f64]) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::game::table::{PayoffEstimate, test_matrix as matrix};
-
-    fn names(n: &[&str]) -> Vec<String> {
-        n.iter().map(|s| s.to_string()).collect()
-    }
+    use crate::game::table::{PayoffEstimate, names, test_matrix as matrix};
 
     #[test]
     fn hawk_dove_flows_to_half_hawks_from_everywhere() {

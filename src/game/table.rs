@@ -18,7 +18,7 @@
 //! positively correlated (common random number) estimates.
 
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// An estimated expected payoff.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -98,13 +98,9 @@ pub struct SymmetricTable {
     /// `[profile][strategy]`: present iff the strategy is used in the profile
     /// and its payoff has been set.
     payoffs: Vec<Vec<Option<PayoffEstimate>>>,
-    /// Paired estimate of the gain of a player of `from` in `profile`
-    /// switching to `to`, keyed `(profile, from, to)`: its mean (when
-    /// estimated on its own runs) and standard error.
-    gain_se: BTreeMap<(usize, usize, usize), (Option<f64>, f64)>,
-    /// Pairs of strategies known to be the same (the same policy), so
-    /// that a switch between them provably leaves the payoff unchanged.
-    identical: std::collections::BTreeSet<(usize, usize)>,
+    /// Switches known to tie and gains estimated on paired runs, keyed
+    /// `(profile, from, to)`: a player of `from` switching to `to`.
+    pub deviations: Deviations,
 }
 
 impl SymmetricTable {
@@ -125,8 +121,7 @@ impl SymmetricTable {
             profiles,
             index,
             payoffs,
-            gain_se: BTreeMap::new(),
-            identical: Default::default(),
+            deviations: Deviations::default(),
         }
     }
 
@@ -192,30 +187,6 @@ impl SymmetricTable {
         self.payoffs[profile][strategy]
     }
 
-    /// Records that strategies `a` and `b` are the same strategy under two
-    /// names: a switch between them is an exact tie in expectation.
-    pub fn mark_identical(&mut self, a: usize, b: usize) {
-        self.identical.insert((a.min(b), a.max(b)));
-    }
-
-    /// Whether strategies `a` and `b` are marked the same.
-    pub fn identical(&self, a: usize, b: usize) -> bool {
-        self.identical.contains(&(a.min(b), a.max(b)))
-    }
-
-    /// Records the paired standard error of a deviation's gain.
-    pub fn set_gain_se(&mut self, profile: usize, from: usize, to: usize, se: f64) {
-        self.gain_se.insert((profile, from, to), (None, se));
-    }
-
-    /// Records a deviation's gain estimated from its own paired runs (which
-    /// may be more than either payoff's when runs were added to both
-    /// profiles only).
-    pub fn set_gain(&mut self, profile: usize, from: usize, to: usize, gain: PayoffEstimate) {
-        self.gain_se
-            .insert((profile, from, to), (Some(gain.mean), gain.se));
-    }
-
     /// The profile after one player of `from` switches to `to`.
     pub fn deviation_target(&self, profile: usize, from: usize, to: usize) -> Option<usize> {
         let mut counts = self.profiles[profile].clone();
@@ -233,11 +204,7 @@ impl SymmetricTable {
         let target = self.deviation_target(profile, from, to)?;
         let before = self.payoff(profile, from)?;
         let after = self.payoff(target, to)?;
-        Some(paired(
-            self.gain_se.get(&(profile, from, to)).copied(),
-            before,
-            after,
-        ))
+        Some(self.deviations.gain((profile, from, to), before, after))
     }
 
     /// Whether every strategy used in every profile has a payoff.
@@ -262,6 +229,12 @@ impl SymmetricTable {
     }
 }
 
+/// Strategy (or seat) names from string literals (for tests).
+#[cfg(test)]
+pub(crate) fn names(n: &[&str]) -> Vec<String> {
+    n.iter().map(|s| s.to_string()).collect()
+}
+
 /// A two-player game of exact payoffs from its matrix, strategies named
 /// `s0`, `s1`, ... (for tests).
 #[cfg(test)]
@@ -274,23 +247,64 @@ pub(crate) fn test_matrix(rows: &[&[f64]]) -> SymmetricTable {
     SymmetricTable::from_matrix(n, &m)
 }
 
-/// A deviation's gain: the recorded paired estimate, else the difference
-/// of the payoffs with the recorded paired standard error, else with the
-/// independent-estimates one.
-fn paired(
-    recorded: Option<(Option<f64>, f64)>,
-    before: PayoffEstimate,
-    after: PayoffEstimate,
-) -> PayoffEstimate {
-    match recorded {
-        Some((mean, se)) => PayoffEstimate {
-            mean: mean.unwrap_or(after.mean - before.mean),
-            se,
-        },
-        None => PayoffEstimate {
-            mean: after.mean - before.mean,
-            se: before.se.hypot(after.se),
-        },
+/// What a payoff table records about unilateral deviations beyond the
+/// payoffs, keyed `(profile, player, to)` (a player, by strategy or seat,
+/// switching to strategy `to`): strategies known to be the same, and gains
+/// estimated on paired runs.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Deviations {
+    /// Paired estimate of a switch's gain: its mean (when estimated on its
+    /// own runs) and standard error.
+    gain_se: BTreeMap<(usize, usize, usize), (Option<f64>, f64)>,
+    /// Pairs of strategies known to be the same (the same policy), so
+    /// that a switch between them provably leaves the payoff unchanged.
+    identical: BTreeSet<(usize, usize)>,
+}
+
+impl Deviations {
+    /// Records that strategies `a` and `b` are the same strategy under two
+    /// names: a switch between them is an exact tie in expectation.
+    pub fn mark_identical(&mut self, a: usize, b: usize) {
+        self.identical.insert((a.min(b), a.max(b)));
+    }
+
+    /// Whether strategies `a` and `b` are marked the same.
+    pub fn identical(&self, a: usize, b: usize) -> bool {
+        self.identical.contains(&(a.min(b), a.max(b)))
+    }
+
+    /// Records the paired standard error of a deviation's gain.
+    pub fn set_gain_se(&mut self, profile: usize, player: usize, to: usize, se: f64) {
+        self.gain_se.insert((profile, player, to), (None, se));
+    }
+
+    /// Records a deviation's gain estimated from its own paired runs (which
+    /// may be more than either payoff's when runs were added to both
+    /// profiles only).
+    pub fn set_gain(&mut self, profile: usize, player: usize, to: usize, gain: PayoffEstimate) {
+        self.gain_se
+            .insert((profile, player, to), (Some(gain.mean), gain.se));
+    }
+
+    /// A deviation's gain: the recorded paired estimate, else the difference
+    /// of the payoffs with the recorded paired standard error, else with the
+    /// independent-estimates one.
+    fn gain(
+        &self,
+        key: (usize, usize, usize),
+        before: PayoffEstimate,
+        after: PayoffEstimate,
+    ) -> PayoffEstimate {
+        match self.gain_se.get(&key).copied() {
+            Some((mean, se)) => PayoffEstimate {
+                mean: mean.unwrap_or(after.mean - before.mean),
+                se,
+            },
+            None => PayoffEstimate {
+                mean: after.mean - before.mean,
+                se: before.se.hypot(after.se),
+            },
+        }
     }
 }
 
@@ -315,10 +329,9 @@ pub struct SeatTable {
     profiles: Vec<Vec<usize>>,
     /// `[profile][seat]`.
     payoffs: Vec<Vec<Option<PayoffEstimate>>>,
-    /// Keyed `(profile, seat, to)`, as in [`SymmetricTable`].
-    gain_se: BTreeMap<(usize, usize, usize), (Option<f64>, f64)>,
-    /// As in [`SymmetricTable`].
-    identical: std::collections::BTreeSet<(usize, usize)>,
+    /// As in [`SymmetricTable`], keyed `(profile, seat, to)`: `seat`
+    /// switching to `to`.
+    pub deviations: Deviations,
 }
 
 impl SeatTable {
@@ -343,8 +356,7 @@ impl SeatTable {
             seats,
             profiles,
             payoffs,
-            gain_se: BTreeMap::new(),
-            identical: Default::default(),
+            deviations: Deviations::default(),
         }
     }
 
@@ -383,27 +395,6 @@ impl SeatTable {
         range_of(&self.payoffs)
     }
 
-    /// Records that strategies `a` and `b` are the same strategy under two
-    /// names: a switch between them is an exact tie in expectation.
-    pub fn mark_identical(&mut self, a: usize, b: usize) {
-        self.identical.insert((a.min(b), a.max(b)));
-    }
-
-    /// Whether strategies `a` and `b` are marked the same.
-    pub fn identical(&self, a: usize, b: usize) -> bool {
-        self.identical.contains(&(a.min(b), a.max(b)))
-    }
-
-    pub fn set_gain_se(&mut self, profile: usize, seat: usize, to: usize, se: f64) {
-        self.gain_se.insert((profile, seat, to), (None, se));
-    }
-
-    /// Records a deviation's gain estimated from its own paired runs.
-    pub fn set_gain(&mut self, profile: usize, seat: usize, to: usize, gain: PayoffEstimate) {
-        self.gain_se
-            .insert((profile, seat, to), (Some(gain.mean), gain.se));
-    }
-
     /// The profile after `seat` switches to `to`.
     pub fn deviation_target(&self, profile: usize, seat: usize, to: usize) -> Option<usize> {
         let mut p = self.profiles[profile].clone();
@@ -419,21 +410,13 @@ impl SeatTable {
         let target = self.deviation_target(profile, seat, to)?;
         let before = self.payoff(profile, seat)?;
         let after = self.payoff(target, seat)?;
-        Some(paired(
-            self.gain_se.get(&(profile, seat, to)).copied(),
-            before,
-            after,
-        ))
+        Some(self.deviations.gain((profile, seat, to), before, after))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn names(n: &[&str]) -> Vec<String> {
-        n.iter().map(|s| s.to_string()).collect()
-    }
 
     #[test]
     fn compositions_are_counted_and_ordered() {
@@ -477,7 +460,7 @@ mod tests {
         t.set(aa, 0, PayoffEstimate { mean: 1.0, se: 0.3 });
         t.set(ab, 1, PayoffEstimate { mean: 2.0, se: 0.4 });
         assert!((t.gain(aa, 0, 1).unwrap().se - 0.5).abs() < 1e-12);
-        t.set_gain_se(aa, 0, 1, 0.1);
+        t.deviations.set_gain_se(aa, 0, 1, 0.1);
         assert_eq!(t.gain(aa, 0, 1).unwrap().se, 0.1);
     }
 

@@ -384,20 +384,28 @@ fn number(v: Option<&serde_json::Value>) -> f64 {
     v.and_then(|v| v.as_f64()).unwrap_or(f64::NAN)
 }
 
-fn dsair_page(files: &Files, drawn: &[Drawn]) -> String {
+/// The opening of a classic model's page, with its `summary.json`: the
+/// folder's name as the title and the model it reproduces (`default` if the
+/// summary does not name it).
+fn model_page_opening(files: &Files, default: &str) -> (String, serde_json::Value) {
     let summary = files.json(super::files::SUMMARY_JSON).unwrap_or_default();
     let mut out = String::new();
     head(&mut out, &format!("airace: {}", files.name()));
     let model = summary
         .get("model")
         .and_then(|m| m.as_str())
-        .unwrap_or("DSAIR");
+        .unwrap_or(default);
     let _ = writeln!(
         out,
         "<h1>{}</h1>\n<p>{}</p>",
         escape(files.name()),
         escape(model)
     );
+    (out, summary)
+}
+
+fn dsair_page(files: &Files, drawn: &[Drawn]) -> String {
+    let (mut out, summary) = model_page_opening(files, "DSAIR");
     if let Some(p) = summary.get("parameters") {
         let get = |k: &str| number(p.get(k));
         let _ = writeln!(
@@ -465,19 +473,7 @@ fn dsair_page(files: &Files, drawn: &[Drawn]) -> String {
 }
 
 fn precipice_page(files: &Files, drawn: &[Drawn]) -> String {
-    let summary = files.json(super::files::SUMMARY_JSON).unwrap_or_default();
-    let mut out = String::new();
-    head(&mut out, &format!("airace: {}", files.name()));
-    let model = summary
-        .get("model")
-        .and_then(|m| m.as_str())
-        .unwrap_or("Racing to the precipice");
-    let _ = writeln!(
-        out,
-        "<h1>{}</h1>\n<p>{}</p>",
-        escape(files.name()),
-        escape(model)
-    );
+    let (mut out, summary) = model_page_opening(files, "Racing to the precipice");
     let empty = Vec::new();
     let headline = summary
         .get("headline_n2_e1_mu1")

@@ -218,6 +218,12 @@ pub fn png(figure: &Figure, size: &Size) -> Vec<u8> {
 
 type Result = std::result::Result<(), Box<dyn std::error::Error>>;
 
+/// A plotters backend whose errors can be boxed (they are `'static`): what
+/// every chart here is drawn on, the SVG, PNG and PDF backends alike.
+trait Backend: DrawingBackend<ErrorType: 'static> {}
+
+impl<DB: DrawingBackend> Backend for DB where DB::ErrorType: 'static {}
+
 fn rgb(c: Rgb) -> RGBColor {
     RGBColor(c.0, c.1, c.2)
 }
@@ -228,10 +234,7 @@ fn rgb(c: Rgb) -> RGBColor {
 /// onto more lines rather than shrink. Narrow figures (a journal column is
 /// about 3.5 in) put the legend below the plot, in as many columns as its
 /// measured entries allow.
-fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure, pt: Pt) -> Result
-where
-    DB::ErrorType: 'static,
-{
+fn draw<DB: Backend>(root: &DrawingArea<DB, Shift>, figure: &Figure, pt: Pt) -> Result {
     let width_in = root.dim_in_pixel().0 as f64 / pt / 72.0;
     // A legend too long for a column beside the plot goes below it, in as
     // many columns as fit (its entries are never cut off at the bottom).
@@ -338,16 +341,13 @@ fn line_style(color: Rgb, width_pt: f64, pt: Pt) -> ShapeStyle {
 
 /// Draws legend entries where `layout` puts them, its first row `top`
 /// points below the area's top.
-fn draw_legend<DB: DrawingBackend>(
+fn draw_legend<DB: Backend>(
     area: &DrawingArea<DB, Shift>,
     entries: &[super::figure::LegendEntry],
     pt: Pt,
     layout: &super::legend::Layout,
     top: f64,
-) -> Result
-where
-    DB::ErrorType: 'static,
-{
+) -> Result {
     let text = font(pt, LABEL_PT);
     let swatch = (LEGEND_SWATCH * pt) as i32;
     for (e, place) in entries.iter().zip(&layout.entries) {

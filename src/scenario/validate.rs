@@ -349,18 +349,39 @@ impl<'a> Checker<'a> {
         });
     }
 
+    /// A key that names one of `options` (name, value) in the table at
+    /// `path`: the first option if absent; an unknown name is a problem
+    /// (and reads as the first option, so checking goes on).
+    fn choice<T: Copy>(
+        &mut self,
+        value: &Option<Sp<String>>,
+        spec: &str,
+        path: &str,
+        options: &[(&str, T)],
+    ) -> T {
+        let first = options[0].1;
+        let Some(v) = value else {
+            return first;
+        };
+        let name = v.get_ref().as_str();
+        if let Some(&(_, option)) = options.iter().find(|(n, _)| *n == name) {
+            return option;
+        }
+        let key = key_spec(spec);
+        self.problem(
+            Some(v.span()),
+            join(path, key.name()),
+            format!("unknown {} `{name}`: allowed {}", key.name(), key.allowed()),
+        );
+        first
+    }
+
     /// A number key: default if absent (a problem if required), range-checked.
     fn float(&mut self, value: &Option<Sp<f64>>, spec: &str, table: &Place<'_>) -> f64 {
         let key = key_spec(spec);
         let path = join(table.path, key.name());
         match value {
-            None => {
-                if key.default == Default::Required {
-                    self.missing(table, key, &path);
-                    return f64::NAN;
-                }
-                key.default_f64()
-            }
+            None => self.absent_value(table, key, &path).unwrap_or(f64::NAN),
             Some(v) => {
                 let x = *v.get_ref();
                 self.check_range(x, key, &path, v.span());
@@ -373,13 +394,7 @@ impl<'a> Checker<'a> {
         let key = key_spec(spec);
         let path = join(table.path, key.name());
         match value {
-            None => {
-                if key.default == Default::Required {
-                    self.missing(table, key, &path);
-                    return 0;
-                }
-                key.default_f64() as i64
-            }
+            None => self.absent_value(table, key, &path).map_or(0, |x| x as i64),
             Some(v) => {
                 let x = *v.get_ref();
                 if !key.range.contains(x as f64) {
@@ -412,6 +427,16 @@ impl<'a> Checker<'a> {
                 ),
             );
         }
+    }
+
+    /// The value of an absent numeric key: its default, or `None` (and a
+    /// problem) if it is required.
+    fn absent_value(&mut self, table: &Place<'_>, key: &keys::Key, path: &str) -> Option<f64> {
+        if key.default == Default::Required {
+            self.missing(table, key, path);
+            return None;
+        }
+        Some(key.default_f64())
     }
 
     /// A required key that is absent: say where, with an example line and
@@ -997,43 +1022,25 @@ impl<'a> Checker<'a> {
             }),
             "match_competitors" => {
                 let margin = self.float(&r.margin, "rule.match_competitors.margin", &table);
-                let reference = match &r.reference {
-                    None => Reference::Mean,
-                    Some(v) => match v.get_ref().as_str() {
-                        "mean" => Reference::Mean,
-                        "max" => Reference::Max,
-                        "leader" => Reference::Leader,
-                        other => {
-                            self.problem(
-                                Some(v.span()),
-                                format!("{path}.reference"),
-                                format!(
-                                    "unknown reference `{other}`: allowed {}",
-                                    key_spec("rule.match_competitors.reference").allowed()
-                                ),
-                            );
-                            Reference::Mean
-                        }
-                    },
-                };
-                let observe = match &r.observe {
-                    None => Observe::Effort,
-                    Some(v) => match v.get_ref().as_str() {
-                        "effort" => Observe::Effort,
-                        "commitment" => Observe::Commitment,
-                        other => {
-                            self.problem(
-                                Some(v.span()),
-                                format!("{path}.observe"),
-                                format!(
-                                    "unknown observe `{other}`: allowed {}",
-                                    key_spec("rule.match_competitors.observe").allowed()
-                                ),
-                            );
-                            Observe::Effort
-                        }
-                    },
-                };
+                let reference = self.choice(
+                    &r.reference,
+                    "rule.match_competitors.reference",
+                    path,
+                    &[
+                        ("mean", Reference::Mean),
+                        ("max", Reference::Max),
+                        ("leader", Reference::Leader),
+                    ],
+                );
+                let observe = self.choice(
+                    &r.observe,
+                    "rule.match_competitors.observe",
+                    path,
+                    &[
+                        ("effort", Observe::Effort),
+                        ("commitment", Observe::Commitment),
+                    ],
+                );
                 Rule::MatchCompetitors(MatchCompetitors {
                     margin,
                     reference,

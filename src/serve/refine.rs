@@ -99,17 +99,7 @@ impl Track {
     }
 
     fn view(&self, with_figures: bool, overlay: Option<&Track>) -> ScenarioView {
-        let result = ScenarioResult::new(
-            self.scenario.clone(),
-            self.aggregate.clone(),
-            RunInfo {
-                airace_version: env!("CARGO_PKG_VERSION"),
-                source: "airace serve".into(),
-                threads: 1,
-                command_line: Vec::new(),
-                merged_shards: None,
-            },
-        );
+        let result = ScenarioResult::new(self.scenario.clone(), self.aggregate.clone(), served());
         let figures = if with_figures {
             figures(&result, overlay.map(|t| &t.aggregate))
         } else {
@@ -191,14 +181,20 @@ pub fn full_result(
     Some(ScenarioResult::new(
         track.scenario,
         track.aggregate,
-        RunInfo {
-            airace_version: env!("CARGO_PKG_VERSION"),
-            source: "airace serve".into(),
-            threads: 1,
-            command_line: Vec::new(),
-            merged_shards: None,
-        },
+        served(),
     ))
+}
+
+/// How a result the server simulated records its making: by `airace
+/// serve`, on one thread of its pool per track, with no command line.
+fn served() -> RunInfo {
+    RunInfo {
+        airace_version: env!("CARGO_PKG_VERSION"),
+        source: "airace serve".into(),
+        threads: 1,
+        command_line: Vec::new(),
+        merged_shards: None,
+    }
 }
 
 /// The figures `airace run` draws for `result` (SVG only), drawn from the

@@ -719,6 +719,18 @@ mod tests {
         parse_set(text).unwrap()
     }
 
+    /// `airace sweep b.toml --set ARG...` of `base`, without `--samples`
+    /// or `--seed`.
+    fn sweep_of(base: &str, args: &[&str]) -> Result<Sweep, ScenarioError> {
+        let sets = args.iter().map(|a| set(a)).collect();
+        Sweep::new(base, "b.toml", "b", sets, None, None)
+    }
+
+    /// The problems that refuse [`sweep_of`], as `airace sweep` prints them.
+    fn refused(base: &str, args: &[&str]) -> Vec<String> {
+        sweep_of(base, args).map_err(rendered).unwrap_err()
+    }
+
     #[test]
     fn set_arguments_parse_lists_and_ranges() {
         assert_eq!(
@@ -747,15 +759,7 @@ mod tests {
                 Values::Categories(vec!["mean".into(), "max".into()])
             )
         );
-        let err = Sweep::new(
-            BASE,
-            "b.toml",
-            "b",
-            vec![set("world.returns=0.5,a")],
-            None,
-            None,
-        )
-        .unwrap_err();
+        let err = sweep_of(BASE, &["world.returns=0.5,a"]).unwrap_err();
         assert!(
             rendered(err)[0].contains("`world.returns` takes numbers: `a` is not a finite number"),
         );
@@ -769,15 +773,7 @@ mod tests {
             "safety_rate = 0.1\n",
             "safety_rate = 0.1\npolicy = [{ rule = \"match_competitors\" }]\n",
         );
-        let s = Sweep::new(
-            &base,
-            "b.toml",
-            "b",
-            vec![set("labs.A.policy.0.reference=mean,max,leader")],
-            None,
-            None,
-        )
-        .unwrap();
+        let s = sweep_of(&base, &["labs.A.policy.0.reference=mean,max,leader"]).unwrap();
         let references: Vec<String> = s
             .points
             .iter()
@@ -797,15 +793,7 @@ mod tests {
             s.to_toml(None)
                 .contains("values = [\"mean\", \"max\", \"leader\"]")
         );
-        let err = Sweep::new(
-            &base,
-            "b.toml",
-            "b",
-            vec![set("labs.A.policy.0.reference=mean,median")],
-            None,
-            None,
-        )
-        .unwrap_err();
+        let err = sweep_of(&base, &["labs.A.policy.0.reference=mean,median"]).unwrap_err();
         assert!(
             rendered(err)[0]
                 .contains("unknown reference `median`: allowed \"mean\", \"max\" or \"leader\""),
@@ -814,16 +802,9 @@ mod tests {
 
     #[test]
     fn a_grid_has_every_combination_first_key_slowest() {
-        let s = Sweep::new(
+        let s = sweep_of(
             BASE,
-            "b.toml",
-            "b",
-            vec![
-                set("world.returns=0.5,1"),
-                set("labs.A.safety_share=0,0.1,0.2"),
-            ],
-            None,
-            None,
+            &["world.returns=0.5,1", "labs.A.safety_share=0,0.1,0.2"],
         )
         .unwrap();
         assert_eq!(s.design, Design::Grid);
@@ -884,17 +865,12 @@ mod tests {
     /// were never run (one seed for every point; 20.5 steps run as 21).
     #[test]
     fn only_values_that_are_run_are_accepted() {
-        let refused = |arg: &str| {
-            Sweep::new(BASE, "b.toml", "b", vec![set(arg)], None, None)
-                .map_err(rendered)
-                .unwrap_err()
-        };
-        let err = refused("scenario.seed=1,2");
+        let err = refused(BASE, &["scenario.seed=1,2"]);
         assert!(
             err[0].starts_with("b.toml: sweep key `scenario.seed` cannot be swept"),
             "{err:?}"
         );
-        let err = refused("scenario.steps=10,20.5");
+        let err = refused(BASE, &["scenario.steps=10,20.5"]);
         assert_eq!(
             err,
             vec![
@@ -902,7 +878,7 @@ mod tests {
                  or exponent), found `20.5`: allowed 1 <= steps <= 100000"
             ]
         );
-        assert!(refused("labs.A.count=1,2.5")[0].contains("found `2.5`"));
+        assert!(refused(BASE, &["labs.A.count=1,2.5"])[0].contains("found `2.5`"));
         // A Latin hypercube rounds its draws for whole-number keys and
         // records what it ran.
         let s = Sweep::new(
@@ -926,15 +902,7 @@ mod tests {
             "{BASE}\n[sweep]\n[[sweep.parameter]]\nkey = \"world.returns\"\nvalues = [0.3, 0.6]\n\
              [[sweep.parameter]]\nkey = \"world.spillover\"\nvalues = [0.0, 0.1]\n"
         );
-        let s = Sweep::new(
-            &text,
-            "b.toml",
-            "b",
-            vec![set("world.spillover=0.05")],
-            None,
-            None,
-        )
-        .unwrap();
+        let s = sweep_of(&text, &["world.spillover=0.05"]).unwrap();
         assert_eq!(s.points.len(), 2);
         assert!(s.points.iter().all(|p| p.scenario.world.spillover == 0.05));
         // A plain run of the same file ignores the sweep.
@@ -973,9 +941,7 @@ mod tests {
             "{BASE}\n[sweep]\nsamles = 3\nsamples = 0\n[[sweep.parameter]]\nkey = 3\nvalues = [1]\n\
              [[sweep.parameter]]\nkey = \"world.returns\"\nvlaues = [0.1]\n"
         );
-        let err = Sweep::new(&text, "b.toml", "b", Vec::new(), None, None)
-            .map_err(rendered)
-            .unwrap_err();
+        let err = refused(&text, &[]);
         let n = BASE.lines().count();
         let want = [
             format!("b.toml:{}:1: sweep: unknown field `samles`", n + 3),
@@ -1010,16 +976,7 @@ mod tests {
 
     #[test]
     fn the_sweep_keys_cannot_be_swept() {
-        let err = Sweep::new(
-            BASE,
-            "b.toml",
-            "b",
-            vec![set("sweep.samples=2,3")],
-            None,
-            None,
-        )
-        .map_err(rendered)
-        .unwrap_err();
+        let err = refused(BASE, &["sweep.samples=2,3"]);
         assert!(
             err[0].contains("is not a numeric key of the scenario"),
             "{}",
@@ -1029,16 +986,7 @@ mod tests {
 
     #[test]
     fn bad_points_and_keys_are_reported_before_running() {
-        let err = Sweep::new(
-            BASE,
-            "b.toml",
-            "b",
-            vec![set("world.returns=0.5,1.5,2")],
-            None,
-            None,
-        )
-        .map_err(rendered)
-        .unwrap_err();
+        let err = refused(BASE, &["world.returns=0.5,1.5,2"]);
         assert_eq!(err.len(), 2, "{err:?}");
         assert!(
             err[0]
@@ -1046,35 +994,15 @@ mod tests {
             "{}",
             err[0]
         );
-        let err = Sweep::new(
-            BASE,
-            "b.toml",
-            "b",
-            vec![set("world.retrns=0.5")],
-            None,
-            None,
-        )
-        .map_err(rendered)
-        .unwrap_err();
+        let err = refused(BASE, &["world.retrns=0.5"]);
         assert!(
             err[0].contains("did you mean `world.returns`?"),
             "{}",
             err[0]
         );
-        let err = Sweep::new(
-            BASE,
-            "b.toml",
-            "b",
-            vec![set("world.returns=0.2..0.9")],
-            None,
-            None,
-        )
-        .map_err(rendered)
-        .unwrap_err();
+        let err = refused(BASE, &["world.returns=0.2..0.9"]);
         assert!(err[0].contains("add --samples N"), "{}", err[0]);
-        let err = Sweep::new(BASE, "b.toml", "b", vec![], None, None)
-            .map_err(rendered)
-            .unwrap_err();
+        let err = refused(BASE, &[]);
         assert!(err[0].contains("nothing to sweep"), "{}", err[0]);
     }
 }

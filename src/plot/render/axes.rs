@@ -154,7 +154,7 @@ impl Axes {
     /// Draws the axis titles around the plot of `chart`, centred on it:
     /// the x title at the bottom of its area, the y title (reading
     /// upwards) at the left of its.
-    pub(super) fn draw_descs<DB: DrawingBackend>(
+    pub(super) fn draw_descs<DB: Backend>(
         &self,
         area: &DrawingArea<DB, Shift>,
         chart: &ChartContext<
@@ -166,10 +166,7 @@ impl Axes {
             >,
         >,
         pt: Pt,
-    ) -> Result
-    where
-        DB::ErrorType: 'static,
-    {
+    ) -> Result {
         draw_axis_titles(area, chart, &self.x_desc, &self.y_desc, pt)
     }
 }
@@ -196,7 +193,7 @@ impl Axes {
     }
 }
 
-pub(super) fn draw_axis_titles<DB: DrawingBackend>(
+pub(super) fn draw_axis_titles<DB: Backend>(
     area: &DrawingArea<DB, Shift>,
     chart: &ChartContext<
         '_,
@@ -206,10 +203,7 @@ pub(super) fn draw_axis_titles<DB: DrawingBackend>(
     x_desc: &[String],
     y_desc: &[String],
     pt: Pt,
-) -> Result
-where
-    DB::ErrorType: 'static,
-{
+) -> Result {
     use plotters::style::text_anchor::{HPos, Pos, VPos};
     let xr = chart.plotting_area().get_x_axis_pixel_range();
     let yr = chart.plotting_area().get_y_axis_pixel_range();

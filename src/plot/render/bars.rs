@@ -74,16 +74,13 @@ impl CategoryLabels {
     }
 
     /// Draws the `i`-th name centred on `x` pixels, from `y` pixels down.
-    pub(super) fn draw<DB: DrawingBackend>(
+    pub(super) fn draw<DB: Backend>(
         &self,
         area: &DrawingArea<DB, Shift>,
         i: usize,
         (x, y): (i32, i32),
         pt: Pt,
-    ) -> Result
-    where
-        DB::ErrorType: 'static,
-    {
+    ) -> Result {
         use plotters::style::text_anchor::{HPos, Pos, VPos};
         match self {
             CategoryLabels::Across(lines) => {
@@ -120,14 +117,7 @@ pub(super) fn ellipsis(text: &str, room: f64) -> String {
     format!("{cut}…")
 }
 
-pub(super) fn draw_bars<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    b: &Bars,
-    pt: Pt,
-) -> Result
-where
-    DB::ErrorType: 'static,
-{
+pub(super) fn draw_bars<DB: Backend>(area: &DrawingArea<DB, Shift>, b: &Bars, pt: Pt) -> Result {
     let groups = b.groups.len().max(1) as f64;
     let per_group = b.series.len().max(1) as f64;
     let y_max = b.y_max;

@@ -3,14 +3,11 @@
 
 use super::*;
 
-pub(super) fn draw_heatmap<DB: DrawingBackend>(
+pub(super) fn draw_heatmap<DB: Backend>(
     area: &DrawingArea<DB, Shift>,
     h: &Heatmap,
     pt: Pt,
-) -> Result
-where
-    DB::ErrorType: 'static,
-{
+) -> Result {
     use plotters::style::text_anchor::{HPos, Pos, VPos};
     let (w, _) = area.dim_in_pixel();
     let (lo, hi) = h.value_range;
@@ -64,15 +61,7 @@ where
     // Column names: every `step`-th (from the first named one) so that each
     // has the width of the cells up to the next, wrapped to it, or turned
     // to read upwards when a name cannot break to fit.
-    let named: Vec<usize> = (0..x_names.len())
-        .filter(|&i| !x_names[i].is_empty())
-        .collect();
-    let given = named
-        .windows(2)
-        .map(|w| w[1] - w[0])
-        .min()
-        .unwrap_or(1)
-        .max(1);
+    let (named, given) = named_every(&x_names);
     let widest_x = text::widest_pt(x_names.iter().map(String::as_str), TICK_PT, false);
     let mut step = given;
     // Numbers do not wrap: thin them until they fit.
@@ -130,14 +119,8 @@ where
         main.draw(&PathElement::new(vec![(x, y), (x, y + tick_len)], tick))?;
     }
     // Row names closer than 1.2 lines keep every other name (or fewer).
-    let named_rows: Vec<usize> = (0..y_names.len())
-        .filter(|&j| !y_names[j].is_empty())
-        .collect();
-    let row_gap = named_rows
-        .windows(2)
-        .map(|w| w[1] - w[0])
-        .min()
-        .unwrap_or(1) as f64;
+    let (named_rows, row_gap) = named_every(&y_names);
+    let row_gap = row_gap as f64;
     let (_, y0) = chart.backend_coord(&(0.0, 0.0));
     let (_, y1) = chart.backend_coord(&(0.0, row_gap));
     let spacing = (y0 - y1).abs() as f64 / pt;
@@ -249,7 +232,7 @@ pub(super) const HATCH_GAP: f64 = 3.5;
 /// Hatches a heatmap's zone with diagonals through the cells' corners
 /// (every `k`-th diagonal, so that lines are at least [`HATCH_GAP`] apart)
 /// and outlines it along the cell edges it shares with other cells.
-pub(super) fn draw_zone<DB: DrawingBackend>(
+pub(super) fn draw_zone<DB: Backend>(
     chart: &mut ChartContext<
         '_,
         DB,
@@ -257,10 +240,7 @@ pub(super) fn draw_zone<DB: DrawingBackend>(
     >,
     zone: &crate::plot::figure::Zone,
     pt: Pt,
-) -> Result
-where
-    DB::ErrorType: 'static,
-{
+) -> Result {
     let rows = zone.cells.len();
     let columns = zone.cells.first().map_or(0, Vec::len);
     let inside = |i: isize, j: isize| {
@@ -315,4 +295,17 @@ where
     }
     chart.draw_series(edges.into_iter().map(|e| PathElement::new(e, edge)))?;
     Ok(())
+}
+
+/// The indices of the names that are not empty, and the fewest cells
+/// between two of them (1 with fewer than two).
+fn named_every(names: &[String]) -> (Vec<usize>, usize) {
+    let named: Vec<usize> = (0..names.len()).filter(|&i| !names[i].is_empty()).collect();
+    let every = named
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .min()
+        .unwrap_or(1)
+        .max(1);
+    (named, every)
 }

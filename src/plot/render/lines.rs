@@ -4,7 +4,7 @@
 use super::*;
 
 /// Adds a polyline in its dash pattern.
-pub(super) fn add_line<DB: DrawingBackend>(
+pub(super) fn add_line<DB: Backend>(
     chart: &mut ChartContext<
         '_,
         DB,
@@ -12,10 +12,7 @@ pub(super) fn add_line<DB: DrawingBackend>(
     >,
     line: &Line,
     pt: Pt,
-) -> Result
-where
-    DB::ErrorType: 'static,
-{
+) -> Result {
     let style = line_style(line.color, line.width, pt);
     let points = line
         .points
@@ -55,14 +52,11 @@ pub(super) const ALONE: LineLayout<'static> = LineLayout {
     ticks: 12,
 };
 
-pub(super) fn draw_lines<DB: DrawingBackend>(
+pub(super) fn draw_lines<DB: Backend>(
     area: &DrawingArea<DB, Shift>,
     c: &LineChart,
     pt: Pt,
-) -> Result
-where
-    DB::ErrorType: 'static,
-{
+) -> Result {
     draw_line_chart(area, c, pt, &ALONE)
 }
 
@@ -81,15 +75,12 @@ pub(super) fn log_tick(t: f64) -> String {
     }
 }
 
-pub(super) fn draw_line_chart<DB: DrawingBackend>(
+pub(super) fn draw_line_chart<DB: Backend>(
     area: &DrawingArea<DB, Shift>,
     c: &LineChart,
     pt: Pt,
     layout: &LineLayout,
-) -> Result
-where
-    DB::ErrorType: 'static,
-{
+) -> Result {
     // A log axis draws log10(x) on a linear axis, with ticks at powers of ten.
     let tx = |x: f64| if c.x_log { x.log10() } else { x };
     let x_range = (tx(c.x_range.0), tx(c.x_range.1));
@@ -196,14 +187,11 @@ where
 
 /// Small multiples: a grid of line charts under one title and legend;
 /// only the bottom row names the x axis and only the left column the y axis.
-pub(super) fn draw_panels<DB: DrawingBackend>(
+pub(super) fn draw_panels<DB: Backend>(
     area: &DrawingArea<DB, Shift>,
     p: &Panels,
     pt: Pt,
-) -> Result
-where
-    DB::ErrorType: 'static,
-{
+) -> Result {
     let columns = p.columns.clamp(1, p.panels.len().max(1));
     let rows = p.panels.len().div_ceil(columns).max(1);
     let (w, h) = area.dim_in_pixel();

@@ -4,24 +4,21 @@
 use super::*;
 
 /// A marker centred at pixel `at`; hollow markers are an outline on white.
-pub(super) fn draw_marker<DB: DrawingBackend>(
+pub(super) fn draw_marker<DB: Backend>(
     area: &DrawingArea<DB, Shift>,
     at: (i32, i32),
     marker: usize,
     hollow: bool,
     color: Rgb,
     pt: Pt,
-) -> Result
-where
-    DB::ErrorType: 'static,
-{
+) -> Result {
     let fill = if hollow { Rgb(255, 255, 255) } else { color };
     draw_marker_as(area, at, marker, Some(fill), hollow, color, pt)
 }
 
 /// A marker centred at pixel `at`, filled with `fill` (none: see-through)
 /// and outlined in `color` when `edge`.
-pub(super) fn draw_marker_as<DB: DrawingBackend>(
+pub(super) fn draw_marker_as<DB: Backend>(
     area: &DrawingArea<DB, Shift>,
     at: (i32, i32),
     marker: usize,
@@ -29,10 +26,7 @@ pub(super) fn draw_marker_as<DB: DrawingBackend>(
     edge: bool,
     color: Rgb,
     pt: Pt,
-) -> Result
-where
-    DB::ErrorType: 'static,
-{
+) -> Result {
     let size = (4.0 * pt) as i32;
     let outline = line_style(color, 1.5, pt);
     match style::marker(marker) {
@@ -95,7 +89,7 @@ where
 /// marker over them, so no bar hides a marker's shape. A point whose marker
 /// would cover an earlier one's (centres closer than a marker's width) is
 /// drawn as an outline only, so both show.
-pub(super) fn draw_points<DB: DrawingBackend>(
+pub(super) fn draw_points<DB: Backend>(
     area: &DrawingArea<DB, Shift>,
     chart: &mut ChartContext<
         '_,
@@ -104,10 +98,7 @@ pub(super) fn draw_points<DB: DrawingBackend>(
     >,
     points: &[Point],
     pt: Pt,
-) -> Result
-where
-    DB::ErrorType: 'static,
-{
+) -> Result {
     let shown: Vec<&Point> = points
         .iter()
         .filter(|p| p.x.is_finite() && p.y.is_finite())
@@ -165,14 +156,11 @@ pub(super) fn diamond(at: (i32, i32), size: i32) -> Vec<(i32, i32)> {
     ]
 }
 
-pub(super) fn draw_scatter<DB: DrawingBackend>(
+pub(super) fn draw_scatter<DB: Backend>(
     area: &DrawingArea<DB, Shift>,
     s: &Scatter,
     pt: Pt,
-) -> Result
-where
-    DB::ErrorType: 'static,
-{
+) -> Result {
     let (width, height) = dims(area, pt);
     let axes = Axes::plan(
         width,

@@ -19,14 +19,11 @@ pub(super) fn project(x: &[f64; 3]) -> (f64, f64) {
 /// A ternary plot: the triangle with faint grid lines at frequencies 1/4,
 /// 1/2 and 3/4 of each strategy, its corners named, paths with arrowheads
 /// halfway along, and marks.
-pub(super) fn draw_simplex<DB: DrawingBackend>(
+pub(super) fn draw_simplex<DB: Backend>(
     area: &DrawingArea<DB, Shift>,
     s: &Simplex,
     pt: Pt,
-) -> Result
-where
-    DB::ErrorType: 'static,
-{
+) -> Result {
     let (w, h) = area.dim_in_pixel();
     let label_font = font(pt, LABEL_PT).style(FontStyle::Bold);
     let widths: Vec<f64> = s
