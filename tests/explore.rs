@@ -4,16 +4,10 @@
 
 mod common;
 
-use common::airace;
+use common::{airace, explore_template, small_sobol};
 use predicates::prelude::*;
 use std::fs;
 use std::path::Path;
-
-fn template() -> String {
-    let out = airace().args(["new", "--explore"]).output().unwrap();
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn explore(file: &Path, out: &Path, extra: &[&str]) {
     airace()
@@ -58,7 +52,11 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
 fn the_template_runs_and_gives_the_same_bytes_for_any_thread_count() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("q.toml");
-    fs::write(&file, template().replace("worlds = 64", "worlds = 16")).unwrap();
+    fs::write(
+        &file,
+        explore_template().replace("worlds = 64", "worlds = 16"),
+    )
+    .unwrap();
     let (one, two) = (dir.path().join("one"), dir.path().join("two"));
     explore(&file, &one, &["--threads", "1"]);
     explore(&file, &two, &["--threads", "2"]);
@@ -139,14 +137,7 @@ fn the_template_runs_and_gives_the_same_bytes_for_any_thread_count() {
 #[test]
 fn the_page_leads_with_the_headline_and_plot_redraws_it_exactly() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("q.toml");
-    fs::write(
-        &file,
-        template()
-            .replace("worlds = 64", "worlds = 8")
-            .replace("design = \"latin_hypercube\"", "design = \"sobol\""),
-    )
-    .unwrap();
+    let file = small_sobol(dir.path());
     explore(&file, dir.path(), &[]);
     let folder = dir.path().join("my-question-explore");
     let page = fs::read_to_string(folder.join("index.html")).unwrap();
@@ -192,11 +183,7 @@ fn the_page_leads_with_the_headline_and_plot_redraws_it_exactly() {
 #[test]
 fn a_sobol_exploration_writes_indices_with_intervals() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("q.toml");
-    let text = template()
-        .replace("design = \"latin_hypercube\"", "design = \"sobol\"")
-        .replace("worlds = 64", "worlds = 8");
-    fs::write(&file, text).unwrap();
+    let file = small_sobol(dir.path());
     explore(&file, dir.path(), &[]);
     let csv = fs::read_to_string(dir.path().join("my-question-explore/sensitivity.csv")).unwrap();
     assert!(csv.starts_with("outcome,subject,parameter,method,measure,value,ci_low,ci_high\n"));
@@ -244,7 +231,7 @@ fn bad_explorations_are_refused_with_their_place_and_nothing_is_written() {
     for (from, to, message) in cases {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("bad.toml");
-        let text = template();
+        let text = explore_template();
         assert!(text.contains(from), "{from}");
         let mut text = text.replacen(from, to, 1);
         if to == "worlds = 2" {
@@ -278,7 +265,7 @@ fn validate_checks_an_exploration_as_explore_reads_it() {
     let file = dir.path().join("bad.toml");
     fs::write(
         &file,
-        template().replace("world.spillover", "world.spilover"),
+        explore_template().replace("world.spillover", "world.spilover"),
     )
     .unwrap();
     airace()
@@ -287,20 +274,6 @@ fn validate_checks_an_exploration_as_explore_reads_it() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("did you mean `world.spillover`?"));
-}
-
-/// The small Sobol' exploration of the template (8 base samples, 3
-/// unknowns: 40 worlds x 3 policies).
-fn small_sobol(dir: &Path) -> std::path::PathBuf {
-    let file = dir.join("q.toml");
-    fs::write(
-        &file,
-        template()
-            .replace("worlds = 64", "worlds = 8")
-            .replace("design = \"latin_hypercube\"", "design = \"sobol\""),
-    )
-    .unwrap();
-    file
 }
 
 /// The manifest without the command line that made it.
@@ -317,6 +290,19 @@ fn results(files: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .filter(|f| f.0 != "manifest.json")
         .collect()
+}
+
+/// Asserts that the exploration folder `other` (`how`: merged, resumed)
+/// holds the bytes of the uninterrupted `whole`, but for the command line
+/// in the manifest.
+fn assert_same_as_whole(whole: &Path, other: &Path, how: &str) {
+    let (a, b) = (files(whole), files(other));
+    assert_eq!(manifest_less_command(&a), manifest_less_command(&b));
+    let (a, b) = (results(a), results(b));
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert!(x == y, "{} differs between the whole and the {how}", x.0);
+    }
 }
 
 #[test]
@@ -372,16 +358,11 @@ fn shards_merge_into_the_bytes_of_one_whole_exploration() {
         .arg(&shards)
         .assert()
         .success();
-    let (a, b) = (
-        files(&whole.join("my-question-explore")),
-        files(&merged.join("my-question-explore")),
+    assert_same_as_whole(
+        &whole.join("my-question-explore"),
+        &merged.join("my-question-explore"),
+        "merged",
     );
-    assert_eq!(manifest_less_command(&a), manifest_less_command(&b));
-    let (a, b) = (results(a), results(b));
-    assert_eq!(a.len(), b.len());
-    for (x, y) in a.iter().zip(&b) {
-        assert!(x == y, "{} differs between the whole and the merged", x.0);
-    }
 }
 
 #[test]
@@ -425,13 +406,7 @@ fn a_resumed_exploration_equals_an_uninterrupted_one_byte_for_byte() {
         ));
     run().arg("--resume").assert().success();
     assert!(!folder.join(".airace-checkpoint").exists());
-    let (a, b) = (files(&whole.join("my-question-explore")), files(&folder));
-    assert_eq!(manifest_less_command(&a), manifest_less_command(&b));
-    let (a, b) = (results(a), results(b));
-    assert_eq!(a.len(), b.len());
-    for (x, y) in a.iter().zip(&b) {
-        assert!(x == y, "{} differs between the whole and the resumed", x.0);
-    }
+    assert_same_as_whole(&whole.join("my-question-explore"), &folder, "resumed");
 }
 
 /// A regulation's keys and a conditional pause's quorum are unknowns like
@@ -552,10 +527,8 @@ fn an_exploration_copied_away_from_its_scenarios_names_each_missing_file_once() 
 
 /// `airace explore FILE ARGS --out OUT` as a process of its own.
 fn explore_process(file: &Path, out: &Path, args: &[&str]) -> std::process::Command {
-    use assert_cmd::cargo::CommandCargoExt;
-    let mut cmd = std::process::Command::cargo_bin("airace").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .arg("explore")
+    let mut cmd = common::process();
+    cmd.arg("explore")
         .arg(file)
         .args(args)
         .arg("--out")
@@ -650,13 +623,7 @@ fn a_busy_folder_refuses_a_second_explore_and_sigint_then_resume_gives_the_same_
         "{}",
         String::from_utf8_lossy(&resumed.stderr)
     );
-    let (a, b) = (files(&whole.join("my-question-explore")), files(&folder));
-    assert_eq!(manifest_less_command(&a), manifest_less_command(&b));
-    let (a, b) = (results(a), results(b));
-    assert_eq!(a.len(), b.len());
-    for (x, y) in a.iter().zip(&b) {
-        assert!(x == y, "{} differs between the whole and the resumed", x.0);
-    }
+    assert_same_as_whole(&whole.join("my-question-explore"), &folder, "resumed");
 }
 
 /// Shards that cannot be merged: a damaged shard (its experiments cut
@@ -744,7 +711,7 @@ fn damaged_shards_and_shards_of_two_explorations_are_refused() {
 fn a_folder_of_the_same_name_that_airace_did_not_make_is_never_overwritten() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("q.toml");
-    fs::write(&file, template()).unwrap();
+    fs::write(&file, explore_template()).unwrap();
     let out = dir.path().join("out");
     let folder = out.join("my-question-explore");
     fs::create_dir_all(&folder).unwrap();

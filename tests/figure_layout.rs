@@ -9,6 +9,7 @@
 //! 0.24 em below), from what the SVG says: `x`, `y`, `dy`, `text-anchor`,
 //! `font-size`, `font-weight` and a `rotate` transform (`tests/common/layout.rs`).
 
+use assert_cmd::Command;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -72,72 +73,63 @@ fn copy_tree(from: &Path, to: &Path) {
 fn draw_everything(out: &Path) {
     let column = out.join("column");
     let size = ["--width", "3.5", "--height", "2.6", "--dpi", "50"];
+    // Each command at the column's size, into its folder, succeeding.
+    let draw = |cmd: &mut Command, into: &Path| common::writes_into(cmd.args(size), into);
+    // Fewer draws than `classic precipice` makes by default.
+    const SOLVER: [&str; 6] = [
+        "--draws",
+        "1000",
+        "--evaluation-draws",
+        "2000",
+        "--grid",
+        "20",
+    ];
     // The shipped scenarios past the first seven, one by one.
     for file in shipped_scenarios().into_iter().skip(7) {
-        airace()
-            .arg("run")
-            .arg(file)
-            .args(["--runs", "40", "-q", "--no-run-rows"])
-            .args(size)
-            .arg("--out")
-            .arg(column.join("rest"))
-            .assert()
-            .success();
+        draw(
+            airace()
+                .arg("run")
+                .arg(file)
+                .args(["--runs", "40", "-q", "--no-run-rows"]),
+            &column.join("rest"),
+        );
     }
     // A seven-scenario comparison, as the author ran it.
-    airace()
-        .arg("run")
-        .args(shipped_scenarios().into_iter().take(7))
-        .args(["--runs", "40", "-q", "--no-run-rows", "--name", "seven"])
-        .args(size)
-        .arg("--out")
-        .arg(column.join("seven"))
-        .assert()
-        .success();
-    let one = column.join("one");
-    airace()
-        .args(["sweep", "scenarios/rsp-2026.toml", "--runs", "20", "-q"])
-        .args(["--set", "world.spillover=0,0.05,0.1"])
-        .args(["--set", "world.hazard.gap_slope=0.2,0.4,0.6"])
-        .args(size)
-        .arg("--out")
-        .arg(&one)
-        .assert()
-        .success();
-    for game in ["pause-or-race", "conditional-pause-game"] {
+    draw(
         airace()
-            .arg("game")
-            .arg(format!("scenarios/games/{game}.toml"))
-            .args(["--runs", "10", "--no-adaptive", "-q"])
-            .args(size)
-            .arg("--out")
-            .arg(&one)
-            .assert()
-            .success();
+            .arg("run")
+            .args(shipped_scenarios().into_iter().take(7))
+            .args(["--runs", "40", "-q", "--no-run-rows", "--name", "seven"]),
+        &column.join("seven"),
+    );
+    let one = column.join("one");
+    draw(
+        airace()
+            .args(["sweep", "scenarios/rsp-2026.toml", "--runs", "20", "-q"])
+            .args(["--set", "world.spillover=0,0.05,0.1"])
+            .args(["--set", "world.hazard.gap_slope=0.2,0.4,0.6"]),
+        &one,
+    );
+    for game in ["pause-or-race", "conditional-pause-game"] {
+        draw(
+            airace()
+                .arg("game")
+                .arg(format!("scenarios/games/{game}.toml"))
+                .args(["--runs", "10", "--no-adaptive", "-q"]),
+            &one,
+        );
     }
-    airace()
-        .args(["classic", "dsair", "--runs", "20", "-q"])
-        .args(size)
-        .arg("--out")
-        .arg(&one)
-        .assert()
-        .success();
+    draw(
+        airace().args(["classic", "dsair", "--runs", "20", "-q"]),
+        &one,
+    );
     // The default grid of teams and enmities (six panels), fewer draws.
-    airace()
-        .args(["classic", "precipice", "-q", "--mu", "0.5,1,2"])
-        .args([
-            "--draws",
-            "1000",
-            "--evaluation-draws",
-            "2000",
-            "--grid",
-            "20",
-        ])
-        .args(size)
-        .arg("--out")
-        .arg(&one)
-        .assert()
-        .success();
+    draw(
+        airace()
+            .args(["classic", "precipice", "-q", "--mu", "0.5,1,2"])
+            .args(SOLVER),
+        &one,
+    );
     // The shipped exploration, cut to 16 base samples and 10 runs: its
     // PRIM figures' legend ("chosen box, pruned (N unknowns restricted)")
     // ran off the right edge at both sizes.
@@ -156,45 +148,37 @@ fn draw_everything(out: &Path) {
             ),
     )
     .unwrap();
-    airace()
-        .arg("explore")
-        .arg(&file)
-        .args(["--runs", "10", "-q"])
-        .args(size)
-        .arg("--out")
-        .arg(&explore)
-        .assert()
-        .success();
+    draw(
+        airace()
+            .arg("explore")
+            .arg(&file)
+            .args(["--runs", "10", "-q"]),
+        &explore,
+    );
     fs::remove_file(&file).unwrap();
     // The precipice figure at a column's width with the default height,
     // which its three rows of panels make taller ([`panels_are_tall_enough`]).
-    airace()
-        .args(["classic", "precipice", "-q", "--mu", "0.5,1,2"])
-        .args(["--enmity", "0.25,0.5,1"])
-        .args([
-            "--draws",
-            "1000",
-            "--evaluation-draws",
-            "2000",
-            "--grid",
-            "20",
-        ])
-        .args(["--width", "3.5", "--dpi", "50"])
-        .arg("--out")
-        .arg(column.join("tall"))
-        .assert()
-        .success();
+    common::writes_into(
+        airace()
+            .args(["classic", "precipice", "-q", "--mu", "0.5,1,2"])
+            .args(["--enmity", "0.25,0.5,1"])
+            .args(SOLVER)
+            .args(["--width", "3.5", "--dpi", "50"]),
+        &column.join("tall"),
+    );
     // All the shipped scenarios (fourteen and more) compared: the legend
     // wraps its labels into columns rather than leave the figure.
-    airace()
-        .arg("run")
-        .args(shipped_scenarios())
-        .args(["--runs", "40", "-q", "--no-run-rows", "--name", "all"])
-        .args(size)
-        .arg("--out")
-        .arg(column.join("all"))
-        .assert()
-        .success();
+    draw(
+        airace().arg("run").args(shipped_scenarios()).args([
+            "--runs",
+            "40",
+            "-q",
+            "--no-run-rows",
+            "--name",
+            "all",
+        ]),
+        &column.join("all"),
+    );
     let page = out.join("page");
     copy_tree(&column, &page);
     for group in folders(&page) {
@@ -371,8 +355,7 @@ fn the_gallery_shows_every_kind_of_figure() {
     let mut kinds = std::collections::BTreeSet::new();
     figure_kinds(drawn(), &mut kinds);
     let dir = tempfile::tempdir().unwrap();
-    let template = airace().args(["new", "--explore"]).output().unwrap();
-    let template = String::from_utf8(template.stdout).unwrap();
+    let template = common::explore_template();
     for (name, design) in [("lhs", "latin_hypercube"), ("sobol", "sobol")] {
         let file = dir.path().join(format!("{name}.toml"));
         fs::write(

@@ -3,6 +3,7 @@
 //! asked for, the page inlines them, and `airace plot` redraws the same
 //! bytes from the folder's CSV files alone.
 
+use assert_cmd::Command;
 use std::fs;
 use std::path::Path;
 
@@ -49,6 +50,11 @@ fn assert_same_figures(original: &Path, copy: &Path, stems: &[&str]) {
 }
 
 const SIZE: [&str; 6] = ["--width", "4", "--height", "3", "--dpi", "100"];
+
+/// Runs `cmd` at [`SIZE`] into `out` and asserts that it succeeded.
+fn draw(cmd: &mut Command, out: &Path) {
+    common::writes_into(cmd.args(SIZE), out);
+}
 const GAME_FIGURES: [&str; 4] = ["payoffs", "replicator", "stationary", "stationary-sweep"];
 
 #[test]
@@ -96,19 +102,16 @@ fn the_game_draws_every_figure_and_plot_redraws_the_same_bytes() {
 #[test]
 fn a_game_whose_seats_differ_gets_a_payoff_figure_per_seat() {
     let out = tempfile::tempdir().unwrap();
-    airace()
-        .args([
+    draw(
+        airace().args([
             "game",
             "scenarios/games/pause-or-race-seats.toml",
             "--runs",
             "100",
             "-q",
-        ])
-        .args(SIZE)
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success();
+        ]),
+        out.path(),
+    );
     check_figures(
         &out.path().join("pause-or-race-seats"),
         &["payoffs-Challenger", "payoffs-Frontier", "payoffs-Upstart"],
@@ -149,8 +152,8 @@ fn no_plots_writes_the_page_without_figures_and_plot_draws_them_at_column_width(
 #[test]
 fn dsair_and_precipice_draw_their_figures_and_plot_redraws_the_same_bytes() {
     let out = tempfile::tempdir().unwrap();
-    airace()
-        .args([
+    draw(
+        airace().args([
             "classic",
             "dsair",
             "--runs",
@@ -164,18 +167,13 @@ fn dsair_and_precipice_draw_their_figures_and_plot_redraws_the_same_bytes() {
             "--risk-step",
             "0.1",
             "-q",
-        ])
-        .args(SIZE)
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success();
-    common::quick_precipice("2,3", "1", "0.5,1")
-        .args(SIZE)
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success();
+        ]),
+        out.path(),
+    );
+    draw(
+        &mut common::quick_precipice("2,3", "1", "0.5,1"),
+        out.path(),
+    );
     let dsair = out.path().join("dsair");
     let precipice = out.path().join("precipice");
     check_figures(&dsair, &["heatmap", "curves"], (384, 288), (400, 300));
@@ -225,12 +223,7 @@ fn dsair_and_precipice_draw_their_figures_and_plot_redraws_the_same_bytes() {
 #[test]
 fn a_precipice_figure_of_one_mu_draws_its_points() {
     let out = tempfile::tempdir().unwrap();
-    common::quick_precipice("2", "1", "1")
-        .args(SIZE)
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success();
+    draw(&mut common::quick_precipice("2", "1", "1"), out.path());
     let dir = out.path().join("precipice");
     check_figures(&dir, &["disaster"], (384, 288), (400, 300));
     let svg = fs::read_to_string(dir.join("figures/disaster.svg")).unwrap();

@@ -2,14 +2,14 @@
 //! intended or not, shows up here as a diff to review
 //! (`cargo insta review`, or `INSTA_UPDATE=always cargo test --test golden`).
 
-use assert_cmd::Command;
+mod common;
+
+use common::airace;
 use std::fs;
 use std::path::Path;
 
 fn run(out: &Path) {
-    Command::cargo_bin("airace")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    airace()
         .args([
             "run",
             "scenarios/rsp-2026.toml",
@@ -83,9 +83,7 @@ fn golden_outputs_of_the_extensions() {
         "roadmaps-and-reports",
         "match-commitment",
     ];
-    Command::cargo_bin("airace")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    airace()
         .arg("run")
         .args(names.map(|n| format!("scenarios/{n}.toml")))
         .args(["--quiet", "--no-plots", "--runs", "600", "--seed", "3"])

@@ -5,7 +5,6 @@
 
 mod common;
 
-use assert_cmd::cargo::CommandCargoExt;
 use std::fs;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -52,9 +51,7 @@ fn signal_and_wait(
 
 fn interrupt_after(signal: &str, wait: Duration) {
     let dir = tempfile::tempdir().unwrap();
-    let child = Command::cargo_bin("airace")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let child = common::process()
         .args([
             "run",
             "scenarios/race.toml",
@@ -117,18 +114,17 @@ fn a_folder_with_other_files_needs_force_and_keeps_them() {
     fs::create_dir_all(theirs.parent().unwrap()).unwrap();
     fs::write(&theirs, "my notes").unwrap();
     let run = |force: bool| {
-        let mut cmd = Command::cargo_bin("airace").unwrap();
-        cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args([
-                "run",
-                "scenarios/race.toml",
-                "--quiet",
-                "--runs",
-                "50",
-                "--no-plots",
-                "--out",
-            ])
-            .arg(dir.path());
+        let mut cmd = common::process();
+        cmd.args([
+            "run",
+            "scenarios/race.toml",
+            "--quiet",
+            "--runs",
+            "50",
+            "--no-plots",
+            "--out",
+        ])
+        .arg(dir.path());
         if force {
             cmd.arg("--force");
         }
@@ -159,9 +155,7 @@ fn an_unwritable_output_location_fails_before_any_work() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("a-file");
     fs::write(&file, "").unwrap();
-    let out = Command::cargo_bin("airace")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = common::process()
         .args([
             "run",
             "scenarios/race.toml",
@@ -185,9 +179,8 @@ fn an_unwritable_output_location_fails_before_any_work() {
 }
 
 fn airace_in(out: &std::path::Path, args: &[&str]) -> Command {
-    let mut cmd = Command::cargo_bin("airace").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
+    let mut cmd = common::process();
+    cmd.args(args)
         .args(["--runs", "20000", "--threads", "2", "--quiet", "--out"])
         .arg(out);
     cmd
@@ -323,9 +316,7 @@ fn a_stopped_command_leaves_no_empty_folders() {
 /// empty).
 fn stop_without_checkpoint(args: &[&str], signal: &str, stopped: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let child = Command::cargo_bin("airace")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let child = common::process()
         .args(args)
         .arg("--out")
         // A new folder in a new folder: neither may be left behind.

@@ -3,15 +3,16 @@
 //! probability is in [0, 1], capability never falls, the two catastrophe
 //! estimates agree, and results do not depend on the thread count.
 
+mod common;
+
 use airace::Scenario;
 use airace::engine::{
-    self, Aggregate, BlockStats, Control, LaneWorkspace, NoSink, RaceModel, StepRecorder,
-    StepState, Streams, Workspace,
+    self, Aggregate, BlockStats, LaneWorkspace, RaceModel, StepRecorder, StepState, Streams,
+    Workspace,
 };
 use airace::output::Summary;
 use proptest::prelude::*;
 use std::str::FromStr;
-use std::sync::atomic::AtomicBool;
 
 fn rule() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -118,23 +119,7 @@ fn simulate(s: &Scenario, threads: usize) -> Aggregate {
         .num_threads(threads)
         .build()
         .unwrap();
-    let cancel = AtomicBool::new(false);
-    let control = Control {
-        progress: &|_| {},
-        cancel: &cancel,
-    };
-    match pool.install(|| {
-        engine::simulate(
-            &RaceModel::new(s),
-            s.meta.seed,
-            s.meta.runs,
-            &mut NoSink,
-            &control,
-        )
-    }) {
-        Ok(a) => a,
-        Err(_) => unreachable!("nothing cancels and NoSink cannot fail"),
-    }
+    pool.install(|| common::simulate(s))
 }
 
 /// Records whether capability ever fell and H ever decreased.

@@ -6,7 +6,9 @@
 //! skipped. It also leaves screenshots in `target/report-screenshots/` for a
 //! person to look at.
 
-use assert_cmd::Command;
+mod common;
+
+use common::airace;
 use std::fs;
 use std::path::Path;
 
@@ -145,33 +147,16 @@ fn measure(page: &Path, expected_figures: usize) {
     ]);
 }
 
-/// Whether Debian's `chromium` is installed; if not, says the test skipped.
-fn chromium_present() -> bool {
-    let found = std::process::Command::new("chromium")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        eprintln!(
-            "SKIPPED: chromium is not installed, so the report pages were not checked in a \
-             browser (.ci/run and scripts/browser-test.sh install it)"
-        );
-    }
-    found
-}
-
 /// Figures on a game's page.
 const GAME_FIGURES: usize = 4;
 
 #[test]
 fn report_pages_render_their_figures_in_a_browser() {
-    if !chromium_present() {
+    if !common::chromium_present("the report pages were not checked in a browser") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    Command::cargo_bin("airace")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    airace()
         .args([
             "run",
             "scenarios/rsp-2026.toml",
@@ -188,9 +173,7 @@ fn report_pages_render_their_figures_in_a_browser() {
         .success();
     measure(&dir.path().join("rsp-2026/index.html"), 4);
     measure(&dir.path().join("cmp/index.html"), 3);
-    Command::cargo_bin("airace")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    airace()
         .args([
             "sweep",
             "scenarios/rsp-2026.toml",
@@ -206,22 +189,8 @@ fn report_pages_render_their_figures_in_a_browser() {
     measure(&dir.path().join("rsp-2026-sweep/index.html"), 2);
     // An exploration (the printed template as a small Sobol' design): per
     // outcome the policies and the sensitivity bars, and PRIM's peeling.
-    let template = Command::cargo_bin("airace")
-        .unwrap()
-        .args(["new", "--explore"])
-        .output()
-        .unwrap();
-    let file = dir.path().join("question.toml");
-    fs::write(
-        &file,
-        String::from_utf8(template.stdout)
-            .unwrap()
-            .replace("worlds = 64", "worlds = 8")
-            .replace("design = \"latin_hypercube\"", "design = \"sobol\""),
-    )
-    .unwrap();
-    Command::cargo_bin("airace")
-        .unwrap()
+    let file = common::small_sobol(dir.path());
+    airace()
         .arg("explore")
         .arg(&file)
         .args(["--quiet", "--runs", "40", "--out"])
@@ -230,9 +199,7 @@ fn report_pages_render_their_figures_in_a_browser() {
         .success();
     measure(&dir.path().join("my-question-explore/index.html"), 5);
     // A game's page, with its payoff tables.
-    Command::cargo_bin("airace")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    airace()
         .args(["game", "scenarios/games/pause-or-race.toml"])
         .args(["--quiet", "--runs", "100", "--no-adaptive", "--out"])
         .arg(dir.path())

@@ -3,18 +3,9 @@
 
 mod common;
 
-use assert_cmd::cargo::CommandCargoExt;
 use common::airace;
 use predicates::prelude::*;
 use std::fs;
-use std::process::Command;
-
-/// The binary as a plain `std::process::Command`, run from the crate root.
-fn cmd() -> Command {
-    let mut cmd = Command::cargo_bin("airace").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd
-}
 
 /// A scenario with labs `Alpha` and `Gamma`: `labs.alpha` is nearer
 /// `labs.Gamma` than `labs.Alpha` by case-exact similarity.
@@ -48,7 +39,7 @@ fn a_sweep_key_of_the_wrong_case_is_answered_with_the_right_lab() {
     let base = dir.path().join("base.toml");
     fs::write(&base, TWO_LABS).unwrap();
     let err = common::refused(
-        cmd()
+        common::process()
             .args(["sweep", base.to_str().unwrap()])
             .args(["--set", "labs.alpha.safety_share=0,0.1", "--out"])
             .arg(dir.path().join("out")),
@@ -70,7 +61,7 @@ fn a_game_file_reports_an_unknown_key_and_an_out_of_range_value_together() {
         .replacen("selection = 10.0 ", "selection = -3.0 ", 1);
     assert!(text.contains("populaton = 40") && text.contains("selection = -3.0"));
     fs::write(&path, text).unwrap();
-    let err = common::refused(cmd().args(["validate", path.to_str().unwrap()]));
+    let err = common::refused(common::process().args(["validate", path.to_str().unwrap()]));
     assert!(err.contains("unknown field `populaton`"), "{err}");
     assert!(err.contains("did you mean `population`?"), "{err}");
     assert!(
@@ -96,14 +87,14 @@ fn help_help_is_help() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Examples:"));
-    let err = common::refused(cmd().args(["help", "nope"]));
+    let err = common::refused(common::process().args(["help", "nope"]));
     assert!(err.contains("nope"), "{err}");
 }
 
 #[cfg(target_os = "linux")]
 #[test]
 fn an_out_folder_that_cannot_be_written_is_named_as_such() {
-    let err = common::refused(cmd().args([
+    let err = common::refused(common::process().args([
         "run",
         "scenarios/race.toml",
         "--runs",
@@ -202,7 +193,7 @@ policy = [
 fn after_resume_the_speed_counts_only_the_runs_of_this_process() {
     let dir = tempfile::tempdir().unwrap();
     let run = || {
-        let mut cmd = cmd();
+        let mut cmd = common::process();
         cmd.args([
             "run",
             "scenarios/race.toml",

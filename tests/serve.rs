@@ -1,6 +1,7 @@
 //! `airace serve` over HTTP: every endpoint, every refusal, and the numbers
 //! it shows equal to `airace run` of the scenario it offers for download.
 
+mod common;
 mod serve_support;
 
 use serde_json::{Value, json};
@@ -574,8 +575,7 @@ fn a_game_files_strategies_are_simulated_as_airace_game_simulates_them() {
         let shown = server.post("/api/race-game", &json!({ "page": "g", "runs": 300 }));
         assert_eq!(shown.status, 200, "{}", shown.text());
         let shown = shown.json();
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_airace"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+        common::airace()
             .args([
                 "game",
                 file,
@@ -586,13 +586,8 @@ fn a_game_files_strategies_are_simulated_as_airace_game_simulates_them() {
                 "--out",
             ])
             .arg(dir.path())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+            .assert()
+            .success();
         let files = shown["files"].as_array().unwrap();
         assert!(files.len() >= 4, "{files:?}");
         for f in files {
@@ -645,8 +640,7 @@ fn a_replayed_runs_hazard_is_the_hazard_of_airace_runs_trace() {
     let server = Server::start(&["scenarios/lone-pause.toml", "--threads", "1"]);
     let scenario = start_scenario(&server);
     let dir = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_airace"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    common::airace()
         .args([
             "run",
             "scenarios/lone-pause.toml",
@@ -659,13 +653,8 @@ fn a_replayed_runs_hazard_is_the_hazard_of_airace_runs_trace() {
             "--out",
         ])
         .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .assert()
+        .success();
     let trace = std::fs::read_to_string(dir.path().join("lone-pause/trace.csv")).unwrap();
     let header: Vec<&str> = trace.lines().next().unwrap().split(',').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();

@@ -9,6 +9,7 @@
 //! Part of `cargo test`: it runs where `chromium` is on the PATH (`.ci/run`
 //! installs it) and otherwise says that it skipped.
 
+mod common;
 mod serve_support;
 
 use serde_json::{Value, json};
@@ -169,18 +170,28 @@ fn base64(text: &str) -> Vec<u8> {
     out
 }
 
-fn chromium_present() -> bool {
-    let found = Command::new("chromium")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        eprintln!(
-            "SKIPPED: chromium is not installed, so the explorer was not checked in a browser \
-             (.ci/run installs it)"
-        );
-    }
-    found
+/// Opens the server's page and waits for its first results (all runs).
+fn open_page(b: &mut Browser, server: &Server) {
+    b.call("Page.enable", json!({}));
+    b.call("Page.navigate", json!({ "url": server.url }));
+    b.wait_for(
+        "document.body && document.body.dataset.state === 'done'",
+        "the first results",
+    );
+}
+
+/// Loads the page's own URL afresh, by way of a blank page (navigating to
+/// the same page with another hash would not reload it), and waits until
+/// `ready` holds (`what`: what that shows).
+fn reload_from_link(b: &mut Browser, ready: &str, what: &str) {
+    let href = b.eval("location.href").as_str().unwrap().to_string();
+    b.call("Page.navigate", json!({ "url": "about:blank" }));
+    b.wait_for(
+        "document.readyState === 'complete' && !document.getElementById('p-cat')",
+        "a blank page",
+    );
+    b.call("Page.navigate", json!({ "url": href }));
+    b.wait_for(ready, what);
 }
 
 /// Marks the page as waiting, runs `action`, and waits for all runs of the
@@ -211,18 +222,13 @@ fn shown(b: &mut Browser) -> (f64, u64, String) {
 
 #[test]
 fn a_student_changes_a_policy_and_a_slider_and_replays_a_race() {
-    if !chromium_present() {
+    if !common::chromium_present("the explorer was not checked in a browser") {
         return;
     }
     let server = Server::start(&["scenarios/rsp-2026.toml"]);
     let mut b = Browser::launch();
     let t = Instant::now();
-    b.call("Page.enable", json!({}));
-    b.call("Page.navigate", json!({ "url": server.url }));
-    b.wait_for(
-        "document.body && document.body.dataset.state === 'done'",
-        "the first results",
-    );
+    open_page(&mut b, &server);
     println!(
         "page loaded with all runs after {:.0} ms",
         t.elapsed().as_secs_f64() * 1e3
@@ -270,15 +276,8 @@ fn a_student_changes_a_policy_and_a_slider_and_replays_a_race() {
     println!("screenshot: {}", shot.display());
 
     // The URL holds the state: a fresh load of it shows the same numbers.
-    let href = b.eval("location.href").as_str().unwrap().to_string();
-    // (A new document: navigating to the same page with another hash would not reload it.)
-    b.call("Page.navigate", json!({ "url": "about:blank" }));
-    b.wait_for(
-        "document.readyState === 'complete' && !document.getElementById('p-cat')",
-        "a blank page",
-    );
-    b.call("Page.navigate", json!({ "url": href }));
-    b.wait_for(
+    reload_from_link(
+        &mut b,
         "document.body && document.body.dataset.state === 'done'",
         "the linked state",
     );
@@ -311,14 +310,8 @@ fn a_student_changes_a_policy_and_a_slider_and_replays_a_race() {
     // The URL holds the tab and the replayed run and step: a reload shows
     // the same race at the same step.
     let replayed = b.eval("document.getElementById('race-summary').dataset.run");
-    let href = b.eval("location.href").as_str().unwrap().to_string();
-    b.call("Page.navigate", json!({ "url": "about:blank" }));
-    b.wait_for(
-        "document.readyState === 'complete' && !document.getElementById('p-cat')",
-        "a blank page",
-    );
-    b.call("Page.navigate", json!({ "url": href }));
-    b.wait_for(
+    reload_from_link(
+        &mut b,
         "!!document.getElementById('race-summary') && !!document.getElementById('race-summary').dataset.run",
         "the replay from the link",
     );
@@ -368,7 +361,7 @@ fn load_average() -> String {
 #[test]
 #[ignore = "a measurement: run it with --ignored on the release build"]
 fn time_to_first_answer() {
-    if !chromium_present() {
+    if !common::chromium_present("the explorer was not checked in a browser") {
         return;
     }
     let repeats: usize = std::env::var("AIRACE_SERVE_REPEATS")
@@ -377,12 +370,7 @@ fn time_to_first_answer() {
         .unwrap_or(10);
     let server = Server::start(&["scenarios/rsp-2026.toml"]);
     let mut b = Browser::launch();
-    b.call("Page.enable", json!({}));
-    b.call("Page.navigate", json!({ "url": server.url }));
-    b.wait_for(
-        "document.body && document.body.dataset.state === 'done'",
-        "the first results",
-    );
+    open_page(&mut b, &server);
     println!(
         "binary {}; load average before: {}",
         serve_support::binary().display(),

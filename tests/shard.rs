@@ -5,7 +5,6 @@
 
 mod common;
 
-use assert_cmd::cargo::CommandCargoExt;
 use std::fs;
 use std::path::Path;
 use std::process::Command;
@@ -19,8 +18,8 @@ fn root() -> &'static Path {
 }
 
 fn airace(args: &[&str]) -> Command {
-    let mut cmd = Command::cargo_bin("airace").unwrap();
-    cmd.current_dir(root()).args(args);
+    let mut cmd = common::process();
+    cmd.args(args);
     cmd
 }
 

@@ -1,29 +1,12 @@
 //! The simulator against answers known in closed form, at fixed seeds (so
 //! they cannot flake) and with tolerances stated in standard errors.
 
-use airace::Scenario;
-use airace::engine::{self, Aggregate, Control, NoSink, RaceModel};
-use airace::model::hazard::hazard_rate;
-use std::str::FromStr;
-use std::sync::atomic::AtomicBool;
+mod common;
 
-fn simulate(s: &Scenario) -> Aggregate {
-    let cancel = AtomicBool::new(false);
-    let control = Control {
-        progress: &|_| {},
-        cancel: &cancel,
-    };
-    match engine::simulate(
-        &RaceModel::new(s),
-        s.meta.seed,
-        s.meta.runs,
-        &mut NoSink,
-        &control,
-    ) {
-        Ok(a) => a,
-        Err(_) => unreachable!("nothing cancels and NoSink cannot fail"),
-    }
-}
+use airace::Scenario;
+use airace::model::hazard::hazard_rate;
+use common::simulate;
+use std::str::FromStr;
 
 /// Labs that never change: no growth, no catch-up, no resource change.
 fn frozen_world(runs: u64, steps: u32, labs: &[(&str, f64, f64)]) -> Scenario {

@@ -39,21 +39,6 @@ const CHROMIUM_FLAGS: &[&str] = &[
     "--force-color-profile=srgb",
 ];
 
-/// Whether Debian's `chromium` is installed; if not, says the test skipped.
-fn chromium_present() -> bool {
-    let found = std::process::Command::new("chromium")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        eprintln!(
-            "SKIPPED: chromium is not installed, so the SVG figures were not rendered without \
-             DejaVu Sans (.ci/run and scripts/browser-test.sh install it)"
-        );
-    }
-    found
-}
-
 /// A fontconfig configuration that is the machine's with every DejaVu
 /// font rejected: the same rendering settings, the other fonts (Liberation,
 /// where installed) to fall back on.
@@ -133,7 +118,7 @@ fn differing(a: &(u32, u32, Vec<u8>), b: &(u32, u32, Vec<u8>)) -> usize {
 
 #[test]
 fn an_svg_renders_the_same_without_dejavu_installed() {
-    if !chromium_present() {
+    if !common::chromium_present("the SVG figures were not rendered without DejaVu Sans") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -27,8 +27,16 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+/// The binary, run from the crate root (where `scenarios/` is).
 pub fn airace() -> Command {
-    let mut cmd = Command::cargo_bin("airace").unwrap();
+    Command::from_std(process())
+}
+
+/// [`airace`] as a plain `std::process::Command`, for tests that spawn it,
+/// signal it or read its output as it comes.
+pub fn process() -> std::process::Command {
+    use assert_cmd::cargo::CommandCargoExt;
+    let mut cmd = std::process::Command::cargo_bin("airace").unwrap();
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
     cmd
 }
@@ -182,4 +190,67 @@ pub fn assert_same_outputs(a: &Path, b: &Path) {
             b.display()
         );
     }
+}
+
+/// Whether Debian's `chromium` is installed; if not, says on stderr that
+/// the test skipped and what it left `unchecked`.
+pub fn chromium_present(unchecked: &str) -> bool {
+    let found = std::process::Command::new("chromium")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        eprintln!(
+            "SKIPPED: chromium is not installed, so {unchecked} (.ci/run and \
+             scripts/browser-test.sh install it)"
+        );
+    }
+    found
+}
+
+/// Every run of `s` on the current thread pool, with no progress, nothing
+/// cancelling and no per-run output: its aggregate.
+pub fn simulate(s: &airace::Scenario) -> airace::engine::Aggregate {
+    use airace::engine::{self, Control, NoSink, RaceModel};
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let control = Control {
+        progress: &|_| {},
+        cancel: &cancel,
+    };
+    match engine::simulate(
+        &RaceModel::new(s),
+        s.meta.seed,
+        s.meta.runs,
+        &mut NoSink,
+        &control,
+    ) {
+        Ok(a) => a,
+        Err(_) => unreachable!("nothing cancels and NoSink cannot fail"),
+    }
+}
+
+/// Runs `cmd` with `--out OUT` and asserts that it succeeded.
+pub fn writes_into(cmd: &mut Command, out: &Path) {
+    cmd.arg("--out").arg(out).assert().success();
+}
+
+/// `airace new --explore`: the annotated exploration template.
+pub fn explore_template() -> String {
+    let out = airace().args(["new", "--explore"]).output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The template as a small Sobol' exploration (8 base samples, 3
+/// unknowns: 40 worlds x 3 policies), written to `dir/q.toml`.
+pub fn small_sobol(dir: &Path) -> PathBuf {
+    let file = dir.join("q.toml");
+    fs::write(
+        &file,
+        explore_template()
+            .replace("worlds = 64", "worlds = 8")
+            .replace("design = \"latin_hypercube\"", "design = \"sobol\""),
+    )
+    .unwrap();
+    file
 }
