@@ -31,15 +31,7 @@ pub fn measure(outcome: &Outcome, a: &Aggregate) -> (f64, f64) {
         let p = k as f64 / n;
         (p, (p * (1.0 - p) / n).sqrt())
     };
-    let mean = |sum: f64, sum_sq: f64| {
-        let m = sum / n;
-        let var = if a.runs > 1 {
-            ((sum_sq - n * m * m) / (n - 1.0)).max(0.0)
-        } else {
-            0.0
-        };
-        (m, (var / n).sqrt())
-    };
+    let mean = |sum: f64, sum_sq: f64| crate::stats::mean_se(sum, sum_sq, n);
     let lab = outcome.lab.map(|i| &a.labs[i]);
     let lab = || lab.expect("a per-lab outcome has a lab");
     match outcome.metric {
