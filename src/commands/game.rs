@@ -221,19 +221,16 @@ fn write_game(
     files.push((crate::output::files::SUMMARY_JSON.into(), json));
     files.push(("game.toml".into(), source.as_bytes().to_vec()));
     let outputs: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
-    let manifest = serde_json::json!({
-        "airace_version": env!("CARGO_PKG_VERSION"),
-        "name": game.scenario.meta.name,
-        "source": config.file.display().to_string(),
-        "seed": e.seed,
-        "runs": e.runs,
-        "threads": threads,
-        "command_line": config.command_line,
-        "outputs": outputs,
-        "adaptive": config.adaptive,
-        "max_runs": e.max_runs(),
-        "reproduce": reproduce(config, e),
-    });
+    let manifest = crate::output::Manifest::new()
+        .field("name", &game.scenario.meta.name)
+        .field("source", config.file.display().to_string())
+        .field("seed", e.seed)
+        .field("runs", e.runs)
+        .invocation(threads, &config.command_line)
+        .outputs(&outputs)
+        .field("adaptive", config.adaptive)
+        .field("max_runs", e.max_runs())
+        .field("reproduce", reproduce(config, e));
     commit_with_figures(dir, GameFolder::Game, files, manifest, &config.figures)
 }
 

@@ -191,8 +191,8 @@ fn manifest(e: &Exploration, provenance: &Provenance<'_>, files: &[String]) -> V
         .iter()
         .map(|c| json!({ "name": c.name, "when": c.text }))
         .collect();
-    let value = json!({
-        "airace_version": env!("CARGO_PKG_VERSION"),
+    crate::output::Manifest::new()
+        .part(json!({
         "kind": "exploration",
         "exploration": e.name,
         "source": provenance.source.display().to_string(),
@@ -209,8 +209,6 @@ fn manifest(e: &Exploration, provenance: &Provenance<'_>, files: &[String]) -> V
         "common_random_numbers": "every policy runs on every world with the same seed",
         "intervals": "best_share and pairwise shares: Wilson 95% over worlds; Sobol' S1/ST: bootstrap 95% percentile intervals over base samples (1000 resamples); *_se columns: standard error over an experiment's runs",
         "files": files,
-    });
-    let mut bytes = serde_json::to_vec_pretty(&value).expect("a manifest serializes");
-    bytes.push(b'\n');
-    bytes
+    }))
+    .to_bytes()
 }

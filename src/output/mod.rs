@@ -27,7 +27,7 @@ pub mod sweep_folder;
 pub mod timeseries;
 pub mod trace;
 
-pub use manifest::RunInfo;
+pub use manifest::{Manifest, RunInfo};
 pub use summary::Summary;
 
 use crate::Scenario;
