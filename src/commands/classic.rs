@@ -367,8 +367,9 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
             }
             if equilibria.len() > CONSOLE_ROWS {
                 println!(
-                    "... and {} more in disaster.csv",
-                    equilibria.len() - CONSOLE_ROWS
+                    "... and {} more in {}",
+                    equilibria.len() - CONSOLE_ROWS,
+                    precipice_folder::DISASTER
                 );
             }
         } else {

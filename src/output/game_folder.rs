@@ -6,7 +6,7 @@
 use super::FigureOptions;
 use super::Manifest;
 use super::atomic::AtomicFile;
-use super::files::{MANIFEST, SUMMARY_JSON};
+use super::files::{MANIFEST, SUMMARY_JSON, dsair, game, precipice};
 use super::folder::{self, CommitError, Folder, Kind, Scope};
 use crate::plot::data::{DataError, NamedFiles};
 use crate::plot::figure::Figure;
@@ -93,20 +93,20 @@ impl NamedFiles for Files {
 
 /// What `airace game` writes that its figures and page are drawn from.
 pub const GAME_FILES: &[&str] = &[
-    "payoffs.csv",
-    "deviations.csv",
-    "equilibria.csv",
-    "mixed.csv",
-    "replicator_flow.csv",
-    "replicator_paths.csv",
-    "stationary.csv",
-    "fixation.csv",
-    "stationary_sweep.csv",
-    "mutation_sweep.csv",
-    "nash_mixed.csv",
-    "replicator_bootstrap.csv",
+    game::PAYOFFS,
+    game::DEVIATIONS,
+    game::EQUILIBRIA,
+    game::MIXED,
+    game::REPLICATOR_FLOW,
+    game::REPLICATOR_PATHS,
+    game::STATIONARY,
+    game::FIXATION,
+    game::STATIONARY_SWEEP,
+    game::MUTATION_SWEEP,
+    game::NASH_MIXED,
+    game::REPLICATOR_BOOTSTRAP,
     SUMMARY_JSON,
-    "game.toml",
+    game::GAME_TOML,
     MANIFEST,
 ];
 
@@ -141,11 +141,11 @@ impl GameFolder {
     /// What kind of folder `dir` is, by the files in it.
     pub fn detect(dir: &Path) -> Option<GameFolder> {
         let has = |f: &str| dir.join(f).is_file();
-        if has("payoffs.csv") && has("equilibria.csv") {
+        if has(game::PAYOFFS) && has(game::EQUILIBRIA) {
             Some(GameFolder::Game)
-        } else if has("heatmap.csv") && has("boundaries.csv") {
+        } else if has(dsair::HEATMAP) && has(dsair::BOUNDARIES) {
             Some(GameFolder::Dsair)
-        } else if has("disaster.csv") {
+        } else if has(precipice::DISASTER) {
             Some(GameFolder::Precipice)
         } else {
             None

@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use std::path::Path;
 
 /// The file of a sweep's results.
-pub const SWEEP_FILE: &str = "sweep.csv";
+pub const SWEEP_FILE: &str = super::files::SWEEP;
 
 /// Writes a sweep folder whole: `sweep.csv`, `sweep.toml` (`reproduce`,
 /// which runs the sweep again), the figures and page, and last its
