@@ -23,6 +23,7 @@ pub mod manifest;
 pub mod precipice_folder;
 pub mod report;
 pub mod rows;
+pub mod shard_folder;
 pub mod summary;
 pub mod sweep_folder;
 pub mod timeseries;
