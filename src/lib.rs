@@ -11,6 +11,7 @@ pub mod commands;
 pub mod context;
 pub mod engine;
 pub mod explore;
+pub mod file_names;
 pub mod game;
 pub mod interrupt;
 pub mod model;

@@ -10,28 +10,28 @@
 //! whole run: the same bytes as one machine running every run.
 //!
 //! Sweeps shard by point: shard K of N runs a contiguous range of points.
+//! This module is the commands' side (which part a shard runs, grouping
+//! and merging); the folder's format is [`output::shard_folder`]'s.
 
 use crate::context::InputError;
 use crate::engine::{Aggregate, BLOCK_RUNS};
 use crate::output::atomic::AtomicFile;
-use crate::output::folder::{self, CommitError, Folder, Kind, Scope, Written};
+use crate::output::folder::{Folder, Kind};
 use crate::output::rows::{LABS_FILE, LabColumns, RUNS_FILE, RUNS_HEADER};
+use crate::output::shard_folder::{self, FORMAT, FORMAT_VERSION};
 use crate::output::{self, FigureOptions, RunInfo, ScenarioResult};
 use crate::scenario::Scenario;
 use anyhow::Context as _;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-/// `shard.json`, written last into a shard's folder.
-pub const MANIFEST: &str = crate::output::files::SHARD_MANIFEST;
-/// A scenario shard's exact aggregate.
-pub const AGGREGATE: &str = crate::output::files::AGGREGATE;
-const FORMAT: &str = "airace-shard";
-/// 2: a sweep shard holds its sweep's `sweep.toml`.
-const FORMAT_VERSION: u32 = 3;
+/// The shard folder's format (its manifest, writers and checks) is
+/// [`output::shard_folder`]'s.
+pub use crate::output::shard_folder::{
+    AGGREGATE, MANIFEST, ShardManifest, Unit, write_scenario_shard, write_sweep_shard,
+};
 
 /// Shard `k` of `n` (1-based), as typed after `--shard`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,59 +111,9 @@ impl ShardSpec {
     }
 }
 
-/// What one shard holds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Unit {
-    /// Runs `first_run..end_run` of a scenario.
-    Scenario {
-        runs: u64,
-        first_run: u64,
-        end_run: u64,
-        steps: u32,
-        labs: usize,
-        run_rows: bool,
-        /// FNV-1a of the scenario as run.
-        scenario_fnv: String,
-        /// Every scenario of the command, in order, and its comparison
-        /// folder, so that merge can write the comparison too.
-        command_scenarios: Vec<String>,
-        comparison: Option<String>,
-    },
-    /// Points `first_point..end_point` (0-based) of a sweep.
-    Sweep {
-        points: usize,
-        first_point: usize,
-        end_point: usize,
-        keep_points: bool,
-        /// FNV-1a of the sweep's header and every point's values.
-        plan_fnv: String,
-    },
-}
-
-/// `shard.json`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ShardManifest {
-    pub format: String,
-    pub format_version: u32,
-    pub airace_version: String,
-    /// The scenario's or the sweep's name (its folder's).
-    pub name: String,
-    pub shard: u64,
-    pub shards: u64,
-    pub seed: u64,
-    #[serde(flatten)]
-    pub unit: Unit,
-    /// The files beside it, each with its size and CRC-32: a file changed
-    /// or damaged since is refused by merge.
-    pub files: BTreeMap<String, Written>,
-    /// Where the scenario came from.
-    pub source: String,
-    pub threads: usize,
-    pub command_line: Vec<String>,
-}
-
 impl ShardManifest {
+    /// The manifest of shard `spec` of the scenario or sweep `name`; its
+    /// files are listed as they are written.
     pub fn new(name: &str, spec: ShardSpec, seed: u64, unit: Unit, info: &RunInfo) -> Self {
         ShardManifest {
             format: FORMAT.into(),
@@ -180,67 +130,6 @@ impl ShardManifest {
             command_line: info.command_line.clone(),
         }
     }
-
-    fn to_bytes(&self) -> Vec<u8> {
-        let mut json = serde_json::to_vec_pretty(self).expect("a shard manifest serializes");
-        json.push(b'\n');
-        json
-    }
-}
-
-/// Writes a scenario shard's outputs into its folder, all or nothing: the
-/// row files (already streamed), `aggregate.bin`, `scenario.toml`, then
-/// `shard.json`, which lists each with its size and CRC-32.
-pub fn write_scenario_shard(
-    folder: &mut Folder,
-    result: &ScenarioResult,
-    streamed: Vec<AtomicFile>,
-    mut manifest: ShardManifest,
-) -> Result<(), CommitError> {
-    let mut staged = streamed;
-    let aggregate = result.aggregate.to_bytes();
-    let toml = output::Export::render(&output::manifest::ScenarioToml, result);
-    staged.push(folder.stage(AGGREGATE, &aggregate)?);
-    staged.push(folder.stage(crate::output::files::SCENARIO_TOML, &toml)?);
-    list_files(&mut manifest, &staged);
-    let json = folder.stage(MANIFEST, &manifest.to_bytes())?;
-    folder.commit(staged, Some(json), Scope::Whole)
-}
-
-/// Lists `staged` in the shard's manifest, with sizes and checksums.
-fn list_files(manifest: &mut ShardManifest, staged: &[AtomicFile]) {
-    for f in staged {
-        let name = f
-            .target()
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        manifest.files.insert(
-            name,
-            Written {
-                bytes: f.len(),
-                crc32: folder::hex(f.crc()),
-            },
-        );
-    }
-}
-
-/// Writes a sweep shard's outputs, all or nothing: `sweep.csv` (its points'
-/// rows), the sweep's `sweep.toml` (the same in every shard), then
-/// `shard.json`. Kept points are already in `points/`.
-pub fn write_sweep_shard(
-    folder: &mut Folder,
-    csv: &[u8],
-    reproduce: &str,
-    mut manifest: ShardManifest,
-) -> Result<(), CommitError> {
-    let staged = vec![
-        folder.stage(crate::output::sweep_folder::SWEEP_FILE, csv)?,
-        folder.stage(crate::sweep::REPRODUCE_FILE, reproduce.as_bytes())?,
-    ];
-    list_files(&mut manifest, &staged);
-    let json = folder.stage(MANIFEST, &manifest.to_bytes())?;
-    folder.commit(staged, Some(json), Scope::Whole)
 }
 
 /// Everything `airace merge` needs.
@@ -282,7 +171,7 @@ fn find(inputs: &[PathBuf]) -> Result<Vec<Found>, InputError> {
             )));
         }
         let before = dirs.len();
-        collect(input, 2, &mut dirs);
+        shard_folder::find(input, MANIFEST, 2, &mut dirs);
         if dirs.len() == before {
             return Err(InputError::Usage(format!(
                 "{} holds no shards: no {MANIFEST} in it or in the two levels of folders below it \
@@ -295,103 +184,10 @@ fn find(inputs: &[PathBuf]) -> Result<Vec<Found>, InputError> {
     dirs.dedup();
     dirs.into_iter()
         .map(|dir| {
-            let path = dir.join(MANIFEST);
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                InputError::Usage(format!("cannot read {}: {e}", path.display()))
-            })?;
-            let manifest: ShardManifest = serde_json::from_str(&text).map_err(|e| {
-                InputError::Usage(format!(
-                    "{} is not a shard manifest airace {} can read: {e}",
-                    path.display(),
-                    env!("CARGO_PKG_VERSION")
-                ))
-            })?;
-            if manifest.format != FORMAT || manifest.format_version != FORMAT_VERSION {
-                return Err(InputError::Usage(format!(
-                    "{} is format {} version {}, but this airace reads {FORMAT} version {FORMAT_VERSION}",
-                    path.display(),
-                    manifest.format,
-                    manifest.format_version
-                )));
-            }
-            if let Some(problem) = implausible(&manifest) {
-                return Err(InputError::Usage(format!(
-                    "{} is damaged: {problem}",
-                    path.display()
-                )));
-            }
-            for (file, want) in &manifest.files {
-                let path = dir.join(file);
-                let safe = !file.is_empty() && !file.contains(['/', '\\']) && file != "..";
-                let found = if safe { folder::checksum(&path).ok() } else { None };
-                if found.as_ref() != Some(want) {
-                    return Err(InputError::Usage(format!(
-                        "shard {} is damaged: {file} should hold {} bytes with CRC-32 {} but {}",
-                        dir.display(),
-                        want.bytes,
-                        want.crc32,
-                        match found {
-                            None => "is missing".to_string(),
-                            Some(f) if f.bytes != want.bytes => format!("holds {}", f.bytes),
-                            Some(f) => format!("its CRC-32 is {} (changed or damaged)", f.crc32),
-                        }
-                    )));
-                }
-            }
+            let manifest = shard_folder::read(&dir).map_err(InputError::Usage)?;
             Ok(Found { dir, manifest })
         })
         .collect()
-}
-
-/// What makes a shard manifest impossible (a damaged or edited file), if
-/// anything: the checks that keep the merge's arithmetic in range.
-fn implausible(m: &ShardManifest) -> Option<String> {
-    /// More shards than any study has blocks of runs.
-    const MAX_SHARDS: u64 = 1 << 24;
-    if !(1 <= m.shard && m.shard <= m.shards && m.shards <= MAX_SHARDS) {
-        return Some(format!("shard {} of {} is not possible", m.shard, m.shards));
-    }
-    match m.unit {
-        Unit::Scenario {
-            runs,
-            first_run,
-            end_run,
-            ..
-        } if !(first_run < end_run && end_run <= runs && first_run % BLOCK_RUNS == 0) => Some(
-            format!("runs {first_run}..{end_run} of {runs} are not a shard's range"),
-        ),
-        Unit::Sweep {
-            points,
-            first_point,
-            end_point,
-            ..
-        } if !(first_point < end_point && end_point <= points) => Some(format!(
-            "points {first_point}..{end_point} of {points} are not a shard's range"
-        )),
-        _ => None,
-    }
-}
-
-fn collect(dir: &Path, depth: u32, out: &mut Vec<PathBuf>) {
-    if dir.join(MANIFEST).is_file() {
-        out.push(dir.to_path_buf());
-        return;
-    }
-    if depth == 0 {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut children: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    children.sort();
-    for child in children {
-        collect(&child, depth - 1, out);
-    }
 }
 
 /// Shards of one scenario or sweep, checked to make a whole, in order.

@@ -12,6 +12,7 @@ use crate::game::classic::{
     self, DsairPlan, DsairPoint, HEADLINE_REPLICATIONS, Headline, PrecipicePlan, range,
 };
 use crate::game::fermi::Population;
+use crate::output::Manifest;
 use crate::output::game_folder::{self, GameFolder, commit_with_figures};
 use crate::output::{dsair_folder, precipice_folder};
 use std::path::PathBuf;
@@ -99,15 +100,12 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
         return Err(stopped(total));
     }
     let outputs: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
-    let manifest = serde_json::json!({
-        "airace_version": env!("CARGO_PKG_VERSION"),
-        "name": config.name,
-        "seed": config.seed,
-        "runs": config.runs,
-        "threads": pool.current_num_threads(),
-        "command_line": config.common.command_line,
-        "outputs": outputs,
-    });
+    let manifest = Manifest::new()
+        .field("name", &config.name)
+        .field("seed", config.seed)
+        .field("runs", config.runs)
+        .invocation(pool.current_num_threads(), &config.common.command_line)
+        .outputs(&outputs);
     commit_with_figures(
         &mut folder,
         GameFolder::Dsair,
@@ -303,14 +301,11 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
         return Err(stopped());
     }
     let outputs: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
-    let manifest = serde_json::json!({
-        "airace_version": env!("CARGO_PKG_VERSION"),
-        "name": config.name,
-        "seed": s.seed,
-        "threads": pool.current_num_threads(),
-        "command_line": config.common.command_line,
-        "outputs": outputs,
-    });
+    let manifest = Manifest::new()
+        .field("name", &config.name)
+        .field("seed", s.seed)
+        .invocation(pool.current_num_threads(), &config.common.command_line)
+        .outputs(&outputs);
     commit_with_figures(
         &mut folder,
         GameFolder::Precipice,
@@ -351,8 +346,9 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
             }
             if equilibria.len() > CONSOLE_ROWS {
                 println!(
-                    "... and {} more in disaster.csv",
-                    equilibria.len() - CONSOLE_ROWS
+                    "... and {} more in {}",
+                    equilibria.len() - CONSOLE_ROWS,
+                    precipice_folder::DISASTER
                 );
             }
         } else {

@@ -8,6 +8,7 @@ use crate::game::analysis::{self, Analysis};
 use crate::game::game_file::Game;
 use crate::game::nash;
 use crate::game::race_game::{self, Estimates, PayoffTable};
+use crate::output::files::game as game_files;
 use crate::output::folder::Folder;
 use crate::output::game_folder::GameFolder;
 use crate::output::game_folder::{self, commit_with_figures};
@@ -147,62 +148,62 @@ fn write_game(
 ) -> anyhow::Result<()> {
     let mut files: Vec<(String, Vec<u8>)> = vec![
         (
-            "payoffs.csv".into(),
+            game_files::PAYOFFS.into(),
             game_tables::payoffs_csv(e).into_bytes(),
         ),
         (
-            "deviations.csv".into(),
+            game_files::DEVIATIONS.into(),
             game_tables::deviations_csv(e, a).into_bytes(),
         ),
         (
-            "equilibria.csv".into(),
+            game_files::EQUILIBRIA.into(),
             game_tables::equilibria_csv(e, a).into_bytes(),
         ),
     ];
     files.push((
-        "nash_mixed.csv".into(),
+        game_files::NASH_MIXED.into(),
         game_tables::nash_mixed_csv(&e.table, a).into_bytes(),
     ));
     if let PayoffTable::Symmetric(t) = &e.table {
         let names = t.strategies();
         if names.len() == 2 {
             files.push((
-                "mixed.csv".into(),
+                game_files::MIXED.into(),
                 game_tables::mixed_csv(names, a).into_bytes(),
             ));
         }
         files.push((
-            "replicator_flow.csv".into(),
+            game_files::REPLICATOR_FLOW.into(),
             game_tables::flow_csv(names, a).into_bytes(),
         ));
         files.push((
-            "replicator_paths.csv".into(),
+            game_files::REPLICATOR_PATHS.into(),
             game_tables::paths_csv(names, a).into_bytes(),
         ));
         if let Some(s) = &a.stationary {
             files.push((
-                "stationary.csv".into(),
+                game_files::STATIONARY.into(),
                 game_tables::stationary_csv(names, s).into_bytes(),
             ));
             files.push((
-                "fixation.csv".into(),
+                game_files::FIXATION.into(),
                 game_tables::fixation_csv(names, s, game.population).into_bytes(),
             ));
         }
         if !a.robust.is_empty() {
             files.push((
-                "replicator_bootstrap.csv".into(),
+                game_files::REPLICATOR_BOOTSTRAP.into(),
                 game_tables::bootstrap_csv(names, a).into_bytes(),
             ));
         }
         if !a.mutation.is_empty() {
             files.push((
-                "mutation_sweep.csv".into(),
+                game_files::MUTATION_SWEEP.into(),
                 game_tables::mutation_csv(names, a).into_bytes(),
             ));
         }
         files.push((
-            "stationary_sweep.csv".into(),
+            game_files::STATIONARY_SWEEP.into(),
             game_tables::sweep_csv(names, a).into_bytes(),
         ));
     }
@@ -212,28 +213,19 @@ fn write_game(
     let mut json = serde_json::to_vec_pretty(&summary).expect("a summary serializes");
     json.push(b'\n');
     files.push((crate::output::files::SUMMARY_JSON.into(), json));
-    files.push(("game.toml".into(), source.as_bytes().to_vec()));
+    files.push((game_files::GAME_TOML.into(), source.as_bytes().to_vec()));
     let outputs: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
-    let manifest = serde_json::json!({
-        "airace_version": env!("CARGO_PKG_VERSION"),
-        "name": game.scenario.meta.name,
-        "source": config.file.display().to_string(),
-        "seed": e.seed,
-        "runs": e.runs,
-        "threads": threads,
-        "command_line": config.common.command_line,
-        "outputs": outputs,
-        "adaptive": config.adaptive,
-        "max_runs": e.max_runs(),
-        "reproduce": reproduce(config, e),
-    });
-    commit_with_figures(
-        dir,
-        GameFolder::Game,
-        files,
-        manifest,
-        &config.common.figures,
-    )
+    let manifest = crate::output::Manifest::new()
+        .field("name", &game.scenario.meta.name)
+        .field("source", config.file.display().to_string())
+        .field("seed", e.seed)
+        .field("runs", e.runs)
+        .invocation(threads, &config.common.command_line)
+        .outputs(&outputs)
+        .field("adaptive", config.adaptive)
+        .field("max_runs", e.max_runs())
+        .field("reproduce", reproduce(config, e));
+    commit_with_figures(dir, GameFolder::Game, files, manifest, &config.common.figures)
 }
 
 /// The command that writes the same files again.

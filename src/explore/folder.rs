@@ -31,15 +31,7 @@ pub fn measure(outcome: &Outcome, a: &Aggregate) -> (f64, f64) {
         let p = k as f64 / n;
         (p, (p * (1.0 - p) / n).sqrt())
     };
-    let mean = |sum: f64, sum_sq: f64| {
-        let m = sum / n;
-        let var = if a.runs > 1 {
-            ((sum_sq - n * m * m) / (n - 1.0)).max(0.0)
-        } else {
-            0.0
-        };
-        (m, (var / n).sqrt())
-    };
+    let mean = |sum: f64, sum_sq: f64| crate::stats::mean_se(sum, sum_sq, n);
     let lab = outcome.lab.map(|i| &a.labs[i]);
     let lab = || lab.expect("a per-lab outcome has a lab");
     match outcome.metric {
@@ -199,8 +191,8 @@ fn manifest(e: &Exploration, provenance: &Provenance<'_>, files: &[String]) -> V
         .iter()
         .map(|c| json!({ "name": c.name, "when": c.text }))
         .collect();
-    let value = json!({
-        "airace_version": env!("CARGO_PKG_VERSION"),
+    crate::output::Manifest::new()
+        .part(json!({
         "kind": "exploration",
         "exploration": e.name,
         "source": provenance.source.display().to_string(),
@@ -217,8 +209,6 @@ fn manifest(e: &Exploration, provenance: &Provenance<'_>, files: &[String]) -> V
         "common_random_numbers": "every policy runs on every world with the same seed",
         "intervals": "best_share and pairwise shares: Wilson 95% over worlds; Sobol' S1/ST: bootstrap 95% percentile intervals over base samples (1000 resamples); *_se columns: standard error over an experiment's runs",
         "files": files,
-    });
-    let mut bytes = serde_json::to_vec_pretty(&value).expect("a manifest serializes");
-    bytes.push(b'\n');
-    bytes
+    }))
+    .to_bytes()
 }

@@ -13,7 +13,8 @@
 use super::done::Done;
 use super::file::{Exploration, Overrides};
 use crate::context::{self, InputError};
-use crate::output::folder::{self, Folder, Kind, Scope, Written};
+use crate::output::folder::{self, Folder, Kind, Written};
+use crate::output::shard_folder;
 use crate::shard::ShardSpec;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -82,9 +83,11 @@ pub fn write(
     }
     let dir = folder.dir().to_path_buf();
     let cannot = |e: std::io::Error| anyhow::anyhow!("cannot write to {}: {e}", dir.display());
-    let staged = folder
-        .stage(EXPERIMENTS, &mine.to_bytes())
-        .map_err(cannot)?;
+    let staged = vec![
+        folder
+            .stage(EXPERIMENTS, &mine.to_bytes())
+            .map_err(cannot)?,
+    ];
     let source_path = std::fs::canonicalize(file)
         .unwrap_or_else(|_| file.to_path_buf())
         .display()
@@ -104,50 +107,18 @@ pub fn write(
         source_path,
         seed: e.seed,
         runs: e.runs,
-        files: BTreeMap::from([(
-            EXPERIMENTS.to_string(),
-            Written {
-                bytes: staged.len(),
-                crc32: folder::hex(staged.crc()),
-            },
-        )]),
+        files: shard_folder::listed(&staged),
         command_line: command_line.to_vec(),
     };
-    let mut json = serde_json::to_vec_pretty(&manifest).expect("a shard manifest serializes");
-    json.push(b'\n');
-    let manifest = folder.stage(MANIFEST, &json).map_err(cannot)?;
-    folder
-        .commit(vec![staged], Some(manifest), Scope::Whole)
-        .map_err(folder::into_anyhow)
+    shard_folder::commit(folder, staged, MANIFEST, &manifest).map_err(folder::into_anyhow)
 }
 
 /// Every folder in or under `inputs` (two levels down) holding an
 /// exploration shard's manifest.
 pub fn find(inputs: &[PathBuf]) -> Vec<PathBuf> {
-    fn walk(dir: &Path, depth: u32, out: &mut Vec<PathBuf>) {
-        if dir.join(MANIFEST).is_file() {
-            out.push(dir.to_path_buf());
-            return;
-        }
-        if depth == 0 {
-            return;
-        }
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        let mut subs: Vec<PathBuf> = entries
-            .flatten()
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-            .map(|e| e.path())
-            .collect();
-        subs.sort();
-        for sub in subs {
-            walk(&sub, depth - 1, out);
-        }
-    }
     let mut out = Vec::new();
     for input in inputs {
-        walk(input, 2, &mut out);
+        shard_folder::find(input, MANIFEST, 2, &mut out);
     }
     out.sort();
     out.dedup();
@@ -163,32 +134,21 @@ struct Found {
 
 fn read(dir: &Path) -> Result<Found, InputError> {
     let bad = |m: String| InputError::Usage(m);
-    let path = dir.join(MANIFEST);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| bad(format!("cannot read {}: {e}", path.display())))?;
-    let manifest: ShardManifest = serde_json::from_str(&text).map_err(|e| {
-        bad(format!(
-            "{} is not an exploration shard manifest airace {} can read: {e}",
-            path.display(),
-            env!("CARGO_PKG_VERSION")
-        ))
-    })?;
-    if manifest.format != FORMAT || manifest.format_version != FORMAT_VERSION {
-        return Err(bad(format!(
-            "{} is format {} version {}, but this airace reads {FORMAT} version {FORMAT_VERSION}",
-            path.display(),
-            manifest.format,
-            manifest.format_version
-        )));
-    }
+    let manifest: ShardManifest = shard_folder::read_manifest(
+        dir,
+        MANIFEST,
+        "an exploration shard manifest",
+        (FORMAT, FORMAT_VERSION),
+    )
+    .map_err(bad)?;
     let file = dir.join(EXPERIMENTS);
-    let want = manifest.files.get(EXPERIMENTS);
-    if folder::checksum(&file).ok().as_ref() != want || want.is_none() {
+    if !manifest.files.contains_key(EXPERIMENTS) {
         return Err(bad(format!(
-            "shard {} is damaged: {EXPERIMENTS} is missing, or changed since the shard wrote it",
+            "shard {} is damaged: its manifest does not list {EXPERIMENTS}",
             dir.display()
         )));
     }
+    shard_folder::check_files(dir, &manifest.files).map_err(bad)?;
     let bytes =
         std::fs::read(&file).map_err(|e| bad(format!("cannot read {}: {e}", file.display())))?;
     let done = Done::parse(&bytes)

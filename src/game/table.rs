@@ -34,6 +34,12 @@ impl PayoffEstimate {
         let (mean, se) = crate::stats::mean_se(sum, sum_sq, n);
         PayoffEstimate { mean, se }
     }
+
+    /// From the values themselves ([`crate::stats::mean_se_of`]).
+    pub fn of(values: impl IntoIterator<Item = f64>) -> Self {
+        let (mean, se) = crate::stats::mean_se_of(values);
+        PayoffEstimate { mean, se }
+    }
 }
 
 impl PayoffEstimate {

@@ -3,7 +3,19 @@
 
 use super::exp::exp;
 use super::lane::Lane;
-use crate::scenario::Hazard;
+use serde::Serialize;
+
+/// The `[world.hazard]` table of a scenario:
+/// `lambda_0` (`base`), `C_ref` (`danger`), `a` (`capability_slope`), `b`
+/// (`gap_slope`) and `lambda_win` (`win`) of the formulas below.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Hazard {
+    pub base: f64,
+    pub danger: f64,
+    pub capability_slope: f64,
+    pub gap_slope: f64,
+    pub win: f64,
+}
 
 /// `lambda_i = lambda_0 exp(a (C - C_ref) + b (C - S))`, of each lane.
 #[inline(always)]

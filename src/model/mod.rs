@@ -8,7 +8,6 @@ pub mod growth;
 pub mod hazard;
 pub mod lane;
 pub mod payoff;
-pub mod regulation;
 
 pub use growth::Power;
 pub use lane::Lane;

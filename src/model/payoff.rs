@@ -1,6 +1,14 @@
 //! What a race is worth to each lab, for game analysis (docs/model.md, Payoffs).
 
-use crate::scenario::Payoff;
+use serde::Serialize;
+
+/// The `[payoff]` table: the values in a lab's utility (docs/model.md, Payoffs).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Payoff {
+    pub win: f64,
+    pub share: f64,
+    pub catastrophe: f64,
+}
 
 /// `U_i = exp(-H) (V_win [i won] + V_share C_i / sum C) - V_cat (1 - exp(-H))`.
 #[inline]

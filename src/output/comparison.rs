@@ -120,18 +120,20 @@ pub fn write_comparison(
 /// scenarios, whose folders beside it `airace plot` redraws it from, and
 /// the invocation (threads, command line) as every manifest records it.
 fn manifest(name: &str, results: &[ScenarioResult], outputs: &[String]) -> Vec<u8> {
-    let value = serde_json::json!({
-        "airace_version": env!("CARGO_PKG_VERSION"),
-        "kind": "comparison",
-        "name": name,
-        "scenarios": results.iter().map(|r| r.scenario.meta.name.clone()).collect::<Vec<_>>(),
-        "threads": results.first().map_or(0, |r| r.info.threads),
-        "command_line": results.first().map(|r| r.info.command_line.clone()).unwrap_or_default(),
-        "outputs": outputs,
-    });
-    let mut bytes = serde_json::to_vec_pretty(&value).expect("a manifest serializes");
-    bytes.push(b'\n');
-    bytes
+    let scenarios: Vec<&str> = results
+        .iter()
+        .map(|r| r.scenario.meta.name.as_str())
+        .collect();
+    let command_line = results
+        .first()
+        .map_or(&[][..], |r| &r.info.command_line[..]);
+    super::Manifest::new()
+        .field("kind", "comparison")
+        .field("name", name)
+        .field("scenarios", scenarios)
+        .invocation(results.first().map_or(0, |r| r.info.threads), command_line)
+        .outputs(outputs)
+        .to_bytes()
 }
 
 /// Reads a comparison folder back for `airace plot`: `comparison.csv`, its
@@ -142,7 +144,7 @@ pub fn read(dir: &Path) -> Result<ComparisonData, DataError> {
     let table = Table::read(&dir.join(FILE_NAME))?;
     let name = std::fs::read(dir.join(files::MANIFEST))
         .ok()
-        .and_then(|m| super::game_folder::manifest_name(Some(&m)))
+        .and_then(|m| super::Manifest::read_name(Some(&m)))
         .unwrap_or_else(|| {
             dir.file_name()
                 .map(|n| n.to_string_lossy().into_owned())

@@ -13,12 +13,7 @@ use super::game_folder::json_bytes;
 use crate::game::classic::dsair::{self, Dsair};
 use crate::game::classic::{DsairPlan, DsairStudy};
 
-/// UNSAFE frequency over the `(s, p_r)` plane.
-pub const HEATMAP: &str = "heatmap.csv";
-/// The thresholds for each speed.
-pub const BOUNDARIES: &str = "boundaries.csv";
-/// UNSAFE frequency along `p_r` at the reported speeds.
-pub const CURVES: &str = "curves.csv";
+pub use super::files::dsair::{BOUNDARIES, CURVES, HEATMAP};
 
 /// What the folder holds that its figures and page are drawn from.
 pub const FILES: &[&str] = &[HEATMAP, BOUNDARIES, CURVES, SUMMARY_JSON, MANIFEST];

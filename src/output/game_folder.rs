@@ -4,8 +4,9 @@
 //! a page from those bytes, and committed with the manifest last.
 
 use super::FigureOptions;
+use super::Manifest;
 use super::atomic::AtomicFile;
-use super::files::{MANIFEST, SUMMARY_JSON};
+use super::files::{MANIFEST, SUMMARY_JSON, dsair, game, precipice};
 use super::folder::{self, CommitError, Folder, Kind, Scope};
 use crate::plot::data::{DataError, NamedFiles};
 use crate::plot::figure::Figure;
@@ -56,7 +57,7 @@ impl Files {
             name: String::new(),
             files,
         };
-        read.name = match manifest_name(read.bytes(MANIFEST)) {
+        read.name = match Manifest::read_name(read.bytes(MANIFEST)) {
             Some(name) => name,
             None => dir
                 .file_name()
@@ -90,28 +91,22 @@ impl NamedFiles for Files {
     }
 }
 
-/// The subject's name a manifest records (`"name"`), if it does.
-pub fn manifest_name(manifest: Option<&[u8]>) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_slice(manifest?).ok()?;
-    value.get("name")?.as_str().map(str::to_string)
-}
-
 /// What `airace game` writes that its figures and page are drawn from.
 pub const GAME_FILES: &[&str] = &[
-    "payoffs.csv",
-    "deviations.csv",
-    "equilibria.csv",
-    "mixed.csv",
-    "replicator_flow.csv",
-    "replicator_paths.csv",
-    "stationary.csv",
-    "fixation.csv",
-    "stationary_sweep.csv",
-    "mutation_sweep.csv",
-    "nash_mixed.csv",
-    "replicator_bootstrap.csv",
+    game::PAYOFFS,
+    game::DEVIATIONS,
+    game::EQUILIBRIA,
+    game::MIXED,
+    game::REPLICATOR_FLOW,
+    game::REPLICATOR_PATHS,
+    game::STATIONARY,
+    game::FIXATION,
+    game::STATIONARY_SWEEP,
+    game::MUTATION_SWEEP,
+    game::NASH_MIXED,
+    game::REPLICATOR_BOOTSTRAP,
     SUMMARY_JSON,
-    "game.toml",
+    game::GAME_TOML,
     MANIFEST,
 ];
 
@@ -146,11 +141,11 @@ impl GameFolder {
     /// What kind of folder `dir` is, by the files in it.
     pub fn detect(dir: &Path) -> Option<GameFolder> {
         let has = |f: &str| dir.join(f).is_file();
-        if has("payoffs.csv") && has("equilibria.csv") {
+        if has(game::PAYOFFS) && has(game::EQUILIBRIA) {
             Some(GameFolder::Game)
-        } else if has("heatmap.csv") && has("boundaries.csv") {
+        } else if has(dsair::HEATMAP) && has(dsair::BOUNDARIES) {
             Some(GameFolder::Dsair)
-        } else if has("disaster.csv") {
+        } else if has(precipice::DISASTER) {
             Some(GameFolder::Precipice)
         } else {
             None
@@ -176,13 +171,6 @@ impl GameFolder {
     }
 }
 
-/// The bytes of `manifest.json`.
-pub(crate) fn manifest_bytes(manifest: &serde_json::Value) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(manifest).expect("a manifest serializes");
-    bytes.push(b'\n');
-    bytes
-}
-
 /// The bytes of a JSON data file (`summary.json`): numbers cleaned for
 /// reading ([`super::format::clean_json`]), pretty, a final newline.
 pub fn json_bytes(mut value: serde_json::Value) -> Vec<u8> {
@@ -197,13 +185,13 @@ pub fn json_bytes(mut value: serde_json::Value) -> Vec<u8> {
 pub fn commit_all(
     folder: &mut Folder,
     files: Vec<(String, Vec<u8>)>,
-    manifest: serde_json::Value,
+    manifest: &Manifest,
 ) -> Result<(), CommitError> {
     let mut staged: Vec<AtomicFile> = Vec::new();
     for (name, bytes) in &files {
         staged.push(folder.stage(name, bytes)?);
     }
-    let bytes = manifest_bytes(&manifest);
+    let bytes = manifest.to_bytes();
     let manifest = folder.stage(crate::output::files::MANIFEST, &bytes)?;
     folder.commit(staged, Some(manifest), Scope::Whole)
 }
@@ -216,31 +204,18 @@ pub fn commit_with_figures(
     dir: &mut Folder,
     kind: GameFolder,
     mut files: Vec<(String, Vec<u8>)>,
-    mut manifest: serde_json::Value,
+    mut manifest: Manifest,
     figures: &FigureOptions,
 ) -> anyhow::Result<()> {
     // Titles name the subject the manifest records, never the folder.
-    let name = manifest
-        .get("name")
-        .and_then(|n| n.as_str())
-        .map(str::to_string)
-        .unwrap_or_default();
+    let name = manifest.name().unwrap_or_default().to_string();
     let mut data = Files::new(&name, files.clone());
     let drawn = match figures.size {
         Some(size) => crate::plot::draw_all(kind.figures(&data)?, &size),
         None => Vec::new(),
     };
-    if let Some(outputs) = manifest.get_mut("outputs").and_then(|o| o.as_array_mut()) {
-        for d in &drawn {
-            outputs.extend(
-                d.files(crate::output::files::FIGURES_DIR)
-                    .into_iter()
-                    .map(|(name, _)| name.into()),
-            );
-        }
-        outputs.push(crate::output::report::FILE_NAME.into());
-    }
-    data.insert(crate::output::files::MANIFEST, manifest_bytes(&manifest));
+    manifest.add_outputs(super::page_outputs(&drawn));
+    data.insert(crate::output::files::MANIFEST, manifest.to_bytes());
     let page = crate::output::game_report::page(kind, &data, &drawn)?;
     for d in &drawn {
         files.extend(
@@ -251,7 +226,7 @@ pub fn commit_with_figures(
     }
     files.push((crate::output::report::FILE_NAME.into(), page.into_bytes()));
     let shown = dir.dir().display().to_string();
-    commit_all(dir, files, manifest)
+    commit_all(dir, files, &manifest)
         .map_err(folder::into_anyhow)
         .with_context(|| format!("cannot write results to {shown}"))
 }

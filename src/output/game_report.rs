@@ -6,6 +6,7 @@
 //! to read it. Built only from the folder's files, so `airace plot`
 //! rebuilds it exactly.
 
+use super::files::game;
 use super::game_folder::{Files, GameFolder};
 use super::report::{escape, head, interval, without_invocation};
 use crate::plot::Drawn;
@@ -203,7 +204,7 @@ fn game_page(files: &Files, drawn: &[Drawn]) -> Result<String, DataError> {
     }
     let _ = writeln!(out, "<p class=\"note\">{}</p>", escape(text("note")));
 
-    if let Some(mixed) = files.optional("mixed.csv")? {
+    if let Some(mixed) = files.optional(game::MIXED)? {
         let first = g.strategies.first().cloned().unwrap_or_default();
         let column = |suffix: &str| mixed.column(&format!("x_{first}{suffix}"));
         let (x, low, high) = (column("")?, column("_low")?, column("_high")?);
@@ -318,7 +319,7 @@ fn game_page(files: &Files, drawn: &[Drawn]) -> Result<String, DataError> {
         }
         out.push_str("</ul>\n");
     }
-    if let Some(stationary) = files.optional("stationary.csv")? {
+    if let Some(stationary) = files.optional(game::STATIONARY)? {
         let names = stationary.text("strategy")?;
         let f = stationary.column("frequency")?;
         let at = summary
@@ -373,7 +374,7 @@ fn game_page(files: &Files, drawn: &[Drawn]) -> Result<String, DataError> {
     let _ = write!(
         out,
         "<h2>Game as run</h2>\n<pre>{}</pre>\n",
-        escape(&files.text("game.toml"))
+        escape(&files.text(game::GAME_TOML))
     );
     manifest(&mut out, files);
     out.push_str("</body>\n</html>\n");

@@ -12,9 +12,10 @@ pub mod checkpoint;
 pub mod comparison;
 pub mod dsair_folder;
 pub mod exploration_folder;
-pub mod files;
 pub mod folder;
 pub mod format;
+/// The file names of every output folder (a leaf module `plot` reads too).
+pub use crate::file_names as files;
 pub mod game_folder;
 pub mod game_report;
 pub mod game_tables;
@@ -22,12 +23,13 @@ pub mod manifest;
 pub mod precipice_folder;
 pub mod report;
 pub mod rows;
+pub mod shard_folder;
 pub mod summary;
 pub mod sweep_folder;
 pub mod timeseries;
 pub mod trace;
 
-pub use manifest::RunInfo;
+pub use manifest::{Manifest, RunInfo};
 pub use summary::Summary;
 
 use crate::Scenario;

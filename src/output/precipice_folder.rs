@@ -13,10 +13,7 @@ use crate::game::classic::precipice::{self, Selection, Solver};
 use crate::game::classic::{HEADLINE_REPLICATIONS, Headline, PrecipiceStudy};
 use std::fmt::Write as _;
 
-/// Equilibrium probability of disaster, a row per game and regime.
-pub const DISASTER: &str = "disaster.csv";
-/// Equilibrium safety, a row per information cell.
-pub const STRATEGIES: &str = "strategies.csv";
+pub use super::files::precipice::{DISASTER, STRATEGIES};
 
 /// What the folder holds that its figures and page are drawn from.
 pub const FILES: &[&str] = &[DISASTER, STRATEGIES, SUMMARY_JSON, MANIFEST];

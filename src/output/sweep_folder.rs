@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use std::path::Path;
 
 /// The file of a sweep's results.
-pub const SWEEP_FILE: &str = "sweep.csv";
+pub const SWEEP_FILE: &str = super::files::SWEEP;
 
 /// Writes a sweep folder whole: `sweep.csv`, `sweep.toml` (`reproduce`,
 /// which runs the sweep again), the figures and page, and last its
@@ -28,8 +28,7 @@ pub fn write_sweep(
         crate::sweep::REPRODUCE_FILE.to_string(),
     ];
     outputs.extend(output::page_outputs(&drawn));
-    let manifest =
-        output::manifest::SweepManifest::new(&name, csv, seed, info, &outputs).to_bytes();
+    let manifest = output::manifest::sweep_manifest(&name, csv, seed, info, &outputs).to_bytes();
     let dir = folder.dir().to_path_buf();
     let cannot = || format!("cannot write to {}", dir.display());
     let mut staged = vec![
@@ -66,7 +65,7 @@ fn folder_name(dir: &Path) -> String {
 pub fn read_name(dir: &Path) -> String {
     std::fs::read(dir.join(super::files::MANIFEST))
         .ok()
-        .and_then(|m| super::game_folder::manifest_name(Some(&m)))
+        .and_then(|m| super::Manifest::read_name(Some(&m)))
         .unwrap_or_else(|| folder_name(dir))
 }
 

@@ -2,6 +2,7 @@
 //! these files' bytes, during a run and by `airace plot`, so both give the
 //! same figures.
 
+use crate::file_names::{SUMMARY_CSV, TIMESERIES};
 use crate::stats::{Estimate, normal_interval};
 use std::collections::HashMap;
 use std::path::Path;
@@ -192,13 +193,13 @@ pub struct ScenarioData {
 
 impl ScenarioData {
     pub fn parse(name: &str, timeseries: &[u8], summary: &[u8]) -> Result<ScenarioData, DataError> {
-        let timeseries = Table::parse(timeseries, &format!("{name}/timeseries.csv"))?;
+        let timeseries = Table::parse(timeseries, &format!("{name}/{TIMESERIES}"))?;
         let labs = timeseries
             .header()
             .iter()
             .filter_map(|h| h.strip_prefix("capability_mean_").map(str::to_string))
             .collect();
-        let table = Table::parse(summary, &format!("{name}/summary.csv"))?;
+        let table = Table::parse(summary, &format!("{name}/{SUMMARY_CSV}"))?;
         let (metric, lab) = (table.text("metric")?, table.text("lab")?);
         let (mean, low, high) = (
             table.column("mean")?,
@@ -225,7 +226,8 @@ impl ScenarioData {
         })
     }
 
-    /// Reads `DIR/timeseries.csv` and `DIR/summary.csv`.
+    /// Reads `DIR/timeseries.csv` and `DIR/summary.csv`
+    /// ([`TIMESERIES`], [`SUMMARY_CSV`]).
     pub fn read(dir: &Path) -> Result<ScenarioData, DataError> {
         let read = |file: &str| {
             let path = dir.join(file);
@@ -238,7 +240,7 @@ impl ScenarioData {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        ScenarioData::parse(&name, &read("timeseries.csv")?, &read("summary.csv")?)
+        ScenarioData::parse(&name, &read(TIMESERIES)?, &read(SUMMARY_CSV)?)
     }
 
     /// The step at which a lab reaches the decisive capability, over the

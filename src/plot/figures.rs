@@ -136,7 +136,7 @@ pub fn capability(d: &ScenarioData) -> Result<Figure, DataError> {
 /// Outcomes: P(catastrophe), P(each lab wins), P(no winner) with 95% bars.
 pub fn outcomes(d: &ScenarioData) -> Result<Figure, DataError> {
     let missing = |metric: &str, lab: &str| DataError::Invalid {
-        origin: format!("{}/summary.csv", d.name),
+        origin: format!("{}/{}", d.name, crate::file_names::SUMMARY_CSV),
         message: format!("no row for metric `{metric}` lab `{lab}`"),
     };
     let get = |metric: &str, lab: &str| d.estimate(metric, lab).ok_or_else(|| missing(metric, lab));
@@ -468,7 +468,7 @@ pub fn tradeoff_figures(
 pub fn sweep_keys(t: &Table) -> Result<Vec<String>, DataError> {
     let header = t.header();
     let invalid = |message: &str| DataError::Invalid {
-        origin: "sweep.csv".into(),
+        origin: crate::file_names::SWEEP.into(),
         message: message.into(),
     };
     let start = header

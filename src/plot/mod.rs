@@ -183,7 +183,7 @@ pub fn comparison_of(data: &figures::ComparisonData, size: &Size) -> Result<Vec<
 
 /// The figures of a sweep from the bytes of its `sweep.csv`.
 pub fn sweep(name: &str, sweep_csv: &[u8], size: &Size) -> Result<Vec<Drawn>, DataError> {
-    let table = data::Table::parse(sweep_csv, &format!("{name}/sweep.csv"))?;
+    let table = data::Table::parse(sweep_csv, &format!("{name}/{}", crate::file_names::SWEEP))?;
     Ok(draw_all(figures::sweep_figures(&table, name)?, size))
 }
 

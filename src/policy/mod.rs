@@ -9,6 +9,7 @@
 mod conditional_pause;
 mod delay_if_leading;
 mod match_competitors;
+pub mod regulation;
 mod safety_roadmap;
 mod unilateral_pause;
 

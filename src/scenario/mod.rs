@@ -43,8 +43,12 @@ pub const MAX_DESCRIPTION: usize = 10_000;
 pub const NAME_RULE: &str = "letters, digits, '_', '-' and '.', not starting with '.', at most \
      100 characters, and not NA, NaN, null or None (CSV readers take those for missing values)";
 
-pub use crate::model::regulation::Regulation;
+/// The world's parameter types are the model's (the `[world.hazard]` and
+/// `[payoff]` tables); regulation is a rule imposed on labs, the policy's.
+pub use crate::model::hazard::Hazard;
+pub use crate::model::payoff::Payoff;
 use crate::policy::Rule;
+pub use crate::policy::regulation::Regulation;
 use serde::Serialize;
 use std::path::Path;
 
@@ -85,16 +89,6 @@ pub struct World {
     pub market_feedback: f64,
     pub hazard: Hazard,
     pub observation: Observation,
-}
-
-/// The `[world.hazard]` table.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Hazard {
-    pub base: f64,
-    pub danger: f64,
-    pub capability_slope: f64,
-    pub gap_slope: f64,
-    pub win: f64,
 }
 
 /// The `[world.observation]` table.
@@ -154,14 +148,6 @@ impl Lab {
     pub fn is_fuzzy(&self) -> bool {
         self.evaluation_noise != 0.0 || self.evaluation_bias != 0.0 || self.risk_noise != 0.0
     }
-}
-
-/// The `[payoff]` table: the values in a lab's utility (docs/model.md, Payoffs).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Payoff {
-    pub win: f64,
-    pub share: f64,
-    pub catastrophe: f64,
 }
 
 /// A scenario or game file's text, read for parsing.

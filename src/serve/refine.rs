@@ -161,9 +161,13 @@ pub fn run_figures(result: &ScenarioResult) -> Vec<(String, Figure)> {
             .unwrap_or_default()
     };
     let name = &result.scenario.meta.name;
-    crate::plot::ScenarioData::parse(name, &bytes("timeseries.csv"), &bytes("summary.csv"))
-        .and_then(|data| crate::plot::figures::scenario_figures(&data))
-        .unwrap_or_default()
+    crate::plot::ScenarioData::parse(
+        name,
+        &bytes(crate::output::files::TIMESERIES),
+        &bytes(crate::output::files::SUMMARY_CSV),
+    )
+    .and_then(|data| crate::plot::figures::scenario_figures(&data))
+    .unwrap_or_default()
 }
 
 /// All runs of `scenario` on `pool`, as `airace run` gives them; `None` if

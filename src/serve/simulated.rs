@@ -286,25 +286,25 @@ fn view(
     let paths = a.trajectories.iter().map(super::game::shown_path).collect();
     let mut files = vec![
         (
-            "payoffs.csv".to_string(),
+            crate::output::files::game::PAYOFFS.to_string(),
             crate::output::game_tables::payoffs_csv(e),
         ),
         (
-            "deviations.csv".to_string(),
+            crate::output::files::game::DEVIATIONS.to_string(),
             crate::output::game_tables::deviations_csv(e, a),
         ),
         (
-            "equilibria.csv".to_string(),
+            crate::output::files::game::EQUILIBRIA.to_string(),
             crate::output::game_tables::equilibria_csv(e, a),
         ),
         (
-            "nash_mixed.csv".to_string(),
+            crate::output::files::game::NASH_MIXED.to_string(),
             crate::output::game_tables::nash_mixed_csv(&e.table, a),
         ),
     ];
     if let (PayoffTable::Symmetric(t), Some(s)) = (&e.table, &a.stationary) {
         files.push((
-            "stationary.csv".to_string(),
+            crate::output::files::game::STATIONARY.to_string(),
             crate::output::game_tables::stationary_csv(t.strategies(), s),
         ));
     }

@@ -24,14 +24,8 @@ pub fn normal_interval(sum: f64, sum_sq: f64, n: u64, clip: Option<(f64, f64)>) 
             ci_high: f64::NAN,
         };
     }
-    let n_f = n as f64;
-    let mean = sum / n_f;
-    let var = if n > 1 {
-        ((sum_sq - n_f * mean * mean) / (n_f - 1.0)).max(0.0)
-    } else {
-        0.0
-    };
-    let half = Z95 * (var / n_f).sqrt();
+    let (mean, se) = super::mean_se(sum, sum_sq, n as f64);
+    let half = Z95 * se;
     let (mut low, mut high) = (mean - half, mean + half);
     if let Some((lo, hi)) = clip {
         low = low.clamp(lo, hi);

@@ -247,33 +247,23 @@ pub fn draws(runs: u64, seed: u64) -> Vec<[f64; 2]> {
         .collect()
 }
 
-fn mean_se(values: impl Iterator<Item = f64>) -> PayoffEstimate {
-    let (mut n, mut sum, mut sum_sq) = (0.0, 0.0, 0.0);
-    for x in values {
-        n += 1.0;
-        sum += x;
-        sum_sq += x * x;
-    }
-    PayoffEstimate::from_sums(sum, sum_sq, n)
-}
-
 /// The payoff matrix estimated by simulating one race per draw of each
 /// pairing: SAFE vs SAFE, SAFE vs UNSAFE (which gives both `pi_SU` and
 /// `pi_US`), UNSAFE vs UNSAFE (each run's value averaged over the two
 /// players).
 pub fn simulate_matrix(game: &Dsair, draws: &[[f64; 2]]) -> [[PayoffEstimate; 2]; 2] {
-    let ss = mean_se(draws.iter().map(|&d| game.race([SAFE, SAFE], d)[0]));
+    let ss = PayoffEstimate::of(draws.iter().map(|&d| game.race([SAFE, SAFE], d)[0]));
     let su: Vec<[f64; 2]> = draws
         .iter()
         .map(|&d| game.race([SAFE, UNSAFE], d))
         .collect();
-    let uu = mean_se(draws.iter().map(|&d| {
+    let uu = PayoffEstimate::of(draws.iter().map(|&d| {
         let r = game.race([UNSAFE, UNSAFE], d);
         0.5 * (r[0] + r[1])
     }));
     [
-        [ss, mean_se(su.iter().map(|r| r[0]))],
-        [mean_se(su.iter().map(|r| r[1])), uu],
+        [ss, PayoffEstimate::of(su.iter().map(|r| r[0]))],
+        [PayoffEstimate::of(su.iter().map(|r| r[1])), uu],
     ]
 }
 
@@ -382,17 +372,17 @@ impl Races {
     /// [`simulate_matrix`] at risk `risk`.
     fn matrix(&self, risk: f64, draws: &[[f64; 2]]) -> [[PayoffEstimate; 2]; 2] {
         let kept = |x: f64, draw: f64| if draw < risk { 0.0 } else { x };
-        let ss = mean_se(self.ss.iter().copied());
-        let uu = mean_se(
+        let ss = PayoffEstimate::of(self.ss.iter().copied());
+        let uu = PayoffEstimate::of(
             self.uu
                 .iter()
                 .zip(draws)
                 .map(|(r, d)| 0.5 * (kept(r[0], d[0]) + kept(r[1], d[1]))),
         );
         [
-            [ss, mean_se(self.su.iter().map(|r| r[0]))],
+            [ss, PayoffEstimate::of(self.su.iter().map(|r| r[0]))],
             [
-                mean_se(self.su.iter().zip(draws).map(|(r, d)| kept(r[1], d[1]))),
+                PayoffEstimate::of(self.su.iter().zip(draws).map(|(r, d)| kept(r[1], d[1]))),
                 uu,
             ],
         ]

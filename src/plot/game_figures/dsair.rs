@@ -3,6 +3,7 @@
 //! against `p_r` at the reported speeds.
 
 use super::*;
+use crate::file_names::dsair;
 
 /// One row of `boundaries.csv`: a speed and the `p_r` above which
 /// society prefers SAFE and above which SAFE is risk-dominant.
@@ -14,7 +15,7 @@ pub struct Boundary {
 }
 
 pub(super) fn boundaries(files: &dyn NamedFiles) -> Result<Vec<Boundary>, DataError> {
-    let t = files.table("boundaries.csv")?;
+    let t = files.table(dsair::BOUNDARIES)?;
     let (speed, society, dominant) = (
         t.column("speed")?,
         t.column("society_prefers_safe_above")?,
@@ -42,7 +43,7 @@ pub(super) fn to_cells(values: &[f64], v: f64) -> f64 {
 /// boundary above which society prefers SAFE and the one above which SAFE
 /// is risk-dominant; between them, the dilemma.
 pub fn dsair_heatmap(files: &dyn NamedFiles) -> Result<Figure, DataError> {
-    let t = files.table("heatmap.csv")?;
+    let t = files.table(dsair::HEATMAP)?;
     let (speed, risk, freq) = (
         t.column("speed")?,
         t.column("risk")?,
@@ -139,7 +140,7 @@ pub fn dilemma_cells(speeds: &[f64], risks: &[f64], boundaries: &[Boundary]) -> 
 /// UNSAFE frequency against `p_r` at the reported speeds: simulated
 /// (solid) and closed form (dashed), each speed's dilemma zone shaded.
 pub fn dsair_curves(files: &dyn NamedFiles) -> Result<Figure, DataError> {
-    let t = files.table("curves.csv")?;
+    let t = files.table(dsair::CURVES)?;
     let (speed, risk) = (t.column("speed")?, t.column("risk")?);
     let (simulated, exact) = (
         t.column("unsafe_frequency")?,

@@ -3,6 +3,7 @@
 //! over the selection intensity; and every figure of a game folder.
 
 use super::*;
+use crate::file_names::game;
 
 /// The replicator figure: the velocity along the line for two strategies,
 /// trajectories across the simplex for three, frequencies over time from
@@ -15,7 +16,7 @@ pub fn replicator(
     match strategies.len() {
         0 | 1 => Ok(None),
         2 => {
-            let Some(flow) = files.optional("replicator_flow.csv")? else {
+            let Some(flow) = files.optional(game::REPLICATOR_FLOW)? else {
                 return Ok(None);
             };
             let x = flow.column(&format!("x_{}", strategies[0]))?;
@@ -48,7 +49,7 @@ pub fn replicator(
                     0.0,
                 ));
             }
-            if let Some(mixed) = files.optional("mixed.csv")? {
+            if let Some(mixed) = files.optional(game::MIXED)? {
                 let column = |suffix: &str| mixed.column(&format!("x_{}{suffix}", strategies[0]));
                 let (xm, low, high) = (column("")?, column("_low")?, column("_high")?);
                 let is_stable = mixed.text("stable")?;
@@ -95,7 +96,7 @@ pub fn replicator(
             })))
         }
         m => {
-            let Some(paths) = files.optional("replicator_paths.csv")? else {
+            let Some(paths) = files.optional(game::REPLICATOR_PATHS)? else {
                 return Ok(None);
             };
             let start = paths.column("start")?;
@@ -212,7 +213,7 @@ pub fn replicator(
 pub(super) fn population(
     files: &dyn NamedFiles,
 ) -> Result<(Option<usize>, Option<f64>), DataError> {
-    let z = match files.optional("fixation.csv")? {
+    let z = match files.optional(game::FIXATION)? {
         Some(t) => t
             .column("neutral")?
             .first()
@@ -228,7 +229,7 @@ pub(super) fn population(
 
 /// The stationary distribution as bars, one per strategy.
 pub fn stationary(files: &dyn NamedFiles) -> Result<Option<Figure>, DataError> {
-    let Some(t) = files.optional("stationary.csv")? else {
+    let Some(t) = files.optional(game::STATIONARY)? else {
         return Ok(None);
     };
     let names = t.text("strategy")?;
@@ -284,7 +285,7 @@ pub fn stationary(files: &dyn NamedFiles) -> Result<Option<Figure>, DataError> {
 /// The stationary distribution against the selection intensity `beta`
 /// (log axis when every value is positive), the game's `beta` marked.
 pub fn stationary_sweep(files: &dyn NamedFiles) -> Result<Option<Figure>, DataError> {
-    let Some(t) = files.optional("stationary_sweep.csv")? else {
+    let Some(t) = files.optional(game::STATIONARY_SWEEP)? else {
         return Ok(None);
     };
     if t.rows().is_empty() {

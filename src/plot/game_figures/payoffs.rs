@@ -3,6 +3,7 @@
 //! responses outlined, equilibria marked).
 
 use super::*;
+use crate::file_names::game;
 
 /// Who a payoff belongs to: a strategy (symmetric games) or a seat.
 #[derive(Debug, Clone)]
@@ -116,10 +117,10 @@ impl GameTables {
 
     /// Reads `payoffs.csv`, `deviations.csv` and `equilibria.csv`.
     pub fn read(files: &dyn NamedFiles) -> Result<GameTables, DataError> {
-        let payoffs = files.table("payoffs.csv")?;
-        let deviations = files.table("deviations.csv")?;
-        let equilibria = files.table("equilibria.csv")?;
-        let origin = format!("{}/payoffs.csv", files.name());
+        let payoffs = files.table(game::PAYOFFS)?;
+        let deviations = files.table(game::DEVIATIONS)?;
+        let equilibria = files.table(game::EQUILIBRIA)?;
+        let origin = format!("{}/{}", files.name(), game::PAYOFFS);
         let header = payoffs.header().to_vec();
         let counts: Vec<String> = header
             .iter()
@@ -156,7 +157,7 @@ impl GameTables {
             let keys = key(&payoffs)?;
             let who = index(payoffs.text("strategy")?, &origin)?;
             let players = keys.first().map_or(0, |k| k.iter().sum());
-            let dev_origin = format!("{}/deviations.csv", files.name());
+            let dev_origin = format!("{}/{}", files.name(), game::DEVIATIONS);
             let dev_from = index(deviations.text("from")?, &dev_origin)?;
             let profiles = Profiles {
                 keys,

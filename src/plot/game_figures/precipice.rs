@@ -2,6 +2,7 @@
 //! regime, a panel per enmity and number of teams.
 
 use super::*;
+use crate::file_names::precipice;
 
 /// How a regime is named in figures.
 pub fn regime_label(regime: &str) -> String {
@@ -16,7 +17,7 @@ pub fn regime_label(regime: &str) -> String {
 /// P(disaster) against `mu`, a line per information regime (closed forms
 /// dashed), a panel per enmity `e` (rows) and number of teams `n` (columns).
 pub fn precipice_disaster(files: &dyn NamedFiles) -> Result<Figure, DataError> {
-    let t = files.table("disaster.csv")?;
+    let t = files.table(precipice::DISASTER)?;
     let regime = t.text("regime")?;
     let (teams, enmity, mu) = (t.column("teams")?, t.column("enmity")?, t.column("mu")?);
     let (p, exact) = (t.column("p_disaster")?, t.column("p_disaster_closed_form")?);

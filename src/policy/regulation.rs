@@ -1,4 +1,4 @@
-//! Binding regulation, beside the world: thresholds a regulator enforces on
+//! Binding regulation, beside the labs' own rules: thresholds a regulator enforces on
 //! the labs under it, with imperfect compliance, random audits and a forced
 //! pause as the penalty for a violation that is caught.
 //!
@@ -18,7 +18,7 @@
 //! violating lab, each only when its probability is strictly between 0 and
 //! 1 (at 0 or 1 the outcome is certain).
 
-use crate::policy::{Decision, blocked_threshold};
+use super::{Decision, blocked_threshold};
 use rand::{Rng, RngExt};
 use serde::Serialize;
 
