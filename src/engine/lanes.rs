@@ -206,49 +206,91 @@ fn decide_lane(
 ) {
     // (Only a model without observation draws and extensions has no
     // observation stream.)
+    let n = model.lab_count();
     let draws = model.observation_draws;
+    // `l < LANES` always; the mask tells the compiler so, and every
+    // `[l]` below goes without a bounds check.
+    let l = l % LANES;
+    let LaneWorkspace {
+        capability,
+        safety,
+        safety_effort,
+        rates,
+        capability_effort,
+        ceiling,
+        paused,
+        delayed,
+        paused_steps,
+        delayed_steps,
+        penalized,
+        unnoticed,
+        tallies,
+        committed,
+        lane_next_committed,
+        observation_z,
+        lane_capability,
+        lane_effort,
+        reports,
+        ..
+    } = ws;
+    let z = &mut observation_z[l * draws..(l + 1) * draws];
     let mut rng = observation;
     if let (false, Some(rng)) = (exact, rng.as_deref_mut()) {
-        for z in &mut ws.observation_z[l * draws..(l + 1) * draws] {
+        for z in z.iter_mut() {
             *z = standard_normal(rng);
         }
     }
-    for (i, (c, e)) in ws.capability.iter().zip(&ws.safety_effort).enumerate() {
-        ws.lane_capability[i] = c[l];
-        ws.lane_effort[i] = e[l];
+    let z = (!exact).then_some(&*z);
+    // Every per-lab buffer cut to the lab count once, so that indexing
+    // them by lab needs no bounds check.
+    let (lane_capability, lane_effort) = (&mut lane_capability[..n], &mut lane_effort[..n]);
+    for ((to_c, to_e), (c, e)) in lane_capability
+        .iter_mut()
+        .zip(lane_effort.iter_mut())
+        .zip(capability.iter().zip(safety_effort.iter()))
+    {
+        *to_c = c[l];
+        *to_e = e[l];
     }
+    let kernels = &model.kernels[..n];
+    let (safety, rates) = (&safety[..n], &rates[..n]);
+    let (capability_effort, ceiling) = (&mut capability_effort[..n], &mut ceiling[..n]);
+    let (paused, delayed) = (&mut paused[..n], &mut delayed[..n]);
+    let (paused_steps, delayed_steps) = (&mut paused_steps[..n], &mut delayed_steps[..n]);
+    let (penalized, unnoticed) = (&mut penalized[..n], &mut unnoticed[..n]);
+    let tallies = &mut tallies[l * n..(l + 1) * n];
+    let committed = &mut committed[l * n..(l + 1) * n];
+    let next_committed = &mut lane_next_committed[..n];
     let mut alarm = false;
-    let n = model.lab_count();
     let t = step - 1;
-    for (i, lab) in model.kernels.iter().enumerate() {
-        if !lab.decides {
+    for i in 0..n {
+        if !kernels[i].decides {
             continue;
         }
-        let z = (!exact).then_some(&ws.observation_z[l * draws..(l + 1) * draws]);
         let decided = decide_lab(
             model,
             i,
             t,
-            (&ws.lane_capability, &ws.lane_effort),
-            || (&ws.committed[l * n..(l + 1) * n], ws.reports.now()),
-            (ws.safety[i][l], ws.rates[i][l]),
+            (lane_capability, lane_effort),
+            || (&*committed, reports.now()),
+            (safety[i][l], rates[i][l]),
             z,
             rng.as_deref_mut(),
-            &mut ws.tallies[l * n + i],
+            &mut tallies[i],
         );
         alarm |= decided.keep(
             Kept {
-                paused: &mut ws.paused[i][l],
-                delayed: &mut ws.delayed[i][l],
-                paused_steps: &mut ws.paused_steps[i][l],
-                delayed_steps: &mut ws.delayed_steps[i][l],
-                capability_effort: &mut ws.capability_effort[i][l],
-                ceiling: &mut ws.ceiling[i][l],
+                paused: &mut paused[i][l],
+                delayed: &mut delayed[i][l],
+                paused_steps: &mut paused_steps[i][l],
+                delayed_steps: &mut delayed_steps[i][l],
+                capability_effort: &mut capability_effort[i][l],
+                ceiling: &mut ceiling[i][l],
             },
             || KeptExtended {
-                penalized: &mut ws.penalized[i][l],
-                unnoticed: &mut ws.unnoticed[i][l],
-                committed: &mut ws.lane_next_committed[i],
+                penalized: &mut penalized[i][l],
+                unnoticed: &mut unnoticed[i][l],
+                committed: &mut next_committed[i],
             },
         );
     }
@@ -256,7 +298,7 @@ fn decide_lane(
         record.first_alarm_step = Some(step);
     }
     if model.tracks_commitment {
-        ws.committed[l * n..(l + 1) * n].copy_from_slice(&ws.lane_next_committed);
+        committed.copy_from_slice(next_committed);
     }
 }
 
@@ -519,9 +561,17 @@ mod avx2 {
                 }
             }
             let running = mask(&active);
-            for (i, lab) in model.kernels.iter().enumerate() {
+            // Each per-lab buffer cut to the lab count: indexed by lab below
+            // without bounds checks.
+            let kernels = &model.kernels[..n];
+            let (capability, safety) = (&mut ws.capability[..n], &mut ws.safety[..n]);
+            let (resources, safety_effort) = (&mut ws.resources[..n], &mut ws.safety_effort[..n]);
+            let (capability_effort, ceiling) = (&ws.capability_effort[..n], &ws.ceiling[..n]);
+            let (z, rates) = (&ws.z[..n], &mut ws.rates[..n]);
+            for i in 0..n {
+                let lab = &kernels[i];
                 let v = |a: &[f64; LANES]| F64x4(ld(a));
-                let (c, s, r) = (v(&ws.capability[i]), v(&ws.safety[i]), v(&ws.resources[i]));
+                let (c, s, r) = (v(&capability[i]), v(&safety[i]), v(&resources[i]));
                 let grown = g.grow(
                     &LabGrowth {
                         capability_rate: lab.capability_rate,
@@ -529,21 +579,21 @@ mod avx2 {
                         capability: c,
                         safety: s,
                         resources: r,
-                        effort: v(&ws.capability_effort[i]),
-                        ceiling: v(&ws.ceiling[i]),
-                        noise: g.noise_factor(v(&ws.z[i])),
+                        effort: v(&capability_effort[i]),
+                        ceiling: v(&ceiling[i]),
+                        noise: g.noise_factor(v(&z[i])),
                     },
                     F64x4(frontier),
                     n,
                     F64x4(total),
                 );
-                let e = ld(&ws.safety_effort[i]);
+                let e = ld(&safety_effort[i]);
                 // Kept in running lanes only.
                 let keep = |old: D, new: F64x4| _mm256_blendv_pd(old, new.0, running);
-                st(&mut ws.capability[i], keep(c.0, grown.capability));
-                st(&mut ws.safety[i], keep(s.0, grown.safety));
-                st(&mut ws.resources[i], keep(r.0, grown.resources));
-                st(&mut ws.safety_effort[i], keep(e, grown.safety_effort));
+                st(&mut capability[i], keep(c.0, grown.capability));
+                st(&mut safety[i], keep(s.0, grown.safety));
+                st(&mut resources[i], keep(r.0, grown.resources));
+                st(&mut safety_effort[i], keep(e, grown.safety_effort));
             }
 
             // Hazard of the new state, summed in lab order; the new Cmax and
@@ -553,11 +603,11 @@ mod avx2 {
             frontier = splat(f64::NEG_INFINITY);
             total = splat(crate::stats::sum_start());
             let mut leader = splat(0.0);
-            let mut leader_capability = ld(&ws.capability[0]);
+            let mut leader_capability = ld(&capability[0]);
             for i in 0..n {
-                let c = ld(&ws.capability[i]);
-                let rate = hazard_rate(hazard, F64x4(c), F64x4(ld(&ws.safety[i]))).0;
-                st(&mut ws.rates[i], rate);
+                let c = ld(&capability[i]);
+                let rate = hazard_rate(hazard, F64x4(c), F64x4(ld(&safety[i]))).0;
+                st(&mut rates[i], rate);
                 hv = _mm256_add_pd(hv, rate);
                 frontier = max_num(F64x4(frontier), F64x4(c)).0;
                 total = _mm256_add_pd(total, c);

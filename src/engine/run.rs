@@ -991,39 +991,39 @@ fn observe_rivals(
     z: Option<&[f64]>,
 ) -> (Seen, Seen) {
     let rivals = capability.len() - 1;
-    // Rivals in lab order, the lab itself left out: j = k below i, k + 1 from it.
-    let rival = |k: usize| k + usize::from(k >= i);
+    // Rivals in lab order, the lab itself left out, with their capability
+    // and effort (iterated, not indexed: no bounds checks in the loop).
+    let others = capability
+        .iter()
+        .zip(effort)
+        .enumerate()
+        .filter(|&(j, _)| j != i);
     let any_reports = !reporting.is_empty();
     let reports = |j: usize| reporting[j];
     let mut seen = Seen::default();
     let mut seen_committed = Seen::default();
     match z {
         None => {
-            for k in 0..rivals {
-                let j = rival(k);
+            for (j, (&c, &e)) in others {
                 match committed {
-                    Some(committed) => seen.add_with_committed(
-                        &mut seen_committed,
-                        capability[j],
-                        effort[j],
-                        committed[j],
-                    ),
-                    None => seen.add(capability[j], effort[j]),
+                    Some(committed) => {
+                        seen.add_with_committed(&mut seen_committed, c, e, committed[j])
+                    }
+                    None => seen.add(c, e),
                 }
             }
         }
         Some(z) => {
             let sd_c = model.observation.capability_noise;
             let sd_s = model.observation.safety_noise;
-            for (k, pair) in z[..2 * rivals].chunks_exact(2).enumerate() {
-                let j = rival(k);
+            for (pair, (j, (&c, &e))) in z[..2 * rivals].chunks_exact(2).zip(others) {
                 let (zc, zs) = if any_reports && reports(j) {
                     (0.0, 0.0)
                 } else {
                     (pair[0], pair[1])
                 };
-                let seen_capability = capability[j] + sd_c * zc;
-                let share = (effort[j] + sd_s * zs).clamp(0.0, 1.0);
+                let seen_capability = c + sd_c * zc;
+                let share = (e + sd_s * zs).clamp(0.0, 1.0);
                 match committed {
                     Some(committed) => seen.add_with_committed(
                         &mut seen_committed,

@@ -139,6 +139,16 @@ impl RiskTest {
         if exponent == 0.0 {
             return self.significant(-perception * hazard);
         }
+        self.significant_noisy(perception, hazard, exponent)
+    }
+
+    /// [`significant_believed`](Self::significant_believed) with risk
+    /// noise, out of line: inlined, LLVM took the model's `exp` (pure and
+    /// cheap to speculate) out of the delay rules' loop and computed it for
+    /// every lab in every step, though only a lab that believes it leads
+    /// asks for it.
+    #[inline(never)]
+    fn significant_noisy(&self, perception: f64, hazard: f64, exponent: f64) -> bool {
         let approximate = -perception * (hazard * crate::model::exp::exp(exponent));
         if approximate > self.outer_below {
             false
