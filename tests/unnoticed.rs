@@ -78,6 +78,20 @@ fn each_labs_unnoticed_share_averages_to_the_share_of_labs() {
     }
     assert_eq!(seen, [true; 3], "every lab passes a threshold unnoticed");
     assert_eq!(rows[0][all], 0.0, "nothing measured before the first step");
+    // Summed over steps, a lab's share is its unnoticed steps per run.
+    let summary = fs::read_to_string(tmp.path().join("fuzzy-red-lines/summary.csv")).unwrap();
+    for (lab, &c) in LABS.iter().zip(&per_lab) {
+        let prefix = format!("unnoticed_steps_mean,{lab},");
+        let line = summary.lines().find(|l| l.starts_with(&prefix)).unwrap();
+        let mean: f64 = line[prefix.len()..]
+            .split(',')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let total: f64 = rows.iter().map(|r| r[c]).sum();
+        assert!((total - mean).abs() < 1e-9, "{lab}: {total} against {mean}");
+    }
 
     // Without fuzzy evaluations, no such column.
     ok(airace()
