@@ -166,10 +166,10 @@ pub fn estimate(shape: &Shape) -> ResourceNeed {
             SKETCH_BYTES_UNBOUNDED + (SKETCH_BYTES_PER_STEP_UNBOUNDED * rows as f64) as u64
         };
 
-    // The aggregate: per step, totals with five vectors of one entry per lab.
-    let per_lab_step = 3 * size_of::<ValueSum>() as u64 + 2 * size_of::<u64>() as u64;
+    // The aggregate: per step, totals with six vectors of one entry per lab.
+    let per_lab_step = 3 * size_of::<ValueSum>() as u64 + 3 * size_of::<u64>() as u64;
     let aggregate = rows
-        * (size_of::<StepTotals>() as u64 + 5 * ALLOCATION_BYTES + labs * per_lab_step + sketch)
+        * (size_of::<StepTotals>() as u64 + 6 * ALLOCATION_BYTES + labs * per_lab_step + sketch)
         + labs * size_of::<LabTotals>() as u64;
 
     // One block: its statistics, records and formatted rows.

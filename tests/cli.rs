@@ -598,7 +598,7 @@ fn a_scenario_with_the_new_mechanics_reports_their_columns() {
             .lines()
             .next()
             .unwrap()
-            .ends_with(",delayed_Upstart,safety_effort_mean_Frontier,safety_effort_mean_Challenger,safety_effort_mean_Upstart,unnoticed")
+            .ends_with(",delayed_Upstart,safety_effort_mean_Frontier,safety_effort_mean_Challenger,safety_effort_mean_Upstart,unnoticed,unnoticed_Frontier,unnoticed_Challenger,unnoticed_Upstart")
     );
 }
 

@@ -113,4 +113,8 @@ fn golden_outputs_of_the_extensions() {
         "regulation-timeseries.csv-head",
         head(&read("regulation/timeseries.csv"), 40)
     );
+    insta::assert_snapshot!(
+        "fuzzy-red-lines-timeseries.csv-head",
+        head(&read("fuzzy-red-lines/timeseries.csv"), 40)
+    );
 }

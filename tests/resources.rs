@@ -54,7 +54,7 @@ fn a_run_too_big_for_memory_is_refused_with_the_estimate() {
             .args(["run", TOO_BIG, "--threads", "2"])
             .env("AIRACE_MEMORY_LIMIT", "1G"),
         &out,
-        &format!("error: {TOO_BIG}: {}", memory_message("77.7 GiB", true)),
+        &format!("error: {TOO_BIG}: {}", memory_message("85.2 GiB", true)),
     );
 }
 
@@ -77,7 +77,7 @@ fn a_sweep_too_big_for_memory_is_refused_with_the_estimate() {
         // Less than a run's: the points write no per-run rows.
         &format!(
             "error: {TOO_BIG} at sweep point 1: {}",
-            memory_message("58.3 GiB", false)
+            memory_message("65.8 GiB", false)
         ),
     );
 }

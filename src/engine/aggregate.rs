@@ -100,8 +100,6 @@ pub(crate) struct StepSums {
     racing: u64,
     /// Labs under a regulation's penalty, over the block's runs.
     penalized: u64,
-    /// Labs above a pause threshold they measure themselves below.
-    unnoticed: u64,
 }
 
 /// A block's sums for one step and lab.
@@ -113,6 +111,9 @@ pub(crate) struct LabStepSums {
     safety_effort: f64,
     paused: u64,
     delayed: u64,
+    /// Runs in which the lab is above a pause threshold it measures
+    /// itself below.
+    unnoticed: u64,
 }
 
 impl BlockStats {
@@ -228,12 +229,16 @@ impl BlockStats {
             .capability
             .iter()
             .zip(s.safety)
-            .zip(s.paused.iter().zip(s.delayed));
-        for (row, ((&capability, &safety), (&paused, &delayed))) in rows.iter_mut().zip(labs) {
+            .zip(s.paused.iter().zip(s.delayed))
+            .zip(s.unnoticed);
+        for (row, (((&capability, &safety), (&paused, &delayed)), &unnoticed)) in
+            rows.iter_mut().zip(labs)
+        {
             row.capability += capability;
             row.safety += safety;
             row.paused += u64::from(paused);
             row.delayed += u64::from(delayed);
+            row.unnoticed += u64::from(unnoticed);
         }
         if played {
             for (row, &effort) in rows.iter_mut().zip(s.safety_effort) {
@@ -241,7 +246,6 @@ impl BlockStats {
             }
         }
         self.steps[k].penalized += s.penalized.iter().map(|&p| u64::from(p)).sum::<u64>();
-        self.steps[k].unnoticed += s.unnoticed.iter().map(|&u| u64::from(u)).sum::<u64>();
     }
 }
 
@@ -322,8 +326,8 @@ impl BlockStats {
             .iter()
             .zip(safety)
             .zip(paused.iter().zip(delayed))
-            .zip(safety_effort);
-        for (row, (((c, s), (p, d)), e)) in sums.iter_mut().zip(labs) {
+            .zip(safety_effort.iter().zip(unnoticed));
+        for (row, (((c, s), (p, d)), (e, u))) in sums.iter_mut().zip(labs) {
             // Lane by lane into each sum: the order of run after run.
             let (mut capability, mut safety) = (row.capability, row.safety);
             let mut effort = row.safety_effort;
@@ -338,9 +342,9 @@ impl BlockStats {
             row.safety_effort = effort;
             row.paused += ones(p);
             row.delayed += ones(d);
+            row.unnoticed += ones(u);
         }
         self.steps[k].penalized += penalized.iter().map(ones).sum::<u64>();
-        self.steps[k].unnoticed += unnoticed.iter().map(ones).sum::<u64>();
     }
 
     /// The end of lane `l`'s run, added to the last step: its `H` and
@@ -420,9 +424,6 @@ pub struct StepTotals {
     pub racing: u64,
     /// Labs under a regulation's penalty, summed over labs and runs.
     pub penalized: u64,
-    /// Labs above a pause threshold they measure themselves below, summed
-    /// over labs and runs.
-    pub unnoticed: u64,
     /// One per lab.
     pub capability: Vec<ValueSum>,
     pub safety: Vec<ValueSum>,
@@ -432,6 +433,10 @@ pub struct StepTotals {
     pub safety_effort: Vec<ValueSum>,
     pub paused: Vec<u64>,
     pub delayed: Vec<u64>,
+    /// Runs in which the lab is at or above a pause threshold it measures
+    /// itself below (fuzzy evaluations; zero without them). Their sum over
+    /// labs is the step's count of labs past an unnoticed threshold.
+    pub unnoticed: Vec<u64>,
 }
 
 /// Everything the summaries and time series are computed from.
@@ -461,6 +466,7 @@ impl Aggregate {
             safety_effort: vec![ValueSum::default(); labs],
             paused: vec![0; labs],
             delayed: vec![0; labs],
+            unnoticed: vec![0; labs],
             ..StepTotals::default()
         };
         Aggregate {
@@ -579,7 +585,6 @@ impl Aggregate {
             s.frontier_sketch.merge(&block.frontier_sketch[k]);
             s.racing += b.racing;
             s.penalized += block.steps[k].penalized;
-            s.unnoticed += block.steps[k].unnoticed;
             for i in 0..n {
                 let b = &block.lab_steps[k * n + i];
                 s.capability[i].add(b.capability);
@@ -587,6 +592,7 @@ impl Aggregate {
                 s.safety_effort[i].add(b.safety_effort);
                 s.paused[i] += b.paused;
                 s.delayed[i] += b.delayed;
+                s.unnoticed[i] += b.unnoticed;
             }
         }
     }
@@ -627,13 +633,13 @@ impl Aggregate {
             a.frontier_sketch.merge(&b.frontier_sketch);
             a.racing += b.racing;
             a.penalized += b.penalized;
-            a.unnoticed += b.unnoticed;
             for i in 0..a.capability.len() {
                 a.capability[i].merge(&b.capability[i]);
                 a.safety[i].merge(&b.safety[i]);
                 a.safety_effort[i].merge(&b.safety_effort[i]);
                 a.paused[i] += b.paused[i];
                 a.delayed[i] += b.delayed[i];
+                a.unnoticed[i] += b.unnoticed[i];
             }
         }
     }
@@ -713,6 +719,77 @@ mod tests {
                 .steps
                 .iter()
                 .any(|s| s.paused.iter().chain(&s.delayed).any(|&d| d > 0))
+        );
+    }
+
+    /// Each lab's capability at every step of one run.
+    struct Capabilities(Vec<Vec<f64>>);
+
+    impl StepRecorder for Capabilities {
+        fn record(&mut self, _: u32, state: &StepState<'_>) {
+            self.0.push(state.capability.to_vec());
+        }
+    }
+
+    /// With `evaluation_bias = -b` and no noise anywhere that matters, a
+    /// lab is above a threshold it believes it is below in exactly the
+    /// steps it begins at true capability in `[threshold, threshold + b)`,
+    /// and in every run; a lab with exact evaluations never is. Each lab's
+    /// count per step is that, and their sum is the count of labs.
+    #[test]
+    fn a_lab_biased_by_minus_b_is_unnoticed_below_threshold_plus_b_in_every_run() {
+        let pause =
+            "policy = [{ rule = \"unilateral_pause\", thresholds = [2.0], required = [9.0] }]";
+        let s = Scenario::from_str(&format!(
+            "[scenario]\nsteps = 50\n[world]\ncapability_noise = 0.0\n\
+             [[labs]]\nname = \"Biased\"\ncapability = 1.0\nsafety = 0.5\ncapability_rate = 0.2\nsafety_rate = 0.0\n\
+             evaluation_bias = -0.5\n{pause}\n\
+             [[labs]]\nname = \"Exact\"\ncapability = 1.1\nsafety = 0.5\ncapability_rate = 0.2\nsafety_rate = 0.0\n{pause}\n"
+        ))
+        .unwrap();
+        let model = RaceModel::new(&s);
+        let mut trajectory = Capabilities(Vec::new());
+        let (mut ws, mut labs) = (Workspace::default(), Vec::new());
+        simulate_run(
+            &model,
+            &Streams::new(4),
+            7,
+            &mut ws,
+            &mut trajectory,
+            &mut labs,
+        );
+        let c = trajectory.0;
+        assert_eq!(c.len(), 51, "a run of 50 steps, not won");
+        let fresh = BlockStats::new(model.lab_count(), model.steps);
+        let a = totals(&model, fresh, |b| b);
+        assert_eq!(a.runs, 3000);
+        let mut biased_steps = 0;
+        for (k, step) in a.steps.iter().enumerate() {
+            // Step k begins at step k - 1's state; step 0 is the start.
+            // Held at 2.5 (to 1e-12) once paused; nowhere else near an edge.
+            let begun = (k > 0).then(|| c[k - 1][0]);
+            let at_edge =
+                |c: f64| (c - 2.0).abs() < 1e-9 || (1e-12..1e-9).contains(&(c - 2.5).abs());
+            assert!(!begun.is_some_and(at_edge), "step {k}: {begun:?}");
+            let unnoticed = begun.is_some_and(|c| (2.0..2.5 - 1e-12).contains(&c));
+            biased_steps += usize::from(unnoticed);
+            assert_eq!(
+                step.unnoticed[0],
+                if unnoticed { 3000 } else { 0 },
+                "step {k}"
+            );
+            assert_eq!(step.unnoticed[1], 0, "step {k}: exact evaluations");
+        }
+        assert!(biased_steps >= 2, "the lab passes [2.0, 2.5) in steps");
+        assert_eq!(a.labs[0].unnoticed_steps, 3000 * biased_steps as u64);
+        let per_step: u64 = a.steps.iter().flat_map(|s| &s.unnoticed).sum();
+        assert_eq!(
+            per_step,
+            a.labs.iter().map(|l| l.unnoticed_steps).sum::<u64>()
+        );
+        assert!(
+            (c[50][0] - 2.5).abs() < 1e-12,
+            "paused where it measures 2.0"
         );
     }
 }

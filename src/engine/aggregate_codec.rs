@@ -7,15 +7,22 @@
 //! and step counts, the totals in a fixed order, and an FNV-1a checksum of
 //! all that precedes it (all little-endian).
 //!
-//! Versions: 3 adds each lab's safety effort per step; a state of an
-//! older version is refused, saying so (its runs must be simulated again).
+//! Versions: 3 adds each lab's safety effort per step; 4 keeps the labs
+//! past an unnoticed threshold per lab and step, where 3 kept their sum
+//! over labs. A state of version 3 that counts none (every scenario
+//! without fuzzy evaluations) is read as it is: each lab's count is zero.
+//! Any other older state is refused, saying so (its runs must be simulated
+//! again).
 
 use super::aggregate::{Aggregate, LabTotals, StepTotals};
 use crate::stats::codec::{DecodeError, Decoder, Encoder, fnv1a};
 use crate::stats::{ProbSum, QuantileSketch, ValueSum};
 
 const MAGIC: &[u8; 16] = b"AIRACE-AGGREGATE";
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
+/// The oldest version read: 3, whose steps differ from 4's only in the
+/// count of labs past an unnoticed threshold (one sum, not one per lab).
+const OLDEST: u32 = 3;
 
 fn prob(e: &mut Encoder, s: &ProbSum) {
     e.i128(s.units());
@@ -27,13 +34,19 @@ fn value(e: &mut Encoder, s: &ValueSum) {
 impl Aggregate {
     /// The aggregate as bytes (see the module's documentation).
     pub fn to_bytes(&self) -> Vec<u8> {
+        self.encode(VERSION)
+    }
+
+    /// The bytes in the layout of `version` (this one's, or 3 for the
+    /// tests that read an older state).
+    fn encode(&self, version: u32) -> Vec<u8> {
         assert!(
             self.detail == super::Detail::Steps,
             "only a per-step aggregate is saved"
         );
         let mut e = Encoder::default();
         e.bytes.extend_from_slice(MAGIC);
-        e.u32(VERSION);
+        e.u32(version);
         e.u64(self.labs.len() as u64);
         e.u64(self.steps.len() as u64);
         e.u64(self.runs);
@@ -76,13 +89,18 @@ impl Aggregate {
             s.frontier_sketch.encode(&mut e);
             e.u64(s.racing);
             e.u64(s.penalized);
-            e.u64(s.unnoticed);
+            if version == 3 {
+                e.u64(s.unnoticed.iter().sum());
+            }
             for i in 0..self.labs.len() {
                 value(&mut e, &s.capability[i]);
                 value(&mut e, &s.safety[i]);
                 value(&mut e, &s.safety_effort[i]);
                 e.u64(s.paused[i]);
                 e.u64(s.delayed[i]);
+                if version > 3 {
+                    e.u64(s.unnoticed[i]);
+                }
             }
         }
         let sum = fnv1a(&e.bytes);
@@ -106,7 +124,7 @@ impl Aggregate {
         }
         let mut d = Decoder::new(&body[MAGIC.len()..]);
         let version = d.u32()?;
-        if version != VERSION {
+        if !(OLDEST..=VERSION).contains(&version) {
             let why = if version < VERSION {
                 "written by an older airace, whose state lacks totals this one keeps: \
                  simulate its runs again"
@@ -160,6 +178,7 @@ impl Aggregate {
                 safety_effort,
                 paused,
                 delayed,
+                unnoticed,
                 ..
             } = s;
             let (sp, sp_sq, catastrophes, frontier) =
@@ -167,13 +186,24 @@ impl Aggregate {
             let sketch = QuantileSketch::decode(&mut d)?;
             let racing = d.u64()?;
             let penalized = d.u64()?;
-            let unnoticed = d.u64()?;
+            // Version 3's sum over labs: only none can be split among them.
+            let unnoticed_sum = if version == 3 { d.u64()? } else { 0 };
+            if unnoticed_sum > 0 {
+                return Err(DecodeError(format!(
+                    "format version 3 counts labs past an unnoticed threshold only summed over \
+                     labs, but this airace (version {VERSION}) reports them per lab: \
+                     simulate its runs again"
+                )));
+            }
             for i in 0..labs {
                 capability[i] = v(&mut d)?;
                 safety[i] = v(&mut d)?;
                 safety_effort[i] = v(&mut d)?;
                 paused[i] = d.u64()?;
                 delayed[i] = d.u64()?;
+                if version > 3 {
+                    unnoticed[i] = d.u64()?;
+                }
             }
             s.p = sp;
             s.p_sq = sp_sq;
@@ -182,7 +212,6 @@ impl Aggregate {
             s.frontier_sketch = sketch;
             s.racing = racing;
             s.penalized = penalized;
-            s.unnoticed = unnoticed;
         }
         if !d.is_empty() {
             return Err(DecodeError(format!(
@@ -258,5 +287,33 @@ mod tests {
         for (x, y) in a.steps.iter().zip(&b.steps) {
             assert_eq!(x.safety_effort, y.safety_effort);
         }
+    }
+
+    /// A state of version 3 (the labs past an unnoticed threshold summed
+    /// over labs) that counts none is read as it is; one that counts some
+    /// is refused, saying why, not split among the labs by a guess.
+    #[test]
+    fn version_3_is_read_when_it_counts_nothing_unnoticed() {
+        let (a, labs, steps) = aggregate(300);
+        assert!(a.steps.iter().all(|s| s.unnoticed.iter().all(|&u| u == 0)));
+        let old = a.encode(3);
+        assert_ne!(old, a.to_bytes());
+        assert_eq!(Aggregate::from_bytes(&old, labs, steps).unwrap(), a);
+
+        let scenario = crate::builtin::load("fuzzy-red-lines").unwrap();
+        let model = RaceModel::new(&scenario);
+        let fuzzy = crate::engine::tests::simulate_quietly(&model, 11, 300, &mut NoSink);
+        let (labs, steps) = (scenario.lab_count(), scenario.meta.steps);
+        assert!(
+            fuzzy
+                .steps
+                .iter()
+                .any(|s| s.unnoticed.iter().any(|&u| u > 0))
+        );
+        let back = Aggregate::from_bytes(&fuzzy.to_bytes(), labs, steps).unwrap();
+        assert_eq!(back, fuzzy, "version 4 keeps each lab's count");
+        let err = Aggregate::from_bytes(&fuzzy.encode(3), labs, steps).unwrap_err();
+        assert!(err.0.contains("format version 3"), "{err}");
+        assert!(err.0.contains("simulate its runs again"), "{err}");
     }
 }

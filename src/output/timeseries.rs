@@ -10,6 +10,13 @@
 //! empty at step 0 (no step played yet) and where no run played the step.
 //! It is what averaging `trace.csv`'s `safety_effort` over every run
 //! gives.
+//!
+//! Columns of the extensions come last, only in scenarios that use them,
+//! so that other files keep their bytes: `under_penalty` under a
+//! regulation; with fuzzy evaluations `unnoticed` (the fraction of labs, over
+//! labs and runs, at or above a pause threshold they measure themselves
+//! below) and then `unnoticed_<lab>` (the fraction of runs in which that lab
+//! is; their mean over labs is `unnoticed`).
 
 use super::format;
 use super::{Export, ScenarioResult};
@@ -71,6 +78,10 @@ impl Export for TimeseriesCsv {
         let fuzzy = result.scenario.uses_fuzzy_evaluations();
         if fuzzy {
             out.push_str(",unnoticed");
+            for name in &names {
+                out.push_str(",unnoticed_");
+                out.push_str(name);
+            }
         }
         out.push('\n');
         let runs = a.runs as f64;
@@ -120,7 +131,11 @@ impl Export for TimeseriesCsv {
             }
             if fuzzy {
                 out.push(',');
-                format::prob(&mut out, s.unnoticed as f64 / lab_runs);
+                format::prob(&mut out, s.unnoticed.iter().sum::<u64>() as f64 / lab_runs);
+                for &count in &s.unnoticed {
+                    out.push(',');
+                    format::prob(&mut out, count as f64 / runs);
+                }
             }
             out.push('\n');
         }

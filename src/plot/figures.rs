@@ -168,12 +168,20 @@ pub fn outcomes(d: &ScenarioData) -> Result<Figure, DataError> {
 }
 
 /// Policy activity: the fraction of runs in which each lab is paused
-/// (solid) or delayed (dashed), by step; under a regulation, also the
-/// fraction of labs paused by a penalty (black, dotted), and with fuzzy
-/// evaluations the fraction above a threshold they measure themselves
-/// below (grey, long dashes).
+/// (solid) or delayed (dashed), by step; with fuzzy evaluations, the
+/// fraction in which each lab is above a threshold it measures itself
+/// below (dotted, in the lab's colour), and then a lab that is delayed in
+/// no run at any step has no delayed line (three lines a lab crowd a
+/// column-wide figure, and a line at zero says nothing the others do not);
+/// under a regulation, the fraction of labs paused by a penalty (black,
+/// dotted). A time series that has the fuzzy evaluations' `unnoticed` but
+/// not its per-lab columns (an older airace wrote it) gets that fraction of
+/// labs (grey, long dashes).
 pub fn policy(d: &ScenarioData) -> Result<Figure, DataError> {
     let t = &d.timeseries;
+    let has = |column: &str| t.header().iter().any(|h| h == column);
+    let per_lab_unnoticed =
+        has("unnoticed") && d.labs.iter().all(|lab| has(&format!("unnoticed_{lab}")));
     let step = t.column("step")?;
     let mut lines = Vec::new();
     for (i, lab) in d.labs.iter().enumerate() {
@@ -184,15 +192,27 @@ pub fn policy(d: &ScenarioData) -> Result<Figure, DataError> {
             width: 1.5,
             points: points(&step, &t.column(&format!("paused_{lab}"))?),
         });
-        lines.push(Line {
-            label: format!("{lab} delayed"),
-            color: color(i),
-            dash: Dash::Dashed,
-            width: 1.5,
-            points: points(&step, &t.column(&format!("delayed_{lab}"))?),
-        });
+        let delayed = t.column(&format!("delayed_{lab}"))?;
+        if !per_lab_unnoticed || delayed.iter().any(|&x| x != 0.0) {
+            lines.push(Line {
+                label: format!("{lab} delayed"),
+                color: color(i),
+                dash: Dash::Dashed,
+                width: 1.5,
+                points: points(&step, &delayed),
+            });
+        }
+        if per_lab_unnoticed {
+            lines.push(Line {
+                label: format!("{lab} unnoticed"),
+                color: color(i),
+                dash: Dash::Dotted,
+                width: 2.0,
+                points: points(&step, &t.column(&format!("unnoticed_{lab}"))?),
+            });
+        }
     }
-    if t.header().iter().any(|h| h == "under_penalty") {
+    if has("under_penalty") {
         lines.push(Line {
             label: "labs under penalty".into(),
             color: BLACK,
@@ -201,7 +221,7 @@ pub fn policy(d: &ScenarioData) -> Result<Figure, DataError> {
             points: points(&step, &t.column("under_penalty")?),
         });
     }
-    if t.header().iter().any(|h| h == "unnoticed") {
+    if has("unnoticed") && !per_lab_unnoticed {
         lines.push(Line {
             label: "labs past an unnoticed threshold".into(),
             color: GREY,
@@ -705,5 +725,63 @@ mod tests {
                 assert_ne!(markers[i], markers[j], "{i} {j}");
             }
         }
+    }
+
+    /// The policy figure of a two-lab time series whose `extra` columns
+    /// end each row as `values` do: its lines' labels and dashes.
+    fn policy_lines(extra: &str, values: &str) -> Vec<(String, Dash)> {
+        let mut csv = format!(
+            "step,capability_mean_A,capability_mean_B,paused_A,paused_B,delayed_A,delayed_B{extra}\n"
+        );
+        csv.push_str(&format!(
+            "0,1,1,0,0,0,0{values}\n1,1.1,1.2,0.5,0,0.25,0{values}\n"
+        ));
+        let d =
+            ScenarioData::parse("s", csv.as_bytes(), b"metric,lab,mean,ci_low,ci_high\n").unwrap();
+        let Figure::Line(chart) = policy(&d).unwrap() else {
+            panic!("the policy figure is a line chart")
+        };
+        chart.lines.into_iter().map(|l| (l.label, l.dash)).collect()
+    }
+
+    /// With fuzzy evaluations each lab gets its unnoticed line, dotted, and
+    /// a lab delayed in no run loses its delayed line; without them, or
+    /// from a time series with only the share of labs, the lines of before.
+    #[test]
+    fn the_policy_figure_draws_each_labs_unnoticed_share() {
+        let labels = |lines: Vec<(String, Dash)>| -> Vec<String> {
+            lines.into_iter().map(|(l, _)| l).collect()
+        };
+        let fuzzy = policy_lines(",unnoticed,unnoticed_A,unnoticed_B", ",0.1,0.2,0");
+        assert_eq!(
+            labels(fuzzy.clone()),
+            [
+                "A paused",
+                "A delayed",
+                "A unnoticed",
+                "B paused",
+                "B unnoticed"
+            ]
+        );
+        assert!(
+            fuzzy
+                .iter()
+                .filter(|(l, _)| l.ends_with("unnoticed"))
+                .all(|(_, d)| *d == Dash::Dotted)
+        );
+        assert_eq!(
+            labels(policy_lines("", "")),
+            ["A paused", "A delayed", "B paused", "B delayed"]
+        );
+        assert_eq!(
+            labels(policy_lines(",unnoticed", ",0.1")),
+            [
+                "A paused",
+                "A delayed",
+                "B paused",
+                "B delayed",
+                "labs past an unnoticed threshold"
+            ]
+        );
     }
 }
