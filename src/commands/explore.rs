@@ -69,11 +69,16 @@ const CHECKPOINT: &str = "experiments.done";
 
 /// Saves `done` as the checkpoint of `dir`, atomically.
 fn save_checkpoint(dir: &Path, done: &Done) -> anyhow::Result<()> {
+    write_checkpoint(dir, &done.to_bytes())
+}
+
+/// Saves the bytes of a [`Done`] as the checkpoint of `dir`, atomically.
+fn write_checkpoint(dir: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let path = checkpoint_file(dir);
     let cannot =
         |e: std::io::Error| anyhow::anyhow!("cannot save a checkpoint in {}: {e}", path.display());
     std::fs::create_dir_all(crate::output::checkpoint::folder(dir)).map_err(cannot)?;
-    crate::output::atomic::stage(&path, &done.to_bytes())
+    crate::output::atomic::stage(&path, bytes)
         .and_then(AtomicFile::commit)
         .map_err(cannot)
 }
@@ -178,7 +183,7 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
         .iter()
         .map(|o| o.name.clone())
         .collect();
-    let identity = crate::explore::done::identity(&scenarios, &outcome_names);
+    let identity = pool.install(|| crate::explore::done::identity(&scenarios, &outcome_names));
     let range = match config.shard {
         Some(spec) => crate::explore::shard::range(spec, experiments, &exploration.name)?,
         None => 0..experiments,
@@ -197,7 +202,7 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
     // one before its checkpoint, which that one may be writing, is read.
     let mut created = context::Created::default();
     let mut folder = created.claim(&dir, kind, config.common.force)?;
-    let mut done = plan(&dir, fresh, config.resume, config.common.quiet)?;
+    let done = plan(&dir, fresh, config.resume, config.common.quiet)?;
 
     let todo: Vec<usize> = range
         .clone()
@@ -220,67 +225,66 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
         cancel: &context::INTERRUPTED,
     };
     let outcomes = &exploration.outcomes;
-    // Waves of experiments in index order, a checkpoint between waves
-    // when one is due (and when a signal stops the exploration).
-    let wave = 32 * pool.current_num_threads().max(1);
-    let mut last_checkpoint = Instant::now();
-    for chunk in todo.chunks(wave) {
-        let measured: Vec<(usize, Option<Measured>)> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|&x| {
-                    if context::interrupted() {
-                        return (x, None);
-                    }
-                    let scenario = &scenarios[x];
-                    let model = RaceModel::new(scenario);
-                    let aggregate = match engine::simulate_summary(
-                        &model,
-                        scenario.meta.seed,
-                        scenario.meta.runs,
-                        &mut engine::NoSink,
-                        &control,
-                    ) {
-                        Ok(a) => a,
-                        Err(Stopped::Cancelled { .. }) => return (x, None),
-                        Err(Stopped::Sink(never)) => match never {},
-                    };
-                    bar.set_position(finished.fetch_add(1, Ordering::Relaxed) + 1);
-                    let runs = runs_done.fetch_add(scenario.meta.runs, Ordering::Relaxed)
-                        + scenario.meta.runs;
-                    if stop_after.is_some_and(|n| runs >= n) {
-                        context::INTERRUPTED.store(true, Ordering::SeqCst);
-                    }
-                    (
-                        x,
-                        Some(outcomes.iter().map(|o| measure(o, &aggregate)).collect()),
-                    )
-                })
-                .collect()
-        });
-        for (x, m) in measured {
-            if let Some(m) = m {
-                done.measured.insert(x, m);
+    // Every experiment to do in one parallel loop, so no core waits for
+    // another at a boundary; each finished experiment goes into `done` by
+    // its index (the same map whatever the order), and whichever worker
+    // finds a checkpoint due takes a copy and saves it.
+    let progress = std::sync::Mutex::new((done, Instant::now()));
+    pool.install(|| {
+        todo.par_iter().try_for_each(|&x| -> anyhow::Result<()> {
+            if context::interrupted() {
+                return Ok(());
             }
-        }
-        if context::interrupted() {
-            bar.finish_and_clear();
-            save_checkpoint(&dir, &done)?;
-            return Err(Interrupted {
-                name: exploration.name.clone(),
-                completed: range
-                    .clone()
-                    .filter(|x| done.measured.contains_key(x))
-                    .count(),
-                total: range.len(),
-                checkpoint: crate::output::checkpoint::folder(&dir),
+            let scenario = &scenarios[x];
+            let model = RaceModel::new(scenario);
+            let aggregate = match engine::simulate_summary(
+                &model,
+                scenario.meta.seed,
+                scenario.meta.runs,
+                &mut engine::NoSink,
+                &control,
+            ) {
+                Ok(a) => a,
+                Err(Stopped::Cancelled { .. }) => return Ok(()),
+                Err(Stopped::Sink(never)) => match never {},
+            };
+            let measured: Measured = outcomes.iter().map(|o| measure(o, &aggregate)).collect();
+            let due = {
+                let mut guard = progress.lock().expect("no worker panics holding it");
+                let (done, last_checkpoint) = &mut *guard;
+                done.measured.insert(x, measured);
+                let due = last_checkpoint.elapsed() >= super::runner::CHECKPOINT_EVERY;
+                if due {
+                    *last_checkpoint = Instant::now();
+                }
+                due.then(|| done.to_bytes())
+            };
+            bar.set_position(finished.fetch_add(1, Ordering::Relaxed) + 1);
+            let runs =
+                runs_done.fetch_add(scenario.meta.runs, Ordering::Relaxed) + scenario.meta.runs;
+            if stop_after.is_some_and(|n| runs >= n) {
+                context::INTERRUPTED.store(true, Ordering::SeqCst);
             }
-            .into());
+            match due {
+                Some(bytes) => write_checkpoint(&dir, &bytes),
+                None => Ok(()),
+            }
+        })
+    })?;
+    let (done, _) = progress.into_inner().expect("no worker panics holding it");
+    if context::interrupted() {
+        bar.finish_and_clear();
+        save_checkpoint(&dir, &done)?;
+        return Err(Interrupted {
+            name: exploration.name.clone(),
+            completed: range
+                .clone()
+                .filter(|x| done.measured.contains_key(x))
+                .count(),
+            total: range.len(),
+            checkpoint: crate::output::checkpoint::folder(&dir),
         }
-        if last_checkpoint.elapsed() >= super::runner::CHECKPOINT_EVERY {
-            save_checkpoint(&dir, &done)?;
-            last_checkpoint = Instant::now();
-        }
+        .into());
     }
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();

@@ -11,7 +11,7 @@
 //! FNV-1a of every byte before it, so a file cut short or edited is refused.
 
 use crate::scenario::Scenario;
-use crate::stats::codec::fnv_hex;
+use crate::stats::codec::{FNV1A_START, fnv_hex, fnv1a_extend};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -35,15 +35,28 @@ pub struct Done {
 /// What an exploration's experiments are, so that saved ones are never
 /// taken for another's: FNV-1a of the airace version, every experiment's
 /// scenario as run (with its seed and runs) and the outcomes' names.
+///
+/// The text is hashed piece by piece as it is written (the scenarios' TOML
+/// in parallel on the current rayon pool, a block at a time, hashed in
+/// order), never held whole: the same digest as hashing it in one piece.
 pub fn identity(scenarios: &[Scenario], outcomes: &[String]) -> String {
-    let mut text = String::from(env!("CARGO_PKG_VERSION"));
-    for s in scenarios {
-        let _ = write!(text, "\n{}\n{} {}\n", s.to_toml(), s.meta.seed, s.meta.runs);
+    use rayon::prelude::*;
+    /// Scenarios written to TOML at a time.
+    const BLOCK: usize = 1024;
+    let mut state = fnv1a_extend(FNV1A_START, env!("CARGO_PKG_VERSION").as_bytes());
+    for block in scenarios.chunks(BLOCK) {
+        let texts: Vec<String> = block
+            .par_iter()
+            .map(|s| format!("\n{}\n{} {}\n", s.to_toml(), s.meta.seed, s.meta.runs))
+            .collect();
+        for text in &texts {
+            state = fnv1a_extend(state, text.as_bytes());
+        }
     }
     for o in outcomes {
-        let _ = writeln!(text, "outcome {o}");
+        state = fnv1a_extend(state, format!("outcome {o}\n").as_bytes());
     }
-    fnv_hex(text.as_bytes())
+    format!("{state:016x}")
 }
 
 impl Done {
@@ -144,6 +157,36 @@ impl Done {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The identity hashed in pieces is the digest of the whole text, over
+    /// more scenarios than one block.
+    #[test]
+    fn identity_is_the_digest_of_the_whole_text() {
+        let base: Scenario = crate::scenario::one_lab_scenario!("name = \"t\"\n")
+            .parse()
+            .unwrap();
+        let scenarios: Vec<Scenario> = (0..1500u64)
+            .map(|i| {
+                let mut s = base.clone();
+                s.meta.seed = i;
+                s.meta.runs = 1 + i % 7;
+                s
+            })
+            .collect();
+        let outcomes = vec!["p_catastrophe".to_string(), "A.p_win".to_string()];
+        let mut text = String::from(env!("CARGO_PKG_VERSION"));
+        for s in &scenarios {
+            let _ = write!(text, "\n{}\n{} {}\n", s.to_toml(), s.meta.seed, s.meta.runs);
+        }
+        for o in &outcomes {
+            let _ = writeln!(text, "outcome {o}");
+        }
+        assert_eq!(identity(&scenarios, &outcomes), fnv_hex(text.as_bytes()));
+        assert_ne!(
+            identity(&scenarios[..1499], &outcomes),
+            identity(&scenarios, &outcomes)
+        );
+    }
 
     #[test]
     fn experiments_read_back_to_the_same_bits() {

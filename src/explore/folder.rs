@@ -85,19 +85,39 @@ pub fn write_exploration(
     pool: &rayon::ThreadPool,
 ) -> anyhow::Result<Analysis> {
     let units: Vec<usize> = (0..tables::sensitivity_units(e)).collect();
-    let sensitivity = pool.install(|| tables::sensitivities(e, results, &units));
-    let found = tables::discoveries(e, results);
-    let checks = pool.install(|| tables::convergence(e, results));
+    // The analyses are pure functions of the results: run side by side on
+    // the pool (each parallel within, too), the same bytes on any threads.
+    let ((sensitivity, found), (checks, (experiments, (robustness, pairwise)))) =
+        pool.install(|| {
+            rayon::join(
+                || {
+                    rayon::join(
+                        || tables::sensitivities(e, results, &units),
+                        || tables::discoveries(e, results),
+                    )
+                },
+                || {
+                    rayon::join(
+                        || tables::convergence(e, results),
+                        || {
+                            rayon::join(
+                                || tables::experiments(e, results),
+                                || {
+                                    rayon::join(
+                                        || tables::robustness(e, results),
+                                        || tables::pairwise(e, results),
+                                    )
+                                },
+                            )
+                        },
+                    )
+                },
+            )
+        });
     let mut files: Vec<(&str, Vec<u8>)> = vec![
-        (
-            tables::EXPERIMENTS,
-            tables::experiments(e, results).into_bytes(),
-        ),
-        (
-            tables::ROBUSTNESS,
-            tables::robustness(e, results).into_bytes(),
-        ),
-        (tables::PAIRWISE, tables::pairwise(e, results).into_bytes()),
+        (tables::EXPERIMENTS, experiments.into_bytes()),
+        (tables::ROBUSTNESS, robustness.into_bytes()),
+        (tables::PAIRWISE, pairwise.into_bytes()),
     ];
     if !sensitivity.is_empty() {
         files.push((

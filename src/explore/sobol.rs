@@ -35,10 +35,40 @@ pub struct Indices {
     pub st_high: f64,
 }
 
+/// The outputs of a Saltelli design laid out base sample by base sample:
+/// `ab[j k + i]` is `f(AB_i)_j`, so one pass over a (resampled) list of base
+/// samples accumulates every factor's sums side by side.
+struct ByBaseSample {
+    a: Vec<f64>,
+    b: Vec<f64>,
+    ab: Vec<f64>,
+    k: usize,
+}
+
+impl ByBaseSample {
+    fn new(out: &SaltelliOutputs) -> ByBaseSample {
+        let (n, k) = (out.a.len(), out.ab.len());
+        let mut ab = vec![0.0; n * k];
+        for (i, column) in out.ab.iter().enumerate() {
+            for (j, &y) in column.iter().enumerate() {
+                ab[j * k + i] = y;
+            }
+        }
+        ByBaseSample {
+            a: out.a.clone(),
+            b: out.b.clone(),
+            ab,
+            k,
+        }
+    }
+}
+
 /// `S1` and `ST` of every factor from the base samples `rows` (indices
 /// into `out`, repeated when resampled). `None` when the outcome does not
-/// vary (`V = 0`).
-fn point(out: &SaltelliOutputs, rows: &[usize]) -> Option<Vec<(f64, f64)>> {
+/// vary (`V = 0`). Each factor's sums run over `rows` in order, whatever
+/// the layout, so the indices are the same bits as summing factor by
+/// factor.
+fn point(out: &ByBaseSample, rows: &[usize]) -> Option<Vec<(f64, f64)>> {
     let n = rows.len() as f64;
     let mean = rows.iter().map(|&j| out.a[j] + out.b[j]).sum::<f64>() / (2.0 * n);
     let variance = rows
@@ -49,17 +79,21 @@ fn point(out: &SaltelliOutputs, rows: &[usize]) -> Option<Vec<(f64, f64)>> {
     if variance.is_nan() || variance <= 0.0 {
         return None;
     }
+    let k = out.k;
+    let (mut first, mut total) = (vec![0.0; k], vec![0.0; k]);
+    for &j in rows {
+        let (a, b) = (out.a[j], out.b[j]);
+        let ab = &out.ab[j * k..(j + 1) * k];
+        for ((f, t), &ab) in first.iter_mut().zip(total.iter_mut()).zip(ab) {
+            *f += b * (ab - a);
+            *t += (a - ab).powi(2);
+        }
+    }
     Some(
-        out.ab
-            .iter()
-            .map(|ab| {
-                let (mut first, mut total) = (0.0, 0.0);
-                for &j in rows {
-                    first += out.b[j] * (ab[j] - out.a[j]);
-                    total += (out.a[j] - ab[j]).powi(2);
-                }
-                (first / n / variance, total / (2.0 * n) / variance)
-            })
+        first
+            .into_iter()
+            .zip(total)
+            .map(|(first, total)| (first / n / variance, total / (2.0 * n) / variance))
             .collect(),
     )
 }
@@ -69,6 +103,7 @@ fn point(out: &SaltelliOutputs, rows: &[usize]) -> Option<Vec<(f64, f64)>> {
 /// outcome does not vary over the worlds.
 pub fn indices(out: &SaltelliOutputs, resamples: usize, seed: u64) -> Option<Vec<Indices>> {
     let n = out.a.len();
+    let out = &ByBaseSample::new(out);
     let all: Vec<usize> = (0..n).collect();
     let estimate = point(out, &all)?;
     let k = estimate.len();

@@ -211,62 +211,86 @@ fn morris_design(e: &Exploration) -> Option<MorrisDesign> {
 /// Sensitivity of every outcome for every subject, over the base samples
 /// (Sobol') or trajectories (Morris) `units` (all, or a half for the
 /// convergence check). Empty for designs without a sensitivity method.
+/// The (outcome, subject) pairs are analysed in parallel on the current
+/// rayon pool, each with its own bootstrap seed, and kept in their order:
+/// the same rows for any thread count.
 pub fn sensitivities(e: &Exploration, r: &Results, units: &[usize]) -> Vec<Sensitivity> {
-    let k = e.uncertainties.len();
-    let mut out = Vec::new();
+    use rayon::prelude::*;
     let subjects = Subject::all(e.policies.len());
-    for o in 0..e.outcomes.len() {
-        for (si, &subject) in subjects.iter().enumerate() {
-            let y: Vec<f64> = (0..e.points.len()).map(|w| subject.of(r, w, o)).collect();
-            match e.design {
-                Design::Sobol { .. } => {
-                    let split = SaltelliOutputs::split(&y, k).subset(units);
-                    let seed = e
-                        .seed
-                        .wrapping_add((o * subjects.len() + si) as u64)
-                        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
-                    if let Some(indices) = sobol::indices(&split, sobol::BOOTSTRAP_RESAMPLES, seed)
-                    {
-                        for (i, x) in indices.iter().enumerate() {
-                            out.push(Sensitivity {
-                                outcome: o,
-                                subject,
-                                parameter: i,
-                                measures: vec![
-                                    ("S1", x.s1, x.s1_low, x.s1_high),
-                                    ("ST", x.st, x.st_low, x.st_high),
-                                ],
-                            });
-                        }
-                    }
+    let morris = morris_design(e);
+    let pairs: Vec<(usize, usize)> = (0..e.outcomes.len())
+        .flat_map(|o| (0..subjects.len()).map(move |si| (o, si)))
+        .collect();
+    pairs
+        .par_iter()
+        .map(|&(o, si)| sensitivity_of(e, r, units, morris.as_ref(), o, si, subjects[si]))
+        .collect::<Vec<Vec<Sensitivity>>>()
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// The sensitivity rows of outcome `o` for `subject` (the `si`-th of
+/// [`Subject::all`], which seeds its bootstrap).
+fn sensitivity_of(
+    e: &Exploration,
+    r: &Results,
+    units: &[usize],
+    morris: Option<&MorrisDesign>,
+    o: usize,
+    si: usize,
+    subject: Subject,
+) -> Vec<Sensitivity> {
+    let k = e.uncertainties.len();
+    let subjects = Subject::all(e.policies.len()).len();
+    let y: Vec<f64> = (0..e.points.len()).map(|w| subject.of(r, w, o)).collect();
+    let mut out = Vec::new();
+    match e.design {
+        Design::Sobol { .. } => {
+            let split = SaltelliOutputs::split(&y, k).subset(units);
+            let seed = e
+                .seed
+                .wrapping_add((o * subjects + si) as u64)
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            if let Some(indices) = sobol::indices(&split, sobol::BOOTSTRAP_RESAMPLES, seed) {
+                for (i, x) in indices.iter().enumerate() {
+                    out.push(Sensitivity {
+                        outcome: o,
+                        subject,
+                        parameter: i,
+                        measures: vec![
+                            ("S1", x.s1, x.s1_low, x.s1_high),
+                            ("ST", x.st, x.st_low, x.st_high),
+                        ],
+                    });
                 }
-                Design::Morris { .. } => {
-                    let full = morris_design(e).expect("a Morris design");
-                    let design = MorrisDesign {
-                        points: Vec::new(),
-                        moves: units.iter().map(|&t| full.moves[t].clone()).collect(),
-                        k,
-                    };
-                    let ys: Vec<f64> = units
-                        .iter()
-                        .flat_map(|&t| y[t * (k + 1)..(t + 1) * (k + 1)].iter().copied())
-                        .collect();
-                    for (i, x) in morris_effects::effects(&design, &ys).iter().enumerate() {
-                        out.push(Sensitivity {
-                            outcome: o,
-                            subject,
-                            parameter: i,
-                            measures: vec![
-                                ("mu_star", x.mu_star, f64::NAN, f64::NAN),
-                                ("mu", x.mu, f64::NAN, f64::NAN),
-                                ("sigma", x.sigma, f64::NAN, f64::NAN),
-                            ],
-                        });
-                    }
-                }
-                _ => {}
             }
         }
+        Design::Morris { .. } => {
+            let full = morris.expect("a Morris design");
+            let design = MorrisDesign {
+                points: Vec::new(),
+                moves: units.iter().map(|&t| full.moves[t].clone()).collect(),
+                k,
+            };
+            let ys: Vec<f64> = units
+                .iter()
+                .flat_map(|&t| y[t * (k + 1)..(t + 1) * (k + 1)].iter().copied())
+                .collect();
+            for (i, x) in morris_effects::effects(&design, &ys).iter().enumerate() {
+                out.push(Sensitivity {
+                    outcome: o,
+                    subject,
+                    parameter: i,
+                    measures: vec![
+                        ("mu_star", x.mu_star, f64::NAN, f64::NAN),
+                        ("mu", x.mu, f64::NAN, f64::NAN),
+                        ("sigma", x.sigma, f64::NAN, f64::NAN),
+                    ],
+                });
+            }
+        }
+        _ => {}
     }
     out
 }
@@ -307,10 +331,12 @@ pub fn sensitivity(e: &Exploration, rows: &[Sensitivity]) -> String {
 }
 
 /// PRIM for every condition, over all worlds (worlds whose condition
-/// cannot be judged, as when an outcome is NaN, count as not holding).
+/// cannot be judged, as when an outcome is NaN, count as not holding); the
+/// conditions in parallel on the current rayon pool, kept in their order.
 pub fn discoveries(e: &Exploration, r: &Results) -> Vec<Discovery> {
+    use rayon::prelude::*;
     e.conditions
-        .iter()
+        .par_iter()
         .filter_map(|c| {
             let y: Vec<bool> = (0..e.points.len()).map(|w| c.holds(&r.value[w])).collect();
             prim::discover(&e.values, &y, &prim::Settings::default())
@@ -443,7 +469,10 @@ pub fn convergence(e: &Exploration, r: &Results) -> Vec<Check> {
                 |x| e.uncertainties[x.parameter].name.clone(),
             )
     };
-    let (a, b) = (sensitivities(e, r, &first), sensitivities(e, r, &second));
+    let (a, b) = rayon::join(
+        || sensitivities(e, r, &first),
+        || sensitivities(e, r, &second),
+    );
     if !a.is_empty() || !b.is_empty() {
         for (o, outcome) in e.outcomes.iter().enumerate() {
             for s in Subject::all(e.policies.len()) {

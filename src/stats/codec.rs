@@ -105,7 +105,16 @@ impl<'a> Decoder<'a> {
 
 /// FNV-1a, 64 bits: a checksum that tells a damaged or truncated file.
 pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+    fnv1a_extend(FNV1A_START, bytes)
+}
+
+/// FNV-1a's starting state (its offset basis).
+pub const FNV1A_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a of text given in pieces: `fnv1a_extend(fnv1a(x), y)` is
+/// `fnv1a(x ++ y)`, so a long text need not be held whole.
+pub fn fnv1a_extend(state: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(state, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })
 }
