@@ -225,7 +225,13 @@ fn write_game(
         .field("adaptive", config.adaptive)
         .field("max_runs", e.max_runs())
         .field("reproduce", reproduce(config, e));
-    commit_with_figures(dir, GameFolder::Game, files, manifest, &config.common.figures)
+    commit_with_figures(
+        dir,
+        GameFolder::Game,
+        files,
+        manifest,
+        &config.common.figures,
+    )
 }
 
 /// The command that writes the same files again.
