@@ -3,6 +3,7 @@
 //! claiming output folders and taking back those left empty, the worker
 //! thread pool and the progress bar.
 
+use crate::output::FigureOptions;
 use crate::output::folder::{self, Folder, Kind};
 use crate::scenario::ScenarioError;
 use anyhow::Context as _;
@@ -176,4 +177,39 @@ pub(crate) fn claim_folder(
 pub(crate) fn abandon(created: &Created, stopped: Abandoned) -> anyhow::Error {
     created.remove_empty();
     anyhow::Error::new(stopped)
+}
+
+/// What every command that simulates and writes a folder takes (`run`,
+/// `sweep`, `game`, `explore`, `classic`): where its folder goes, its
+/// threads, and how it writes and reports (`main.rs`'s `CommonArgs`), and `merge`, which takes no threads.
+#[derive(Debug, Clone)]
+pub struct CommonOptions {
+    /// The folder under which the command's output folder(s) go.
+    pub out: PathBuf,
+    /// Worker threads; `None` uses every core.
+    pub threads: Option<usize>,
+    /// Print nothing but errors.
+    pub quiet: bool,
+    /// Write into folders that hold files airace did not write.
+    pub force: bool,
+    /// Figures to draw (size), or none.
+    pub figures: FigureOptions,
+    /// The command line, recorded in each manifest.
+    pub command_line: Vec<String>,
+}
+
+impl Default for CommonOptions {
+    /// `output/`, every core, figures at the default size.
+    fn default() -> Self {
+        CommonOptions {
+            out: PathBuf::from("output"),
+            threads: None,
+            quiet: false,
+            force: false,
+            figures: FigureOptions {
+                size: Some(crate::plot::Size::default()),
+            },
+            command_line: Vec::new(),
+        }
+    }
 }

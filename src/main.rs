@@ -404,14 +404,7 @@ impl CommonArgs {
     /// The library's plain copy of these options, with the command line
     /// for the manifests.
     fn options(self) -> commands::CommonOptions {
-        commands::CommonOptions {
-            threads: self.threads.get(),
-            quiet: self.output.quiet,
-            force: self.output.force,
-            figures: self.output.figures(),
-            command_line: command_line(),
-            out: self.out.out,
-        }
+        self.output.options(self.out.out, self.threads.get())
     }
 }
 
@@ -489,6 +482,19 @@ struct OutputArgs {
 }
 
 impl OutputArgs {
+    /// The library's plain copy of the shared options, with the command
+    /// line for the manifests.
+    fn options(self, out: PathBuf, threads: Option<usize>) -> commands::CommonOptions {
+        commands::CommonOptions {
+            threads,
+            quiet: self.quiet,
+            force: self.force,
+            figures: self.figures(),
+            command_line: command_line(),
+            out,
+        }
+    }
+
     /// What to draw: the figure size, or nothing with `--no-plots`.
     fn figures(&self) -> airace::output::FigureOptions {
         self.figure.options(self.no_plots)
@@ -758,12 +764,8 @@ impl MergeArgs {
     fn config(self) -> commands::merge::MergeConfig {
         commands::merge::MergeConfig {
             inputs: self.dirs,
-            out: self.out.out,
             name: self.name.name,
-            force: self.output.force,
-            quiet: self.output.quiet,
-            figures: self.output.figures(),
-            command_line: command_line(),
+            common: self.output.options(self.out.out, None),
         }
     }
 }

@@ -19,7 +19,7 @@ use crate::output::atomic::AtomicFile;
 use crate::output::folder::{Folder, Kind};
 use crate::output::rows::{LABS_FILE, LabColumns, RUNS_FILE, RUNS_HEADER};
 use crate::output::shard_folder::{self, FORMAT, FORMAT_VERSION};
-use crate::output::{self, FigureOptions, RunInfo, ScenarioResult};
+use crate::output::{self, RunInfo, ScenarioResult};
 use crate::scenario::Scenario;
 use anyhow::Context as _;
 use std::collections::BTreeMap;
@@ -137,14 +137,12 @@ impl ShardManifest {
 pub struct MergeConfig {
     /// Shard folders, or folders holding them (two levels down).
     pub inputs: Vec<PathBuf>,
-    pub out: PathBuf,
     /// The comparison folder's name, if the shards' command had several
     /// scenarios (default: the name that command used).
     pub name: Option<String>,
-    pub force: bool,
-    pub quiet: bool,
-    pub figures: FigureOptions,
-    pub command_line: Vec<String>,
+    /// Where the merged folders go and how they are written (`threads` is
+    /// not used: merging adds saved states).
+    pub common: crate::context::CommonOptions,
 }
 
 /// A shard found on disk.
@@ -208,7 +206,7 @@ fn merged_info(first: &ShardManifest, config: &MergeConfig) -> RunInfo {
         airace_version: env!("CARGO_PKG_VERSION"),
         source: first.source.clone(),
         threads: 1,
-        command_line: config.command_line.clone(),
+        command_line: config.common.command_line.clone(),
         merged_shards: Some(first.shards),
     }
 }
@@ -380,7 +378,7 @@ pub fn merge(config: &MergeConfig) -> anyhow::Result<MergeReport> {
         if present == wanted {
             scenarios.sort_by_key(|r| names.iter().position(|n| *n == r.group.name));
             comparison = config.name.clone().or(name);
-        } else if !config.quiet {
+        } else if !config.common.quiet {
             eprintln!(
                 "note: the shards' command ran {}; merging {} of them, so no comparison is written",
                 names.join(", "),
@@ -390,11 +388,11 @@ pub fn merge(config: &MergeConfig) -> anyhow::Result<MergeReport> {
     }
     let mut dirs: Vec<PathBuf> = scenarios
         .iter()
-        .map(|r| config.out.join(&r.group.name))
-        .chain(sweeps.iter().map(|g| config.out.join(&g.name)))
+        .map(|r| config.common.out.join(&r.group.name))
+        .chain(sweeps.iter().map(|g| config.common.out.join(&g.name)))
         .collect();
     if let Some(name) = &comparison {
-        dirs.push(config.out.join(name));
+        dirs.push(config.common.out.join(name));
     }
     for dir in &dirs {
         // `merge shards --out shards` would write beside the shards.
@@ -415,15 +413,18 @@ pub fn merge(config: &MergeConfig) -> anyhow::Result<MergeReport> {
     for dir in &dirs {
         let kind = if comparison
             .as_ref()
-            .is_some_and(|c| config.out.join(c) == *dir)
+            .is_some_and(|c| config.common.out.join(c) == *dir)
         {
             Kind::Comparison
-        } else if sweeps.iter().any(|g| config.out.join(&g.name) == *dir) {
+        } else if sweeps
+            .iter()
+            .any(|g| config.common.out.join(&g.name) == *dir)
+        {
             Kind::Sweep
         } else {
             Kind::Scenario
         };
-        claims.push(Folder::claim(dir, kind, config.force)?);
+        claims.push(Folder::claim(dir, kind, config.common.force)?);
     }
     let mut claims = claims.into_iter();
 
@@ -441,12 +442,16 @@ pub fn merge(config: &MergeConfig) -> anyhow::Result<MergeReport> {
     }
     let comparison = match claims.next() {
         Some(mut folder) => {
-            crate::output::comparison::write_comparison(&mut folder, &results, &config.figures)?;
+            crate::output::comparison::write_comparison(
+                &mut folder,
+                &results,
+                &config.common.figures,
+            )?;
             Some(folder.dir().to_path_buf())
         }
         None => None,
     };
-    if !config.quiet {
+    if !config.common.quiet {
         for f in &folders {
             println!("merged: {}", f.display());
         }
@@ -591,7 +596,7 @@ fn write_scenario_group(
     };
     let info = merged_info(&first, config);
     let result = ScenarioResult::new(ready.scenario, ready.aggregate, info);
-    output::write_scenario(folder, &result, streamed, &config.figures)
+    output::write_scenario(folder, &result, streamed, &config.common.figures)
         .map_err(output::WriteError::into_anyhow)
         .with_context(|| format!("cannot write results to {}", dir.display()))?;
     Ok(result)
@@ -675,7 +680,7 @@ fn write_sweep_group(
         &reproduce,
         first.seed,
         &info,
-        &config.figures,
+        &config.common.figures,
     )
 }
 

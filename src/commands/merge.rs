@@ -14,12 +14,7 @@ pub fn merge(config: &MergeConfig) -> anyhow::Result<Vec<PathBuf>> {
     if !explorations.is_empty() {
         return crate::explore::shard::merge(&crate::explore::shard::MergeConfig {
             shards: explorations,
-            out: config.out.clone(),
-            force: config.force,
-            quiet: config.quiet,
-            figures: config.figures,
-            command_line: config.command_line.clone(),
-            threads: None,
+            common: config.common.clone(),
         });
     }
     let report = crate::shard::merge(config)?;

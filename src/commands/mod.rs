@@ -25,43 +25,8 @@ pub mod sweep;
 pub mod validate;
 
 use crate::context::{Abandoned, InputError, Interrupted};
-use crate::output::FigureOptions;
-use std::path::PathBuf;
 
-/// What every command that simulates and writes a folder takes (`run`,
-/// `sweep`, `game`, `explore`, `classic`): where its folder goes, its
-/// threads, and how it writes and reports (`main.rs`'s `CommonArgs`).
-#[derive(Debug, Clone)]
-pub struct CommonOptions {
-    /// The folder under which the command's output folder(s) go.
-    pub out: PathBuf,
-    /// Worker threads; `None` uses every core.
-    pub threads: Option<usize>,
-    /// Print nothing but errors.
-    pub quiet: bool,
-    /// Write into folders that hold files airace did not write.
-    pub force: bool,
-    /// Figures to draw (size), or none.
-    pub figures: FigureOptions,
-    /// The command line, recorded in each manifest.
-    pub command_line: Vec<String>,
-}
-
-impl Default for CommonOptions {
-    /// `output/`, every core, figures at the default size.
-    fn default() -> Self {
-        CommonOptions {
-            out: PathBuf::from("output"),
-            threads: None,
-            quiet: false,
-            force: false,
-            figures: FigureOptions {
-                size: Some(crate::plot::Size::default()),
-            },
-            command_line: Vec::new(),
-        }
-    }
-}
+pub use crate::context::CommonOptions;
 
 /// Whether a signal stopped the command (exit code 130).
 pub fn is_interrupted(error: &anyhow::Error) -> bool {

@@ -11,7 +11,7 @@
 //! FNV-1a of every byte before it, so a file cut short or edited is refused.
 
 use crate::scenario::Scenario;
-use crate::stats::codec::{FNV1A_START, fnv_hex, fnv1a_extend};
+use crate::stats::codec::{FNV1A_START, fnv_hex, fnv1a_extend, hex_digest};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -56,7 +56,7 @@ pub fn identity(scenarios: &[Scenario], outcomes: &[String]) -> String {
     for o in outcomes {
         state = fnv1a_extend(state, format!("outcome {o}\n").as_bytes());
     }
-    format!("{state:016x}")
+    hex_digest(state)
 }
 
 impl Done {

@@ -179,12 +179,7 @@ fn read(dir: &Path) -> Result<Found, InputError> {
 #[derive(Debug, Clone)]
 pub struct MergeConfig {
     pub shards: Vec<PathBuf>,
-    pub out: PathBuf,
-    pub force: bool,
-    pub quiet: bool,
-    pub figures: crate::output::FigureOptions,
-    pub command_line: Vec<String>,
-    pub threads: Option<usize>,
+    pub common: context::CommonOptions,
 }
 
 /// `airace merge` of exploration shards: checks every shard first (nothing
@@ -253,7 +248,7 @@ pub fn merge(config: &MergeConfig) -> anyhow::Result<Vec<PathBuf>> {
             .into());
         }
     }
-    let pool = context::thread_pool(config.threads)?;
+    let pool = context::thread_pool(config.common.threads)?;
     // Every exploration loaded and checked against its shards.
     let mut ready = Vec::new();
     for ((name, identity), shards) in groups {
@@ -305,18 +300,18 @@ pub fn merge(config: &MergeConfig) -> anyhow::Result<Vec<PathBuf>> {
     }
     let mut written = Vec::new();
     for (e, all, source) in ready {
-        let dir = config.out.join(format!("{}-explore", e.name));
+        let dir = config.common.out.join(format!("{}-explore", e.name));
         let mut created = context::Created::default();
-        let mut folder = created.claim(&dir, Kind::Exploration, config.force)?;
+        let mut folder = created.claim(&dir, Kind::Exploration, config.common.force)?;
         let results = super::folder::results_of(&all, e.points.len(), e.policies.len());
         let source = PathBuf::from(source);
         let provenance = super::folder::Provenance {
             source: &source,
-            command_line: &config.command_line,
-            figures: config.figures,
+            command_line: &config.common.command_line,
+            figures: config.common.figures,
         };
         super::folder::write_exploration(&e, &results, &mut folder, &provenance, &pool)?;
-        if !config.quiet {
+        if !config.common.quiet {
             println!(
                 "merged exploration {}: {} experiments\n{}",
                 e.name,

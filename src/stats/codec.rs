@@ -121,7 +121,13 @@ pub fn fnv1a_extend(state: u64, bytes: &[u8]) -> u64 {
 
 /// [`fnv1a`] as 16 hex digits, as manifests record it.
 pub fn fnv_hex(bytes: &[u8]) -> String {
-    format!("{:016x}", fnv1a(bytes))
+    hex_digest(fnv1a(bytes))
+}
+
+/// An FNV-1a state (from [`fnv1a_extend`]) as 16 hex digits, as
+/// [`fnv_hex`] writes it.
+pub fn hex_digest(state: u64) -> String {
+    format!("{state:016x}")
 }
 
 #[cfg(test)]
