@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # What scripts/shards-local.sh, scripts/slurm/submit.sh and
 # scripts/slurm/selftest.sh share, sourced by each (each defines its own
-# `fail`, which prints its name and exits 2).
+# `fail`, which prints its name and exits 2; the two that take options, their
+# own `own_option`).
 
 # Prints the calling script's header comment: its --help.
 usage() {
@@ -42,4 +43,44 @@ only_shards() {
     done
   fi
   echo "${list[*]}"
+}
+
+# Parses the options before N: those every script takes (-h/--help,
+# --dry-run, --no-merge, --only LIST, --merge OPT) and the script's own that
+# take a value, named in VALUED (space-separated), each handed with its value
+# to the script's `own_option NAME VALUE`; a value follows as the next word
+# or after `=`. Sets dry_run, merge, only and merge_extra, and `args` to the
+# words after the options (N SHARDS OUT ...):
+#   parse_options VALUED "$@"; set -- ${args[@]+"${args[@]}"}
+parse_options() {
+  local valued=" $1 --only --merge " name value words
+  shift
+  dry_run=0
+  merge=1
+  only=''
+  merge_extra=()
+  while [[ $# -gt 0 ]]; do
+    case $1 in
+      -h | --help) usage; exit 0 ;;
+      --dry-run) dry_run=1; shift; continue ;;
+      --no-merge) merge=0; shift; continue ;;
+      --) shift; break ;;
+      -*) ;;
+      *) break ;;
+    esac
+    if [[ $1 == --*=* ]]; then
+      name=${1%%=*} value=${1#*=} words=1
+    else
+      name=$1 value=${2-} words=2
+    fi
+    [[ $valued == *" $name "* ]] || fail "unknown option '$1' (options go before N)"
+    [[ $# -ge $words ]] || fail "$1 needs a value"
+    shift "$words"
+    case $name in
+      --only) only=$value ;;
+      --merge) merge_extra+=("$value") ;;
+      *) own_option "$name" "$value" ;;
+    esac
+  done
+  args=("$@")
 }

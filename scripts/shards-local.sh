@@ -57,35 +57,15 @@ cores() {
 
 jobs=''
 threads=1
-only=''
-merge=1
-dry_run=0
-merge_extra=()
-
-while [[ $# -gt 0 ]]; do
+# The options only this script takes, from parse_options.
+own_option() {
   case $1 in
-    -h | --help) usage; exit 0 ;;
-    --dry-run) dry_run=1; shift ;;
-    --no-merge) merge=0; shift ;;
-    --jobs | --threads | --only | --merge)
-      [[ $# -ge 2 ]] || fail "$1 needs a value"
-      case $1 in
-        --jobs) jobs=$2 ;;
-        --threads) threads=$2 ;;
-        --only) only=$2 ;;
-        --merge) merge_extra+=("$2") ;;
-      esac
-      shift 2
-      ;;
-    --jobs=*) jobs=${1#*=}; shift ;;
-    --threads=*) threads=${1#*=}; shift ;;
-    --only=*) only=${1#*=}; shift ;;
-    --merge=*) merge_extra+=("${1#*=}"); shift ;;
-    --) shift; break ;;
-    -*) fail "unknown option '$1' (options go before N)" ;;
-    *) break ;;
+    --jobs) jobs=$2 ;;
+    --threads) threads=$2 ;;
   esac
-done
+}
+parse_options '--jobs --threads' "$@"
+set -- ${args[@]+"${args[@]}"}
 
 [[ $# -ge 3 ]] || fail "expected N SHARDS OUT [ARGS...] (--help for usage)"
 n=$1 shards=$2 out=$3

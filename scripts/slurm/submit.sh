@@ -62,40 +62,19 @@ absolute() {
 }
 
 
-dry_run=0
-merge=1
 cpus=''
 time_limit=''
-only=''
 sbatch_extra=()
-merge_extra=()
-
-while [[ $# -gt 0 ]]; do
+# The options only this script takes, from parse_options.
+own_option() {
   case $1 in
-    -h | --help) usage; exit 0 ;;
-    --dry-run) dry_run=1; shift ;;
-    --no-merge) merge=0; shift ;;
-    --cpus | --time | --only | --sbatch | --merge)
-      [[ $# -ge 2 ]] || fail "$1 needs a value"
-      case $1 in
-        --cpus) cpus=$2 ;;
-        --time) time_limit=$2 ;;
-        --only) only=$2 ;;
-        --sbatch) sbatch_extra+=("$2") ;;
-        --merge) merge_extra+=("$2") ;;
-      esac
-      shift 2
-      ;;
-    --cpus=*) cpus=${1#*=}; shift ;;
-    --time=*) time_limit=${1#*=}; shift ;;
-    --only=*) only=${1#*=}; shift ;;
-    --sbatch=*) sbatch_extra+=("${1#*=}"); shift ;;
-    --merge=*) merge_extra+=("${1#*=}"); shift ;;
-    --) shift; break ;;
-    -*) fail "unknown option '$1' (options go before N)" ;;
-    *) break ;;
+    --cpus) cpus=$2 ;;
+    --time) time_limit=$2 ;;
+    --sbatch) sbatch_extra+=("$2") ;;
   esac
-done
+}
+parse_options '--cpus --time --sbatch' "$@"
+set -- ${args[@]+"${args[@]}"}
 
 [[ $# -ge 3 ]] || fail "expected N SHARDS OUT [ARGS...]"
 n=$1 shards=$2 out=$3
