@@ -6,7 +6,7 @@ use assert_cmd::Command;
 use common::airace;
 use predicates::prelude::*;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[test]
 fn help_shows_examples() {
@@ -18,21 +18,14 @@ fn help_shows_examples() {
         .stdout(predicate::str::contains(
             "airace run scenarios/rsp-2026.toml",
         ));
-    airace()
-        .args(["run", "--help"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("--threads"));
+    common::prints(airace().args(["run", "--help"]), &["--threads"]);
 }
 
 #[test]
 fn no_arguments_at_all_is_the_default_comparison() {
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = Command::cargo_bin("airace").unwrap();
-    cmd.current_dir(dir.path())
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("10000"));
+    common::prints(cmd.current_dir(dir.path()), &["10000"]);
     let summary: serde_json::Value =
         serde_json::from_slice(&fs::read(dir.path().join("output/rsp-2026/summary.json")).unwrap())
             .unwrap();
@@ -80,8 +73,7 @@ fn validate_checks_game_files_and_names_every_file() {
         .stdout(predicate::str::starts_with(
             "ok: game pause-or-race (3 players, 3 strategies, 10 profiles",
         ));
-    let dir = tempfile::tempdir().unwrap();
-    let broken = dir.path().join("broken-game.toml");
+    let (dir, broken) = common::temp_path("broken-game.toml");
     let game = fs::read_to_string("scenarios/games/pause-or-race.toml").unwrap();
     fs::write(&broken, format!("{game}\nfoo = 1\n")).unwrap();
     airace()
@@ -92,12 +84,12 @@ fn validate_checks_game_files_and_names_every_file() {
         .code(2)
         .stdout(predicate::str::starts_with("ok: race (3 labs"))
         .stderr(predicate::str::contains("unknown field `foo`"));
-    airace()
-        .args(["run", "scenarios/games/pause-or-race.toml", "--out"])
-        .arg(dir.path().join("out"))
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("run it with `airace game FILE`"));
+    common::refuses(
+        airace()
+            .args(["run", "scenarios/games/pause-or-race.toml", "--out"])
+            .arg(dir.path().join("out")),
+        "run it with `airace game FILE`",
+    );
     assert!(!dir.path().join("out").exists());
 }
 
@@ -144,15 +136,7 @@ fn outputs_are_byte_identical_for_any_thread_count() {
     let mut outputs = Vec::new();
     for threads in ["1", "2", "3"] {
         let out = dir.path().join(format!("t{threads}"));
-        airace()
-            .args([
-                "run",
-                "scenarios/rsp-2026.toml",
-                "scenarios/lone-pause.toml",
-                "--quiet",
-                "--runs",
-                "2500",
-            ])
+        common::rsp_and_lone_pause("2500")
             .args(["--threads", threads, "--out", out.to_str().unwrap()])
             .assert()
             .success()
@@ -182,10 +166,9 @@ fn outputs_are_byte_identical_for_any_thread_count() {
 
 #[test]
 fn the_scenario_as_run_reproduces_the_run() {
-    let dir = tempfile::tempdir().unwrap();
-    let first = dir.path().join("first");
-    airace()
-        .args([
+    let (dir, first) = common::temp_path("first");
+    common::writes_into(
+        airace().args([
             "run",
             "scenarios/lone-2026.toml",
             "--quiet",
@@ -193,20 +176,18 @@ fn the_scenario_as_run_reproduces_the_run() {
             "700",
             "--seed",
             "11",
-        ])
-        .args(["--out", first.to_str().unwrap()])
-        .assert()
-        .success();
+        ]),
+        &first,
+    );
     let again = dir.path().join("again");
-    airace()
-        .args([
+    common::writes_into(
+        airace().args([
             "run",
             first.join("lone-2026/scenario.toml").to_str().unwrap(),
             "--quiet",
-        ])
-        .args(["--out", again.to_str().unwrap()])
-        .assert()
-        .success();
+        ]),
+        &again,
+    );
     for file in [
         "summary.json",
         "runs.csv",
@@ -225,19 +206,10 @@ fn the_scenario_as_run_reproduces_the_run() {
 #[test]
 fn no_run_rows_skips_the_per_run_files() {
     let dir = tempfile::tempdir().unwrap();
-    airace()
-        .args([
-            "run",
-            "scenarios/race.toml",
-            "--quiet",
-            "--runs",
-            "100",
-            "--no-run-rows",
-            "--no-plots",
-        ])
-        .args(["--out", dir.path().to_str().unwrap()])
-        .assert()
-        .success();
+    common::writes_into(
+        common::race("100").args(["--no-run-rows", "--no-plots"]),
+        dir.path(),
+    );
     let written: Vec<String> = common::contents(&dir.path().join("race"))
         .into_keys()
         .collect();
@@ -261,12 +233,7 @@ fn no_run_rows_skips_the_per_run_files() {
 fn a_run_over_an_earlier_one_leaves_none_of_its_files() {
     let dir = tempfile::tempdir().unwrap();
     let run = |out: &Path, extra: &[&str]| {
-        airace()
-            .args(["run", "scenarios/race.toml", "--quiet", "--runs", "100"])
-            .args(extra)
-            .args(["--out", out.to_str().unwrap()])
-            .assert()
-            .success();
+        common::writes_into(common::race("100").args(extra), &out);
     };
     let again = dir.path().join("again");
     run(
@@ -295,18 +262,18 @@ fn a_run_over_an_earlier_one_leaves_none_of_its_files() {
 
     // A sweep's folder likewise (its manifest lists its files).
     let sweep = |extra: &[&str]| {
-        airace()
-            .args([
-                "sweep",
-                "scenarios/race.toml",
-                "--set",
-                "world.spillover=0,0.1",
-            ])
-            .args(["--runs", "100", "--quiet", "--dpi", "50"])
-            .args(extra)
-            .args(["--out", again.to_str().unwrap()])
-            .assert()
-            .success();
+        common::writes_into(
+            airace()
+                .args([
+                    "sweep",
+                    "scenarios/race.toml",
+                    "--set",
+                    "world.spillover=0,0.1",
+                ])
+                .args(["--runs", "100", "--quiet", "--dpi", "50"])
+                .args(extra),
+            &again,
+        );
     };
     sweep(&[]);
     assert!(again.join("race-sweep/figures/sweep-line.png").exists());
@@ -316,31 +283,23 @@ fn a_run_over_an_earlier_one_leaves_none_of_its_files() {
 
 #[test]
 fn scenarios_with_one_name_are_refused_before_running() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    airace()
-        .args([
+    let (_dir, out) = common::temp_path("out");
+    common::refuses(
+        airace().args([
             "run",
             "scenarios/race.toml",
             "scenarios/race.toml",
             "--out",
             out.to_str().unwrap(),
-        ])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "scenarios 1 and 2 are both named `race`",
-        ));
+        ]),
+        "scenarios 1 and 2 are both named `race`",
+    );
     assert!(!out.exists());
 }
 
 #[test]
 fn bad_options_exit_with_code_2() {
-    airace()
-        .args(["run", "--runs", "0"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("--runs"));
+    common::refuses(airace().args(["run", "--runs", "0"]), "--runs");
     airace().args(["run", "--threads", "zero"]).assert().code(2);
     airace().args(["frobnicate"]).assert().code(2);
     // --name with one scenario: there is no comparison to name, and it says so.
@@ -356,12 +315,12 @@ fn bad_options_exit_with_code_2() {
         ));
     assert!(!dir.path().join("mine").exists());
     // Names are at most 100 characters, and the message says so.
-    airace()
-        .args(["run", "scenarios/race.toml", "--name"])
-        .arg("x".repeat(101))
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("at most 100 characters"));
+    common::refuses(
+        airace()
+            .args(["run", "scenarios/race.toml", "--name"])
+            .arg("x".repeat(101)),
+        "at most 100 characters",
+    );
     // A seed the scenario.toml written with the results could not hold.
     for command in [
         &["run", "scenarios/race.toml"][..],
@@ -373,31 +332,30 @@ fn bad_options_exit_with_code_2() {
         ],
         &["game", "scenarios/games/pause-or-race.toml"],
     ] {
-        airace()
-            .args(command)
-            .args(["--seed", "9223372036854775808"])
-            .assert()
-            .code(2)
-            .stderr(predicate::str::contains("0..=9223372036854775807"));
+        common::refuses(
+            airace()
+                .args(command)
+                .args(["--seed", "9223372036854775808"]),
+            "0..=9223372036854775807",
+        );
     }
+}
+
+/// `airace run scenarios/rsp-2026.toml --runs RUNS` into a fresh temporary
+/// folder; returns the folder and the scenario's results in it.
+fn rsp_2026(runs: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    common::writes_into(
+        airace().args(["run", "scenarios/rsp-2026.toml", "--quiet", "--runs", runs]),
+        dir.path(),
+    );
+    let results = dir.path().join("rsp-2026");
+    (dir, results)
 }
 
 #[test]
 fn per_run_rows_are_tidy_csv() {
-    let dir = tempfile::tempdir().unwrap();
-    airace()
-        .args([
-            "run",
-            "scenarios/rsp-2026.toml",
-            "--quiet",
-            "--runs",
-            "50",
-            "--out",
-            dir.path().to_str().unwrap(),
-        ])
-        .assert()
-        .success();
-    let d = dir.path().join("rsp-2026");
+    let (_dir, d) = rsp_2026("50");
     for (file, rows) in [("runs.csv", 50), ("labs.csv", 150), ("timeseries.csv", 121)] {
         let text = fs::read_to_string(d.join(file)).unwrap();
         let mut lines = text.lines();
@@ -449,20 +407,7 @@ fn per_run_rows_are_tidy_csv() {
 /// a share recomputed from the per-run rows is the summary's exactly.
 #[test]
 fn numbers_in_csv_and_json_read_back_to_the_same_f64() {
-    let dir = tempfile::tempdir().unwrap();
-    airace()
-        .args([
-            "run",
-            "scenarios/rsp-2026.toml",
-            "--quiet",
-            "--runs",
-            "60",
-            "--out",
-        ])
-        .arg(dir.path())
-        .assert()
-        .success();
-    let d = dir.path().join("rsp-2026");
+    let (_dir, d) = rsp_2026("60");
     let summary: serde_json::Value =
         serde_json::from_slice(&fs::read(d.join("summary.json")).unwrap()).unwrap();
     let csv = fs::read_to_string(d.join("summary.csv")).unwrap();
@@ -510,8 +455,7 @@ fn numbers_in_csv_and_json_read_back_to_the_same_f64() {
 
 #[test]
 fn validate_warns_of_a_quorum_never_met_and_a_regulation_after_the_last_step() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("warned.toml");
+    let (_dir, path) = common::temp_path("warned.toml");
     let lab = |name: &str, policy: &str| {
         format!(
             "[[labs]]\nname = \"{name}\"\ncapability = 1.0\nsafety = 1.0\ncapability_rate = 0.1\n\
@@ -553,18 +497,19 @@ fn validate_warns_of_a_quorum_never_met_and_a_regulation_after_the_last_step() {
 #[test]
 fn a_scenario_with_the_new_mechanics_reports_their_columns() {
     let dir = tempfile::tempdir().unwrap();
-    airace()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "run",
-            "scenarios/regulation.toml",
-            "scenarios/fuzzy-red-lines.toml",
-        ])
-        .args(["--runs", "300", "--no-plots", "--quiet", "--out"])
-        .arg(dir.path())
-        .assert()
-        .success();
+    common::writes_into(
+        airace()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args([
+                "run",
+                "scenarios/regulation.toml",
+                "scenarios/fuzzy-red-lines.toml",
+            ])
+            .args(["--runs", "300", "--no-plots", "--quiet"]),
+        dir.path(),
+    );
     let read = |p: &str| fs::read_to_string(dir.path().join(p)).unwrap();
+    let header = |p: &str| read(p).lines().next().unwrap().to_owned();
     let labs = read("regulation/labs.csv");
     assert!(
         labs.starts_with(
@@ -573,32 +518,14 @@ fn a_scenario_with_the_new_mechanics_reports_their_columns() {
         ),
         "{labs}"
     );
-    assert!(
-        read("regulation/timeseries.csv")
-            .lines()
-            .next()
-            .unwrap()
-            .ends_with(",under_penalty")
-    );
+    assert!(header("regulation/timeseries.csv").ends_with(",under_penalty"));
     let summary = read("regulation/summary.json");
     assert!(summary.contains("\"penalty_steps_mean\""));
     assert!(!summary.contains("unnoticed_steps_mean"));
-    let fuzzy = read("fuzzy-red-lines/labs.csv");
-    assert!(
-        fuzzy
-            .lines()
-            .next()
-            .unwrap()
-            .ends_with(",utility,unnoticed_steps")
-    );
+    assert!(header("fuzzy-red-lines/labs.csv").ends_with(",utility,unnoticed_steps"));
     assert!(read("fuzzy-red-lines/summary.csv").contains("unnoticed_steps_mean,Frontier,"));
-    let header = read("fuzzy-red-lines/timeseries.csv");
     assert!(
-        header
-            .lines()
-            .next()
-            .unwrap()
-            .ends_with(",delayed_Upstart,safety_effort_mean_Frontier,safety_effort_mean_Challenger,safety_effort_mean_Upstart,unnoticed,unnoticed_Frontier,unnoticed_Challenger,unnoticed_Upstart")
+        header("fuzzy-red-lines/timeseries.csv").ends_with(",delayed_Upstart,safety_effort_mean_Frontier,safety_effort_mean_Challenger,safety_effort_mean_Upstart,unnoticed,unnoticed_Frontier,unnoticed_Challenger,unnoticed_Upstart")
     );
 }
 
@@ -619,8 +546,7 @@ fn the_game_template_validates_and_plays() {
     ] {
         assert!(text.contains(key), "{key}");
     }
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("mygame.toml");
+    let (dir, file) = common::temp_path("mygame.toml");
     fs::write(&file, &text).unwrap();
     airace()
         .arg("validate")
@@ -630,13 +556,13 @@ fn the_game_template_validates_and_plays() {
         .stdout(predicate::str::contains(
             "ok: game mygame (3 players, 2 strategies",
         ));
-    airace()
-        .arg("game")
-        .arg(&file)
-        .args(["--runs", "20", "--no-plots", "--out"])
-        .arg(dir.path())
-        .assert()
-        .success();
+    common::writes_into(
+        airace()
+            .arg("game")
+            .arg(&file)
+            .args(["--runs", "20", "--no-plots"]),
+        dir.path(),
+    );
     assert!(dir.path().join("mygame").join("summary.json").is_file());
 }
 
@@ -649,13 +575,13 @@ fn a_sweep_sets_regulation_keys_and_the_quorum() {
     let dir = tempfile::tempdir().unwrap();
     let root = env!("CARGO_MANIFEST_DIR");
     let sweep = |scenario: &str, set: &str| {
-        airace()
-            .current_dir(root)
-            .args(["sweep", scenario, "--set", set, "--keep-points"])
-            .args(["--runs", "200", "--no-plots", "--quiet", "--out"])
-            .arg(dir.path())
-            .assert()
-            .success();
+        common::writes_into(
+            airace()
+                .current_dir(root)
+                .args(["sweep", scenario, "--set", set, "--keep-points"])
+                .args(["--runs", "200", "--no-plots", "--quiet"]),
+            dir.path(),
+        );
     };
     sweep("scenarios/regulation.toml", "regulation.national.audit=0,1");
     let point = |p: &str, file: &str| {
@@ -690,19 +616,17 @@ fn a_sweep_sets_regulation_keys_and_the_quorum() {
     )
     .unwrap();
     assert!(toml.contains("quorum = 0"), "{toml}");
-    airace()
-        .current_dir(root)
-        .args([
-            "sweep",
-            "scenarios/regulation.toml",
-            "--set",
-            "regulation.nationl.audit=0,1",
-        ])
-        .args(["--runs", "20", "--quiet", "--out"])
-        .arg(dir.path().join("bad"))
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "did you mean `regulation.national.audit`?",
-        ));
+    common::refuses(
+        airace()
+            .current_dir(root)
+            .args([
+                "sweep",
+                "scenarios/regulation.toml",
+                "--set",
+                "regulation.nationl.audit=0,1",
+            ])
+            .args(["--runs", "20", "--quiet", "--out"])
+            .arg(dir.path().join("bad")),
+        "did you mean `regulation.national.audit`?",
+    );
 }

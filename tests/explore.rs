@@ -7,7 +7,7 @@ mod common;
 use common::{airace, explore_template, small_sobol};
 use predicates::prelude::*;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn explore(file: &Path, out: &Path, extra: &[&str]) {
     airace()
@@ -18,6 +18,13 @@ fn explore(file: &Path, out: &Path, extra: &[&str]) {
         .args(extra)
         .assert()
         .success();
+}
+
+/// `airace merge --quiet --out OUT`, to be given the shards to merge.
+fn merge(out: &Path) -> assert_cmd::Command {
+    let mut cmd = airace();
+    cmd.args(["merge", "--quiet", "--out"]).arg(out);
+    cmd
 }
 
 /// Every file under `dir` (a folder's bytes are empty), by name.
@@ -50,8 +57,7 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn the_template_runs_and_gives_the_same_bytes_for_any_thread_count() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("q.toml");
+    let (dir, file) = common::temp_path("q.toml");
     fs::write(
         &file,
         explore_template().replace("worlds = 64", "worlds = 16"),
@@ -229,8 +235,7 @@ fn bad_explorations_are_refused_with_their_place_and_nothing_is_written() {
         ),
     ];
     for (from, to, message) in cases {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("bad.toml");
+        let (dir, file) = common::temp_path("bad.toml");
         let text = explore_template();
         assert!(text.contains(from), "{from}");
         let mut text = text.replacen(from, to, 1);
@@ -254,26 +259,22 @@ fn bad_explorations_are_refused_with_their_place_and_nothing_is_written() {
 
 #[test]
 fn validate_checks_an_exploration_as_explore_reads_it() {
-    airace()
-        .args(["validate", "scenarios/explore/headline-claims.toml"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
+    common::prints(
+        airace().args(["validate", "scenarios/explore/headline-claims.toml"]),
+        &[
             "ok: exploration headline-claims (sobol design, 1536 worlds x 5 policies x 200 runs, seed 1)",
-        ));
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("bad.toml");
+        ],
+    );
+    let (_dir, file) = common::temp_path("bad.toml");
     fs::write(
         &file,
         explore_template().replace("world.spillover", "world.spilover"),
     )
     .unwrap();
-    airace()
-        .arg("validate")
-        .arg(&file)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("did you mean `world.spillover`?"));
+    common::refuses(
+        airace().arg("validate").arg(&file),
+        "did you mean `world.spillover`?",
+    );
 }
 
 /// The manifest without the command line that made it.
@@ -305,12 +306,20 @@ fn assert_same_as_whole(whole: &Path, other: &Path, how: &str) {
     }
 }
 
-#[test]
-fn shards_merge_into_the_bytes_of_one_whole_exploration() {
+/// [`small_sobol`] in a fresh temporary folder, run whole (in one piece,
+/// uninterrupted) into its `whole/`: the bytes that shards merged and a
+/// resumed exploration must give. Returns the folder, the file and `whole`.
+fn small_sobol_run_whole() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let file = small_sobol(dir.path());
     let whole = dir.path().join("whole");
     explore(&file, &whole, &[]);
+    (dir, file, whole)
+}
+
+#[test]
+fn shards_merge_into_the_bytes_of_one_whole_exploration() {
+    let (dir, file, whole) = small_sobol_run_whole();
     let shards = dir.path().join("shards");
     for k in 1..=3 {
         explore(
@@ -336,13 +345,7 @@ fn shards_merge_into_the_bytes_of_one_whole_exploration() {
         )
         .unwrap();
     }
-    airace()
-        .args(["merge", "--quiet", "--out"])
-        .arg(&merged)
-        .arg(&partial)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("shard(s) 2/3 missing"));
+    common::refuses(merge(&merged).arg(&partial), "shard(s) 2/3 missing");
     assert!(!merged.exists());
     for k in [1, 3] {
         let name = format!("shard-{k}-of-3");
@@ -352,12 +355,7 @@ fn shards_merge_into_the_bytes_of_one_whole_exploration() {
         )
         .unwrap();
     }
-    airace()
-        .args(["merge", "--quiet", "--out"])
-        .arg(&merged)
-        .arg(&shards)
-        .assert()
-        .success();
+    merge(&merged).arg(&shards).assert().success();
     assert_same_as_whole(
         &whole.join("my-question-explore"),
         &merged.join("my-question-explore"),
@@ -367,10 +365,7 @@ fn shards_merge_into_the_bytes_of_one_whole_exploration() {
 
 #[test]
 fn a_resumed_exploration_equals_an_uninterrupted_one_byte_for_byte() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = small_sobol(dir.path());
-    let whole = dir.path().join("whole");
-    explore(&file, &whole, &[]);
+    let (dir, file, whole) = small_sobol_run_whole();
     let part = dir.path().join("part");
     let run = || {
         let mut cmd = airace();
@@ -393,17 +388,11 @@ fn a_resumed_exploration_equals_an_uninterrupted_one_byte_for_byte() {
     assert!(folder.join(".airace-checkpoint/experiments.done").is_file());
     // Without --resume the checkpoint is not thrown away; with another
     // seed it is not resumed.
-    run()
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("add --resume to continue it"));
-    run()
-        .args(["--resume", "--seed", "9"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "its checkpoint is of another exploration",
-        ));
+    common::refuses(&mut run(), "add --resume to continue it");
+    common::refuses(
+        run().args(["--resume", "--seed", "9"]),
+        "its checkpoint is of another exploration",
+    );
     run().arg("--resume").assert().success();
     assert!(!folder.join(".airace-checkpoint").exists());
     assert_same_as_whole(&whole.join("my-question-explore"), &folder, "resumed");
@@ -414,8 +403,7 @@ fn a_resumed_exploration_equals_an_uninterrupted_one_byte_for_byte() {
 /// and every experiment's world records the value it ran with.
 #[test]
 fn regulation_keys_and_the_quorum_can_be_explored() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("q.toml");
+    let (dir, file) = common::temp_path("q.toml");
     let root = env!("CARGO_MANIFEST_DIR");
     fs::write(
         &file,
@@ -433,14 +421,14 @@ fn regulation_keys_and_the_quorum_can_be_explored() {
     .unwrap();
     // The regulation scenarios' Frontier has no conditional pause: the
     // quorum's path names a rule that is not one, and is refused.
-    airace()
-        .arg("explore")
-        .arg(&file)
-        .args(["--quiet", "--out"])
-        .arg(dir.path())
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("labs.Frontier.policy.0.quorum"));
+    common::refuses(
+        airace()
+            .arg("explore")
+            .arg(&file)
+            .args(["--quiet", "--out"])
+            .arg(dir.path()),
+        "labs.Frontier.policy.0.quorum",
+    );
     let text = fs::read_to_string(&file).unwrap();
     let without_quorum = text.replace(
         "[[explore.uncertainty]]\nkey = \"labs.Frontier.policy.0.quorum\"\nintegers = [0, 2]\n",
@@ -484,19 +472,10 @@ fn regulation_keys_and_the_quorum_can_be_explored() {
 /// could not be read (no empty lists of labs or policies).
 #[test]
 fn an_exploration_copied_away_from_its_scenarios_names_each_missing_file_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("claims.toml");
+    let (dir, file) = common::temp_path("claims.toml");
     fs::copy("scenarios/explore/headline-claims.toml", &file).unwrap();
     let out = dir.path().join("out");
-    let output = airace()
-        .arg("explore")
-        .arg(&file)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let stderr = common::refused_into(airace().arg("explore").arg(&file), &out);
     let text = fs::read_to_string(&file).unwrap();
     for name in ["race", "pause-2023", "rsp-2026", "lone-pause", "lone-2026"] {
         let needle = format!("scenario = \"../{name}.toml\"");
@@ -522,7 +501,6 @@ fn an_exploration_copied_away_from_its_scenarios_names_each_missing_file_once() 
         !stderr.contains("outcome"),
         "no follow-on errors:\n{stderr}"
     );
-    assert!(!out.exists(), "nothing written");
 }
 
 /// `airace explore FILE ARGS --out OUT` as a process of its own.
@@ -572,8 +550,7 @@ fn a_busy_folder_refuses_a_second_explore_and_sigint_then_resume_gives_the_same_
         std::thread::sleep(Duration::from_millis(10));
     }
     let second = explore_process(&file, &part, &args).output().unwrap();
-    let stderr = String::from_utf8_lossy(&second.stderr);
-    assert_eq!(second.status.code(), Some(2), "{stderr}");
+    let stderr = common::exited(&second, 2);
     assert!(
         stderr.contains("is being written by another airace"),
         "{stderr}"
@@ -588,8 +565,7 @@ fn a_busy_folder_refuses_a_second_explore_and_sigint_then_resume_gives_the_same_
         .unwrap();
     assert!(sent.success());
     let stopped = first.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&stopped.stderr);
-    assert_eq!(stopped.status.code(), Some(130), "{stderr}");
+    let stderr = common::exited(&stopped, 130);
     assert!(
         stderr.contains("interrupted: exploration my-question stopped after"),
         "{stderr}"
@@ -608,8 +584,7 @@ fn a_busy_folder_refuses_a_second_explore_and_sigint_then_resume_gives_the_same_
             .arg("--resume")
             .output()
             .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        let stderr = common::exited(&out, 2);
         assert!(stderr.contains("is damaged"), "{stderr}");
         assert!(!folder.join("experiments.csv").exists());
     }
@@ -640,12 +615,7 @@ fn damaged_shards_and_shards_of_two_explorations_are_refused() {
     let shard = |k: u32| shards.join(format!("my-question-explore/shard-{k}-of-2"));
     let merged = dir.path().join("merged");
     let refused = |inputs: &[&Path], why: &str| {
-        let out = airace()
-            .args(["merge", "--quiet", "--out"])
-            .arg(&merged)
-            .args(inputs)
-            .output()
-            .unwrap();
+        let out = merge(&merged).args(inputs).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{why}: {stderr}");
         assert!(stderr.contains(why), "{why}: {stderr}");
@@ -669,13 +639,12 @@ fn damaged_shards_and_shards_of_two_explorations_are_refused() {
     let other = dir.path().join("other");
     fs::create_dir(&other).unwrap();
     let other_file = other.join("q.toml");
-    fs::write(
-        &other_file,
-        fs::read_to_string(&file)
-            .unwrap()
-            .replace("# seed = 1", "seed = 7"),
-    )
-    .unwrap();
+    // Writes the file `from` into `other_file` with `old` replaced by `new`.
+    let edit = |from: &Path, old: &str, new: &str| {
+        let text = fs::read_to_string(from).unwrap().replace(old, new);
+        fs::write(&other_file, text).unwrap();
+    };
+    edit(&file, "# seed = 1", "seed = 7");
     let other_shards = dir.path().join("other-shards");
     explore(&other_file, &other_shards, &["--shard", "2/2"]);
     let other_shard = other_shards.join("my-question-explore/shard-2-of-2");
@@ -684,23 +653,16 @@ fn damaged_shards_and_shards_of_two_explorations_are_refused() {
         "the shards of exploration my-question are of different runs of it",
     );
     // And of another name: each is incomplete.
-    fs::write(
+    edit(
         &other_file,
-        fs::read_to_string(&other_file)
-            .unwrap()
-            .replace("name = \"my-question\"", "name = \"other-question\""),
-    )
-    .unwrap();
+        "name = \"my-question\"",
+        "name = \"other-question\"",
+    );
     fs::remove_dir_all(&other_shards).unwrap();
     explore(&other_file, &other_shards, &["--shard", "2/2"]);
     let other_shard = other_shards.join("other-question-explore/shard-2-of-2");
     refused(&[&shard(1), &other_shard], "shard(s) 2/2 missing");
-    airace()
-        .args(["merge", "--quiet", "--out"])
-        .arg(&merged)
-        .arg(&shards)
-        .assert()
-        .success();
+    merge(&merged).arg(&shards).assert().success();
 }
 
 /// A folder of the exploration's name that airace did not make is never
@@ -709,8 +671,7 @@ fn damaged_shards_and_shards_of_two_explorations_are_refused() {
 /// its own is refused even with --force. A file of that name is refused.
 #[test]
 fn a_folder_of_the_same_name_that_airace_did_not_make_is_never_overwritten() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("q.toml");
+    let (dir, file) = common::temp_path("q.toml");
     fs::write(&file, explore_template()).unwrap();
     let out = dir.path().join("out");
     let folder = out.join("my-question-explore");
@@ -736,8 +697,7 @@ fn a_folder_of_the_same_name_that_airace_did_not_make_is_never_overwritten() {
     assert!(!folder.join("experiments.csv").exists());
     fs::write(folder.join("robustness.csv"), "my own table").unwrap();
     let refused = run(&["--force"]);
-    let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    let stderr = common::exited(&refused, 2);
     assert!(stderr.contains("robustness.csv"), "{stderr}");
     assert_eq!(
         fs::read_to_string(folder.join("robustness.csv")).unwrap(),

@@ -366,16 +366,12 @@ fn the_gallery_shows_every_kind_of_figure() {
             ),
         )
         .unwrap();
-        airace()
-            .arg("explore")
-            .arg(&file)
-            .args([
+        common::writes_into(
+            airace().arg("explore").arg(&file).args([
                 "--runs", "20", "-q", "--width", "3.5", "--height", "2.6", "--dpi", "50",
-            ])
-            .arg("--out")
-            .arg(dir.path().join(name))
-            .assert()
-            .success();
+            ]),
+            &dir.path().join(name),
+        );
     }
     figure_kinds(dir.path(), &mut kinds);
     for kind in [

@@ -2,7 +2,6 @@
 //! is there, is a valid SVG or PNG of the size asked for, and is redrawn to
 //! the same bytes from the CSV files alone.
 
-use predicates::prelude::*;
 use std::fs;
 
 mod common;
@@ -12,21 +11,12 @@ use common::{airace, assert_same_outputs, check_figures};
 #[test]
 fn a_run_draws_every_figure_at_the_size_asked_and_plot_redraws_the_same_bytes() {
     let dir = tempfile::tempdir().unwrap();
-    airace()
-        .args([
-            "run",
-            "scenarios/rsp-2026.toml",
-            "scenarios/lone-pause.toml",
-            "--quiet",
-            "--runs",
-            "400",
-        ])
-        .args([
-            "--name", "cmp", "--width", "3.5", "--height", "2.5", "--dpi", "300", "--out",
-        ])
-        .arg(dir.path())
-        .assert()
-        .success();
+    common::writes_into(
+        common::rsp_and_lone_pause("400").args([
+            "--name", "cmp", "--width", "3.5", "--height", "2.5", "--dpi", "300",
+        ]),
+        dir.path(),
+    );
     let scenario = ["risk", "capability", "outcomes", "policy"];
     check_figures(
         &dir.path().join("rsp-2026"),
@@ -92,26 +82,12 @@ fn a_run_draws_every_figure_at_the_size_asked_and_plot_redraws_the_same_bytes() 
 #[test]
 fn no_plots_draws_nothing_and_plot_refuses_other_folders() {
     let dir = tempfile::tempdir().unwrap();
-    airace()
-        .args([
-            "run",
-            "scenarios/race.toml",
-            "--quiet",
-            "--runs",
-            "50",
-            "--no-plots",
-            "--out",
-        ])
-        .arg(dir.path())
-        .assert()
-        .success();
+    common::writes_into(common::race("50").args(["--no-plots"]), dir.path());
     assert!(!dir.path().join("race/figures").exists());
-    airace()
-        .arg("plot")
-        .arg(dir.path())
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("is not an airace output folder"));
+    common::refuses(
+        airace().arg("plot").arg(dir.path()),
+        "is not an airace output folder",
+    );
     airace()
         .args(["plot", "output-that-does-not-exist"])
         .assert()
@@ -121,25 +97,14 @@ fn no_plots_draws_nothing_and_plot_refuses_other_folders() {
     let timeseries = std::fs::read_to_string(race.join("timeseries.csv")).unwrap();
     let cut = timeseries.len() - 20;
     std::fs::write(race.join("timeseries.csv"), &timeseries[..cut]).unwrap();
-    airace()
-        .arg("plot")
-        .arg(&race)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("timeseries.csv"));
+    common::refuses(airace().arg("plot").arg(&race), "timeseries.csv");
     std::fs::write(race.join("timeseries.csv"), timeseries).unwrap();
     std::fs::remove_file(race.join("summary.csv")).unwrap();
-    airace()
-        .arg("plot")
-        .arg(&race)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("summary.csv"));
-    airace()
-        .args(["run", "--width", "0.1"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("allowed 1 to 40 inches"));
+    common::refuses(airace().arg("plot").arg(&race), "summary.csv");
+    common::refuses(
+        airace().args(["run", "--width", "0.1"]),
+        "allowed 1 to 40 inches",
+    );
     // Each value in range, their product not: refused before any work
     // (plotters' bitmap arithmetic overflows on such sizes).
     let big = ["--width", "40", "--height", "40", "--dpi", "1200"];
@@ -150,15 +115,10 @@ fn no_plots_draws_nothing_and_plot_refuses_other_folders() {
         } else {
             out.clone()
         };
-        airace()
-            .args(command)
-            .arg(&target)
-            .args(big)
-            .assert()
-            .code(2)
-            .stderr(predicate::str::contains(
-                "is a PNG of 48000 x 48000 pixels (2304 megapixels); airace draws at most 100",
-            ));
+        common::refuses(
+            airace().args(command).arg(&target).args(big),
+            "is a PNG of 48000 x 48000 pixels (2304 megapixels); airace draws at most 100",
+        );
     }
     assert!(!out.exists());
 }
@@ -166,13 +126,7 @@ fn no_plots_draws_nothing_and_plot_refuses_other_folders() {
 #[test]
 fn a_two_key_grid_sweep_writes_every_point_a_line_and_a_heatmap() {
     let dir = tempfile::tempdir().unwrap();
-    airace()
-        .args([
-            "sweep",
-            "scenarios/rsp-2026.toml",
-            "--set",
-            "labs.Frontier.policy.1.risk=0.001,0.004",
-        ])
+    common::rsp_sweep("labs.Frontier.policy.1.risk=0.001,0.004")
         .args([
             "--set",
             "world.hazard.gap_slope=0.2,0.4,0.6",
@@ -229,28 +183,27 @@ fn a_two_key_grid_sweep_writes_every_point_a_line_and_a_heatmap() {
 #[test]
 fn a_latin_hypercube_sweep_has_the_samples_asked_and_keep_points_keeps_them() {
     let dir = tempfile::tempdir().unwrap();
-    airace()
-        .args([
-            "sweep",
-            "scenarios/race.toml",
-            "--samples",
-            "6",
-            "--set",
-            "labs.Upstart.safety_share=0..0.3",
-        ])
-        .args([
-            "--set",
-            "world.spillover=0..0.1",
-            "--runs",
-            "100",
-            "--quiet",
-            "--keep-points",
-            "--no-plots",
-            "--out",
-        ])
-        .arg(dir.path())
-        .assert()
-        .success();
+    common::writes_into(
+        airace()
+            .args([
+                "sweep",
+                "scenarios/race.toml",
+                "--samples",
+                "6",
+                "--set",
+                "labs.Upstart.safety_share=0..0.3",
+            ])
+            .args([
+                "--set",
+                "world.spillover=0..0.1",
+                "--runs",
+                "100",
+                "--quiet",
+                "--keep-points",
+                "--no-plots",
+            ]),
+        dir.path(),
+    );
     let sweep = dir.path().join("race-sweep");
     let csv = fs::read_to_string(sweep.join("sweep.csv")).unwrap();
     let rows: Vec<Vec<f64>> = csv
@@ -288,8 +241,7 @@ fn a_latin_hypercube_sweep_has_the_samples_asked_and_keep_points_keeps_them() {
 
 #[test]
 fn bad_sweep_keys_get_clear_errors_and_write_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
+    let (_dir, out) = common::temp_path("out");
     let cases: [(&[&str], &str); 11] = [
         // Regression: the second --set of a key silently replaced the first.
         (
@@ -348,14 +300,14 @@ fn bad_sweep_keys_get_clear_errors_and_write_nothing() {
         ),
     ];
     for (args, message) in cases {
-        airace()
-            .args(["sweep", "scenarios/rsp-2026.toml"])
-            .args(args)
-            .arg("--out")
-            .arg(&out)
-            .assert()
-            .code(2)
-            .stderr(predicate::str::contains(message));
+        common::refuses(
+            airace()
+                .args(["sweep", "scenarios/rsp-2026.toml"])
+                .args(args)
+                .arg("--out")
+                .arg(&out),
+            message,
+        );
     }
     assert!(!out.exists());
 }
@@ -369,14 +321,14 @@ fn a_lab_whose_name_has_a_dot_can_be_swept() {
     let race = fs::read_to_string("scenarios/race.toml").unwrap();
     let scenario = dir.path().join("dotlab.toml");
     fs::write(&scenario, race.replace("\"Frontier\"", "\"v1.5\"")).unwrap();
-    airace()
-        .arg("sweep")
-        .arg(&scenario)
-        .args(["--set", "labs.v1.5.safety_share=0.1,0.3", "--runs", "20"])
-        .args(["--no-plots", "--quiet", "--out"])
-        .arg(dir.path())
-        .assert()
-        .success();
+    common::writes_into(
+        airace()
+            .arg("sweep")
+            .arg(&scenario)
+            .args(["--set", "labs.v1.5.safety_share=0.1,0.3", "--runs", "20"])
+            .args(["--no-plots", "--quiet"]),
+        dir.path(),
+    );
     let csv = fs::read_to_string(dir.path().join("race-sweep/sweep.csv")).unwrap();
     assert!(
         csv.starts_with("point,design,labs.v1.5.safety_share,runs,"),
@@ -405,19 +357,10 @@ fn validate_checks_the_sweep_table_as_sweep_does() {
             message.push_str(&format!("  {file}:{e}\n"));
         }
         let validate = airace().arg("validate").arg(&scenario).output().unwrap();
-        assert_eq!(validate.status.code(), Some(2));
-        assert_eq!(String::from_utf8_lossy(&validate.stderr), message);
+        assert_eq!(common::exited(&validate, 2), message);
         let out = dir.path().join("out");
-        let sweep = airace()
-            .arg("sweep")
-            .arg(&scenario)
-            .arg("--out")
-            .arg(&out)
-            .output()
-            .unwrap();
-        assert_eq!(sweep.status.code(), Some(2));
-        assert_eq!(String::from_utf8_lossy(&sweep.stderr), message);
-        assert!(!out.exists());
+        let sweep = common::refused_into(airace().arg("sweep").arg(&scenario), &out);
+        assert_eq!(sweep, message);
     };
     check(
         "table.toml",
@@ -486,19 +429,19 @@ fn validate_checks_the_sweep_table_as_sweep_does() {
 fn a_sweep_folder_records_how_to_run_it_again() {
     let dir = tempfile::tempdir().unwrap();
     let sweep = |out: &std::path::Path, threads: &str| {
-        airace()
-            .args(["sweep", "scenarios/race.toml"])
-            .args([
-                "--set",
-                "world.returns=0.3..0.7",
-                "--set",
-                "labs.Frontier.count=1..3",
-            ])
-            .args(["--samples", "4", "--runs", "60", "--seed", "9", "--quiet"])
-            .args(["--threads", threads, "--out"])
-            .arg(out)
-            .assert()
-            .success();
+        common::writes_into(
+            airace()
+                .args(["sweep", "scenarios/race.toml"])
+                .args([
+                    "--set",
+                    "world.returns=0.3..0.7",
+                    "--set",
+                    "labs.Frontier.count=1..3",
+                ])
+                .args(["--samples", "4", "--runs", "60", "--seed", "9", "--quiet"])
+                .args(["--threads", threads]),
+            out,
+        );
         out.join("race-sweep")
     };
     let one = sweep(&dir.path().join("t1"), "1");
@@ -521,13 +464,13 @@ fn a_sweep_folder_records_how_to_run_it_again() {
     assert_eq!(manifest["reproduce"], "airace sweep sweep.toml --seed 9");
     // sweep.toml alone (its seed and runs inside) runs the same points.
     let again = dir.path().join("again");
-    airace()
-        .arg("sweep")
-        .arg(one.join("sweep.toml"))
-        .args(["--quiet", "--no-plots", "--out"])
-        .arg(&again)
-        .assert()
-        .success();
+    common::writes_into(
+        airace()
+            .arg("sweep")
+            .arg(one.join("sweep.toml"))
+            .args(["--quiet", "--no-plots"]),
+        &again,
+    );
     assert_eq!(
         fs::read_to_string(again.join("race-sweep/sweep.csv")).unwrap(),
         fs::read_to_string(one.join("sweep.csv")).unwrap()
@@ -568,13 +511,13 @@ fn ten_labs_keep_every_legend_entry_a_colour_each_and_apart_labels() {
         .replace("name = \"Upstart\"\n", "name = \"Upstart\"\ncount = 4\n");
     let file = dir.path().join("ten.toml");
     fs::write(&file, text).unwrap();
-    airace()
-        .arg("run")
-        .arg(&file)
-        .args(["--runs", "200", "--quiet", "--no-run-rows", "--out"])
-        .arg(dir.path())
-        .assert()
-        .success();
+    common::writes_into(
+        airace()
+            .arg("run")
+            .arg(&file)
+            .args(["--runs", "200", "--quiet", "--no-run-rows"]),
+        dir.path(),
+    );
     let figures = dir.path().join("ten/figures");
     let svg = fs::read_to_string(figures.join("capability.svg")).unwrap();
     let height: f64 = svg
@@ -626,22 +569,12 @@ fn a_sweep_reports_the_same_whether_or_not_it_keeps_its_points() {
     let dir = tempfile::tempdir().unwrap();
     let sweep = |keep: bool, out: &str| {
         let out = dir.path().join(out);
-        airace()
-            .args([
-                "sweep",
-                "scenarios/rsp-2026.toml",
-                "--set",
-                "world.spillover=0,0.05,0.1",
-                "--runs",
-                "1500",
-                "--quiet",
-                "--no-plots",
-            ])
-            .args(keep.then_some("--keep-points"))
-            .arg("--out")
-            .arg(&out)
-            .assert()
-            .success();
+        common::writes_into(
+            common::rsp_sweep("world.spillover=0,0.05,0.1")
+                .args(["--runs", "1500", "--quiet", "--no-plots"])
+                .args(keep.then_some("--keep-points")),
+            &out,
+        );
         fs::read_to_string(out.join("rsp-2026-sweep").join("sweep.csv")).unwrap()
     };
     let (summaries, kept) = (sweep(false, "a"), sweep(true, "b"));
@@ -658,8 +591,8 @@ fn a_sweep_reports_the_same_whether_or_not_it_keeps_its_points() {
 fn the_tradeoff_figure_plots_the_numbers_of_comparison_csv_and_runs_csv() {
     use airace::plot::figure::Figure;
     let dir = tempfile::tempdir().unwrap();
-    airace()
-        .args([
+    common::writes_into(
+        airace().args([
             "run",
             "scenarios/race.toml",
             "scenarios/rsp-2026.toml",
@@ -669,11 +602,9 @@ fn the_tradeoff_figure_plots_the_numbers_of_comparison_csv_and_runs_csv() {
             "--no-plots",
             "--name",
             "cmp",
-            "--out",
-        ])
-        .arg(dir.path())
-        .assert()
-        .success();
+        ]),
+        dir.path(),
+    );
     let data = airace::output::comparison::read(&dir.path().join("cmp")).unwrap();
     let figures = airace::plot::figures::comparison_figures(&data).unwrap();
     let stems: Vec<&str> = figures.iter().map(|(s, _)| s.as_str()).collect();

@@ -41,22 +41,23 @@ fn number(row: &std::collections::BTreeMap<String, String>, column: &str) -> f64
 #[test]
 fn the_shipped_game_gives_every_table() {
     let out = tempfile::tempdir().unwrap();
-    airace()
-        .args([
-            "game",
-            "scenarios/games/pause-or-race.toml",
-            "--runs",
-            "300",
-            "--threads",
-            "2",
-            "--out",
-        ])
-        .arg(out.path())
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("1 pause-2023 + 2 rsp-2026").and(
-            predicate::str::contains("stationary distribution (Z = 50, beta = 10)"),
-        ));
+    common::prints(
+        airace()
+            .args([
+                "game",
+                "scenarios/games/pause-or-race.toml",
+                "--runs",
+                "300",
+                "--threads",
+                "2",
+                "--out",
+            ])
+            .arg(out.path()),
+        &[
+            "1 pause-2023 + 2 rsp-2026",
+            "stationary distribution (Z = 50, beta = 10)",
+        ],
+    );
     let dir = out.path().join("pause-or-race");
     for file in [
         "payoffs.csv",
@@ -235,21 +236,21 @@ fn adaptive_runs_go_to_the_undecided_profiles_only() {
         "airace game game.toml --runs 300 --seed 1 --max-runs 76800"
     );
     // The console names what stays undecided, with its runs.
-    airace()
-        .args([
-            "game",
-            file,
-            "--no-plots",
-            "--runs",
-            "300",
-            "--no-adaptive",
-            "--force",
-            "--out",
-        ])
-        .arg(out.path().join("fixed"))
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("undecided at 300 runs: "));
+    common::prints(
+        airace()
+            .args([
+                "game",
+                file,
+                "--no-plots",
+                "--runs",
+                "300",
+                "--no-adaptive",
+                "--force",
+                "--out",
+            ])
+            .arg(out.path().join("fixed")),
+        &["undecided at 300 runs: "],
+    );
     airace()
         .args([
             "game",
@@ -383,17 +384,8 @@ fn every_game_reports_a_mixed_equilibrium_with_its_epsilon() {
 fn game_results_do_not_depend_on_the_thread_count() {
     let out = tempfile::tempdir().unwrap();
     let run = |threads: &str, folder: &str| {
-        airace()
-            .args([
-                "game",
-                "scenarios/games/pause-or-race.toml",
-                "--runs",
-                "200",
-                "-q",
-                "--threads",
-                threads,
-                "--out",
-            ])
+        common::pause_or_race("200")
+            .args(["--threads", threads, "--out"])
             .arg(out.path().join(folder))
             .assert()
             .success()
@@ -415,19 +407,17 @@ fn game_results_do_not_depend_on_the_thread_count() {
 #[test]
 fn the_seat_game_reproduces_the_shipped_scenarios() {
     let out = tempfile::tempdir().unwrap();
-    airace()
-        .args([
+    common::writes_into(
+        airace().args([
             "game",
             "scenarios/games/pause-or-race-seats.toml",
             "--runs",
             "150",
             "--no-adaptive",
             "-q",
-            "--out",
-        ])
-        .arg(out.path())
-        .assert()
-        .success();
+        ]),
+        out.path(),
+    );
     let dir = out.path().join("pause-or-race-seats");
     let payoffs = rows(&dir.join("payoffs.csv"));
     assert_eq!(payoffs.len(), 27 * 3);
@@ -444,8 +434,8 @@ fn the_seat_game_reproduces_the_shipped_scenarios() {
                 && r["seat_Upstart"] == "race"
         })
         .unwrap();
-    airace()
-        .args([
+    common::writes_into(
+        airace().args([
             "run",
             "scenarios/race.toml",
             "--runs",
@@ -455,11 +445,9 @@ fn the_seat_game_reproduces_the_shipped_scenarios() {
             "-q",
             "--no-plots",
             "--no-run-rows",
-            "--out",
-        ])
-        .arg(out.path())
-        .assert()
-        .success();
+        ]),
+        out.path(),
+    );
     let summary = json(&out.path().join("race/summary.json"));
     let p = summary["p_catastrophe"]["mean"].as_f64().unwrap();
     assert!(
@@ -502,16 +490,15 @@ fn a_broken_game_file_is_reported_with_its_place_and_exit_code_2() {
 
 #[test]
 fn a_folder_with_foreign_files_needs_force() {
-    let dir = tempfile::tempdir().unwrap();
-    let folder = dir.path().join("precipice");
+    let (dir, folder) = common::temp_path("precipice");
     fs::create_dir_all(&folder).unwrap();
     fs::write(folder.join("notes.txt"), "mine").unwrap();
-    common::quick_precipice("2", "1", "1")
-        .arg("--out")
-        .arg(dir.path())
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("notes.txt"));
+    common::refuses(
+        common::quick_precipice("2", "1", "1")
+            .arg("--out")
+            .arg(dir.path()),
+        "notes.txt",
+    );
     common::quick_precipice("2", "1", "1")
         .arg("--out")
         .arg(dir.path())
@@ -525,29 +512,27 @@ fn a_folder_with_foreign_files_needs_force() {
 #[test]
 fn dsair_gives_the_heatmap_and_the_boundary_curves() {
     let out = tempfile::tempdir().unwrap();
-    let run = airace()
-        .args([
-            "classic",
-            "dsair",
-            "--runs",
-            "300",
-            "--speed-min",
-            "1.5",
-            "--speed-max",
-            "3",
-            "--speed-step",
-            "1.5",
-            "--risk-step",
-            "0.1",
-            "--out",
-        ])
-        .arg(out.path())
-        .assert()
-        .success()
-        .stdout(
-            predicate::str::contains("p_r > 0.3377").and(predicate::str::contains("p_r > 0.7751")),
-        );
-    let stdout = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+    let run = common::prints(
+        airace()
+            .args([
+                "classic",
+                "dsair",
+                "--runs",
+                "300",
+                "--speed-min",
+                "1.5",
+                "--speed-max",
+                "3",
+                "--speed-step",
+                "1.5",
+                "--risk-step",
+                "0.1",
+                "--out",
+            ])
+            .arg(out.path()),
+        &["p_r > 0.3377", "p_r > 0.7751"],
+    );
+    let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
     let dir = out.path().join("dsair");
     let heatmap = rows(&dir.join("heatmap.csv"));
     assert_eq!(heatmap.len(), 2 * 11);
@@ -610,24 +595,22 @@ fn dsair_gives_the_heatmap_and_the_boundary_curves() {
 #[test]
 fn precipice_gives_disaster_probabilities_by_regime() {
     let out = tempfile::tempdir().unwrap();
-    common::precipice("2", "1", "0.5,1")
-        .args([
-            "--draws",
-            "3000",
-            "--evaluation-draws",
-            "20000",
-            "--grid",
-            "100",
-            "--bins",
-            "10",
-            "--out",
-        ])
-        .arg(out.path())
-        .assert()
-        .success()
-        .stdout(
-            predicate::str::contains("no_information").and(predicate::str::contains("closed form")),
-        );
+    common::prints(
+        common::precipice("2", "1", "0.5,1")
+            .args([
+                "--draws",
+                "3000",
+                "--evaluation-draws",
+                "20000",
+                "--grid",
+                "100",
+                "--bins",
+                "10",
+                "--out",
+            ])
+            .arg(out.path()),
+        &["no_information", "closed form"],
+    );
     let dir = out.path().join("precipice");
     let disaster = rows(&dir.join("disaster.csv"));
     assert_eq!(disaster.len(), 6);
@@ -705,16 +688,14 @@ fn precipice_solves_only_the_games_asked_for() {
 
 #[test]
 fn bad_classic_options_exit_with_2() {
-    airace()
-        .args(["classic", "precipice", "--enmity", "2", "-q"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("--enmity: 2 is out of range"));
-    airace()
-        .args(["classic", "dsair", "--speed-min", "0.5", "-q"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("--speed-min"));
+    common::refuses(
+        airace().args(["classic", "precipice", "--enmity", "2", "-q"]),
+        "--enmity: 2 is out of range",
+    );
+    common::refuses(
+        airace().args(["classic", "dsair", "--speed-min", "0.5", "-q"]),
+        "--speed-min",
+    );
 }
 
 /// Regression: at s = 1 airace shared the prize between SAFE and UNSAFE,

@@ -60,14 +60,7 @@ const GAME_FIGURES: [&str; 4] = ["payoffs", "replicator", "stationary", "station
 #[test]
 fn the_game_draws_every_figure_and_plot_redraws_the_same_bytes() {
     let out = tempfile::tempdir().unwrap();
-    airace()
-        .args([
-            "game",
-            "scenarios/games/pause-or-race.toml",
-            "--runs",
-            "200",
-            "-q",
-        ])
+    common::pause_or_race("200")
         .args(SIZE)
         .arg("--out")
         .arg(out.path())
@@ -123,19 +116,7 @@ fn a_game_whose_seats_differ_gets_a_payoff_figure_per_seat() {
 #[test]
 fn no_plots_writes_the_page_without_figures_and_plot_draws_them_at_column_width() {
     let out = tempfile::tempdir().unwrap();
-    airace()
-        .args([
-            "game",
-            "scenarios/games/pause-or-race.toml",
-            "--runs",
-            "100",
-            "-q",
-            "--no-plots",
-            "--out",
-        ])
-        .arg(out.path())
-        .assert()
-        .success();
+    common::writes_into(common::pause_or_race("100").arg("--no-plots"), out.path());
     let dir = out.path().join("pause-or-race");
     assert!(!dir.join("figures").exists());
     let page = fs::read_to_string(dir.join("index.html")).unwrap();

@@ -9,27 +9,26 @@ use std::fs;
 use std::path::Path;
 
 fn run(out: &Path) {
-    airace()
-        .args([
-            "run",
-            "scenarios/rsp-2026.toml",
-            "scenarios/pause-2023.toml",
-            "--quiet",
-        ])
-        .args([
-            "--runs",
-            "1500",
-            "--seed",
-            "3",
-            "--threads",
-            "2",
-            "--name",
-            "golden",
-            "--out",
-        ])
-        .arg(out)
-        .assert()
-        .success();
+    common::writes_into(
+        airace()
+            .args([
+                "run",
+                "scenarios/rsp-2026.toml",
+                "scenarios/pause-2023.toml",
+                "--quiet",
+            ])
+            .args([
+                "--runs",
+                "1500",
+                "--seed",
+                "3",
+                "--threads",
+                "2",
+                "--name",
+                "golden",
+            ]),
+        out,
+    );
 }
 
 fn head(text: &str, lines: usize) -> String {
@@ -83,14 +82,14 @@ fn golden_outputs_of_the_extensions() {
         "roadmaps-and-reports",
         "match-commitment",
     ];
-    airace()
-        .arg("run")
-        .args(names.map(|n| format!("scenarios/{n}.toml")))
-        .args(["--quiet", "--no-plots", "--runs", "600", "--seed", "3"])
-        .args(["--threads", "2", "--name", "extensions", "--out"])
-        .arg(dir.path())
-        .assert()
-        .success();
+    common::writes_into(
+        airace()
+            .arg("run")
+            .args(names.map(|n| format!("scenarios/{n}.toml")))
+            .args(["--quiet", "--no-plots", "--runs", "600", "--seed", "3"])
+            .args(["--threads", "2", "--name", "extensions"]),
+        dir.path(),
+    );
     let read = |p: &str| fs::read_to_string(dir.path().join(p)).unwrap();
     insta::assert_snapshot!(
         "extensions-comparison.csv",

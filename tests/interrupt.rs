@@ -70,8 +70,7 @@ fn interrupt_after(signal: &str, wait: Duration) {
         .unwrap();
     std::thread::sleep(wait);
     let (output, stopped_in) = signal_and_wait(child, signal, Duration::from_secs(10));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    let stderr = common::exited(&output, 130);
     assert!(
         stderr.contains("interrupted: scenario race stopped after"),
         "{stderr}"
@@ -109,8 +108,7 @@ fn sigterm_does_the_same() {
 
 #[test]
 fn a_folder_with_other_files_needs_force_and_keeps_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let theirs = dir.path().join("race/notes.txt");
+    let (dir, theirs) = common::temp_path("race/notes.txt");
     fs::create_dir_all(theirs.parent().unwrap()).unwrap();
     fs::write(&theirs, "my notes").unwrap();
     let run = |force: bool| {
@@ -152,8 +150,7 @@ fn a_folder_with_other_files_needs_force_and_keeps_them() {
 
 #[test]
 fn an_unwritable_output_location_fails_before_any_work() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("a-file");
+    let (_dir, file) = common::temp_path("a-file");
     fs::write(&file, "").unwrap();
     let out = common::process()
         .args([
@@ -204,8 +201,7 @@ fn a_resumed_run_equals_an_uninterrupted_one_byte_for_byte() {
         .env("AIRACE_TEST_STOP_AFTER", "29000")
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&stopped.stderr);
-    assert_eq!(stopped.status.code(), Some(130), "{stderr}");
+    let stderr = common::exited(&stopped, 130);
     assert!(
         stderr.contains("scenario rsp-2026 stopped after 16384 of 20000 runs"),
         "{stderr}"
@@ -271,8 +267,7 @@ fn a_stopped_command_leaves_no_empty_folders() {
         names.sort();
         names
     };
-    let out = tempfile::tempdir().unwrap();
-    let into = out.path().join("new/results");
+    let (out, into) = common::temp_path("new/results");
     let scenarios = [
         "run",
         "scenarios/race.toml",
@@ -327,8 +322,7 @@ fn stop_without_checkpoint(args: &[&str], signal: &str, stopped: &str) {
         .unwrap();
     std::thread::sleep(Duration::from_millis(1500));
     let (output, stopped_in) = signal_and_wait(child, signal, Duration::from_secs(20));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    let stderr = common::exited(&output, 130);
     assert!(
         stderr.starts_with(&format!("error: interrupted: {stopped} stopped after "))
             && stderr.contains("wrote nothing")

@@ -58,21 +58,18 @@ fn plot(dir: &Path) -> std::process::Output {
 // titled every figure "g35: ...".
 #[test]
 fn a_copied_game_folder_keeps_the_game_name_in_its_titles() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    airace()
-        .args([
+    let (tmp, out) = common::temp_path("out");
+    common::writes_into(
+        airace().args([
             "game",
             "scenarios/games/pause-or-race.toml",
             "--runs",
             "60",
             "--no-adaptive",
             "--quiet",
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .assert()
-        .success();
+        ]),
+        &out,
+    );
     let original = out.join("pause-or-race");
     let copy = tmp.path().join("g35");
     copy_dir(&original, &copy);
@@ -140,10 +137,9 @@ fn no_title_draws_figures_without_their_titles() {
 // saying why it was wanted.
 #[test]
 fn a_comparison_copied_alone_names_every_folder_it_needs() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    airace()
-        .args([
+    let (tmp, out) = common::temp_path("out");
+    common::writes_into(
+        airace().args([
             "run",
             "scenarios/race.toml",
             "scenarios/pause-2023.toml",
@@ -152,11 +148,9 @@ fn a_comparison_copied_alone_names_every_folder_it_needs() {
             "--quiet",
             "--name",
             "two",
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .assert()
-        .success();
+        ]),
+        &out,
+    );
     // Alone: exit 2, both scenario folders named.
     let alone = tmp.path().join("dc");
     copy_dir(&out.join("two"), &alone);

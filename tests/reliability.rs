@@ -41,13 +41,20 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// `airace run scenarios/race.toml` with few runs into `out`, and more args.
 fn run_race(out: &Path, extra: &[&str]) -> std::process::Output {
-    airace()
-        .args(["run", "scenarios/race.toml", "--quiet", "--runs", "200"])
+    common::race("200")
         .arg("--out")
         .arg(out)
         .args(extra)
         .output()
         .unwrap()
+}
+
+/// A fresh temporary folder holding [`run_race`]'s results (without
+/// figures) in `race/`.
+fn raced() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run_race(dir.path(), &["--no-plots"]).status.success());
+    dir
 }
 
 fn refused(output: &std::process::Output, says: &[&str]) {
@@ -61,8 +68,7 @@ fn refused(output: &std::process::Output, says: &[&str]) {
 
 #[test]
 fn a_users_file_with_an_output_name_is_kept_with_or_without_force() {
-    let dir = tempfile::tempdir().unwrap();
-    let race = dir.path().join("race");
+    let (dir, race) = common::temp_path("race");
     fs::create_dir_all(&race).unwrap();
     fs::write(race.join("summary.csv"), "my data").unwrap();
     fs::write(race.join("index.html"), "my page").unwrap();
@@ -144,8 +150,7 @@ fn a_run_named_like_a_sweep_folder_and_a_comparison_named_like_a_run_are_refused
 #[cfg(unix)]
 #[test]
 fn a_figures_symlink_is_never_written_through() {
-    let dir = tempfile::tempdir().unwrap();
-    let mine = dir.path().join("mine");
+    let (dir, mine) = common::temp_path("mine");
     fs::create_dir_all(&mine).unwrap();
     fs::write(mine.join("risk.svg"), "my figure").unwrap();
     let out_dir = dir.path().join("out");
@@ -165,8 +170,7 @@ fn a_figures_symlink_is_never_written_through() {
 
 #[test]
 fn a_file_changed_since_airace_wrote_it_is_the_users() {
-    let dir = tempfile::tempdir().unwrap();
-    assert!(run_race(dir.path(), &["--no-plots"]).status.success());
+    let dir = raced();
     let runs = dir.path().join("race/runs.csv");
     let mut bytes = fs::read(&runs).unwrap();
     let i = bytes.len() / 2;
@@ -180,8 +184,7 @@ fn a_file_changed_since_airace_wrote_it_is_the_users() {
 
 #[test]
 fn two_runs_into_one_folder_one_is_refused_the_other_is_whole() {
-    let dir = tempfile::tempdir().unwrap();
-    let shared = dir.path().join("shared");
+    let (dir, shared) = common::temp_path("shared");
     let alone = dir.path().join("alone");
     let start = |out: &Path, seed: &str| {
         std::process::Command::new(assert_cmd::cargo::cargo_bin("airace"))
@@ -213,8 +216,7 @@ fn two_runs_into_one_folder_one_is_refused_the_other_is_whole() {
 }
 
 fn run_race_seed(out: &Path, seed: &str) -> std::process::Output {
-    airace()
-        .args(["run", "scenarios/race.toml", "--quiet", "--runs", "60000"])
+    common::race("60000")
         .args(["--no-plots", "--threads", "1", "--seed", seed, "--out"])
         .arg(out)
         .output()
@@ -223,8 +225,7 @@ fn run_race_seed(out: &Path, seed: &str) -> std::process::Output {
 
 /// An interrupted run's checkpoint, in `dir/race`.
 fn interrupted_run(dir: &Path) {
-    let out = airace()
-        .args(["run", "scenarios/race.toml", "--quiet", "--runs", "20000"])
+    let out = common::race("20000")
         .args(["--no-plots", "--threads", "1", "--out"])
         .arg(dir)
         .env("AIRACE_TEST_STOP_AFTER", "9000")
@@ -238,8 +239,7 @@ fn interrupted_run(dir: &Path) {
 }
 
 fn resume(dir: &Path) -> std::process::Output {
-    airace()
-        .args(["run", "scenarios/race.toml", "--quiet", "--runs", "20000"])
+    common::race("20000")
         .args(["--no-plots", "--threads", "1", "--resume", "--out"])
         .arg(dir)
         .output()
@@ -284,8 +284,7 @@ fn a_damaged_shard_is_refused_by_merge() {
     for file in ["runs.csv", "labs.csv", "aggregate.bin", "scenario.toml"] {
         let dir = tempfile::tempdir().unwrap();
         for k in ["1/2", "2/2"] {
-            let out = airace()
-                .args(["run", "scenarios/race.toml", "--quiet", "--runs", "4000"])
+            let out = common::race("4000")
                 .args(["--no-plots", "--shard", k, "--out"])
                 .arg(dir.path().join("shards"))
                 .output()
@@ -314,8 +313,7 @@ fn a_damaged_shard_is_refused_by_merge() {
 #[cfg(unix)]
 #[test]
 fn a_fifo_and_a_device_are_refused_at_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let fifo = dir.path().join("fifo.toml");
+    let (dir, fifo) = common::temp_path("fifo.toml");
     assert!(
         std::process::Command::new("mkfifo")
             .arg(&fifo)
@@ -349,8 +347,7 @@ fn a_fifo_and_a_device_are_refused_at_once() {
 
 #[test]
 fn a_file_over_the_size_limit_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let big = dir.path().join("big.toml");
+    let (_dir, big) = common::temp_path("big.toml");
     let mut text = String::from("# padding\n");
     while text.len() <= 10_000_000 {
         text.push_str("# ............................................................\n");
@@ -362,11 +359,9 @@ fn a_file_over_the_size_limit_is_refused() {
 
 #[test]
 fn a_signal_while_outputs_are_written_leaves_the_folder_as_it_was_and_resume_finishes() {
-    let dir = tempfile::tempdir().unwrap();
-    assert!(run_race(dir.path(), &["--no-plots"]).status.success());
+    let dir = raced();
     let before = common::contents(&dir.path().join("race"));
-    let out = airace()
-        .args(["run", "scenarios/race.toml", "--quiet", "--runs", "300"])
+    let out = common::race("300")
         .args(["--no-plots", "--seed", "9", "--out"])
         .arg(dir.path())
         .env("AIRACE_TEST_STOP_WRITING", "1")
@@ -384,16 +379,14 @@ fn a_signal_while_outputs_are_written_leaves_the_folder_as_it_was_and_resume_fin
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     // The run had finished simulating: --resume writes its outputs.
-    let out = airace()
-        .args(["run", "scenarios/race.toml", "--quiet", "--runs", "300"])
+    let out = common::race("300")
         .args(["--no-plots", "--seed", "9", "--resume", "--out"])
         .arg(dir.path())
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}");
     let fresh = tempfile::tempdir().unwrap();
-    let out = airace()
-        .args(["run", "scenarios/race.toml", "--quiet", "--runs", "300"])
+    let out = common::race("300")
         .args(["--no-plots", "--seed", "9", "--out"])
         .arg(fresh.path())
         .output()
@@ -411,8 +404,7 @@ fn a_signal_while_outputs_are_written_leaves_the_folder_as_it_was_and_resume_fin
 #[cfg(target_os = "linux")]
 #[test]
 fn a_full_disk_leaves_the_folder_as_it_was() {
-    let dir = tempfile::tempdir().unwrap();
-    let mnt = dir.path().join("mnt");
+    let (_dir, mnt) = common::temp_path("mnt");
     fs::create_dir_all(&mnt).unwrap();
     let mounted = std::process::Command::new("mount")
         .args(["-t", "tmpfs", "-o", "size=4m", "tmpfs"])
@@ -460,8 +452,7 @@ fn a_full_disk_leaves_the_folder_as_it_was() {
     let mut before_full = before.clone();
     before_full.insert("filler".into(), fs::read(&filler).unwrap());
     for extra in [&["--no-run-rows"][..], &[][..]] {
-        let out = airace()
-            .args(["run", "scenarios/race.toml", "--quiet", "--runs", "3000"])
+        let out = common::race("3000")
             .args(["--seed", "4", "--out"])
             .arg(&mnt)
             .args(extra)
@@ -481,8 +472,7 @@ fn a_full_disk_leaves_the_folder_as_it_was() {
 
 #[test]
 fn a_users_file_in_the_checkpoint_folder_is_kept() {
-    let dir = tempfile::tempdir().unwrap();
-    assert!(run_race(dir.path(), &["--no-plots"]).status.success());
+    let dir = raced();
     let work = dir.path().join("race/.airace-checkpoint");
     fs::create_dir_all(&work).unwrap();
     fs::write(work.join("notes.txt"), "mine").unwrap();

@@ -129,20 +129,16 @@ fn measure(page: &Path, expected_figures: usize) {
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/report-screenshots");
     fs::create_dir_all(&shots).unwrap();
     let name = dir.file_name().unwrap().to_string_lossy();
+    screenshot(page, "390,6000", &shots.join(format!("{name}-390px.png")));
+    screenshot(page, "1200,4000", &shots.join(format!("{name}.png")));
+}
+
+/// Saves chromium's screenshot of `page` in a window of `size` ("W,H") as
+/// the PNG `shot`.
+fn screenshot(page: &Path, size: &str, shot: &Path) {
     chromium(&[
-        "--window-size=390,6000",
-        &format!(
-            "--screenshot={}",
-            shots.join(format!("{name}-390px.png")).display()
-        ),
-        &format!("file://{}", page.display()),
-    ]);
-    chromium(&[
-        "--window-size=1200,4000",
-        &format!(
-            "--screenshot={}",
-            shots.join(format!("{name}.png")).display()
-        ),
+        &format!("--window-size={size}"),
+        &format!("--screenshot={}", shot.display()),
         &format!("file://{}", page.display()),
     ]);
 }
@@ -156,8 +152,8 @@ fn report_pages_render_their_figures_in_a_browser() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    airace()
-        .args([
+    common::writes_into(
+        airace().args([
             "run",
             "scenarios/rsp-2026.toml",
             "scenarios/pause-2023.toml",
@@ -166,44 +162,35 @@ fn report_pages_render_their_figures_in_a_browser() {
             "500",
             "--name",
             "cmp",
-            "--out",
-        ])
-        .arg(dir.path())
-        .assert()
-        .success();
+        ]),
+        dir.path(),
+    );
     measure(&dir.path().join("rsp-2026/index.html"), 4);
     measure(&dir.path().join("cmp/index.html"), 3);
-    airace()
-        .args([
-            "sweep",
-            "scenarios/rsp-2026.toml",
-            "--set",
-            "world.spillover=0,0.05",
-            "--set",
-            "world.hazard.gap_slope=0.3,0.5",
-        ])
-        .args(["--quiet", "--runs", "300", "--out"])
-        .arg(dir.path())
-        .assert()
-        .success();
+    common::writes_into(
+        common::rsp_sweep("world.spillover=0,0.05")
+            .args(["--set", "world.hazard.gap_slope=0.3,0.5"])
+            .args(["--quiet", "--runs", "300"]),
+        dir.path(),
+    );
     measure(&dir.path().join("rsp-2026-sweep/index.html"), 2);
     // An exploration (the printed template as a small Sobol' design): per
     // outcome the policies and the sensitivity bars, and PRIM's peeling.
     let file = common::small_sobol(dir.path());
-    airace()
-        .arg("explore")
-        .arg(&file)
-        .args(["--quiet", "--runs", "40", "--out"])
-        .arg(dir.path())
-        .assert()
-        .success();
+    common::writes_into(
+        airace()
+            .arg("explore")
+            .arg(&file)
+            .args(["--quiet", "--runs", "40"]),
+        dir.path(),
+    );
     measure(&dir.path().join("my-question-explore/index.html"), 5);
     // A game's page, with its payoff tables.
-    airace()
-        .args(["game", "scenarios/games/pause-or-race.toml"])
-        .args(["--quiet", "--runs", "100", "--no-adaptive", "--out"])
-        .arg(dir.path())
-        .assert()
-        .success();
+    common::writes_into(
+        airace()
+            .args(["game", "scenarios/games/pause-or-race.toml"])
+            .args(["--quiet", "--runs", "100", "--no-adaptive"]),
+        dir.path(),
+    );
     measure(&dir.path().join("pause-or-race/index.html"), GAME_FIGURES);
 }

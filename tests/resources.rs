@@ -23,11 +23,7 @@ fn airace() -> Command {
 /// Runs `cmd` with `--out out` and checks it is refused with exactly
 /// `expected`, exit code 2, and leaves no `out`.
 fn assert_refused(cmd: &mut Command, out: &Path, expected: &str) {
-    let output = cmd.arg("--out").arg(out).output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert_eq!(stderr, expected);
-    assert!(!out.exists(), "created {}", out.display());
+    assert_eq!(common::refused_into(cmd, out), expected);
 }
 
 /// The memory refusal, for an estimate of `size` (with figures to draw,
@@ -47,8 +43,7 @@ fn memory_message(size: &str, plots: bool) -> String {
 
 #[test]
 fn a_run_too_big_for_memory_is_refused_with_the_estimate() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
+    let (_tmp, out) = common::temp_path("out");
     assert_refused(
         airace()
             .args(["run", TOO_BIG, "--threads", "2"])
@@ -60,8 +55,7 @@ fn a_run_too_big_for_memory_is_refused_with_the_estimate() {
 
 #[test]
 fn a_sweep_too_big_for_memory_is_refused_with_the_estimate() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
+    let (_tmp, out) = common::temp_path("out");
     assert_refused(
         airace()
             .args([
@@ -84,8 +78,7 @@ fn a_sweep_too_big_for_memory_is_refused_with_the_estimate() {
 
 #[test]
 fn a_run_too_big_for_the_disk_is_refused_with_the_estimate() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
+    let (_tmp, out) = common::temp_path("out");
     assert_refused(
         airace()
             .args(["run", TOO_BIG, "--threads", "2"])
@@ -106,8 +99,7 @@ fn a_run_too_big_for_the_disk_is_refused_with_the_estimate() {
 /// series and the figures.
 #[test]
 fn without_rows_the_disk_refusal_names_steps_and_figures() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
+    let (_tmp, out) = common::temp_path("out");
     assert_refused(
         airace()
             .args([
@@ -130,8 +122,7 @@ fn without_rows_the_disk_refusal_names_steps_and_figures() {
 
 #[test]
 fn an_unreadable_limit_is_refused() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
+    let (_tmp, out) = common::temp_path("out");
     assert_refused(
         airace()
             .args(["run", "scenarios/race.toml"])
@@ -145,22 +136,20 @@ fn an_unreadable_limit_is_refused() {
 /// The limits are only ceilings: an ordinary run under generous ones runs.
 #[test]
 fn an_ordinary_run_fits() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    airace()
-        .args([
-            "run",
-            "scenarios/race.toml",
-            "--runs",
-            "100",
-            "--no-plots",
-            "-q",
-        ])
-        .arg("--out")
-        .arg(&out)
-        .env("AIRACE_MEMORY_LIMIT", "1G")
-        .env("AIRACE_DISK_LIMIT", "1G")
-        .assert()
-        .success();
+    let (_tmp, out) = common::temp_path("out");
+    common::writes_into(
+        airace()
+            .args([
+                "run",
+                "scenarios/race.toml",
+                "--runs",
+                "100",
+                "--no-plots",
+                "-q",
+            ])
+            .env("AIRACE_MEMORY_LIMIT", "1G")
+            .env("AIRACE_DISK_LIMIT", "1G"),
+        &out,
+    );
     assert!(out.join("race/runs.csv").exists());
 }

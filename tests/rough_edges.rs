@@ -35,8 +35,7 @@ safety_rate = 0.06
 
 #[test]
 fn a_sweep_key_of_the_wrong_case_is_answered_with_the_right_lab() {
-    let dir = tempfile::tempdir().unwrap();
-    let base = dir.path().join("base.toml");
+    let (dir, base) = common::temp_path("base.toml");
     fs::write(&base, TWO_LABS).unwrap();
     let err = common::refused(
         common::process()
@@ -53,8 +52,7 @@ fn a_sweep_key_of_the_wrong_case_is_answered_with_the_right_lab() {
 
 #[test]
 fn a_game_file_reports_an_unknown_key_and_an_out_of_range_value_together() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("g.toml");
+    let (_dir, path) = common::temp_path("g.toml");
     let text = fs::read_to_string("scenarios/games/pause-or-race.toml").unwrap();
     let text = text
         .replacen("[game]\n", "[game]\npopulaton = 40\n", 1)
@@ -72,21 +70,9 @@ fn a_game_file_reports_an_unknown_key_and_an_out_of_range_value_together() {
 
 #[test]
 fn help_help_is_help() {
-    airace()
-        .args(["help", "--help"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Usage"));
-    airace()
-        .args(["help", "sweep"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("--samples"));
-    airace()
-        .arg("help")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Examples:"));
+    common::prints(airace().args(["help", "--help"]), &["Usage"]);
+    common::prints(airace().args(["help", "sweep"]), &["--samples"]);
+    common::prints(airace().arg("help"), &["Examples:"]);
     let err = common::refused(common::process().args(["help", "nope"]));
     assert!(err.contains("nope"), "{err}");
 }
@@ -131,12 +117,10 @@ fn the_template_is_a_scenario_worth_running() {
         "the template draws no warning"
     );
     // It ends: some lab wins in some runs.
-    airace()
-        .args(["run", path.to_str().unwrap(), "--runs", "200", "--no-plots"])
-        .arg("--out")
-        .arg(dir.path().join("out"))
-        .assert()
-        .success();
+    common::writes_into(
+        airace().args(["run", path.to_str().unwrap(), "--runs", "200", "--no-plots"]),
+        &dir.path().join("out"),
+    );
     let summary: serde_json::Value =
         serde_json::from_slice(&fs::read(dir.path().join("out/mine/summary.json")).unwrap())
             .unwrap();
@@ -146,8 +130,7 @@ fn the_template_is_a_scenario_worth_running() {
 
 #[test]
 fn validate_warns_of_rules_that_can_never_act_and_a_race_with_no_end() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("lone.toml");
+    let (_dir, path) = common::temp_path("lone.toml");
     fs::write(
         &path,
         r#"
@@ -169,13 +152,10 @@ policy = [
 "#,
     )
     .unwrap();
-    let out = airace()
-        .args(["validate", path.to_str().unwrap()])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("ok: lone"))
-        .get_output()
-        .clone();
+    let out = common::prints(
+        airace().args(["validate", path.to_str().unwrap()]),
+        &["ok: lone"],
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("no end"), "{stderr}");
     assert!(

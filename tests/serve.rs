@@ -19,6 +19,14 @@ fn start_scenario(server: &Server) -> Value {
     start["scenario"].clone()
 }
 
+/// [`rsp`] and [`start_scenario`]: a server and the scenario its page
+/// starts with, for a test to change and post.
+fn rsp_and_its_scenario() -> (Server, Value) {
+    let server = rsp();
+    let scenario = start_scenario(&server);
+    (server, scenario)
+}
+
 #[test]
 fn the_page_and_its_assets_are_served_from_the_binary() {
     let server = rsp();
@@ -95,8 +103,7 @@ fn start_gives_the_scenario_the_key_table_and_the_rules() {
 
 #[test]
 fn check_gives_the_file_or_the_problems_validate_gives() {
-    let server = rsp();
-    let mut scenario = start_scenario(&server);
+    let (server, mut scenario) = rsp_and_its_scenario();
     let ok = server.post("/api/check", &json!({ "scenario": scenario }));
     assert_eq!(ok.status, 200);
     assert_eq!(ok.json()["ok"], true);
@@ -114,8 +121,7 @@ fn check_gives_the_file_or_the_problems_validate_gives() {
     assert!(paths.contains(&"world.returns"), "{paths:?}");
     assert!(paths.iter().any(|p| p.ends_with("risk")), "{paths:?}");
     // `airace validate` of the very file the page sent says the same.
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("explorer");
+    let (dir, file) = common::temp_path("explorer");
     std::fs::write(&file, body["toml"].as_str().unwrap()).unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_airace"))
         .current_dir(dir.path())
@@ -135,8 +141,7 @@ fn check_gives_the_file_or_the_problems_validate_gives() {
 
 #[test]
 fn the_numbers_shown_equal_airace_run_of_the_downloaded_scenario() {
-    let server = rsp();
-    let mut scenario = start_scenario(&server);
+    let (server, mut scenario) = rsp_and_its_scenario();
     // A change as a student makes it: the Upstart races.
     scenario["labs"][2]["policy"] = json!([{ "rule": "race" }]);
     scenario["world"]["spillover"] = json!(0.05);
@@ -261,8 +266,7 @@ fn a_pinned_baseline_is_compared_with_common_random_numbers() {
 
 #[test]
 fn requests_beyond_the_limits_are_refused_with_the_clis_messages() {
-    let server = rsp();
-    let scenario = start_scenario(&server);
+    let (server, scenario) = rsp_and_its_scenario();
     let refused = |s: &Value| {
         let r = server.post("/api/run", &json!({ "page": "p3", "scenario": s }));
         assert_eq!(r.status, 422, "{}", r.text());
@@ -303,8 +307,7 @@ fn requests_beyond_the_limits_are_refused_with_the_clis_messages() {
 
 #[test]
 fn a_new_run_from_the_same_page_cancels_the_old_one_and_the_server_stays_responsive() {
-    let server = rsp();
-    let mut scenario = start_scenario(&server);
+    let (server, mut scenario) = rsp_and_its_scenario();
     scenario["scenario"]["runs"] = json!(2_000_000);
     let body = json!({ "page": "same", "scenario": scenario }).to_string();
     let stream = serve_support::open(&server.address, "POST", "/api/run", Some(body.as_bytes()));
@@ -504,8 +507,7 @@ fn read_raw(stream: std::net::TcpStream) -> String {
 
 #[test]
 fn clients_that_never_read_a_streamed_answer_do_not_stall_the_server() {
-    let server = rsp();
-    let mut scenario = start_scenario(&server);
+    let (server, mut scenario) = rsp_and_its_scenario();
     // A long answer: 13 lines of about 140 KB (6 labs' figures and
     // outcomes), more than the sockets' buffers and the queue hold; cheap
     // to simulate (12 steps).
@@ -575,19 +577,10 @@ fn a_game_files_strategies_are_simulated_as_airace_game_simulates_them() {
         let shown = server.post("/api/race-game", &json!({ "page": "g", "runs": 300 }));
         assert_eq!(shown.status, 200, "{}", shown.text());
         let shown = shown.json();
-        common::airace()
-            .args([
-                "game",
-                file,
-                "--runs",
-                "300",
-                "--quiet",
-                "--no-plots",
-                "--out",
-            ])
-            .arg(dir.path())
-            .assert()
-            .success();
+        common::writes_into(
+            common::airace().args(["game", file, "--runs", "300", "--quiet", "--no-plots"]),
+            dir.path(),
+        );
         let files = shown["files"].as_array().unwrap();
         assert!(files.len() >= 4, "{files:?}");
         for f in files {
@@ -640,8 +633,8 @@ fn a_replayed_runs_hazard_is_the_hazard_of_airace_runs_trace() {
     let server = Server::start(&["scenarios/lone-pause.toml", "--threads", "1"]);
     let scenario = start_scenario(&server);
     let dir = tempfile::tempdir().unwrap();
-    common::airace()
-        .args([
+    common::writes_into(
+        common::airace().args([
             "run",
             "scenarios/lone-pause.toml",
             "--runs",
@@ -650,11 +643,9 @@ fn a_replayed_runs_hazard_is_the_hazard_of_airace_runs_trace() {
             "12",
             "--no-plots",
             "--quiet",
-            "--out",
-        ])
-        .arg(dir.path())
-        .assert()
-        .success();
+        ]),
+        dir.path(),
+    );
     let trace = std::fs::read_to_string(dir.path().join("lone-pause/trace.csv")).unwrap();
     let header: Vec<&str> = trace.lines().next().unwrap().split(',').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();

@@ -125,8 +125,7 @@ fn sweep_shards_merge_to_the_bytes_of_one_sweep() {
 
 #[test]
 fn shards_that_do_not_belong_together_are_refused_and_nothing_is_written() {
-    let tmp = tempfile::tempdir().unwrap();
-    let shards = tmp.path().join("shards");
+    let (tmp, shards) = common::temp_path("shards");
     let run = |k: u32, seed: &str, out: &Path| {
         ok(airace(&[
             "run",
@@ -255,8 +254,7 @@ fn script(path: &str) -> Command {
 
 #[test]
 fn the_slurm_job_scripts_and_the_xargs_recipe_give_the_bytes_of_one_run() {
-    let tmp = tempfile::tempdir().unwrap();
-    let whole = tmp.path().join("whole");
+    let (tmp, whole) = common::temp_path("whole");
     let args = ["scenarios/rsp-2026.toml", "--runs", "4000", "--no-plots"];
     ok(airace(&["run", "--quiet", "--out"]).arg(&whole).args(args));
 

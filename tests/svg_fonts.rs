@@ -17,14 +17,13 @@ use common::airace;
 /// Draws the figures of one shipped scenario at a column's width with
 /// `extra` options, into `out`; the folder of its figures.
 fn figures(out: &Path, extra: &[&str]) -> PathBuf {
-    airace()
-        .args(["run", "scenarios/rsp-2026.toml", "--runs", "40", "-q"])
-        .args(["--no-run-rows", "--width", "3.5", "--height", "2.6"])
-        .args(extra)
-        .arg("--out")
-        .arg(out)
-        .assert()
-        .success();
+    common::writes_into(
+        airace()
+            .args(["run", "scenarios/rsp-2026.toml", "--runs", "40", "-q"])
+            .args(["--no-run-rows", "--width", "3.5", "--height", "2.6"])
+            .args(extra),
+        out,
+    );
     out.join("rsp-2026/figures")
 }
 
@@ -204,14 +203,13 @@ fn pdf_figures_are_vector_with_fonts_embedded_at_the_figure_size() {
     let dir = tempfile::tempdir().unwrap();
     for (width, height) in [("3.5", "2.6"), ("6.5", "4")] {
         let out = dir.path().join(width);
-        airace()
-            .args(["run", "scenarios/rsp-2026.toml", "--runs", "40", "-q"])
-            .args(["--no-run-rows", "--format", "pdf,svg"])
-            .args(["--width", width, "--height", height])
-            .arg("--out")
-            .arg(&out)
-            .assert()
-            .success();
+        common::writes_into(
+            airace()
+                .args(["run", "scenarios/rsp-2026.toml", "--runs", "40", "-q"])
+                .args(["--no-run-rows", "--format", "pdf,svg"])
+                .args(["--width", width, "--height", height]),
+            &out,
+        );
         let figures = out.join("rsp-2026/figures");
         for stem in ["risk", "capability", "outcomes", "policy"] {
             let pdf = fs::read(figures.join(format!("{stem}.pdf"))).unwrap();

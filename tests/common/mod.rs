@@ -1,7 +1,9 @@
-//! Helpers shared by the integration tests: the binary, checks that figure
-//! files and report pages are what they should be (`tests/figures.rs`,
-//! `tests/game_figures.rs`), and output folders compared byte for byte
-//! (`tests/interrupt.rs`, `tests/shard.rs`).
+//! Helpers shared by the integration tests: the binary and the shipped runs
+//! many tests start from, a temporary place to write, what a finished
+//! command must have done (succeeded into a folder, printed, been refused
+//! and written nothing), checks that figure files and report pages are what
+//! they should be (`tests/figures.rs`, `tests/game_figures.rs`), and output
+//! folders compared byte for byte (`tests/interrupt.rs`, `tests/shard.rs`).
 
 // Each test file that uses this module compiles it on its own and may not
 // use every helper.
@@ -41,6 +43,44 @@ pub fn process() -> std::process::Command {
     cmd
 }
 
+/// `airace run scenarios/race.toml --quiet --runs RUNS`: the shipped
+/// three-lab race, quiet.
+pub fn race(runs: &str) -> Command {
+    let mut cmd = airace();
+    cmd.args(["run", "scenarios/race.toml", "--quiet", "--runs", runs]);
+    cmd
+}
+
+/// `airace sweep scenarios/rsp-2026.toml --set SET`: a sweep of the shipped
+/// rsp-2026 (another `--set` makes it a grid).
+pub fn rsp_sweep(set: &str) -> Command {
+    let mut cmd = airace();
+    cmd.args(["sweep", "scenarios/rsp-2026.toml", "--set", set]);
+    cmd
+}
+
+/// `airace game scenarios/games/pause-or-race.toml --runs RUNS -q`: the
+/// shipped game, quiet.
+pub fn pause_or_race(runs: &str) -> Command {
+    let mut cmd = airace();
+    cmd.args(["game", "scenarios/games/pause-or-race.toml", "--runs", runs])
+        .arg("-q");
+    cmd
+}
+
+/// `airace run scenarios/rsp-2026.toml scenarios/lone-pause.toml --quiet
+/// --runs RUNS`: two shipped scenarios and their comparison, quiet.
+pub fn rsp_and_lone_pause(runs: &str) -> Command {
+    let mut cmd = airace();
+    cmd.args([
+        "run",
+        "scenarios/rsp-2026.toml",
+        "scenarios/lone-pause.toml",
+    ])
+    .args(["--quiet", "--runs", runs]);
+    cmd
+}
+
 /// `airace classic precipice --teams TEAMS --enmity ENMITY --mu MU`: the
 /// games of one grid of the precipice model.
 pub fn precipice(teams: &str, enmity: &str, mu: &str) -> Command {
@@ -71,9 +111,14 @@ pub fn ok(cmd: &mut std::process::Command) {
 /// Runs `cmd`, asserts exit code 2 (refused), and returns what it printed
 /// on stderr.
 pub fn refused(cmd: &mut std::process::Command) -> String {
-    let out = cmd.output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    exited(&cmd.output().unwrap(), 2)
+}
+
+/// Asserts that a finished airace exited with `code` (2: refused, 130:
+/// interrupted) and returns what it printed on stderr.
+pub fn exited(output: &std::process::Output, code: i32) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(code), "{stderr}");
     stderr
 }
 
@@ -227,6 +272,43 @@ pub fn simulate(s: &airace::Scenario) -> airace::engine::Aggregate {
         Ok(a) => a,
         Err(_) => unreachable!("nothing cancels and NoSink cannot fail"),
     }
+}
+
+/// A fresh temporary folder (removed when dropped) and the path `name` in
+/// it, not yet created: where a test writes its input or points airace's
+/// `--out`.
+pub fn temp_path(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    (dir, path)
+}
+
+/// Runs `cmd`, asserts that it succeeded with each of `needles` in what it
+/// printed on stdout, and returns its output.
+pub fn prints(cmd: &mut Command, needles: &[&str]) -> std::process::Output {
+    let output = cmd.assert().success().get_output().clone();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for needle in needles {
+        assert!(stdout.contains(needle), "{needle:?} is not in {stdout}");
+    }
+    output
+}
+
+/// Runs `cmd` and asserts that it was refused (exit code 2) with `needle`
+/// in what it printed on stderr.
+pub fn refuses(cmd: &mut Command, needle: &str) {
+    cmd.assert()
+        .code(2)
+        .stderr(predicates::str::contains(needle));
+}
+
+/// Runs `cmd` with `--out OUT`, asserts that it was refused (exit code 2)
+/// and wrote nothing (no OUT), and returns what it printed on stderr.
+pub fn refused_into(cmd: &mut Command, out: &Path) -> String {
+    let output = cmd.arg("--out").arg(out).output().unwrap();
+    let stderr = exited(&output, 2);
+    assert!(!out.exists(), "created {}", out.display());
+    stderr
 }
 
 /// Runs `cmd` with `--out OUT` and asserts that it succeeded.
