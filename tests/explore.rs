@@ -405,20 +405,29 @@ fn a_resumed_exploration_equals_an_uninterrupted_one_byte_for_byte() {
 fn regulation_keys_and_the_quorum_can_be_explored() {
     let (dir, file) = common::temp_path("q.toml");
     let root = env!("CARGO_MANIFEST_DIR");
-    fs::write(
+    // Writes to `path` the exploration `name`: `worlds` Latin-hypercube
+    // worlds of 20 runs (seed 3) judged on p_catastrophe, with the
+    // uncertainties and policies of `body`.
+    let write = |path: &Path, name: &str, worlds: u32, body: String| {
+        let head = format!(
+            "[scenario]\nname = \"{name}\"\n\
+             [explore]\ndesign = \"latin_hypercube\"\nworlds = {worlds}\nruns = 20\nseed = 3\n\
+             outcomes = [\"p_catastrophe\"]\n"
+        );
+        fs::write(path, head + &body).unwrap();
+    };
+    write(
         &file,
+        "law",
+        6,
         format!(
-            "[scenario]\nname = \"law\"\n\
-             [explore]\ndesign = \"latin_hypercube\"\nworlds = 6\nruns = 20\nseed = 3\n\
-             outcomes = [\"p_catastrophe\"]\n\
-             [[explore.uncertainty]]\nkey = \"regulation.national.audit\"\nuniform = [0.0, 1.0]\n\
+            "[[explore.uncertainty]]\nkey = \"regulation.national.audit\"\nuniform = [0.0, 1.0]\n\
              [[explore.uncertainty]]\nkey = \"regulation.0.penalty\"\nintegers = [1, 12]\n\
              [[explore.uncertainty]]\nkey = \"labs.Frontier.policy.0.quorum\"\nintegers = [0, 2]\n\
              [[explore.policy]]\nname = \"two-regulated\"\nscenario = \"{root}/scenarios/regulation.toml\"\n\
              [[explore.policy]]\nname = \"all-regulated\"\nscenario = \"{root}/scenarios/regulation-all.toml\"\n"
         ),
-    )
-    .unwrap();
+    );
     // The regulation scenarios' Frontier has no conditional pause: the
     // quorum's path names a rule that is not one, and is refused.
     common::refuses(
@@ -446,17 +455,15 @@ fn regulation_keys_and_the_quorum_can_be_explored() {
 
     // The quorum, on the conditional-pause scenario.
     let quorum = dir.path().join("quorum.toml");
-    fs::write(
+    write(
         &quorum,
+        "quorum",
+        3,
         format!(
-            "[scenario]\nname = \"quorum\"\n\
-             [explore]\ndesign = \"latin_hypercube\"\nworlds = 3\nruns = 20\nseed = 3\n\
-             outcomes = [\"p_catastrophe\"]\n\
-             [[explore.uncertainty]]\nkey = \"labs.*.policy.0.quorum\"\nintegers = [0, 2]\n\
+            "[[explore.uncertainty]]\nkey = \"labs.*.policy.0.quorum\"\nintegers = [0, 2]\n\
              [[explore.policy]]\nname = \"conditional\"\nscenario = \"{root}/scenarios/conditional-pause.toml\"\n"
         ),
-    )
-    .unwrap();
+    );
     explore(&quorum, dir.path(), &[]);
     let experiments =
         fs::read_to_string(dir.path().join("quorum-explore/experiments.csv")).unwrap();
