@@ -233,7 +233,7 @@ fn no_run_rows_skips_the_per_run_files() {
 fn a_run_over_an_earlier_one_leaves_none_of_its_files() {
     let dir = tempfile::tempdir().unwrap();
     let run = |out: &Path, extra: &[&str]| {
-        common::writes_into(common::race("100").args(extra), &out);
+        common::writes_into(common::race("100").args(extra), out);
     };
     let again = dir.path().join("again");
     run(
