@@ -722,6 +722,30 @@ mod tests {
         }
     }
 
+    /// Asserts that `eq`'s safety in information cell `cell` is within
+    /// `tolerance` of `expected`.
+    fn assert_safety_near(eq: &Equilibrium, cell: usize, expected: f64, tolerance: f64) {
+        assert!(
+            (eq.safety[cell] - expected).abs() <= tolerance,
+            "{:?} {:?}, cell {cell}: {} vs {expected}",
+            eq.regime,
+            eq.game,
+            eq.safety[cell]
+        );
+    }
+
+    /// Asserts that `eq`'s estimated probability of disaster is within
+    /// `tolerance` of `exact`.
+    fn assert_disaster_near(eq: &Equilibrium, exact: f64, tolerance: f64) {
+        assert!(
+            (eq.p_disaster.mean - exact).abs() <= tolerance,
+            "{:?} {:?}: {:?} vs {exact}",
+            eq.regime,
+            eq.game,
+            eq.p_disaster
+        );
+    }
+
     fn base() -> Precipice {
         Precipice {
             teams: 2,
@@ -741,17 +765,9 @@ mod tests {
             let s = (game.mu / (game.teams as f64 * game.enmity)).min(1.0);
             assert!(eq.converged, "{eq:?}");
             // Within two grid steps plus sampling of the best response.
-            assert!(
-                (eq.safety[0] - s).abs() <= 0.03,
-                "{game:?}: {} vs {s}",
-                eq.safety[0]
-            );
+            assert_safety_near(&eq, 0, s, 0.03);
             let exact = closed_form_disaster(Regime::NoInformation, &game, Selection::LeastSafe);
-            assert!(
-                (eq.p_disaster.mean - exact).abs() <= 0.03,
-                "{game:?}: {:?} vs {exact}",
-                eq.p_disaster
-            );
+            assert_disaster_near(&eq, exact, 0.03);
         }
     }
 
@@ -762,19 +778,11 @@ mod tests {
         assert!(eq.converged, "{eq:?}");
         for k in 2..20 {
             let expected = closed_form_safety(&eq, k);
-            assert!(
-                (eq.safety[k] - expected).abs() <= 0.04,
-                "bin {k}: {} vs {expected}",
-                eq.safety[k]
-            );
+            assert_safety_near(&eq, k, expected, 0.04);
         }
         let exact = closed_form_disaster(Regime::Private, &game, Selection::LeastSafe);
         assert!((exact - 2.0 / 3.0).abs() < 1e-12);
-        assert!(
-            (eq.p_disaster.mean - exact).abs() <= 0.02,
-            "{:?} vs {exact}",
-            eq.p_disaster
-        );
+        assert_disaster_near(&eq, exact, 0.02);
     }
 
     #[test]
@@ -784,11 +792,7 @@ mod tests {
         assert!(eq.converged, "{eq:?}");
         let exact = closed_form_disaster(Regime::Public, &game, Selection::LeastSafe);
         assert!((exact - 2.0 / 3.0).abs() < 1e-12);
-        assert!(
-            (eq.p_disaster.mean - exact).abs() <= 0.03,
-            "{:?} vs {exact}",
-            eq.p_disaster
-        );
+        assert_disaster_near(&eq, exact, 0.03);
         // More information, more danger (weakly, at e = 1).
         let none = solve(Regime::NoInformation, &game, &quick());
         assert!(none.p_disaster.mean < eq.p_disaster.mean - 0.1);
@@ -820,16 +824,12 @@ mod tests {
             assert!(eq.converged && eq.max_regret < 0.01, "{eq:?}");
             let closed = closed_form_disaster(Regime::Public, &game, selection);
             assert!((closed - exact).abs() < 1e-12);
-            assert!(
-                (eq.p_disaster.mean - exact).abs() < 0.015,
-                "{selection:?}: {:?} vs {exact}",
-                eq.p_disaster
-            );
+            assert_disaster_near(eq, exact, 0.015);
         }
         // The most safe leader takes about its lead over e, capped at 1.
         for k in 2..40 {
             let expected = closed_form_safety(&most, k);
-            assert!((most.safety[k] - expected).abs() <= 0.04, "cell {k}");
+            assert_safety_near(&most, k, expected, 0.04);
         }
         let equal = Precipice {
             enmity: 1.0,
