@@ -56,7 +56,9 @@ pub const DEFAULT_REPLICATOR_GRID: usize = 10;
 /// One strategy: a named policy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Strategy {
+    /// Its name in the file and in every table and figure.
     pub name: String,
+    /// The rules a lab playing it follows, in place of its template's.
     pub policy: Vec<Rule>,
 }
 
@@ -66,6 +68,8 @@ pub struct Game {
     /// The world and the seats: `labs` holds one lab per player, with an
     /// empty policy (the strategy fills it in).
     pub scenario: Scenario,
+    /// What each player chooses among, in the file's order (a strategy's
+    /// index in the payoff tables).
     pub strategies: Vec<Strategy>,
     /// Whether every seat has the same template (the game is symmetric).
     pub symmetric: bool,
@@ -80,6 +84,7 @@ pub struct Game {
 }
 
 impl Game {
+    /// The number of players: one per lab (seat) of the scenario.
     pub fn players(&self) -> usize {
         self.scenario.labs.len()
     }
@@ -680,16 +685,25 @@ policy = [
         assert_eq!(g.profile_count(), 4);
     }
 
+    /// Where `value` is written on the first line of `text` that contains
+    /// `line_with`, as a problem's `g.toml:LINE:COL` prefix.
+    fn place(text: &str, line_with: &str, value: &str) -> String {
+        let (i, line) = text
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.contains(line_with))
+            .unwrap();
+        format!("g.toml:{}:{}", i + 1, line.find(value).unwrap() + 1)
+    }
+
     #[test]
     fn scenario_problems_keep_their_line_numbers() {
         let text = format!("{GAME}{BASE}").replace("decisive_capability = 3.0", "returns = 1.5");
         let p = problems(&text);
         assert_eq!(p.len(), 1, "{p:?}");
-        let line = text.lines().position(|l| l.starts_with("returns")).unwrap() + 1;
+        let at = place(&text, "returns", "1.5");
         assert!(
-            p[0].starts_with(&format!(
-                "g.toml:{line}:11: world.returns: 1.5 is out of range"
-            )),
+            p[0].starts_with(&format!("{at}: world.returns: 1.5 is out of range")),
             "{p:?}"
         );
     }
@@ -699,31 +713,19 @@ policy = [
         let text =
             format!("{BASE}{GAME}").replace("thresholds = [2.0]", "thresholds = [2.0], risk = 0.1");
         let p = problems(&text);
-        let line = text.lines().position(|l| l.contains("risk = 0.1")).unwrap() + 1;
         assert_eq!(p.len(), 1, "{p:?}");
+        // The line and column of the offending value.
+        let at = place(&text, "risk = 0.1", "0.1");
         assert!(
-            p[0].starts_with(&format!("g.toml:{line}:"))
-                && p[0].contains("game.strategies[1].policy[0]"),
+            p[0].starts_with(&format!("{at}:")) && p[0].contains("game.strategies[1].policy[0]"),
             "{p:?}"
         );
-        // The column of the offending value.
-        let col = text.lines().nth(line - 1).unwrap().find("0.1").unwrap() + 1;
-        assert!(p[0].starts_with(&format!("g.toml:{line}:{col}:")), "{p:?}");
         // A misspelt rule on the first line of an inline policy.
         let text = format!("{BASE}{GAME}").replace("rule = \"race\"", "rule = \"racing\"");
         let p = problems(&text);
-        let line = text.lines().position(|l| l.contains("racing")).unwrap() + 1;
-        let col = text
-            .lines()
-            .nth(line - 1)
-            .unwrap()
-            .find("\"racing\"")
-            .unwrap()
-            + 1;
+        let at = place(&text, "racing", "\"racing\"");
         assert!(
-            p[0].starts_with(&format!(
-                "g.toml:{line}:{col}: game.strategies[0].policy[0].rule"
-            )),
+            p[0].starts_with(&format!("{at}: game.strategies[0].policy[0].rule")),
             "{p:?}"
         );
     }
