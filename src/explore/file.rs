@@ -1077,26 +1077,18 @@ fn read_uncertainties(explore: &Table, policies: &[Policy], p: &mut Problems) ->
                         Distribution::LogUniform(low, high)
                     }
                 }
-                Some((low, high)) if *field == "log_uniform" && low <= 0.0 && low < high => {
-                    p.at(
-                        &at(Some(field)),
-                        format!(
-                            "a log-uniform range must be positive: found [{}, {}]; allowed [LOW, HIGH] with 0 < LOW < HIGH",
-                            format_number(low),
-                            format_number(high)
-                        ),
-                    );
-                    continue;
-                }
                 Some((low, high)) => {
-                    p.at(
-                        &at(Some(field)),
+                    let range = format!("[{}, {}]", format_number(low), format_number(high));
+                    let message = if *field == "log_uniform" && low <= 0.0 && low < high {
                         format!(
-                            "the range [{}, {}] is empty or inverted: allowed [LOW, HIGH] with LOW < HIGH",
-                            format_number(low),
-                            format_number(high)
-                        ),
-                    );
+                            "a log-uniform range must be positive: found {range}; allowed [LOW, HIGH] with 0 < LOW < HIGH"
+                        )
+                    } else {
+                        format!(
+                            "the range {range} is empty or inverted: allowed [LOW, HIGH] with LOW < HIGH"
+                        )
+                    };
+                    p.at(&at(Some(field)), message);
                     continue;
                 }
                 None => {
