@@ -746,6 +746,21 @@ mod tests {
         );
     }
 
+    /// Solves `game` in `regime` with the quick solver and asserts that the
+    /// search converged to a disaster probability within `tolerance` of the
+    /// (least safe) closed form; returns the equilibrium and the closed form.
+    fn solve_near_closed_form(
+        regime: Regime,
+        game: &Precipice,
+        tolerance: f64,
+    ) -> (Equilibrium, f64) {
+        let eq = solve(regime, game, &quick());
+        assert!(eq.converged, "{eq:?}");
+        let exact = closed_form_disaster(regime, game, Selection::LeastSafe);
+        assert_disaster_near(&eq, exact, tolerance);
+        (eq, exact)
+    }
+
     fn base() -> Precipice {
         Precipice {
             teams: 2,
@@ -761,40 +776,29 @@ mod tests {
             Precipice { mu: 0.5, ..base() },
             Precipice { teams: 3, ..base() },
         ] {
-            let eq = solve(Regime::NoInformation, &game, &quick());
+            let (eq, _) = solve_near_closed_form(Regime::NoInformation, &game, 0.03);
             let s = (game.mu / (game.teams as f64 * game.enmity)).min(1.0);
-            assert!(eq.converged, "{eq:?}");
             // Within two grid steps plus sampling of the best response.
             assert_safety_near(&eq, 0, s, 0.03);
-            let exact = closed_form_disaster(Regime::NoInformation, &game, Selection::LeastSafe);
-            assert_disaster_near(&eq, exact, 0.03);
         }
     }
 
     #[test]
     fn own_capability_known_gives_safety_proportional_to_capability() {
-        let game = base();
-        let eq = solve(Regime::Private, &game, &quick());
-        assert!(eq.converged, "{eq:?}");
+        let (eq, exact) = solve_near_closed_form(Regime::Private, &base(), 0.02);
+        assert!((exact - 2.0 / 3.0).abs() < 1e-12);
         for k in 2..20 {
             let expected = closed_form_safety(&eq, k);
             assert_safety_near(&eq, k, expected, 0.04);
         }
-        let exact = closed_form_disaster(Regime::Private, &game, Selection::LeastSafe);
-        assert!((exact - 2.0 / 3.0).abs() < 1e-12);
-        assert_disaster_near(&eq, exact, 0.02);
     }
 
     #[test]
     fn all_capabilities_known_leaves_the_leader_its_lead_as_safety() {
-        let game = base();
-        let eq = solve(Regime::Public, &game, &quick());
-        assert!(eq.converged, "{eq:?}");
-        let exact = closed_form_disaster(Regime::Public, &game, Selection::LeastSafe);
+        let (eq, exact) = solve_near_closed_form(Regime::Public, &base(), 0.03);
         assert!((exact - 2.0 / 3.0).abs() < 1e-12);
-        assert_disaster_near(&eq, exact, 0.03);
         // More information, more danger (weakly, at e = 1).
-        let none = solve(Regime::NoInformation, &game, &quick());
+        let none = solve(Regime::NoInformation, &base(), &quick());
         assert!(none.p_disaster.mean < eq.p_disaster.mean - 0.1);
     }
 
