@@ -245,13 +245,8 @@ fn check(
     let players = match &g.players {
         Some(p) => {
             let n = *p.get_ref();
-            let spec = key_spec("game.players");
-            if !spec.range.contains(n as f64) {
-                problems.push(Problem {
-                    line_col: at(p.span()),
-                    key_path: "game.players".into(),
-                    message: format!("{n} is out of range: allowed {}", spec.allowed()),
-                });
+            if let Some(problem) = out_of_range(source, "game.players", n as f64, n, p.span()) {
+                problems.push(problem);
                 return None;
             }
             let n = n as usize;
@@ -344,12 +339,10 @@ fn check(
     };
     let mut beta = |value: &Spanned<f64>, path: String| {
         let x = *value.get_ref();
-        let spec = key_spec("game.selection");
-        if !spec.range.contains(x) {
+        if let Some(problem) = out_of_range(source, "game.selection", x, x, value.span()) {
             problems.push(Problem {
-                line_col: at(value.span()),
                 key_path: path,
-                message: format!("{x} is out of range: allowed {}", spec.allowed()),
+                ..problem
             });
         }
         x
@@ -372,14 +365,13 @@ fn check(
     let replicator_grid = match &g.replicator_grid {
         Some(r) => {
             let v = *r.get_ref();
-            let spec = key_spec("game.replicator_grid");
-            if !spec.range.contains(v as f64) {
-                problems.push(Problem {
-                    line_col: at(r.span()),
-                    key_path: "game.replicator_grid".into(),
-                    message: format!("{v} is out of range: allowed {}", spec.allowed()),
-                });
-            }
+            problems.extend(out_of_range(
+                source,
+                "game.replicator_grid",
+                v as f64,
+                v,
+                r.span(),
+            ));
             v.clamp(2, 200) as usize
         }
         None => key_spec("game.replicator_grid").default_f64() as usize,
@@ -413,6 +405,23 @@ fn check(
         return None;
     }
     Some(game)
+}
+
+/// The problem with `value` (written `written`, at `span` of `source`) of
+/// the game key `key` when the key table's range does not hold it.
+fn out_of_range(
+    source: &str,
+    key: &str,
+    value: f64,
+    written: impl std::fmt::Display,
+    span: Range<usize>,
+) -> Option<Problem> {
+    let spec = key_spec(key);
+    (!spec.range.contains(value)).then(|| Problem {
+        line_col: Some(line_col(source, span.start)),
+        key_path: key.into(),
+        message: format!("{written} is out of range: allowed {}", spec.allowed()),
+    })
 }
 
 /// Log-spaced values of beta from 0.01 to 1000, four per decade.
