@@ -705,16 +705,18 @@ policy = [
         format!("g.toml:{}:{}", i + 1, line.find(value).unwrap() + 1)
     }
 
+    /// Asserts that the first of the problems `p` starts with `prefix`.
+    fn assert_first_starts(p: &[String], prefix: &str) {
+        assert!(p[0].starts_with(prefix), "{p:?}");
+    }
+
     #[test]
     fn scenario_problems_keep_their_line_numbers() {
         let text = format!("{GAME}{BASE}").replace("decisive_capability = 3.0", "returns = 1.5");
         let p = problems(&text);
         assert_eq!(p.len(), 1, "{p:?}");
         let at = place(&text, "returns", "1.5");
-        assert!(
-            p[0].starts_with(&format!("{at}: world.returns: 1.5 is out of range")),
-            "{p:?}"
-        );
+        assert_first_starts(&p, &format!("{at}: world.returns: 1.5 is out of range"));
     }
 
     #[test]
@@ -725,18 +727,13 @@ policy = [
         assert_eq!(p.len(), 1, "{p:?}");
         // The line and column of the offending value.
         let at = place(&text, "risk = 0.1", "0.1");
-        assert!(
-            p[0].starts_with(&format!("{at}:")) && p[0].contains("game.strategies[1].policy[0]"),
-            "{p:?}"
-        );
+        assert_first_starts(&p, &format!("{at}:"));
+        assert!(p[0].contains("game.strategies[1].policy[0]"), "{p:?}");
         // A misspelt rule on the first line of an inline policy.
         let text = format!("{BASE}{GAME}").replace("rule = \"race\"", "rule = \"racing\"");
         let p = problems(&text);
         let at = place(&text, "racing", "\"racing\"");
-        assert!(
-            p[0].starts_with(&format!("{at}: game.strategies[0].policy[0].rule")),
-            "{p:?}"
-        );
+        assert_first_starts(&p, &format!("{at}: game.strategies[0].policy[0].rule"));
     }
 
     #[test]

@@ -862,7 +862,9 @@ mod tests {
 
     #[test]
     fn closed_forms_agree_with_direct_integration() {
-        // E[min(1, D)] for D = top gap of n uniforms on [0, mu], by Monte Carlo.
+        // E[safety of the winner] by Monte Carlo over n uniforms on [0, mu]:
+        // all informed min(1, D), D the top gap; own capability known
+        // min(1, c_max / a), a = 1 + (n - 1) e.
         for (teams, mu) in [(2, 1.0), (3, 2.5), (2, 0.4)] {
             let game = Precipice {
                 teams,
@@ -870,31 +872,22 @@ mod tests {
                 mu,
             };
             let draws = capabilities(200_000, &game, 3, 7);
-            let mean: f64 = draws
-                .chunks_exact(teams)
-                .map(|c| {
-                    let (_, a, b) = top_two(c);
-                    (a - b).min(1.0)
-                })
-                .sum::<f64>()
-                / 200_000.0;
-            let exact = 1.0 - closed_form_disaster(Regime::Public, &game, Selection::LeastSafe);
-            assert!(
-                (mean - exact).abs() < 0.005,
-                "{teams} {mu}: {mean} vs {exact}"
-            );
-            // E[min(1, c_max / a)], a = 1 + (n - 1) e.
             let a = 1.0 + (teams as f64 - 1.0) * 0.5;
-            let mean: f64 = draws
-                .chunks_exact(teams)
-                .map(|c| (top_two(c).1 / a).min(1.0))
-                .sum::<f64>()
-                / 200_000.0;
-            let exact = 1.0 - closed_form_disaster(Regime::Private, &game, Selection::LeastSafe);
-            assert!(
-                (mean - exact).abs() < 0.005,
-                "{teams} {mu}: {mean} vs {exact}"
-            );
+            let winners_safety: [(Regime, &dyn Fn(&[f64]) -> f64); 2] = [
+                (Regime::Public, &|c| {
+                    let (_, first, second) = top_two(c);
+                    (first - second).min(1.0)
+                }),
+                (Regime::Private, &|c| (top_two(c).1 / a).min(1.0)),
+            ];
+            for (regime, safety) in winners_safety {
+                let mean = draws.chunks_exact(teams).map(safety).sum::<f64>() / 200_000.0;
+                let exact = 1.0 - closed_form_disaster(regime, &game, Selection::LeastSafe);
+                assert!(
+                    (mean - exact).abs() < 0.005,
+                    "{regime:?} {teams} {mu}: {mean} vs {exact}"
+                );
+            }
         }
     }
 
