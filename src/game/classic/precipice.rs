@@ -873,15 +873,19 @@ mod tests {
             };
             let draws = capabilities(200_000, &game, 3, 7);
             let a = 1.0 + (teams as f64 - 1.0) * 0.5;
-            let winners_safety: [(Regime, &dyn Fn(&[f64]) -> f64); 2] = [
-                (Regime::Public, &|c| {
-                    let (_, first, second) = top_two(c);
-                    (first - second).min(1.0)
-                }),
-                (Regime::Private, &|c| (top_two(c).1 / a).min(1.0)),
-            ];
-            for (regime, safety) in winners_safety {
-                let mean = draws.chunks_exact(teams).map(safety).sum::<f64>() / 200_000.0;
+            let winners_safety = |regime: Regime, c: &[f64]| {
+                let (_, first, second) = top_two(c);
+                match regime {
+                    Regime::Public => (first - second).min(1.0),
+                    _ => (first / a).min(1.0),
+                }
+            };
+            for regime in [Regime::Public, Regime::Private] {
+                let mean = draws
+                    .chunks_exact(teams)
+                    .map(|c| winners_safety(regime, c))
+                    .sum::<f64>()
+                    / 200_000.0;
                 let exact = 1.0 - closed_form_disaster(regime, &game, Selection::LeastSafe);
                 assert!(
                     (mean - exact).abs() < 0.005,
