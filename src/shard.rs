@@ -507,10 +507,7 @@ fn read_scenario_group(group: Group) -> Result<ReadyScenario, InputError> {
             unreachable!("grouped as a scenario")
         };
         if first_run != expected {
-            return Err(InputError::Usage(format!(
-                "shard {} starts at run {first_run}, but the shard before it ends at run {expected}",
-                f.dir.display()
-            )));
+            return Err(not_contiguous(&f.dir, "run", first_run, expected));
         }
         expected = end_run;
         let path = f.dir.join(AGGREGATE);
@@ -602,6 +599,21 @@ fn write_scenario_group(
     Ok(result)
 }
 
+/// The error for a shard (in `dir`) that does not start where the one
+/// before it ended: `starts` and `ends` are numbered as the user sees the
+/// `unit`s (runs from 0, points from 1).
+fn not_contiguous(
+    dir: &Path,
+    unit: &str,
+    starts: impl std::fmt::Display,
+    ends: impl std::fmt::Display,
+) -> InputError {
+    InputError::Usage(format!(
+        "shard {} starts at {unit} {starts}, but the shard before it ends at {unit} {ends}",
+        dir.display()
+    ))
+}
+
 fn write_sweep_group(
     group: &Group,
     folder: &mut Folder,
@@ -623,12 +635,8 @@ fn write_sweep_group(
             unreachable!("grouped as a sweep")
         };
         if first_point != expected {
-            return Err(InputError::Usage(format!(
-                "shard {} starts at point {}, but the shard before it ends at point {expected}",
-                f.dir.display(),
-                first_point + 1
-            ))
-            .into());
+            // Points are numbered from 1 in sweep.csv.
+            return Err(not_contiguous(&f.dir, "point", first_point + 1, expected).into());
         }
         expected = end_point;
         let path = f.dir.join(crate::output::sweep_folder::SWEEP_FILE);

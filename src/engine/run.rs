@@ -1270,15 +1270,11 @@ mod tests {
 
     #[test]
     fn without_the_new_keys_the_model_takes_the_plain_path() {
-        for name in [
-            "race",
-            "pause-2023",
-            "rsp-2026",
-            "lone-pause",
-            "lone-2026",
-            "transparency-never",
-            "transparency-every-3",
-        ] {
+        let transparency = ["transparency-never", "transparency-every-3"];
+        for name in crate::builtin::DEFAULT_COMPARISON
+            .iter()
+            .chain(&transparency)
+        {
             let s = crate::builtin::load(name).unwrap();
             assert!(!RaceModel::new(&s).extended, "{name}");
         }

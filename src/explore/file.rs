@@ -28,6 +28,7 @@
 
 use super::robustness::Better;
 use crate::Scenario;
+use crate::scenario::error::toml_table;
 use crate::scenario::keys::format_number;
 use crate::scenario::{Problem, ScenarioError, SourceFile};
 use crate::sweep::{KeyPath, Step, key_path_text, line_col_of};
@@ -358,13 +359,25 @@ pub struct Overrides {
 /// A checked exploration, every experiment's scenario built.
 #[derive(Debug, Clone)]
 pub struct Exploration {
+    /// The base scenario's name (else the file's stem), which names the
+    /// output folder `<name>-explore`.
     pub name: String,
+    /// Seed of the design's draws and of every experiment's runs (the same
+    /// for all: common random numbers): `--seed`, else `explore.seed`, else
+    /// the scenario's.
     pub seed: u64,
+    /// Runs per experiment (world x policy): `--runs`, else `explore.runs`,
+    /// else the scenario's.
     pub runs: u64,
+    /// How the worlds are drawn from the unknowns and how many.
     pub design: Design,
+    /// The unknowns, in the order of each point's coordinates.
     pub uncertainties: Vec<Uncertainty>,
+    /// The policies compared, each run in every world.
     pub policies: Vec<Policy>,
+    /// What is measured in every experiment, in the order of the results.
     pub outcomes: Vec<Outcome>,
+    /// The statements whose worlds scenario discovery (PRIM) describes.
     pub conditions: Vec<Condition>,
     /// Per world, its point in the unit cube (one coordinate per unknown).
     pub points: Vec<Vec<f64>>,
@@ -380,6 +393,52 @@ struct Problems<'s> {
 
 fn key(k: &str) -> Step {
     Step::Key(k.to_string())
+}
+
+/// The entries of `[[explore.SECTION]]`, given its value; `None`,
+/// reported, when the value is not a list.
+fn entry_list<'t>(value: &'t Value, section: &str, p: &mut Problems) -> Option<&'t [Value]> {
+    let Value::Array(list) = value else {
+        p.at(
+            &[key("explore"), key(section)],
+            format!("must be a list of tables: write each as [[explore.{section}]]"),
+        );
+        return None;
+    };
+    Some(list)
+}
+
+/// The key path of entry `i` of `[[explore.SECTION]]`, or of its key `k`.
+fn entry_path(section: &str, i: usize, k: Option<&str>) -> Vec<Step> {
+    let mut at = vec![key("explore"), key(section), Step::Index(i)];
+    at.extend(k.map(key));
+    at
+}
+
+/// Entry `i` of `[[explore.SECTION]]` as a table, every key of it not in
+/// `keys` reported (`keys_said` lists them in the message); `None`,
+/// reported, when it is not a table.
+fn entry_table<'t>(
+    entry: &'t Value,
+    section: &str,
+    i: usize,
+    keys: &[&str],
+    keys_said: &str,
+    p: &mut Problems,
+) -> Option<&'t Table> {
+    let Some(table) = entry.as_table() else {
+        p.at(&entry_path(section, i, None), "must be a table");
+        return None;
+    };
+    for k in table.keys() {
+        if !keys.contains(&k.as_str()) {
+            p.at(
+                &entry_path(section, i, Some(k)),
+                format!("unknown key: the keys of [[explore.{section}]] are {keys_said}"),
+            );
+        }
+    }
+    Some(table)
 }
 
 impl Problems<'_> {
@@ -453,20 +512,12 @@ impl Exploration {
             origin: origin.to_string(),
             problems: list,
         };
-        let plain = |message: String| Problem {
-            line_col: None,
-            key_path: String::new(),
-            message,
-        };
-        let mut doc: Table = source
-            .parse()
-            .map_err(|e: toml::de::Error| invalid(vec![plain(e.message().to_string())]))?;
+        let mut doc = toml_table(source, origin)?;
         let Some(explore) = doc.remove("explore") else {
-            return Err(invalid(vec![plain(
+            return Err(invalid(vec![Problem::whole_file(
                 "no [explore] table: an exploration names its unknowns in [[explore.uncertainty]], \
                  its policies in [[explore.policy]] and its outcomes in explore.outcomes; \
-                 `airace new --explore` prints an annotated one"
-                    .into(),
+                 `airace new --explore` prints an annotated one",
             )]));
         };
         let mut p = Problems {
@@ -684,7 +735,7 @@ impl Exploration {
                     .collect();
                 let total: f64 = counts.iter().map(|&c| c as f64).product();
                 if total * policies.len() as f64 > MAX_EXPERIMENTS as f64 {
-                    return Err(invalid(vec![plain(format!(
+                    return Err(invalid(vec![Problem::whole_file(format!(
                         "the factorial design has {total} worlds x {} policies, more than \
                          {MAX_EXPERIMENTS} experiments: use fewer levels or a sampled design",
                         policies.len()
@@ -704,7 +755,7 @@ impl Exploration {
             }
         };
         if points.len() * policies.len() > MAX_EXPERIMENTS {
-            return Err(invalid(vec![plain(format!(
+            return Err(invalid(vec![Problem::whole_file(format!(
                 "{} worlds x {} policies is more than {MAX_EXPERIMENTS} experiments: use fewer worlds",
                 points.len(),
                 policies.len()
@@ -800,11 +851,7 @@ fn read_policies(
     dir: &Path,
     p: &mut Problems,
 ) -> Vec<Policy> {
-    let at = |i: usize, k: Option<&str>| {
-        let mut at = vec![key("explore"), key("policy"), Step::Index(i)];
-        at.extend(k.map(key));
-        at
-    };
+    let at = |i: usize, k: Option<&str>| entry_path("policy", i, k);
     let list = match explore.get("policy") {
         None if has_base => {
             return vec![Policy {
@@ -821,29 +868,18 @@ fn read_policies(
             );
             return Vec::new();
         }
-        Some(Value::Array(a)) => a,
-        Some(_) => {
-            p.at(
-                &[key("explore"), key("policy")],
-                "must be a list of tables: write each as [[explore.policy]]",
-            );
-            return Vec::new();
-        }
+        Some(value) => match entry_list(value, "policy", p) {
+            Some(list) => list,
+            None => return Vec::new(),
+        },
     };
     let mut policies: Vec<Policy> = Vec::new();
     for (i, entry) in list.iter().enumerate() {
-        let Some(entry) = entry.as_table() else {
-            p.at(&at(i, None), "must be a table");
+        let keys = ["name", "scenario", "set"];
+        let Some(entry) = entry_table(entry, "policy", i, &keys, "name, scenario and set", p)
+        else {
             continue;
         };
-        for k in entry.keys() {
-            if !["name", "scenario", "set"].contains(&k.as_str()) {
-                p.at(
-                    &at(i, Some(k)),
-                    "unknown key: the keys of [[explore.policy]] are name, scenario and set",
-                );
-            }
-        }
         let name = match entry.get("name").and_then(Value::as_str) {
             Some(n) if crate::scenario::valid_name(n) => n.to_string(),
             Some(n) => {
@@ -962,16 +998,11 @@ fn read_policies(
 }
 
 fn read_uncertainties(explore: &Table, policies: &[Policy], p: &mut Problems) -> Vec<Uncertainty> {
-    let list = match explore.get("uncertainty") {
-        None => return Vec::new(),
-        Some(Value::Array(a)) => a,
-        Some(_) => {
-            p.at(
-                &[key("explore"), key("uncertainty")],
-                "must be a list of tables: write each as [[explore.uncertainty]]",
-            );
-            return Vec::new();
-        }
+    let Some(list) = explore
+        .get("uncertainty")
+        .and_then(|v| entry_list(v, "uncertainty", p))
+    else {
+        return Vec::new();
     };
     const KEYS: &[&str] = &[
         "key",
@@ -986,26 +1017,10 @@ fn read_uncertainties(explore: &Table, policies: &[Policy], p: &mut Problems) ->
     ];
     let mut out: Vec<Uncertainty> = Vec::new();
     for (i, entry) in list.iter().enumerate() {
-        let at = |k: Option<&str>| {
-            let mut at = vec![key("explore"), key("uncertainty"), Step::Index(i)];
-            at.extend(k.map(key));
-            at
-        };
-        let Some(entry) = entry.as_table() else {
-            p.at(&at(None), "must be a table");
+        let at = |k: Option<&str>| entry_path("uncertainty", i, k);
+        let Some(entry) = entry_table(entry, "uncertainty", i, KEYS, &KEYS.join(", "), p) else {
             continue;
         };
-        for k in entry.keys() {
-            if !KEYS.contains(&k.as_str()) {
-                p.at(
-                    &at(Some(k)),
-                    format!(
-                        "unknown key: the keys of [[explore.uncertainty]] are {}",
-                        KEYS.join(", ")
-                    ),
-                );
-            }
-        }
         let (keys, key_field): (Vec<String>, &str) = match (entry.get("key"), entry.get("keys")) {
             (Some(Value::String(k)), None) => (vec![k.clone()], "key"),
             (None, Some(Value::Array(ks))) if !ks.is_empty() => {
@@ -1062,26 +1077,18 @@ fn read_uncertainties(explore: &Table, policies: &[Policy], p: &mut Problems) ->
                         Distribution::LogUniform(low, high)
                     }
                 }
-                Some((low, high)) if *field == "log_uniform" && low <= 0.0 && low < high => {
-                    p.at(
-                        &at(Some(field)),
-                        format!(
-                            "a log-uniform range must be positive: found [{}, {}]; allowed [LOW, HIGH] with 0 < LOW < HIGH",
-                            format_number(low),
-                            format_number(high)
-                        ),
-                    );
-                    continue;
-                }
                 Some((low, high)) => {
-                    p.at(
-                        &at(Some(field)),
+                    let range = format!("[{}, {}]", format_number(low), format_number(high));
+                    let message = if *field == "log_uniform" && low <= 0.0 && low < high {
                         format!(
-                            "the range [{}, {}] is empty or inverted: allowed [LOW, HIGH] with LOW < HIGH",
-                            format_number(low),
-                            format_number(high)
-                        ),
-                    );
+                            "a log-uniform range must be positive: found {range}; allowed [LOW, HIGH] with 0 < LOW < HIGH"
+                        )
+                    } else {
+                        format!(
+                            "the range {range} is empty or inverted: allowed [LOW, HIGH] with LOW < HIGH"
+                        )
+                    };
+                    p.at(&at(Some(field)), message);
                     continue;
                 }
                 None => {
@@ -1345,36 +1352,19 @@ fn read_conditions(
     outcomes: &[Outcome],
     p: &mut Problems,
 ) -> Vec<Condition> {
-    let list = match explore.get("condition") {
-        None => return Vec::new(),
-        Some(Value::Array(a)) => a,
-        Some(_) => {
-            p.at(
-                &[key("explore"), key("condition")],
-                "must be a list of tables: write each as [[explore.condition]]",
-            );
-            return Vec::new();
-        }
+    let Some(list) = explore
+        .get("condition")
+        .and_then(|v| entry_list(v, "condition", p))
+    else {
+        return Vec::new();
     };
     let mut out = Vec::new();
     for (i, entry) in list.iter().enumerate() {
-        let at = |k: Option<&str>| {
-            let mut at = vec![key("explore"), key("condition"), Step::Index(i)];
-            at.extend(k.map(key));
-            at
-        };
-        let Some(entry) = entry.as_table() else {
-            p.at(&at(None), "must be a table");
+        let at = |k: Option<&str>| entry_path("condition", i, k);
+        let Some(entry) = entry_table(entry, "condition", i, &["name", "when"], "name and when", p)
+        else {
             continue;
         };
-        for k in entry.keys() {
-            if !["name", "when"].contains(&k.as_str()) {
-                p.at(
-                    &at(Some(k)),
-                    "unknown key: the keys of [[explore.condition]] are name and when",
-                );
-            }
-        }
         let Some(text) = entry.get("when").and_then(Value::as_str) else {
             p.at(
                 &at(None),

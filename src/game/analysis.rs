@@ -279,20 +279,32 @@ pub struct Summary {
     pub stationary: Option<StationarySummary>,
 }
 
+/// One profile's equilibrium check, as `summary.json` lists it.
 #[derive(Debug, Clone, Serialize)]
 pub struct EquilibriumSummary {
+    /// The profile as [`profile_label`] writes it (`all race`,
+    /// `2 race + 1 pause`, or a strategy per seat).
     pub profile: String,
+    /// "strict", "weak", "undecided" or "no" ([`status_word`]).
     pub status: &'static str,
+    /// Estimated probability of catastrophe when the profile is played.
     pub p_catastrophe: f64,
     /// The largest deviation gain (negative: every deviation loses).
     pub best_deviation_gain: Option<f64>,
+    /// Its standard error (paired if recorded, else of independent
+    /// estimates).
     pub best_deviation_gain_se: Option<f64>,
 }
 
+/// The small-mutation stationary distribution, as `summary.json` lists it.
 #[derive(Debug, Clone, Serialize)]
 pub struct StationarySummary {
+    /// `Z`, the population size.
     pub population: usize,
+    /// `beta`, the intensity of selection.
     pub selection: f64,
+    /// Per strategy (by name), the share of time the population is all
+    /// of that strategy.
     pub distribution: Vec<(String, f64)>,
     /// When the small-mutation answer applies.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -207,6 +207,8 @@ pub fn stationary_of_log_rates(log_rates: &[Vec<f64>]) -> Vec<f64> {
 /// mutation at rate `mu`, over every composition of the population.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WithMutation {
+    /// `mu`, in (0, 1]: the probability that a player who changes picks
+    /// one of the other strategies at random rather than imitating.
     pub mutation: f64,
     /// Compositions of the population (states of the chain).
     pub states: usize,
@@ -414,6 +416,17 @@ mod tests {
     use super::*;
     use crate::game::table::{PayoffEstimate, test_matrix as matrix};
 
+    /// The prisoner's dilemma: C vs C 3, C vs D 0, D vs C 5, D vs D 1.
+    fn prisoners_dilemma() -> SymmetricTable {
+        matrix(&[&[3.0, 0.0], &[5.0, 1.0]])
+    }
+
+    /// The small-mutation limit of `table` in a population of `size` at
+    /// selection intensity `selection`.
+    fn stationary_in(table: &SymmetricTable, size: usize, selection: f64) -> Stationary {
+        stationary(table, &Population { size, selection }).unwrap()
+    }
+
     /// A prisoner's dilemma in a population of three, worked by hand.
     ///
     /// Payoffs: C vs C 3, C vs D 0, D vs C 5, D vs D 1. With `k` C players
@@ -428,7 +441,7 @@ mod tests {
     /// share of C is `rho_DC / (rho_DC + rho_CD)`.
     #[test]
     fn a_prisoners_dilemma_by_hand() {
-        let pd = matrix(&[&[3.0, 0.0], &[5.0, 1.0]]);
+        let pd = prisoners_dilemma();
         assert_eq!(fitness(&pd, 1, 0, 1, 3), Some((3.0, 0.0)));
         assert_eq!(fitness(&pd, 1, 0, 2, 3), Some((5.0, 1.5)));
         let population = Population {
@@ -448,15 +461,8 @@ mod tests {
 
     #[test]
     fn neutral_drift_fixes_with_one_over_z() {
-        let pd = matrix(&[&[3.0, 0.0], &[5.0, 1.0]]);
-        let s = stationary(
-            &pd,
-            &Population {
-                size: 50,
-                selection: 0.0,
-            },
-        )
-        .unwrap();
+        let pd = prisoners_dilemma();
+        let s = stationary_in(&pd, 50, 0.0);
         assert!((s.fixation[0][1] - 0.02).abs() < 1e-12);
         assert!((s.distribution[0] - 0.5).abs() < 1e-12);
     }
@@ -464,36 +470,15 @@ mod tests {
     #[test]
     fn rock_paper_scissors_is_uniform_and_strong_selection_does_not_break() {
         let rps = matrix(&[&[0.0, -1.0, 1.0], &[1.0, 0.0, -1.0], &[-1.0, 1.0, 0.0]]);
-        let s = stationary(
-            &rps,
-            &Population {
-                size: 20,
-                selection: 2.0,
-            },
-        )
-        .unwrap();
+        let s = stationary_in(&rps, 20, 2.0);
         assert!(s.distribution.iter().all(|x| (x - 1.0 / 3.0).abs() < 1e-12));
         // Selection so strong that the rates span far more than f64's range.
-        let pd = matrix(&[&[3.0, 0.0], &[5.0, 1.0]]);
-        let s = stationary(
-            &pd,
-            &Population {
-                size: 100,
-                selection: 1000.0,
-            },
-        )
-        .unwrap();
+        let pd = prisoners_dilemma();
+        let s = stationary_in(&pd, 100, 1000.0);
         assert!(s.distribution[1] > 1.0 - 1e-12 && s.distribution[0].is_finite());
         // Selection so strong that every fixation probability underflows.
         for beta in [1e3, 1e5] {
-            let s = stationary(
-                &rps,
-                &Population {
-                    size: 20,
-                    selection: beta,
-                },
-            )
-            .unwrap();
+            let s = stationary_in(&rps, 20, beta);
             assert!(
                 s.distribution.iter().all(|x| (x - 1.0 / 3.0).abs() < 1e-9),
                 "{s:?}"

@@ -56,7 +56,9 @@ pub const DEFAULT_REPLICATOR_GRID: usize = 10;
 /// One strategy: a named policy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Strategy {
+    /// Its name in the file and in every table and figure.
     pub name: String,
+    /// The rules a lab playing it follows, in place of its template's.
     pub policy: Vec<Rule>,
 }
 
@@ -66,6 +68,8 @@ pub struct Game {
     /// The world and the seats: `labs` holds one lab per player, with an
     /// empty policy (the strategy fills it in).
     pub scenario: Scenario,
+    /// What each player chooses among, in the file's order (a strategy's
+    /// index in the payoff tables).
     pub strategies: Vec<Strategy>,
     /// Whether every seat has the same template (the game is symmetric).
     pub symmetric: bool,
@@ -80,6 +84,7 @@ pub struct Game {
 }
 
 impl Game {
+    /// The number of players: one per lab (seat) of the scenario.
     pub fn players(&self) -> usize {
         self.scenario.labs.len()
     }
@@ -240,13 +245,8 @@ fn check(
     let players = match &g.players {
         Some(p) => {
             let n = *p.get_ref();
-            let spec = key_spec("game.players");
-            if !spec.range.contains(n as f64) {
-                problems.push(Problem {
-                    line_col: at(p.span()),
-                    key_path: "game.players".into(),
-                    message: format!("{n} is out of range: allowed {}", spec.allowed()),
-                });
+            if let Some(problem) = out_of_range(source, "game.players", n as f64, n, p.span()) {
+                problems.push(problem);
                 return None;
             }
             let n = n as usize;
@@ -339,12 +339,10 @@ fn check(
     };
     let mut beta = |value: &Spanned<f64>, path: String| {
         let x = *value.get_ref();
-        let spec = key_spec("game.selection");
-        if !spec.range.contains(x) {
+        if let Some(problem) = out_of_range(source, "game.selection", x, x, value.span()) {
             problems.push(Problem {
-                line_col: at(value.span()),
                 key_path: path,
-                message: format!("{x} is out of range: allowed {}", spec.allowed()),
+                ..problem
             });
         }
         x
@@ -367,14 +365,13 @@ fn check(
     let replicator_grid = match &g.replicator_grid {
         Some(r) => {
             let v = *r.get_ref();
-            let spec = key_spec("game.replicator_grid");
-            if !spec.range.contains(v as f64) {
-                problems.push(Problem {
-                    line_col: at(r.span()),
-                    key_path: "game.replicator_grid".into(),
-                    message: format!("{v} is out of range: allowed {}", spec.allowed()),
-                });
-            }
+            problems.extend(out_of_range(
+                source,
+                "game.replicator_grid",
+                v as f64,
+                v,
+                r.span(),
+            ));
             v.clamp(2, 200) as usize
         }
         None => key_spec("game.replicator_grid").default_f64() as usize,
@@ -408,6 +405,23 @@ fn check(
         return None;
     }
     Some(game)
+}
+
+/// The problem with `value` (written `written`, at `span` of `source`) of
+/// the game key `key` when the key table's range does not hold it.
+fn out_of_range(
+    source: &str,
+    key: &str,
+    value: f64,
+    written: impl std::fmt::Display,
+    span: Range<usize>,
+) -> Option<Problem> {
+    let spec = key_spec(key);
+    (!spec.range.contains(value)).then(|| Problem {
+        line_col: Some(line_col(source, span.start)),
+        key_path: key.into(),
+        message: format!("{written} is out of range: allowed {}", spec.allowed()),
+    })
 }
 
 /// Log-spaced values of beta from 0.01 to 1000, four per decade.
@@ -680,18 +694,29 @@ policy = [
         assert_eq!(g.profile_count(), 4);
     }
 
+    /// Where `value` is written on the first line of `text` that contains
+    /// `line_with`, as a problem's `g.toml:LINE:COL` prefix.
+    fn place(text: &str, line_with: &str, value: &str) -> String {
+        let (i, line) = text
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.contains(line_with))
+            .unwrap();
+        format!("g.toml:{}:{}", i + 1, line.find(value).unwrap() + 1)
+    }
+
+    /// Asserts that the first of the problems `p` starts with `prefix`.
+    fn assert_first_starts(p: &[String], prefix: &str) {
+        assert!(p[0].starts_with(prefix), "{p:?}");
+    }
+
     #[test]
     fn scenario_problems_keep_their_line_numbers() {
         let text = format!("{GAME}{BASE}").replace("decisive_capability = 3.0", "returns = 1.5");
         let p = problems(&text);
         assert_eq!(p.len(), 1, "{p:?}");
-        let line = text.lines().position(|l| l.starts_with("returns")).unwrap() + 1;
-        assert!(
-            p[0].starts_with(&format!(
-                "g.toml:{line}:11: world.returns: 1.5 is out of range"
-            )),
-            "{p:?}"
-        );
+        let at = place(&text, "returns", "1.5");
+        assert_first_starts(&p, &format!("{at}: world.returns: 1.5 is out of range"));
     }
 
     #[test]
@@ -699,33 +724,16 @@ policy = [
         let text =
             format!("{BASE}{GAME}").replace("thresholds = [2.0]", "thresholds = [2.0], risk = 0.1");
         let p = problems(&text);
-        let line = text.lines().position(|l| l.contains("risk = 0.1")).unwrap() + 1;
         assert_eq!(p.len(), 1, "{p:?}");
-        assert!(
-            p[0].starts_with(&format!("g.toml:{line}:"))
-                && p[0].contains("game.strategies[1].policy[0]"),
-            "{p:?}"
-        );
-        // The column of the offending value.
-        let col = text.lines().nth(line - 1).unwrap().find("0.1").unwrap() + 1;
-        assert!(p[0].starts_with(&format!("g.toml:{line}:{col}:")), "{p:?}");
+        // The line and column of the offending value.
+        let at = place(&text, "risk = 0.1", "0.1");
+        assert_first_starts(&p, &format!("{at}:"));
+        assert!(p[0].contains("game.strategies[1].policy[0]"), "{p:?}");
         // A misspelt rule on the first line of an inline policy.
         let text = format!("{BASE}{GAME}").replace("rule = \"race\"", "rule = \"racing\"");
         let p = problems(&text);
-        let line = text.lines().position(|l| l.contains("racing")).unwrap() + 1;
-        let col = text
-            .lines()
-            .nth(line - 1)
-            .unwrap()
-            .find("\"racing\"")
-            .unwrap()
-            + 1;
-        assert!(
-            p[0].starts_with(&format!(
-                "g.toml:{line}:{col}: game.strategies[0].policy[0].rule"
-            )),
-            "{p:?}"
-        );
+        let at = place(&text, "racing", "\"racing\"");
+        assert_first_starts(&p, &format!("{at}: game.strategies[0].policy[0].rule"));
     }
 
     #[test]

@@ -27,7 +27,7 @@
 //! of the gain function `g(x) = f_A(x) - f_B(x)`, a polynomial of degree
 //! `n - 1` in Bernstein form.
 
-use super::table::{PayoffEstimate, SeatTable, SymmetricTable, binomial};
+use super::table::{Deviating, PayoffEstimate, SeatTable, SymmetricTable, binomial};
 use serde::Serialize;
 
 /// The family-wise error level of the table's deviation verdicts.
@@ -276,43 +276,60 @@ impl Found {
 /// are checked on the deviations that can be evaluated.
 pub fn check_symmetric(table: &SymmetricTable) -> Vec<ProfileCheck> {
     let m = table.strategies().len();
-    let mut found = Found::default();
-    for p in 0..table.profiles().len() {
+    let deviators = (0..table.profiles().len()).flat_map(|p| {
         let counts = &table.profiles()[p];
-        for from in (0..m).filter(|&s| counts[s] > 0) {
-            for to in (0..m).filter(|&t| t != from) {
-                if let (Some(target), Some(gain)) =
-                    (table.deviation_target(p, from, to), table.gain(p, from, to))
-                {
-                    let payoffs = (table.payoff(p, from), table.payoff(target, to));
-                    let same = table.deviations.identical(from, to);
-                    found.push(p, from, (from, to, target), gain, same, payoffs);
-                }
-            }
-        }
-    }
-    found.decide(table.profiles().len(), table.payoff_range())
+        (0..m)
+            .filter(move |&s| counts[s] > 0)
+            .map(move |s| (p, s, s))
+    });
+    check(
+        table,
+        m,
+        deviators,
+        table.profiles().len(),
+        table.payoff_range(),
+    )
 }
 
 /// Checks every profile of a seat game.
 pub fn check_seats(table: &SeatTable) -> Vec<ProfileCheck> {
     let m = table.strategies().len();
+    let deviators = (0..table.profiles().len()).flat_map(|p| {
+        (0..table.seats().len()).map(move |seat| (p, seat, table.profiles()[p][seat]))
+    });
+    check(
+        table,
+        m,
+        deviators,
+        table.profiles().len(),
+        table.payoff_range(),
+    )
+}
+
+/// Tests every switch of every `(profile, deviator, its strategy)` to each
+/// other of the `m` strategies that the table can evaluate.
+fn check(
+    table: &impl Deviating,
+    m: usize,
+    deviators: impl Iterator<Item = (usize, usize, usize)>,
+    profiles: usize,
+    payoff_range: (f64, f64),
+) -> Vec<ProfileCheck> {
     let mut found = Found::default();
-    for p in 0..table.profiles().len() {
-        for seat in 0..table.seats().len() {
-            let from = table.profiles()[p][seat];
-            for to in (0..m).filter(|&t| t != from) {
-                if let (Some(target), Some(gain)) =
-                    (table.deviation_target(p, seat, to), table.gain(p, seat, to))
-                {
-                    let payoffs = (table.payoff(p, seat), table.payoff(target, seat));
-                    let same = table.deviations.identical(from, to);
-                    found.push(p, seat, (from, to, target), gain, same, payoffs);
-                }
+    for (p, deviator, from) in deviators {
+        for to in (0..m).filter(|&t| t != from) {
+            if let (Some(target), Some(gain)) = (
+                table.deviation_target(p, deviator, to),
+                table.gain(p, deviator, to),
+            ) {
+                let after = table.column_after(deviator, to);
+                let payoffs = (table.payoff(p, deviator), table.payoff(target, after));
+                let same = table.deviations().identical(from, to);
+                found.push(p, deviator, (from, to, target), gain, same, payoffs);
             }
         }
     }
-    found.decide(table.profiles().len(), table.payoff_range())
+    found.decide(profiles, payoff_range)
 }
 
 /// A symmetric mixed equilibrium of a two-strategy game.
@@ -532,18 +549,10 @@ mod tests {
         // first, at 0.05 / 10, and stays undecided.
         let mut decided = vec![g(50.0); 9];
         decided.push(g(2.2));
-        assert!(
-            verdicts(&decided, 1.0, 0.05)
-                .iter()
-                .all(|&v| v == Verdict::Gains)
-        );
+        assert_eq!(verdicts(&decided, 1.0, 0.05), vec![Verdict::Gains; 10]);
         let mut family = vec![g(0.5); 9];
         family.push(g(2.2));
-        assert!(
-            verdicts(&family, 1.0, 0.05)
-                .iter()
-                .all(|&v| v == Verdict::Undecided)
-        );
+        assert_eq!(verdicts(&family, 1.0, 0.05), vec![Verdict::Undecided; 10]);
         // z = 3.5 (p = 4.7e-4 < 0.05 / 10) is decided among them.
         family[9] = g(3.5);
         assert_eq!(verdicts(&family, 1.0, 0.05)[9], Verdict::Gains);

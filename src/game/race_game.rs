@@ -539,6 +539,7 @@ impl Estimates {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::game::table::Deviating;
 
     /// Estimates without progress or cancellation.
     fn payoffs_of(game: &Game, runs: u64, seed: u64) -> Estimates {

@@ -94,6 +94,74 @@ pub fn symmetric_profile_count(players: usize, strategies: usize) -> f64 {
     binomial(players + strategies - 1, strategies - 1)
 }
 
+/// A unilateral deviation, read the same way from both kinds of table. The
+/// deviator is a player of strategy `from` in a [`SymmetricTable`] and a
+/// seat in a [`SeatTable`]; its payoff is a column of the table: before
+/// the switch the deviator's own, after it [`Deviating::column_after`].
+pub trait Deviating {
+    /// The profile after `deviator` in `profile` switches to `to`, if the
+    /// switch is possible and the profile is in the table.
+    fn deviation_target(&self, profile: usize, deviator: usize, to: usize) -> Option<usize>;
+
+    /// The payoff in column `column` of `profile`, if it is set.
+    fn payoff(&self, profile: usize, column: usize) -> Option<PayoffEstimate>;
+
+    /// The column of the deviator's payoff after switching to `to`: the
+    /// strategy `to` in a symmetric game, the same seat in a seat game.
+    fn column_after(&self, deviator: usize, to: usize) -> usize;
+
+    /// What the table records about deviations beyond the payoffs.
+    fn deviations(&self) -> &Deviations;
+
+    /// What `deviator` in `profile` gains by switching to `to`, with its
+    /// standard error (paired if recorded, else independent).
+    fn gain(&self, profile: usize, deviator: usize, to: usize) -> Option<PayoffEstimate> {
+        let target = self.deviation_target(profile, deviator, to)?;
+        let before = self.payoff(profile, deviator)?;
+        let after = self.payoff(target, self.column_after(deviator, to))?;
+        Some(
+            self.deviations()
+                .gain((profile, deviator, to), before, after),
+        )
+    }
+}
+
+impl Deviating for SymmetricTable {
+    fn deviation_target(&self, profile: usize, from: usize, to: usize) -> Option<usize> {
+        SymmetricTable::deviation_target(self, profile, from, to)
+    }
+
+    fn payoff(&self, profile: usize, strategy: usize) -> Option<PayoffEstimate> {
+        SymmetricTable::payoff(self, profile, strategy)
+    }
+
+    fn column_after(&self, _from: usize, to: usize) -> usize {
+        to
+    }
+
+    fn deviations(&self) -> &Deviations {
+        &self.deviations
+    }
+}
+
+impl Deviating for SeatTable {
+    fn deviation_target(&self, profile: usize, seat: usize, to: usize) -> Option<usize> {
+        SeatTable::deviation_target(self, profile, seat, to)
+    }
+
+    fn payoff(&self, profile: usize, seat: usize) -> Option<PayoffEstimate> {
+        SeatTable::payoff(self, profile, seat)
+    }
+
+    fn column_after(&self, seat: usize, _to: usize) -> usize {
+        seat
+    }
+
+    fn deviations(&self) -> &Deviations {
+        &self.deviations
+    }
+}
+
 /// The payoff table of a symmetric game.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SymmetricTable {
@@ -202,15 +270,6 @@ impl SymmetricTable {
         counts[from] -= 1;
         counts[to] += 1;
         self.index_of(&counts)
-    }
-
-    /// What a player of `from` in `profile` gains by switching to `to`, with
-    /// its standard error (paired if recorded, else independent).
-    pub fn gain(&self, profile: usize, from: usize, to: usize) -> Option<PayoffEstimate> {
-        let target = self.deviation_target(profile, from, to)?;
-        let before = self.payoff(profile, from)?;
-        let after = self.payoff(target, to)?;
-        Some(self.deviations.gain((profile, from, to), before, after))
     }
 
     /// Whether every strategy used in every profile has a payoff.
@@ -409,14 +468,6 @@ impl SeatTable {
         }
         p[seat] = to;
         self.index_of(&p)
-    }
-
-    /// What `seat` gains in `profile` by switching to `to`.
-    pub fn gain(&self, profile: usize, seat: usize, to: usize) -> Option<PayoffEstimate> {
-        let target = self.deviation_target(profile, seat, to)?;
-        let before = self.payoff(profile, seat)?;
-        let after = self.payoff(target, seat)?;
-        Some(self.deviations.gain((profile, seat, to), before, after))
     }
 }
 

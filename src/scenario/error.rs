@@ -17,6 +17,30 @@ pub struct Problem {
     pub message: String,
 }
 
+impl Problem {
+    /// A problem with the file as a whole, at no line and no key (such as
+    /// a TOML syntax error, or a table the file lacks).
+    pub fn whole_file(message: impl Into<String>) -> Problem {
+        Problem {
+            line_col: None,
+            key_path: String::new(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Reads `source` (named `origin` in errors) as a TOML table, for readers
+/// that take their own tables out of a scenario file (`[sweep]`,
+/// `[explore]`): a syntax error is a problem with the whole file.
+pub fn toml_table(source: &str, origin: &str) -> Result<toml::Table, ScenarioError> {
+    source
+        .parse()
+        .map_err(|e: toml::de::Error| ScenarioError::Invalid {
+            origin: origin.to_string(),
+            problems: vec![Problem::whole_file(e.message())],
+        })
+}
+
 /// Why a scenario could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {

@@ -335,6 +335,17 @@ struct Place<'p> {
     span: Option<Range<usize>>,
 }
 
+impl<'p> Place<'p> {
+    /// The place of a table at `path`, where the file has it (`None`: the
+    /// file leaves it out).
+    fn of<T>(path: &'p str, table: Option<&Sp<T>>) -> Self {
+        Place {
+            path,
+            span: table.map(|t| t.span()),
+        }
+    }
+}
+
 impl<'a> Checker<'a> {
     fn problem(
         &mut self,
@@ -502,10 +513,7 @@ impl<'a> Checker<'a> {
     }
 
     fn regulation(&mut self, raw: &Sp<RawRegulation>, path: &str, labs: &[Lab]) -> Regulation {
-        let table = Place {
-            path,
-            span: Some(raw.span()),
-        };
+        let table = Place::of(path, Some(raw));
         let r = raw.get_ref();
         let name = self
             .required_name(&r.name, "regulation.name", &table)
@@ -692,10 +700,7 @@ impl<'a> Checker<'a> {
 
     fn world(&mut self, raw: &RawFile) -> World {
         let w = raw.world.as_ref();
-        let table = Place {
-            path: "world",
-            span: w.map(|w| w.span()),
-        };
+        let table = Place::of("world", w);
         let w = w.map(|w| w.get_ref());
         let f = |w: Option<&super::raw::RawWorld>,
                  get: fn(&super::raw::RawWorld) -> &Option<Sp<f64>>| {
@@ -737,10 +742,7 @@ impl<'a> Checker<'a> {
         );
 
         let h = w.and_then(|w| w.hazard.as_ref());
-        let table = Place {
-            path: "world.hazard",
-            span: h.map(|h| h.span()),
-        };
+        let table = Place::of("world.hazard", h);
         let h = h.map(|h| h.get_ref());
         let hf = |get: fn(&super::raw::RawHazard) -> &Option<Sp<f64>>| {
             h.and_then(|h| get(h).as_ref()).cloned()
@@ -758,10 +760,7 @@ impl<'a> Checker<'a> {
         };
 
         let o = w.and_then(|w| w.observation.as_ref());
-        let table = Place {
-            path: "world.observation",
-            span: o.map(|o| o.span()),
-        };
+        let table = Place::of("world.observation", o);
         let o = o.map(|o| o.get_ref());
         let observation = Observation {
             capability_noise: self.float(
@@ -797,10 +796,7 @@ impl<'a> Checker<'a> {
 
     fn payoff(&mut self, raw: &RawFile) -> Payoff {
         let p = raw.payoff.as_ref();
-        let table = Place {
-            path: "payoff",
-            span: p.map(|p| p.span()),
-        };
+        let table = Place::of("payoff", p);
         let p = p.map(|p| p.get_ref());
         Payoff {
             win: self.float(&p.and_then(|p| p.win.clone()), "payoff.win", &table),
@@ -889,10 +885,7 @@ impl<'a> Checker<'a> {
 
     /// One `[[labs]]` entry, before count expansion.
     fn lab(&mut self, raw: &Sp<RawLab>, path: &str) -> Option<(Lab, usize, Option<Range<usize>>)> {
-        let table = Place {
-            path,
-            span: Some(raw.span()),
-        };
+        let table = Place::of(path, Some(raw));
         let l = raw.get_ref();
         let name = self
             .required_name(&l.name, "labs.name", &table)
@@ -978,10 +971,7 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        let table = Place {
-            path,
-            span: Some(raw.span()),
-        };
+        let table = Place::of(path, Some(raw));
         let rule = match rule_name {
             "race" => Rule::Race,
             "unilateral_pause" => {

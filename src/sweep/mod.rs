@@ -12,8 +12,8 @@ pub mod path;
 pub use path::KeyPath;
 
 use crate::Scenario;
-use crate::scenario::error::line_col;
 pub(crate) use crate::scenario::error::{Step, key_path_text, line_col_of};
+use crate::scenario::error::{line_col, toml_table};
 use crate::scenario::{Problem, ScenarioError};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -393,13 +393,10 @@ impl Sweep {
         .ok_or_else(|| {
             invalid(
                 origin,
-                vec![Problem {
-                    line_col: None,
-                    key_path: String::new(),
-                    message: "nothing to sweep: give --set KEY=V1,V2,... or a [sweep] table with \
-                          [[sweep.parameter]] entries"
-                        .into(),
-                }],
+                vec![Problem::whole_file(
+                    "nothing to sweep: give --set KEY=V1,V2,... or a [sweep] table with \
+                     [[sweep.parameter]] entries",
+                )],
             )
         })
     }
@@ -415,14 +412,7 @@ impl Sweep {
     ) -> Result<Option<Sweep>, ScenarioError> {
         // The base must be a valid scenario on its own.
         let base = Scenario::from_str_named(source, origin, default_name)?;
-        let plain = |message: String| Problem {
-            line_col: None,
-            key_path: String::new(),
-            message,
-        };
-        let mut doc: Table = source
-            .parse()
-            .map_err(|e: toml::de::Error| invalid(origin, vec![plain(e.message().to_string())]))?;
+        let mut doc = toml_table(source, origin)?;
         let (mut wanted, table_samples) =
             parse_table(source).map_err(|problems| invalid(origin, problems))?;
         // A --set replaces the file's entry for its key, but two --set of
@@ -432,7 +422,7 @@ impl Sweep {
         if let Some(pair) = typed.windows(2).find(|pair| pair[0] == pair[1]) {
             return Err(invalid(
                 origin,
-                vec![plain(format!(
+                vec![Problem::whole_file(format!(
                     "--set `{}` is given twice: give each key once, with all its values \
                      (KEY=V1,V2,...)",
                     pair[0]
@@ -459,7 +449,7 @@ impl Sweep {
                 &[key("sweep"), key("parameter"), Step::Index(i), key(field)],
                 message,
             ),
-            None => plain(format!("sweep key {message}")),
+            None => Problem::whole_file(format!("sweep key {message}")),
         };
         let mut problems = Vec::new();
         let mut parameters = Vec::new();
@@ -517,10 +507,9 @@ impl Sweep {
             (Some(_), _) => {
                 return Err(invalid(
                     origin,
-                    vec![plain(
+                    vec![Problem::whole_file(
                         "--samples draws a Latin hypercube over ranges: give every swept key as \
-                     KEY=LOW..HIGH (or range = [LOW, HIGH])"
-                            .into(),
+                     KEY=LOW..HIGH (or range = [LOW, HIGH])",
                     )],
                 ));
             }
@@ -528,16 +517,17 @@ impl Sweep {
             (None, _) => {
                 return Err(invalid(
                     origin,
-                    vec![plain(
-                        "a range KEY=LOW..HIGH is sampled: add --samples N (or sweep.samples)"
-                            .into(),
+                    vec![Problem::whole_file(
+                        "a range KEY=LOW..HIGH is sampled: add --samples N (or sweep.samples)",
                     )],
                 ));
             }
         };
         let seed = seed_override.unwrap_or(base.meta.seed);
         let values = match design {
-            Design::Grid => grid(&parameters).map_err(|e| invalid(origin, vec![plain(e)]))?,
+            Design::Grid => {
+                grid(&parameters).map_err(|e| invalid(origin, vec![Problem::whole_file(e)]))?
+            }
             Design::LatinHypercube => latin_hypercube(&parameters, samples.unwrap_or(1), seed),
         };
         let name = format!("{}-sweep", base.meta.name);
@@ -560,7 +550,7 @@ impl Sweep {
                 }
                 Err(e) => {
                     for p in e.problems() {
-                        problems.push(plain(format!(
+                        problems.push(Problem::whole_file(format!(
                             "sweep point {} ({label}): {}: {}",
                             k + 1,
                             p.key_path,

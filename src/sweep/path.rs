@@ -411,6 +411,15 @@ policy = [{ rule = "match_competitors" }, { rule = "delay_if_leading", risk = 0.
         DOC.parse().unwrap()
     }
 
+    /// Asserts that each key path is refused in `d` with a message that
+    /// says what it is paired with.
+    fn assert_refused(d: &Table, cases: &[(&str, &str)]) {
+        for (path, says) in cases {
+            let err = KeyPath::parse(path, d).unwrap_err();
+            assert!(err.contains(says), "{path}: {err}");
+        }
+    }
+
     const REGULATED: &str = "[[labs]]\nname = \"Upstart\"\ncapability = 1.0\nsafety = 1.0\n\
                              capability_rate = 0.1\nsafety_rate = 0.1\n\
                              policy = [{ rule = \"conditional_pause\", thresholds = [3.0], quorum = 1 }]\n\
@@ -445,18 +454,23 @@ policy = [{ rule = "match_competitors" }, { rule = "delay_if_leading", risk = 0.
         for p in ["regulation.national.audit", "regulation.treaty.penalty"] {
             assert!(known_paths(&d).iter().any(|k| k == p), "{p}");
         }
-        let err = KeyPath::parse("regulation.national.thresholds", &d).unwrap_err();
-        assert!(
-            err.contains("is not a numeric key of a regulation"),
-            "{err}"
+        assert_refused(
+            &d,
+            &[
+                (
+                    "regulation.national.thresholds",
+                    "is not a numeric key of a regulation",
+                ),
+                (
+                    "regulation.nationl.audit",
+                    "did you mean `regulation.national.audit`?",
+                ),
+            ],
         );
-        let err = KeyPath::parse("regulation.nationl.audit", &d).unwrap_err();
-        assert!(
-            err.contains("did you mean `regulation.national.audit`?"),
-            "{err}"
+        assert_refused(
+            &doc(),
+            &[("regulation.0.audit", "has no [[regulation]] entry")],
         );
-        let err = KeyPath::parse("regulation.0.audit", &doc()).unwrap_err();
-        assert!(err.contains("has no [[regulation]] entry"), "{err}");
     }
 
     #[test]
@@ -533,24 +547,24 @@ policy = [{ rule = "match_competitors" }, { rule = "delay_if_leading", risk = 0.
 
     #[test]
     fn near_misses_get_a_suggestion() {
-        let d = doc();
-        let err = KeyPath::parse("world.observation.capabilty_noise", &d).unwrap_err();
-        assert!(
-            err.contains("did you mean `world.observation.capability_noise`?"),
-            "{err}"
+        assert_refused(
+            &doc(),
+            &[
+                (
+                    "world.observation.capabilty_noise",
+                    "did you mean `world.observation.capability_noise`?",
+                ),
+                ("labs.Fronteir.safety_share", "the labs are Frontier"),
+                (
+                    "labs.Fronteir.safety_share",
+                    "did you mean `labs.Frontier.safety_share`?",
+                ),
+                (
+                    "labs.Frontier.policy.0.risk",
+                    "is not a numeric key of rule match_competitors",
+                ),
+                ("labs.Frontier.policy.5.risk", "the lab has 2 rules"),
+            ],
         );
-        let err = KeyPath::parse("labs.Fronteir.safety_share", &d).unwrap_err();
-        assert!(
-            err.contains("the labs are Frontier")
-                && err.contains("did you mean `labs.Frontier.safety_share`?"),
-            "{err}"
-        );
-        let err = KeyPath::parse("labs.Frontier.policy.0.risk", &d).unwrap_err();
-        assert!(
-            err.contains("is not a numeric key of rule match_competitors"),
-            "{err}"
-        );
-        let err = KeyPath::parse("labs.Frontier.policy.5.risk", &d).unwrap_err();
-        assert!(err.contains("the lab has 2 rules"), "{err}");
     }
 }

@@ -64,7 +64,11 @@ pub struct DsairPoint {
 /// `(s, p_r)` grid and the simulated races.
 #[derive(Debug, Clone)]
 pub struct DsairPlan {
+    /// The game's `b`, `c`, `B`, `W` and tie rule; its speed and risk are
+    /// replaced by each cell's.
     pub game: Dsair,
+    /// The population whose imitation dynamics pick the strategies (`Z`,
+    /// `beta`).
     pub population: Population,
     /// The UNSAFE speeds `s` of the grid.
     pub speeds: Vec<f64>,
@@ -72,6 +76,8 @@ pub struct DsairPlan {
     pub risks: Vec<f64>,
     /// Races simulated per pairing and cell.
     pub runs: u64,
+    /// Master seed of the races' uniform draws, the same draws for every
+    /// cell (common random numbers).
     pub seed: u64,
 }
 
@@ -188,9 +194,16 @@ pub struct Headline {
 /// in every information regime, solved by `solver`.
 #[derive(Debug, Clone)]
 pub struct PrecipicePlan {
+    /// The numbers of teams `n`.
     pub teams: Vec<usize>,
+    /// The enmities `e`: a team's payoff is `1 - e` when a rival's AI is
+    /// the safe winner.
     pub enmity: Vec<f64>,
+    /// The widths `mu` of the capability draw `U[0, mu]`: how much
+    /// capability matters against safety.
     pub mu: Vec<f64>,
+    /// How every game's equilibrium is searched for (draws, grid, bins,
+    /// tolerance, seed).
     pub solver: Solver,
 }
 
@@ -271,30 +284,28 @@ pub fn study_precipice(
         .par_iter()
         .map(|(r, g)| solve(*r, g, s))
         .collect::<Option<_>>()?;
-    let extra: Vec<precipice::Equilibrium> = extra_solves
-        .par_iter()
-        .map(|&(r, k)| {
-            let solver = Solver {
-                seed: s.seed.wrapping_add(k),
-                ..*s
-            };
-            solve(r, &HEADLINE_GAME, &solver)
-        })
-        .collect::<Option<_>>()?;
+    // The headline game's solves, each seed offset `k` from `solver`'s.
+    let solve_headline = |solves: &[Solve], solver: &Solver| -> Option<Vec<_>> {
+        solves
+            .par_iter()
+            .map(|&(r, k)| {
+                let solver = Solver {
+                    seed: solver.seed.wrapping_add(k),
+                    ..*solver
+                };
+                solve(r, &HEADLINE_GAME, &solver)
+            })
+            .collect()
+    };
+    let extra = solve_headline(&extra_solves, s)?;
     // The headline's solves again on a grid and bins half as fine, to
     // measure the discretisation bias.
-    let coarse: Vec<precipice::Equilibrium> = coarse_solves
-        .par_iter()
-        .map(|&(r, k)| {
-            let solver = Solver {
-                seed: s.seed.wrapping_add(k),
-                grid: (s.grid / 2).max(2),
-                bins: (s.bins / 2).max(1),
-                ..*s
-            };
-            solve(r, &HEADLINE_GAME, &solver)
-        })
-        .collect::<Option<_>>()?;
+    let coarse_solver = Solver {
+        grid: (s.grid / 2).max(2),
+        bins: (s.bins / 2).max(1),
+        ..*s
+    };
+    let coarse = solve_headline(&coarse_solves, &coarse_solver)?;
     let headline = if extra.is_empty() {
         Vec::new()
     } else {

@@ -722,6 +722,45 @@ mod tests {
         }
     }
 
+    /// Asserts that `eq`'s safety in information cell `cell` is within
+    /// `tolerance` of `expected`.
+    fn assert_safety_near(eq: &Equilibrium, cell: usize, expected: f64, tolerance: f64) {
+        assert!(
+            (eq.safety[cell] - expected).abs() <= tolerance,
+            "{:?} {:?}, cell {cell}: {} vs {expected}",
+            eq.regime,
+            eq.game,
+            eq.safety[cell]
+        );
+    }
+
+    /// Asserts that `eq`'s estimated probability of disaster is within
+    /// `tolerance` of `exact`.
+    fn assert_disaster_near(eq: &Equilibrium, exact: f64, tolerance: f64) {
+        assert!(
+            (eq.p_disaster.mean - exact).abs() <= tolerance,
+            "{:?} {:?}: {:?} vs {exact}",
+            eq.regime,
+            eq.game,
+            eq.p_disaster
+        );
+    }
+
+    /// Solves `game` in `regime` with the quick solver and asserts that the
+    /// search converged to a disaster probability within `tolerance` of the
+    /// (least safe) closed form; returns the equilibrium and the closed form.
+    fn solve_near_closed_form(
+        regime: Regime,
+        game: &Precipice,
+        tolerance: f64,
+    ) -> (Equilibrium, f64) {
+        let eq = solve(regime, game, &quick());
+        assert!(eq.converged, "{eq:?}");
+        let exact = closed_form_disaster(regime, game, Selection::LeastSafe);
+        assert_disaster_near(&eq, exact, tolerance);
+        (eq, exact)
+    }
+
     fn base() -> Precipice {
         Precipice {
             teams: 2,
@@ -737,60 +776,29 @@ mod tests {
             Precipice { mu: 0.5, ..base() },
             Precipice { teams: 3, ..base() },
         ] {
-            let eq = solve(Regime::NoInformation, &game, &quick());
+            let (eq, _) = solve_near_closed_form(Regime::NoInformation, &game, 0.03);
             let s = (game.mu / (game.teams as f64 * game.enmity)).min(1.0);
-            assert!(eq.converged, "{eq:?}");
             // Within two grid steps plus sampling of the best response.
-            assert!(
-                (eq.safety[0] - s).abs() <= 0.03,
-                "{game:?}: {} vs {s}",
-                eq.safety[0]
-            );
-            let exact = closed_form_disaster(Regime::NoInformation, &game, Selection::LeastSafe);
-            assert!(
-                (eq.p_disaster.mean - exact).abs() <= 0.03,
-                "{game:?}: {:?} vs {exact}",
-                eq.p_disaster
-            );
+            assert_safety_near(&eq, 0, s, 0.03);
         }
     }
 
     #[test]
     fn own_capability_known_gives_safety_proportional_to_capability() {
-        let game = base();
-        let eq = solve(Regime::Private, &game, &quick());
-        assert!(eq.converged, "{eq:?}");
+        let (eq, exact) = solve_near_closed_form(Regime::Private, &base(), 0.02);
+        assert!((exact - 2.0 / 3.0).abs() < 1e-12);
         for k in 2..20 {
             let expected = closed_form_safety(&eq, k);
-            assert!(
-                (eq.safety[k] - expected).abs() <= 0.04,
-                "bin {k}: {} vs {expected}",
-                eq.safety[k]
-            );
+            assert_safety_near(&eq, k, expected, 0.04);
         }
-        let exact = closed_form_disaster(Regime::Private, &game, Selection::LeastSafe);
-        assert!((exact - 2.0 / 3.0).abs() < 1e-12);
-        assert!(
-            (eq.p_disaster.mean - exact).abs() <= 0.02,
-            "{:?} vs {exact}",
-            eq.p_disaster
-        );
     }
 
     #[test]
     fn all_capabilities_known_leaves_the_leader_its_lead_as_safety() {
-        let game = base();
-        let eq = solve(Regime::Public, &game, &quick());
-        assert!(eq.converged, "{eq:?}");
-        let exact = closed_form_disaster(Regime::Public, &game, Selection::LeastSafe);
+        let (eq, exact) = solve_near_closed_form(Regime::Public, &base(), 0.03);
         assert!((exact - 2.0 / 3.0).abs() < 1e-12);
-        assert!(
-            (eq.p_disaster.mean - exact).abs() <= 0.03,
-            "{:?} vs {exact}",
-            eq.p_disaster
-        );
         // More information, more danger (weakly, at e = 1).
-        let none = solve(Regime::NoInformation, &game, &quick());
+        let none = solve(Regime::NoInformation, &base(), &quick());
         assert!(none.p_disaster.mean < eq.p_disaster.mean - 0.1);
     }
 
@@ -820,16 +828,12 @@ mod tests {
             assert!(eq.converged && eq.max_regret < 0.01, "{eq:?}");
             let closed = closed_form_disaster(Regime::Public, &game, selection);
             assert!((closed - exact).abs() < 1e-12);
-            assert!(
-                (eq.p_disaster.mean - exact).abs() < 0.015,
-                "{selection:?}: {:?} vs {exact}",
-                eq.p_disaster
-            );
+            assert_disaster_near(eq, exact, 0.015);
         }
         // The most safe leader takes about its lead over e, capped at 1.
         for k in 2..40 {
             let expected = closed_form_safety(&most, k);
-            assert!((most.safety[k] - expected).abs() <= 0.04, "cell {k}");
+            assert_safety_near(&most, k, expected, 0.04);
         }
         let equal = Precipice {
             enmity: 1.0,
@@ -858,7 +862,9 @@ mod tests {
 
     #[test]
     fn closed_forms_agree_with_direct_integration() {
-        // E[min(1, D)] for D = top gap of n uniforms on [0, mu], by Monte Carlo.
+        // E[safety of the winner] by Monte Carlo over n uniforms on [0, mu]:
+        // all informed min(1, D), D the top gap; own capability known
+        // min(1, c_max / a), a = 1 + (n - 1) e.
         for (teams, mu) in [(2, 1.0), (3, 2.5), (2, 0.4)] {
             let game = Precipice {
                 teams,
@@ -866,31 +872,26 @@ mod tests {
                 mu,
             };
             let draws = capabilities(200_000, &game, 3, 7);
-            let mean: f64 = draws
-                .chunks_exact(teams)
-                .map(|c| {
-                    let (_, a, b) = top_two(c);
-                    (a - b).min(1.0)
-                })
-                .sum::<f64>()
-                / 200_000.0;
-            let exact = 1.0 - closed_form_disaster(Regime::Public, &game, Selection::LeastSafe);
-            assert!(
-                (mean - exact).abs() < 0.005,
-                "{teams} {mu}: {mean} vs {exact}"
-            );
-            // E[min(1, c_max / a)], a = 1 + (n - 1) e.
             let a = 1.0 + (teams as f64 - 1.0) * 0.5;
-            let mean: f64 = draws
-                .chunks_exact(teams)
-                .map(|c| (top_two(c).1 / a).min(1.0))
-                .sum::<f64>()
-                / 200_000.0;
-            let exact = 1.0 - closed_form_disaster(Regime::Private, &game, Selection::LeastSafe);
-            assert!(
-                (mean - exact).abs() < 0.005,
-                "{teams} {mu}: {mean} vs {exact}"
-            );
+            let winners_safety = |regime: Regime, c: &[f64]| {
+                let (_, first, second) = top_two(c);
+                match regime {
+                    Regime::Public => (first - second).min(1.0),
+                    _ => (first / a).min(1.0),
+                }
+            };
+            for regime in [Regime::Public, Regime::Private] {
+                let mean = draws
+                    .chunks_exact(teams)
+                    .map(|c| winners_safety(regime, c))
+                    .sum::<f64>()
+                    / 200_000.0;
+                let exact = 1.0 - closed_form_disaster(regime, &game, Selection::LeastSafe);
+                assert!(
+                    (mean - exact).abs() < 0.005,
+                    "{regime:?} {teams} {mu}: {mean} vs {exact}"
+                );
+            }
         }
     }
 
