@@ -48,7 +48,11 @@ pub struct Band {
     pub upper: Vec<(f64, f64)>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// Lines and bands over two linear axes. The default is an empty chart:
+/// builders name the title, labels, ranges and lines and take the rest
+/// (no bands, a linear x axis, ticks as the width allows, no marked
+/// points) with `..LineChart::default()`.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LineChart {
     pub title: String,
     pub x_label: String,
@@ -217,6 +221,18 @@ pub enum LegendKind {
     Hatch,
 }
 
+impl LegendKind {
+    /// The marker `marker` (an index into the marker shapes), drawn as an
+    /// outline where `hollow`.
+    pub fn marker(marker: usize, hollow: bool) -> LegendKind {
+        if hollow {
+            LegendKind::HollowMarker(marker)
+        } else {
+            LegendKind::Marker(marker)
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct LegendEntry {
     pub label: String,
@@ -259,15 +275,7 @@ impl Figure {
         let mut out = Vec::new();
         match self {
             Figure::Line(c) => {
-                for l in &c.lines {
-                    if !l.label.is_empty() {
-                        out.push(LegendEntry {
-                            label: l.label.clone(),
-                            color: l.color,
-                            kind: LegendKind::Line(l.dash, l.width),
-                        });
-                    }
-                }
+                line_entries(&mut out, &c.lines);
                 for b in &c.bands {
                     if !b.label.is_empty() {
                         out.push(LegendEntry {
@@ -300,15 +308,7 @@ impl Figure {
                 }
             }
             Figure::Heatmap(h) => {
-                for l in &h.overlays {
-                    if !l.label.is_empty() {
-                        out.push(LegendEntry {
-                            label: l.label.clone(),
-                            color: l.color,
-                            kind: LegendKind::Line(l.dash, l.width),
-                        });
-                    }
-                }
+                line_entries(&mut out, &h.overlays);
                 out.extend(h.text_legend.iter().cloned());
                 if let Some(z) = &h.zone {
                     out.push(LegendEntry {
@@ -330,17 +330,24 @@ impl Figure {
                     out.push(LegendEntry {
                         label: m.label.clone(),
                         color: m.color,
-                        kind: if m.hollow {
-                            LegendKind::HollowMarker(m.marker)
-                        } else {
-                            LegendKind::Marker(m.marker)
-                        },
+                        kind: LegendKind::marker(m.marker, m.hollow),
                     });
                 }
             }
             Figure::Panels(p) => out.extend(p.legend.iter().cloned()),
         }
         out
+    }
+}
+
+/// Legend entries of labelled lines.
+fn line_entries(out: &mut Vec<LegendEntry>, lines: &[Line]) {
+    for l in lines.iter().filter(|l| !l.label.is_empty()) {
+        out.push(LegendEntry {
+            label: l.label.clone(),
+            color: l.color,
+            kind: LegendKind::Line(l.dash, l.width),
+        });
     }
 }
 
@@ -353,11 +360,7 @@ fn marks(out: &mut Vec<LegendEntry>, points: &[Point]) {
         out.push(LegendEntry {
             label: p.label.clone(),
             color: p.color,
-            kind: if p.hollow {
-                LegendKind::HollowMarker(p.marker)
-            } else {
-                LegendKind::Marker(p.marker)
-            },
+            kind: LegendKind::marker(p.marker, p.hollow),
         });
     }
 }

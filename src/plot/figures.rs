@@ -24,6 +24,17 @@ fn x_range(steps: &[f64]) -> (f64, f64) {
     )
 }
 
+/// The smallest and largest of `values`, or, when they are all the same,
+/// that value widened by `pad` on each side (an axis needs some width).
+fn padded_range(values: &[f64], pad: f64) -> (f64, f64) {
+    let (min, max) = style::range_of(values.iter().copied());
+    if max > min {
+        (min, max)
+    } else {
+        (min - pad, max + pad)
+    }
+}
+
 /// Risk over time: the expected cumulative probability with its 95% band,
 /// and the sampled fraction as a thin line.
 pub fn risk(d: &ScenarioData) -> Result<Figure, DataError> {
@@ -64,9 +75,7 @@ pub fn risk(d: &ScenarioData) -> Result<Figure, DataError> {
                 points: points(&step, &sampled),
             },
         ],
-        x_log: false,
-        x_ticks: 0,
-        points: Vec::new(),
+        ..LineChart::default()
     }))
 }
 
@@ -86,23 +95,17 @@ pub fn capability(d: &ScenarioData) -> Result<Figure, DataError> {
     }];
     let mut top = max_of(&p95);
     for (i, lab) in d.labs.iter().enumerate() {
-        let c = t.column(&format!("capability_mean_{lab}"))?;
-        let s = t.column(&format!("safety_mean_{lab}"))?;
-        top = top.max(max_of(&c)).max(max_of(&s));
-        lines.push(Line {
-            label: format!("{lab} capability"),
-            color: color(i),
-            dash: Dash::Solid,
-            width: 1.3,
-            points: points(&step, &c),
-        });
-        lines.push(Line {
-            label: format!("{lab} safety"),
-            color: color(i),
-            dash: Dash::Dashed,
-            width: 1.3,
-            points: points(&step, &s),
-        });
+        for (measure, dash) in [("capability", Dash::Solid), ("safety", Dash::Dashed)] {
+            let values = t.column(&format!("{measure}_mean_{lab}"))?;
+            top = top.max(max_of(&values));
+            lines.push(Line {
+                label: format!("{lab} {measure}"),
+                color: color(i),
+                dash,
+                width: 1.3,
+                points: points(&step, &values),
+            });
+        }
     }
     Ok(Figure::Line(LineChart {
         title: format!("{}: capability and safety", d.name),
@@ -127,9 +130,7 @@ pub fn capability(d: &ScenarioData) -> Result<Figure, DataError> {
             },
         ],
         lines,
-        x_log: false,
-        x_ticks: 0,
-        points: Vec::new(),
+        ..LineChart::default()
     }))
 }
 
@@ -236,11 +237,8 @@ pub fn policy(d: &ScenarioData) -> Result<Figure, DataError> {
         y_label: "fraction of runs".into(),
         x_range: x_range(&step),
         y_range: (0.0, 1.0),
-        bands: Vec::new(),
         lines,
-        x_log: false,
-        x_ticks: 0,
-        points: Vec::new(),
+        ..LineChart::default()
     }))
 }
 
@@ -295,11 +293,8 @@ pub fn comparison_figures(c: &ComparisonData) -> Result<Vec<(String, Figure)>, D
         y_label: "P(catastrophe by step), expected".into(),
         x_range: (0.0, last_step),
         y_range: (0.0, style::upper(top)),
-        bands: Vec::new(),
         lines,
-        x_log: false,
-        x_ticks: 0,
-        points: Vec::new(),
+        ..LineChart::default()
     });
 
     // Outcomes grouped by scenario.
@@ -357,11 +352,7 @@ fn scenario_scatter(title: String, x_label: &str, points: Vec<Point>) -> Figure 
         .flat_map(|p| [p.x_low, p.x_high])
         .filter(|x| x.is_finite())
         .collect();
-    let (x_min, x_max) = xs
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
-            (a.min(x), b.max(x))
-        });
+    let (x_min, x_max) = style::range_of(xs.iter().copied());
     let pad = ((x_max - x_min) * 0.15).max(0.05 * x_max.abs().max(1.0));
     let y_top = points.iter().map(|p| p.y_high).fold(0.0, f64::max);
     Figure::Scatter(Scatter {
@@ -454,10 +445,7 @@ pub fn tradeoff_figures(
         .iter()
         .map(|f| f.ci_low)
         .fold(f64::NEG_INFINITY, f64::max);
-    let means = capability.iter().map(|f| f.mean);
-    let (lowest, highest) = means.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), m| {
-        (a.min(m), b.max(m))
-    });
+    let (lowest, highest) = style::range_of(capability.iter().map(|f| f.mean));
     let spread = highest - lowest;
     if highest_low > lowest_high && spread > VARIES * highest.abs().max(lowest.abs()) {
         let points = names
@@ -555,11 +543,7 @@ pub fn sweep_figures(t: &Table, name: &str) -> Result<Vec<(String, Figure)>, Dat
     if design != "grid" {
         for (k, key) in keys.iter().enumerate() {
             let x = &columns[k];
-            let (x_min, x_max) = x
-                .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-                    (a.min(v), b.max(v))
-                });
+            let (x_min, x_max) = style::range_of(x.iter().copied());
             let pad = ((x_max - x_min) * 0.05).max(1e-9);
             let points = (0..x.len())
                 .map(|i| Point {
@@ -634,16 +618,7 @@ pub fn sweep_figures(t: &Table, name: &str) -> Result<Vec<(String, Figure)>, Dat
             points: line,
         });
     }
-    let (x_min, x_max) = xs
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-            (a.min(v), b.max(v))
-        });
-    let x_range = if x_max > x_min {
-        (x_min, x_max)
-    } else {
-        (x_min - 0.5, x_max + 0.5)
-    };
+    let x_range = padded_range(&xs, 0.5);
     if let Some(first) = bands.first_mut() {
         first.label = "95% interval".into();
     }
@@ -657,9 +632,7 @@ pub fn sweep_figures(t: &Table, name: &str) -> Result<Vec<(String, Figure)>, Dat
             y_range: (0.0, style::upper(max_of(&hi))),
             bands,
             lines,
-            x_log: false,
-            x_ticks: 0,
-            points: Vec::new(),
+            ..LineChart::default()
         }),
     ));
     if let Some(second) = second {
@@ -676,16 +649,7 @@ pub fn sweep_figures(t: &Table, name: &str) -> Result<Vec<(String, Figure)>, Dat
             })
             .collect();
         let cells: Vec<f64> = values.iter().flatten().flatten().copied().collect();
-        let (v_min, v_max) = cells
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-                (a.min(v), b.max(v))
-            });
-        let value_range = if v_max > v_min {
-            (v_min, v_max)
-        } else {
-            (v_min - 0.01, v_max + 0.01)
-        };
+        let value_range = padded_range(&cells, 0.01);
         figures.push((
             "sweep-heatmap".into(),
             Figure::Heatmap(super::figure::Heatmap {

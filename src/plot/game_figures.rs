@@ -18,7 +18,7 @@ use super::figure::{
     Band, BarSeries, Bars, Dash, Figure, Frequencies, Heatmap, LegendEntry, LegendKind, Line,
     LineChart, Panels, Point, Simplex, SimplexMark, SimplexPath, Zone,
 };
-use super::style::{self, BLACK, GREY, color};
+use super::style::{self, BLACK, GREY, color, range_of};
 use crate::stats::Estimate;
 
 mod dsair;
@@ -47,15 +47,6 @@ fn distinct<T: PartialEq + Clone>(values: &[T]) -> Vec<T> {
         }
     }
     out
-}
-
-fn range_of(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
-    values
-        .into_iter()
-        .filter(|v| v.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-            (a.min(v), b.max(v))
-        })
 }
 
 /// Tick names for a fine numeric axis of cells: every `k`-th value, with

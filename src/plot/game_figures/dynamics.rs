@@ -73,7 +73,6 @@ pub fn replicator(
                 y_label: "growth of the share, dx/dt".into(),
                 x_range: (0.0, 1.0),
                 y_range: (lo.min(0.0) - pad, hi.max(0.0) + pad),
-                bands: Vec::new(),
                 lines: vec![
                     Line {
                         label: String::new(),
@@ -90,9 +89,8 @@ pub fn replicator(
                         points: line,
                     },
                 ],
-                x_log: false,
-                x_ticks: 0,
                 points,
+                ..LineChart::default()
             })))
         }
         m => {
@@ -198,11 +196,8 @@ pub fn replicator(
                 y_label: "share of the population".into(),
                 x_range: (t0, if t1 > t0 { t1 } else { t0 + 1.0 }),
                 y_range: (0.0, 1.0),
-                bands: Vec::new(),
                 lines,
-                x_log: false,
-                x_ticks: 0,
-                points: Vec::new(),
+                ..LineChart::default()
             })))
         }
     }
@@ -335,11 +330,9 @@ pub fn stationary_sweep(files: &dyn NamedFiles) -> Result<Option<Figure>, DataEr
         y_label: "share of time all play it".into(),
         x_range,
         y_range: (0.0, 1.0),
-        bands: Vec::new(),
         lines,
         x_log: log,
-        x_ticks: 0,
-        points: Vec::new(),
+        ..LineChart::default()
     })))
 }
 

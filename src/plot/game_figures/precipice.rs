@@ -81,11 +81,10 @@ pub fn precipice_disaster(files: &dyn NamedFiles) -> Result<Figure, DataError> {
                 y_label: "P(disaster)".into(),
                 x_range,
                 y_range: (0.0, 1.0),
-                bands: Vec::new(),
                 lines,
-                x_log: false,
                 x_ticks: 7,
                 points,
+                ..LineChart::default()
             });
         }
     }
