@@ -31,9 +31,9 @@ pub fn figures(t: &Tables) -> Result<Vec<(String, Figure)>, DataError> {
             .iter()
             .map(|x| {
                 Some(Estimate {
-                    mean: x.mean,
-                    ci_low: x.q05,
-                    ci_high: x.q95,
+                    mean: x.robustness.mean,
+                    ci_low: x.robustness.q05,
+                    ci_high: x.robustness.q95,
                 })
             })
             .collect();
@@ -41,15 +41,15 @@ pub fn figures(t: &Tables) -> Result<Vec<(String, Figure)>, DataError> {
             .iter()
             .map(|x| {
                 Some(Estimate {
-                    mean: x.regret_mean,
-                    ci_low: x.regret_mean,
-                    ci_high: x.regret_max,
+                    mean: x.robustness.regret_mean,
+                    ci_low: x.robustness.regret_mean,
+                    ci_high: x.robustness.regret_max,
                 })
             })
             .collect();
         let top = rows
             .iter()
-            .flat_map(|x| [x.q95, x.regret_max])
+            .flat_map(|x| [x.robustness.q95, x.robustness.regret_max])
             .fold(0.0, f64::max);
         out.push((
             format!("{outcome}-policies"),
@@ -156,8 +156,6 @@ pub fn figures(t: &Tables) -> Result<Vec<(String, Figure)>, DataError> {
                     width: 1.5,
                     points: trajectory,
                 }],
-                x_log: false,
-                x_ticks: 0,
                 points: vec![Point {
                     label: format!(
                         "chosen box, pruned ({} unknowns restricted)",
@@ -173,6 +171,7 @@ pub fn figures(t: &Tables) -> Result<Vec<(String, Figure)>, DataError> {
                     y_low: chosen.density,
                     y_high: chosen.density,
                 }],
+                ..LineChart::default()
             }),
         ));
     }
