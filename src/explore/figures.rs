@@ -6,7 +6,7 @@
 
 use super::report::Tables;
 use crate::plot::data::DataError;
-use crate::plot::figure::{Band, BarSeries, Bars, Dash, Figure, Line, LineChart, Point};
+use crate::plot::figure::{Band, BarSeries, Bars, Dash, Figure, Labels, Line, LineChart, Point};
 use crate::plot::style::{color, upper};
 use crate::stats::Estimate;
 
@@ -143,9 +143,11 @@ pub fn figures(t: &Tables) -> Result<Vec<(String, Figure)>, DataError> {
         out.push((
             format!("discovery-{}", i + 1),
             Figure::Line(LineChart {
-                title: format!("{}: where \"{}\" holds (PRIM peeling)", t.name, c.name),
-                x_label: "coverage".into(),
-                y_label: "density".into(),
+                labels: Labels {
+                    title: format!("{}: where \"{}\" holds (PRIM peeling)", t.name, c.name),
+                    x_label: "coverage".into(),
+                    y_label: "density".into(),
+                },
                 x_range: (0.0, 1.0),
                 y_range: (0.0, 1.0),
                 bands: Vec::<Band>::new(),

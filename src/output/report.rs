@@ -46,11 +46,7 @@ pub(crate) fn head(out: &mut String, title: &str) {
 /// A page's figures section: each drawn figure inline (its SVG), captioned
 /// with the names of its files, after `caption(stem)`'s text where that
 /// gives one.
-pub(crate) fn figures<'a>(
-    out: &mut String,
-    drawn: &[Drawn],
-    caption: impl Fn(&str) -> Option<&'a str>,
-) {
+fn figures<'a>(out: &mut String, drawn: &[Drawn], caption: impl Fn(&str) -> Option<&'a str>) {
     out.push_str("<h2>Figures</h2>\n");
     for d in drawn {
         let files = d.file_names(crate::output::files::FIGURES_DIR);

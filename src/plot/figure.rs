@@ -28,6 +28,15 @@ impl Dash {
     }
 }
 
+/// The titles of a chart with two axes: the figure's (`--no-title`
+/// empties it) and each axis's (long ones wrap).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Labels {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
     pub label: String,
@@ -54,9 +63,7 @@ pub struct Band {
 /// points) with `..LineChart::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LineChart {
-    pub title: String,
-    pub x_label: String,
-    pub y_label: String,
+    pub labels: Labels,
     pub x_range: (f64, f64),
     pub y_range: (f64, f64),
     pub bands: Vec<Band>,
@@ -110,9 +117,7 @@ pub struct Point {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scatter {
-    pub title: String,
-    pub x_label: String,
-    pub y_label: String,
+    pub labels: Labels,
     pub x_range: (f64, f64),
     pub y_range: (f64, f64),
     pub points: Vec<Point>,
@@ -121,9 +126,7 @@ pub struct Scatter {
 /// Cells coloured by value over a grid of two parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Heatmap {
-    pub title: String,
-    pub x_label: String,
-    pub y_label: String,
+    pub labels: Labels,
     pub value_label: String,
     pub x_values: Vec<f64>,
     pub y_values: Vec<f64>,
@@ -243,10 +246,10 @@ pub struct LegendEntry {
 impl Figure {
     pub fn title(&self) -> &str {
         match self {
-            Figure::Line(c) => &c.title,
+            Figure::Line(c) => &c.labels.title,
             Figure::Bars(b) => &b.title,
-            Figure::Scatter(s) => &s.title,
-            Figure::Heatmap(h) => &h.title,
+            Figure::Scatter(s) => &s.labels.title,
+            Figure::Heatmap(h) => &h.labels.title,
             Figure::Simplex(s) => &s.title,
             Figure::Panels(p) => &p.title,
         }
@@ -255,10 +258,10 @@ impl Figure {
     /// The title, to change (`--no-title` empties it: no room is kept).
     pub fn title_mut(&mut self) -> &mut String {
         match self {
-            Figure::Line(c) => &mut c.title,
+            Figure::Line(c) => &mut c.labels.title,
             Figure::Bars(b) => &mut b.title,
-            Figure::Scatter(s) => &mut s.title,
-            Figure::Heatmap(h) => &mut h.title,
+            Figure::Scatter(s) => &mut s.labels.title,
+            Figure::Heatmap(h) => &mut h.labels.title,
             Figure::Simplex(s) => &mut s.title,
             Figure::Panels(p) => &mut p.title,
         }

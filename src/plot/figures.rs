@@ -1,7 +1,7 @@
 //! The figures of a scenario and of a comparison, built from CSV data.
 
 use super::data::{DataError, ScenarioData, Table};
-use super::figure::{Band, BarSeries, Bars, Dash, Figure, Line, LineChart, Point, Scatter};
+use super::figure::{Band, BarSeries, Bars, Dash, Figure, Labels, Line, LineChart, Point, Scatter};
 use super::style::{self, BLACK, GREY, color};
 use crate::stats::Estimate;
 
@@ -47,9 +47,11 @@ pub fn risk(d: &ScenarioData) -> Result<Figure, DataError> {
         t.column("p_catastrophe_sampled")?,
     );
     Ok(Figure::Line(LineChart {
-        title: format!("{}: risk of catastrophe over time", d.name),
-        x_label: "step (months)".into(),
-        y_label: "P(catastrophe by step)".into(),
+        labels: Labels {
+            title: format!("{}: risk of catastrophe over time", d.name),
+            x_label: "step (months)".into(),
+            y_label: "P(catastrophe by step)".into(),
+        },
         x_range: x_range(&step),
         y_range: (0.0, style::upper(max_of(&hi).max(max_of(&sampled)))),
         bands: vec![Band {
@@ -108,9 +110,11 @@ pub fn capability(d: &ScenarioData) -> Result<Figure, DataError> {
         }
     }
     Ok(Figure::Line(LineChart {
-        title: format!("{}: capability and safety", d.name),
-        x_label: "step (months)".into(),
-        y_label: "capability, safety (mean)".into(),
+        labels: Labels {
+            title: format!("{}: capability and safety", d.name),
+            x_label: "step (months)".into(),
+            y_label: "capability, safety (mean)".into(),
+        },
         x_range: x_range(&step),
         y_range: (0.0, style::upper(top)),
         bands: vec![
@@ -232,9 +236,11 @@ pub fn policy(d: &ScenarioData) -> Result<Figure, DataError> {
         });
     }
     Ok(Figure::Line(LineChart {
-        title: format!("{}: policy activity", d.name),
-        x_label: "step (months)".into(),
-        y_label: "fraction of runs".into(),
+        labels: Labels {
+            title: format!("{}: policy activity", d.name),
+            x_label: "step (months)".into(),
+            y_label: "fraction of runs".into(),
+        },
         x_range: x_range(&step),
         y_range: (0.0, 1.0),
         lines,
@@ -288,9 +294,11 @@ pub fn comparison_figures(c: &ComparisonData) -> Result<Vec<(String, Figure)>, D
         });
     }
     let risk = Figure::Line(LineChart {
-        title: format!("{}: risk of catastrophe over time", c.name),
-        x_label: "step (months)".into(),
-        y_label: "P(catastrophe by step), expected".into(),
+        labels: Labels {
+            title: format!("{}: risk of catastrophe over time", c.name),
+            x_label: "step (months)".into(),
+            y_label: "P(catastrophe by step), expected".into(),
+        },
         x_range: (0.0, last_step),
         y_range: (0.0, style::upper(top)),
         lines,
@@ -356,9 +364,11 @@ fn scenario_scatter(title: String, x_label: &str, points: Vec<Point>) -> Figure 
     let pad = ((x_max - x_min) * 0.15).max(0.05 * x_max.abs().max(1.0));
     let y_top = points.iter().map(|p| p.y_high).fold(0.0, f64::max);
     Figure::Scatter(Scatter {
-        title,
-        x_label: x_label.into(),
-        y_label: "P(catastrophe)".into(),
+        labels: Labels {
+            title,
+            x_label: x_label.into(),
+            y_label: "P(catastrophe)".into(),
+        },
         x_range: if xs.is_empty() {
             (0.0, 1.0)
         } else {
@@ -562,9 +572,11 @@ pub fn sweep_figures(t: &Table, name: &str) -> Result<Vec<(String, Figure)>, Dat
             figures.push((
                 format!("sweep-{}", k + 1),
                 Figure::Scatter(Scatter {
-                    title: format!("{name}: P(catastrophe) against {key}"),
-                    x_label: key.clone(),
-                    y_label: "P(catastrophe)".into(),
+                    labels: Labels {
+                        title: format!("{name}: P(catastrophe) against {key}"),
+                        x_label: key.clone(),
+                        y_label: "P(catastrophe)".into(),
+                    },
                     x_range: (x_min - pad, x_max + pad),
                     y_range: (0.0, style::upper(max_of(&hi))),
                     points,
@@ -625,9 +637,11 @@ pub fn sweep_figures(t: &Table, name: &str) -> Result<Vec<(String, Figure)>, Dat
     figures.push((
         "sweep-line".into(),
         Figure::Line(LineChart {
-            title: format!("{name}: P(catastrophe) against {}{held_note}", keys[0]),
-            x_label: keys[0].clone(),
-            y_label: "P(catastrophe)".into(),
+            labels: Labels {
+                title: format!("{name}: P(catastrophe) against {}{held_note}", keys[0]),
+                x_label: keys[0].clone(),
+                y_label: "P(catastrophe)".into(),
+            },
             x_range,
             y_range: (0.0, style::upper(max_of(&hi))),
             bands,
@@ -653,9 +667,11 @@ pub fn sweep_figures(t: &Table, name: &str) -> Result<Vec<(String, Figure)>, Dat
         figures.push((
             "sweep-heatmap".into(),
             Figure::Heatmap(super::figure::Heatmap {
-                title: format!("{name}: P(catastrophe){held_note}"),
-                x_label: keys[0].clone(),
-                y_label: second.clone(),
+                labels: Labels {
+                    title: format!("{name}: P(catastrophe){held_note}"),
+                    x_label: keys[0].clone(),
+                    y_label: second.clone(),
+                },
                 value_label: "P(catastrophe)".into(),
                 x_values: xs,
                 y_values: ys,

@@ -15,8 +15,8 @@
 
 use super::data::{DataError, NamedFiles, Table};
 use super::figure::{
-    Band, BarSeries, Bars, Dash, Figure, Frequencies, Heatmap, LegendEntry, LegendKind, Line,
-    LineChart, Panels, Point, Simplex, SimplexMark, SimplexPath, Zone,
+    Band, BarSeries, Bars, Dash, Figure, Frequencies, Heatmap, Labels, LegendEntry, LegendKind,
+    Line, LineChart, Panels, Point, Simplex, SimplexMark, SimplexPath, Zone,
 };
 use super::style::{self, BLACK, GREY, color, range_of};
 use crate::stats::Estimate;
@@ -209,7 +209,7 @@ mod tests {
             panic!("panels")
         };
         assert_eq!(p.columns, 2);
-        let titles: Vec<&str> = p.panels.iter().map(|c| c.title.as_str()).collect();
+        let titles: Vec<&str> = p.panels.iter().map(|c| c.labels.title.as_str()).collect();
         assert_eq!(
             titles,
             [
@@ -315,7 +315,7 @@ mod tests {
             "{legend:?}"
         );
         // The symbols: a subscript r that the embedded font draws.
-        assert!(h.y_label.ends_with("p\u{1d63}") && h.x_label.contains(", s "));
+        assert!(h.labels.y_label.ends_with("p\u{1d63}") && h.labels.x_label.contains(", s "));
         let font = ab_glyph::FontRef::try_from_slice(dejavu::sans::regular()).unwrap();
         use ab_glyph::Font;
         assert_ne!(font.glyph_id('\u{1d63}').0, 0, "DejaVu Sans has U+1D63");

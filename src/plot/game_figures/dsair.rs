@@ -89,9 +89,11 @@ pub fn dsair_heatmap(files: &dyn NamedFiles) -> Result<Figure, DataError> {
         cells: dilemma_cells(&xs, &ys, &b),
     };
     Ok(Figure::Heatmap(Heatmap {
-        title: format!("{}: frequency of UNSAFE", files.name()),
-        x_label: format!("speed of UNSAFE, {SPEED} (SAFE = 1)"),
-        y_label: format!("risk of disaster of UNSAFE, {RISK}"),
+        labels: Labels {
+            title: format!("{}: frequency of UNSAFE", files.name()),
+            x_label: format!("speed of UNSAFE, {SPEED} (SAFE = 1)"),
+            y_label: format!("risk of disaster of UNSAFE, {RISK}"),
+        },
         value_label: "frequency of UNSAFE".into(),
         x_names: sparse_names(&xs, 9),
         y_names: sparse_names(&ys, 11),
@@ -177,9 +179,11 @@ pub fn dsair_curves(files: &dyn NamedFiles) -> Result<Figure, DataError> {
         }
     }
     Ok(Figure::Line(LineChart {
-        title: format!("{}: frequency of UNSAFE against {RISK}", files.name()),
-        x_label: format!("risk of disaster of UNSAFE, {RISK}"),
-        y_label: "frequency of UNSAFE".into(),
+        labels: Labels {
+            title: format!("{}: frequency of UNSAFE against {RISK}", files.name()),
+            x_label: format!("risk of disaster of UNSAFE, {RISK}"),
+            y_label: "frequency of UNSAFE".into(),
+        },
         x_range: (0.0, 1.0),
         y_range: (0.0, 1.04),
         bands,

@@ -76,9 +76,11 @@ pub fn precipice_disaster(files: &dyn NamedFiles) -> Result<Figure, DataError> {
                 }
             }
             panels.push(LineChart {
-                title: format!("n = {}, e = {}", style::tick(n), style::tick(e)),
-                x_label: "μ, range of capabilities (capability ~ U[0, μ])".into(),
-                y_label: "P(disaster)".into(),
+                labels: Labels {
+                    title: format!("n = {}, e = {}", style::tick(n), style::tick(e)),
+                    x_label: "μ, range of capabilities (capability ~ U[0, μ])".into(),
+                    y_label: "P(disaster)".into(),
+                },
                 x_range,
                 y_range: (0.0, 1.0),
                 lines,
