@@ -662,8 +662,8 @@ fn the_tradeoff_figure_plots_the_numbers_of_comparison_csv_and_runs_csv() {
         );
     }
     assert!(
-        scatter.x_label.ends_with("(bars: 95% intervals)"),
+        scatter.labels.x_label.ends_with("(bars: 95% intervals)"),
         "{}",
-        scatter.x_label
+        scatter.labels.x_label
     );
 }

@@ -6,7 +6,7 @@
 
 use super::report::Tables;
 use crate::plot::data::DataError;
-use crate::plot::figure::{Band, BarSeries, Bars, Dash, Figure, Line, LineChart, Point};
+use crate::plot::figure::{Band, BarSeries, Bars, Dash, Figure, Labels, Line, LineChart, Point};
 use crate::plot::style::{color, upper};
 use crate::stats::Estimate;
 
@@ -31,9 +31,9 @@ pub fn figures(t: &Tables) -> Result<Vec<(String, Figure)>, DataError> {
             .iter()
             .map(|x| {
                 Some(Estimate {
-                    mean: x.mean,
-                    ci_low: x.q05,
-                    ci_high: x.q95,
+                    mean: x.robustness.mean,
+                    ci_low: x.robustness.q05,
+                    ci_high: x.robustness.q95,
                 })
             })
             .collect();
@@ -41,15 +41,15 @@ pub fn figures(t: &Tables) -> Result<Vec<(String, Figure)>, DataError> {
             .iter()
             .map(|x| {
                 Some(Estimate {
-                    mean: x.regret_mean,
-                    ci_low: x.regret_mean,
-                    ci_high: x.regret_max,
+                    mean: x.robustness.regret_mean,
+                    ci_low: x.robustness.regret_mean,
+                    ci_high: x.robustness.regret_max,
                 })
             })
             .collect();
         let top = rows
             .iter()
-            .flat_map(|x| [x.q95, x.regret_max])
+            .flat_map(|x| [x.robustness.q95, x.robustness.regret_max])
             .fold(0.0, f64::max);
         out.push((
             format!("{outcome}-policies"),
@@ -143,9 +143,11 @@ pub fn figures(t: &Tables) -> Result<Vec<(String, Figure)>, DataError> {
         out.push((
             format!("discovery-{}", i + 1),
             Figure::Line(LineChart {
-                title: format!("{}: where \"{}\" holds (PRIM peeling)", t.name, c.name),
-                x_label: "coverage".into(),
-                y_label: "density".into(),
+                labels: Labels {
+                    title: format!("{}: where \"{}\" holds (PRIM peeling)", t.name, c.name),
+                    x_label: "coverage".into(),
+                    y_label: "density".into(),
+                },
                 x_range: (0.0, 1.0),
                 y_range: (0.0, 1.0),
                 bands: Vec::<Band>::new(),
@@ -156,8 +158,6 @@ pub fn figures(t: &Tables) -> Result<Vec<(String, Figure)>, DataError> {
                     width: 1.5,
                     points: trajectory,
                 }],
-                x_log: false,
-                x_ticks: 0,
                 points: vec![Point {
                     label: format!(
                         "chosen box, pruned ({} unknowns restricted)",
@@ -173,6 +173,7 @@ pub fn figures(t: &Tables) -> Result<Vec<(String, Figure)>, DataError> {
                     y_low: chosen.density,
                     y_high: chosen.density,
                 }],
+                ..LineChart::default()
             }),
         ));
     }

@@ -9,10 +9,12 @@
 //! (PRIM's box), whether the two halves of the worlds agree, the tables
 //! and the figures.
 
+use super::robustness::PolicyRobustness;
 use super::tables::{CONVERGENCE, DISCOVERY, MANIFEST, PAIRWISE, ROBUSTNESS, SENSITIVITY};
-use crate::output::report::{escape, head, without_invocation};
+use crate::output::report::{escape, figures_or_note, head, without_invocation};
 use crate::plot::Drawn;
 use crate::plot::data::{DataError, Table};
+use crate::stats::Estimate;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -31,19 +33,14 @@ pub struct Tables {
     pub convergence: Table,
 }
 
-/// One row of `robustness.csv`.
+/// One row of `robustness.csv`: a policy's robustness on one outcome, as
+/// [`robustness::robustness`] computed it, read back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyRow {
     pub policy: String,
+    /// How many worlds the row is over, as written.
     pub worlds: String,
-    pub mean: f64,
-    pub q05: f64,
-    pub q50: f64,
-    pub q95: f64,
-    pub worst: f64,
-    pub regret_mean: f64,
-    pub regret_max: f64,
-    pub best_share: (f64, f64, f64),
+    pub robustness: PolicyRobustness,
 }
 
 /// One sensitivity measure of one unknown (`ST` or `mu_star`).
@@ -190,7 +187,7 @@ impl Tables {
             col("q95")?,
             col("worst")?,
         );
-        let (rm, rx) = (col("regret_mean")?, col("regret_max")?);
+        let (rm, rx, bw) = (col("regret_mean")?, col("regret_max")?, col("best_worlds")?);
         let (bs, bl, bh) = (
             col("best_share")?,
             col("best_share_ci_low")?,
@@ -201,25 +198,27 @@ impl Tables {
             .map(|i| PolicyRow {
                 policy: names[i].clone(),
                 worlds: worlds[i].clone(),
-                mean: mean[i],
-                q05: q05[i],
-                q50: q50[i],
-                q95: q95[i],
-                worst: worst[i],
-                regret_mean: rm[i],
-                regret_max: rx[i],
-                best_share: (bs[i], bl[i], bh[i]),
+                robustness: PolicyRobustness {
+                    mean: mean[i],
+                    q05: q05[i],
+                    q50: q50[i],
+                    q95: q95[i],
+                    worst: worst[i],
+                    regret_mean: rm[i],
+                    regret_max: rx[i],
+                    best_worlds: bw[i] as u64,
+                    best_share: Estimate {
+                        mean: bs[i],
+                        ci_low: bl[i],
+                        ci_high: bh[i],
+                    },
+                },
             })
             .collect())
     }
 
     /// "`a` beats `b` (strictly) in a share of worlds", with its interval.
-    pub fn beats(
-        &self,
-        outcome: &str,
-        a: &str,
-        b: &str,
-    ) -> Result<Option<(f64, f64, f64)>, DataError> {
+    pub fn beats(&self, outcome: &str, a: &str, b: &str) -> Result<Option<Estimate>, DataError> {
         let t = &self.pairwise;
         let (o, pa, pb) = (t.text("outcome")?, t.text("policy")?, t.text("other")?);
         let (s, l, h) = (
@@ -229,7 +228,11 @@ impl Tables {
         );
         Ok((0..o.len())
             .find(|&i| o[i] == outcome && pa[i] == a && pb[i] == b)
-            .map(|i| (s[i], l[i], h[i])))
+            .map(|i| Estimate {
+                mean: s[i],
+                ci_low: l[i],
+                ci_high: h[i],
+            }))
     }
 
     /// The unknowns in the file's order (from the sensitivity or discovery
@@ -388,12 +391,12 @@ fn bound(x: f64) -> String {
     format!("{x:.d$}")
 }
 
-fn percent(share: (f64, f64, f64)) -> String {
+fn percent(share: Estimate) -> String {
     format!(
         "{:.1}% [{:.1}, {:.1}]",
-        100.0 * share.0,
-        100.0 * share.1,
-        100.0 * share.2
+        100.0 * share.mean,
+        100.0 * share.ci_low,
+        100.0 * share.ci_high
     )
 }
 
@@ -509,11 +512,12 @@ pub fn page(t: &Tables, drawn: &[Drawn], manifest_json: &str) -> Result<String, 
             escape(outcome),
             escape(better)
         );
-        for r in t.policy_rows(outcome)? {
+        for row in t.policy_rows(outcome)? {
+            let r = &row.robustness;
             let _ = writeln!(
                 out,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&r.policy),
+                escape(&row.policy),
                 fixed(r.mean, 4),
                 fixed(r.q05, 4),
                 fixed(r.q50, 4),
@@ -633,22 +637,7 @@ pub fn page(t: &Tables, drawn: &[Drawn], manifest_json: &str) -> Result<String, 
     }
     out.push_str("</table>\n");
 
-    if drawn.is_empty() {
-        out.push_str(
-            "<h2>Figures</h2>\n<p class=\"note\">Not drawn (--no-plots): <code>airace plot</code> on this folder draws them.</p>\n",
-        );
-    } else {
-        out.push_str("<h2>Figures</h2>\n");
-        for d in drawn {
-            let _ = writeln!(
-                out,
-                "<figure id=\"fig-{stem}\">\n{svg}<figcaption class=\"note\">{text} (figures/{stem}.svg, figures/{stem}.png)</figcaption>\n</figure>",
-                stem = d.stem,
-                svg = d.svg,
-                text = escape(caption(&d.stem)),
-            );
-        }
-    }
+    figures_or_note(&mut out, drawn, |stem| Some(caption(stem)));
     let _ = write!(
         out,
         "<h2>Manifest</h2>\n<p class=\"note\">As in manifest.json, less the command line, so that this page, \
@@ -684,25 +673,25 @@ fn headline(t: &Tables, outcome: &str, better: &str) -> Result<String, DataError
     if rows.is_empty() {
         return Ok(format!("{o}: no policies"));
     }
-    rows.sort_by(|a, b| a.regret_mean.total_cmp(&b.regret_mean));
+    rows.sort_by(|a, b| (a.robustness.regret_mean).total_cmp(&b.robustness.regret_mean));
     let first = &rows[0];
     let mut text = format!(
         "{o} ({better} is better): <b>{}</b> has the least regret across worlds (mean {}, at most {}; mean {} \
          over worlds) and is best in {} of worlds",
         escape(&first.policy),
-        fixed(first.regret_mean, 4),
-        fixed(first.regret_max, 4),
-        fixed(first.mean, 4),
-        percent(first.best_share)
+        fixed(first.robustness.regret_mean, 4),
+        fixed(first.robustness.regret_max, 4),
+        fixed(first.robustness.mean, 4),
+        percent(first.robustness.best_share)
     );
     if let Some(second) = rows.get(1) {
         let ab = t.beats(outcome, &first.policy, &second.policy)?;
         let ba = t.beats(outcome, &second.policy, &first.policy)?;
         if let (Some(ab), Some(ba)) = (ab, ba) {
             // Decided only when the two shares' intervals do not overlap.
-            let verdict = if ab.1 > ba.2 {
+            let verdict = if ab.ci_low > ba.ci_high {
                 "it is more robust"
-            } else if ba.1 > ab.2 {
+            } else if ba.ci_low > ab.ci_high {
                 "the runner-up beats it in more worlds"
             } else {
                 "the two are undecided at this many worlds"
@@ -712,7 +701,7 @@ fn headline(t: &Tables, outcome: &str, better: &str) -> Result<String, DataError
                 "; against the runner-up {} (mean regret {}) {verdict}: it does better in {} of worlds, \
                  worse in {}",
                 escape(&second.policy),
-                fixed(second.regret_mean, 4),
+                fixed(second.robustness.regret_mean, 4),
                 percent(ab),
                 percent(ba)
             );

@@ -158,23 +158,18 @@ mod tests {
     fn assert_covered(got: &[Indices], s1: &[f64], st: &[f64]) {
         for i in 0..got.len() {
             let g = got[i];
-            assert!(
-                g.s1_low <= s1[i] && s1[i] <= g.s1_high,
-                "S1[{i}] = {} not in [{}, {}] (estimate {})",
-                s1[i],
-                g.s1_low,
-                g.s1_high,
-                g.s1
-            );
-            assert!(
-                g.st_low <= st[i] && st[i] <= g.st_high,
-                "ST[{i}] = {} not in [{}, {}] (estimate {})",
-                st[i],
-                g.st_low,
-                g.st_high,
-                g.st
-            );
+            assert_within("S1", i, s1[i], (g.s1, g.s1_low, g.s1_high));
+            assert_within("ST", i, st[i], (g.st, g.st_low, g.st_high));
         }
+    }
+
+    /// That the true index `name[i] = truth` is inside the interval of
+    /// `(estimate, low, high)`.
+    fn assert_within(name: &str, i: usize, truth: f64, (estimate, low, high): (f64, f64, f64)) {
+        assert!(
+            low <= truth && truth <= high,
+            "{name}[{i}] = {truth} not in [{low}, {high}] (estimate {estimate})"
+        );
     }
 
     /// Ishigami: `sin x1 + a sin² x2 + b x3⁴ sin x1` on `[-π, π]³`, whose

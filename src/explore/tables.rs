@@ -24,9 +24,14 @@ pub struct Results {
     pub se: Vec<Vec<Vec<f64>>>,
 }
 
-fn num(out: &mut String, x: f64) {
-    if x.is_finite() {
-        out.push_str(&format!("{x}"));
+/// Appends each value as a further CSV field: a comma, then the number
+/// (shortest round-trip), or nothing where it is not finite.
+fn fields(out: &mut String, values: impl IntoIterator<Item = f64>) {
+    for x in values {
+        out.push(',');
+        if x.is_finite() {
+            out.push_str(&format!("{x}"));
+        }
     }
 }
 
@@ -59,10 +64,7 @@ pub fn experiments(e: &Exploration, r: &Results) -> String {
                 out.push_str(&field(c));
             }
             for o in 0..e.outcomes.len() {
-                out.push(',');
-                num(&mut out, r.value[w][p][o]);
-                out.push(',');
-                num(&mut out, r.se[w][p][o]);
+                fields(&mut out, [r.value[w][p][o], r.se[w][p][o]]);
             }
             out.push('\n');
         }
@@ -95,27 +97,27 @@ pub fn robustness(e: &Exploration, r: &Results) -> String {
                 field(&e.policies[p].name),
                 all.len()
             ));
-            for x in [
-                row.mean,
-                row.q05,
-                row.q50,
-                row.q95,
-                row.worst,
-                row.regret_mean,
-                row.regret_max,
-            ] {
-                out.push(',');
-                num(&mut out, x);
-            }
+            fields(
+                &mut out,
+                [
+                    row.mean,
+                    row.q05,
+                    row.q50,
+                    row.q95,
+                    row.worst,
+                    row.regret_mean,
+                    row.regret_max,
+                ],
+            );
             out.push_str(&format!(",{}", row.best_worlds));
-            for x in [
-                row.best_share.mean,
-                row.best_share.ci_low,
-                row.best_share.ci_high,
-            ] {
-                out.push(',');
-                num(&mut out, x);
-            }
+            fields(
+                &mut out,
+                [
+                    row.best_share.mean,
+                    row.best_share.ci_low,
+                    row.best_share.ci_high,
+                ],
+            );
             out.push('\n');
         }
     }
@@ -140,10 +142,10 @@ pub fn pairwise(e: &Exploration, r: &Results) -> String {
                 pair.wins,
                 pair.ties
             ));
-            for x in [pair.share.mean, pair.share.ci_low, pair.share.ci_high] {
-                out.push(',');
-                num(&mut out, x);
-            }
+            fields(
+                &mut out,
+                [pair.share.mean, pair.share.ci_low, pair.share.ci_high],
+            );
             out.push('\n');
         }
     }
@@ -314,16 +316,12 @@ pub fn sensitivity(e: &Exploration, rows: &[Sensitivity]) -> String {
     for row in rows {
         for (measure, value, low, high) in &row.measures {
             out.push_str(&format!(
-                "{},{},{},{method},{measure},",
+                "{},{},{},{method},{measure}",
                 field(&e.outcomes[row.outcome].name),
                 field(&row.subject.name(e)),
                 field(&e.uncertainties[row.parameter].name)
             ));
-            num(&mut out, *value);
-            out.push(',');
-            num(&mut out, *low);
-            out.push(',');
-            num(&mut out, *high);
+            fields(&mut out, [*value, *low, *high]);
             out.push('\n');
         }
     }
@@ -362,21 +360,16 @@ pub fn discovery(e: &Exploration, found: &[Discovery]) -> String {
             .chain([("chosen".to_string(), d.chosen_box())]);
         for (label, s) in rows {
             out.push_str(&format!(
-                "{},{},{label},{},{},",
+                "{},{},{label},{},{}",
                 field(&c.name),
                 field(&c.text),
                 s.support,
                 s.hits
             ));
-            num(&mut out, s.coverage);
-            out.push(',');
-            num(&mut out, s.density);
+            fields(&mut out, [s.coverage, s.density]);
             out.push_str(&format!(",{}", s.restricted));
             for (low, high) in &s.bounds {
-                out.push(',');
-                num(&mut out, *low);
-                out.push(',');
-                num(&mut out, *high);
+                fields(&mut out, [*low, *high]);
             }
             out.push('\n');
         }
@@ -561,15 +554,22 @@ name = "second"
         }
     }
 
+    /// The convergence checks of [`signal`] plus seeded uniform noise of
+    /// width `noise` on a Sobol' design of `base` samples (and that design).
+    fn noisy_checks(base: usize, noise: f64, seed: u64) -> (Exploration, Vec<Check>) {
+        let e = sobol_exploration(base);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let draws: Vec<f64> = (0..e.points.len() * 2)
+            .map(|_| noise * (rng.random::<f64>() - 0.5))
+            .collect();
+        let r = results(&e, |p, w, x| signal(p, x) + draws[2 * w + p]);
+        let checks = convergence(&e, &r);
+        (e, checks)
+    }
+
     #[test]
     fn halves_agree_where_the_signal_is_clear() {
-        let e = sobol_exploration(256);
-        let mut rng = ChaCha8Rng::seed_from_u64(1);
-        let noise: Vec<f64> = (0..e.points.len() * 2)
-            .map(|_| 0.01 * (rng.random::<f64>() - 0.5))
-            .collect();
-        let r = results(&e, |p, w, x| signal(p, x) + noise[2 * w + p]);
-        let checks = convergence(&e, &r);
+        let (_, checks) = noisy_checks(256, 0.01, 1);
         // One ranking, three subjects' top unknowns.
         assert_eq!(checks.len(), 4);
         assert!(checks.iter().all(Check::agrees), "{checks:?}");
@@ -625,13 +625,7 @@ name = "second"
         // The same clear signal as above, buried in noise 20 times its
         // size, on 8 base samples (4 per half): the halves' analyses are
         // mostly noise and some check differs (seeded, so it cannot flake).
-        let e = sobol_exploration(8);
-        let mut rng = ChaCha8Rng::seed_from_u64(2);
-        let noise: Vec<f64> = (0..e.points.len() * 2)
-            .map(|_| 60.0 * (rng.random::<f64>() - 0.5))
-            .collect();
-        let r = results(&e, |p, w, x| signal(p, x) + noise[2 * w + p]);
-        let checks = convergence(&e, &r);
+        let (e, checks) = noisy_checks(8, 60.0, 2);
         assert!(checks.iter().any(|c| !c.agrees()), "{checks:?}");
         // The same worlds without the noise agree.
         let clean = convergence(&e, &results(&e, |p, _, x| signal(p, x)));

@@ -111,12 +111,18 @@ impl AtomicFile {
 
     /// Flushes and syncs what is written so far to disk (for a checkpoint).
     pub fn sync(&mut self) -> io::Result<()> {
+        self.flushed()?.sync_data()
+    }
+
+    /// The temporary file with every byte written so far handed to it (the
+    /// buffer flushed), to sync.
+    fn flushed(&mut self) -> io::Result<&File> {
         let writer = self
             .writer
             .as_mut()
             .expect("writer is present until commit");
         writer.flush()?;
-        writer.get_ref().sync_data()
+        Ok(writer.get_ref())
     }
 
     /// Leaves the temporary file in place when dropped uncommitted.
@@ -131,12 +137,7 @@ impl AtomicFile {
     /// Flushes and syncs every byte to disk, so that only a rename is left
     /// to do: a full disk shows here, before anything is renamed.
     pub fn prepare(&mut self) -> io::Result<()> {
-        let writer = self
-            .writer
-            .as_mut()
-            .expect("writer is present until commit");
-        writer.flush()?;
-        writer.get_ref().sync_all()
+        self.flushed()?.sync_all()
     }
 
     /// Flushes, syncs and renames into place. On failure the temporary

@@ -884,6 +884,18 @@ mod tests {
         folder.commit(staged, None, Scope::Whole)
     }
 
+    /// A scratch folder and the path `race` in it (not yet made).
+    fn race_folder() -> (tempfile::TempDir, PathBuf) {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("race");
+        (root, dir)
+    }
+
+    /// The text of the file at `path`.
+    fn read(path: impl AsRef<Path>) -> String {
+        std::fs::read_to_string(path).unwrap()
+    }
+
     #[test]
     fn a_new_folder_is_claimed_written_and_rewritten() {
         let root = tempfile::tempdir().unwrap();
@@ -895,24 +907,17 @@ mod tests {
         )
         .unwrap();
         drop(f);
-        assert_eq!(
-            std::fs::read_to_string(dir.join("summary.csv")).unwrap(),
-            "x\n"
-        );
+        assert_eq!(read(dir.join("summary.csv")), "x\n");
         let mut f = Folder::claim(&dir, Kind::Scenario, false).unwrap();
         write_all(&mut f, &[("summary.csv", "y\n")]).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(dir.join("summary.csv")).unwrap(),
-            "y\n"
-        );
+        assert_eq!(read(dir.join("summary.csv")), "y\n");
         // The figure of the first write is gone, and so is its empty folder.
         assert!(!dir.join("figures").exists());
     }
 
     #[test]
     fn a_users_file_with_an_output_name_is_never_written_over() {
-        let root = tempfile::tempdir().unwrap();
-        let dir = root.path().join("race");
+        let (_root, dir) = race_folder();
         std::fs::create_dir(&dir).unwrap();
         std::fs::write(dir.join("summary.csv"), "my data").unwrap();
         for force in [false, true] {
@@ -920,34 +925,26 @@ mod tests {
             assert!(e.0.contains("summary.csv"), "{e}");
             assert!(e.0.contains("never writes over"), "{e}");
         }
-        assert_eq!(
-            std::fs::read_to_string(dir.join("summary.csv")).unwrap(),
-            "my data"
-        );
+        assert_eq!(read(dir.join("summary.csv")), "my data");
         let names: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
         assert_eq!(names.len(), 1, "nothing was added");
     }
 
     #[test]
     fn a_file_changed_since_airace_wrote_it_is_the_users() {
-        let root = tempfile::tempdir().unwrap();
-        let dir = root.path().join("race");
+        let (_root, dir) = race_folder();
         let mut f = Folder::claim(&dir, Kind::Scenario, false).unwrap();
         write_all(&mut f, &[("summary.csv", "ours\n"), ("runs.csv", "r\n")]).unwrap();
         drop(f);
         std::fs::write(dir.join("runs.csv"), "R\n").unwrap(); // same size, edited
         let e = Folder::claim(&dir, Kind::Scenario, true).unwrap_err();
         assert!(e.0.contains("runs.csv"), "{e}");
-        assert_eq!(
-            std::fs::read_to_string(dir.join("runs.csv")).unwrap(),
-            "R\n"
-        );
+        assert_eq!(read(dir.join("runs.csv")), "R\n");
     }
 
     #[test]
     fn force_writes_beside_the_users_files_and_keeps_them() {
-        let root = tempfile::tempdir().unwrap();
-        let dir = root.path().join("race");
+        let (_root, dir) = race_folder();
         std::fs::create_dir(&dir).unwrap();
         std::fs::write(dir.join("notes.txt"), "mine").unwrap();
         let e = Folder::claim(&dir, Kind::Scenario, false).unwrap_err();
@@ -955,17 +952,13 @@ mod tests {
         let mut f = Folder::claim(&dir, Kind::Scenario, true).unwrap();
         write_all(&mut f, &[("summary.csv", "x")]).unwrap();
         write_all(&mut f, &[("runs.csv", "y")]).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(dir.join("notes.txt")).unwrap(),
-            "mine"
-        );
+        assert_eq!(read(dir.join("notes.txt")), "mine");
         assert!(!dir.join("summary.csv").exists());
     }
 
     #[test]
     fn a_folder_of_one_kind_is_never_written_as_another() {
-        let root = tempfile::tempdir().unwrap();
-        let dir = root.path().join("race");
+        let (_root, dir) = race_folder();
         let mut f = Folder::claim(&dir, Kind::Scenario, false).unwrap();
         write_all(&mut f, &[("summary.csv", "x")]).unwrap();
         drop(f);
@@ -977,8 +970,7 @@ mod tests {
 
     #[test]
     fn a_figures_symlink_is_never_written_through() {
-        let root = tempfile::tempdir().unwrap();
-        let dir = root.path().join("race");
+        let (root, dir) = race_folder();
         let mine = root.path().join("mine");
         std::fs::create_dir_all(&mine).unwrap();
         std::fs::write(mine.join("risk.svg"), "my figure").unwrap();
@@ -994,16 +986,12 @@ mod tests {
         #[cfg(unix)]
         std::os::unix::fs::symlink(&mine, dir.join("figures")).unwrap();
         assert!(f.stage("figures/risk.svg", b"ours").is_err());
-        assert_eq!(
-            std::fs::read_to_string(mine.join("risk.svg")).unwrap(),
-            "my figure"
-        );
+        assert_eq!(read(mine.join("risk.svg")), "my figure");
     }
 
     #[test]
     fn a_second_claim_of_a_locked_folder_is_refused_with_the_holders_pid() {
-        let root = tempfile::tempdir().unwrap();
-        let dir = root.path().join("race");
+        let (_root, dir) = race_folder();
         let f = Folder::claim(&dir, Kind::Scenario, false).unwrap();
         let e = Folder::claim(&dir, Kind::Scenario, false).unwrap_err();
         assert!(
@@ -1016,8 +1004,7 @@ mod tests {
 
     #[test]
     fn leftovers_of_a_killed_commit_are_removed_and_its_files_are_ours() {
-        let root = tempfile::tempdir().unwrap();
-        let dir = root.path().join("race");
+        let (_root, dir) = race_folder();
         let mut f = Folder::claim(&dir, Kind::Scenario, false).unwrap();
         write_all(&mut f, &[("summary.csv", "one")]).unwrap();
         // A commit killed half-way: summary.csv renamed, runs.csv's temp left.
@@ -1044,16 +1031,12 @@ mod tests {
         let mut f = Folder::claim(&dir, Kind::Scenario, false).unwrap();
         assert!(!dir.join(temp).exists());
         write_all(&mut f, &[("summary.csv", "three")]).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(dir.join("summary.csv")).unwrap(),
-            "three"
-        );
+        assert_eq!(read(dir.join("summary.csv")), "three");
     }
 
     #[test]
     fn a_failed_commit_leaves_the_final_names_as_they_were() {
-        let root = tempfile::tempdir().unwrap();
-        let dir = root.path().join("race");
+        let (_root, dir) = race_folder();
         let mut f = Folder::claim(&dir, Kind::Scenario, false).unwrap();
         write_all(&mut f, &[("summary.csv", "one")]).unwrap();
         // A user's file appears during the run where airace would write.
@@ -1064,14 +1047,8 @@ mod tests {
         std::fs::write(dir.join("runs.csv"), "theirs").unwrap();
         let e = f.commit(staged, None, Scope::Whole).unwrap_err();
         assert!(e.to_string().contains("runs.csv"), "{e}");
-        assert_eq!(
-            std::fs::read_to_string(dir.join("summary.csv")).unwrap(),
-            "one"
-        );
-        assert_eq!(
-            std::fs::read_to_string(dir.join("runs.csv")).unwrap(),
-            "theirs"
-        );
+        assert_eq!(read(dir.join("summary.csv")), "one");
+        assert_eq!(read(dir.join("runs.csv")), "theirs");
         let hidden: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -1082,8 +1059,7 @@ mod tests {
 
     #[test]
     fn a_damaged_record_is_refused() {
-        let root = tempfile::tempdir().unwrap();
-        let dir = root.path().join("race");
+        let (_root, dir) = race_folder();
         std::fs::create_dir(&dir).unwrap();
         std::fs::write(dir.join(RECORD), "{not json").unwrap();
         let e = Folder::claim(&dir, Kind::Scenario, true).unwrap_err();

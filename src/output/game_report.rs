@@ -8,7 +8,7 @@
 
 use super::files::game;
 use super::game_folder::{Files, GameFolder};
-use super::report::{escape, head, interval, without_invocation};
+use super::report::{escape, figures_or_note, head, interval, without_invocation};
 use crate::plot::Drawn;
 use crate::plot::data::DataError;
 use crate::plot::data::NamedFiles;
@@ -77,24 +77,28 @@ fn caption(stem: &str) -> &'static str {
     }
 }
 
+/// `strategy share` (to 3 decimals) for each share of a JSON array of
+/// shares, one per strategy, that `keep` keeps (a missing share counts
+/// as 0 there and is written NaN).
+fn shares(
+    xs: Option<&serde_json::Value>,
+    strategies: &[String],
+    keep: impl Fn(f64) -> bool,
+) -> Vec<String> {
+    xs.and_then(|x| x.as_array())
+        .map(|xs| {
+            xs.iter()
+                .zip(strategies)
+                .filter(|(x, _)| keep(x.as_f64().unwrap_or(0.0)))
+                .map(|(x, s)| format!("{} {:.3}", escape(s), x.as_f64().unwrap_or(f64::NAN)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The game pages' figures section, each figure with its caption.
 fn figures(out: &mut String, drawn: &[Drawn]) {
-    if drawn.is_empty() {
-        out.push_str(
-            "<h2>Figures</h2>\n<p class=\"note\">Not drawn (--no-plots): <code>airace plot</code> on this folder draws them.</p>\n",
-        );
-        return;
-    }
-    out.push_str("<h2>Figures</h2>\n");
-    for d in drawn {
-        let _ = writeln!(
-            out,
-            "<figure id=\"fig-{stem}\">\n{svg}<figcaption class=\"note\">{text} ({files})</figcaption>\n</figure>",
-            stem = d.stem,
-            svg = d.svg,
-            text = escape(caption(&d.stem)),
-            files = d.file_names(crate::output::files::FIGURES_DIR),
-        );
-    }
+    figures_or_note(out, drawn, |stem| Some(caption(stem)));
 }
 
 fn manifest(out: &mut String, files: &Files) {
@@ -240,22 +244,7 @@ fn game_page(files: &Files, drawn: &[Drawn]) -> Result<String, DataError> {
                     rows.iter()
                         .enumerate()
                         .map(|(i, row)| {
-                            let x: Vec<String> = row
-                                .as_array()
-                                .map(|xs| {
-                                    xs.iter()
-                                        .zip(&g.strategies)
-                                        .filter(|(x, _)| x.as_f64().unwrap_or(0.0) > 0.0)
-                                        .map(|(x, s)| {
-                                            format!(
-                                                "{} {:.3}",
-                                                escape(s),
-                                                x.as_f64().unwrap_or(f64::NAN)
-                                            )
-                                        })
-                                        .collect()
-                                })
-                                .unwrap_or_default();
+                            let x = shares(Some(row), &g.strategies, |x| x > 0.0);
                             match seats.get(i) {
                                 Some(seat) if rows.len() > 1 => {
                                     format!("{}: {}", escape(seat), x.join(", "))
@@ -293,18 +282,7 @@ fn game_page(files: &Files, drawn: &[Drawn]) -> Result<String, DataError> {
         out.push_str("<p>Replicator dynamics from ");
         let _ = write!(out, "{total} starting points end at:</p>\n<ul>\n");
         for r in rest {
-            let x: Vec<String> = r
-                .get("x")
-                .and_then(|x| x.as_array())
-                .map(|xs| {
-                    xs.iter()
-                        .zip(&g.strategies)
-                        .map(|(x, s)| {
-                            format!("{} {:.3}", escape(s), x.as_f64().unwrap_or(f64::NAN))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
+            let x = shares(r.get("x"), &g.strategies, |_| true);
             let _ = writeln!(
                 out,
                 "<li>{} ({} starts{})</li>",

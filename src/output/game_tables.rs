@@ -20,24 +20,33 @@ use crate::game::analysis::{Analysis, deviator_name, replicator_starts, status_w
 use crate::game::fermi::Stationary;
 use crate::game::nash;
 use crate::game::race_game::{Estimates, PayoffTable};
+use crate::game::table::PayoffEstimate;
 use std::fmt::Write as _;
 
 /// The columns that name a profile: a count per strategy, or a strategy per seat.
 fn profile_header(table: &PayoffTable) -> String {
-    match table {
-        PayoffTable::Symmetric(t) => t
-            .strategies()
-            .iter()
-            .map(|s| format!("n_{s}"))
-            .collect::<Vec<_>>()
-            .join(","),
-        PayoffTable::Seats(t) => t
-            .seats()
-            .iter()
-            .map(|s| format!("seat_{s}"))
-            .collect::<Vec<_>>()
-            .join(","),
-    }
+    let (prefix, names) = match table {
+        PayoffTable::Symmetric(t) => ("n_", t.strategies()),
+        PayoffTable::Seats(t) => ("seat_", t.seats()),
+    };
+    names
+        .iter()
+        .map(|s| format!("{prefix}{s}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The header line of a table with a row per profile (or per profile and
+/// something else): `profile`, the profile's columns, then `columns`.
+fn profile_table_header(table: &PayoffTable, columns: &str) -> String {
+    format!("profile,{},{columns}\n", profile_header(table))
+}
+
+/// A deviation's gain and its standard error, as two fields.
+fn gain_fields(out: &mut String, gain: PayoffEstimate) {
+    format::prob(out, gain.mean);
+    out.push(',');
+    format::prob(out, gain.se);
 }
 
 fn profile_cells(table: &PayoffTable, profile: usize) -> String {
@@ -67,7 +76,7 @@ pub fn payoffs_csv(e: &Estimates) -> String {
             PayoffTable::Seats(_) => "seat,strategy",
         }
     );
-    let rows: Vec<(usize, String, Option<crate::game::table::PayoffEstimate>)> = match &e.table {
+    let rows: Vec<(usize, String, Option<PayoffEstimate>)> = match &e.table {
         PayoffTable::Symmetric(t) => (0..t.profiles().len())
             .flat_map(|p| {
                 let counts = t.profiles()[p].clone();
@@ -114,9 +123,9 @@ pub fn payoffs_csv(e: &Estimates) -> String {
 /// `deviations.csv`: every unilateral deviation with its paired gain.
 pub fn deviations_csv(e: &Estimates, a: &Analysis) -> String {
     let names = strategies(&e.table);
-    let mut out = format!(
-        "profile,{},deviator,from,to,target_profile,gain,gain_se,p_value,runs,verdict\n",
-        profile_header(&e.table)
+    let mut out = profile_table_header(
+        &e.table,
+        "deviator,from,to,target_profile,gain,gain_se,p_value,runs,verdict",
     );
     for c in &a.checks {
         for d in &c.deviations {
@@ -130,9 +139,7 @@ pub fn deviations_csv(e: &Estimates, a: &Analysis) -> String {
                 names[d.to],
                 d.target
             );
-            format::prob(&mut out, d.gain.mean);
-            out.push(',');
-            format::prob(&mut out, d.gain.se);
+            gain_fields(&mut out, d.gain);
             out.push(',');
             if let Some(p) = nash::p_value(d.gain) {
                 format::prob(&mut out, p);
@@ -160,9 +167,10 @@ fn verdict_word(v: nash::Verdict) -> &'static str {
 /// `equilibria.csv`: one row per profile.
 pub fn equilibria_csv(e: &Estimates, a: &Analysis) -> String {
     let names = strategies(&e.table);
-    let mut out = format!(
-        "profile,{},equilibrium,deviations_gaining,deviations_undecided,deviations_equal,best_deviation_seat,best_deviation_from,best_deviation_to,best_gain,best_gain_se,p_catastrophe,runs\n",
-        profile_header(&e.table)
+    let mut out = profile_table_header(
+        &e.table,
+        "equilibrium,deviations_gaining,deviations_undecided,deviations_equal,best_deviation_seat,\
+         best_deviation_from,best_deviation_to,best_gain,best_gain_se,p_catastrophe,runs",
     );
     for c in &a.checks {
         let count = |v| c.deviations.iter().filter(|d| d.verdict == v).count();
@@ -185,9 +193,7 @@ pub fn equilibria_csv(e: &Estimates, a: &Analysis) -> String {
                     names[d.from],
                     names[d.to]
                 );
-                format::prob(&mut out, d.gain.mean);
-                out.push(',');
-                format::prob(&mut out, d.gain.se);
+                gain_fields(&mut out, d.gain);
             }
             None => out.push_str(",,,,"),
         }

@@ -43,16 +43,39 @@ pub(crate) fn head(out: &mut String, title: &str) {
     );
 }
 
-fn figures(out: &mut String, drawn: &[Drawn]) {
+/// A page's figures section: each drawn figure inline (its SVG), captioned
+/// with the names of its files, after `caption(stem)`'s text where that
+/// gives one.
+fn figures<'a>(out: &mut String, drawn: &[Drawn], caption: impl Fn(&str) -> Option<&'a str>) {
     out.push_str("<h2>Figures</h2>\n");
     for d in drawn {
+        let files = d.file_names(crate::output::files::FIGURES_DIR);
+        let text = match caption(&d.stem) {
+            Some(text) => format!("{} ({files})", escape(text)),
+            None => files,
+        };
         let _ = writeln!(
             out,
-            "<figure id=\"fig-{stem}\">\n{svg}<figcaption class=\"note\">{files}</figcaption>\n</figure>",
+            "<figure id=\"fig-{stem}\">\n{svg}<figcaption class=\"note\">{text}</figcaption>\n</figure>",
             stem = d.stem,
             svg = d.svg,
-            files = d.file_names(crate::output::files::FIGURES_DIR),
         );
+    }
+}
+
+/// As [`figures`], or, where none was drawn (`--no-plots`), a note saying
+/// how to draw them.
+pub(crate) fn figures_or_note<'a>(
+    out: &mut String,
+    drawn: &[Drawn],
+    caption: impl Fn(&str) -> Option<&'a str>,
+) {
+    if drawn.is_empty() {
+        out.push_str(
+            "<h2>Figures</h2>\n<p class=\"note\">Not drawn (--no-plots): <code>airace plot</code> on this folder draws them.</p>\n",
+        );
+    } else {
+        figures(out, drawn, caption);
     }
 }
 
@@ -142,7 +165,7 @@ pub fn scenario_page(
     out.push_str("</table>\n<p class=\"note\">");
     out.push_str(&escape(crate::output::summary::COUNTERFACTUAL_NOTE));
     out.push_str("</p>\n");
-    figures(&mut out, drawn);
+    figures(&mut out, drawn, |_| None);
     let _ = write!(
         out,
         "<h2>Scenario as run</h2>\n<pre>{}</pre>\n<h2>Manifest</h2>\n\
@@ -208,7 +231,7 @@ pub fn comparison_page(name: &str, table: &Table, drawn: &[Drawn]) -> Result<Str
         );
     }
     out.push_str("</table>\n");
-    figures(&mut out, drawn);
+    figures(&mut out, drawn, |_| None);
     out.push_str("</body>\n</html>\n");
     Ok(out)
 }
@@ -223,7 +246,7 @@ pub fn sweep_page(name: &str, table: &Table, drawn: &[Drawn]) -> String {
         escape(name),
         table.rows().len()
     );
-    figures(&mut out, drawn);
+    figures(&mut out, drawn, |_| None);
     out.push_str("<h2>Points</h2>\n<table>\n<tr>");
     let header = table.header();
     let keep: Vec<usize> = header

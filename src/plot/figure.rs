@@ -28,6 +28,15 @@ impl Dash {
     }
 }
 
+/// The titles of a chart with two axes: the figure's (`--no-title`
+/// empties it) and each axis's (long ones wrap).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Labels {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
     pub label: String,
@@ -48,11 +57,13 @@ pub struct Band {
     pub upper: Vec<(f64, f64)>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// Lines and bands over two linear axes. The default is an empty chart:
+/// builders name the title, labels, ranges and lines and take the rest
+/// (no bands, a linear x axis, ticks as the width allows, no marked
+/// points) with `..LineChart::default()`.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LineChart {
-    pub title: String,
-    pub x_label: String,
-    pub y_label: String,
+    pub labels: Labels,
     pub x_range: (f64, f64),
     pub y_range: (f64, f64),
     pub bands: Vec<Band>,
@@ -106,9 +117,7 @@ pub struct Point {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scatter {
-    pub title: String,
-    pub x_label: String,
-    pub y_label: String,
+    pub labels: Labels,
     pub x_range: (f64, f64),
     pub y_range: (f64, f64),
     pub points: Vec<Point>,
@@ -117,9 +126,7 @@ pub struct Scatter {
 /// Cells coloured by value over a grid of two parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Heatmap {
-    pub title: String,
-    pub x_label: String,
-    pub y_label: String,
+    pub labels: Labels,
     pub value_label: String,
     pub x_values: Vec<f64>,
     pub y_values: Vec<f64>,
@@ -217,6 +224,18 @@ pub enum LegendKind {
     Hatch,
 }
 
+impl LegendKind {
+    /// The marker `marker` (an index into the marker shapes), drawn as an
+    /// outline where `hollow`.
+    pub fn marker(marker: usize, hollow: bool) -> LegendKind {
+        if hollow {
+            LegendKind::HollowMarker(marker)
+        } else {
+            LegendKind::Marker(marker)
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct LegendEntry {
     pub label: String,
@@ -227,10 +246,10 @@ pub struct LegendEntry {
 impl Figure {
     pub fn title(&self) -> &str {
         match self {
-            Figure::Line(c) => &c.title,
+            Figure::Line(c) => &c.labels.title,
             Figure::Bars(b) => &b.title,
-            Figure::Scatter(s) => &s.title,
-            Figure::Heatmap(h) => &h.title,
+            Figure::Scatter(s) => &s.labels.title,
+            Figure::Heatmap(h) => &h.labels.title,
             Figure::Simplex(s) => &s.title,
             Figure::Panels(p) => &p.title,
         }
@@ -239,10 +258,10 @@ impl Figure {
     /// The title, to change (`--no-title` empties it: no room is kept).
     pub fn title_mut(&mut self) -> &mut String {
         match self {
-            Figure::Line(c) => &mut c.title,
+            Figure::Line(c) => &mut c.labels.title,
             Figure::Bars(b) => &mut b.title,
-            Figure::Scatter(s) => &mut s.title,
-            Figure::Heatmap(h) => &mut h.title,
+            Figure::Scatter(s) => &mut s.labels.title,
+            Figure::Heatmap(h) => &mut h.labels.title,
             Figure::Simplex(s) => &mut s.title,
             Figure::Panels(p) => &mut p.title,
         }
@@ -259,15 +278,7 @@ impl Figure {
         let mut out = Vec::new();
         match self {
             Figure::Line(c) => {
-                for l in &c.lines {
-                    if !l.label.is_empty() {
-                        out.push(LegendEntry {
-                            label: l.label.clone(),
-                            color: l.color,
-                            kind: LegendKind::Line(l.dash, l.width),
-                        });
-                    }
-                }
+                line_entries(&mut out, &c.lines);
                 for b in &c.bands {
                     if !b.label.is_empty() {
                         out.push(LegendEntry {
@@ -300,15 +311,7 @@ impl Figure {
                 }
             }
             Figure::Heatmap(h) => {
-                for l in &h.overlays {
-                    if !l.label.is_empty() {
-                        out.push(LegendEntry {
-                            label: l.label.clone(),
-                            color: l.color,
-                            kind: LegendKind::Line(l.dash, l.width),
-                        });
-                    }
-                }
+                line_entries(&mut out, &h.overlays);
                 out.extend(h.text_legend.iter().cloned());
                 if let Some(z) = &h.zone {
                     out.push(LegendEntry {
@@ -330,17 +333,24 @@ impl Figure {
                     out.push(LegendEntry {
                         label: m.label.clone(),
                         color: m.color,
-                        kind: if m.hollow {
-                            LegendKind::HollowMarker(m.marker)
-                        } else {
-                            LegendKind::Marker(m.marker)
-                        },
+                        kind: LegendKind::marker(m.marker, m.hollow),
                     });
                 }
             }
             Figure::Panels(p) => out.extend(p.legend.iter().cloned()),
         }
         out
+    }
+}
+
+/// Legend entries of labelled lines.
+fn line_entries(out: &mut Vec<LegendEntry>, lines: &[Line]) {
+    for l in lines.iter().filter(|l| !l.label.is_empty()) {
+        out.push(LegendEntry {
+            label: l.label.clone(),
+            color: l.color,
+            kind: LegendKind::Line(l.dash, l.width),
+        });
     }
 }
 
@@ -353,11 +363,7 @@ fn marks(out: &mut Vec<LegendEntry>, points: &[Point]) {
         out.push(LegendEntry {
             label: p.label.clone(),
             color: p.color,
-            kind: if p.hollow {
-                LegendKind::HollowMarker(p.marker)
-            } else {
-                LegendKind::Marker(p.marker)
-            },
+            kind: LegendKind::marker(p.marker, p.hollow),
         });
     }
 }

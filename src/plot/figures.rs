@@ -1,7 +1,7 @@
 //! The figures of a scenario and of a comparison, built from CSV data.
 
 use super::data::{DataError, ScenarioData, Table};
-use super::figure::{Band, BarSeries, Bars, Dash, Figure, Line, LineChart, Point, Scatter};
+use super::figure::{Band, BarSeries, Bars, Dash, Figure, Labels, Line, LineChart, Point, Scatter};
 use super::style::{self, BLACK, GREY, color};
 use crate::stats::Estimate;
 
@@ -24,6 +24,17 @@ fn x_range(steps: &[f64]) -> (f64, f64) {
     )
 }
 
+/// The smallest and largest of `values`, or, when they are all the same,
+/// that value widened by `pad` on each side (an axis needs some width).
+fn padded_range(values: &[f64], pad: f64) -> (f64, f64) {
+    let (min, max) = style::range_of(values.iter().copied());
+    if max > min {
+        (min, max)
+    } else {
+        (min - pad, max + pad)
+    }
+}
+
 /// Risk over time: the expected cumulative probability with its 95% band,
 /// and the sampled fraction as a thin line.
 pub fn risk(d: &ScenarioData) -> Result<Figure, DataError> {
@@ -36,9 +47,11 @@ pub fn risk(d: &ScenarioData) -> Result<Figure, DataError> {
         t.column("p_catastrophe_sampled")?,
     );
     Ok(Figure::Line(LineChart {
-        title: format!("{}: risk of catastrophe over time", d.name),
-        x_label: "step (months)".into(),
-        y_label: "P(catastrophe by step)".into(),
+        labels: Labels {
+            title: format!("{}: risk of catastrophe over time", d.name),
+            x_label: "step (months)".into(),
+            y_label: "P(catastrophe by step)".into(),
+        },
         x_range: x_range(&step),
         y_range: (0.0, style::upper(max_of(&hi).max(max_of(&sampled)))),
         bands: vec![Band {
@@ -64,9 +77,7 @@ pub fn risk(d: &ScenarioData) -> Result<Figure, DataError> {
                 points: points(&step, &sampled),
             },
         ],
-        x_log: false,
-        x_ticks: 0,
-        points: Vec::new(),
+        ..LineChart::default()
     }))
 }
 
@@ -86,28 +97,24 @@ pub fn capability(d: &ScenarioData) -> Result<Figure, DataError> {
     }];
     let mut top = max_of(&p95);
     for (i, lab) in d.labs.iter().enumerate() {
-        let c = t.column(&format!("capability_mean_{lab}"))?;
-        let s = t.column(&format!("safety_mean_{lab}"))?;
-        top = top.max(max_of(&c)).max(max_of(&s));
-        lines.push(Line {
-            label: format!("{lab} capability"),
-            color: color(i),
-            dash: Dash::Solid,
-            width: 1.3,
-            points: points(&step, &c),
-        });
-        lines.push(Line {
-            label: format!("{lab} safety"),
-            color: color(i),
-            dash: Dash::Dashed,
-            width: 1.3,
-            points: points(&step, &s),
-        });
+        for (measure, dash) in [("capability", Dash::Solid), ("safety", Dash::Dashed)] {
+            let values = t.column(&format!("{measure}_mean_{lab}"))?;
+            top = top.max(max_of(&values));
+            lines.push(Line {
+                label: format!("{lab} {measure}"),
+                color: color(i),
+                dash,
+                width: 1.3,
+                points: points(&step, &values),
+            });
+        }
     }
     Ok(Figure::Line(LineChart {
-        title: format!("{}: capability and safety", d.name),
-        x_label: "step (months)".into(),
-        y_label: "capability, safety (mean)".into(),
+        labels: Labels {
+            title: format!("{}: capability and safety", d.name),
+            x_label: "step (months)".into(),
+            y_label: "capability, safety (mean)".into(),
+        },
         x_range: x_range(&step),
         y_range: (0.0, style::upper(top)),
         bands: vec![
@@ -127,9 +134,7 @@ pub fn capability(d: &ScenarioData) -> Result<Figure, DataError> {
             },
         ],
         lines,
-        x_log: false,
-        x_ticks: 0,
-        points: Vec::new(),
+        ..LineChart::default()
     }))
 }
 
@@ -231,16 +236,15 @@ pub fn policy(d: &ScenarioData) -> Result<Figure, DataError> {
         });
     }
     Ok(Figure::Line(LineChart {
-        title: format!("{}: policy activity", d.name),
-        x_label: "step (months)".into(),
-        y_label: "fraction of runs".into(),
+        labels: Labels {
+            title: format!("{}: policy activity", d.name),
+            x_label: "step (months)".into(),
+            y_label: "fraction of runs".into(),
+        },
         x_range: x_range(&step),
         y_range: (0.0, 1.0),
-        bands: Vec::new(),
         lines,
-        x_log: false,
-        x_ticks: 0,
-        points: Vec::new(),
+        ..LineChart::default()
     }))
 }
 
@@ -290,16 +294,15 @@ pub fn comparison_figures(c: &ComparisonData) -> Result<Vec<(String, Figure)>, D
         });
     }
     let risk = Figure::Line(LineChart {
-        title: format!("{}: risk of catastrophe over time", c.name),
-        x_label: "step (months)".into(),
-        y_label: "P(catastrophe by step), expected".into(),
+        labels: Labels {
+            title: format!("{}: risk of catastrophe over time", c.name),
+            x_label: "step (months)".into(),
+            y_label: "P(catastrophe by step), expected".into(),
+        },
         x_range: (0.0, last_step),
         y_range: (0.0, style::upper(top)),
-        bands: Vec::new(),
         lines,
-        x_log: false,
-        x_ticks: 0,
-        points: Vec::new(),
+        ..LineChart::default()
     });
 
     // Outcomes grouped by scenario.
@@ -357,17 +360,15 @@ fn scenario_scatter(title: String, x_label: &str, points: Vec<Point>) -> Figure 
         .flat_map(|p| [p.x_low, p.x_high])
         .filter(|x| x.is_finite())
         .collect();
-    let (x_min, x_max) = xs
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
-            (a.min(x), b.max(x))
-        });
+    let (x_min, x_max) = style::range_of(xs.iter().copied());
     let pad = ((x_max - x_min) * 0.15).max(0.05 * x_max.abs().max(1.0));
     let y_top = points.iter().map(|p| p.y_high).fold(0.0, f64::max);
     Figure::Scatter(Scatter {
-        title,
-        x_label: x_label.into(),
-        y_label: "P(catastrophe)".into(),
+        labels: Labels {
+            title,
+            x_label: x_label.into(),
+            y_label: "P(catastrophe)".into(),
+        },
         x_range: if xs.is_empty() {
             (0.0, 1.0)
         } else {
@@ -454,10 +455,7 @@ pub fn tradeoff_figures(
         .iter()
         .map(|f| f.ci_low)
         .fold(f64::NEG_INFINITY, f64::max);
-    let means = capability.iter().map(|f| f.mean);
-    let (lowest, highest) = means.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), m| {
-        (a.min(m), b.max(m))
-    });
+    let (lowest, highest) = style::range_of(capability.iter().map(|f| f.mean));
     let spread = highest - lowest;
     if highest_low > lowest_high && spread > VARIES * highest.abs().max(lowest.abs()) {
         let points = names
@@ -555,11 +553,7 @@ pub fn sweep_figures(t: &Table, name: &str) -> Result<Vec<(String, Figure)>, Dat
     if design != "grid" {
         for (k, key) in keys.iter().enumerate() {
             let x = &columns[k];
-            let (x_min, x_max) = x
-                .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-                    (a.min(v), b.max(v))
-                });
+            let (x_min, x_max) = style::range_of(x.iter().copied());
             let pad = ((x_max - x_min) * 0.05).max(1e-9);
             let points = (0..x.len())
                 .map(|i| Point {
@@ -578,9 +572,11 @@ pub fn sweep_figures(t: &Table, name: &str) -> Result<Vec<(String, Figure)>, Dat
             figures.push((
                 format!("sweep-{}", k + 1),
                 Figure::Scatter(Scatter {
-                    title: format!("{name}: P(catastrophe) against {key}"),
-                    x_label: key.clone(),
-                    y_label: "P(catastrophe)".into(),
+                    labels: Labels {
+                        title: format!("{name}: P(catastrophe) against {key}"),
+                        x_label: key.clone(),
+                        y_label: "P(catastrophe)".into(),
+                    },
                     x_range: (x_min - pad, x_max + pad),
                     y_range: (0.0, style::upper(max_of(&hi))),
                     points,
@@ -634,32 +630,23 @@ pub fn sweep_figures(t: &Table, name: &str) -> Result<Vec<(String, Figure)>, Dat
             points: line,
         });
     }
-    let (x_min, x_max) = xs
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-            (a.min(v), b.max(v))
-        });
-    let x_range = if x_max > x_min {
-        (x_min, x_max)
-    } else {
-        (x_min - 0.5, x_max + 0.5)
-    };
+    let x_range = padded_range(&xs, 0.5);
     if let Some(first) = bands.first_mut() {
         first.label = "95% interval".into();
     }
     figures.push((
         "sweep-line".into(),
         Figure::Line(LineChart {
-            title: format!("{name}: P(catastrophe) against {}{held_note}", keys[0]),
-            x_label: keys[0].clone(),
-            y_label: "P(catastrophe)".into(),
+            labels: Labels {
+                title: format!("{name}: P(catastrophe) against {}{held_note}", keys[0]),
+                x_label: keys[0].clone(),
+                y_label: "P(catastrophe)".into(),
+            },
             x_range,
             y_range: (0.0, style::upper(max_of(&hi))),
             bands,
             lines,
-            x_log: false,
-            x_ticks: 0,
-            points: Vec::new(),
+            ..LineChart::default()
         }),
     ));
     if let Some(second) = second {
@@ -676,22 +663,15 @@ pub fn sweep_figures(t: &Table, name: &str) -> Result<Vec<(String, Figure)>, Dat
             })
             .collect();
         let cells: Vec<f64> = values.iter().flatten().flatten().copied().collect();
-        let (v_min, v_max) = cells
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-                (a.min(v), b.max(v))
-            });
-        let value_range = if v_max > v_min {
-            (v_min, v_max)
-        } else {
-            (v_min - 0.01, v_max + 0.01)
-        };
+        let value_range = padded_range(&cells, 0.01);
         figures.push((
             "sweep-heatmap".into(),
             Figure::Heatmap(super::figure::Heatmap {
-                title: format!("{name}: P(catastrophe){held_note}"),
-                x_label: keys[0].clone(),
-                y_label: second.clone(),
+                labels: Labels {
+                    title: format!("{name}: P(catastrophe){held_note}"),
+                    x_label: keys[0].clone(),
+                    y_label: second.clone(),
+                },
                 value_label: "P(catastrophe)".into(),
                 x_values: xs,
                 y_values: ys,

@@ -15,10 +15,10 @@
 
 use super::data::{DataError, NamedFiles, Table};
 use super::figure::{
-    Band, BarSeries, Bars, Dash, Figure, Frequencies, Heatmap, LegendEntry, LegendKind, Line,
-    LineChart, Panels, Point, Simplex, SimplexMark, SimplexPath, Zone,
+    Band, BarSeries, Bars, Dash, Figure, Frequencies, Heatmap, Labels, LegendEntry, LegendKind,
+    Line, LineChart, Panels, Point, Simplex, SimplexMark, SimplexPath, Zone,
 };
-use super::style::{self, BLACK, GREY, color};
+use super::style::{self, BLACK, GREY, color, range_of};
 use crate::stats::Estimate;
 
 mod dsair;
@@ -47,15 +47,6 @@ fn distinct<T: PartialEq + Clone>(values: &[T]) -> Vec<T> {
         }
     }
     out
-}
-
-fn range_of(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
-    values
-        .into_iter()
-        .filter(|v| v.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-            (a.min(v), b.max(v))
-        })
 }
 
 /// Tick names for a fine numeric axis of cells: every `k`-th value, with
@@ -218,7 +209,7 @@ mod tests {
             panic!("panels")
         };
         assert_eq!(p.columns, 2);
-        let titles: Vec<&str> = p.panels.iter().map(|c| c.title.as_str()).collect();
+        let titles: Vec<&str> = p.panels.iter().map(|c| c.labels.title.as_str()).collect();
         assert_eq!(
             titles,
             [
@@ -324,7 +315,7 @@ mod tests {
             "{legend:?}"
         );
         // The symbols: a subscript r that the embedded font draws.
-        assert!(h.y_label.ends_with("p\u{1d63}") && h.x_label.contains(", s "));
+        assert!(h.labels.y_label.ends_with("p\u{1d63}") && h.labels.x_label.contains(", s "));
         let font = ab_glyph::FontRef::try_from_slice(dejavu::sans::regular()).unwrap();
         use ab_glyph::Font;
         assert_ne!(font.glyph_id('\u{1d63}').0, 0, "DejaVu Sans has U+1D63");

@@ -423,7 +423,7 @@ fn draw_legend<DB: Backend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plot::figure::Scatter;
+    use crate::plot::figure::{Labels, Scatter};
 
     fn point(marker: usize, color: Rgb, x: f64, y: f64) -> Point {
         Point {
@@ -448,9 +448,11 @@ mod tests {
     fn markers_sit_on_their_error_bars_and_coinciding_ones_both_show() {
         let (a, b) = (Rgb(0, 114, 178), Rgb(0, 158, 115));
         let figure = Figure::Scatter(Scatter {
-            title: "t".into(),
-            x_label: "x".into(),
-            y_label: "y".into(),
+            labels: Labels {
+                title: "t".into(),
+                x_label: "x".into(),
+                y_label: "y".into(),
+            },
             x_range: (0.0, 1.0),
             y_range: (0.0, 1.0),
             points: vec![point(0, a, 0.5, 0.5), point(2, b, 0.51, 0.5)],

@@ -117,6 +117,17 @@ pub fn viridis(t: f64) -> Rgb {
     Rgb(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
+/// The smallest and largest of the finite `values` (infinite and NaN ones
+/// are passed over); `(inf, -inf)` when there is none.
+pub fn range_of(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
+    values
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        })
+}
+
 /// A y range from 0 that fits `max` with a little headroom.
 pub fn upper(max: f64) -> f64 {
     if !(max.is_finite()) || max <= 0.0 {

@@ -161,28 +161,27 @@ mod tests {
         assert!((width_pt("m", 8.0, false) - 8.0 * 1995.0 / 2048.0).abs() < 1e-9);
     }
 
+    /// The texts of `text`'s pieces.
+    fn texts(text: &str) -> Vec<String> {
+        pieces(text).into_iter().map(|p| p.0).collect()
+    }
+
     #[test]
     fn names_without_spaces_break_at_their_joints() {
-        let p: Vec<String> = pieces("transparency-every-3")
-            .into_iter()
-            .map(|p| p.0)
-            .collect();
-        assert_eq!(p, ["transparency-", "every-", "3"]);
-        let p: Vec<String> = pieces("match_commitment.v2")
-            .into_iter()
-            .map(|p| p.0)
-            .collect();
-        assert_eq!(p, ["match_", "commitment.", "v2"]);
-        let p: Vec<String> = pieces("RoadmapsAndReports")
-            .into_iter()
-            .map(|p| p.0)
-            .collect();
-        assert_eq!(p, ["Roadmaps", "And", "Reports"]);
-        let p: Vec<String> = pieces("p_catastrophe 0.5")
-            .into_iter()
-            .map(|p| p.0)
-            .collect();
-        assert_eq!(p, ["p_", "catastrophe", "0.5"], "a decimal point stays");
+        assert_eq!(
+            texts("transparency-every-3"),
+            ["transparency-", "every-", "3"]
+        );
+        assert_eq!(
+            texts("match_commitment.v2"),
+            ["match_", "commitment.", "v2"]
+        );
+        assert_eq!(texts("RoadmapsAndReports"), ["Roadmaps", "And", "Reports"]);
+        assert_eq!(
+            texts("p_catastrophe 0.5"),
+            ["p_", "catastrophe", "0.5"],
+            "a decimal point stays"
+        );
     }
 
     #[test]

@@ -285,13 +285,9 @@ mod tests {
 
     #[test]
     fn the_fast_bin_is_the_formula() {
-        let mut lcg = 7u64;
-        let mut next = move || {
-            lcg = lcg
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            lcg
-        };
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let mut next = move || rng.next_u64();
         let (mut estimated, mut checked) = (0, 0);
         let mut check = |x: f64| {
             let exact = QuantileSketch::bin(x);

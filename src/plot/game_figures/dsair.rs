@@ -89,9 +89,11 @@ pub fn dsair_heatmap(files: &dyn NamedFiles) -> Result<Figure, DataError> {
         cells: dilemma_cells(&xs, &ys, &b),
     };
     Ok(Figure::Heatmap(Heatmap {
-        title: format!("{}: frequency of UNSAFE", files.name()),
-        x_label: format!("speed of UNSAFE, {SPEED} (SAFE = 1)"),
-        y_label: format!("risk of disaster of UNSAFE, {RISK}"),
+        labels: Labels {
+            title: format!("{}: frequency of UNSAFE", files.name()),
+            x_label: format!("speed of UNSAFE, {SPEED} (SAFE = 1)"),
+            y_label: format!("risk of disaster of UNSAFE, {RISK}"),
+        },
         value_label: "frequency of UNSAFE".into(),
         x_names: sparse_names(&xs, 9),
         y_names: sparse_names(&ys, 11),
@@ -152,20 +154,18 @@ pub fn dsair_curves(files: &dyn NamedFiles) -> Result<Figure, DataError> {
     for (i, &s) in distinct(&speed).iter().enumerate() {
         let rows: Vec<usize> = (0..speed.len()).filter(|&r| speed[r] == s).collect();
         let c = color(i);
-        lines.push(Line {
-            label: format!("s = {}", style::tick(s)),
-            color: c,
-            dash: Dash::Solid,
-            width: 2.0,
-            points: rows.iter().map(|&r| (risk[r], simulated[r])).collect(),
-        });
-        lines.push(Line {
-            label: format!("s = {}, closed form", style::tick(s)),
-            color: c,
-            dash: Dash::Dashed,
-            width: 1.0,
-            points: rows.iter().map(|&r| (risk[r], exact[r])).collect(),
-        });
+        for (which, values, dash, width) in [
+            ("", &simulated, Dash::Solid, 2.0),
+            (", closed form", &exact, Dash::Dashed, 1.0),
+        ] {
+            lines.push(Line {
+                label: format!("s = {}{which}", style::tick(s)),
+                color: c,
+                dash,
+                width,
+                points: rows.iter().map(|&r| (risk[r], values[r])).collect(),
+            });
+        }
         if let Some(row) = b.iter().find(|row| (row.speed - s).abs() < 1e-6) {
             if row.risk_dominant > row.society {
                 bands.push(Band {
@@ -179,16 +179,17 @@ pub fn dsair_curves(files: &dyn NamedFiles) -> Result<Figure, DataError> {
         }
     }
     Ok(Figure::Line(LineChart {
-        title: format!("{}: frequency of UNSAFE against {RISK}", files.name()),
-        x_label: format!("risk of disaster of UNSAFE, {RISK}"),
-        y_label: "frequency of UNSAFE".into(),
+        labels: Labels {
+            title: format!("{}: frequency of UNSAFE against {RISK}", files.name()),
+            x_label: format!("risk of disaster of UNSAFE, {RISK}"),
+            y_label: "frequency of UNSAFE".into(),
+        },
         x_range: (0.0, 1.0),
         y_range: (0.0, 1.04),
         bands,
         lines,
-        x_log: false,
         x_ticks: 11,
-        points: Vec::new(),
+        ..LineChart::default()
     }))
 }
 

@@ -65,15 +65,16 @@ pub fn replicator(
             // Stable first in the legend.
             points.sort_by_key(|p| p.hollow);
             Ok(Some(Figure::Line(LineChart {
-                title: format!("{name}: replicator dynamics"),
-                x_label: format!(
-                    "share playing {} (the rest play {})",
-                    strategies[0], strategies[1]
-                ),
-                y_label: "growth of the share, dx/dt".into(),
+                labels: Labels {
+                    title: format!("{name}: replicator dynamics"),
+                    x_label: format!(
+                        "share playing {} (the rest play {})",
+                        strategies[0], strategies[1]
+                    ),
+                    y_label: "growth of the share, dx/dt".into(),
+                },
                 x_range: (0.0, 1.0),
                 y_range: (lo.min(0.0) - pad, hi.max(0.0) + pad),
-                bands: Vec::new(),
                 lines: vec![
                     Line {
                         label: String::new(),
@@ -90,9 +91,8 @@ pub fn replicator(
                         points: line,
                     },
                 ],
-                x_log: false,
-                x_ticks: 0,
                 points,
+                ..LineChart::default()
             })))
         }
         m => {
@@ -193,16 +193,15 @@ pub fn replicator(
                 .collect();
             let (t0, t1) = range_of(time[from..to].iter().copied());
             Ok(Some(Figure::Line(LineChart {
-                title: format!("{name}: replicator dynamics from the most even start"),
-                x_label: "time (1 / largest payoff difference)".into(),
-                y_label: "share of the population".into(),
+                labels: Labels {
+                    title: format!("{name}: replicator dynamics from the most even start"),
+                    x_label: "time (1 / largest payoff difference)".into(),
+                    y_label: "share of the population".into(),
+                },
                 x_range: (t0, if t1 > t0 { t1 } else { t0 + 1.0 }),
                 y_range: (0.0, 1.0),
-                bands: Vec::new(),
                 lines,
-                x_log: false,
-                x_ticks: 0,
-                points: Vec::new(),
+                ..LineChart::default()
             })))
         }
     }
@@ -323,23 +322,23 @@ pub fn stationary_sweep(files: &dyn NamedFiles) -> Result<Option<Figure>, DataEr
     }
     let z = z.map_or(String::new(), |z| format!(", Z = {z}"));
     Ok(Some(Figure::Line(LineChart {
-        title: format!(
-            "{}: stationary distribution against selection{z}",
-            files.name()
-        ),
-        x_label: if log {
-            "selection intensity β (log scale)".into()
-        } else {
-            "selection intensity β".into()
+        labels: Labels {
+            title: format!(
+                "{}: stationary distribution against selection{z}",
+                files.name()
+            ),
+            x_label: if log {
+                "selection intensity β (log scale)".into()
+            } else {
+                "selection intensity β".into()
+            },
+            y_label: "share of time all play it".into(),
         },
-        y_label: "share of time all play it".into(),
         x_range,
         y_range: (0.0, 1.0),
-        bands: Vec::new(),
         lines,
         x_log: log,
-        x_ticks: 0,
-        points: Vec::new(),
+        ..LineChart::default()
     })))
 }
 

@@ -489,9 +489,11 @@ pub(super) fn payoff_heatmap(
         (0.0, 1.0)
     };
     Figure::Heatmap(Heatmap {
-        title,
-        x_label,
-        y_label,
+        labels: Labels {
+            title,
+            x_label,
+            y_label,
+        },
         value_label: "expected payoff".into(),
         x_values: (0..m).map(|i| i as f64).collect(),
         y_values: (0..ny).map(|j| j as f64).collect(),

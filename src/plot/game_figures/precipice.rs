@@ -76,16 +76,17 @@ pub fn precipice_disaster(files: &dyn NamedFiles) -> Result<Figure, DataError> {
                 }
             }
             panels.push(LineChart {
-                title: format!("n = {}, e = {}", style::tick(n), style::tick(e)),
-                x_label: "μ, range of capabilities (capability ~ U[0, μ])".into(),
-                y_label: "P(disaster)".into(),
+                labels: Labels {
+                    title: format!("n = {}, e = {}", style::tick(n), style::tick(e)),
+                    x_label: "μ, range of capabilities (capability ~ U[0, μ])".into(),
+                    y_label: "P(disaster)".into(),
+                },
                 x_range,
                 y_range: (0.0, 1.0),
-                bands: Vec::new(),
                 lines,
-                x_log: false,
                 x_ticks: 7,
                 points,
+                ..LineChart::default()
             });
         }
     }

@@ -52,11 +52,11 @@ pub(super) fn draw_heatmap<DB: Backend>(
         }
     };
     let y_desc = title_lines(
-        &h.y_label,
+        &h.labels.y_label,
         main_h - MARGIN - 4.0 - TICK_GAP - 2.0 * TICK_LINE - 3.0 - 2.0 * DESC_LINE,
     );
     let y_area = widest_y + TICK_GAP + 2.0 + y_desc.len() as f64 * DESC_LINE + 2.0;
-    let x_desc = title_lines(&h.x_label, main_w - y_area - MARGIN - 2.0);
+    let x_desc = title_lines(&h.labels.x_label, main_w - y_area - MARGIN - 2.0);
     let cell_width = (main_w - y_area - MARGIN - 2.0) / nx as f64;
     // Column names: every `step`-th (from the first named one) so that each
     // has the width of the cells up to the next, wrapped to it, or turned

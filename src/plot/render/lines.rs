@@ -108,8 +108,8 @@ pub(super) fn draw_line_chart<DB: Backend>(
         &|y| style::tick(y),
         (x_want, layout.ticks),
         (
-            if layout.x_desc { &c.x_label } else { "" },
-            if layout.y_desc { &c.y_label } else { "" },
+            if layout.x_desc { &c.labels.x_label } else { "" },
+            if layout.y_desc { &c.labels.y_label } else { "" },
         ),
         caption_height,
         TICK_GAP + TICK_PT,
@@ -204,7 +204,7 @@ pub(super) fn draw_panels<DB: Backend>(
         let layout = LineLayout {
             x_desc: false,
             y_desc: false,
-            caption: Some(&chart.title),
+            caption: Some(&chart.labels.title),
             ticks: 6,
         };
         draw_line_chart(&cells[k], chart, pt, &layout)?;
@@ -213,7 +213,7 @@ pub(super) fn draw_panels<DB: Backend>(
         let text = font(pt, LABEL_PT).color(&BLACK);
         let (gw, _) = bottom.dim_in_pixel();
         bottom.draw_text(
-            &first.x_label,
+            &first.labels.x_label,
             &text.pos(plotters::style::text_anchor::Pos::new(
                 plotters::style::text_anchor::HPos::Center,
                 plotters::style::text_anchor::VPos::Center,
@@ -229,7 +229,7 @@ pub(super) fn draw_panels<DB: Backend>(
                 plotters::style::text_anchor::VPos::Center,
             ));
         left.draw_text(
-            &first.y_label,
+            &first.labels.y_label,
             &vertical,
             ((desc / 2) as i32, lh as i32 / 2),
         )?;

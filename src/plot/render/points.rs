@@ -170,7 +170,7 @@ pub(super) fn draw_scatter<DB: Backend>(
         &|x| style::tick(x),
         &|y| style::tick(y),
         (12, 12),
-        (&s.x_label, &s.y_label),
+        (&s.labels.x_label, &s.labels.y_label),
         MARGIN,
         TICK_GAP + TICK_PT,
     );
