@@ -24,5 +24,7 @@ pub mod serve;
 pub mod shard;
 pub mod stats;
 pub mod sweep;
+#[cfg(test)]
+mod testing;
 
 pub use scenario::Scenario;

@@ -415,12 +415,18 @@ pub struct LabTotals {
 /// Per-step totals over runs (step 0 is the initial state).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StepTotals {
+    /// Sum over runs of the expected catastrophe probability `1 - exp(-H)`
+    /// with `H` as it stands after this step (a won run's, frozen).
     pub p: ProbSum,
+    /// Sum of the squares of those probabilities, for their spread.
     pub p_sq: ProbSum,
     /// Runs whose sampled catastrophe happened in this step.
     pub catastrophes: u64,
+    /// Sum over runs of the highest capability after this step.
     pub frontier: ValueSum,
+    /// Those highest capabilities, for their quantiles.
     pub frontier_sketch: QuantileSketch,
+    /// Runs still racing after this step (no lab has won yet).
     pub racing: u64,
     /// Labs under a regulation's penalty, summed over labs and runs.
     pub penalized: u64,
@@ -442,14 +448,26 @@ pub struct StepTotals {
 /// Everything the summaries and time series are computed from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Aggregate {
+    /// Runs folded in.
     pub runs: u64,
+    /// Sum over runs of the expected catastrophe probability `1 - exp(-H)`
+    /// at the end of the run.
     pub p: ProbSum,
+    /// Sum of the squares of those probabilities, for the standard error
+    /// of their mean.
     pub p_sq: ProbSum,
+    /// Runs whose sampled catastrophe happened.
     pub catastrophes: u64,
+    /// Of those, the runs with no pause or delay at or before the
+    /// catastrophe's step ([`RunRecord::unwarned`]).
     pub unwarned: u64,
+    /// Runs in which no lab reached the decisive capability.
     pub no_winner: u64,
+    /// Sum of the winning step (1-based) over the runs won.
     pub win_step: ValueSum,
+    /// Sum over runs of the highest capability at the end.
     pub frontier: ValueSum,
+    /// Sum of the squares of those capabilities.
     pub frontier_sq: ValueSum,
     pub labs: Vec<LabTotals>,
     /// One per step from step 0; in a [`Detail::Summary`] aggregate, one:

@@ -254,13 +254,7 @@ mod tests {
     #[test]
     fn the_risk_test_answers_as_exp_m1_does() {
         let exact = |risk: f64, y: f64| -y.exp_m1() >= risk;
-        let mut lcg = 1u64;
-        let mut uniform = move || {
-            lcg = lcg
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (lcg >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut uniform = crate::testing::lcg_uniform(1);
         for risk in [0.0, 1e-300, 1e-12, 0.002, 0.01, 0.3, 0.5, 0.7, 1.0] {
             let test = RiskTest::new(risk);
             let threshold = (-risk).ln_1p();
@@ -304,13 +298,7 @@ mod tests {
     #[test]
     fn the_believed_risk_test_answers_as_the_system_exp_does() {
         use crate::model::evaluation::believed_hazard_of;
-        let mut lcg = 7u64;
-        let mut uniform = move || {
-            lcg = lcg
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (lcg >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut uniform = crate::testing::lcg_uniform(7);
         for risk in [0.0, 1e-300, 1e-12, 0.002, 0.01, 0.3, 0.5, 0.7, 1.0] {
             let test = RiskTest::new(risk);
             let threshold = (-risk).ln_1p();

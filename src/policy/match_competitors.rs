@@ -129,13 +129,8 @@ mod tests {
 
     #[test]
     fn the_mean_is_the_sum_over_the_count() {
-        let mut lcg = 3u64;
-        let mut next = move || {
-            lcg = lcg
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            f64::from_bits(lcg >> 12 | 0x3fe0_0000_0000_0000) - 0.5
-        };
+        let mut lcg = crate::testing::lcg(3);
+        let mut next = move || f64::from_bits(lcg() >> 12 | 0x3fe0_0000_0000_0000) - 0.5;
         for len in 1..=17 {
             for _ in 0..2000 {
                 let shares: Vec<f64> = (0..len).map(|_| next()).collect();

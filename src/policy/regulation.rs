@@ -141,47 +141,62 @@ mod tests {
         }
     }
 
-    #[test]
-    fn below_the_threshold_growth_is_capped_there() {
+    /// `reg` applied at step `t` to a fresh lab at `capability` (safety
+    /// 1.0, owing no penalty): whether it violated, and its decision.
+    fn applied(reg: &Regulation, t: u32, capability: f64) -> (bool, Decision) {
         let mut d = Decision::base(0.1);
         let mut o = Oversight::default();
         let mut rng = ChaCha8Rng::seed_from_u64(1);
-        assert!(!regulation(0.0, 1.0, 4).apply(2, 2.5, 1.0, &mut d, &mut rng, &mut o));
+        let violated = reg.apply(t, capability, 1.0, &mut d, &mut rng, &mut o);
+        (violated, d)
+    }
+
+    #[test]
+    fn below_the_threshold_growth_is_capped_there() {
+        let (violated, d) = applied(&regulation(0.0, 1.0, 4), 2, 2.5);
+        assert!(!violated);
         assert_eq!(d.ceiling, 3.0);
         assert!(!d.paused);
     }
 
     #[test]
     fn before_its_start_it_does_nothing() {
-        let mut d = Decision::base(0.1);
-        let mut o = Oversight::default();
-        let mut rng = ChaCha8Rng::seed_from_u64(1);
-        assert!(!regulation(0.0, 1.0, 4).apply(1, 3.5, 1.0, &mut d, &mut rng, &mut o));
+        let (violated, d) = applied(&regulation(0.0, 1.0, 4), 1, 3.5);
+        assert!(!violated);
         assert_eq!(d, Decision::base(0.1));
     }
 
     #[test]
     fn a_compliant_lab_pauses_at_the_threshold() {
-        let mut d = Decision::base(0.1);
-        let mut o = Oversight::default();
-        let mut rng = ChaCha8Rng::seed_from_u64(1);
-        assert!(!regulation(1.0, 0.0, 4).apply(5, 3.0, 1.0, &mut d, &mut rng, &mut o));
+        let (violated, d) = applied(&regulation(1.0, 0.0, 4), 5, 3.0);
+        assert!(!violated);
         assert!(d.paused);
         assert_eq!(d.ceiling, 3.0);
     }
 
-    #[test]
-    fn audit_one_compliance_zero_catches_in_the_step_and_pauses_penalty_steps() {
-        let reg = regulation(0.0, 1.0, 4);
+    /// `reg` applied at steps `steps` to a lab held at capability 3.0
+    /// (safety 1.0) that serves any penalty first, with the draws of
+    /// `seed`: each step's (violated, paused), and its oversight after.
+    fn history(
+        reg: &Regulation,
+        seed: u64,
+        steps: std::ops::Range<u32>,
+    ) -> (Vec<(bool, bool)>, Oversight) {
         let mut o = Oversight::default();
-        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut history = Vec::new();
-        for t in 2..14 {
+        for t in steps {
             let mut d = Decision::base(0.1);
             o.serve_penalty(3.0, &mut d);
             let violated = reg.apply(t, 3.0, 1.0, &mut d, &mut rng, &mut o);
             history.push((violated, d.paused));
         }
+        (history, o)
+    }
+
+    #[test]
+    fn audit_one_compliance_zero_catches_in_the_step_and_pauses_penalty_steps() {
+        let (history, o) = history(&regulation(0.0, 1.0, 4), 1, 2..14);
         // Violate and be caught at once, then 4 steps paused, again and again.
         let expected: Vec<(bool, bool)> = [
             (true, false),
@@ -221,14 +236,9 @@ mod tests {
         // 20000 steps at a threshold with compliance 0.3 and audit 0.5: the
         // violation count is binomial(20000, 0.7), sd = 65; caught
         // binomial(violations, 0.5). Tolerance 4 sd.
-        let reg = regulation(0.3, 0.5, 0);
-        let mut o = Oversight::default();
-        let mut rng = ChaCha8Rng::seed_from_u64(7);
-        let mut violations = 0u32;
-        for _ in 0..20_000 {
-            let mut d = Decision::base(0.1);
-            violations += u32::from(reg.apply(5, 3.0, 1.0, &mut d, &mut rng, &mut o));
-        }
+        // (No penalty to serve: penalty 0.)
+        let (history, o) = history(&regulation(0.3, 0.5, 0), 7, 2..20_002);
+        let violations = history.iter().filter(|(violated, _)| *violated).count() as u32;
         assert!(
             (f64::from(violations) - 14_000.0).abs() < 4.0 * 64.8,
             "{violations}"

@@ -69,28 +69,36 @@ mod tests {
         }
     }
 
+    /// The rule's decision for a lab at `capability` and `safety`, measured
+    /// exactly, with no rivals.
+    fn decided(capability: f64, safety: f64) -> Decision {
+        let mut d = Decision::base(0.1);
+        rule().apply(&test_view(capability, safety, &[], &[]), &mut d);
+        d
+    }
+
+    /// Below the first threshold whose bar its safety does not clear, the
+    /// lab grows up to it (safety clearing a bar unblocks the next; clearing
+    /// every bar lifts the ceiling).
     #[test]
     fn below_the_first_unmet_threshold_the_lab_grows_up_to_it() {
-        let mut d = Decision::base(0.1);
-        rule().apply(&test_view(2.0, 1.0, &[], &[]), &mut d);
-        assert_eq!(d.ceiling, 3.0);
-        assert!(!d.paused);
+        for (capability, safety, ceiling) in
+            [(2.0, 1.0, 3.0), (3.0, 3.5, 6.0), (8.0, 7.0, f64::INFINITY)]
+        {
+            let d = decided(capability, safety);
+            assert_eq!(
+                d.ceiling, ceiling,
+                "capability {capability}, safety {safety}"
+            );
+            assert!(!d.paused);
+        }
     }
 
     #[test]
     fn at_a_blocked_threshold_the_lab_pauses() {
-        let mut d = Decision::base(0.1);
-        rule().apply(&test_view(3.0, 3.4, &[], &[]), &mut d);
+        let d = decided(3.0, 3.4);
         assert!(d.paused);
         assert_eq!(d.capability_effort(), 0.0);
-    }
-
-    #[test]
-    fn safety_that_clears_a_bar_unblocks_the_next_threshold() {
-        let mut d = Decision::base(0.1);
-        rule().apply(&test_view(3.0, 3.5, &[], &[]), &mut d);
-        assert_eq!(d.ceiling, 6.0);
-        assert!(!d.paused);
     }
 
     #[test]
@@ -108,13 +116,5 @@ mod tests {
             "measured at the threshold: the pause binds at 3.0 + 0.5"
         );
         assert!(!d.unnoticed);
-    }
-
-    #[test]
-    fn clearing_every_bar_lifts_the_ceiling() {
-        let mut d = Decision::base(0.1);
-        rule().apply(&test_view(8.0, 7.0, &[], &[]), &mut d);
-        assert_eq!(d.ceiling, f64::INFINITY);
-        assert!(!d.paused);
     }
 }
