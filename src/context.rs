@@ -181,7 +181,8 @@ pub(crate) fn abandon(created: &Created, stopped: Abandoned) -> anyhow::Error {
 
 /// What every command that simulates and writes a folder takes (`run`,
 /// `sweep`, `game`, `explore`, `classic`): where its folder goes, its
-/// threads, and how it writes and reports (`main.rs`'s `CommonArgs`), and `merge`, which takes no threads.
+/// threads, and how it writes and reports (`commands::args::CommonArgs`), and `merge`, which takes no
+/// threads.
 #[derive(Debug, Clone)]
 pub struct CommonOptions {
     /// The folder under which the command's output folder(s) go.
