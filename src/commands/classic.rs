@@ -6,7 +6,9 @@
 
 use super::CommonOptions;
 use super::args::{CommonArgs, NameArg, RunsArg, SeedArg};
-use crate::context::{Abandoned, Created, InputError, abandon, claim_folder, thread_pool};
+use crate::context::{
+    Abandoned, Created, InputError, Progress, abandon, claim_folder, thread_pool,
+};
 use crate::game::classic::dsair::{self, Dsair};
 use crate::game::classic::precipice::{self, Solver};
 use crate::game::classic::{
@@ -245,8 +247,7 @@ impl ModelFolder {
     ) -> anyhow::Error {
         let stopped = Abandoned {
             command: command.into(),
-            completed,
-            total,
+            progress: Progress { completed, total },
             unit,
         };
         abandon(&self.created, stopped)

@@ -113,8 +113,10 @@ pub fn run_game(config: &GameConfig) -> anyhow::Result<GameReport> {
             &created,
             context::Abandoned {
                 command: format!("game {}", game.scenario.meta.name),
-                completed,
-                total: runs,
+                progress: context::Progress {
+                    completed,
+                    total: runs,
+                },
                 unit: "runs of every profile",
             },
         )

@@ -3,6 +3,7 @@
 //! that simulates scenarios one after another on one thread pool with one
 //! progress bar, taking checkpoints and writing each scenario's folder.
 
+use crate::context::Progress;
 use crate::context::{
     INTERRUPTED, InputError, Interrupted, progress_bar, progress_from, thread_pool,
 };
@@ -402,8 +403,7 @@ impl Runner {
     ) -> anyhow::Error {
         anyhow::Error::new(Interrupted {
             scenario: scenario.to_string(),
-            completed,
-            total,
+            progress: Progress { completed, total },
             finished: self.finished.clone(),
             checkpoint,
         })
