@@ -18,7 +18,7 @@ pub use crate::interrupt::{INTERRUPTED, install_interrupt_handler, interrupted};
 /// saved in a checkpoint for `--resume`.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "interrupted: scenario {scenario} stopped after {completed} of {total} runs{}{}",
+    "interrupted: scenario {scenario} stopped after {progress} runs{}{}",
     match checkpoint {
         Some(c) => format!(
             "; its progress is saved in {} (the same command with --resume continues it; \
@@ -33,8 +33,9 @@ pub use crate::interrupt::{INTERRUPTED, install_interrupt_handler, interrupted};
 )]
 pub struct Interrupted {
     pub scenario: String,
-    pub completed: u64,
-    pub total: u64,
+    /// Its runs done when it stopped, of all it was to run.
+    pub progress: Progress,
+    /// The scenarios' folders finished before it.
     pub finished: Vec<PathBuf>,
     /// Where its checkpoint is, if one was saved.
     pub checkpoint: Option<PathBuf>,
@@ -45,16 +46,29 @@ pub struct Interrupted {
 /// It does not resume; run it again to start over.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "interrupted: {command} stopped after {completed} of {total} {unit} and wrote nothing \
+    "interrupted: {command} stopped after {progress} {unit} and wrote nothing \
      (it does not resume: run it again to start over)"
 )]
 pub struct Abandoned {
     /// What was stopped, e.g. `game pause-or-race`.
     pub command: String,
+    pub progress: Progress,
+    /// What `progress` counts, e.g. `cells`.
+    pub unit: &'static str,
+}
+
+/// How far a command had got when a signal stopped it: `completed` of
+/// `total` (runs, cells, equilibria), shown as "COMPLETED of TOTAL".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
     pub completed: u64,
     pub total: u64,
-    /// What `completed` counts, e.g. `cells`.
-    pub unit: &'static str,
+}
+
+impl std::fmt::Display for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} of {}", self.completed, self.total)
+    }
 }
 
 /// For tests of interruption that must not depend on timing: with
@@ -181,7 +195,8 @@ pub(crate) fn abandon(created: &Created, stopped: Abandoned) -> anyhow::Error {
 
 /// What every command that simulates and writes a folder takes (`run`,
 /// `sweep`, `game`, `explore`, `classic`): where its folder goes, its
-/// threads, and how it writes and reports (`main.rs`'s `CommonArgs`), and `merge`, which takes no threads.
+/// threads, and how it writes and reports (`commands::args::CommonArgs`), and `merge`, which takes no
+/// threads.
 #[derive(Debug, Clone)]
 pub struct CommonOptions {
     /// The folder under which the command's output folder(s) go.

@@ -5,7 +5,10 @@
 //! `output::precipice_folder`) -> the console.
 
 use super::CommonOptions;
-use crate::context::{Abandoned, InputError, abandon, claim_folder, thread_pool};
+use super::args::{CommonArgs, NameArg, RunsArg, SeedArg};
+use crate::context::{
+    Abandoned, Created, InputError, Progress, abandon, claim_folder, thread_pool,
+};
 use crate::game::classic::dsair::{self, Dsair};
 use crate::game::classic::precipice::{self, Solver};
 use crate::game::classic::{
@@ -13,10 +16,264 @@ use crate::game::classic::{
 };
 use crate::game::fermi::Population;
 use crate::output::Manifest;
+use crate::output::folder::Folder;
 use crate::output::game_folder::{self, GameFolder, commit_with_figures};
 use crate::output::{dsair_folder, precipice_folder};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
+
+/// `airace classic`'s options: the model to reproduce.
+#[derive(clap::Args)]
+#[command(after_help = super::game::EXAMPLES)]
+pub struct Args {
+    #[command(subcommand)]
+    pub model: Model,
+}
+
+/// The published models `airace classic` reproduces.
+#[derive(clap::Subcommand)]
+pub enum Model {
+    /// DSAIR (Han, Pereira, Santos & Lenaerts, JAIR 2020): SAFE vs UNSAFE over the (s, p_r) plane.
+    Dsair(DsairArgs),
+    /// Racing to the precipice (Armstrong, Bostrom & Shulman 2016): equilibrium safety by information regime.
+    Precipice(PrecipiceArgs),
+}
+
+impl Args {
+    /// Reproduces the model into its folder.
+    pub fn execute(self) -> anyhow::Result<()> {
+        match self.model {
+            Model::Dsair(args) => {
+                run_dsair(&args.config()?)?;
+            }
+            Model::Precipice(args) => {
+                run_precipice(&args.config()?)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Options shared by the classic models.
+#[derive(clap::Args)]
+pub struct ClassicArgs {
+    #[command(flatten)]
+    pub seed: SeedArg,
+    #[command(flatten)]
+    pub name: NameArg,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(clap::Args)]
+pub struct DsairArgs {
+    #[command(flatten)]
+    pub common: ClassicArgs,
+    #[command(flatten)]
+    pub runs: RunsArg,
+    /// b: benefit per round, shared in proportion to speed.
+    #[arg(long, default_value_t = 4.0)]
+    pub benefit: f64,
+    /// c: cost per round of safety precautions.
+    #[arg(long, default_value_t = 1.0)]
+    pub cost: f64,
+    /// B: the prize for finishing first.
+    #[arg(long, default_value_t = 1e4)]
+    pub prize: f64,
+    /// W: development steps to finish.
+    #[arg(long, default_value_t = 100.0)]
+    pub steps: f64,
+    /// Z: population size.
+    #[arg(long, default_value_t = 100)]
+    pub population: usize,
+    /// beta: intensity of selection.
+    #[arg(long, default_value_t = 0.01)]
+    pub selection: f64,
+    /// Smallest UNSAFE speed s.
+    #[arg(long, default_value_t = 1.0)]
+    pub speed_min: f64,
+    /// Largest UNSAFE speed s.
+    #[arg(long, default_value_t = 5.0)]
+    pub speed_max: f64,
+    /// Step of s.
+    #[arg(long, default_value_t = 0.1)]
+    pub speed_step: f64,
+    /// Step of p_r (from 0 to 1).
+    #[arg(long, default_value_t = 0.02)]
+    pub risk_step: f64,
+    /// Who gets the prize B when SAFE and UNSAFE finish together (s = 1):
+    /// `unsafe`, as the paper's payoff matrix gives it, or `split` between them.
+    #[arg(long, value_enum, default_value_t = TieArg::Unsafe)]
+    pub tie: TieArg,
+}
+
+/// `--tie` of `classic dsair`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum TieArg {
+    Unsafe,
+    Split,
+}
+
+#[derive(clap::Args)]
+pub struct PrecipiceArgs {
+    #[command(flatten)]
+    pub common: ClassicArgs,
+    /// Numbers of teams n.
+    #[arg(long, value_delimiter = ',', default_values_t = [2usize, 3, 5])]
+    pub teams: Vec<usize>,
+    /// Enmities e (0 to 1).
+    #[arg(long, value_delimiter = ',', default_values_t = [0.5, 1.0])]
+    pub enmity: Vec<f64>,
+    /// Capability ranges mu [default: 0.25, 0.5, ..., 3].
+    #[arg(long, value_delimiter = ',')]
+    pub mu: Vec<f64>,
+    /// Capability draws for best responses.
+    #[arg(long, default_value_t = 20_000)]
+    pub draws: usize,
+    /// Fresh draws for the probability of disaster.
+    #[arg(long, default_value_t = 200_000)]
+    pub evaluation_draws: usize,
+    /// Safety levels 0, 1/GRID, ..., 1 a best response chooses from.
+    #[arg(long, default_value_t = 200)]
+    pub grid: usize,
+    /// Bins of own capability (private information; 4x as many gap bins when all know all).
+    #[arg(long, default_value_t = 40)]
+    pub bins: usize,
+    /// Which equilibrium where there are several (all informed, enmity < 1): the most safe
+    /// (the leader takes min(1, D/e) of its lead D) or the least safe (min(1, D)).
+    #[arg(long, value_enum, default_value_t = EquilibriumArg::MostSafe)]
+    pub equilibrium: EquilibriumArg,
+}
+
+/// `--equilibrium` of `classic precipice`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum EquilibriumArg {
+    MostSafe,
+    LeastSafe,
+}
+
+impl DsairArgs {
+    fn config(self) -> Result<DsairConfig, InputError> {
+        let defaults = DsairConfig::default();
+        let c = self.common;
+        Ok(DsairConfig {
+            runs: self.runs.runs.unwrap_or(defaults.runs),
+            seed: c.seed.seed.unwrap_or(defaults.seed),
+            name: c.name.name.unwrap_or(defaults.name),
+            game: dsair::Dsair {
+                benefit: self.benefit,
+                safety_cost: self.cost,
+                prize: self.prize,
+                steps: self.steps,
+                tie: match self.tie {
+                    TieArg::Unsafe => dsair::Tie::Unsafe,
+                    TieArg::Split => dsair::Tie::Split,
+                },
+                ..defaults.game
+            },
+            population: self.population,
+            selection: self.selection,
+            speed_min: self.speed_min,
+            speed_max: self.speed_max,
+            speed_step: self.speed_step,
+            risk_step: self.risk_step,
+            common: c.common.options()?,
+        })
+    }
+}
+
+impl PrecipiceArgs {
+    fn config(self) -> Result<PrecipiceConfig, InputError> {
+        let defaults = PrecipiceConfig::default();
+        let c = self.common;
+        Ok(PrecipiceConfig {
+            study: PrecipicePlan {
+                teams: self.teams,
+                enmity: self.enmity,
+                mu: if self.mu.is_empty() {
+                    defaults.study.mu
+                } else {
+                    self.mu
+                },
+                solver: precipice::Solver {
+                    draws: self.draws,
+                    evaluation_draws: self.evaluation_draws,
+                    grid: self.grid,
+                    bins: self.bins,
+                    seed: c.seed.seed.unwrap_or(defaults.study.solver.seed),
+                    selection: match self.equilibrium {
+                        EquilibriumArg::MostSafe => precipice::Selection::MostSafe,
+                        EquilibriumArg::LeastSafe => precipice::Selection::LeastSafe,
+                    },
+                    ..defaults.study.solver
+                },
+            },
+            name: c.name.name.unwrap_or(defaults.name),
+            common: c.common.options()?,
+        })
+    }
+}
+
+/// A classic model's output folder, claimed before any work, with the
+/// worker threads that compute what goes in it.
+struct ModelFolder {
+    created: Created,
+    folder: Folder,
+    kind: GameFolder,
+    pool: rayon::ThreadPool,
+}
+
+impl ModelFolder {
+    /// Claims `dir` for a folder of `kind` and starts the threads.
+    fn claim(dir: &Path, kind: GameFolder, common: &CommonOptions) -> anyhow::Result<Self> {
+        let (created, folder) = claim_folder(dir, game_folder::kind(kind), common.force)?;
+        let pool = thread_pool(common.threads)?;
+        Ok(ModelFolder {
+            created,
+            folder,
+            kind,
+            pool,
+        })
+    }
+
+    /// The error of `command` stopped by a signal after `completed` of
+    /// `total` `unit`: it writes nothing and takes back the folders it made.
+    fn stopped(
+        &self,
+        command: &str,
+        completed: u64,
+        total: u64,
+        unit: &'static str,
+    ) -> anyhow::Error {
+        let stopped = Abandoned {
+            command: command.into(),
+            progress: Progress { completed, total },
+            unit,
+        };
+        abandon(&self.created, stopped)
+    }
+
+    /// Writes `files`, their figures and the manifest: the model's
+    /// `fields`, then the threads, the command line and the files.
+    fn commit(
+        mut self,
+        files: Vec<(String, Vec<u8>)>,
+        fields: Manifest,
+        common: &CommonOptions,
+    ) -> anyhow::Result<()> {
+        let outputs: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+        let manifest = fields
+            .invocation(self.pool.current_num_threads(), &common.command_line)
+            .outputs(&outputs);
+        commit_with_figures(
+            &mut self.folder,
+            self.kind,
+            files,
+            manifest,
+            &common.figures,
+        )
+    }
+}
 
 /// Games the console lists when the headline game was not asked for.
 const CONSOLE_ROWS: usize = 12;
@@ -74,45 +331,22 @@ pub fn run_dsair(config: &DsairConfig) -> anyhow::Result<DsairReport> {
     let g = &plan.game;
     let (speeds, risks) = (&plan.speeds, &plan.risks);
     let dir = config.common.out.join(&config.name);
-    let (created, mut folder) = claim_folder(
-        &dir,
-        game_folder::kind(GameFolder::Dsair),
-        config.common.force,
-    )?;
-    let pool = thread_pool(config.common.threads)?;
+    let work = ModelFolder::claim(&dir, GameFolder::Dsair, &config.common)?;
     let total = plan.cells();
-    let stopped = |completed| {
-        abandon(
-            &created,
-            Abandoned {
-                command: "classic dsair".into(),
-                completed,
-                total,
-                unit: "cells",
-            },
-        )
-    };
-    let study = pool
+    let stopped = |completed| work.stopped("classic dsair", completed, total, "cells");
+    let study = work
+        .pool
         .install(|| classic::study_dsair(&plan, &crate::context::INTERRUPTED))
         .map_err(stopped)?;
     let files = dsair_folder::files(&plan, &study);
     if crate::context::interrupted() {
         return Err(stopped(total));
     }
-    let outputs: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
-    let manifest = Manifest::new()
+    let fields = Manifest::new()
         .field("name", &config.name)
         .field("seed", config.seed)
-        .field("runs", config.runs)
-        .invocation(pool.current_num_threads(), &config.common.command_line)
-        .outputs(&outputs);
-    commit_with_figures(
-        &mut folder,
-        GameFolder::Dsair,
-        files,
-        manifest,
-        &config.common.figures,
-    )?;
+        .field("runs", config.runs);
+    work.commit(files, fields, &config.common)?;
     let points = study.points;
     if !config.common.quiet {
         println!(
@@ -235,10 +469,8 @@ fn dsair_plan(config: &DsairConfig) -> anyhow::Result<DsairPlan> {
 /// Everything `airace classic precipice` needs.
 #[derive(Debug, Clone)]
 pub struct PrecipiceConfig {
-    pub teams: Vec<usize>,
-    pub enmity: Vec<f64>,
-    pub mu: Vec<f64>,
-    pub solver: Solver,
+    /// The games to solve and how, as asked (checked by `run_precipice`).
+    pub study: PrecipicePlan,
     /// The output folder's name under `common.out`.
     pub name: String,
     pub common: CommonOptions,
@@ -247,10 +479,12 @@ pub struct PrecipiceConfig {
 impl Default for PrecipiceConfig {
     fn default() -> Self {
         PrecipiceConfig {
-            teams: vec![2, 3, 5],
-            enmity: vec![0.5, 1.0],
-            mu: range(0.25, 3.0, 0.25),
-            solver: Solver::default(),
+            study: PrecipicePlan {
+                teams: vec![2, 3, 5],
+                enmity: vec![0.5, 1.0],
+                mu: range(0.25, 3.0, 0.25),
+                solver: Solver::default(),
+            },
             name: "precipice".into(),
             common: CommonOptions::default(),
         }
@@ -272,26 +506,15 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
     let plan = precipice_plan(config)?;
     let s = &plan.solver;
     let dir = config.common.out.join(&config.name);
-    let (created, mut folder) = claim_folder(
-        &dir,
-        game_folder::kind(GameFolder::Precipice),
-        config.common.force,
-    )?;
-    let pool = thread_pool(config.common.threads)?;
+    let work = ModelFolder::claim(&dir, GameFolder::Precipice, &config.common)?;
     let total = plan.solves();
     let finished = AtomicU64::new(0);
-    let solved =
-        pool.install(|| classic::study_precipice(&plan, &crate::context::INTERRUPTED, &finished));
+    let solved = work
+        .pool
+        .install(|| classic::study_precipice(&plan, &crate::context::INTERRUPTED, &finished));
     let stopped = || {
-        abandon(
-            &created,
-            Abandoned {
-                command: "classic precipice".into(),
-                completed: finished.load(std::sync::atomic::Ordering::Relaxed),
-                total,
-                unit: "equilibria",
-            },
-        )
+        let completed = finished.load(std::sync::atomic::Ordering::Relaxed);
+        work.stopped("classic precipice", completed, total, "equilibria")
     };
     let Some(study) = solved else {
         return Err(stopped());
@@ -300,19 +523,10 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
     if crate::context::interrupted() {
         return Err(stopped());
     }
-    let outputs: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
-    let manifest = Manifest::new()
+    let fields = Manifest::new()
         .field("name", &config.name)
-        .field("seed", s.seed)
-        .invocation(pool.current_num_threads(), &config.common.command_line)
-        .outputs(&outputs);
-    commit_with_figures(
-        &mut folder,
-        GameFolder::Precipice,
-        files,
-        manifest,
-        &config.common.figures,
-    )?;
+        .field("seed", s.seed);
+    work.commit(files, fields, &config.common)?;
     let classic::PrecipiceStudy {
         equilibria,
         headline,
@@ -396,12 +610,13 @@ pub fn run_precipice(config: &PrecipiceConfig) -> anyhow::Result<PrecipiceReport
 /// Checks the options of `classic precipice` and builds its plan.
 fn precipice_plan(config: &PrecipiceConfig) -> anyhow::Result<PrecipicePlan> {
     check_folder_name(&config.name)?;
-    if config.teams.is_empty() || config.enmity.is_empty() || config.mu.is_empty() {
+    let study = &config.study;
+    if study.teams.is_empty() || study.enmity.is_empty() || study.mu.is_empty() {
         return Err(usage(
             "--teams, --enmity and --mu each need at least one value".into(),
         ));
     }
-    if let Some(n) = config
+    if let Some(n) = study
         .teams
         .iter()
         .find(|&&n| !(2..=precipice::MAX_TEAMS).contains(&n))
@@ -411,7 +626,7 @@ fn precipice_plan(config: &PrecipiceConfig) -> anyhow::Result<PrecipicePlan> {
             precipice::MAX_TEAMS
         )));
     }
-    if let Some(e) = config
+    if let Some(e) = study
         .enmity
         .iter()
         .find(|e| !(e.is_finite() && (0.0..=1.0).contains(*e)))
@@ -420,7 +635,7 @@ fn precipice_plan(config: &PrecipiceConfig) -> anyhow::Result<PrecipicePlan> {
             "--enmity: {e} is out of range: allowed 0 to 1"
         )));
     }
-    if let Some(m) = config
+    if let Some(m) = study
         .mu
         .iter()
         .find(|m| !(m.is_finite() && **m > 0.0 && **m <= 1000.0))
@@ -429,19 +644,14 @@ fn precipice_plan(config: &PrecipiceConfig) -> anyhow::Result<PrecipicePlan> {
             "--mu: {m} is out of range: allowed 0 < mu <= 1000"
         )));
     }
-    let s = &config.solver;
+    let s = &study.solver;
     if s.draws < 100 || s.evaluation_draws < 100 || s.grid < 2 || s.bins < 1 || s.max_iterations < 1
     {
         return Err(usage(
             "--draws and --evaluation-draws must be at least 100, --grid at least 2, --bins at least 1".into(),
         ));
     }
-    Ok(PrecipicePlan {
-        teams: config.teams.clone(),
-        enmity: config.enmity.clone(),
-        mu: config.mu.clone(),
-        solver: *s,
-    })
+    Ok(study.clone())
 }
 
 fn usage(message: String) -> anyhow::Error {

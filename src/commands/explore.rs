@@ -5,6 +5,7 @@
 //! `explore::folder`'s.
 
 use super::CommonOptions;
+use super::args::{CommonArgs, OverrideArgs};
 use crate::context::{self, InputError, thread_pool};
 use crate::engine::{self, Control, RaceModel, Stopped};
 use crate::explore::done::{Done, Measured};
@@ -18,14 +19,59 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
+/// Examples ending `airace explore --help`.
+pub const EXAMPLES: &str = "\
+Examples:
+  airace new --explore > my-explore.toml    start from an annotated exploration file
+  airace explore my-explore.toml            -> output/<name>-explore/
+  airace explore scenarios/explore/headline-claims.toml --runs 200 --seed 7
+  airace explore big.toml --shard 3/20 --out shards   one shard of twenty; `airace merge shards`
+  airace explore big.toml --resume                    continue an interrupted exploration";
+
+/// `airace explore`'s options.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// The exploration file: a scenario with an [explore] table (or only the table).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
+    /// Run only shard K of N (a contiguous range of experiments) into
+    /// OUT/NAME-explore/shard-K-of-N/; `airace merge` joins the shards.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::shard::ShardSpec>,
+    /// Continue an interrupted exploration from its checkpoint (the outputs
+    /// equal those of an uninterrupted run, byte for byte).
+    #[arg(long)]
+    pub resume: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+impl Args {
+    /// Runs the exploration into its folder.
+    pub fn execute(self) -> anyhow::Result<()> {
+        run_explore(&self.config()?)?;
+        Ok(())
+    }
+
+    fn config(self) -> Result<ExploreConfig, InputError> {
+        Ok(ExploreConfig {
+            file: self.file,
+            overrides: self.overrides.get(),
+            resume: self.resume,
+            shard: self.shard,
+            common: self.common.options()?,
+        })
+    }
+}
+
 /// Everything `airace explore` needs.
 #[derive(Debug, Clone)]
 pub struct ExploreConfig {
     pub file: PathBuf,
-    /// Overrides the file's runs per experiment.
-    pub runs: Option<u64>,
-    /// Overrides the file's seed (of the design and of every run).
-    pub seed: Option<u64>,
+    /// What `--runs` and `--seed` replace in the file.
+    pub overrides: Overrides,
     pub common: CommonOptions,
     /// Go on from the checkpoint of an interrupted run of this exploration.
     pub resume: bool,
@@ -157,14 +203,8 @@ fn plan(dir: &Path, fresh: Done, resume: bool, quiet: bool) -> Result<Done, Inpu
 
 /// Loads, runs, analyses and writes an exploration (or one shard of it).
 pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
-    let exploration = Exploration::load(
-        &config.file,
-        Overrides {
-            runs: config.runs,
-            seed: config.seed,
-        },
-    )?;
-    if config.runs == Some(0) {
+    let exploration = Exploration::load(&config.file, config.overrides)?;
+    if config.overrides.runs == Some(0) {
         return Err(InputError::Usage("--runs must be at least 1".into()).into());
     }
     let pool = thread_pool(config.common.threads)?;
@@ -172,12 +212,7 @@ pub fn run_explore(config: &ExploreConfig) -> anyhow::Result<ExploreReport> {
     let policies = exploration.policies.len();
     let experiments = worlds * policies;
     // Every experiment's scenario, checked before anything is written.
-    let scenarios = pool.install(|| {
-        (0..experiments)
-            .into_par_iter()
-            .map(|x| exploration.scenario(x / policies, x % policies))
-            .collect::<Result<Vec<_>, _>>()
-    })?;
+    let scenarios = pool.install(|| crate::explore::shard::experiment_scenarios(&exploration))?;
     let outcome_names: Vec<String> = exploration
         .outcomes
         .iter()

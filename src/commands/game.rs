@@ -1,7 +1,8 @@
 //! `airace game` as a library function taking plain configuration: from a
 //! game file to an output folder of tables, and a short report on stdout.
 
-use super::CommonOptions;
+use super::args::{CommonArgs, OverrideArgs};
+use super::{CommonOptions, Overrides};
 use crate::context::{self, InputError, thread_pool};
 use crate::engine::Control;
 use crate::game::analysis::{self, Analysis};
@@ -17,14 +18,65 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// Examples ending `airace game --help` and `airace classic --help`.
+pub const EXAMPLES: &str = "\
+Examples:
+  airace game scenarios/games/pause-or-race.toml
+                        payoffs, equilibria and dynamics -> output/pause-or-race/
+  airace game scenarios/games/pause-or-race.toml --runs 2000 --seed 7
+  airace classic dsair  Han et al. 2020 over the (s, p_r) plane -> output/dsair/
+  airace classic dsair --steps 1000 --runs 500
+  airace classic precipice
+                        Armstrong, Bostrom & Shulman 2016 -> output/precipice/
+  airace classic precipice --teams 2 --enmity 1 --mu 0.5,1,2";
+
+/// `airace game`'s options.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// The game file: a scenario plus a [game] table of strategies.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
+    /// Add runs, in seeded rounds, to the profiles of deviations whose
+    /// verdict is undecided, until each is decided or --max-runs is reached
+    /// [default: true].
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub adaptive: Option<bool>,
+    /// Turn --adaptive off: every profile gets --runs runs.
+    #[arg(long, conflicts_with = "adaptive")]
+    pub no_adaptive: bool,
+    /// With --adaptive, the most runs any profile gets [default: 16 x --runs].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=16_000_000_000))]
+    pub max_runs: Option<u64>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+impl Args {
+    /// Plays the game into its folder.
+    pub fn execute(self) -> anyhow::Result<()> {
+        run_game(&self.config()?)?;
+        Ok(())
+    }
+
+    fn config(self) -> Result<GameConfig, InputError> {
+        Ok(GameConfig {
+            file: self.file,
+            overrides: self.overrides.get(),
+            adaptive: !self.no_adaptive && self.adaptive.unwrap_or(true),
+            max_runs: self.max_runs,
+            common: self.common.options()?,
+        })
+    }
+}
+
 /// Everything `airace game` needs.
 #[derive(Debug, Clone)]
 pub struct GameConfig {
     pub file: PathBuf,
-    /// Overrides the file's `runs`.
-    pub runs: Option<u64>,
-    /// Overrides the file's `seed`.
-    pub seed: Option<u64>,
+    /// What `--runs` and `--seed` replace in the file.
+    pub overrides: Overrides,
     pub common: CommonOptions,
     /// Add runs to the profiles of undecided deviations.
     pub adaptive: bool,
@@ -44,8 +96,8 @@ pub struct GameReport {
 /// Loads, simulates, analyses and writes a game.
 pub fn run_game(config: &GameConfig) -> anyhow::Result<GameReport> {
     let game = Game::load(&config.file)?;
-    let runs = config.runs.unwrap_or(game.scenario.meta.runs);
-    let seed = config.seed.unwrap_or(game.scenario.meta.seed);
+    let runs = config.overrides.runs.unwrap_or(game.scenario.meta.runs);
+    let seed = config.overrides.seed.unwrap_or(game.scenario.meta.seed);
     if runs == 0 {
         return Err(InputError::Usage("--runs must be at least 1".into()).into());
     }
@@ -61,8 +113,10 @@ pub fn run_game(config: &GameConfig) -> anyhow::Result<GameReport> {
             &created,
             context::Abandoned {
                 command: format!("game {}", game.scenario.meta.name),
-                completed,
-                total: runs,
+                progress: context::Progress {
+                    completed,
+                    total: runs,
+                },
                 unit: "runs of every profile",
             },
         )
@@ -146,67 +200,55 @@ fn write_game(
     source: &str,
     threads: usize,
 ) -> anyhow::Result<()> {
-    let mut files: Vec<(String, Vec<u8>)> = vec![
+    // The tables, by file name; the summary and the game file follow.
+    let mut tables: Vec<(&str, String)> = vec![
+        (game_files::PAYOFFS, game_tables::payoffs_csv(e)),
+        (game_files::DEVIATIONS, game_tables::deviations_csv(e, a)),
+        (game_files::EQUILIBRIA, game_tables::equilibria_csv(e, a)),
         (
-            game_files::PAYOFFS.into(),
-            game_tables::payoffs_csv(e).into_bytes(),
-        ),
-        (
-            game_files::DEVIATIONS.into(),
-            game_tables::deviations_csv(e, a).into_bytes(),
-        ),
-        (
-            game_files::EQUILIBRIA.into(),
-            game_tables::equilibria_csv(e, a).into_bytes(),
+            game_files::NASH_MIXED,
+            game_tables::nash_mixed_csv(&e.table, a),
         ),
     ];
-    files.push((
-        game_files::NASH_MIXED.into(),
-        game_tables::nash_mixed_csv(&e.table, a).into_bytes(),
-    ));
     if let PayoffTable::Symmetric(t) = &e.table {
         let names = t.strategies();
         if names.len() == 2 {
-            files.push((
-                game_files::MIXED.into(),
-                game_tables::mixed_csv(names, a).into_bytes(),
-            ));
+            tables.push((game_files::MIXED, game_tables::mixed_csv(names, a)));
         }
-        files.push((
-            game_files::REPLICATOR_FLOW.into(),
-            game_tables::flow_csv(names, a).into_bytes(),
-        ));
-        files.push((
-            game_files::REPLICATOR_PATHS.into(),
-            game_tables::paths_csv(names, a).into_bytes(),
+        tables.push((game_files::REPLICATOR_FLOW, game_tables::flow_csv(names, a)));
+        tables.push((
+            game_files::REPLICATOR_PATHS,
+            game_tables::paths_csv(names, a),
         ));
         if let Some(s) = &a.stationary {
-            files.push((
-                game_files::STATIONARY.into(),
-                game_tables::stationary_csv(names, s).into_bytes(),
+            tables.push((
+                game_files::STATIONARY,
+                game_tables::stationary_csv(names, s),
             ));
-            files.push((
-                game_files::FIXATION.into(),
-                game_tables::fixation_csv(names, s, game.population).into_bytes(),
-            ));
+            let fixation = game_tables::fixation_csv(names, s, game.population);
+            tables.push((game_files::FIXATION, fixation));
         }
         if !a.robust.is_empty() {
-            files.push((
-                game_files::REPLICATOR_BOOTSTRAP.into(),
-                game_tables::bootstrap_csv(names, a).into_bytes(),
+            tables.push((
+                game_files::REPLICATOR_BOOTSTRAP,
+                game_tables::bootstrap_csv(names, a),
             ));
         }
         if !a.mutation.is_empty() {
-            files.push((
-                game_files::MUTATION_SWEEP.into(),
-                game_tables::mutation_csv(names, a).into_bytes(),
+            tables.push((
+                game_files::MUTATION_SWEEP,
+                game_tables::mutation_csv(names, a),
             ));
         }
-        files.push((
-            game_files::STATIONARY_SWEEP.into(),
-            game_tables::sweep_csv(names, a).into_bytes(),
+        tables.push((
+            game_files::STATIONARY_SWEEP,
+            game_tables::sweep_csv(names, a),
         ));
     }
+    let mut files: Vec<(String, Vec<u8>)> = tables
+        .into_iter()
+        .map(|(name, text)| (name.to_string(), text.into_bytes()))
+        .collect();
     let mut summary =
         serde_json::to_value(analysis::summary(game, e, a)).expect("a summary serializes");
     crate::output::format::clean_json(&mut summary);

@@ -1,32 +1,35 @@
-//! The commands of the `airace` binary, one file each, as short pipelines
-//! over plain configuration: options -> validated plan -> library calls ->
-//! outputs. The command line (clap) lives only in `main.rs`; what every
-//! command shares (interrupts, input errors, folder claims, threads,
-//! progress) is in [`crate::context`], and the folders they write are
-//! `crate::output`'s.
+//! The commands of the `airace` binary, one file each, as short pipelines:
+//! options (the command's clap `Args`) -> plain configuration -> validated
+//! plan -> library calls -> outputs. The options several commands share
+//! are flattened groups in [`args`]; what every command shares at run time
+//! (interrupts, input errors, folder claims, threads, progress) is in
+//! [`crate::context`], and the folders they write are `crate::output`'s.
 //!
-//! Adding a command touches: a new file here with its `...Config` (holding
-//! the shared [`CommonOptions`]) and its function, a `pub mod` line below,
-//! and in `main.rs` its enum variant, its argument struct (flattening the
-//! shared `CommonArgs`, `NameArg`, `SeedArg`, `RunsArg` it takes), its
-//! `config()` (`CommonArgs::options()` fills the shared part) and its match
-//! arm. A new kind of output folder adds a module in `output/` and a
-//! `folder::Kind`.
+//! Adding a command touches: a new file here (its `Args` with
+//! `#[derive(clap::Args)]`, flattening the groups of [`args`] it takes,
+//! its examples as `after_help`, and `Args::execute`), its `pub mod` line
+//! below, and in `main.rs` one `Command` variant (the doc comment is its
+//! help line) and its match arm. A new
+//! kind of output folder adds a module in `output/` and a `folder::Kind`.
 
+pub mod args;
 pub mod classic;
 pub mod explore;
 pub mod game;
+pub mod help;
 pub mod merge;
 pub mod new;
 pub mod plot;
 pub mod run;
 pub mod runner;
+pub mod serve;
 pub mod sweep;
 pub mod validate;
 
 use crate::context::{Abandoned, InputError, Interrupted};
 
 pub use crate::context::CommonOptions;
+pub use crate::explore::file::Overrides;
 
 /// Whether a signal stopped the command (exit code 130).
 pub fn is_interrupted(error: &anyhow::Error) -> bool {

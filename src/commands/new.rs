@@ -4,6 +4,32 @@
 //! (`scenario::keys`) and the exploration file's reference, so they never
 //! drift from what the parsers accept.
 
+/// `airace new`'s options: which template.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Print an annotated exploration file instead (for `airace explore`).
+    #[arg(long, conflicts_with = "game")]
+    pub explore: bool,
+    /// Print a game file instead: the scenario keys, the [game] keys and two strategies.
+    #[arg(long)]
+    pub game: bool,
+}
+
+impl Args {
+    /// Prints the template asked for.
+    pub fn execute(self) -> anyhow::Result<()> {
+        print!(
+            "{}",
+            template(match (self.explore, self.game) {
+                (true, _) => Template::Exploration,
+                (_, true) => Template::Game,
+                _ => Template::Scenario,
+            })
+        );
+        Ok(())
+    }
+}
+
 /// Which template `airace new` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Template {

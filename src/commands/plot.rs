@@ -1,11 +1,32 @@
 //! `airace plot DIR...`: detect each output folder's kind from its record
 //! and redraw its figures and page from its files, running nothing.
 
+use super::args::FigureArgs;
 use crate::context::InputError;
 use crate::output::folder::{Folder, Kind, Scope};
 use crate::output::sweep_folder::{SWEEP_FILE, sweep_page};
 use crate::output::{self, FigureOptions, write_page};
 use std::path::{Path, PathBuf};
+
+/// `airace plot`'s options.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Output folders: a scenario's, a comparison's, a sweep's, a game's or a classic model's.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub figure: FigureArgs,
+}
+
+impl Args {
+    /// Redraws each folder; prints where its figures are.
+    pub fn execute(self) -> anyhow::Result<()> {
+        for dir in plot(&self.dirs, &self.figure.checked_size()?)? {
+            println!("figures: {}", dir.display());
+        }
+        Ok(())
+    }
+}
 
 /// `airace plot`: redraws the figures (and report page) of output folders
 /// from their CSV files alone, without running anything.

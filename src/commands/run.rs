@@ -2,8 +2,9 @@
 //! checked plan -> each scenario simulated into its folder -> the
 //! comparison of several -> the console report.
 
-use super::CommonOptions;
+use super::args::{CommonArgs, NameArg, OverrideArgs};
 use super::runner::{CHECKPOINT_EVERY, Runner, ScenarioJob, check_names, plan};
+use super::{CommonOptions, Overrides};
 use crate::builtin::{self, BuiltIn};
 use crate::context::{Created, InputError};
 use crate::output::checkpoint;
@@ -15,6 +16,79 @@ use anyhow::Context as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+/// Examples of the common commands, ending `airace --help` and `airace
+/// run --help`.
+pub const EXAMPLES: &str = "\
+Examples:
+  airace                                    run the default comparison of policy regimes
+  airace run scenarios/rsp-2026.toml        run one scenario into output/rsp-2026/
+  airace run scenarios/race.toml scenarios/pause-2023.toml --name race-vs-pause
+                                            compare two scenarios with common random numbers
+  airace run my.toml --runs 100000 --seed 7 --threads 2 --out results
+  airace validate my.toml                   check a scenario without running it
+  airace new > my.toml                      start a scenario from the annotated template
+  airace plot output/rsp-2026 --width 3.5 --height 2.6
+                                            redraw figures from the CSV files at column width
+  airace run my.toml --shard 3/10 --out shards   one shard of ten (see `airace merge --help`)
+  airace run my.toml --resume               continue a run that was interrupted";
+
+/// `airace run`'s options.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Scenario files (TOML); several run with one seed and get a comparison.csv.
+    pub scenarios: Vec<PathBuf>,
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
+    #[command(flatten)]
+    pub name: NameArg,
+    /// Do not write runs.csv and labs.csv (one row per run), for very large studies.
+    #[arg(long)]
+    pub no_run_rows: bool,
+    /// Also write trace.csv: every step of the first N runs, lab by lab (capability,
+    /// safety, resources, safety effort, paused, delayed, hazard), to follow a result race by race.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub trace: Option<u64>,
+    /// Run only shard K of N (a contiguous range of runs) into OUT/SCENARIO/shard-K-of-N/;
+    /// `airace merge` joins the shards into the outputs of one whole run.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<ShardSpec>,
+    /// Continue an interrupted run of this same command from its checkpoint
+    /// (the outputs equal those of an uninterrupted run, byte for byte).
+    #[arg(long)]
+    pub resume: bool,
+    /// Seconds between checkpoints of a long run [default: 60]; one is also
+    /// taken when a signal stops it.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub checkpoint_every: Option<u64>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+impl Args {
+    /// Runs the scenarios (the default comparison when none).
+    pub fn execute(self) -> anyhow::Result<()> {
+        run(&self.config()?)?;
+        Ok(())
+    }
+
+    fn config(self) -> Result<RunConfig, InputError> {
+        Ok(RunConfig {
+            sources: self.scenarios.into_iter().map(Source::File).collect(),
+            overrides: self.overrides.get(),
+            comparison: self.name.name,
+            run_rows: !self.no_run_rows,
+            trace: self.trace.unwrap_or(0),
+            shard: self.shard,
+            resume: self.resume,
+            checkpoint_every: self
+                .checkpoint_every
+                .map_or(CHECKPOINT_EVERY, std::time::Duration::from_secs),
+            common: self.common.options()?,
+        })
+    }
+}
 
 /// Where a scenario comes from.
 #[derive(Debug, Clone)]
@@ -46,10 +120,8 @@ impl Source {
 pub struct RunConfig {
     /// Scenarios to run; empty runs the built-in default comparison.
     pub sources: Vec<Source>,
-    /// Overrides every scenario's `runs`.
-    pub runs: Option<u64>,
-    /// Overrides every scenario's `seed`.
-    pub seed: Option<u64>,
+    /// What `--runs` and `--seed` replace in the file.
+    pub overrides: Overrides,
     /// Folder name for `comparison.csv` when several scenarios run.
     pub comparison: Option<String>,
     /// Write `runs.csv` and `labs.csv`.
@@ -70,8 +142,7 @@ impl Default for RunConfig {
     fn default() -> Self {
         RunConfig {
             sources: Vec::new(),
-            runs: None,
-            seed: None,
+            overrides: Overrides::default(),
             comparison: None,
             run_rows: true,
             trace: 0,
@@ -148,9 +219,9 @@ fn run_in(config: &RunConfig, created: &mut Created) -> anyhow::Result<RunReport
     }
 
     // Common random numbers: every scenario of one command uses one seed.
-    let seed = config.seed.unwrap_or(scenarios[0].meta.seed);
+    let seed = config.overrides.seed.unwrap_or(scenarios[0].meta.seed);
     for s in &mut scenarios {
-        if config.seed.is_none() && s.meta.seed != seed && !config.common.quiet {
+        if config.overrides.seed.is_none() && s.meta.seed != seed && !config.common.quiet {
             eprintln!(
                 "note: scenario {} sets seed {} but runs with seed {seed}, the first scenario's, \
                  so that the comparison uses common random numbers (--seed sets it)",
@@ -158,7 +229,7 @@ fn run_in(config: &RunConfig, created: &mut Created) -> anyhow::Result<RunReport
             );
         }
         s.meta.seed = seed;
-        if let Some(runs) = config.runs {
+        if let Some(runs) = config.overrides.runs {
             s.meta.runs = runs;
         }
     }

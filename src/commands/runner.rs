@@ -3,6 +3,7 @@
 //! that simulates scenarios one after another on one thread pool with one
 //! progress bar, taking checkpoints and writing each scenario's folder.
 
+use crate::context::Progress;
 use crate::context::{
     INTERRUPTED, InputError, Interrupted, progress_bar, progress_from, thread_pool,
 };
@@ -276,13 +277,12 @@ impl Runner {
                     })?;
                 }
                 let kept = sink.abandon().then(|| work.clone());
-                return Err(anyhow::Error::new(Interrupted {
-                    scenario: scenario.meta.name.clone(),
-                    completed: stopped - range.start,
-                    total: range.end - range.start,
-                    finished: self.finished.clone(),
-                    checkpoint: kept,
-                }));
+                return Err(self.interrupted(
+                    &scenario.meta.name,
+                    stopped - range.start,
+                    range.end - range.start,
+                    kept,
+                ));
             }
             Err(Stopped::Sink(e)) => {
                 sink.abandon();
@@ -345,13 +345,12 @@ impl Runner {
                 // Simulated in full, stopped while writing: the complete
                 // checkpoint (rows included) stays for --resume.
                 progress.finish_and_clear();
-                return Err(anyhow::Error::new(Interrupted {
-                    scenario: result.scenario.meta.name.clone(),
-                    completed: range.end - range.start,
-                    total: range.end - range.start,
-                    finished: self.finished.clone(),
-                    checkpoint: Some(work.clone()),
-                }));
+                return Err(self.interrupted(
+                    &result.scenario.meta.name,
+                    range.end - range.start,
+                    range.end - range.start,
+                    Some(work.clone()),
+                ));
             }
             return Err(e.context(format!("cannot write results to {}", dir.display())));
         }
@@ -383,13 +382,7 @@ impl Runner {
                 Stopped::Sink(never) => match never {},
                 Stopped::Cancelled { aggregate, .. } => {
                     progress.finish_and_clear();
-                    anyhow::Error::new(Interrupted {
-                        scenario: scenario.meta.name.clone(),
-                        completed: aggregate.runs,
-                        total: runs,
-                        finished: self.finished.clone(),
-                        checkpoint: None,
-                    })
+                    self.interrupted(&scenario.meta.name, aggregate.runs, runs, None)
                 }
             })?;
         self.done += runs;
@@ -397,6 +390,23 @@ impl Runner {
         self.lab_steps +=
             runs as f64 * f64::from(scenario.meta.steps) * scenario.lab_count() as f64;
         Ok(aggregate)
+    }
+
+    /// The error of a scenario a signal stopped after `completed` of its
+    /// `total` runs, its checkpoint kept in `checkpoint` (if it was).
+    fn interrupted(
+        &self,
+        scenario: &str,
+        completed: u64,
+        total: u64,
+        checkpoint: Option<PathBuf>,
+    ) -> anyhow::Error {
+        anyhow::Error::new(Interrupted {
+            scenario: scenario.to_string(),
+            progress: Progress { completed, total },
+            finished: self.finished.clone(),
+            checkpoint,
+        })
     }
 
     pub fn finish(&self) {

@@ -2,9 +2,10 @@
 //! -> every point simulated with one seed -> `sweep.csv`, its figures and
 //! page (or a shard of the points).
 
-use super::CommonOptions;
+use super::args::{CommonArgs, NameArg, OverrideArgs};
 use super::is_interrupted;
 use super::runner::{CHECKPOINT_EVERY, Plan, Runner, ScenarioJob, check_names};
+use super::{CommonOptions, Overrides};
 use crate::context::{Created, InputError};
 use crate::output;
 use crate::output::checkpoint;
@@ -16,6 +17,70 @@ use anyhow::Context as _;
 use std::path::PathBuf;
 use std::time::Instant;
 
+/// Examples ending `airace sweep --help`, with the keys a sweep may set.
+pub const EXAMPLES: &str = "\
+Examples:
+  airace sweep scenarios/rsp-2026.toml --set world.observation.capability_noise=0,0.5,1,1.5
+  airace sweep scenarios/rsp-2026.toml --set labs.Frontier.policy.1.risk=0.0005,0.001,0.002,0.004 \\
+      --set world.hazard.gap_slope=0.2,0.4,0.6 --runs 2000
+  airace sweep scenarios/race.toml --samples 50 --set labs.Upstart.safety_share=0..0.3 \\
+      --set world.spillover=0..0.1
+Keys are paths into the scenario: world.KEY, world.hazard.KEY, labs.NAME.KEY,
+labs.NAME.policy.INDEX.KEY (rules numbered from 0), scenario.steps, payoff.KEY.
+A [sweep] table in the scenario file can list them too:
+  [sweep]
+  samples = 50            # only with ranges
+  [[sweep.parameter]]
+  key = \"world.spillover\"
+  values = [0.0, 0.05, 0.1]   # or range = [0.0, 0.1]";
+
+/// `airace sweep`'s options.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// The base scenario file (TOML).
+    pub scenario: PathBuf,
+    /// KEY=V1,V2,... (grid values) or KEY=LOW..HIGH (a range, with --samples); repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUES")]
+    pub sets: Vec<String>,
+    /// Draw a seeded Latin hypercube of N points over the ranges.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub samples: Option<u64>,
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
+    #[command(flatten)]
+    pub name: NameArg,
+    /// Also write every point's full outputs under points/NNNN/.
+    #[arg(long)]
+    pub keep_points: bool,
+    /// Run only shard K of N (a contiguous range of points) into OUT/NAME/shard-K-of-N/.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<ShardSpec>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+impl Args {
+    /// Runs the sweep into its folder.
+    pub fn execute(self) -> anyhow::Result<()> {
+        sweep(&self.config()?)?;
+        Ok(())
+    }
+
+    fn config(self) -> Result<SweepConfig, InputError> {
+        Ok(SweepConfig {
+            scenario: self.scenario,
+            sets: self.sets,
+            samples: self.samples.map(|n| n as usize),
+            overrides: self.overrides.get(),
+            name: self.name.name,
+            keep_points: self.keep_points,
+            shard: self.shard,
+            common: self.common.options()?,
+        })
+    }
+}
+
 /// Everything `airace sweep` needs.
 #[derive(Debug, Clone)]
 pub struct SweepConfig {
@@ -24,8 +89,8 @@ pub struct SweepConfig {
     pub sets: Vec<String>,
     /// Points of a Latin hypercube (with ranges).
     pub samples: Option<usize>,
-    pub runs: Option<u64>,
-    pub seed: Option<u64>,
+    /// What `--runs` and `--seed` replace in the file.
+    pub overrides: Overrides,
     /// Folder name; default `<scenario>-sweep`.
     pub name: Option<String>,
     /// Write every point's full outputs under `points/`.
@@ -66,9 +131,15 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
             return Err(InputError::Usage(e).into());
         }
     };
-    let mut plan =
-        crate::sweep::Sweep::new(&source, &origin, &stem, sets, config.samples, config.seed)?;
-    if let Some(runs) = config.runs {
+    let mut plan = crate::sweep::Sweep::new(
+        &source,
+        &origin,
+        &stem,
+        sets,
+        config.samples,
+        config.overrides.seed,
+    )?;
+    if let Some(runs) = config.overrides.runs {
         // --runs replaces every point's runs, so a swept scenario.runs would
         // be reported in sweep.csv but never run.
         if let Some(p) = plan
@@ -200,7 +271,7 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
     if let Some(spec) = config.shard {
         // What every shard of this sweep must agree on: the header and each
         // point's scenario as run.
-        let reproduce = plan.to_toml(config.runs);
+        let reproduce = plan.to_toml(config.overrides.runs);
         let mut fingerprint = csv[..header_len].to_string();
         fingerprint.push_str(&reproduce);
         for p in &plan.points {
@@ -236,7 +307,7 @@ fn sweep_in(config: &SweepConfig, created: &mut Created) -> anyhow::Result<PathB
     write_sweep(
         &mut folder,
         &csv,
-        &plan.to_toml(config.runs),
+        &plan.to_toml(config.overrides.runs),
         plan.seed,
         &info,
         &config.common.figures,

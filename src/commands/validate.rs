@@ -7,6 +7,31 @@ use crate::context::InputError;
 use crate::scenario::{Scenario, ScenarioError};
 use std::path::{Path, PathBuf};
 
+/// `airace validate`'s options.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Scenario or game files (TOML).
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+}
+
+impl Args {
+    /// The verdicts on stdout, warnings on stderr; the problems as the error.
+    pub fn execute(self) -> anyhow::Result<()> {
+        let (sound, problems) = validate_files(&self.scenarios);
+        for line in sound {
+            for part in line.lines() {
+                if part.starts_with("warning: ") {
+                    eprintln!("{part}");
+                } else {
+                    println!("{part}");
+                }
+            }
+        }
+        Ok(problems?)
+    }
+}
+
 /// `airace validate`: checks scenario files (a `[sweep]` table as `airace
 /// sweep FILE` would read it), and game files (those with a `[game]` table)
 /// as `airace game` reads them; every file's problems

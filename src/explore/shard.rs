@@ -28,6 +28,19 @@ pub use crate::output::exploration_folder::{
 const FORMAT: &str = "airace-explore-shard";
 const FORMAT_VERSION: u32 = 1;
 
+/// Every experiment's scenario (world-major, the order of
+/// `experiments.csv`), built in parallel on the current thread pool: what
+/// `airace explore` runs and what `airace merge` checks its shards against.
+pub fn experiment_scenarios(
+    e: &Exploration,
+) -> Result<Vec<crate::scenario::Scenario>, crate::scenario::ScenarioError> {
+    let policies = e.policies.len();
+    (0..e.points.len() * policies)
+        .into_par_iter()
+        .map(|x| e.scenario(x / policies, x % policies))
+        .collect()
+}
+
 /// `explore-shard.json`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -267,14 +280,8 @@ pub fn merge(config: &MergeConfig) -> anyhow::Result<Vec<PathBuf>> {
                 path.display()
             ))
         })?;
-        let policies = e.policies.len();
-        let experiments = e.points.len() * policies;
-        let scenarios = pool.install(|| {
-            (0..experiments)
-                .into_par_iter()
-                .map(|x| e.scenario(x / policies, x % policies))
-                .collect::<Result<Vec<_>, _>>()
-        })?;
+        let scenarios = pool.install(|| experiment_scenarios(&e))?;
+        let experiments = scenarios.len();
         let outcomes: Vec<String> = e.outcomes.iter().map(|o| o.name.clone()).collect();
         if super::done::identity(&scenarios, &outcomes) != identity {
             return Err(InputError::Usage(format!(
