@@ -70,7 +70,7 @@ pub const MAX_STREAMS: usize = 64;
 /// How long a stopping server waits for its streams' last lines to go out.
 const DRAIN: Duration = Duration::from_secs(2);
 
-/// What `airace serve` was asked to do (clap stays in `main.rs`).
+/// What `airace serve` was asked to do (clap stays in `commands/`).
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
     /// The scenario to start from; `None`: the shipped `rsp-2026`.
