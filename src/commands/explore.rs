@@ -32,6 +32,8 @@ Examples:
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
+    // This doc is clap's help text: the brackets name a TOML table, not an item.
+    #[allow(rustdoc::broken_intra_doc_links)]
     /// The exploration file: a scenario with an [explore] table (or only the table).
     pub file: PathBuf,
     #[command(flatten)]

@@ -34,6 +34,8 @@ Examples:
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
+    // This doc is clap's help text: the brackets name a TOML table, not an item.
+    #[allow(rustdoc::broken_intra_doc_links)]
     /// The game file: a scenario plus a [game] table of strategies.
     pub file: PathBuf,
     #[command(flatten)]

@@ -10,6 +10,8 @@ pub struct Args {
     /// Print an annotated exploration file instead (for `airace explore`).
     #[arg(long, conflicts_with = "game")]
     pub explore: bool,
+    // This doc is clap's help text: the brackets name a TOML table, not an item.
+    #[allow(rustdoc::broken_intra_doc_links)]
     /// Print a game file instead: the scenario keys, the [game] keys and two strategies.
     #[arg(long)]
     pub game: bool,

@@ -34,7 +34,7 @@ pub struct Tables {
 }
 
 /// One row of `robustness.csv`: a policy's robustness on one outcome, as
-/// [`robustness::robustness`] computed it, read back.
+/// [`super::robustness::robustness`] computed it, read back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyRow {
     pub policy: String,
