@@ -163,7 +163,7 @@ impl Case {
 
 /// The engine's standard normal sampler.
 #[inline]
-fn normal(rng: &mut rand_chacha::ChaCha8Rng) -> f64 {
+fn normal(rng: &mut engine::Stream) -> f64 {
     engine::standard_normal(rng)
 }
 

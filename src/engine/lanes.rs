@@ -25,12 +25,11 @@ use super::aggregate::BlockStats;
 use super::normal::standard_normal;
 use super::run::{
     Kept, KeptExtended, LabRecord, LabTally, RaceModel, ReportSchedule, RunRecord, Workspace,
-    culprit, decide_lab, fate_threshold, simulate_run,
+    culprit, decide_lab, fate_threshold, see_reports_exactly, simulate_run,
 };
-use super::streams::{Purpose, Streams};
+use super::streams::{Purpose, Stream, Streams};
 use crate::model::hazard::win_hazard;
 use crate::model::payoff::utility;
-use rand_chacha::ChaCha8Rng;
 
 /// Runs simulated together: four `f64` are one AVX2 register.
 pub const LANES: usize = 4;
@@ -195,11 +194,13 @@ pub fn simulate_runs_one_by_one(
 /// observation normals, then every lab's policy in order.
 #[inline(always)]
 #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+#[allow(clippy::too_many_arguments)]
 fn decide_lane(
     model: &RaceModel,
+    extended: bool,
     ws: &mut LaneWorkspace,
     l: usize,
-    observation: Option<&mut ChaCha8Rng>,
+    observation: Option<&mut Stream>,
     exact: bool,
     record: &mut RunRecord,
     step: u32,
@@ -239,6 +240,9 @@ fn decide_lane(
         for z in z.iter_mut() {
             *z = standard_normal(rng);
         }
+        if extended {
+            see_reports_exactly(model, reports.now(), z);
+        }
     }
     let z = (!exact).then_some(&*z);
     // Every per-lab buffer cut to the lab count once, so that indexing
@@ -269,10 +273,11 @@ fn decide_lane(
         }
         let decided = decide_lab(
             model,
+            extended,
             i,
             t,
             (lane_capability, lane_effort),
-            || (&*committed, reports.now()),
+            || &*committed,
             (safety[i][l], rates[i][l]),
             z,
             rng.as_deref_mut(),
@@ -297,8 +302,56 @@ fn decide_lane(
     if alarm && record.first_alarm_step.is_none() {
         record.first_alarm_step = Some(step);
     }
-    if model.tracks_commitment {
+    if extended && model.tracks_commitment {
         committed.copy_from_slice(next_committed);
+    }
+}
+
+/// The growth normals of a step: for each running lane, one per lab in lab
+/// order. Out of line, so that the compiler's choices for the draws and
+/// for the step's vector code around them do not change each other.
+#[inline(never)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+fn draw_growth(growth: &mut [Stream; LANES], active: &[bool; LANES], z: &mut [V]) {
+    for (l, (rng, &active)) in growth.iter_mut().zip(active).enumerate() {
+        if active {
+            for z in z.iter_mut() {
+                z[l] = standard_normal(rng);
+            }
+        }
+    }
+}
+
+/// The running lanes of a step, deciding.
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+struct Deciding<'a> {
+    active: &'a [bool],
+    observation: &'a mut [Stream],
+    records: &'a mut [RunRecord; LANES],
+    exact: bool,
+    step: u32,
+}
+
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+impl Deciding<'_> {
+    /// Each running lane's decisions ([`decide_lane`]), lane by lane.
+    #[inline(always)]
+    fn decide(self, model: &RaceModel, extended: bool, ws: &mut LaneWorkspace) {
+        for (l, &active) in self.active.iter().enumerate() {
+            if active {
+                let rng = self.observation.get_mut(l);
+                decide_lane(
+                    model,
+                    extended,
+                    ws,
+                    l,
+                    rng,
+                    self.exact,
+                    &mut self.records[l],
+                    self.step,
+                );
+            }
+        }
     }
 }
 
@@ -486,9 +539,9 @@ mod avx2 {
 
         let run = |l: usize| first + l as u64;
         // Lanes past `count` hold no run: they start stopped and never draw.
-        let mut growth: [ChaCha8Rng; LANES] =
+        let mut growth: [Stream; LANES] =
             std::array::from_fn(|l| streams.stream(run(l), Purpose::Growth));
-        let mut observation: Vec<ChaCha8Rng> = if model.observation_draws > 0 || model.extended {
+        let mut observation: Vec<Stream> = if model.observation_draws > 0 || model.extended {
             (0..count)
                 .map(|l| streams.stream(run(l), Purpose::Observation))
                 .collect()
@@ -543,23 +596,25 @@ mod avx2 {
             let exact = model.observation.is_exact(t);
             if decides {
                 ws.reports.advance(model, t);
-                for l in 0..count {
-                    if active[l] {
-                        let rng = observation.get_mut(l);
-                        decide_lane(model, ws, l, rng, exact, &mut records[l], step);
-                    }
+                let lanes = Deciding {
+                    active: &active[..count],
+                    observation: &mut observation,
+                    records: &mut records,
+                    exact,
+                    step,
+                };
+                // Compiled once with the extensions and once without:
+                // the plain decisions carry none of their tests.
+                if model.extended {
+                    lanes.decide(model, true, ws);
+                } else {
+                    lanes.decide(model, false, ws);
                 }
             }
 
             // Grow: the growth normals of each running lane, lab by lab;
             // then each lab in all lanes at once, kept in running lanes.
-            for l in 0..count {
-                if active[l] {
-                    for z in ws.z.iter_mut() {
-                        z[l] = standard_normal(&mut growth[l]);
-                    }
-                }
-            }
+            draw_growth(&mut growth, &active, &mut ws.z);
             let running = mask(&active);
             // Each per-lab buffer cut to the lab count: indexed by lab below
             // without bounds checks.

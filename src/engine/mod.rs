@@ -20,7 +20,7 @@ pub use fold::{BlockFold, FoldStopped, fold_blocks};
 pub use lanes::{LANES, LaneWorkspace, lanes_available, simulate_runs, simulate_runs_one_by_one};
 pub use normal::standard_normal;
 pub use run::{LabRecord, RaceModel, RunRecord, StepRecorder, StepState, Workspace, simulate_run};
-pub use streams::{Purpose, Streams};
+pub use streams::{Purpose, Stream, Streams};
 
 use std::sync::atomic::AtomicBool;
 

@@ -57,6 +57,9 @@ pub struct RaceModel {
     pub(super) tracks_commitment: bool,
     /// Per lab `risk_report_every` (empty when no lab reports).
     pub(super) reports: Vec<u32>,
+    /// Per lab `j` (with reports), where the step's observation normals
+    /// of the rivals that observe it start: each the first of a pair.
+    pub(super) observed_at: Vec<Vec<usize>>,
 }
 
 /// One lab's constants, as the hot loop reads them.
@@ -144,6 +147,23 @@ impl RaceModel {
         } else {
             Vec::new()
         };
+        // The pair of normals with which lab `i` observes rival `j`: the
+        // `k`-th pair from its offset, `j` its `k`-th rival in lab order.
+        let observed_at = if reports.is_empty() {
+            Vec::new()
+        } else {
+            (0..labs.len())
+                .map(|j| {
+                    let observers = kernels
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, k)| k.observes && *i != j);
+                    observers
+                        .map(|(i, k)| k.observation_offset + 2 * (j - usize::from(j > i)))
+                        .collect()
+                })
+                .collect()
+        };
         let extended = labs.iter().any(Lab::is_fuzzy)
             || !reports.is_empty()
             || kernels.iter().any(|k| !k.regulations.is_empty())
@@ -181,6 +201,7 @@ impl RaceModel {
             extended,
             tracks_commitment,
             reports,
+            observed_at,
         }
     }
 
@@ -279,6 +300,8 @@ pub(super) struct ReportSchedule {
     /// Per lab, whether it reports in the current step (empty when no lab
     /// reports).
     now: Vec<bool>,
+    /// Whether some lab reports in the current step.
+    any: bool,
 }
 
 impl ReportSchedule {
@@ -293,23 +316,27 @@ impl ReportSchedule {
         );
         self.now.clear();
         self.now.resize(model.reports.len(), false);
+        self.any = false;
     }
 
     /// Moves to step `t` (steps in order from 0).
     #[inline]
     pub(super) fn advance(&mut self, model: &RaceModel, t: u32) {
+        self.any = false;
         for ((now, next), &every) in self.now.iter_mut().zip(&mut self.next).zip(&model.reports) {
             *now = *next == t;
             if *now {
                 *next = next.saturating_add(every);
             }
+            self.any |= *now;
         }
     }
 
-    /// Per lab, whether it reports this step (empty when no lab reports).
+    /// Per lab, whether it reports this step (empty when no lab reports
+    /// in it).
     #[inline]
     pub(super) fn now(&self) -> &[bool] {
-        &self.now
+        if self.any { &self.now } else { &[] }
     }
 }
 
@@ -552,12 +579,13 @@ pub fn simulate_run<R: StepRecorder>(
         // Decide, every lab from the state at the start of the step. The
         // observation stream is read here alone, so its normals can be
         // drawn together first, in the order the labs read them.
+        reports.advance(model, t);
         if !exact {
             for z in observation_z.iter_mut() {
                 *z = standard_normal(&mut observation);
             }
+            see_reports_exactly(model, reports.now(), observation_z);
         }
-        reports.advance(model, t);
         let mut alarm = false;
         for (i, lab) in kernels.iter().enumerate() {
             if !lab.decides {
@@ -566,10 +594,11 @@ pub fn simulate_run<R: StepRecorder>(
             let z = (!exact).then_some(&observation_z[..]);
             let decided = decide_lab(
                 model,
+                model.extended,
                 i,
                 t,
                 (capability, safety_effort),
-                || (&*committed, reports.now()),
+                || &*committed,
                 (safety[i], rates[i]),
                 z,
                 Some(&mut observation),
@@ -761,7 +790,7 @@ pub(super) fn decide(
     let lab = &model.kernels[i];
     let seen = if lab.observes {
         let z = z.map(|z| &z[lab.observation_offset..]);
-        observe_rivals(model, i, capability, safety_effort, None, &[], z).0
+        observe_rivals(model, i, capability, safety_effort, None, z).0
     } else {
         Seen::default()
     };
@@ -780,18 +809,22 @@ pub(super) fn decide(
 /// Lab `i`'s decision for step `t`, the one [`simulate_run`] and the lanes
 /// both make: with the extensions ([`decide_extended`], whose draws come
 /// from `rng`, the run's observation stream) when the model uses them,
-/// else the plain [`decide`]. `state` is the labs' capabilities and last
-/// safety efforts, `extended` gives their committed shares and this step's
-/// risk reports (asked for with the extensions only), `own` is the lab's
-/// safety and hazard rate.
+/// else the plain [`decide`]. `extended` is `model.extended`, passed as a
+/// constant where the caller has a copy of its own for each (the lanes).
+/// `state` is the labs' capabilities and last
+/// safety efforts, `extended` gives their committed shares (asked for with
+/// the extensions only), `own` is the lab's safety and hazard rate; `z`
+/// is the step's observation normals, risk reports already seen to
+/// ([`see_reports_exactly`]).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 pub(super) fn decide_lab<'a, R: Rng>(
     model: &RaceModel,
+    extended_model: bool,
     i: usize,
     t: u32,
     state: (&'a [f64], &'a [f64]),
-    extended: impl FnOnce() -> (&'a [f64], &'a [bool]),
+    extended: impl FnOnce() -> &'a [f64],
     own: (f64, f64),
     z: Option<&[f64]>,
     rng: Option<&mut R>,
@@ -799,14 +832,13 @@ pub(super) fn decide_lab<'a, R: Rng>(
 ) -> Decided {
     let (safety, hazard_rate) = own;
     let (capability, safety_effort) = state;
-    if model.extended {
+    debug_assert_eq!(extended_model, model.extended);
+    if extended_model {
         let rng = rng.expect("an extended model always has an observation stream");
-        let (committed, reporting) = extended();
         let state = Rates {
             capability,
             safety_effort,
-            committed,
-            reporting,
+            committed: extended(),
         };
         let (decision, committed) =
             decide_extended(model, i, t, state, safety, hazard_rate, z, rng, tally);
@@ -887,15 +919,13 @@ impl Decided {
 }
 
 /// The labs' state at the start of a step that a decision reads of them
-/// all: capabilities, safety efforts spent and shares committed last step,
-/// and which of them publish a risk report this step.
+/// all: capabilities, and safety efforts spent and shares committed last
+/// step.
 #[derive(Clone, Copy)]
 pub(super) struct Rates<'a> {
     pub(super) capability: &'a [f64],
     pub(super) safety_effort: &'a [f64],
     pub(super) committed: &'a [f64],
-    /// [`ReportSchedule::now`]: empty when no lab reports.
-    pub(super) reporting: &'a [bool],
 }
 
 /// Lab `i`'s decision for step `t` with the extensions (docs/model.md's
@@ -929,7 +959,6 @@ pub(super) fn decide_extended<R: Rng>(
             state.capability,
             state.safety_effort,
             commitments,
-            state.reporting,
             z,
         )
     } else {
@@ -974,12 +1003,13 @@ pub(super) fn decide_extended<R: Rng>(
 }
 
 /// What lab `i` sees of its rivals in a step, folded as its rules read it
-/// ([`Seen`]): `Chat_ij = C_j + sd_c z`, `shat_ij = clamp(e_s_j + sd_s z', 0, 1)`
-/// for each rival `j` in lab order, with `z` the lab's observation normals,
-/// or exactly (`None`, a disclosure step; or a rival whose risk report is
-/// out this step, `reporting[j]`, whose normals are drawn all the same;
-/// `reporting` empty: none). With `committed`, also the rivals' committed
-/// shares, seen through the same noise `z'` (the second fold).
+/// ([`Seen`]):
+/// `Chat_ij = C_j + sd_c z`, `shat_ij = clamp(e_s_j + sd_s z', 0, 1)` for
+/// each rival `j` in lab order, with `z` the lab's observation normals
+/// (those of a rival whose risk report is out set to zero,
+/// [`see_reports_exactly`]), or exactly (`None`, a disclosure step). With
+/// `committed`, also the rivals' committed shares, seen through the same
+/// noise `z'` (the second fold).
 #[inline(always)]
 fn observe_rivals(
     model: &RaceModel,
@@ -987,7 +1017,6 @@ fn observe_rivals(
     capability: &[f64],
     effort: &[f64],
     committed: Option<&[f64]>,
-    reporting: &[bool],
     z: Option<&[f64]>,
 ) -> (Seen, Seen) {
     let rivals = capability.len() - 1;
@@ -998,45 +1027,70 @@ fn observe_rivals(
         .zip(effort)
         .enumerate()
         .filter(|&(j, _)| j != i);
-    let any_reports = !reporting.is_empty();
-    let reports = |j: usize| reporting[j];
+    let sd_c = model.observation.capability_noise;
+    let sd_s = model.observation.safety_noise;
     let mut seen = Seen::default();
+    let Some(committed) = committed else {
+        // One fold, of every statistic: in a single fold, branching on
+        // what the rules read costs more than it saves (measured on
+        // rsp-2026).
+        match z {
+            None => others.for_each(|(_, (&c, &e))| seen.add(c, e)),
+            Some(z) => {
+                for (pair, (_, (&c, &e))) in z[..2 * rivals].chunks_exact(2).zip(others) {
+                    seen.add(c + sd_c * pair[0], (e + sd_s * pair[1]).clamp(0.0, 1.0));
+                }
+            }
+        }
+        return (seen, Seen::default());
+    };
+    // Two folds, spent and committed shares: only the statistics the
+    // rules read ([`Reads`](crate::policy::Reads)), the spent shares not at
+    // all when no rule reads them.
+    let (effort_reads, commitment_reads) = model.kernels[i].policy.reads();
+    let leader = effort_reads.leader | commitment_reads.leader;
+    let reads_effort = effort_reads.any();
     let mut seen_committed = Seen::default();
     match z {
         None => {
             for (j, (&c, &e)) in others {
-                match committed {
-                    Some(committed) => {
-                        seen.add_with_committed(&mut seen_committed, c, e, committed[j])
-                    }
-                    None => seen.add(c, e),
+                let leads = seen.add_capability(c, leader);
+                if reads_effort {
+                    seen.add_share(effort_reads, leads, e);
                 }
+                seen_committed.add_share(commitment_reads, leads, committed[j]);
             }
         }
         Some(z) => {
-            let sd_c = model.observation.capability_noise;
-            let sd_s = model.observation.safety_noise;
             for (pair, (j, (&c, &e))) in z[..2 * rivals].chunks_exact(2).zip(others) {
-                let (zc, zs) = if any_reports && reports(j) {
-                    (0.0, 0.0)
-                } else {
-                    (pair[0], pair[1])
-                };
-                let seen_capability = c + sd_c * zc;
-                let share = (e + sd_s * zs).clamp(0.0, 1.0);
-                match committed {
-                    Some(committed) => seen.add_with_committed(
-                        &mut seen_committed,
-                        seen_capability,
-                        share,
-                        (committed[j] + sd_s * zs).clamp(0.0, 1.0),
-                    ),
-                    None => seen.add(seen_capability, share),
+                let (zc, zs) = (pair[0], pair[1]);
+                let leads = seen.add_capability(c + sd_c * zc, leader);
+                if reads_effort {
+                    seen.add_share(effort_reads, leads, (e + sd_s * zs).clamp(0.0, 1.0));
                 }
+                let share = (committed[j] + sd_s * zs).clamp(0.0, 1.0);
+                seen_committed.add_share(commitment_reads, leads, share);
             }
         }
     }
+    seen_committed.take_capabilities(&seen);
     (seen, seen_committed)
+}
+
+/// Sets to zero the observation normals `z` of the step (of every
+/// observing lab, in order) that fall on a rival whose risk report is out
+/// (`reporting[j]`, empty when none is): that rival is seen exactly,
+/// `C_j + sd_c 0`. Its normals are drawn all the same, and the labs read
+/// `z` after this, once per step rather than once per rival.
+#[inline]
+pub(super) fn see_reports_exactly(model: &RaceModel, reporting: &[bool], z: &mut [f64]) {
+    for (&reports, pairs) in reporting.iter().zip(&model.observed_at) {
+        if reports {
+            for &at in pairs {
+                z[at..at + 2].fill(0.0);
+            }
+        }
+    }
 }
 
 /// Run `run`'s fate threshold `E = -ln U`, `U` in (0, 1] its fate stream's
@@ -1278,6 +1332,31 @@ mod tests {
             let s = crate::builtin::load(name).unwrap();
             assert!(!RaceModel::new(&s).extended, "{name}");
         }
+    }
+
+    /// Lab `i` reads its rivals' pairs of normals in lab order from its
+    /// offset: a report zeroes the pair each observer reads of the
+    /// reporting lab, and no other.
+    #[test]
+    fn a_risk_report_zeroes_the_normals_its_observers_read_of_it() {
+        let lab = |name: &str, every: u32| {
+            format!(
+                "[[labs]]\nname = \"{name}\"\ncapability = 1.0\nsafety = 1.0\ncapability_rate = 0.1\n\
+                 safety_rate = 0.1\nrisk_report_every = {every}\n\
+                 policy = [{{ rule = \"match_competitors\", reference = \"mean\" }}]\n"
+            )
+        };
+        let labs = [lab("A", 0), lab("B", 2), lab("C", 0)].concat();
+        let s = Scenario::from_str(&format!("[scenario]\nsteps = 5\n{labs}")).unwrap();
+        let model = RaceModel::new(&s);
+        // A reads (B, C) at 0..4, B (A, C) at 4..8, C (A, B) at 8..12.
+        assert_eq!(model.observed_at, vec![vec![4, 8], vec![0, 10], vec![2, 6]]);
+        let mut z: Vec<f64> = (1..=12).map(f64::from).collect();
+        see_reports_exactly(&model, &[false, true, false], &mut z);
+        let zeroed: Vec<usize> = (0..12).filter(|&k| z[k] == 0.0).collect();
+        assert_eq!(zeroed, vec![0, 1, 10, 11]);
+        see_reports_exactly(&model, &[], &mut z);
+        assert_eq!(z.iter().filter(|&&x| x == 0.0).count(), 4);
     }
 
     #[test]

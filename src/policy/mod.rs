@@ -196,6 +196,10 @@ pub struct CompiledPolicy {
     commitment_matches: Vec<MatchCompetitors>,
     roadmaps: Vec<RoadmapSchedule>,
     delays: Vec<(DelayIfLeading, RiskTest)>,
+    /// What the matching rules read of the rivals' spent shares.
+    effort_reads: Reads,
+    /// What the commitment matching rules read of the committed shares.
+    commitment_reads: Reads,
 }
 
 impl CompiledPolicy {
@@ -213,6 +217,8 @@ impl CompiledPolicy {
             commitment_matches: Vec::new(),
             roadmaps: Vec::new(),
             delays: Vec::new(),
+            effort_reads: Reads::NOTHING,
+            commitment_reads: Reads::NOTHING,
         };
         for rule in rules {
             match rule {
@@ -228,6 +234,8 @@ impl CompiledPolicy {
                 Rule::SafetyRoadmap(r) => policy.roadmaps.push(RoadmapSchedule::new(r)),
             }
         }
+        policy.effort_reads = Reads::of(&policy.matches);
+        policy.commitment_reads = Reads::of(&policy.commitment_matches);
         policy
     }
 
@@ -244,6 +252,13 @@ impl CompiledPolicy {
     /// Whether a rule matches what rivals committed to (not what they spent).
     pub fn observes_commitment(&self) -> bool {
         !self.commitment_matches.is_empty()
+    }
+
+    /// What the rules read of the rivals' shares: of those they spent, and
+    /// of those they committed to. The engine folds only that ([`Seen`]).
+    #[inline]
+    pub fn reads(&self) -> (Reads, Reads) {
+        (self.effort_reads, self.commitment_reads)
     }
 
     /// Applies every rule, starting from the lab's base share.
@@ -322,6 +337,48 @@ impl Default for Seen {
     }
 }
 
+/// Which statistics of the rivals' shares a lab's matching rules read:
+/// the engine folds only those, the others cost nothing. (The count and
+/// the largest capability are always folded.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reads {
+    /// The sum, for `reference = "mean"`.
+    pub mean: bool,
+    /// The largest, for `reference = "max"`.
+    pub max: bool,
+    /// The most capable rival's, for `reference = "leader"`.
+    pub leader: bool,
+}
+
+impl Reads {
+    pub const NOTHING: Reads = Reads {
+        mean: false,
+        max: false,
+        leader: false,
+    };
+    pub const ALL: Reads = Reads {
+        mean: true,
+        max: true,
+        leader: true,
+    };
+
+    /// What `rules` read.
+    pub fn of(rules: &[MatchCompetitors]) -> Self {
+        let reads = |reference| rules.iter().any(|r| r.reference == reference);
+        Reads {
+            mean: reads(Reference::Mean),
+            max: reads(Reference::Max),
+            leader: reads(Reference::Leader),
+        }
+    }
+
+    /// Whether any statistic is read.
+    #[inline]
+    pub fn any(&self) -> bool {
+        self.mean | self.max | self.leader
+    }
+}
+
 impl Seen {
     /// The folds of observed capabilities and shares, rival by rival.
     pub fn of(capability: &[f64], share: &[f64]) -> Self {
@@ -333,7 +390,7 @@ impl Seen {
         seen
     }
 
-    /// Takes in the next rival, in lab order.
+    /// Takes in the next rival, in lab order: every statistic.
     #[inline]
     pub fn add(&mut self, capability: f64, share: f64) {
         // The first rival leads until one is strictly more capable.
@@ -347,33 +404,44 @@ impl Seen {
         self.best_capability = self.best_capability.max(capability);
     }
 
-    /// [`add`](Self::add) to this fold and to `committed`, the fold of the
-    /// same rivals' committed shares, at once: the two see the same
-    /// capabilities (so the same leader and best capability), only the
-    /// shares differ. The same bits as `add` on each.
-    #[inline]
-    pub fn add_with_committed(
-        &mut self,
-        committed: &mut Seen,
-        capability: f64,
-        share: f64,
-        committed_share: f64,
-    ) {
-        debug_assert_eq!(self.rivals, committed.rivals);
-        if self.rivals == 0 || capability > self.leader_capability {
+    /// Takes in the next rival's observed capability, in lab order: the
+    /// count, the largest capability and, with `leader`, the most capable
+    /// rival (the first leads until one is strictly more capable). Returns
+    /// whether this rival now leads (false without `leader`).
+    #[inline(always)]
+    pub fn add_capability(&mut self, capability: f64, leader: bool) -> bool {
+        let leads = leader && (self.rivals == 0 || capability > self.leader_capability);
+        if leads {
             self.leader_capability = capability;
-            self.leader_share = share;
-            committed.leader_capability = capability;
-            committed.leader_share = committed_share;
         }
         self.rivals += 1;
-        committed.rivals = self.rivals;
-        self.share_sum += share;
-        committed.share_sum += committed_share;
-        self.share_max = self.share_max.max(share);
-        committed.share_max = committed.share_max.max(committed_share);
         self.best_capability = self.best_capability.max(capability);
-        committed.best_capability = self.best_capability;
+        leads
+    }
+
+    /// Takes in the observed share of the rival just added
+    /// ([`add_capability`](Self::add_capability), whose answer is `leads`):
+    /// the statistics `reads` asks for, the others left as they are.
+    #[inline(always)]
+    pub fn add_share(&mut self, reads: Reads, leads: bool, share: f64) {
+        if leads {
+            self.leader_share = share;
+        }
+        if reads.mean {
+            self.share_sum += share;
+        }
+        if reads.max {
+            self.share_max = self.share_max.max(share);
+        }
+    }
+
+    /// The fold of the same rivals' capabilities as `other`, whose shares
+    /// are another quantity (their committed shares beside those spent).
+    #[inline(always)]
+    pub fn take_capabilities(&mut self, other: &Seen) {
+        self.rivals = other.rivals;
+        self.best_capability = other.best_capability;
+        self.leader_capability = other.leader_capability;
     }
 
     pub fn rivals(&self) -> usize {
@@ -538,19 +606,63 @@ mod tests {
     }
 
     #[test]
-    fn folding_with_the_commitments_is_folding_each() {
+    fn folding_the_commitments_beside_is_folding_each() {
         let capability = [1.0, 3.0, f64::NAN, 3.0, -0.0, 0.0, 7.5];
         let share = [0.1, 0.9, 0.3, f64::NAN, 0.2, 0.0, 1.0];
         let committed = [0.5, 0.2, f64::NAN, 0.7, 0.0, -0.0, 0.05];
         for n in 0..=capability.len() {
             let (mut a, mut b) = (Seen::default(), Seen::default());
             for k in 0..n {
-                a.add_with_committed(&mut b, capability[k], share[k], committed[k]);
+                let leads = a.add_capability(capability[k], true);
+                a.add_share(Reads::ALL, leads, share[k]);
+                b.add_share(Reads::ALL, leads, committed[k]);
             }
+            b.take_capabilities(&a);
             let bits = |s: &Seen| format!("{s:?}");
             assert_eq!(bits(&a), bits(&Seen::of(&capability[..n], &share[..n])));
             assert_eq!(bits(&b), bits(&Seen::of(&capability[..n], &committed[..n])));
         }
+    }
+
+    /// A fold of only what is read gives those statistics the bits of the
+    /// full fold, whatever else is left out.
+    #[test]
+    fn a_partial_fold_gives_the_bits_of_the_statistics_it_reads() {
+        let capability = [1.0, 3.0, f64::NAN, 3.0, -0.0, 0.0, 7.5, 7.5];
+        let share = [0.1, 0.9, 0.3, f64::NAN, 0.2, -0.0, 1.0, 0.4];
+        for bits in 0..8u8 {
+            let reads = Reads {
+                mean: bits & 1 != 0,
+                max: bits & 2 != 0,
+                leader: bits & 4 != 0,
+            };
+            for n in 1..=capability.len() {
+                let mut partial = Seen::default();
+                for k in 0..n {
+                    let leads = partial.add_capability(capability[k], reads.leader);
+                    partial.add_share(reads, leads, share[k]);
+                }
+                let full = Seen::of(&capability[..n], &share[..n]);
+                let same = |a: f64, b: f64| a.to_bits() == b.to_bits();
+                assert_eq!(partial.rivals(), full.rivals());
+                assert!(same(partial.best_capability(), full.best_capability()));
+                assert!(!reads.mean || same(partial.mean_share(), full.mean_share()));
+                assert!(!reads.max || same(partial.max_share(), full.max_share()));
+                assert!(!reads.leader || same(partial.leader_share(), full.leader_share()));
+            }
+        }
+        let rules = |reference| {
+            [MatchCompetitors {
+                margin: 0.0,
+                reference,
+                observe: Observe::Effort,
+            }]
+        };
+        assert_eq!(Reads::of(&[]), Reads::NOTHING);
+        assert!(Reads::of(&rules(Reference::Mean)).mean);
+        assert!(Reads::of(&rules(Reference::Max)).max);
+        assert!(Reads::of(&rules(Reference::Leader)).leader);
+        assert!(!Reads::of(&rules(Reference::Leader)).mean);
     }
 
     #[test]

@@ -49,12 +49,17 @@ impl UnilateralPause {
 /// clears every bar): the pause's and the regulation's threshold.
 #[inline]
 pub fn blocked_threshold(thresholds: &[f64], required: &[f64], safety: f64) -> f64 {
-    // Thresholds ascend, so the first blocked one is the lowest.
-    thresholds
-        .iter()
-        .zip(required)
-        .find(|&(_, &required)| safety < required)
-        .map_or(f64::INFINITY, |(&threshold, _)| threshold)
+    // Thresholds ascend, so the first blocked one is the lowest. Every
+    // threshold is looked at, last to first, the first blocked kept: no
+    // branch on where safety lies, which differs from run to run and
+    // was mispredicted.
+    let mut blocked = f64::INFINITY;
+    for (&threshold, &required) in thresholds.iter().zip(required).rev() {
+        if safety < required {
+            blocked = threshold;
+        }
+    }
+    blocked
 }
 
 #[cfg(test)]
