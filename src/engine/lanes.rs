@@ -191,7 +191,8 @@ pub fn simulate_runs_one_by_one(
 }
 
 /// Lane `l`'s decisions for the step, as `simulate_run` makes them: its
-/// observation normals, then every lab's policy in order.
+/// observation normals, then every lab's policy in order. `extended` is
+/// `model.extended`, a constant where it is inlined ([`Deciding::decide`]).
 #[inline(always)]
 #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 #[allow(clippy::too_many_arguments)]
