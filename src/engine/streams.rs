@@ -59,8 +59,10 @@ const BUFFER_BYTES: usize = 4 * BUFFER_WORDS;
 ///
 /// A draw is a test of the index and one load. `ChaCha8Rng` keeps its
 /// index in the first word of its buffer and tests and rebuilds it on every
-/// draw; through this type, with every mechanic on (benches/all-mechanics.toml),
-/// the engine runs 3.5% fewer instructions, and rsp-2026 the same number.
+/// draw. Measured when this type came in (cachegrind, README "Performance",
+/// fourth pass): with every mechanic on (benches/all-mechanics.toml), 1.8%
+/// fewer instructions than drawing from `ChaCha8Rng` itself; rsp-2026, with
+/// fewer draws a lab-step, 0.5% more.
 #[derive(Debug, Clone)]
 pub struct Stream {
     /// The words, little-endian, as `ChaCha8Rng::fill_bytes` gives them.
